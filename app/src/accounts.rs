@@ -1,0 +1,173 @@
+//! Accounts as the pages see them, and the server functions to sign in, sign out and manage
+//! users. Each server function authorises first, then calls plain functions in `server::`.
+
+use crate::error::AppError;
+use crate::identity::{Role, SessionUser};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The kind of organisation an applicant is; the scheme template decides which may apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    /// 社会工作服务机构（民办非企业单位等）
+    Ngo,
+    /// 社区居民委员会
+    ResidentsCommittee,
+    /// 县级人民政府（县、区、县级市）
+    CountyGovernment,
+}
+
+impl OrgKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::Ngo => "ngo",
+            OrgKind::ResidentsCommittee => "residents_committee",
+            OrgKind::CountyGovernment => "county_government",
+        }
+    }
+}
+
+/// A request to create an account, validated before anything is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub org_id: Option<String>,
+    pub password: String,
+}
+
+impl NewUser {
+    pub fn validate(&self) -> Result<(), AppError> {
+        let mut errors = Vec::new();
+        let username = self.username.trim();
+        let username_ok = (3..=32).contains(&username.len())
+            && username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+        if !username_ok {
+            errors.push(crate::error::FieldError::new(
+                "username",
+                "username_format",
+                "用户名须为 3–32 个小写字母、数字或 . _ -",
+                "Username must be 3–32 lowercase letters, digits, or . _ -",
+            ));
+        }
+        let name_len = self.display_name.trim().chars().count();
+        if name_len == 0 || name_len > 64 {
+            errors.push(crate::error::FieldError::new(
+                "display_name",
+                "display_name_length",
+                "姓名须为 1–64 个字",
+                "Name must be 1–64 characters",
+            ));
+        }
+        if self.password.chars().count() < 10 {
+            errors.push(crate::error::FieldError::new(
+                "password",
+                "password_too_short",
+                "密码至少 10 个字符",
+                "Password must have at least 10 characters",
+            ));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(errors))
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub org_name: Option<String>,
+    pub active: bool,
+    pub created_at: i64,
+}
+
+/// Signs in and sets the session cookie; a browser form post is redirected to the role's home.
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(username: String, password: String) -> Result<SessionUser, AppError> {
+    use crate::server::{accounts, auth};
+    let state = auth::state()?;
+    let result = accounts::sign_in(&state.db, &username, &password, state.now_ms(), state.settings.session_hours).await;
+    match result {
+        Ok((user, token)) => {
+            auth::set_cookie(auth::session_cookie(&token, state.settings.secure_cookies, state.settings.session_hours));
+            leptos_axum::redirect(user.role.home_path());
+            Ok(user)
+        }
+        Err(err) => {
+            auth::set_status(&err);
+            Err(err)
+        }
+    }
+}
+
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::server::{accounts, auth};
+    let state = auth::state()?;
+    let headers = auth::request_headers()?;
+    if let (Some(token), Some(user)) = (auth::session_token(&headers), auth::user_from_headers(&state, &headers).await?) {
+        accounts::sign_out(&state.db, &token, &user, state.now_ms()).await?;
+    }
+    auth::set_cookie(auth::cleared_session_cookie(state.settings.secure_cookies));
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// The signed-in user, or `None`: never an error for an anonymous visitor.
+#[server(endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
+    crate::server::auth::current_user().await
+}
+
+#[server(endpoint = "list_users")]
+pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
+    use crate::server::{accounts, auth};
+    auth::require(&[Role::Admin]).await?;
+    accounts::list_users(&auth::state()?.db).await
+}
+
+#[server(endpoint = "create_user")]
+pub async fn create_user(new_user: NewUser) -> Result<String, AppError> {
+    use crate::server::{accounts, audit::Actor, auth};
+    let admin = auth::require(&[Role::Admin]).await?;
+    let state = auth::state()?;
+    accounts::create_user(&state.db, Actor::User(&admin), &new_user, state.now_ms())
+        .await
+        .inspect_err(auth::set_status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(username: &str, name: &str, password: &str) -> NewUser {
+        NewUser { username: username.into(), display_name: name.into(), role: Role::Expert, org_id: None, password: password.into() }
+    }
+
+    #[test]
+    fn a_well_formed_account_passes() {
+        assert!(user("expert.wang", "王专家", "long-enough-pw").validate().is_ok());
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let AppError::Validation(errors) = user("A!", "", "short").validate().unwrap_err() else {
+            panic!("expected validation errors")
+        };
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["username", "display_name", "password"]);
+    }
+
+    #[test]
+    fn password_length_boundary_is_ten() {
+        assert!(user("abc", "甲", "123456789").validate().is_err());
+        assert!(user("abc", "甲", "1234567890").validate().is_ok());
+    }
+}

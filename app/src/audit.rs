@@ -1,0 +1,26 @@
+//! The audit log as auditors and admins read it.
+
+use crate::error::AppError;
+use crate::identity::Role;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub id: String,
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// The most recent entries, newest first. Read-only roles (auditor) and admins only.
+#[server(endpoint = "audit_log")]
+pub async fn audit_log() -> Result<Vec<AuditRecord>, AppError> {
+    use crate::server::{audit, auth};
+    auth::require(&[Role::Auditor, Role::Admin]).await?;
+    audit::recent(&auth::state()?.db, 200).await
+}

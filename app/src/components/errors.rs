@@ -1,0 +1,44 @@
+use crate::error::AppError;
+use crate::i18n::*;
+use leptos::prelude::*;
+
+/// An error from the server, in the user's language. Validation errors list each field.
+#[component]
+pub fn ErrorNote(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    let fields = match &error {
+        AppError::Validation(fields) => fields.clone(),
+        _ => Vec::new(),
+    };
+    let code = error.code();
+    let headline = move || match code {
+        "unauthenticated" => t_string!(i18n, err.unauthenticated),
+        "forbidden" => t_string!(i18n, err.forbidden),
+        "not_found" => t_string!(i18n, err.not_found),
+        "invalid_credentials" => t_string!(i18n, err.invalid_credentials),
+        "too_many_attempts" => t_string!(i18n, err.too_many_attempts),
+        "validation" => t_string!(i18n, err.validation),
+        "conflict" => t_string!(i18n, err.conflict),
+        "transport" => t_string!(i18n, err.transport),
+        _ => t_string!(i18n, err.internal),
+    };
+    view! {
+        <div class="notice notice-error" role="alert" data-error-code=code>
+            <p>{headline}</p>
+            <ul>
+                {fields
+                    .into_iter()
+                    .map(|f| {
+                        let zh = f.message_zh.clone();
+                        let en = f.message_en.clone();
+                        view! {
+                            <li data-field=f.field.clone()>
+                                {move || if i18n.get_locale() == Locale::en { en.clone() } else { zh.clone() }}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </div>
+    }
+}

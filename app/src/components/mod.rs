@@ -1,0 +1,3 @@
+pub mod errors;
+pub mod guard;
+pub mod layout;

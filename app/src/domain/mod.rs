@@ -1,0 +1,11 @@
+//! The domain core: pure Rust, no I/O, no clock reads, no leptos/sqlx. Compiled for the
+//! server (binding verdicts) and for WASM (instant feedback in the browser).
+
+pub mod calendar;
+pub mod dongguan;
+pub mod henan;
+pub mod money;
+pub mod scoring;
+pub mod suzhou;
+pub mod time;
+pub mod verdict;

@@ -1,0 +1,101 @@
+//! One error type for every server function and API route. The client receives a stable
+//! *code* (and, for validation, the offending fields); the UI translates codes. Internal
+//! details (database messages, paths) are logged on the server and never sent.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// A field-level validation problem: which input, which rule, and both languages' text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, code: &str, message_zh: &str, message_en: &str) -> Self {
+        Self {
+            field: field.to_string(),
+            code: code.to_string(),
+            message_zh: message_zh.to_string(),
+            message_en: message_en.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "code", content = "detail", rename_all = "snake_case")]
+pub enum AppError {
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("not allowed for this role")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("wrong username or password")]
+    InvalidCredentials,
+    #[error("too many failed sign-in attempts")]
+    TooManyAttempts,
+    #[error("invalid input")]
+    Validation(Vec<FieldError>),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("internal error")]
+    Internal,
+    /// Transport-level failure of a server function (network, decoding).
+    #[error("request failed: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    /// The stable code the UI and API clients match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::InvalidCredentials => "invalid_credentials",
+            AppError::TooManyAttempts => "too_many_attempts",
+            AppError::Validation(_) => "validation",
+            AppError::Conflict(_) => "conflict",
+            AppError::Internal => "internal",
+            AppError::Transport(_) => "transport",
+        }
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::InvalidCredentials => 401,
+            AppError::TooManyAttempts => 429,
+            AppError::Validation(_) => 422,
+            AppError::Conflict(_) => 409,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+
+    pub fn field(field: &str, code: &str, zh: &str, en: &str) -> Self {
+        AppError::Validation(vec![FieldError::new(field, code, zh, en)])
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        tracing::error!(error = %err, "database error");
+        AppError::Internal
+    }
+}

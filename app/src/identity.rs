@@ -1,0 +1,100 @@
+//! Who is signed in, and in which role. Shared by the server (binding checks) and the browser
+//! (navigation only — the browser's view of the role never grants anything).
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// The five roles of caiping. An awarded operator is not a role of its own: it is a bidder
+/// organisation that holds a contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 采购人/代理
+    Officer,
+    /// 社工机构成员（投标人）
+    Bidder,
+    /// 评审专家
+    Expert,
+    /// 监督/审计 — read-only
+    Auditor,
+    /// 系统管理员
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Officer, Role::Bidder, Role::Expert, Role::Auditor, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Officer => "officer",
+            Role::Bidder => "bidder",
+            Role::Expert => "expert",
+            Role::Auditor => "auditor",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// The page a user of this role lands on after signing in.
+    pub fn home_path(self) -> &'static str {
+        match self {
+            Role::Officer => "/officer",
+            Role::Bidder => "/bidder",
+            Role::Expert => "/expert",
+            Role::Auditor => "/auditor",
+            Role::Admin => "/admin",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role `{0}` (expected officer, bidder, expert, auditor or admin)")]
+pub struct UnknownRole(pub String);
+
+impl FromStr for Role {
+    type Err = UnknownRole;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| UnknownRole(s.to_string()))
+    }
+}
+
+/// The signed-in user as the pages see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub org_id: Option<String>,
+    pub org_name: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_through_their_names() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>().unwrap(), role);
+        }
+        assert!("supervisor".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn every_role_has_its_own_home() {
+        let mut homes: Vec<_> = Role::ALL.iter().map(|r| r.home_path()).collect();
+        homes.sort();
+        homes.dedup();
+        assert_eq!(homes.len(), Role::ALL.len());
+    }
+}

@@ -1,0 +1,97 @@
+//! caiping's web application: Leptos components, pages and server functions, plus the pure
+//! domain core (`domain`) shared by the server and the browser.
+
+#![recursion_limit = "256"]
+
+// The macro reads locales/*.json at compile time. Its build.rs replacement (leptos_i18n_build)
+// pulls ICU data-generation crates into every build; the macro gives the same module without them.
+#[allow(deprecated)]
+mod i18n_gen {
+    leptos_i18n::load_locales!();
+}
+pub use i18n_gen::i18n;
+
+pub mod accounts;
+pub mod audit;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod identity;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // The language follows the user's explicit choice (cookie) and otherwise defaults to
+    // Simplified Chinese; the browser's Accept-Language is deliberately not consulted.
+    let no_header_language =
+        leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(|| None);
+
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        // Marks the page as interactive; browser tests wait for it before clicking.
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <I18nContextProvider ssr_lang_header_getter=no_header_language>
+            <Stylesheet id="leptos" href="/pkg/caiping.css" />
+            <AppTitle />
+            <Router>
+                <components::layout::Layout>
+                    <Routes fallback=pages::not_found::NotFound>
+                        <Route path=path!("/") view=pages::public::PublicHome />
+                        <Route path=path!("/login") view=pages::login::LoginPage />
+                        <Route path=path!("/officer") view=pages::workbench::OfficerHome ssr=SsrMode::Async />
+                        <Route path=path!("/bidder") view=pages::workbench::BidderHome ssr=SsrMode::Async />
+                        <Route path=path!("/expert") view=pages::workbench::ExpertHome ssr=SsrMode::Async />
+                        <Route path=path!("/auditor") view=pages::workbench::AuditorHome ssr=SsrMode::Async />
+                        <Route path=path!("/admin") view=pages::workbench::AdminHome ssr=SsrMode::Async />
+                    </Routes>
+                </components::layout::Layout>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn AppTitle() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <Title text=move || format!("{} · {}", t_string!(i18n, app.name), t_string!(i18n, app.tagline)) /> }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,187 @@
+//! Each role's home page ("workbench").
+
+use crate::accounts::list_users;
+use crate::audit::audit_log;
+use crate::components::errors::ErrorNote;
+use crate::components::guard::RequireRole;
+use crate::components::layout::role_label;
+use crate::domain::time::format_shanghai;
+use crate::i18n::*;
+use crate::identity::{Role, SessionUser};
+use leptos::prelude::*;
+
+#[component]
+fn AccountCard() -> impl IntoView {
+    let i18n = use_i18n();
+    let user = expect_context::<SessionUser>();
+    let role = user.role;
+    let org = user.org_name.clone();
+    view! {
+        <section class="card">
+            <h2>{t!(i18n, home.account)}</h2>
+            <dl class="facts">
+                <dt>{t!(i18n, home.name)}</dt>
+                <dd data-testid="account-name">{user.display_name.clone()}</dd>
+                <dt>{t!(i18n, home.role)}</dt>
+                <dd data-testid="account-role">{move || role_label(i18n, role)}</dd>
+                <dt>{t!(i18n, home.organisation)}</dt>
+                <dd>{move || org.clone().unwrap_or_else(|| t_string!(i18n, home.none).to_string())}</dd>
+            </dl>
+        </section>
+    }
+}
+
+#[component]
+pub fn OfficerHome() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <RequireRole roles=&[Role::Officer]>
+            <h1 data-testid="workbench-title">{t!(i18n, officer.title)}</h1>
+            <p class="lead">{t!(i18n, officer.intro)}</p>
+            <AccountCard />
+        </RequireRole>
+    }
+}
+
+#[component]
+pub fn BidderHome() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <RequireRole roles=&[Role::Bidder]>
+            <h1 data-testid="workbench-title">{t!(i18n, bidder.title)}</h1>
+            <p class="lead">{t!(i18n, bidder.intro)}</p>
+            <AccountCard />
+        </RequireRole>
+    }
+}
+
+#[component]
+pub fn ExpertHome() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <RequireRole roles=&[Role::Expert]>
+            <h1 data-testid="workbench-title">{t!(i18n, expert.title)}</h1>
+            <p class="lead">{t!(i18n, expert.intro)}</p>
+            <AccountCard />
+        </RequireRole>
+    }
+}
+
+#[component]
+pub fn AuditorHome() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <RequireRole roles=&[Role::Auditor]>
+            <h1 data-testid="workbench-title">{t!(i18n, auditor.title)}</h1>
+            <p class="lead">{t!(i18n, auditor.intro)}</p>
+            <AccountCard />
+            <AuditTable />
+        </RequireRole>
+    }
+}
+
+#[component]
+pub fn AdminHome() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <RequireRole roles=&[Role::Admin]>
+            <h1 data-testid="workbench-title">{t!(i18n, admin.title)}</h1>
+            <AccountCard />
+            <UserTable />
+            <AuditTable />
+        </RequireRole>
+    }
+}
+
+#[component]
+fn UserTable() -> impl IntoView {
+    let i18n = use_i18n();
+    let users = Resource::new(|| (), |_| list_users());
+    view! {
+        <section class="card">
+            <h2>{t!(i18n, admin.users)}</h2>
+            <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match users.await {
+                        Err(e) => view! { <ErrorNote error=e /> }.into_any(),
+                        Ok(list) => view! {
+                            <div class="table-wrap">
+                                <table>
+                                    <thead>
+                                        <tr>
+                                            <th>{t!(i18n, admin.username)}</th>
+                                            <th>{t!(i18n, home.name)}</th>
+                                            <th>{t!(i18n, home.role)}</th>
+                                            <th>{t!(i18n, home.organisation)}</th>
+                                            <th>{t!(i18n, admin.active)}</th>
+                                            <th>{t!(i18n, admin.created)}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {list.into_iter().map(|u| {
+                                            let role = u.role;
+                                            let active = u.active;
+                                            view! {
+                                                <tr>
+                                                    <td>{u.username}</td>
+                                                    <td>{u.display_name}</td>
+                                                    <td>{move || role_label(i18n, role)}</td>
+                                                    <td>{u.org_name.unwrap_or_default()}</td>
+                                                    <td>{move || if active { t_string!(i18n, admin.enabled) } else { t_string!(i18n, admin.disabled) }}</td>
+                                                    <td>{format_shanghai(u.created_at)}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn AuditTable() -> impl IntoView {
+    let i18n = use_i18n();
+    let entries = Resource::new(|| (), |_| audit_log());
+    view! {
+        <section class="card">
+            <h2>{t!(i18n, audit.title)}</h2>
+            <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match entries.await {
+                        Err(e) => view! { <ErrorNote error=e /> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p>{t!(i18n, audit.empty)}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <div class="table-wrap">
+                                <table data-testid="audit-table">
+                                    <thead>
+                                        <tr>
+                                            <th>{t!(i18n, audit.at)}</th>
+                                            <th>{t!(i18n, audit.actor)}</th>
+                                            <th>{t!(i18n, audit.action)}</th>
+                                            <th>{t!(i18n, audit.entity)}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {list.into_iter().map(|e| view! {
+                                            <tr>
+                                                <td>{format_shanghai(e.at)}</td>
+                                                <td>{e.actor}</td>
+                                                <td><code>{e.action}</code></td>
+                                                <td>{format!("{} {}", e.entity, e.entity_id)}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

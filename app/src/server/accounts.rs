@@ -1,0 +1,274 @@
+//! Accounts, organisations, password hashing, sessions and sign-in throttling. Sessions live
+//! in the database so any instance can serve any request.
+
+use super::audit::{self, Actor, Change};
+use super::db::{new_id, new_ordered_id, Db};
+use crate::accounts::{NewUser, OrgKind, UserSummary};
+use crate::error::AppError;
+use crate::identity::{Role, SessionUser};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+/// Failed sign-ins allowed per username inside the window before it is locked.
+pub const MAX_FAILED_LOGINS: i64 = 5;
+pub const LOGIN_WINDOW_MS: i64 = 15 * 60 * 1000;
+
+pub async fn hash_password(password: &str) -> Result<String, AppError> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| {
+                tracing::error!(error = %e, "password hashing failed");
+                AppError::Internal
+            })
+    })
+    .await
+    .map_err(|_| AppError::Internal)?
+}
+
+async fn verify_password(hash: String, password: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub async fn create_organisation(
+    db: &Db,
+    actor: Actor<'_>,
+    name: &str,
+    kind: OrgKind,
+    credit_code: Option<&str>,
+    now_ms: i64,
+) -> Result<String, AppError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(AppError::field("name", "org_name_length", "机构名称须为 1–100 个字", "Organisation name must be 1–100 characters"));
+    }
+    let id = new_id();
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("INSERT INTO organisations (id, name, kind, credit_code, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&id)
+        .bind(name)
+        .bind(kind.as_str())
+        .bind(credit_code)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut *tx,
+        now_ms,
+        actor,
+        Change::new("organisation.create", "organisation", &id)
+            .after(serde_json::json!({"name": name, "kind": kind.as_str(), "credit_code": credit_code})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn find_organisation_by_name(db: &Db, name: &str) -> Result<Option<String>, AppError> {
+    let row = sqlx::query("SELECT id FROM organisations WHERE name = $1")
+        .bind(name)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|r| r.get::<String, _>("id")))
+}
+
+/// Creates an account after checking its fields; the password is stored only as an argon2id hash.
+pub async fn create_user(db: &Db, actor: Actor<'_>, new: &NewUser, now_ms: i64) -> Result<String, AppError> {
+    new.validate()?;
+    if new.role == Role::Bidder && new.org_id.is_none() {
+        return Err(AppError::field("org_id", "bidder_needs_org", "投标人账号必须属于一个机构", "A bidder account must belong to an organisation"));
+    }
+    let exists = sqlx::query("SELECT id FROM users WHERE username = $1")
+        .bind(new.username.trim())
+        .fetch_optional(&db.pool)
+        .await?;
+    if exists.is_some() {
+        return Err(AppError::field("username", "username_taken", "用户名已被使用", "This username is already taken"));
+    }
+    let hash = hash_password(&new.password).await?;
+    let id = new_id();
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO users (id, username, display_name, role, org_id, password_hash, active, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7)",
+    )
+    .bind(&id)
+    .bind(new.username.trim())
+    .bind(new.display_name.trim())
+    .bind(new.role.as_str())
+    .bind(new.org_id.as_deref())
+    .bind(&hash)
+    .bind(now_ms)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        now_ms,
+        actor,
+        Change::new("user.create", "user", &id).after(serde_json::json!({
+            "username": new.username.trim(), "display_name": new.display_name.trim(),
+            "role": new.role.as_str(), "org_id": new.org_id,
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn user_exists(db: &Db, username: &str) -> Result<bool, AppError> {
+    Ok(sqlx::query("SELECT id FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(&db.pool)
+        .await?
+        .is_some())
+}
+
+const SESSION_USER_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.org_id, o.name AS org_name \
+     FROM users u LEFT JOIN organisations o ON o.id = u.org_id";
+
+fn session_user_from_row(row: &sqlx::any::AnyRow) -> Result<SessionUser, AppError> {
+    let role: String = row.get("role");
+    Ok(SessionUser {
+        id: row.get("id"),
+        username: row.get("username"),
+        display_name: row.get("display_name"),
+        role: role.parse().map_err(|_| AppError::Internal)?,
+        org_id: row.get("org_id"),
+        org_name: row.get("org_name"),
+    })
+}
+
+/// Checks the password, with throttling: after `MAX_FAILED_LOGINS` failures for a username
+/// within `LOGIN_WINDOW_MS` (since its last success) further attempts are refused, whatever
+/// the password, until the window has passed.
+pub async fn sign_in(db: &Db, username: &str, password: &str, now_ms: i64, session_hours: i64) -> Result<(SessionUser, String), AppError> {
+    let username = username.trim();
+    let last_success: Option<i64> = sqlx::query(
+        "SELECT CAST(MAX(at) AS BIGINT) AS at FROM login_attempts WHERE username = $1 AND succeeded = 1",
+    )
+    .bind(username)
+    .fetch_one(&db.pool)
+    .await?
+    .get("at");
+    let since = (now_ms - LOGIN_WINDOW_MS).max(last_success.unwrap_or(i64::MIN));
+    let failures: i64 = sqlx::query(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM login_attempts WHERE username = $1 AND succeeded = 0 AND at > $2",
+    )
+    .bind(username)
+    .bind(since)
+    .fetch_one(&db.pool)
+    .await?
+    .get("n");
+    if failures >= MAX_FAILED_LOGINS {
+        return Err(AppError::TooManyAttempts);
+    }
+
+    let row = sqlx::query("SELECT id, password_hash, active FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(&db.pool)
+        .await?;
+    let verified = match row {
+        Some(row) if row.get::<i64, _>("active") == 1 => {
+            let hash: String = row.get("password_hash");
+            verify_password(hash, password.to_string()).await.then(|| row.get::<String, _>("id"))
+        }
+        _ => {
+            // Same work for unknown users, so timing does not reveal which usernames exist.
+            let _ = hash_password(password).await;
+            None
+        }
+    };
+    sqlx::query("INSERT INTO login_attempts (id, username, at, succeeded) VALUES ($1, $2, $3, $4)")
+        .bind(new_ordered_id())
+        .bind(username)
+        .bind(now_ms)
+        .bind(i64::from(verified.is_some()))
+        .execute(&db.pool)
+        .await?;
+    let Some(user_id) = verified else {
+        return Err(AppError::InvalidCredentials);
+    };
+
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(token_hash(&token))
+        .bind(&user_id)
+        .bind(now_ms)
+        .bind(now_ms + session_hours * 3_600_000)
+        .execute(&mut *tx)
+        .await?;
+    let user_row = sqlx::query(&format!("{SESSION_USER_SELECT} WHERE u.id = $1"))
+        .bind(&user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let user = session_user_from_row(&user_row)?;
+    audit::record(&mut *tx, now_ms, Actor::User(&user), Change::new("session.sign_in", "user", &user.id)).await?;
+    tx.commit().await?;
+    Ok((user, token))
+}
+
+/// The user behind a session token, if the session exists and has not expired.
+pub async fn session_user(db: &Db, token: &str, now_ms: i64) -> Result<Option<SessionUser>, AppError> {
+    let row = sqlx::query(&format!(
+        "{SESSION_USER_SELECT} JOIN sessions s ON s.user_id = u.id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1"
+    ))
+    .bind(token_hash(token))
+    .bind(now_ms)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(session_user_from_row).transpose()
+}
+
+pub async fn sign_out(db: &Db, token: &str, user: &SessionUser, now_ms: i64) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash(token))
+        .execute(&mut *tx)
+        .await?;
+    audit::record(&mut *tx, now_ms, Actor::User(user), Change::new("session.sign_out", "user", &user.id)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn list_users(db: &Db) -> Result<Vec<UserSummary>, AppError> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.username, u.display_name, u.role, o.name AS org_name, u.active, u.created_at \
+         FROM users u LEFT JOIN organisations o ON o.id = u.org_id ORDER BY u.role, u.username",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let role: String = r.get("role");
+            Ok(UserSummary {
+                id: r.get("id"),
+                username: r.get("username"),
+                display_name: r.get("display_name"),
+                role: role.parse().map_err(|_| AppError::Internal)?,
+                org_name: r.get("org_name"),
+                active: r.get::<i64, _>("active") == 1,
+                created_at: r.get("created_at"),
+            })
+        })
+        .collect()
+}

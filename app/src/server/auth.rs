@@ -1,0 +1,109 @@
+//! Who is calling: the session cookie read from the request, checked against the database.
+//! Used by server functions here and by the JSON API's extractor in the server crate.
+
+use super::accounts;
+use super::state::AppState;
+use crate::error::AppError;
+use crate::identity::{Role, SessionUser};
+use cookie::{Cookie, SameSite};
+use http::header::{COOKIE, SET_COOKIE};
+use http::{HeaderMap, HeaderValue, StatusCode};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+
+pub const SESSION_COOKIE: &str = "caiping_session";
+
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| Cookie::split_parse(v.to_string()))
+        .filter_map(Result::ok)
+        .find(|c| c.name() == SESSION_COOKIE)
+        .map(|c| c.value().to_string())
+}
+
+pub async fn user_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Option<SessionUser>, AppError> {
+    match session_token(headers) {
+        Some(token) => accounts::session_user(&state.db, &token, state.now_ms()).await,
+        None => Ok(None),
+    }
+}
+
+/// Checks a role list; the single place where "signed in but not allowed" becomes 403.
+pub fn check_role(user: &SessionUser, roles: &[Role]) -> Result<(), AppError> {
+    if roles.contains(&user.role) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub fn session_cookie(token: &str, secure: bool, max_age_hours: i64) -> HeaderValue {
+    let cookie = Cookie::build((SESSION_COOKIE, token.to_string()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .max_age(cookie::time::Duration::hours(max_age_hours))
+        .build();
+    HeaderValue::from_str(&cookie.to_string()).expect("cookie is ASCII")
+}
+
+pub fn cleared_session_cookie(secure: bool) -> HeaderValue {
+    let cookie = Cookie::build((SESSION_COOKIE, ""))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .max_age(cookie::time::Duration::ZERO)
+        .build();
+    HeaderValue::from_str(&cookie.to_string()).expect("cookie is ASCII")
+}
+
+// --- helpers for server functions -------------------------------------------------------
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the server-function context");
+        AppError::Internal
+    })
+}
+
+pub fn request_headers() -> Result<HeaderMap, AppError> {
+    use_context::<http::request::Parts>()
+        .map(|p| p.headers)
+        .ok_or(AppError::Internal)
+}
+
+/// The caller, if signed in.
+pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
+    let state = state()?;
+    user_from_headers(&state, &request_headers()?).await
+}
+
+/// The caller, who must be signed in with one of `roles`. Sets the HTTP status (401/403) of
+/// the server-function response, so an API client sees the same codes as the JSON API.
+pub async fn require(roles: &[Role]) -> Result<SessionUser, AppError> {
+    let result = match current_user().await? {
+        None => Err(AppError::Unauthenticated),
+        Some(user) => check_role(&user, roles).map(|_| user),
+    };
+    if let Err(err) = &result {
+        set_status(err);
+    }
+    result
+}
+
+pub fn set_status(err: &AppError) {
+    if let Some(opts) = use_context::<ResponseOptions>() {
+        opts.set_status(StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    }
+}
+
+pub fn set_cookie(value: HeaderValue) {
+    if let Some(opts) = use_context::<ResponseOptions>() {
+        opts.append_header(SET_COOKIE, value);
+    }
+}

@@ -1,0 +1,10 @@
+//! Server-only support for server functions and the JSON API: state, database, clock,
+//! accounts and sessions, audit log, file storage. Compiled only with the `ssr` feature.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod db;
+pub mod state;
+pub mod storage;

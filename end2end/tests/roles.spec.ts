@@ -1,0 +1,56 @@
+import { test, expect } from '@playwright/test';
+import { hydrated, signIn } from './helpers';
+
+const roles = [
+  { username: 'officer', home: '/officer', zh: '采购人工作台', en: 'Officer workbench' },
+  { username: 'ngo-yangguang', home: '/bidder', zh: '投标人工作台', en: 'Bidder workbench' },
+  { username: 'expert-zhou', home: '/expert', zh: '评审专家工作台', en: 'Expert workbench' },
+  { username: 'auditor', home: '/auditor', zh: '监督审计工作台', en: 'Supervision and audit' },
+  { username: 'admin', home: '/admin', zh: '系统管理', en: 'Administration' },
+];
+
+for (const role of roles) {
+  test(`${role.username} signs in, lands on ${role.home} in Chinese, switches to English`, async ({ page, context }) => {
+    // The browser asks for English, yet the UI starts in Chinese.
+    await signIn(page, role.username);
+    await expect(page).toHaveURL(new RegExp(`${role.home}$`));
+    await expect(page.getByTestId('workbench-title')).toHaveText(role.zh);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+
+    await hydrated(page);
+    await page.getByTestId('switch-language').click();
+    await expect(page.getByTestId('workbench-title')).toHaveText(role.en);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+
+    // The choice survives a reload (cookie read by the server while rendering).
+    await page.reload();
+    await expect(page.getByTestId('workbench-title')).toHaveText(role.en);
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'caiping_session');
+    expect(session?.httpOnly).toBe(true);
+
+    await hydrated(page);
+    await page.getByTestId('sign-out').click();
+    await expect(page).toHaveURL(/\/$/);
+    await page.goto(role.home);
+    await expect(page).toHaveURL(/\/login$/);
+  });
+}
+
+test('a wrong password is refused with a message in Chinese', async ({ page }) => {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.locator('input[name="username"]').fill('officer');
+  await page.locator('input[name="password"]').fill('not-the-password');
+  await page.locator('[data-testid="login-form"] button[type="submit"]').click();
+  await expect(page.locator('[data-error-code="invalid_credentials"]')).toContainText('用户名或密码错误');
+  await expect(page).toHaveURL(/\/login$/);
+});
+
+test('another role is refused a workbench it does not own', async ({ page }) => {
+  await signIn(page, 'expert-zhou');
+  await expect(page).toHaveURL(/\/expert$/);
+  const response = await page.goto('/officer');
+  expect(response?.status()).toBe(403);
+  await expect(page.locator('[data-error-code="forbidden"]')).toBeVisible();
+});

@@ -1,0 +1,85 @@
+//! Typed configuration: command-line flags, each with an environment variable where a
+//! deployment would set it. Test mode is a flag only — no environment variable or file can
+//! switch it on.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "caiping", version, about = "采评 caiping — government purchase of social-work services")]
+pub struct Cli {
+    /// Database: `sqlite://path/to/file.db` (embedded default) or `postgres://user@host/db`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/caiping.db", global = true)]
+    pub database_url: String,
+
+    /// Directory for uploaded and generated files (content-addressed, next to the database).
+    #[arg(long, env = "CAIPING_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate the database and serve the web application (the default).
+    Serve(ServeArgs),
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Create an account.
+    CreateUser(CreateUserArgs),
+    /// Load the demo data (idempotent) and print the demo logins.
+    SeedDemo,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+
+    /// Directory with the compiled site (`pkg/` with WASM, JS and CSS).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+
+    /// Mark session cookies `Secure`; set whenever the site is reached over HTTPS.
+    #[arg(long, env = "CAIPING_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+
+    /// TEST ONLY: make the application clock movable through `/api/v1/test/clock`.
+    #[arg(long)]
+    pub test_mode: bool,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        Self {
+            addr: std::env::var("LEPTOS_SITE_ADDR")
+                .ok()
+                .and_then(|a| a.parse().ok())
+                .unwrap_or_else(|| "127.0.0.1:3000".parse().expect("valid address")),
+            site_root: std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()),
+            secure_cookies: std::env::var("CAIPING_SECURE_COOKIES").is_ok_and(|v| v == "true" || v == "1"),
+            test_mode: false,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CreateUserArgs {
+    #[arg(long)]
+    pub username: String,
+    /// Display name, e.g. 张三.
+    #[arg(long)]
+    pub name: String,
+    /// officer | bidder | expert | auditor | admin
+    #[arg(long)]
+    pub role: String,
+    /// Organisation name (bidders): created if it does not exist yet.
+    #[arg(long)]
+    pub org: Option<String>,
+    /// Password; read from CAIPING_NEW_PASSWORD when not given, so it need not appear in the shell history.
+    #[arg(long, env = "CAIPING_NEW_PASSWORD", hide_env_values = true)]
+    pub password: String,
+}

@@ -1,0 +1,7 @@
+//! caiping's server: configuration, start-up, the axum router with the Leptos app and the
+//! versioned JSON API, and the admin subcommands.
+
+pub mod api;
+pub mod config;
+pub mod demo;
+pub mod startup;

@@ -1,0 +1,99 @@
+use app::accounts::{NewUser, OrgKind};
+use app::identity::Role;
+use app::server::accounts;
+use app::server::audit::Actor;
+use app::server::state::Settings;
+use axum::serve::ListenerExt;
+use clap::Parser;
+use server::config::{Cli, Command, CreateUserArgs, ServeArgs};
+use server::{demo, startup};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .init();
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => serve(&cli.database_url, &cli.data_dir, args).await,
+        Command::Migrate => {
+            let state = console_state(&cli.database_url, &cli.data_dir).await?;
+            println!("database migrated ({})", state.db.backend.as_str());
+            Ok(())
+        }
+        Command::CreateUser(args) => create_user(&cli.database_url, &cli.data_dir, args).await,
+        Command::SeedDemo => {
+            let state = console_state(&cli.database_url, &cli.data_dir).await?;
+            demo::seed(&state).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            demo::print_logins();
+            Ok(())
+        }
+    }
+}
+
+async fn console_state(database_url: &str, data_dir: &std::path::Path) -> anyhow::Result<app::server::state::AppState> {
+    let options = startup::leptos_options("target/site", "127.0.0.1:0".parse()?);
+    startup::build_state(database_url, data_dir, options, Settings::default()).await
+}
+
+async fn serve(database_url: &str, data_dir: &std::path::Path, args: ServeArgs) -> anyhow::Result<()> {
+    if args.test_mode {
+        tracing::warn!("TEST MODE: the application clock can be moved through /api/v1/test/clock — never use this in production");
+    }
+    let options = startup::leptos_options(&args.site_root, args.addr);
+    let settings = Settings { secure_cookies: args.secure_cookies, test_mode: args.test_mode, ..Settings::default() };
+    let state = startup::build_state(database_url, data_dir, options, settings).await?;
+    let backend = state.db.backend;
+    let app = startup::router(state);
+    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    // Without TCP_NODELAY the streamed SSR responses wait on Nagle's algorithm.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    tracing::info!("caiping listening on http://{} ({})", args.addr, backend.as_str());
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}
+
+async fn create_user(database_url: &str, data_dir: &std::path::Path, args: CreateUserArgs) -> anyhow::Result<()> {
+    let state = console_state(database_url, data_dir).await?;
+    let role: Role = args.role.parse()?;
+    let now = state.now_ms();
+    let org_id = match &args.org {
+        Some(name) => Some(match accounts::find_organisation_by_name(&state.db, name).await.map_err(|e| anyhow::anyhow!("{e:?}"))? {
+            Some(id) => id,
+            None => accounts::create_organisation(&state.db, Actor::Console, name, OrgKind::Ngo, None, now)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+        }),
+        None => None,
+    };
+    let new = NewUser { username: args.username.clone(), display_name: args.name, role, org_id, password: args.password };
+    match accounts::create_user(&state.db, Actor::Console, &new, now).await {
+        Ok(id) => {
+            println!("created {} ({}) id={id}", args.username, role.as_str());
+            Ok(())
+        }
+        Err(app::error::AppError::Validation(fields)) => {
+            for f in fields {
+                eprintln!("{}: {} / {}", f.field, f.message_zh, f.message_en);
+            }
+            anyhow::bail!("account not created")
+        }
+        Err(e) => anyhow::bail!("account not created: {e}"),
+    }
+}

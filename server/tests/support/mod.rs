@@ -1,0 +1,144 @@
+//! `spawn_app()`: each test gets its own server on a free port and its own fresh database.
+
+use app::identity::Role;
+use app::server::state::{AppState, Settings};
+use server::startup;
+use sqlx::Connection;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// SQLite always; PostgreSQL when `CAIPING_TEST_PG_URL` names a server. Under CI a missing
+/// PostgreSQL is an error, not a skip.
+pub fn backends() -> Vec<Backend> {
+    let mut list = vec![Backend::Sqlite];
+    if std::env::var("CAIPING_TEST_PG_URL").is_ok() {
+        list.push(Backend::Postgres);
+    } else if std::env::var("CI").is_ok() {
+        panic!("CI runs every test on PostgreSQL too: set CAIPING_TEST_PG_URL (make test does)");
+    }
+    list
+}
+
+pub fn temp_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("caiping-test-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A database nobody else uses: a new SQLite file, or a new database on the PostgreSQL server.
+pub async fn fresh_database_url(backend: Backend) -> String {
+    match backend {
+        Backend::Sqlite => format!("sqlite://{}/caiping.db", temp_dir().display()),
+        Backend::Postgres => {
+            let admin_url = std::env::var("CAIPING_TEST_PG_URL").expect("CAIPING_TEST_PG_URL");
+            let name = format!("caiping_test_{}", uuid::Uuid::new_v4().simple());
+            let mut conn = sqlx::PgConnection::connect(&admin_url).await.expect("connect to the test PostgreSQL");
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+            let (base, _) = admin_url.rsplit_once('/').expect("URL ends with /database");
+            // Keep query parameters (e.g. host=/socket/dir) after the database name.
+            let params = admin_url.split_once('?').map(|(_, p)| format!("?{p}")).unwrap_or_default();
+            format!("{base}/{name}{params}")
+        }
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+}
+
+pub async fn spawn_app(backend: Backend, test_mode: bool) -> TestApp {
+    let db_url = fresh_database_url(backend).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let options = startup::leptos_options("target/site", addr);
+    let settings = Settings { test_mode, ..Settings::default() };
+    let state = startup::build_state(&db_url, &temp_dir(), options, settings).await.expect("state");
+    server::demo::seed(&state).await.expect("demo data");
+    let router = startup::router(state.clone());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    TestApp { base: format!("http://{addr}"), state }
+}
+
+impl TestApp {
+    /// A client with its own cookie jar and no redirect following, so tests see 302s.
+    pub fn anon(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    pub async fn sign_in_as(&self, username: &str, password: &str) -> reqwest::Client {
+        let client = self.anon();
+        let res = client
+            .post(format!("{}/api/v1/session", self.base))
+            .json(&serde_json::json!({"username": username, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success(), "sign in as {username}: {}", res.status());
+        client
+    }
+
+    pub async fn signed_in(&self, role: Role) -> reqwest::Client {
+        let username = match role {
+            Role::Officer => "officer",
+            Role::Bidder => "ngo-yangguang",
+            Role::Expert => "expert-zhou",
+            Role::Auditor => "auditor",
+            Role::Admin => "admin",
+        };
+        self.sign_in_as(username, server::demo::DEMO_PASSWORD).await
+    }
+}
+
+/// The real `caiping` binary, serving on a free port until dropped.
+pub struct ServerProcess {
+    pub base: String,
+    child: Child,
+}
+
+impl ServerProcess {
+    pub async fn start(db_url: &str, data_dir: &std::path::Path) -> ServerProcess {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(env!("CARGO_BIN_EXE_caiping"))
+            .args(["--database-url", db_url, "--data-dir", data_dir.to_str().unwrap(), "serve", "--addr", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start caiping");
+        let base = format!("http://127.0.0.1:{port}");
+        for _ in 0..200 {
+            if reqwest::get(format!("{base}/api/v1/health")).await.is_ok_and(|r| r.status().is_success()) {
+                return ServerProcess { base, child };
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("caiping did not start on port {port}");
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
