@@ -1,7 +1,6 @@
 //! The audit log as auditors and admins read it.
 
 use crate::error::AppError;
-use crate::identity::Role;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +19,7 @@ pub struct AuditRecord {
 /// The most recent entries, newest first. Read-only roles (auditor) and admins only.
 #[server(endpoint = "audit_log")]
 pub async fn audit_log() -> Result<Vec<AuditRecord>, AppError> {
+    use crate::identity::Role;
     use crate::server::{audit, auth};
     auth::require(&[Role::Auditor, Role::Admin]).await?;
     audit::recent(&auth::state()?.db, 200).await

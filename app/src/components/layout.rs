@@ -23,6 +23,12 @@ pub fn Layout(children: Children) -> impl IntoView {
     let user = Resource::new(move || location.pathname.get(), |_| current_user());
     provide_context(UserResource(user));
     let sign_out = ServerAction::<SignOut>::new();
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            navigate("/", Default::default());
+        }
+    });
 
     let toggle_language = move |_| {
         let next = if i18n.get_locale() == Locale::en { Locale::zh_CN } else { Locale::en };

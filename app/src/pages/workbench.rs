@@ -31,65 +31,70 @@ fn AccountCard() -> impl IntoView {
     }
 }
 
+/// Heading and introduction of a role's workbench.
+fn heading(i18n: leptos_i18n::I18nContext<Locale>, role: Role) -> (&'static str, Option<&'static str>) {
+    match role {
+        Role::Officer => (t_string!(i18n, officer.title), Some(t_string!(i18n, officer.intro))),
+        Role::Bidder => (t_string!(i18n, bidder.title), Some(t_string!(i18n, bidder.intro))),
+        Role::Expert => (t_string!(i18n, expert.title), Some(t_string!(i18n, expert.intro))),
+        Role::Auditor => (t_string!(i18n, auditor.title), Some(t_string!(i18n, auditor.intro))),
+        Role::Admin => (t_string!(i18n, admin.title), None),
+    }
+}
+
+/// One role's workbench: only that role may open it.
 #[component]
-pub fn OfficerHome() -> impl IntoView {
+fn RoleHome(role: Role, #[prop(optional)] children: Option<ChildrenFn>) -> impl IntoView {
     let i18n = use_i18n();
+    let only: &'static [Role] = match role {
+        Role::Officer => &[Role::Officer],
+        Role::Bidder => &[Role::Bidder],
+        Role::Expert => &[Role::Expert],
+        Role::Auditor => &[Role::Auditor],
+        Role::Admin => &[Role::Admin],
+    };
+    let children = StoredValue::new(children);
     view! {
-        <RequireRole roles=&[Role::Officer]>
-            <h1 data-testid="workbench-title">{t!(i18n, officer.title)}</h1>
-            <p class="lead">{t!(i18n, officer.intro)}</p>
+        <RequireRole roles=only>
+            <h1 data-testid="workbench-title">{move || heading(i18n, role).0}</h1>
+            {move || heading(i18n, role).1.map(|intro| view! { <p class="lead">{intro}</p> })}
             <AccountCard />
+            {children.read_value().as_ref().map(|c| c())}
         </RequireRole>
     }
+}
+
+#[component]
+pub fn OfficerHome() -> impl IntoView {
+    view! { <RoleHome role=Role::Officer /> }
 }
 
 #[component]
 pub fn BidderHome() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <RequireRole roles=&[Role::Bidder]>
-            <h1 data-testid="workbench-title">{t!(i18n, bidder.title)}</h1>
-            <p class="lead">{t!(i18n, bidder.intro)}</p>
-            <AccountCard />
-        </RequireRole>
-    }
+    view! { <RoleHome role=Role::Bidder /> }
 }
 
 #[component]
 pub fn ExpertHome() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <RequireRole roles=&[Role::Expert]>
-            <h1 data-testid="workbench-title">{t!(i18n, expert.title)}</h1>
-            <p class="lead">{t!(i18n, expert.intro)}</p>
-            <AccountCard />
-        </RequireRole>
-    }
+    view! { <RoleHome role=Role::Expert /> }
 }
 
 #[component]
 pub fn AuditorHome() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <RequireRole roles=&[Role::Auditor]>
-            <h1 data-testid="workbench-title">{t!(i18n, auditor.title)}</h1>
-            <p class="lead">{t!(i18n, auditor.intro)}</p>
-            <AccountCard />
+        <RoleHome role=Role::Auditor>
             <AuditTable />
-        </RequireRole>
+        </RoleHome>
     }
 }
 
 #[component]
 pub fn AdminHome() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <RequireRole roles=&[Role::Admin]>
-            <h1 data-testid="workbench-title">{t!(i18n, admin.title)}</h1>
-            <AccountCard />
+        <RoleHome role=Role::Admin>
             <UserTable />
             <AuditTable />
-        </RequireRole>
+        </RoleHome>
     }
 }
 

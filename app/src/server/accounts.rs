@@ -94,11 +94,7 @@ pub async fn create_user(db: &Db, actor: Actor<'_>, new: &NewUser, now_ms: i64) 
     if new.role == Role::Bidder && new.org_id.is_none() {
         return Err(AppError::field("org_id", "bidder_needs_org", "投标人账号必须属于一个机构", "A bidder account must belong to an organisation"));
     }
-    let exists = sqlx::query("SELECT id FROM users WHERE username = $1")
-        .bind(new.username.trim())
-        .fetch_optional(&db.pool)
-        .await?;
-    if exists.is_some() {
+    if user_exists(db, new.username.trim()).await? {
         return Err(AppError::field("username", "username_taken", "用户名已被使用", "This username is already taken"));
     }
     let hash = hash_password(&new.password).await?;
