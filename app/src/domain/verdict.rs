@@ -51,7 +51,3 @@ pub fn all_pass(verdicts: &[Verdict]) -> bool {
     verdicts.iter().all(Verdict::passed)
 }
 
-/// "At least half", with 以上 read as inclusive: `part / whole ≥ 1/2` in integers, no rounding.
-pub fn at_least_half(part: usize, whole: usize) -> bool {
-    whole > 0 && part * 2 >= whole
-}

@@ -1,0 +1,342 @@
+//! National procurement rules (RULES.md §6) beyond scoring: evaluation panel composition,
+//! the minimum number of bidders, allowed score corrections, the recusal checklist, and the
+//! statutory time limits. Items marked (verify) in RULES.md carry the same mark here.
+
+use super::calendar::HolidayCalendar;
+use super::scoring::Method;
+use super::verdict::Verdict;
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Budget from which O87 art. 47 asks for a panel of at least seven.
+pub const LARGE_BUDGET_YUAN: i64 = 10_000_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Panel {
+    pub purchaser_representatives: u32,
+    pub experts: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PanelContext {
+    pub method: Method,
+    pub budget_yuan: Decimal,
+    /// Technically complex or of large social impact (declared by the purchaser).
+    pub complex_or_high_impact: bool,
+}
+
+/// O87 art. 47 (open tender): odd number ≥ 5, experts ≥ 2/3, ≥ 7 when the budget is
+/// ≥ ¥10 million or the project is complex or of large social impact. C214 art. 14
+/// (consultation): odd number ≥ 3, experts ≥ 2/3.
+pub fn panel_verdicts(panel: &Panel, ctx: &PanelContext) -> Vec<Verdict> {
+    let total = panel.purchaser_representatives + panel.experts;
+    let (min, citation) = match ctx.method {
+        Method::OpenTender => {
+            let large = ctx.budget_yuan >= Decimal::from(LARGE_BUDGET_YUAN) || ctx.complex_or_high_impact;
+            (if large { 7 } else { 5 }, "MoF Order 87 art. 47")
+        }
+        Method::CompetitiveConsultation => (3, "Cai Ku [2014] 214 art. 14"),
+    };
+    vec![
+        Verdict::check(
+            "national.panel.size",
+            total >= min && total % 2 == 1,
+            citation,
+            format!("评审委员会须为{min}人以上单数（现{total}人）"),
+            format!("The panel must be an odd number of at least {min} (has {total})"),
+        )
+        .fact("members", total)
+        .fact("minimum", min),
+        Verdict::check(
+            "national.panel.expert_share",
+            panel.experts * 3 >= total * 2,
+            citation,
+            format!("评审专家不得少于成员总数的三分之二（{}/{total}）", panel.experts),
+            format!("Experts must be at least two thirds of the members ({}/{total})", panel.experts),
+        )
+        .fact("experts", panel.experts),
+    ]
+}
+
+/// O87 art. 43–44 (verify): fewer than three bids, or fewer than three passing review, ends the
+/// tender (废标). For purchased services under competitive consultation two may suffice when the
+/// tender documents say so (Cai Ku [2015] 124, verify).
+pub fn enough_bidders(method: Method, qualified: u32, two_allowed_for_services: bool) -> Verdict {
+    let min = match method {
+        Method::CompetitiveConsultation if two_allowed_for_services => 2,
+        _ => 3,
+    };
+    Verdict::check(
+        "national.bidders.minimum",
+        qualified >= min,
+        "MoF Order 87 art. 43–44; Cai Ku [2015] 124 (verify)",
+        format!("合格投标人不足{min}家，不得进入评审（现{qualified}家）"),
+        format!("Fewer than {min} qualified bidders: no evaluation (has {qualified})"),
+    )
+    .fact("qualified", qualified)
+    .fact("minimum", min)
+}
+
+/// O87 art. 64 (verify): after totalling, a score may be corrected only for these reasons,
+/// each with a written note and an audit-log entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CorrectionReason {
+    /// 分值汇总计算错误
+    SummationError,
+    /// 分项评分超出评分标准规定的分值范围
+    OutOfRange,
+    /// 客观评审因素评分不一致
+    InconsistentObjectiveScoring,
+    /// 经评审委员会认定评分畸高、畸低
+    AbnormallyHighOrLow,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[error("a score correction needs a written reason")]
+pub struct MissingNote;
+
+/// A correction is accepted only with one of the four reasons and a non-empty note.
+pub fn check_correction(reason: CorrectionReason, note: &str) -> Result<CorrectionReason, MissingNote> {
+    if note.trim().chars().count() < 4 {
+        return Err(MissingNote);
+    }
+    Ok(reason)
+}
+
+/// The recusal declaration an expert makes for each bidder (Reg. art. 9).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecusalDeclaration {
+    /// Within the 3 years before the procurement: employed by the bidder.
+    pub employed_within_3_years: bool,
+    /// … a director or supervisor of the bidder.
+    pub director_or_supervisor_within_3_years: bool,
+    /// … its controlling shareholder or actual controller.
+    pub controller_within_3_years: bool,
+    /// Spouse, direct blood relative, collateral relative within three generations or close
+    /// in-law of the bidder's legal representative or person in charge.
+    pub family_of_legal_representative: bool,
+    /// Any other relationship that may affect fair procurement.
+    pub other_relationship: bool,
+}
+
+/// Reg. art. 9: the grounds on which the expert must step aside; empty when none applies.
+pub fn recusal_grounds(d: &RecusalDeclaration) -> Vec<&'static str> {
+    let mut grounds = Vec::new();
+    if d.employed_within_3_years {
+        grounds.push("employed_within_3_years");
+    }
+    if d.director_or_supervisor_within_3_years {
+        grounds.push("director_or_supervisor_within_3_years");
+    }
+    if d.controller_within_3_years {
+        grounds.push("controller_within_3_years");
+    }
+    if d.family_of_legal_representative {
+        grounds.push("family_of_legal_representative");
+    }
+    if d.other_relationship {
+        grounds.push("other_relationship");
+    }
+    grounds
+}
+
+/// Statutory steps with a time limit (RULES.md §6 table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// Evaluation report to the purchaser — 2 working days (Reg. 43).
+    EvaluationReport,
+    /// Purchaser confirms the winner — 5 working days (Reg. 43).
+    ConfirmWinner,
+    /// Award notice and result published — 2 working days (Reg. 43).
+    PublishResult,
+    /// Result publicity period — 1 working day (O87 art. 69, verify).
+    Publicity,
+    /// Objection (质疑) — 7 working days (Law 52, Reg. 53).
+    Objection,
+    /// Answer to an objection — 7 working days (Law 53).
+    ObjectionAnswer,
+    /// Complaint (投诉) — 15 working days after the answer deadline (Law 55).
+    Complaint,
+    /// Contract signed after the award notice — 30 calendar days (Law 46).
+    ContractSigned,
+    /// Contract published — 2 working days (Reg. 50).
+    ContractPublished,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Days {
+    Working(u32),
+    Calendar(u32),
+}
+
+impl Step {
+    pub fn limit(self) -> (Days, &'static str) {
+        match self {
+            Step::EvaluationReport => (Days::Working(2), "Reg. art. 43"),
+            Step::ConfirmWinner => (Days::Working(5), "Reg. art. 43"),
+            Step::PublishResult => (Days::Working(2), "Reg. art. 43"),
+            Step::Publicity => (Days::Working(1), "MoF Order 87 art. 69 (verify)"),
+            Step::Objection => (Days::Working(7), "Law art. 52; Reg. art. 53"),
+            Step::ObjectionAnswer => (Days::Working(7), "Law art. 53"),
+            Step::Complaint => (Days::Working(15), "Law art. 55"),
+            Step::ContractSigned => (Days::Calendar(30), "Law art. 46"),
+            Step::ContractPublished => (Days::Working(2), "Reg. art. 50"),
+        }
+    }
+}
+
+/// The last day on which `step` may be done, counting from `from` (the day of the triggering
+/// event, itself not counted).
+pub fn deadline(step: Step, from: NaiveDate, cal: &HolidayCalendar) -> NaiveDate {
+    match step.limit().0 {
+        Days::Working(n) => cal.add_working_days(from, n),
+        Days::Calendar(n) => from + chrono::Duration::days(i64::from(n)),
+    }
+}
+
+/// Reg. art. 31: documents available ≥ 5 working days. Law art. 35: ≥ 20 days from the first
+/// issue of the documents to the bid deadline (open tender). C214 art. 10 (verify): ≥ 10 days to
+/// the first responses (consultation).
+pub fn timeline_verdicts(
+    method: Method,
+    documents_from: NaiveDate,
+    documents_until: NaiveDate,
+    bid_deadline: NaiveDate,
+    cal: &HolidayCalendar,
+) -> Vec<Verdict> {
+    let availability = cal.working_days_between(documents_from, documents_until) + u32::from(cal.is_working_day(documents_from));
+    let span = (bid_deadline - documents_from).num_days();
+    let (min_span, citation) = match method {
+        Method::OpenTender => (20, "Law art. 35"),
+        Method::CompetitiveConsultation => (10, "Cai Ku [2014] 214 art. 10 (verify)"),
+    };
+    let mut v = vec![
+        Verdict::check(
+            "national.timeline.documents_available",
+            availability >= 5,
+            "Reg. art. 31",
+            format!("招标文件提供期限不得少于5个工作日（现{availability}个工作日）"),
+            format!("Tender documents must be available for at least 5 working days (has {availability})"),
+        )
+        .fact("working_days", availability),
+        Verdict::check(
+            "national.timeline.bid_period",
+            span >= min_span,
+            citation,
+            format!("自招标文件发出之日起至投标截止之日止不得少于{min_span}日（现{span}日，最早可定于{}）", documents_from + chrono::Duration::days(min_span)),
+            format!("At least {min_span} days from issuing the documents to the bid deadline (has {span}; earliest {})", documents_from + chrono::Duration::days(min_span)),
+        )
+        .fact("days", span),
+    ];
+    if !cal.knows_year(bid_deadline.year()) {
+        v.push(Verdict {
+            outcome: super::verdict::Outcome::Warning,
+            ..Verdict::check(
+                "national.timeline.calendar_unknown",
+                true,
+                "holiday calendar",
+                "节假日日历尚未包含该年度，仅按周末计算工作日，请核对".into(),
+                "The holiday calendar has no data for that year; only weekends were counted — please verify".into(),
+            )
+        });
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::verdict::{all_pass, Outcome};
+
+    fn ctx(method: Method, budget: i64) -> PanelContext {
+        PanelContext { method, budget_yuan: Decimal::from(budget), complex_or_high_impact: false }
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn open_tender_panel_of_five_with_four_experts() {
+        assert!(all_pass(&panel_verdicts(&Panel { purchaser_representatives: 1, experts: 4 }, &ctx(Method::OpenTender, 600_000))));
+        // Even size fails; fewer than 2/3 experts fails (2 of 5 reps → 3/5 < 2/3).
+        assert!(!all_pass(&panel_verdicts(&Panel { purchaser_representatives: 2, experts: 4 }, &ctx(Method::OpenTender, 600_000))));
+        assert!(!all_pass(&panel_verdicts(&Panel { purchaser_representatives: 2, experts: 3 }, &ctx(Method::OpenTender, 600_000))));
+    }
+
+    #[test]
+    fn ten_million_needs_seven() {
+        let five = Panel { purchaser_representatives: 1, experts: 4 };
+        assert!(all_pass(&panel_verdicts(&five, &ctx(Method::OpenTender, 9_999_999))));
+        assert!(!all_pass(&panel_verdicts(&five, &ctx(Method::OpenTender, 10_000_000))));
+        assert!(all_pass(&panel_verdicts(&Panel { purchaser_representatives: 2, experts: 5 }, &ctx(Method::OpenTender, 10_000_000))));
+        let mut complex = ctx(Method::OpenTender, 600_000);
+        complex.complex_or_high_impact = true;
+        assert!(!all_pass(&panel_verdicts(&five, &complex)));
+    }
+
+    #[test]
+    fn consultation_panel_of_three() {
+        assert!(all_pass(&panel_verdicts(&Panel { purchaser_representatives: 1, experts: 2 }, &ctx(Method::CompetitiveConsultation, 600_000))));
+        assert!(!all_pass(&panel_verdicts(&Panel { purchaser_representatives: 0, experts: 2 }, &ctx(Method::CompetitiveConsultation, 600_000))));
+    }
+
+    #[test]
+    fn three_bidders_or_two_when_allowed() {
+        assert_eq!(enough_bidders(Method::OpenTender, 3, true).outcome, Outcome::Pass);
+        assert_eq!(enough_bidders(Method::OpenTender, 2, true).outcome, Outcome::Fail);
+        assert_eq!(enough_bidders(Method::CompetitiveConsultation, 2, false).outcome, Outcome::Fail);
+        assert_eq!(enough_bidders(Method::CompetitiveConsultation, 2, true).outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn corrections_need_a_written_reason() {
+        assert!(check_correction(CorrectionReason::SummationError, "第3项合计错误，应为18分").is_ok());
+        assert_eq!(check_correction(CorrectionReason::OutOfRange, "  "), Err(MissingNote));
+    }
+
+    #[test]
+    fn recusal_grounds_are_listed() {
+        assert!(recusal_grounds(&RecusalDeclaration::default()).is_empty());
+        let d = RecusalDeclaration { employed_within_3_years: true, family_of_legal_representative: true, ..Default::default() };
+        assert_eq!(recusal_grounds(&d), ["employed_within_3_years", "family_of_legal_representative"]);
+    }
+
+    #[test]
+    fn statutory_deadlines_in_working_days() {
+        let cal = HolidayCalendar::builtin();
+        // Award notice on Wed 2026-09-30: result published within 2 working days → Fri Oct 9.
+        assert_eq!(deadline(Step::PublishResult, date(2026, 9, 30), &cal), date(2026, 10, 9));
+        // Objection window of 7 working days from Mon 2026-11-23 → Wed Dec 2.
+        assert_eq!(deadline(Step::Objection, date(2026, 11, 23), &cal), date(2026, 12, 2));
+        // Contract within 30 calendar days.
+        assert_eq!(deadline(Step::ContractSigned, date(2026, 11, 23), &cal), date(2026, 12, 23));
+    }
+
+    #[test]
+    fn twenty_days_for_an_open_tender_exactly() {
+        let cal = HolidayCalendar::builtin();
+        let from = date(2026, 11, 2);
+        let ok = timeline_verdicts(Method::OpenTender, from, date(2026, 11, 9), date(2026, 11, 22), &cal);
+        assert!(all_pass(&ok), "{ok:#?}");
+        let short = timeline_verdicts(Method::OpenTender, from, date(2026, 11, 9), date(2026, 11, 21), &cal);
+        assert_eq!(short.iter().find(|v| v.rule == "national.timeline.bid_period").unwrap().outcome, Outcome::Fail);
+        // Documents available Mon–Thu only: 4 working days.
+        let brief = timeline_verdicts(Method::OpenTender, from, date(2026, 11, 5), date(2026, 11, 30), &cal);
+        assert_eq!(brief.iter().find(|v| v.rule == "national.timeline.documents_available").unwrap().outcome, Outcome::Fail);
+        // Consultation: 10 days suffice.
+        assert!(all_pass(&timeline_verdicts(Method::CompetitiveConsultation, from, date(2026, 11, 9), date(2026, 11, 12), &cal)));
+    }
+
+    #[test]
+    fn an_unknown_calendar_year_is_a_warning() {
+        let cal = HolidayCalendar::builtin();
+        let v = timeline_verdicts(Method::OpenTender, date(2027, 3, 1), date(2027, 3, 8), date(2027, 3, 31), &cal);
+        assert!(v.iter().any(|v| v.outcome == Outcome::Warning));
+        assert!(all_pass(&v));
+    }
+}
