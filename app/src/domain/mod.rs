@@ -9,6 +9,8 @@ pub mod national;
 pub mod profile;
 pub mod qualification;
 pub mod scoring;
+pub mod shandong;
+pub mod shenzhen;
 pub mod suzhou;
 pub mod template;
 pub mod time;

@@ -255,4 +255,81 @@ mod tests {
         let err = totals(&criteria, &[("A".into(), d("1"))], &[vec![vec![d("50.5")]]], None).unwrap_err();
         assert!(matches!(err, ScoringError::ScoreOutOfRange { .. }));
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// Scores with two decimals between 0 and 100.
+        fn score() -> impl Strategy<Value = Decimal> {
+            (0i64..=10_000).prop_map(|c| Decimal::new(c, 2))
+        }
+
+        /// Prices between ¥1.00 and ¥10,000,000.00.
+        fn price() -> impl Strategy<Value = Decimal> {
+            (100i64..=1_000_000_000).prop_map(|f| Decimal::new(f, 2))
+        }
+
+        proptest! {
+            #[test]
+            fn the_mean_lies_between_the_lowest_and_highest_score(scores in prop::collection::vec(score(), 1..15)) {
+                let m = mean(&scores).unwrap();
+                prop_assert!(m >= *scores.iter().min().unwrap());
+                prop_assert!(m <= *scores.iter().max().unwrap());
+            }
+
+            #[test]
+            fn scaling_every_price_leaves_price_points_unchanged(
+                prices in prop::collection::vec(price(), 1..8),
+                k in 1i64..=1000,
+                weight in 10i64..=30,
+            ) {
+                let w = Decimal::from(weight);
+                let k = Decimal::from(k);
+                let base = base_price(&prices).unwrap();
+                let scaled: Vec<Decimal> = prices.iter().map(|p| *p * k).collect();
+                let base_k = base_price(&scaled).unwrap();
+                for (p, q) in prices.iter().zip(&scaled) {
+                    let a = price_points(base, *p, w).unwrap();
+                    let b = price_points(base_k, *q, w).unwrap();
+                    // Equal to Decimal's 28 significant digits.
+                    prop_assert!((a - b).abs() < Decimal::new(1, 20), "{a} vs {b}");
+                    prop_assert!(a <= w);
+                }
+            }
+
+            #[test]
+            fn ranking_is_a_total_preorder_consistent_with_the_tie_rules(
+                bids in prop::collection::vec((0i64..=20, 1i64..=5), 1..12),
+            ) {
+                // Few distinct values, so ties happen often.
+                let totals: Vec<BidTotal> = bids
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (s, p))| BidTotal {
+                        bid: format!("b{i:02}"),
+                        technical: Decimal::from(*s),
+                        price_points: Decimal::ZERO,
+                        total: Decimal::from(*s),
+                        price: Decimal::from(*p),
+                    })
+                    .collect();
+                let ranked = rank(totals.clone());
+                prop_assert_eq!(ranked.len(), totals.len());
+                for r in &ranked {
+                    // rank = 1 + number of bids strictly better (higher score, or same score and cheaper).
+                    let better = ranked
+                        .iter()
+                        .filter(|o| o.total.total > r.total.total || (o.total.total == r.total.total && o.total.price < r.total.price))
+                        .count();
+                    prop_assert_eq!(r.rank, better + 1);
+                    let same = ranked.iter().filter(|o| o.total.total == r.total.total && o.total.price == r.total.price).count();
+                    prop_assert_eq!(r.tied, same > 1);
+                }
+                for pair in ranked.windows(2) {
+                    prop_assert!(pair[0].rank <= pair[1].rank);
+                }
+            }
+        }
+    }
 }
