@@ -24,20 +24,28 @@ fn demo_user(role: Role) -> &'static str {
     }
 }
 
-async fn call(app: &TestApp, client: &reqwest::Client, method: &str, path: &str) -> reqwest::Response {
-    let url = format!("{}/api/v1{}", app.base, path);
-    let req = match method {
+/// Calls a catalogued route the way a client would: `{id}` filled in, the route's example body.
+async fn call(app: &TestApp, client: &reqwest::Client, route: &server::api::RouteDoc) -> reqwest::Response {
+    let url = format!("{}/api/v1{}", app.base, route.path.replace("{id}", "suzhou-street-4plus1"));
+    let req = match route.method {
         "get" => client.get(url),
         "post" => client.post(url),
         "delete" => client.delete(url),
         other => panic!("method {other}"),
     };
-    let body = match path {
-        "/users" => json!({"username": "matrix.user", "display_name": "矩阵", "role": "expert", "org_id": null, "password": "0123456789abc"}),
-        "/session" => json!({"username": "nobody", "password": "wrong-password"}),
-        _ => json!({}),
+    let req = match (route.path, route.example) {
+        // A derived template: the shipped Suzhou one under a new id.
+        ("/templates/validate", _) => {
+            let mut t = app::domain::template::builtin_by_id("suzhou-street-4plus1").unwrap();
+            t.id = "derived-test".into();
+            req.json(&t)
+        }
+        // Signing in as nobody in particular, so the matrix keeps its sessions.
+        ("/session", _) => req.json(&json!({"username": "nobody", "password": "wrong-password"})),
+        (_, Some(example)) => req.header("content-type", "application/json").body(example),
+        (_, None) if route.method == "get" => req,
+        (_, None) => req.json(&json!({})),
     };
-    let req = if method == "get" { req } else { req.json(&body) };
     req.send().await.expect("request")
 }
 
@@ -68,7 +76,7 @@ async fn openapi_describes_exactly_the_mounted_routes() {
     // Every documented operation answers with something other than 404/405.
     let admin = app.signed_in(Role::Admin).await;
     for route in ROUTES.iter().filter(|r| !r.test_mode_only) {
-        let status = call(&app, &admin, route.method, route.path).await.status();
+        let status = call(&app, &admin, route).await.status();
         assert!(status != StatusCode::NOT_FOUND && status != StatusCode::METHOD_NOT_ALLOWED, "{} {} -> {status}", route.method, route.path);
     }
 }
@@ -82,7 +90,7 @@ async fn every_api_route_refuses_anonymous_and_wrong_roles() {
             clients.push((role, app.signed_in(role).await));
         }
         for route in ROUTES.iter().filter(|r| !r.test_mode_only) {
-            let anon = call(&app, &app.anon(), route.method, route.path).await.status();
+            let anon = call(&app, &app.anon(), route).await.status();
             match route.access {
                 Access::Public => assert_ne!(anon, StatusCode::FORBIDDEN, "{} {}", route.method, route.path),
                 _ => assert_eq!(anon, StatusCode::UNAUTHORIZED, "anonymous {} {}", route.method, route.path),
@@ -91,7 +99,7 @@ async fn every_api_route_refuses_anonymous_and_wrong_roles() {
                 continue; // signing in or out changes the client's own session
             }
             for (role, client) in &clients {
-                let status = call(&app, client, route.method, route.path).await.status();
+                let status = call(&app, client, route).await.status();
                 let allowed = match route.access {
                     Access::Public | Access::AnySignedIn => true,
                     Access::Roles(roles) => roles.contains(role),
@@ -344,4 +352,95 @@ async fn two_processes_share_one_database() {
         let health: Value = reqwest::get(format!("{}/api/v1/health", b.base)).await.unwrap().json().await.unwrap();
         assert_eq!(health["database"], backend.name());
     }
+}
+
+fn dec(v: &Value) -> rust_decimal::Decimal {
+    v.as_str().unwrap_or_else(|| panic!("decimal string expected, got {v}")).parse().unwrap()
+}
+
+async fn post_example(app: &TestApp, client: &reqwest::Client, path: &str) -> Value {
+    let route = ROUTES.iter().find(|r| r.path == path && r.method == "post").unwrap();
+    let res = call(app, client, route).await;
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    res.json().await.unwrap()
+}
+
+/// The JSON API gives the same numbers as the domain's unit tests (seed examples).
+#[tokio::test]
+async fn calculators_answer_as_the_domain_does() {
+    let app = spawn_app(support::Backend::Sqlite, false).await;
+    let officer = app.signed_in(Role::Officer).await;
+
+    let c = post_example(&app, &officer, "/calc/dongguan/composite").await;
+    assert_eq!(dec(&c["composite"]["total"]), "85".parse().unwrap());
+    assert_eq!(c["composite"]["stars"], "four");
+
+    let s = post_example(&app, &officer, "/calc/dongguan/subsidy").await;
+    assert_eq!(dec(&s["city_total_yuan"]), "1713750".parse().unwrap());
+    assert_eq!(dec(&s["minimum_matching_yuan"]), "856875".parse().unwrap());
+
+    let r = post_example(&app, &officer, "/calc/scores").await;
+    let ranking = r["ranking"].as_array().unwrap();
+    assert_eq!((ranking[0]["bid"].as_str(), ranking[0]["rank"].as_u64()), (Some("B"), Some(1)));
+    assert_eq!(dec(&ranking[0]["total"]), "93.55".parse().unwrap());
+    assert_eq!(dec(&ranking[1]["total"]), "91".parse().unwrap());
+
+    let h = post_example(&app, &officer, "/calc/henan/norms").await;
+    assert_eq!(h["norms"]["full_time_workers"], 6);
+    assert_eq!(dec(&h["norms"]["facility_area_m2"]), "300".parse().unwrap());
+
+    let d = post_example(&app, &officer, "/calc/deadline").await;
+    assert_eq!(d["deadline"], "2026-12-02");
+    assert_eq!(post_example(&app, &officer, "/calc/timeline").await["passed"], true);
+    assert_eq!(post_example(&app, &officer, "/calc/panel").await["passed"], true);
+
+    let sz = post_example(&app, &officer, "/calc/shenzhen/application").await;
+    assert_eq!(sz["passed"], true);
+    assert_eq!(dec(&sz["grant"]["total_yuan"]), "300000".parse().unwrap());
+    assert_eq!(sz["grant"]["commercial_projects"], json!(["parcel-lockers"]));
+
+    let q = post_example(&app, &officer, "/calc/qualification").await;
+    assert_eq!(q["passed"], false);
+    let failed: Vec<&str> = q["verdicts"].as_array().unwrap().iter().filter(|v| v["outcome"] == "fail").map(|v| v["rule"].as_str().unwrap()).collect();
+    assert_eq!(failed, ["employees"]);
+}
+
+#[tokio::test]
+async fn bad_calculator_input_gets_structured_errors() {
+    let app = spawn_app(support::Backend::Sqlite, false).await;
+    let officer = app.signed_in(Role::Officer).await;
+    let url = |p: &str| format!("{}/api/v1{p}", app.base);
+    let syntax = officer.post(url("/calc/dongguan/composite")).header("content-type", "application/json").body("{not json").send().await.unwrap();
+    assert_eq!(syntax.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = syntax.json().await.unwrap();
+    assert_eq!(body["error"]["fields"][0]["field"], "body");
+    let range = officer.post(url("/calc/dongguan/composite")).json(&json!({"indicator_score": "101", "service_person_times": "1", "resident_population": "1", "satisfaction_pct": "1"})).send().await.unwrap();
+    assert_eq!(range.json::<Value>().await.unwrap()["error"]["fields"][0]["field"], "indicator_score");
+    let unknown = officer.post(url("/calc/qualification")).json(&json!({"template": "nope", "organisation": {"legal_form": "company", "registration_level": "city", "civil_affairs_registration": false, "social_work_scope": false, "board": [], "staff": []}})).send().await.unwrap();
+    assert_eq!(unknown.json::<Value>().await.unwrap()["error"]["fields"][0]["code"], "unknown_template");
+    let weight = officer.post(url("/calc/scores")).json(&json!({"method": "competitive_consultation", "criteria": [], "bids": [], "expert_scores": [], "price_weight_pct": "40"})).send().await.unwrap();
+    assert_eq!(weight.json::<Value>().await.unwrap()["error"]["fields"][0]["field"], "price_weight_pct");
+}
+
+#[tokio::test]
+async fn templates_are_listed_linted_and_derived_templates_validated() {
+    let app = spawn_app(support::Backend::Sqlite, false).await;
+    let officer = app.signed_in(Role::Officer).await;
+    let list: Value = officer.get(format!("{}/api/v1/templates", app.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 5);
+    let one: Value = officer.get(format!("{}/api/v1/templates/suzhou-street-4plus1", app.base)).send().await.unwrap().json().await.unwrap();
+    assert!(one["lint"].as_array().unwrap().iter().any(|w| w["rule"] == "lint.headcount.employees" && w["outcome"] == "warning"));
+    let missing = officer.get(format!("{}/api/v1/templates/none", app.base)).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+
+    let mut derived = app::domain::template::builtin_by_id("dongguan-centre-operator").unwrap();
+    derived.id = "dongguan-2027".into();
+    derived.criteria[0].max_points += rust_decimal::Decimal::ONE;
+    let res = officer.post(format!("{}/api/v1/templates/validate", app.base)).json(&derived).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["fields"][0]["field"], "criteria");
+    derived.criteria[0].max_points -= rust_decimal::Decimal::ONE;
+    let ok: Value = officer.post(format!("{}/api/v1/templates/validate", app.base)).json(&derived).send().await.unwrap().json().await.unwrap();
+    assert_eq!(ok["valid"], true);
 }

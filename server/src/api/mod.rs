@@ -2,9 +2,11 @@
 //! `router()`; the catalogue below feeds both the OpenAPI document and the route × role tests.
 
 mod audit;
+mod calc;
 mod health;
 mod openapi;
 mod session;
+mod templates;
 mod test_clock;
 mod users;
 
@@ -25,7 +27,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(openapi::router())
         .merge(session::router())
         .merge(users::router())
-        .merge(audit::router());
+        .merge(audit::router())
+        .merge(templates::router())
+        .merge(calc::router());
     if state.settings.test_mode {
         api.merge(test_clock::router())
     } else {
@@ -51,19 +55,33 @@ pub struct RouteDoc {
     pub access: Access,
     /// Only mounted when the server runs with `--test-mode`.
     pub test_mode_only: bool,
+    /// An example request body (JSON), shown in the OpenAPI document and sent by the route tests.
+    pub example: Option<&'static str>,
 }
 
 pub const ROUTES: &[RouteDoc] = &[
-    RouteDoc { method: "get", path: "/health", summary: "Liveness, build version and database backend", access: Access::Public, test_mode_only: false },
-    RouteDoc { method: "get", path: "/openapi.json", summary: "This OpenAPI document", access: Access::Public, test_mode_only: false },
-    RouteDoc { method: "post", path: "/session", summary: "Sign in (sets the session cookie)", access: Access::Public, test_mode_only: false },
-    RouteDoc { method: "delete", path: "/session", summary: "Sign out", access: Access::AnySignedIn, test_mode_only: false },
-    RouteDoc { method: "get", path: "/me", summary: "The signed-in user", access: Access::AnySignedIn, test_mode_only: false },
-    RouteDoc { method: "get", path: "/users", summary: "List accounts", access: Access::Roles(&[Role::Admin]), test_mode_only: false },
-    RouteDoc { method: "post", path: "/users", summary: "Create an account", access: Access::Roles(&[Role::Admin]), test_mode_only: false },
-    RouteDoc { method: "get", path: "/audit", summary: "Latest audit-log entries", access: Access::Roles(&[Role::Auditor, Role::Admin]), test_mode_only: false },
-    RouteDoc { method: "get", path: "/test/clock", summary: "TEST MODE ONLY: read the application clock", access: Access::Public, test_mode_only: true },
-    RouteDoc { method: "post", path: "/test/clock", summary: "TEST MODE ONLY: move the application clock", access: Access::Public, test_mode_only: true },
+    RouteDoc { method: "get", path: "/health", summary: "Liveness, build version and database backend", access: Access::Public, test_mode_only: false, example: None },
+    RouteDoc { method: "get", path: "/openapi.json", summary: "This OpenAPI document", access: Access::Public, test_mode_only: false, example: None },
+    RouteDoc { method: "post", path: "/session", summary: "Sign in (sets the session cookie)", access: Access::Public, test_mode_only: false, example: Some("{\"username\": \"officer\", \"password\": \"caiping-demo\"}") },
+    RouteDoc { method: "delete", path: "/session", summary: "Sign out", access: Access::AnySignedIn, test_mode_only: false, example: None },
+    RouteDoc { method: "get", path: "/me", summary: "The signed-in user", access: Access::AnySignedIn, test_mode_only: false, example: None },
+    RouteDoc { method: "get", path: "/users", summary: "List accounts", access: Access::Roles(&[Role::Admin]), test_mode_only: false, example: None },
+    RouteDoc { method: "post", path: "/users", summary: "Create an account", access: Access::Roles(&[Role::Admin]), test_mode_only: false, example: Some("{\"username\": \"new.expert\", \"display_name\": \"新专家\", \"role\": \"expert\", \"org_id\": null, \"password\": \"0123456789abc\"}") },
+    RouteDoc { method: "get", path: "/audit", summary: "Latest audit-log entries", access: Access::Roles(&[Role::Auditor, Role::Admin]), test_mode_only: false, example: None },
+    RouteDoc { method: "get", path: "/templates", summary: "Scheme templates shipped with caiping", access: Access::AnySignedIn, test_mode_only: false, example: None },
+    RouteDoc { method: "get", path: "/templates/{id}", summary: "One template with the linter's warnings", access: Access::AnySignedIn, test_mode_only: false, example: None },
+    RouteDoc { method: "post", path: "/templates/validate", summary: "Validate a derived template (errors by field, lint warnings)", access: Access::Roles(&[Role::Officer, Role::Admin]), test_mode_only: false, example: None },
+    RouteDoc { method: "post", path: "/calc/qualification", summary: "Organisation and team against a template's rules", access: Access::AnySignedIn, test_mode_only: false, example: Some("{\"template\": \"suzhou-street-4plus1\", \"organisation\": {\"legal_form\": \"private_non_enterprise\", \"registration_level\": \"county\", \"civil_affairs_registration\": true, \"social_work_scope\": true, \"board\": [\"social_worker\", null], \"staff\": []}}") },
+    RouteDoc { method: "post", path: "/calc/scores", summary: "Mean expert scores plus price points, ranked", access: Access::AnySignedIn, test_mode_only: false, example: Some("{\"method\": \"open_tender\", \"criteria\": [{\"id\": \"plan\", \"max_points\": \"80\"}], \"bids\": [{\"bid\": \"A\", \"price\": \"600000\"}, {\"bid\": \"B\", \"price\": \"630000\"}], \"expert_scores\": [[[\"70\"], [\"75\"]], [[\"72\"], [\"74\"]]], \"price_weight_pct\": \"20\"}") },
+    RouteDoc { method: "post", path: "/calc/dongguan/composite", summary: "Dongguan composite score and star rating", access: Access::AnySignedIn, test_mode_only: false, example: Some("{\"indicator_score\": \"90\", \"service_person_times\": \"2500\", \"resident_population\": \"10000\", \"satisfaction_pct\": \"80\"}") },
+    RouteDoc { method: "post", path: "/calc/dongguan/subsidy", summary: "Dongguan city subsidy per site", access: Access::AnySignedIn, test_mode_only: false, example: Some("{\"renovated_area_m2\": \"1500\", \"operator_cost_yuan\": \"700000\"}") },
+    RouteDoc { method: "post", path: "/calc/shenzhen/application", summary: "Shenzhen eligibility, project selection and grant", access: Access::AnySignedIn, test_mode_only: false, example: Some("{\"premises_available\": true, \"residents_consulted\": 100, \"residents_agreeing\": 51, \"centre_operating_months\": 12, \"selected\": [\"residents-council\", \"community-web\", \"stress-room\", \"family-education\", \"waste-sorting\", \"elderly-alarm\", \"women-children\", \"health-checks\", \"clothes-recycling\", \"parcel-lockers\"], \"district_matches\": true}") },
+    RouteDoc { method: "post", path: "/calc/henan/norms", summary: "Henan staffing and facility norms", access: Access::AnySignedIn, test_mode_only: false, example: Some("{\"households\": 1500, \"temporary_residents\": 1000, \"residents\": 4500, \"kind\": \"urban_community\"}") },
+    RouteDoc { method: "post", path: "/calc/deadline", summary: "Statutory deadline in Chinese working days", access: Access::AnySignedIn, test_mode_only: false, example: Some("{\"step\": \"objection\", \"from\": \"2026-11-23\"}") },
+    RouteDoc { method: "post", path: "/calc/timeline", summary: "Check a tender timeline against the statutory minimums", access: Access::AnySignedIn, test_mode_only: false, example: Some("{\"method\": \"open_tender\", \"documents_from\": \"2026-11-02\", \"documents_until\": \"2026-11-09\", \"bid_deadline\": \"2026-11-22\"}") },
+    RouteDoc { method: "post", path: "/calc/panel", summary: "Check an evaluation panel's composition", access: Access::AnySignedIn, test_mode_only: false, example: Some("{\"panel\": {\"purchaser_representatives\": 1, \"experts\": 4}, \"context\": {\"method\": \"open_tender\", \"budget_yuan\": \"600000\", \"complex_or_high_impact\": false}}") },
+    RouteDoc { method: "get", path: "/test/clock", summary: "TEST MODE ONLY: read the application clock", access: Access::Public, test_mode_only: true, example: None },
+    RouteDoc { method: "post", path: "/test/clock", summary: "TEST MODE ONLY: move the application clock", access: Access::Public, test_mode_only: true, example: Some("{\"advance_ms\": 1000}") },
 ];
 
 /// An `AppError` on its way out of the JSON API: the status, a stable code, and for
@@ -89,6 +107,30 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// A JSON body whose syntax or shape errors come back as structured validation errors
+/// (field `body`) instead of axum's plain-text rejection.
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(ApiError(AppError::Validation(vec![app::error::FieldError {
+                field: "body".into(),
+                code: "invalid_json".into(),
+                message_zh: "请求内容不是有效的 JSON 或字段有误".into(),
+                message_en: rejection.body_text(),
+            }]))),
+        }
+    }
+}
 
 /// The signed-in caller; rejects anonymous requests with 401.
 pub struct Caller(pub SessionUser);

@@ -29,6 +29,10 @@ pub fn document(test_mode: bool) -> Value {
             Access::Roles(r) => (json!([{ "session": [] }]), r.iter().map(|r| r.as_str()).collect()),
         };
         op["security"] = security;
+        if let Some(example) = route.example {
+            let example: Value = serde_json::from_str(example).expect("route examples are valid JSON");
+            op["requestBody"] = json!({ "required": true, "content": { "application/json": { "example": example } } });
+        }
         op["x-roles"] = json!(roles);
         let entry = paths.entry(format!("/api/v1{}", route.path)).or_insert_with(|| json!({}));
         entry[route.method] = op;
