@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=pages::public::PublicHome />
                         <Route path=path!("/login") view=pages::login::LoginPage />
                         <Route path=path!("/officer") view=pages::workbench::OfficerHome ssr=SsrMode::Async />
+                        <Route path=path!("/officer/calculators") view=pages::calculators::CalculatorsPage ssr=SsrMode::Async />
                         <Route path=path!("/bidder") view=pages::workbench::BidderHome ssr=SsrMode::Async />
                         <Route path=path!("/expert") view=pages::workbench::ExpertHome ssr=SsrMode::Async />
                         <Route path=path!("/auditor") view=pages::workbench::AuditorHome ssr=SsrMode::Async />

@@ -176,6 +176,24 @@ async fn role_pages_redirect_anonymous_visitors_and_refuse_other_roles() {
 }
 
 #[tokio::test]
+async fn the_calculators_page_is_for_officers_and_admins() {
+    let app = spawn_app(support::Backend::Sqlite, false).await;
+    let url = format!("{}/officer/calculators", app.base);
+    let anon = app.anon().get(&url).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(anon.headers()["location"], "/login");
+    for role in ALL {
+        let res = app.signed_in(role).await.get(&url).send().await.unwrap();
+        let expected = if matches!(role, Role::Officer | Role::Admin) { StatusCode::OK } else { StatusCode::FORBIDDEN };
+        assert_eq!(res.status(), expected, "{role}");
+        if expected == StatusCode::OK {
+            // Rendered on the server with the seed example already computed.
+            let html = res.text().await.unwrap();
+            assert!(html.contains("data-testid=\"dg-total\">85.00<"), "{html}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn sign_in_lands_on_the_role_home_and_sign_out_ends_the_session() {
     for backend in backends() {
         let app = spawn_app(backend, false).await;

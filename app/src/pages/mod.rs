@@ -1,3 +1,4 @@
+pub mod calculators;
 pub mod login;
 pub mod not_found;
 pub mod public;

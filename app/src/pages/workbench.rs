@@ -66,7 +66,14 @@ fn RoleHome(role: Role, #[prop(optional)] children: Option<ChildrenFn>) -> impl 
 
 #[component]
 pub fn OfficerHome() -> impl IntoView {
-    view! { <RoleHome role=Role::Officer /> }
+    let i18n = use_i18n();
+    view! {
+        <RoleHome role=Role::Officer>
+            <section class="card">
+                <a href="/officer/calculators" class="btn btn-quiet" data-testid="open-calculators">{t!(i18n, calc.open)}</a>
+            </section>
+        </RoleHome>
+    }
 }
 
 #[component]
