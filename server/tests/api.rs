@@ -462,3 +462,31 @@ async fn templates_are_listed_linted_and_derived_templates_validated() {
     let ok: Value = officer.post(format!("{}/api/v1/templates/validate", app.base)).json(&derived).send().await.unwrap().json().await.unwrap();
     assert_eq!(ok["valid"], true);
 }
+
+#[tokio::test]
+async fn an_admin_adds_a_holiday_year_and_deadlines_use_it() {
+    for backend in backends() {
+        let app = spawn_app(backend, false).await;
+        let admin = app.signed_in(Role::Admin).await;
+        let officer = app.signed_in(Role::Officer).await;
+        let url = |p: &str| format!("{}/api/v1{p}", app.base);
+        // Before: 2026-12-31 (Thu) + 1 working day = 2027-01-01 (Fri), only weekends known for 2027.
+        let before: Value = officer.post(url("/calc/deadline")).json(&json!({"step": "publicity", "from": "2026-12-31"})).send().await.unwrap().json().await.unwrap();
+        assert_eq!(before["deadline"], "2027-01-01");
+        assert_eq!(before["calendar_covers_year"], false);
+        let notice = "[[year]]\nyear = 2027\nsource = \"国务院办公厅关于2027年部分节假日安排的通知\"\nholidays = [\"2027-01-01\"]\nworking_weekends = []\n";
+        let refused = officer.post(url("/calendar")).json(&json!({"calendar_toml": notice})).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        let bad = admin.post(url("/calendar")).json(&json!({"calendar_toml": notice.replace("2027-01-01", "2027-01-02")})).send().await.unwrap();
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY, "Jan 2 2027 is a Saturday");
+        let added = admin.post(url("/calendar")).json(&json!({"calendar_toml": notice})).send().await.unwrap();
+        assert_eq!(added.status(), StatusCode::CREATED);
+        let again = admin.post(url("/calendar")).json(&json!({"calendar_toml": notice})).send().await.unwrap();
+        assert_eq!(again.status(), StatusCode::CONFLICT);
+        let after: Value = officer.post(url("/calc/deadline")).json(&json!({"step": "publicity", "from": "2026-12-31"})).send().await.unwrap().json().await.unwrap();
+        assert_eq!(after["deadline"], "2027-01-04");
+        assert_eq!(after["calendar_covers_year"], true);
+        let audit: Value = admin.get(url("/audit")).send().await.unwrap().json().await.unwrap();
+        assert!(audit.as_array().unwrap().iter().any(|e| e["action"] == "calendar.add_year" && e["entity_id"] == "2027"));
+    }
+}

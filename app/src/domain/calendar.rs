@@ -43,6 +43,8 @@ pub enum CalendarError {
     WorkingDayNotWeekend { year: i32, date: NaiveDate },
     #[error("holiday calendar {year}: {date} belongs to another year")]
     WrongYear { year: i32, date: NaiveDate },
+    #[error("holiday calendar: the year {0} is already in the calendar")]
+    DuplicateYear(i32),
 }
 
 fn is_weekend(d: NaiveDate) -> bool {
@@ -74,6 +76,18 @@ impl HolidayCalendar {
             cal.years.insert(y.year);
         }
         Ok(cal)
+    }
+
+    /// Adds another calendar's years; a year already present is an error (a notice is never
+    /// silently replaced).
+    pub fn merge(&mut self, other: HolidayCalendar) -> Result<(), CalendarError> {
+        if let Some(year) = other.years.iter().find(|y| self.years.contains(y)) {
+            return Err(CalendarError::DuplicateYear(*year));
+        }
+        self.years.extend(other.years);
+        self.holidays.extend(other.holidays);
+        self.working_weekends.extend(other.working_weekends);
+        Ok(())
     }
 
     pub fn builtin() -> Self {
@@ -158,6 +172,16 @@ mod tests {
         let cal = HolidayCalendar::builtin();
         assert_eq!(cal.working_days_between(date(2026, 11, 20), date(2026, 11, 27)), 5);
         assert_eq!(cal.add_working_days(date(2026, 11, 20), 0), date(2026, 11, 20));
+    }
+
+    #[test]
+    fn a_later_year_can_be_added_but_not_replaced() {
+        let mut cal = HolidayCalendar::builtin();
+        let y2027 = HolidayCalendar::from_toml("[[year]]\nyear = 2027\nsource = \"x\"\nholidays = [\"2027-01-01\"]\nworking_weekends = []\n").unwrap();
+        cal.merge(y2027.clone()).unwrap();
+        assert!(cal.knows_year(2027));
+        assert!(!cal.is_working_day(date(2027, 1, 1)));
+        assert_eq!(cal.merge(y2027), Err(CalendarError::DuplicateYear(2027)));
     }
 
     #[test]

@@ -162,6 +162,137 @@ pub fn subsidy(r: &SubsidyRequest) -> Result<Subsidy, DongguanError> {
     })
 }
 
+/// Seed 000 Annex 1 (一).3: a function room of the catalogue and its minimum area in m².
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoomSpec {
+    pub id: &'static str,
+    pub name_zh: &'static str,
+    pub name_en: &'static str,
+    pub min_area_m2: i64,
+}
+
+/// The 10 mandatory rooms (必备功能室).
+pub const MANDATORY_ROOMS: [RoomSpec; 10] = [
+    RoomSpec { id: "elderly-day-care", name_zh: "老人日间照料室", name_en: "Elderly day care", min_area_m2: 100 },
+    RoomSpec { id: "youth", name_zh: "青少年活动室（四点半学校）", name_en: "Youth room (4:30 school)", min_area_m2: 100 },
+    RoomSpec { id: "social-work-volunteers", name_zh: "社会工作室及志愿者活动室", name_en: "Social-work and volunteer room", min_area_m2: 50 },
+    RoomSpec { id: "library", name_zh: "图书阅览室", name_en: "Library", min_area_m2: 100 },
+    RoomSpec { id: "sports", name_zh: "体育活动室", name_en: "Sports room", min_area_m2: 200 },
+    RoomSpec { id: "rehabilitation", name_zh: "残疾人康复室", name_en: "Disability rehabilitation", min_area_m2: 100 },
+    RoomSpec { id: "citizens-school", name_zh: "市民学校", name_en: "Citizens' school", min_area_m2: 100 },
+    RoomSpec { id: "housekeeping", name_zh: "家政服务室", name_en: "Housekeeping services", min_area_m2: 50 },
+    RoomSpec { id: "family", name_zh: "家庭服务室", name_en: "Family services", min_area_m2: 50 },
+    RoomSpec { id: "family-planning", name_zh: "计生服务室", name_en: "Family planning", min_area_m2: 50 },
+];
+
+/// The 8 optional rooms (选择功能室), of which at least half must be built.
+pub const OPTIONAL_ROOMS: [RoomSpec; 8] = [
+    RoomSpec { id: "dance", name_zh: "舞蹈室", name_en: "Dance", min_area_m2: 100 },
+    RoomSpec { id: "calligraphy", name_zh: "书画室", name_en: "Calligraphy and painting", min_area_m2: 50 },
+    RoomSpec { id: "opera", name_zh: "曲艺室", name_en: "Opera", min_area_m2: 50 },
+    RoomSpec { id: "chess", name_zh: "棋艺室", name_en: "Chess", min_area_m2: 50 },
+    RoomSpec { id: "craft", name_zh: "工艺小作坊", name_en: "Craft workshop", min_area_m2: 100 },
+    RoomSpec { id: "charity-shop", name_zh: "爱心小超市", name_en: "Charity shop", min_area_m2: 50 },
+    RoomSpec { id: "canteen", name_zh: "社区餐厅", name_en: "Community canteen", min_area_m2: 100 },
+    RoomSpec { id: "convenience", name_zh: "便民服务室", name_en: "Convenience services", min_area_m2: 50 },
+];
+
+pub const MIN_TOTAL_AREA_M2: i64 = 1500;
+pub const MIN_LIBRARY_BOOKS: u32 = 5000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacilityPlan {
+    /// Rooms of the catalogue by id, with their areas in m².
+    pub rooms: Vec<(String, Decimal)>,
+    /// Extension rooms (拓展功能室) chosen by the community.
+    pub extension_rooms: u32,
+    pub library_books: u32,
+    pub total_area_m2: Decimal,
+}
+
+fn room_area(plan: &FacilityPlan, id: &str) -> Option<Decimal> {
+    plan.rooms.iter().find(|(r, _)| r == id).map(|(_, a)| *a)
+}
+
+/// Seed 000 Annex 1 (一): total ≥ 1,500 m²; every mandatory room at its minimum area (library
+/// with ≥ 5,000 books); at least half of the 8 optional rooms at their minimum areas; ≥ 1
+/// extension room.
+pub fn facility_verdicts(plan: &FacilityPlan) -> Vec<super::verdict::Verdict> {
+    use super::verdict::Verdict;
+    const CITE: &str = "seed 000 附件1 (一)";
+    let missing: Vec<&RoomSpec> = MANDATORY_ROOMS
+        .iter()
+        .filter(|r| room_area(plan, r.id).is_none_or(|a| a < dec(r.min_area_m2)))
+        .collect();
+    let optional_built = OPTIONAL_ROOMS.iter().filter(|r| room_area(plan, r.id).is_some_and(|a| a >= dec(r.min_area_m2))).count();
+    vec![
+        Verdict::check(
+            "dongguan.facilities.total_area",
+            plan.total_area_m2 >= dec(MIN_TOTAL_AREA_M2),
+            CITE,
+            format!("服务功能室总面积原则上不少于1500平方米（现{}平方米）", plan.total_area_m2),
+            format!("Function rooms should total at least 1,500 m² (has {} m²)", plan.total_area_m2),
+        ),
+        Verdict::check(
+            "dongguan.facilities.mandatory_rooms",
+            missing.is_empty(),
+            CITE,
+            format!("必备功能室缺少或面积不足：{}", missing.iter().map(|r| format!("{}（≥{}㎡）", r.name_zh, r.min_area_m2)).collect::<Vec<_>>().join("、")),
+            format!("Mandatory rooms missing or too small: {}", missing.iter().map(|r| format!("{} (≥ {} m²)", r.name_en, r.min_area_m2)).collect::<Vec<_>>().join(", ")),
+        )
+        .fact("missing", missing.len()),
+        Verdict::check(
+            "dongguan.facilities.library_books",
+            plan.library_books >= MIN_LIBRARY_BOOKS,
+            CITE,
+            format!("图书阅览室藏书不少于5000册（现{}册）", plan.library_books),
+            format!("The library needs at least 5,000 books (has {})", plan.library_books),
+        ),
+        Verdict::check(
+            "dongguan.facilities.optional_rooms",
+            optional_built * 2 >= OPTIONAL_ROOMS.len(),
+            CITE,
+            format!("选择功能室不少于8类中的50%（现{optional_built}类）"),
+            format!("At least half of the 8 optional rooms (has {optional_built})"),
+        )
+        .fact("optional_built", optional_built),
+        Verdict::check(
+            "dongguan.facilities.extension_rooms",
+            plan.extension_rooms >= 1,
+            CITE,
+            format!("拓展功能室原则上不少于1个（现{}个）", plan.extension_rooms),
+            format!("At least one extension room (has {})", plan.extension_rooms),
+        ),
+    ]
+}
+
+/// Seed 000 Annex 1: the indicator score's four parts and their maxima.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndicatorScores {
+    pub facilities: Decimal,
+    pub team: Decimal,
+    pub activities: Decimal,
+    pub funding: Decimal,
+}
+
+/// Seed 000 Annex 1 (一)–(四): facilities 40 + team 20 + activities 20 + funding 20 = 100.
+pub fn indicator_score(s: &IndicatorScores) -> Result<Decimal, DongguanError> {
+    for (field, value, max) in [("facilities", s.facilities, 40), ("team", s.team, 20), ("activities", s.activities, 20), ("funding", s.funding, 20)] {
+        if value < Decimal::ZERO || value > dec(max) {
+            return Err(DongguanError::OutOfRange { field, max: dec(max) });
+        }
+    }
+    Ok(s.facilities + s.team + s.activities + s.funding)
+}
+
+/// Seed 000 Annex 2 §二(一): the city's renovation money, 50 % when works start and the rest
+/// after acceptance. Returns (at start, after acceptance) in yuan; the fen of an odd amount goes
+/// to the second instalment so the two always add up.
+pub fn renovation_instalments(city_renovation_yuan: Decimal) -> (Decimal, Decimal) {
+    let first = (city_renovation_yuan / dec(2)).round_dp_with_strategy(2, RoundingStrategy::ToZero);
+    (first, city_renovation_yuan - first)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,5 +381,51 @@ mod tests {
         assert_eq!(s.operator_city_yuan, d("700000")); // capped
         assert_eq!(s.city_total_yuan, d("1987750"));
         assert!(!s.city_capped); // the rates alone never exceed ¥2,000,000
+    }
+
+    fn full_plan() -> FacilityPlan {
+        let mut rooms: Vec<(String, Decimal)> = MANDATORY_ROOMS.iter().map(|r| (r.id.to_string(), dec(r.min_area_m2))).collect();
+        rooms.extend(OPTIONAL_ROOMS[..4].iter().map(|r| (r.id.to_string(), dec(r.min_area_m2))));
+        FacilityPlan { rooms, extension_rooms: 1, library_books: 5000, total_area_m2: d("1500") }
+    }
+
+    #[test]
+    fn the_room_catalogue_matches_the_seed() {
+        // 100+100+50+100+200+100+100+50+50+50 = 900 m² of mandatory rooms.
+        assert_eq!(MANDATORY_ROOMS.iter().map(|r| r.min_area_m2).sum::<i64>(), 900);
+        assert_eq!(OPTIONAL_ROOMS.iter().map(|r| r.min_area_m2).sum::<i64>(), 550);
+    }
+
+    #[test]
+    fn a_plan_at_every_minimum_passes() {
+        assert!(crate::domain::verdict::all_pass(&facility_verdicts(&full_plan())));
+    }
+
+    #[test]
+    fn facility_boundaries() {
+        let fails = |p: &FacilityPlan| facility_verdicts(p).into_iter().filter(|v| !v.passed()).map(|v| v.rule).collect::<Vec<_>>();
+        let mut p = full_plan();
+        p.total_area_m2 = d("1499.99");
+        p.library_books = 4999;
+        p.extension_rooms = 0;
+        assert_eq!(fails(&p), ["dongguan.facilities.total_area", "dongguan.facilities.library_books", "dongguan.facilities.extension_rooms"]);
+        let mut p = full_plan();
+        p.rooms.retain(|(id, _)| id != "chess"); // 3 of 8 optional
+        p.rooms.iter_mut().find(|(id, _)| id == "sports").unwrap().1 = d("199");
+        assert_eq!(fails(&p), ["dongguan.facilities.mandatory_rooms", "dongguan.facilities.optional_rooms"]);
+    }
+
+    #[test]
+    fn indicator_parts_are_capped_40_20_20_20() {
+        let s = IndicatorScores { facilities: d("40"), team: d("20"), activities: d("20"), funding: d("20") };
+        assert_eq!(indicator_score(&s).unwrap(), d("100"));
+        let over = IndicatorScores { team: d("20.5"), ..s };
+        assert_eq!(indicator_score(&over), Err(DongguanError::OutOfRange { field: "team", max: d("20") }));
+    }
+
+    #[test]
+    fn renovation_is_paid_half_at_start_half_after_acceptance() {
+        assert_eq!(renovation_instalments(d("513750")), (d("256875"), d("256875")));
+        assert_eq!(renovation_instalments(d("0.03")), (d("0.01"), d("0.02")));
     }
 }

@@ -6,6 +6,7 @@ pub mod dongguan;
 pub mod henan;
 pub mod money;
 pub mod national;
+pub mod obligations;
 pub mod profile;
 pub mod qualification;
 pub mod scoring;

@@ -2,7 +2,6 @@
 //! answer comes from the same functions the browser runs.
 
 use super::{ApiJson, ApiResult, Caller};
-use app::domain::calendar::HolidayCalendar;
 use app::domain::dongguan::{self, AnnualEvaluation, SubsidyRequest};
 use app::domain::henan::{self, CommunityFacts};
 use app::domain::national::{self, Panel, PanelContext, Step};
@@ -14,6 +13,7 @@ use app::domain::template::builtin_by_id;
 use app::domain::verdict::{all_pass, Verdict};
 use app::error::AppError;
 use app::server::state::AppState;
+use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
 use chrono::NaiveDate;
@@ -136,8 +136,8 @@ struct DeadlineRequest {
     from: NaiveDate,
 }
 
-async fn deadline(_: Caller, ApiJson(r): ApiJson<DeadlineRequest>) -> ApiResult<Json<Value>> {
-    let cal = HolidayCalendar::builtin();
+async fn deadline(State(state): State<AppState>, _: Caller, ApiJson(r): ApiJson<DeadlineRequest>) -> ApiResult<Json<Value>> {
+    let cal = app::server::calendar::load(&state.db).await?;
     let (days, citation) = r.step.limit();
     let due = national::deadline(r.step, r.from, &cal);
     Ok(Json(json!({ "step": r.step, "from": r.from, "deadline": due, "limit": days, "citation": citation, "calendar_covers_year": cal.knows_year(chrono::Datelike::year(&due)) })))
@@ -151,8 +151,8 @@ struct TimelineRequest {
     bid_deadline: NaiveDate,
 }
 
-async fn timeline(_: Caller, ApiJson(r): ApiJson<TimelineRequest>) -> ApiResult<Json<Verdicts>> {
-    let cal = HolidayCalendar::builtin();
+async fn timeline(State(state): State<AppState>, _: Caller, ApiJson(r): ApiJson<TimelineRequest>) -> ApiResult<Json<Verdicts>> {
+    let cal = app::server::calendar::load(&state.db).await?;
     Ok(verdicts(national::timeline_verdicts(r.method, r.documents_from, r.documents_until, r.bid_deadline, &cal)))
 }
 

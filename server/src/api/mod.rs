@@ -3,6 +3,7 @@
 
 mod audit;
 mod calc;
+mod calendar;
 mod health;
 mod openapi;
 mod session;
@@ -29,7 +30,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(users::router())
         .merge(audit::router())
         .merge(templates::router())
-        .merge(calc::router());
+        .merge(calc::router())
+        .merge(calendar::router());
     if state.settings.test_mode {
         api.merge(test_clock::router())
     } else {
@@ -80,6 +82,8 @@ pub const ROUTES: &[RouteDoc] = &[
     RouteDoc { method: "post", path: "/calc/deadline", summary: "Statutory deadline in Chinese working days", access: Access::AnySignedIn, test_mode_only: false, example: Some("{\"step\": \"objection\", \"from\": \"2026-11-23\"}") },
     RouteDoc { method: "post", path: "/calc/timeline", summary: "Check a tender timeline against the statutory minimums", access: Access::AnySignedIn, test_mode_only: false, example: Some("{\"method\": \"open_tender\", \"documents_from\": \"2026-11-02\", \"documents_until\": \"2026-11-09\", \"bid_deadline\": \"2026-11-22\"}") },
     RouteDoc { method: "post", path: "/calc/panel", summary: "Check an evaluation panel's composition", access: Access::AnySignedIn, test_mode_only: false, example: Some("{\"panel\": {\"purchaser_representatives\": 1, \"experts\": 4}, \"context\": {\"method\": \"open_tender\", \"budget_yuan\": \"600000\", \"complex_or_high_impact\": false}}") },
+    RouteDoc { method: "get", path: "/calendar", summary: "Working-day calendar in force (shipped and added years)", access: Access::AnySignedIn, test_mode_only: false, example: None },
+    RouteDoc { method: "post", path: "/calendar", summary: "Add the holiday notice of a new year", access: Access::Roles(&[Role::Admin]), test_mode_only: false, example: Some("{\"calendar_toml\": \"[[year]]\\nyear = 2027\\nsource = \\\"国务院办公厅关于2027年部分节假日安排的通知\\\"\\nholidays = [\\\"2027-01-01\\\"]\\nworking_weekends = []\\n\"}") },
     RouteDoc { method: "get", path: "/test/clock", summary: "TEST MODE ONLY: read the application clock", access: Access::Public, test_mode_only: true, example: None },
     RouteDoc { method: "post", path: "/test/clock", summary: "TEST MODE ONLY: move the application clock", access: Access::Public, test_mode_only: true, example: Some("{\"advance_ms\": 1000}") },
 ];
