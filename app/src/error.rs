@@ -6,25 +6,7 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
-/// A field-level validation problem: which input, which rule, and both languages' text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub field: String,
-    pub code: String,
-    pub message_zh: String,
-    pub message_en: String,
-}
-
-impl FieldError {
-    pub fn new(field: &str, code: &str, message_zh: &str, message_en: &str) -> Self {
-        Self {
-            field: field.to_string(),
-            code: code.to_string(),
-            message_zh: message_zh.to_string(),
-            message_en: message_en.to_string(),
-        }
-    }
-}
+pub use crate::domain::field::FieldError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "code", content = "detail", rename_all = "snake_case")]

@@ -18,6 +18,7 @@ pub mod domain;
 pub mod error;
 pub mod identity;
 pub mod pages;
+pub mod tenders;
 #[cfg(feature = "ssr")]
 pub mod server;
 
@@ -73,6 +74,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/login") view=pages::login::LoginPage />
                         <Route path=path!("/officer") view=pages::workbench::OfficerHome ssr=SsrMode::Async />
                         <Route path=path!("/officer/calculators") view=pages::calculators::CalculatorsPage ssr=SsrMode::Async />
+                        <Route path=path!("/officer/tenders/new") view=pages::tenders::NewTenderPage ssr=SsrMode::Async />
+                        <Route path=path!("/officer/tenders/:id") view=pages::tenders::OfficerTenderPage ssr=SsrMode::Async />
+                        <Route path=path!("/bidder/tenders/:id") view=pages::tenders::BidPage ssr=SsrMode::Async />
+                        <Route path=path!("/expert/tenders/:id") view=pages::tenders::ScoreSheetPage ssr=SsrMode::Async />
                         <Route path=path!("/bidder") view=pages::workbench::BidderHome ssr=SsrMode::Async />
                         <Route path=path!("/expert") view=pages::workbench::ExpertHome ssr=SsrMode::Async />
                         <Route path=path!("/auditor") view=pages::workbench::AuditorHome ssr=SsrMode::Async />

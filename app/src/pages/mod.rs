@@ -2,4 +2,5 @@ pub mod calculators;
 pub mod login;
 pub mod not_found;
 pub mod public;
+pub mod tenders;
 pub mod workbench;

@@ -24,5 +24,6 @@ pub fn PublicHome() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+        <crate::pages::tenders::NoticeList />
     }
 }

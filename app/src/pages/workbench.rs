@@ -69,6 +69,7 @@ pub fn OfficerHome() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <RoleHome role=Role::Officer>
+            <crate::pages::tenders::OfficerTenders />
             <section class="card">
                 <a href="/officer/calculators" class="btn btn-quiet" data-testid="open-calculators">{t!(i18n, calc.open)}</a>
             </section>
@@ -78,12 +79,21 @@ pub fn OfficerHome() -> impl IntoView {
 
 #[component]
 pub fn BidderHome() -> impl IntoView {
-    view! { <RoleHome role=Role::Bidder /> }
+    view! {
+        <RoleHome role=Role::Bidder>
+            <crate::pages::tenders::BidderTenders />
+            <crate::pages::tenders::BidderContracts />
+        </RoleHome>
+    }
 }
 
 #[component]
 pub fn ExpertHome() -> impl IntoView {
-    view! { <RoleHome role=Role::Expert /> }
+    view! {
+        <RoleHome role=Role::Expert>
+            <crate::pages::tenders::ExpertAssignments />
+        </RoleHome>
+    }
 }
 
 #[component]

@@ -9,3 +9,5 @@ pub mod clock;
 pub mod db;
 pub mod state;
 pub mod storage;
+pub mod templates;
+pub mod tenders;

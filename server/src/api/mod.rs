@@ -8,6 +8,7 @@ mod health;
 mod openapi;
 mod session;
 mod templates;
+mod tenders;
 mod test_clock;
 mod users;
 
@@ -31,7 +32,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(audit::router())
         .merge(templates::router())
         .merge(calc::router())
-        .merge(calendar::router());
+        .merge(calendar::router())
+        .merge(tenders::router());
     if state.settings.test_mode {
         api.merge(test_clock::router())
     } else {
@@ -72,6 +74,7 @@ pub const ROUTES: &[RouteDoc] = &[
     RouteDoc { method: "get", path: "/audit", summary: "Latest audit-log entries", access: Access::Roles(&[Role::Auditor, Role::Admin]), test_mode_only: false, example: None },
     RouteDoc { method: "get", path: "/templates", summary: "Scheme templates shipped with caiping", access: Access::AnySignedIn, test_mode_only: false, example: None },
     RouteDoc { method: "get", path: "/templates/{id}", summary: "One template with the linter's warnings", access: Access::AnySignedIn, test_mode_only: false, example: None },
+    RouteDoc { method: "post", path: "/templates", summary: "Store a template derived from another (validated)", access: Access::Roles(&[Role::Officer, Role::Admin]), test_mode_only: false, example: None },
     RouteDoc { method: "post", path: "/templates/validate", summary: "Validate a derived template (errors by field, lint warnings)", access: Access::Roles(&[Role::Officer, Role::Admin]), test_mode_only: false, example: None },
     RouteDoc { method: "post", path: "/calc/qualification", summary: "Organisation and team against a template's rules", access: Access::AnySignedIn, test_mode_only: false, example: Some("{\"template\": \"suzhou-street-4plus1\", \"organisation\": {\"legal_form\": \"private_non_enterprise\", \"registration_level\": \"county\", \"civil_affairs_registration\": true, \"social_work_scope\": true, \"board\": [\"social_worker\", null], \"staff\": []}}") },
     RouteDoc { method: "post", path: "/calc/scores", summary: "Mean expert scores plus price points, ranked", access: Access::AnySignedIn, test_mode_only: false, example: Some("{\"method\": \"open_tender\", \"criteria\": [{\"id\": \"plan\", \"max_points\": \"80\"}], \"bids\": [{\"bid\": \"A\", \"price\": \"600000\"}, {\"bid\": \"B\", \"price\": \"630000\"}], \"expert_scores\": [[[\"70\"], [\"75\"]], [[\"72\"], [\"74\"]]], \"price_weight_pct\": \"20\"}") },
@@ -84,6 +87,9 @@ pub const ROUTES: &[RouteDoc] = &[
     RouteDoc { method: "post", path: "/calc/panel", summary: "Check an evaluation panel's composition", access: Access::AnySignedIn, test_mode_only: false, example: Some("{\"panel\": {\"purchaser_representatives\": 1, \"experts\": 4}, \"context\": {\"method\": \"open_tender\", \"budget_yuan\": \"600000\", \"complex_or_high_impact\": false}}") },
     RouteDoc { method: "get", path: "/calendar", summary: "Working-day calendar in force (shipped and added years)", access: Access::AnySignedIn, test_mode_only: false, example: None },
     RouteDoc { method: "post", path: "/calendar", summary: "Add the holiday notice of a new year", access: Access::Roles(&[Role::Admin]), test_mode_only: false, example: Some("{\"calendar_toml\": \"[[year]]\\nyear = 2027\\nsource = \\\"国务院办公厅关于2027年部分节假日安排的通知\\\"\\nholidays = [\\\"2027-01-01\\\"]\\nworking_weekends = []\\n\"}") },
+    RouteDoc { method: "post", path: "/tenders/{id}/bids", summary: "Submit or replace a sealed bid (multipart: price, file as PDF) before the deadline", access: Access::Roles(&[Role::Bidder]), test_mode_only: false, example: None },
+    RouteDoc { method: "get", path: "/tenders/{id}/bids/{bid_id}/file", summary: "A bid's file, once the bids are open", access: Access::Roles(&[Role::Officer, Role::Auditor, Role::Admin]), test_mode_only: false, example: None },
+    RouteDoc { method: "get", path: "/tenders/{id}/award-notice.pdf", summary: "The award notice (PDF) after the award; purchaser side, and bidders of the winning organisation only", access: Access::Roles(&[Role::Officer, Role::Auditor, Role::Admin, Role::Bidder]), test_mode_only: false, example: None },
     RouteDoc { method: "get", path: "/test/clock", summary: "TEST MODE ONLY: read the application clock", access: Access::Public, test_mode_only: true, example: None },
     RouteDoc { method: "post", path: "/test/clock", summary: "TEST MODE ONLY: move the application clock", access: Access::Public, test_mode_only: true, example: Some("{\"advance_ms\": 1000}") },
 ];

@@ -1,0 +1,69 @@
+//! Scheme templates in force: the shipped ones plus those officers derived and stored.
+
+use super::audit::{self, Actor, Change};
+use super::db::Db;
+use crate::domain::template::{builtin, SchemeTemplate};
+use crate::error::{AppError, FieldError};
+use crate::identity::SessionUser;
+use sqlx::Row;
+
+fn shipped() -> Result<Vec<SchemeTemplate>, AppError> {
+    builtin().map_err(|errors| {
+        tracing::error!(?errors, "a shipped template does not validate");
+        AppError::Internal
+    })
+}
+
+pub async fn all(db: &Db) -> Result<Vec<SchemeTemplate>, AppError> {
+    let mut list = shipped()?;
+    let rows = sqlx::query("SELECT id, template_toml FROM scheme_templates ORDER BY created_at, id").fetch_all(&db.pool).await?;
+    for row in rows {
+        let id: String = row.get("id");
+        let text: String = row.get("template_toml");
+        let t = SchemeTemplate::from_toml(&format!("{id}.toml"), &text).map_err(|errors| {
+            tracing::error!(?errors, "a stored template no longer validates");
+            AppError::Internal
+        })?;
+        list.push(t);
+    }
+    Ok(list)
+}
+
+pub async fn by_id(db: &Db, id: &str) -> Result<Option<SchemeTemplate>, AppError> {
+    Ok(all(db).await?.into_iter().find(|t| t.id == id))
+}
+
+pub fn validation_error(errors: Vec<crate::domain::template::TemplateError>) -> AppError {
+    AppError::Validation(
+        errors
+            .into_iter()
+            .map(|e| FieldError { field: e.field, code: "template_invalid".into(), message_zh: format!("模板有误：{}", e.reason), message_en: e.reason })
+            .collect(),
+    )
+}
+
+/// Stores a derived template after validating it; ids are unique across shipped and stored.
+pub async fn store(db: &Db, officer: &SessionUser, t: &SchemeTemplate, now_ms: i64) -> Result<(), AppError> {
+    t.validate(&format!("{}.toml", t.id)).map_err(validation_error)?;
+    if by_id(db, &t.id).await?.is_some() {
+        return Err(AppError::field("id", "template_id_taken", "模板编号已存在", "A template with this id exists"));
+    }
+    if let Some(base) = &t.derived_from {
+        if by_id(db, base).await?.is_none() {
+            return Err(AppError::field("derived_from", "unknown_template", "所依据的模板不存在", "The template it derives from does not exist"));
+        }
+    }
+    let text = t.to_toml();
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("INSERT INTO scheme_templates (id, derived_from, template_toml, created_by, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&t.id)
+        .bind(t.derived_from.as_deref())
+        .bind(&text)
+        .bind(&officer.id)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(&mut *tx, now_ms, Actor::User(officer), Change::new("template.create", "scheme_template", &t.id).after(serde_json::json!({"derived_from": t.derived_from, "toml": text}))).await?;
+    tx.commit().await?;
+    Ok(())
+}
