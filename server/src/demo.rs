@@ -60,6 +60,70 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A tender whose bid deadline and opening time have passed (two sealed bids waiting to be
+/// opened), and one still taking bids.
+pub const DEMO_TENDER_TO_OPEN: &str = "双塔街道“4+1”社区服务综合包（演示：已到开标时间）";
+pub const DEMO_TENDER_OPEN: &str = "沧浪街道“4+1”社区服务综合包（演示：接受投标中）";
+
+async fn user(state: &AppState, name: &str) -> anyhow::Result<app::identity::SessionUser> {
+    accounts::user_by_username(&state.db, name).await?.ok_or_else(|| anyhow::anyhow!("demo user {name} missing"))
+}
+
+fn beijing(ms: i64) -> String {
+    app::domain::time::from_millis(ms)
+        .map(|t| t.with_timezone(&app::domain::time::shanghai()).format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+fn demo_input(title: &str, deadline_ms: i64) -> app::domain::tender::TenderInput {
+    use app::domain::tender::{CriterionInput, TenderInput};
+    TenderInput {
+        title: title.into(),
+        buyer: "苏州市民政局".into(),
+        budget: "600000".into(),
+        bid_deadline: beijing(deadline_ms),
+        opening_time: beijing(deadline_ms),
+        price_weight_pct: "20".into(),
+        criteria: vec![
+            CriterionInput { name: "服务方案".into(), max_points: "50".into() },
+            CriterionInput { name: "团队配备与督导".into(), max_points: "30".into() },
+        ],
+    }
+}
+
+pub async fn seed_tenders(state: &AppState) -> anyhow::Result<()> {
+    use app::server::tenders;
+    let exists = sqlx::query("SELECT id FROM tenders WHERE title = $1").bind(DEMO_TENDER_TO_OPEN).fetch_optional(&state.db.pool).await?;
+    if exists.is_some() {
+        return Ok(());
+    }
+    let now = state.now_ms();
+    let officer = user(state, "officer").await?;
+    let hour = 3_600_000;
+    let id = tenders::create(&state.db, &officer, &demo_input(DEMO_TENDER_TO_OPEN, now + 2 * hour), now).await?;
+    tenders::publish(&state.db, &officer, &id, now).await?;
+    for (bidder, price) in [("ngo-yangguang", "590000"), ("ngo-yimin", "600000")] {
+        let b = user(state, bidder).await?;
+        let pdf = crate::documents::demo_proposal_pdf(b.org_name.as_deref().unwrap_or_default(), DEMO_TENDER_TO_OPEN);
+        let stored = state.storage.put_bytes(pdf).await?;
+        tenders::submit_bid(&state.db, &b, &id, price, &stored, "技术方案.pdf", now).await?;
+    }
+    // Demo data only: move this tender's timeline into the past so the opening can be tried at once.
+    let mut tx = state.db.pool.begin().await?;
+    sqlx::query("UPDATE tenders SET bid_deadline = $1, opening_at = $2 WHERE id = $3").bind(now - 2 * hour).bind(now - hour).bind(&id).execute(&mut *tx).await?;
+    app::server::audit::record(
+        &mut *tx,
+        now,
+        Actor::Console,
+        app::server::audit::Change::new("demo.timeline_moved", "tender", &id).after(serde_json::json!({"bid_deadline": now - 2 * hour, "opening_at": now - hour})),
+    )
+    .await?;
+    tx.commit().await?;
+    let open = tenders::create(&state.db, &officer, &demo_input(DEMO_TENDER_OPEN, now + 20 * 24 * hour), now).await?;
+    tenders::publish(&state.db, &officer, &open, now).await?;
+    Ok(())
+}
+
 pub fn print_logins() {
     println!("Demo logins (password for all: {DEMO_PASSWORD}):");
     for l in DEMO_LOGINS {

@@ -13,53 +13,80 @@ fn font() -> &'static ParsedFont {
     FONT.get_or_init(|| ParsedFont::from_bytes(CJK_FONT, 0, &mut Vec::new()).expect("the embedded CJK font parses"))
 }
 
-/// Breaks text into lines of at most `width` characters (no automatic wrapping in PDF).
+/// Breaks text into lines of at most `width` characters (PDF has no automatic wrapping).
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     chars.chunks(width).map(|c| c.iter().collect()).collect()
 }
 
-/// 中标通知书 (award notice). Law art. 46: the contract is signed within 30 days of the notice.
-pub fn award_notice_pdf(n: &AwardNotice) -> Vec<u8> {
-    let mut doc = PdfDocument::new("中标通知书");
+/// One A4 page: a centred-ish heading, wrapped paragraphs, then `label：value` lines and a
+/// right-hand signature block.
+fn render(heading: &str, paragraphs: &[String], facts: &[(&str, String)], signature: &[String]) -> Vec<u8> {
+    let mut doc = PdfDocument::new(heading);
     let font = doc.add_font(font());
     let mut ops = Vec::new();
-    let mut y = 260.0_f32;
-    let line = |ops: &mut Vec<Op>, text: &str, size: f32, x: f32, y: f32| {
+    let mut text = |text: &str, size: f32, x: f32, y: f32| {
         ops.push(Op::StartTextSection);
         ops.push(Op::SetFont { font: PdfFontHandle::External(font.clone()), size: Pt(size) });
         ops.push(Op::SetTextCursor { pos: Point { x: Mm(x).into(), y: Mm(y).into() } });
         ops.push(Op::ShowText { items: vec![TextItem::Text(text.to_string())] });
         ops.push(Op::EndTextSection);
     };
-    line(&mut ops, "中标通知书", 24.0, 80.0, y);
+    let mut y = 260.0_f32;
+    text(heading, 24.0, 105.0 - heading.chars().count() as f32 * 4.3, y);
     y -= 20.0;
-    line(&mut ops, &format!("致：{}", n.winner), 13.0, 25.0, y);
-    y -= 12.0;
-    let body = format!(
-        "经评审委员会评审并经采购人确认，贵单位为“{}”项目的中标人，中标金额为人民币 {} 元。请于本通知书发出之日起三十日内，按照招标文件和投标文件与采购人订立政府采购合同。",
-        n.title, n.price
-    );
-    for l in wrap(&body, 34) {
-        line(&mut ops, &l, 12.0, 25.0, y);
-        y -= 8.0;
+    for p in paragraphs {
+        for l in wrap(p, 34) {
+            text(&l, 12.0, 25.0, y);
+            y -= 8.0;
+        }
+        y -= 4.0;
     }
-    y -= 8.0;
-    for (label, value) in [
-        ("项目名称", n.title.clone()),
-        ("采购人", n.buyer.clone()),
-        ("中标人", n.winner.clone()),
-        ("中标金额", format!("{}（人民币）", n.price)),
-        ("确认时间", format!("{}（北京时间）", format_shanghai(n.awarded_at))),
-        ("项目编号", n.tender_id.clone()),
-    ] {
-        line(&mut ops, &format!("{label}：{value}"), 12.0, 25.0, y);
+    y -= 6.0;
+    for (label, value) in facts {
+        text(&format!("{label}：{value}"), 12.0, 25.0, y);
         y -= 9.0;
     }
     y -= 12.0;
-    line(&mut ops, &format!("采购人：{}", n.buyer), 12.0, 110.0, y);
-    y -= 9.0;
-    line(&mut ops, &format_shanghai(n.awarded_at)[..10], 12.0, 110.0, y);
+    for s in signature {
+        text(s, 12.0, 110.0, y);
+        y -= 9.0;
+    }
+    drop(text);
     let page = PdfPage::new(Mm(210.0), Mm(297.0), ops);
     doc.with_pages(vec![page]).save(&PdfSaveOptions::default(), &mut Vec::new())
+}
+
+/// 中标通知书 (award notice). Law art. 46: the contract is signed within 30 days of the notice.
+pub fn award_notice_pdf(n: &AwardNotice) -> Vec<u8> {
+    let date = format_shanghai(n.awarded_at);
+    render(
+        "中标通知书",
+        &[
+            format!("致：{}", n.winner),
+            format!(
+                "经评审委员会评审并经采购人确认，贵单位为“{}”项目的中标人，中标金额为人民币 {} 元。请于本通知书发出之日起三十日内，按照招标文件和投标文件与采购人订立政府采购合同。",
+                n.title, n.price
+            ),
+        ],
+        &[
+            ("项目名称", n.title.clone()),
+            ("采购人", n.buyer.clone()),
+            ("中标人", n.winner.clone()),
+            ("中标金额", format!("{}（人民币）", n.price)),
+            ("确认时间", format!("{date}（北京时间）")),
+            ("项目编号", n.tender_id.clone()),
+        ],
+        &[format!("采购人：{}", n.buyer), date.chars().take(10).collect()],
+    )
+}
+
+/// A demo bid's technical proposal (demo data only).
+pub fn demo_proposal_pdf(org: &str, tender: &str) -> Vec<u8> {
+    render(
+        "技术方案（演示）",
+        &[format!("本文件为采评演示数据，代表{org}对“{tender}”项目提交的技术方案。"), "服务方案、团队配备与督导安排详见正文。".to_string()],
+        &[("投标人", org.to_string()), ("项目", tender.to_string())],
+        &[org.to_string()],
+    )
 }

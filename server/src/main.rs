@@ -25,7 +25,8 @@ async fn main() -> anyhow::Result<()> {
         Command::CreateUser(args) => create_user(&cli.database_url, &cli.data_dir, args).await,
         Command::SeedDemo => {
             let state = console_state(&cli.database_url, &cli.data_dir).await?;
-            demo::seed(&state).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            demo::seed(&state).await?;
+            demo::seed_tenders(&state).await?;
             demo::print_logins();
             Ok(())
         }

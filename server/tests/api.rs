@@ -719,3 +719,20 @@ async fn one_tender_from_publication_to_contract() {
         assert_eq!(actions.iter().filter(|a| **a == "bid.submit").count(), 2);
     }
 }
+
+#[tokio::test]
+async fn demo_data_offers_a_tender_to_open_and_one_to_bid_on() {
+    let app = spawn_app(support::Backend::Sqlite, false).await;
+    server::demo::seed_tenders(&app.state).await.unwrap();
+    server::demo::seed_tenders(&app.state).await.unwrap(); // idempotent
+    let officer = app.signed_in(Role::Officer).await;
+    let public: Value = flow::sf(&app, &app.anon(), "public_tenders", &[]).await.json().await.unwrap();
+    let titles: Vec<&str> = public.as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap()).collect();
+    assert_eq!(titles.len(), 2, "{titles:?}");
+    let to_open: String = sqlx::query("SELECT id FROM tenders WHERE title = $1").bind(server::demo::DEMO_TENDER_TO_OPEN).fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    assert_eq!(flow::sf(&app, &officer, "tender_action", &[("id", &to_open), ("action", "open")]).await.status(), StatusCode::OK);
+    let ranking: Value = flow::sf(&app, &officer, "ranking", &[("id", &to_open)]).await.json().await.unwrap();
+    assert_eq!(ranking["experts"], 3);
+    let bidder_view: Value = flow::sf(&app, &app.signed_in(Role::Bidder).await, "open_tenders", &[]).await.json().await.unwrap();
+    assert!(bidder_view.as_array().unwrap().iter().any(|t| t[0]["title"] == server::demo::DEMO_TENDER_OPEN && t[0]["status"] == "published"));
+}

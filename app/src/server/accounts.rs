@@ -222,6 +222,12 @@ pub async fn sign_in(db: &Db, username: &str, password: &str, now_ms: i64, sessi
     Ok((user, token))
 }
 
+/// An account by username, as the pages would see it once signed in (console tasks only).
+pub async fn user_by_username(db: &Db, username: &str) -> Result<Option<SessionUser>, AppError> {
+    let row = sqlx::query(&format!("{SESSION_USER_SELECT} WHERE u.username = $1")).bind(username).fetch_optional(&db.pool).await?;
+    row.as_ref().map(session_user_from_row).transpose()
+}
+
 /// The user behind a session token, if the session exists and has not expired.
 pub async fn session_user(db: &Db, token: &str, now_ms: i64) -> Result<Option<SessionUser>, AppError> {
     let row = sqlx::query(&format!(
