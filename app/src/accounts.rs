@@ -107,6 +107,20 @@ pub async fn sign_in(username: String, password: String) -> Result<SessionUser, 
     }
 }
 
+/// Public registration of an NGO with its first bidder account; signs the new member in.
+#[server(endpoint = "register_organisation")]
+pub async fn register_organisation(org_name: String, credit_code: String, username: String, display_name: String, password: String) -> Result<SessionUser, AppError> {
+    use crate::server::{accounts, auth};
+    let state = auth::state()?;
+    let new = NewUser { username, display_name, role: Role::Bidder, org_id: None, password: password.clone() };
+    let now = state.now_ms();
+    let registered = accounts::register_organisation(&state.db, &org_name, &credit_code, &new, now).await.inspect_err(auth::set_status)?;
+    let (user, token) = accounts::sign_in(&state.db, &registered.username, &password, now, state.settings.session_hours).await.inspect_err(auth::set_status)?;
+    auth::set_cookie(auth::session_cookie(&token, state.settings.secure_cookies, state.settings.session_hours));
+    leptos_axum::redirect(user.role.home_path());
+    Ok(user)
+}
+
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::server::{accounts, auth};

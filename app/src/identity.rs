@@ -53,6 +53,21 @@ impl fmt::Display for Role {
     }
 }
 
+/// Which roles may open a page, by path; `None` for public pages. The server checks this before
+/// rendering (redirect to sign-in, or 403); the pages' guards only decide what to show.
+pub fn page_roles(path: &str) -> Option<&'static [Role]> {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
+    match first {
+        "officer" if path.starts_with("/officer/calculators") => Some(&[Role::Officer, Role::Admin]),
+        "officer" => Some(&[Role::Officer]),
+        "bidder" => Some(&[Role::Bidder]),
+        "expert" => Some(&[Role::Expert]),
+        "auditor" => Some(&[Role::Auditor]),
+        "admin" => Some(&[Role::Admin]),
+        _ => None,
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown role `{0}` (expected officer, bidder, expert, auditor or admin)")]
 pub struct UnknownRole(pub String);
@@ -88,6 +103,18 @@ mod tests {
             assert_eq!(role.as_str().parse::<Role>().unwrap(), role);
         }
         assert!("supervisor".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn every_home_is_guarded_for_its_role_only() {
+        for role in Role::ALL {
+            assert_eq!(page_roles(role.home_path()), Some(&[role][..]));
+        }
+        assert_eq!(page_roles("/officer/tenders/abc"), Some(&[Role::Officer][..]));
+        assert_eq!(page_roles("/officer/calculators"), Some(&[Role::Officer, Role::Admin][..]));
+        assert_eq!(page_roles("/"), None);
+        assert_eq!(page_roles("/login"), None);
+        assert_eq!(page_roles("/officers-club"), None);
     }
 
     #[test]

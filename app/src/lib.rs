@@ -26,7 +26,7 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::path;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -72,16 +72,17 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=pages::not_found::NotFound>
                         <Route path=path!("/") view=pages::public::PublicHome />
                         <Route path=path!("/login") view=pages::login::LoginPage />
-                        <Route path=path!("/officer") view=pages::workbench::OfficerHome ssr=SsrMode::Async />
-                        <Route path=path!("/officer/calculators") view=pages::calculators::CalculatorsPage ssr=SsrMode::Async />
-                        <Route path=path!("/officer/tenders/new") view=pages::tenders::NewTenderPage ssr=SsrMode::Async />
-                        <Route path=path!("/officer/tenders/:id") view=pages::tenders::OfficerTenderPage ssr=SsrMode::Async />
-                        <Route path=path!("/bidder/tenders/:id") view=pages::tenders::BidPage ssr=SsrMode::Async />
-                        <Route path=path!("/expert/tenders/:id") view=pages::tenders::ScoreSheetPage ssr=SsrMode::Async />
-                        <Route path=path!("/bidder") view=pages::workbench::BidderHome ssr=SsrMode::Async />
-                        <Route path=path!("/expert") view=pages::workbench::ExpertHome ssr=SsrMode::Async />
-                        <Route path=path!("/auditor") view=pages::workbench::AuditorHome ssr=SsrMode::Async />
-                        <Route path=path!("/admin") view=pages::workbench::AdminHome ssr=SsrMode::Async />
+                        <Route path=path!("/register") view=pages::register::RegisterPage />
+                        <Route path=path!("/officer") view=pages::workbench::OfficerHome />
+                        <Route path=path!("/officer/calculators") view=pages::calculators::CalculatorsPage />
+                        <Route path=path!("/officer/tenders/new") view=pages::tenders::NewTenderPage />
+                        <Route path=path!("/officer/tenders/:id") view=pages::tenders::OfficerTenderPage />
+                        <Route path=path!("/bidder/tenders/:id") view=pages::tenders::BidPage />
+                        <Route path=path!("/expert/tenders/:id") view=pages::tenders::ScoreSheetPage />
+                        <Route path=path!("/bidder") view=pages::workbench::BidderHome />
+                        <Route path=path!("/expert") view=pages::workbench::ExpertHome />
+                        <Route path=path!("/auditor") view=pages::workbench::AuditorHome />
+                        <Route path=path!("/admin") view=pages::workbench::AdminHome />
                     </Routes>
                 </components::layout::Layout>
             </Router>

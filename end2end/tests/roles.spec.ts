@@ -54,3 +54,22 @@ test('another role is refused a workbench it does not own', async ({ page }) => 
   expect(response?.status()).toBe(403);
   await expect(page.locator('[data-error-code="forbidden"]')).toBeVisible();
 });
+
+test('an NGO registers itself and lands on the bidder workbench', async ({ page }) => {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByTestId('register-link').click();
+  await hydrated(page);
+  const suffix = Date.now().toString().slice(-6);
+  await page.getByTestId('register-org_name').fill(`相城区同心社会工作服务中心${suffix}`);
+  await page.getByTestId('register-credit_code').fill('52320508MJ59123450'); // wrong check character
+  await page.getByTestId('register-display_name').fill('林社工');
+  await page.getByTestId('register-username').fill(`tongxin${suffix}`);
+  await page.getByTestId('register-password').fill('register-pw-2026');
+  await page.getByTestId('register-submit').click();
+  await expect(page.locator('[data-field="credit_code"]')).toBeVisible();
+  await page.getByTestId('register-credit_code').fill('52320508MJ59123453');
+  await page.getByTestId('register-submit').click();
+  await expect(page).toHaveURL(/\/bidder$/);
+  await expect(page.getByTestId('workbench-title')).toHaveText('投标人工作台');
+});

@@ -9,6 +9,12 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use std::time::Duration;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// The name cargo-leptos gives the WASM/JS/CSS bundle (`output-name` in Cargo.toml).
@@ -53,6 +59,28 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", crate::api::router(&state))
         .leptos_routes_with_context(&state, routes, || (), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), page_guard))
+        // A request that has produced no response head after this long is answered with 408
+        // rather than held open forever.
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Role-guarded pages are decided here, before rendering: anonymous visitors are sent to the
+/// sign-in page, other roles get the page's 403 message with a 403 status.
+async fn page_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let Some(roles) = app::identity::page_roles(req.uri().path()) else {
+        return next.run(req).await;
+    };
+    match app::server::auth::user_from_headers(&state, req.headers()).await {
+        Ok(Some(user)) if roles.contains(&user.role) => next.run(req).await,
+        Ok(Some(_)) => {
+            let mut res = next.run(req).await;
+            *res.status_mut() = StatusCode::FORBIDDEN;
+            res
+        }
+        Ok(None) => Redirect::to("/login").into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
 }

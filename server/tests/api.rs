@@ -736,3 +736,41 @@ async fn demo_data_offers_a_tender_to_open_and_one_to_bid_on() {
     let bidder_view: Value = flow::sf(&app, &app.signed_in(Role::Bidder).await, "open_tenders", &[]).await.json().await.unwrap();
     assert!(bidder_view.as_array().unwrap().iter().any(|t| t[0]["title"] == server::demo::DEMO_TENDER_OPEN && t[0]["status"] == "published"));
 }
+
+/// An NGO registers itself with a valid credit code; a refused registration leaves nothing.
+#[tokio::test]
+async fn an_ngo_registers_and_nothing_is_half_saved() {
+    for backend in backends() {
+        let app = spawn_app(backend, false).await;
+        let register = |org: &'static str, code: &'static str, user: &'static str| {
+            let client = app.anon();
+            let url = format!("{}/api/register_organisation", app.base);
+            async move {
+                let res = client
+                    .post(url)
+                    .form(&[("org_name", org), ("credit_code", code), ("username", user), ("display_name", "林社工"), ("password", "register-pw-2026")])
+                    .send()
+                    .await
+                    .unwrap();
+                (client, res)
+            }
+        };
+        // A wrong check character, and a username that exists: both reported, nothing stored.
+        let (_, bad) = register("吴江区同心社会工作服务中心", "52320509MJ5912345X", "officer").await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body: Value = bad.json().await.unwrap();
+        let fields: Vec<&str> = body["detail"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["credit_code", "username"]);
+        let orgs: i64 = sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM organisations WHERE name = $1").bind("吴江区同心社会工作服务中心").fetch_one(&app.state.db.pool).await.unwrap().get("n");
+        assert_eq!(orgs, 0);
+
+        let (client, ok) = register("吴江区同心社会工作服务中心", "52320508MJ59123453", "tongxin").await;
+        assert_eq!(ok.status(), StatusCode::OK, "{}", ok.text().await.unwrap());
+        let me: Value = client.get(format!("{}/api/v1/me", app.base)).send().await.unwrap().json().await.unwrap();
+        assert_eq!((me["role"].as_str(), me["org_name"].as_str()), (Some("bidder"), Some("吴江区同心社会工作服务中心")));
+        let (_, twice) = register("吴江区同心社会工作服务中心", "52320508MJ59123453", "tongxin2").await;
+        assert_eq!(twice.json::<Value>().await.unwrap()["detail"][0]["code"], "org_name_taken");
+        let audit: Value = app.signed_in(Role::Auditor).await.get(format!("{}/api/v1/audit", app.base)).send().await.unwrap().json().await.unwrap();
+        assert!(audit.as_array().unwrap().iter().any(|e| e["action"] == "organisation.register" && e["actor"] == "anonymous"));
+    }
+}

@@ -42,3 +42,11 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
         </div>
     }
 }
+
+/// The error of the last run of a server action, if it failed; nothing otherwise.
+pub fn action_error<T: Clone + Send + Sync + 'static>(value: impl Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static) -> impl IntoView {
+    move || match value.get() {
+        Some(Err(e)) => view! { <ErrorNote error=e /> }.into_any(),
+        _ => ().into_any(),
+    }
+}

@@ -27,18 +27,10 @@ pub fn RequireRole(roles: &'static [Role], children: ChildrenFn) -> impl IntoVie
                         provide_context(u);
                         children.read_value()().into_any()
                     }
-                    Ok(Some(_)) => {
-                        #[cfg(feature = "ssr")]
-                        crate::server::auth::set_status(&AppError::Forbidden);
-                        view! { <ErrorNote error=AppError::Forbidden /> }.into_any()
-                    }
-                    Ok(None) => {
-                        // On the server, answer with a real 302 (the page waits for this data:
-                        // SsrMode::Async); in the browser, navigate.
-                        #[cfg(feature = "ssr")]
-                        leptos_axum::redirect("/login");
-                        view! { <Redirect path="/login" /> }.into_any()
-                    }
+                    Ok(Some(_)) => view! { <ErrorNote error=AppError::Forbidden /> }.into_any(),
+                    // The server already redirected anonymous page requests (page guard
+                    // middleware); this is for navigation in the browser.
+                    Ok(None) => view! { <Redirect path="/login" /> }.into_any(),
                     Err(e) => view! { <ErrorNote error=e /> }.into_any(),
                 }
             })}

@@ -1,5 +1,5 @@
 use crate::accounts::SignIn;
-use crate::components::errors::ErrorNote;
+use crate::components::errors::action_error;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -30,10 +30,8 @@ pub fn LoginPage() -> impl IntoView {
                     {move || if action.pending().get() { t_string!(i18n, login.working) } else { t_string!(i18n, login.submit) }}
                 </button>
             </ActionForm>
-            {move || match action.value().get() {
-                Some(Err(e)) => view! { <ErrorNote error=e /> }.into_any(),
-                _ => ().into_any(),
-            }}
+            {action_error(action.value())}
+            <p><a href="/register" data-testid="register-link">{t!(i18n, register.link)}</a></p>
         </section>
     }
 }

@@ -1,7 +1,7 @@
 //! The walking skeleton's pages: public notices, the officer's tenders, the bidder's bid and
 //! contract, the expert's anonymous score sheet.
 
-use crate::components::errors::ErrorNote;
+use crate::components::errors::{action_error, ErrorNote};
 use crate::components::guard::RequireRole;
 use crate::domain::money::Yuan;
 use crate::domain::scoring::display;
@@ -133,10 +133,7 @@ pub fn NewTenderPage() -> impl IntoView {
                 </fieldset>
                 <button type="submit" class="btn btn-primary" data-testid="tender-save">{t!(i18n, tender.create)}</button>
             </ActionForm>
-            {move || match action.value().get() {
-                Some(Err(e)) => view! { <ErrorNote error=e /> }.into_any(),
-                _ => ().into_any(),
-            }}
+            {action_error(action.value())}
         </RequireRole>
     }
 }
@@ -179,7 +176,7 @@ pub fn OfficerTenderPage() -> impl IntoView {
                                 TenderStatus::Opened => ().into_any(),
                                 TenderStatus::Awarded => view! { <a class="btn btn-primary" data-testid="award-notice" href=format!("/api/v1/tenders/{tid}/award-notice.pdf") download="award-notice.pdf">{t!(i18n, tender.award_notice)}</a> }.into_any(),
                             }}
-                            {move || match act.value().get() { Some(Err(e)) => view! { <ErrorNote error=e /> }.into_any(), _ => ().into_any() }}
+                            {action_error(act.value())}
                         </section>
                     }.into_any()
                 })}
@@ -218,7 +215,7 @@ pub fn OfficerTenderPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table></div>
-                            {move || match award_action.value().get() { Some(Err(e)) => view! { <ErrorNote error=e /> }.into_any(), _ => ().into_any() }}
+                            {action_error(award_action.value())}
                         </section>
                     }.into_any()
                 })}
@@ -365,7 +362,7 @@ pub fn BidderContracts() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            {move || match record.value().get() { Some(Err(e)) => view! { <ErrorNote error=e /> }.into_any(), _ => ().into_any() }}
+            {action_error(record.value())}
         </section>
     }
 }
@@ -439,7 +436,7 @@ pub fn ScoreSheetPage() -> impl IntoView {
                             </table></div>
                             {(!s.submitted).then(|| view! { <button type="submit" class="btn btn-primary" data-testid="submit-scores">{t!(i18n, tender.submit_scores)}</button> })}
                         </ActionForm>
-                        {move || match submit.value().get() { Some(Err(e)) => view! { <ErrorNote error=e /> }.into_any(), _ => ().into_any() }}
+                        {action_error(submit.value())}
                     }.into_any()
                 })}
             </Suspense>

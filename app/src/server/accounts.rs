@@ -4,7 +4,7 @@
 use super::audit::{self, Actor, Change};
 use super::db::{new_id, new_ordered_id, Db};
 use crate::accounts::{NewUser, OrgKind, UserSummary};
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 use crate::identity::{Role, SessionUser};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -125,6 +125,78 @@ pub async fn create_user(db: &Db, actor: Actor<'_>, new: &NewUser, now_ms: i64) 
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Registers an organisation and its first bidder account together: one transaction, so a
+/// refusal leaves nothing behind.
+pub async fn register_organisation(db: &Db, org_name: &str, credit_code: &str, new: &NewUser, now_ms: i64) -> Result<SessionUser, AppError> {
+    use crate::domain::credit_code::CreditCode;
+    let mut errors = match new.validate() {
+        Ok(()) => Vec::new(),
+        Err(AppError::Validation(e)) => e,
+        Err(other) => return Err(other),
+    };
+    let org_name = org_name.trim();
+    if org_name.chars().count() < 2 || org_name.chars().count() > 100 {
+        errors.push(FieldError::new("org_name", "org_name_length", "机构名称须为 2–100 个字", "Organisation name must be 2–100 characters"));
+    } else if find_organisation_by_name(db, org_name).await?.is_some() {
+        errors.push(FieldError::new("org_name", "org_name_taken", "该机构已注册，请联系本机构的已有账号", "This organisation is registered already; ask its existing members"));
+    }
+    let code = match CreditCode::parse(credit_code) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            errors.push(FieldError::new("credit_code", e.code(), "统一社会信用代码无效（18位，校验位须正确）", "Invalid unified social credit code (18 characters with a valid check character)"));
+            None
+        }
+    };
+    if user_exists(db, new.username.trim()).await? {
+        errors.push(FieldError::new("username", "username_taken", "用户名已被使用", "This username is already taken"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let code = code.expect("checked above");
+    let hash = hash_password(&new.password).await?;
+    let (org_id, user_id) = (new_id(), new_id());
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("INSERT INTO organisations (id, name, kind, credit_code, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&org_id)
+        .bind(org_name)
+        .bind(OrgKind::Ngo.as_str())
+        .bind(code.as_str())
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO users (id, username, display_name, role, org_id, password_hash, active, created_at) VALUES ($1, $2, $3, 'bidder', $4, $5, 1, $6)",
+    )
+    .bind(&user_id)
+    .bind(new.username.trim())
+    .bind(new.display_name.trim())
+    .bind(&org_id)
+    .bind(&hash)
+    .bind(now_ms)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        now_ms,
+        Actor::Anonymous,
+        Change::new("organisation.register", "organisation", &org_id).after(serde_json::json!({
+            "name": org_name, "credit_code": code.as_str(), "civil_affairs": code.registered_with_civil_affairs(),
+            "first_member": new.username.trim(),
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(SessionUser {
+        id: user_id,
+        username: new.username.trim().to_string(),
+        display_name: new.display_name.trim().to_string(),
+        role: Role::Bidder,
+        org_id: Some(org_id),
+        org_name: Some(org_name.to_string()),
+    })
 }
 
 pub async fn user_exists(db: &Db, username: &str) -> Result<bool, AppError> {

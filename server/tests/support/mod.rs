@@ -82,6 +82,8 @@ impl TestApp {
         reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
+            // A hung request fails the test instead of stalling the suite.
+            .timeout(Duration::from_secs(60))
             .build()
             .unwrap()
     }
