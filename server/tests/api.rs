@@ -640,6 +640,13 @@ async fn one_tender_from_publication_to_contract() {
             app.sign_in_as("expert-zheng", server::demo::DEMO_PASSWORD).await,
         ];
         let auditor = app.signed_in(Role::Auditor).await;
+        let stale: i64 = sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM sessions WHERE expires_at <= $1")
+            .bind(app.state.now_ms())
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap()
+            .get("n");
+        assert_eq!(stale, 0, "expired sessions are cleared at sign-in");
         let late = upload(&app, &yimin, &id, "500000", b"%PDF-1.7 late".to_vec(), "late.pdf").await;
         let late_status = late.status();
         let late: Value = late.json().await.unwrap();

@@ -289,6 +289,8 @@ pub async fn sign_in(db: &Db, username: &str, password: &str, now_ms: i64, sessi
         .fetch_one(&mut *tx)
         .await?;
     let user = session_user_from_row(&user_row)?;
+    // Expired sessions are useless; clearing them here keeps the table small without a job.
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now_ms).execute(&mut *tx).await?;
     audit::record(&mut *tx, now_ms, Actor::User(&user), Change::new("session.sign_in", "user", &user.id)).await?;
     tx.commit().await?;
     Ok((user, token))

@@ -108,3 +108,8 @@ pub fn new_id() -> String {
 pub fn new_ordered_id() -> String {
     uuid::Uuid::now_v7().simple().to_string()
 }
+
+/// True for a unique-constraint violation, on either backend (a concurrent duplicate insert).
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}

@@ -320,7 +320,15 @@ pub async fn submit_bid(db: &Db, bidder: &SessionUser, tender_id: &str, price: &
             .bind(&bidder.id)
             .bind(now_ms)
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(|e| {
+                if super::db::is_unique_violation(&e) {
+                    // Two submissions from the same organisation at once: the other one won.
+                    AppError::Conflict("bid submitted concurrently".into())
+                } else {
+                    AppError::from(e)
+                }
+            })?;
             id
         }
     };
