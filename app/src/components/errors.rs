@@ -50,3 +50,25 @@ pub fn action_error<T: Clone + Send + Sync + 'static>(value: impl Get<Value = Op
         _ => ().into_any(),
     }
 }
+
+/// Waits for a server function's answer: its error in the user's language, or `render` of the
+/// value. The one place pages turn a loading resource into a view.
+pub fn loaded<T, V>(resource: Resource<Result<T, AppError>>, render: impl Fn(T) -> V + Clone + Send + Sync + 'static) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(value) => render(value).into_any(),
+                        Err(e) => view! { <ErrorNote error=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

@@ -1,7 +1,7 @@
 //! The walking skeleton's pages: public notices, the officer's tenders, the bidder's bid and
 //! contract, the expert's anonymous score sheet.
 
-use crate::components::errors::{action_error, ErrorNote};
+use crate::components::errors::{action_error, loaded, ErrorNote};
 use crate::components::guard::RequireRole;
 use crate::domain::money::Yuan;
 use crate::domain::scoring::display;
@@ -37,34 +37,31 @@ pub fn NoticeList() -> impl IntoView {
     view! {
         <section class="card">
             <h2>{t!(i18n, tender.notices)}</h2>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match notices.await {
-                        Err(e) => view! { <ErrorNote error=e /> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p>{t!(i18n, tender.no_notices)}</p> }.into_any(),
-                        Ok(list) => view! {
-                            <div class="table-wrap">
-                                <table data-testid="notices">
-                                    <thead><tr>
-                                        <th>{t!(i18n, tender.title)}</th><th>{t!(i18n, tender.buyer)}</th><th>{t!(i18n, tender.budget)}</th>
-                                        <th>{t!(i18n, tender.deadline)}</th><th>{t!(i18n, tender.status)}</th><th>{t!(i18n, tender.winner)}</th>
-                                    </tr></thead>
-                                    <tbody>
-                                        {list.into_iter().map(|t| {
-                                            let status = t.status;
-                                            view! { <tr>
-                                                <td>{t.title}</td><td>{t.buyer}</td><td>{Yuan::from_fen(t.budget_fen).to_string()}</td>
-                                                <td>{format_shanghai(t.bid_deadline)}</td><td>{move || status_label(i18n, status)}</td>
-                                                <td>{t.winner.unwrap_or_default()}</td>
-                                            </tr> }
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {loaded(notices, move |list: Vec<TenderSummary>| {
+                if list.is_empty() {
+                    return view! { <p>{t!(i18n, tender.no_notices)}</p> }.into_any();
+                }
+                view! {
+                    <div class="table-wrap">
+                        <table data-testid="notices">
+                            <thead><tr>
+                                <th>{t!(i18n, tender.title)}</th><th>{t!(i18n, tender.buyer)}</th><th>{t!(i18n, tender.budget)}</th>
+                                <th>{t!(i18n, tender.deadline)}</th><th>{t!(i18n, tender.status)}</th><th>{t!(i18n, tender.winner)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|t| {
+                                    let status = t.status;
+                                    view! { <tr>
+                                        <td>{t.title}</td><td>{t.buyer}</td><td>{Yuan::from_fen(t.budget_fen).to_string()}</td>
+                                        <td>{format_shanghai(t.bid_deadline)}</td><td>{move || status_label(i18n, status)}</td>
+                                        <td>{t.winner.unwrap_or_default()}</td>
+                                    </tr> }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            })}
         </section>
     }
 }
@@ -77,21 +74,14 @@ pub fn OfficerTenders() -> impl IntoView {
         <section class="card">
             <h2>{t!(i18n, tender.my_tenders)}</h2>
             <p><A href="/officer/tenders/new" attr:class="btn btn-primary" attr:data-testid="new-tender">{t!(i18n, tender.new)}</A></p>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match tenders.await {
-                        Err(e) => view! { <ErrorNote error=e /> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="plain-list">
-                                {list.into_iter().map(|t| {
-                                    let status = t.status;
-                                    view! { <li><A href=format!("/officer/tenders/{}", t.id)>{t.title}</A>" · "{move || status_label(i18n, status)}</li> }
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {loaded(tenders, move |list: Vec<TenderSummary>| view! {
+                <ul class="plain-list">
+                    {list.into_iter().map(|t| {
+                        let status = t.status;
+                        view! { <li><A href=format!("/officer/tenders/{}", t.id)>{t.title}</A>" · "{move || status_label(i18n, status)}</li> }
+                    }).collect_view()}
+                </ul>
+            })}
         </section>
     }
 }
@@ -374,19 +364,16 @@ pub fn ExpertAssignments() -> impl IntoView {
     view! {
         <section class="card">
             <h2>{t!(i18n, tender.assignments)}</h2>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Err(e) => view! { <ErrorNote error=e /> }.into_any(),
-                        Ok(items) if items.is_empty() => view! { <p>{t!(i18n, tender.no_assignments)}</p> }.into_any(),
-                        Ok(items) => view! {
-                            <ul class="plain-list">
-                                {items.into_iter().map(|t| view! { <li><A href=format!("/expert/tenders/{}", t.id)>{t.title}</A></li> }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {loaded(list, move |items: Vec<TenderSummary>| {
+                if items.is_empty() {
+                    return view! { <p>{t!(i18n, tender.no_assignments)}</p> }.into_any();
+                }
+                view! {
+                    <ul class="plain-list">
+                        {items.into_iter().map(|t| view! { <li><A href=format!("/expert/tenders/{}", t.id)>{t.title}</A></li> }).collect_view()}
+                    </ul>
+                }.into_any()
+            })}
         </section>
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::accounts::list_users;
 use crate::audit::audit_log;
-use crate::components::errors::ErrorNote;
+use crate::components::errors::loaded;
 use crate::components::guard::RequireRole;
 use crate::components::layout::role_label;
 use crate::domain::time::format_shanghai;
@@ -122,11 +122,8 @@ fn UserTable() -> impl IntoView {
     view! {
         <section class="card">
             <h2>{t!(i18n, admin.users)}</h2>
-            <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match users.await {
-                        Err(e) => view! { <ErrorNote error=e /> }.into_any(),
-                        Ok(list) => view! {
+            {loaded(users, move |list: Vec<crate::accounts::UserSummary>| match list {
+                        list => view! {
                             <div class="table-wrap">
                                 <table>
                                     <thead>
@@ -158,9 +155,7 @@ fn UserTable() -> impl IntoView {
                                 </table>
                             </div>
                         }.into_any(),
-                    }
-                })}
-            </Suspense>
+            })}
         </section>
     }
 }
@@ -172,12 +167,9 @@ fn AuditTable() -> impl IntoView {
     view! {
         <section class="card">
             <h2>{t!(i18n, audit.title)}</h2>
-            <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match entries.await {
-                        Err(e) => view! { <ErrorNote error=e /> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p>{t!(i18n, audit.empty)}</p> }.into_any(),
-                        Ok(list) => view! {
+            {loaded(entries, move |list: Vec<crate::audit::AuditRecord>| match list {
+                        list if list.is_empty() => view! { <p>{t!(i18n, audit.empty)}</p> }.into_any(),
+                        list => view! {
                             <div class="table-wrap">
                                 <table data-testid="audit-table">
                                     <thead>
@@ -201,9 +193,7 @@ fn AuditTable() -> impl IntoView {
                                 </table>
                             </div>
                         }.into_any(),
-                    }
-                })}
-            </Suspense>
+            })}
         </section>
     }
 }
