@@ -1,6 +1,7 @@
 //! The domain core: pure Rust, no I/O, no clock reads, no leptos/sqlx. Compiled for the
 //! server (binding verdicts) and for WASM (instant feedback in the browser).
 
+pub mod amendment;
 pub mod calendar;
 pub mod credit_code;
 pub mod dongguan;

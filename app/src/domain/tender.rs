@@ -1,9 +1,14 @@
 //! A tender's life: what an officer may create, the order of its states, and when bids may be
 //! read. Times are epoch milliseconds from the application clock, passed in by the caller.
 
-use super::money::Yuan;
-use super::scoring::{check_price_weight, Method};
+use super::calendar::HolidayCalendar;
 use super::field::FieldError;
+use super::money::Yuan;
+use super::national::timeline_verdicts;
+use super::scoring::{check_price_weight, price_weight_bounds, Method};
+use super::template::{lint, Procedure, SchemeTemplate};
+use super::verdict::Outcome;
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +22,8 @@ pub enum TenderStatus {
     Opened,
     /// Award confirmed; contract created.
     Awarded,
+    /// 废标: too few bids, or too few passing qualification review; a public notice says why.
+    Failed,
 }
 
 impl TenderStatus {
@@ -26,11 +33,12 @@ impl TenderStatus {
             TenderStatus::Published => "published",
             TenderStatus::Opened => "opened",
             TenderStatus::Awarded => "awarded",
+            TenderStatus::Failed => "failed",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [TenderStatus::Draft, TenderStatus::Published, TenderStatus::Opened, TenderStatus::Awarded].into_iter().find(|t| t.as_str() == s)
+        [TenderStatus::Draft, TenderStatus::Published, TenderStatus::Opened, TenderStatus::Awarded, TenderStatus::Failed].into_iter().find(|t| t.as_str() == s)
     }
 }
 
@@ -38,7 +46,12 @@ impl TenderStatus {
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Publish,
+    /// Change a draft, or amend a published tender before its bid deadline.
+    Edit,
+    /// Submit, resubmit, withdraw or reconfirm a bid.
     SubmitBid,
+    /// Ask a clarification question.
+    Ask,
     Open,
     Score,
     Award,
@@ -70,7 +83,9 @@ impl TenderError {
 pub fn allowed(status: TenderStatus, action: Action, now_ms: i64, bid_deadline_ms: i64, opening_ms: i64) -> Result<(), TenderError> {
     use TenderStatus::*;
     match (action, status) {
-        (Action::Publish, Draft) => Ok(()),
+        (Action::Publish, Draft) | (Action::Edit, Draft) => Ok(()),
+        (Action::Edit, Published) | (Action::Ask, Published) if now_ms < bid_deadline_ms => Ok(()),
+        (Action::Edit, Published) | (Action::Ask, Published) => Err(TenderError::DeadlinePassed),
         (Action::SubmitBid, Published) if now_ms < bid_deadline_ms => Ok(()),
         (Action::SubmitBid, Published) => Err(TenderError::DeadlinePassed),
         (Action::Open, Published) if now_ms >= opening_ms => Ok(()),
@@ -83,7 +98,7 @@ pub fn allowed(status: TenderStatus, action: Action, now_ms: i64, bid_deadline_m
 /// Sealed until opened: a bid's price and file are readable only once the officer has opened
 /// the bids, which itself needs the opening time to have come. Applies to every role.
 pub fn bids_readable(status: TenderStatus) -> bool {
-    matches!(status, TenderStatus::Opened | TenderStatus::Awarded)
+    matches!(status, TenderStatus::Opened | TenderStatus::Awarded | TenderStatus::Failed)
 }
 
 /// Experts see bidders as 投标人 A, B, C… in the order the aliases were given at opening.
@@ -100,45 +115,175 @@ pub fn alias(index: usize) -> String {
     s
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CriterionInput {
     pub name: String,
     pub max_points: String,
+    /// 评分细则: how the points are given.
+    #[serde(default)]
+    pub guidance: String,
+    /// Objective criteria (facts checked against documents) must be scored alike by every expert.
+    #[serde(default)]
+    pub objective: bool,
 }
 
-/// What an officer types to create a tender; every field is text until parsed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LotInput {
+    pub name: String,
+    /// Budget per contract year, in yuan.
+    pub budget: String,
+}
+
+/// What an officer types to create or amend a tender; every field is text until parsed. A
+/// missing field reads as empty, so it is reported by the parser like any other bad field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TenderInput {
+    /// The scheme template the tender follows (`suzhou-street-4plus1`, …).
+    #[serde(default)]
+    pub template_id: String,
+    /// `open_tender`, `competitive_consultation`, `application_review`, `expert_vote`;
+    /// empty means the template's procedure.
+    #[serde(default)]
+    pub method: String,
     pub title: String,
     pub buyer: String,
+    /// Budget per contract year in yuan when there are no lots; ignored when lots are given.
+    #[serde(default)]
     pub budget: String,
+    #[serde(default)]
+    pub lots: Vec<LotInput>,
+    /// Fixed-price or state-priced: price is not scored (O87 art. 55).
+    #[serde(default)]
+    pub fixed_price: bool,
+    /// Dates the tender documents are available, `2026-12-01`; empty means from publication
+    /// day until the bid deadline's day.
+    #[serde(default)]
+    pub documents_from: String,
+    #[serde(default)]
+    pub documents_until: String,
+    /// Last moment for clarification questions, Beijing time; empty means none asked for.
+    #[serde(default)]
+    pub clarify_until: String,
     /// Beijing wall-clock time, `2026-12-01T09:30`.
     pub bid_deadline: String,
     pub opening_time: String,
+    #[serde(default)]
     pub price_weight_pct: String,
     pub criteria: Vec<CriterionInput>,
+    /// The officer's reason for publishing despite the template linter's warnings.
+    #[serde(default)]
+    pub lint_override: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Criterion {
+    pub name: String,
+    pub max_points: Decimal,
+    pub guidance: String,
+    pub objective: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lot {
+    pub name: String,
+    /// Budget per contract year.
+    pub budget: Yuan,
+}
+
+/// A tender as the rules accept it. Stored whole as each version's snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValidTender {
+    pub template_id: String,
+    pub method: Procedure,
     pub title: String,
     pub buyer: String,
+    /// Sum of the lots' budgets per contract year.
     pub budget: Yuan,
+    pub lots: Vec<Lot>,
+    pub fixed_price: bool,
+    pub documents_from: NaiveDate,
+    pub documents_until: NaiveDate,
+    pub clarify_until_ms: Option<i64>,
     pub bid_deadline_ms: i64,
     pub opening_ms: i64,
+    /// Zero for fixed-price tenders and calls for applications.
     pub price_weight_pct: Decimal,
-    /// (name, max points)
-    pub criteria: Vec<(String, Decimal)>,
+    pub criteria: Vec<Criterion>,
+    pub lint_override: Option<String>,
+}
+
+impl ValidTender {
+    /// Price is scored only under a procurement method and when the price is not fixed.
+    pub fn price_scored(&self) -> bool {
+        self.method.procurement_method().is_some() && !self.fixed_price
+    }
 }
 
 fn err(field: &str, code: &str, zh: &str, en: &str) -> FieldError {
     FieldError::new(field, code, zh, en)
 }
 
-/// Parses an officer's input into a valid open tender, reporting every bad field at once.
-/// The criteria's points plus the price weight make 100 (O87 art. 55 for the price weight).
-pub fn parse_tender(input: &TenderInput, now_ms: i64) -> Result<ValidTender, Vec<FieldError>> {
+fn parse_method(s: &str, template: &SchemeTemplate) -> Option<Procedure> {
+    match s.trim() {
+        "" => Some(template.procedure),
+        "open_tender" => Some(Procedure::OpenTender),
+        "competitive_consultation" => Some(Procedure::CompetitiveConsultation),
+        "application_review" => Some(Procedure::ApplicationReview),
+        "expert_vote" => Some(Procedure::ExpertVote),
+        _ => None,
+    }
+}
+
+fn parse_points(text: &str) -> Option<Decimal> {
+    match text.trim().parse::<Decimal>() {
+        Ok(p) if p > Decimal::ZERO && p.normalize().scale() <= 2 => Some(p),
+        _ => None,
+    }
+}
+
+fn parse_budget(field: &str, text: &str, errors: &mut Vec<FieldError>) -> Option<Yuan> {
+    match Yuan::parse(text) {
+        Ok(b) if b.fen() > 0 => Some(b),
+        Ok(_) => {
+            errors.push(err(field, "budget_positive", "预算须大于零", "The budget must be positive"));
+            None
+        }
+        Err(e) => {
+            errors.push(err(field, e.code(), "预算金额无效（最多两位小数，可写“60万”）", "Invalid budget (at most two decimals; 60万 is accepted)"));
+            None
+        }
+    }
+}
+
+/// Criteria rows the officer left entirely blank are not criteria.
+fn criteria_rows(input: &TenderInput) -> Vec<&CriterionInput> {
+    input.criteria.iter().filter(|c| !(c.name.trim().is_empty() && c.max_points.trim().is_empty() && c.guidance.trim().is_empty())).collect()
+}
+
+/// Parses an officer's input into a valid tender under `template`, reporting every bad field at
+/// once. Criteria points plus the price weight make 100 (O87 art. 55); the price weight stays
+/// within the method's bounds (O87 art. 55, C214 art. 24); the timeline keeps the statutory
+/// minimums in Chinese working days (Reg. art. 31, Law art. 35, C214 art. 10); the template
+/// linter's warnings need a written override (Reg. art. 20, O87 art. 17).
+pub fn parse_tender(input: &TenderInput, now_ms: i64, template: &SchemeTemplate, cal: &HolidayCalendar) -> Result<ValidTender, Vec<FieldError>> {
+    parse_tender_since(input, now_ms, None, template, cal)
+}
+
+/// [`parse_tender`] for an amendment: the documents may have been available since
+/// `documents_since`, before today.
+pub fn parse_tender_since(input: &TenderInput, now_ms: i64, documents_since: Option<NaiveDate>, template: &SchemeTemplate, cal: &HolidayCalendar) -> Result<ValidTender, Vec<FieldError>> {
     let mut errors = Vec::new();
+    let method = parse_method(&input.method, template);
+    if method.is_none() {
+        errors.push(err("method", "method_unknown", "请选择采购方式", "Choose the procurement method"));
+    }
+    if let Some(m) = method {
+        // A procurement template cannot become a call for applications and back.
+        if m.procurement_method().is_some() != template.procedure.procurement_method().is_some() {
+            errors.push(err("method", "method_mismatch", "该方案模板不适用此采购方式", "This scheme template does not fit that method"));
+        }
+    }
     let title = input.title.trim().to_string();
     if title.chars().count() < 2 || title.chars().count() > 100 {
         errors.push(err("title", "title_length", "项目名称须为 2–100 个字", "Title must be 2–100 characters"));
@@ -147,17 +292,30 @@ pub fn parse_tender(input: &TenderInput, now_ms: i64) -> Result<ValidTender, Vec
     if buyer.is_empty() || buyer.chars().count() > 100 {
         errors.push(err("buyer", "buyer_required", "请填写采购人", "Enter the buyer"));
     }
-    let budget = match Yuan::parse(&input.budget) {
-        Ok(b) if b.fen() > 0 => Some(b),
-        Ok(_) => {
-            errors.push(err("budget", "budget_positive", "预算须大于零", "The budget must be positive"));
-            None
+    let lot_rows: Vec<(usize, &LotInput)> = input.lots.iter().enumerate().filter(|(_, l)| !(l.name.trim().is_empty() && l.budget.trim().is_empty())).collect();
+    let mut lots = Vec::new();
+    if lot_rows.is_empty() {
+        if let Some(b) = parse_budget("budget", &input.budget, &mut errors) {
+            lots.push(Lot { name: title.clone(), budget: b });
         }
-        Err(e) => {
-            errors.push(err("budget", e.code(), "预算金额无效（最多两位小数，可写“60万”）", "Invalid budget (at most two decimals; 60万 is accepted)"));
-            None
+    } else {
+        if lot_rows.len() > 50 {
+            errors.push(err("lots", "lots_count", "标段不得超过50个", "At most 50 lots"));
         }
-    };
+        for (i, l) in &lot_rows {
+            let name = l.name.trim().to_string();
+            if name.is_empty() || name.chars().count() > 100 {
+                errors.push(err(&format!("lots[{i}].name"), "lot_name_required", "请填写标段（社区）名称", "Name the lot (community)"));
+            } else if lots.iter().any(|x: &Lot| x.name == name) {
+                errors.push(err(&format!("lots[{i}].name"), "lot_name_duplicate", "标段名称重复", "Two lots have the same name"));
+            }
+            if let Some(b) = parse_budget(&format!("lots[{i}].budget"), &l.budget, &mut errors) {
+                lots.push(Lot { name, budget: b });
+            }
+        }
+    }
+    let budget = Yuan::from_fen(lots.iter().map(|l| l.budget.fen()).sum());
+
     let deadline = super::time::parse_shanghai_local(&input.bid_deadline).map(|t| t.timestamp_millis());
     let opening = super::time::parse_shanghai_local(&input.opening_time).map(|t| t.timestamp_millis());
     match deadline {
@@ -170,38 +328,105 @@ pub fn parse_tender(input: &TenderInput, now_ms: i64) -> Result<ValidTender, Vec
         (Some(d), Some(o)) if o < d => errors.push(err("opening_time", "opening_before_deadline", "开标时间不得早于投标截止时间", "Opening cannot be before the bid deadline")),
         _ => {}
     }
-    let weight = match input.price_weight_pct.trim().parse::<Decimal>() {
-        Ok(w) => match check_price_weight(Method::OpenTender, w) {
-            Ok(()) => Some(w),
-            Err(_) => {
-                errors.push(err("price_weight_pct", "price_weight_out_of_bounds", "公开招标服务项目价格分权重不得低于10%", "For services under open tender the price weight must be at least 10 %"));
+    let clarify = match input.clarify_until.trim() {
+        "" => None,
+        text => match super::time::parse_shanghai_local(text).map(|t| t.timestamp_millis()) {
+            None => {
+                errors.push(err("clarify_until", "time_invalid", "澄清截止时间格式无效（北京时间）", "Invalid clarification deadline (Beijing time)"));
                 None
             }
+            Some(c) if deadline.is_some_and(|d| c >= d) => {
+                errors.push(err("clarify_until", "clarify_after_deadline", "澄清截止时间须早于投标截止时间", "Questions must close before the bid deadline"));
+                None
+            }
+            Some(c) => Some(c),
         },
-        Err(_) => {
-            errors.push(err("price_weight_pct", "not_a_number", "价格权重须为数字", "The price weight must be a number"));
-            None
+    };
+    let today = super::time::from_millis(now_ms).map(|t| t.with_timezone(&super::time::shanghai()).date_naive());
+    let parse_date = |field: &str, text: &str, fallback: Option<NaiveDate>, errors: &mut Vec<FieldError>| -> Option<NaiveDate> {
+        match text.trim() {
+            "" => fallback,
+            t => match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    errors.push(err(field, "date_invalid", "日期格式应为 2026-12-01", "Dates look like 2026-12-01"));
+                    None
+                }
+            },
         }
     };
+    let deadline_day = deadline.and_then(super::time::from_millis).map(|t| t.with_timezone(&super::time::shanghai()).date_naive());
+    let documents_from = parse_date("documents_from", &input.documents_from, today, &mut errors);
+    let documents_until = parse_date("documents_until", &input.documents_until, deadline_day, &mut errors);
+    if let (Some(f), Some(t)) = (documents_from, today) {
+        let floor = documents_since.map_or(t, |d| d.min(t));
+        if f < floor && !input.documents_from.trim().is_empty() {
+            errors.push(err("documents_from", "date_in_past", "招标文件发售起始日不得早于今天", "Documents cannot become available before today"));
+        }
+    }
+    if let (Some(f), Some(u)) = (documents_from, documents_until) {
+        if u < f {
+            errors.push(err("documents_until", "until_before_from", "招标文件发售截止日不得早于起始日", "The documents' last day cannot be before their first"));
+        }
+    }
+    // Statutory minimums apply to procurement; calls for applications follow their own notices.
+    if let (Some(Some(m)), Some(f), Some(u), Some(d)) = (method.map(|m| m.procurement_method()), documents_from, documents_until, deadline_day) {
+        for v in timeline_verdicts(m, f, u, d, cal) {
+            if v.outcome == Outcome::Fail {
+                let field = if v.rule.ends_with("documents_available") { "documents_until" } else { "bid_deadline" };
+                errors.push(FieldError { field: field.into(), code: v.rule.clone(), message_zh: format!("{}（{}）", v.message_zh, v.citation), message_en: format!("{} ({})", v.message_en, v.citation) });
+            }
+        }
+    }
+
+    let fixed_price = input.fixed_price;
+    let price_scored = method.is_some_and(|m| m.procurement_method().is_some()) && !fixed_price;
+    let weight = if price_scored {
+        match input.price_weight_pct.trim().parse::<Decimal>() {
+            Ok(w) => match check_price_weight(method.and_then(|m| m.procurement_method()).unwrap_or(Method::OpenTender), w) {
+                Ok(()) => Some(w),
+                Err(_) => {
+                    let (lo, hi) = price_weight_bounds(method.and_then(|m| m.procurement_method()).unwrap_or(Method::OpenTender));
+                    errors.push(FieldError {
+                        field: "price_weight_pct".into(),
+                        code: "price_weight_out_of_bounds".into(),
+                        message_zh: format!("服务项目价格分权重须在{}%–{}%之间（O87第55条；C214第24条）", lo.normalize(), hi.normalize()),
+                        message_en: format!("For services the price weight must be {}–{} % (O87 art. 55; C214 art. 24)", lo.normalize(), hi.normalize()),
+                    });
+                    None
+                }
+            },
+            Err(_) => {
+                errors.push(err("price_weight_pct", "not_a_number", "价格权重须为数字", "The price weight must be a number"));
+                None
+            }
+        }
+    } else {
+        Some(Decimal::ZERO)
+    };
     let mut criteria = Vec::new();
-    // Rows the officer left entirely blank are not criteria.
-    let rows: Vec<&CriterionInput> = input.criteria.iter().filter(|c| !(c.name.trim().is_empty() && c.max_points.trim().is_empty())).collect();
-    if !(1..=10).contains(&rows.len()) {
-        errors.push(err("criteria", "criteria_count", "评分因素须为 1–10 项", "Give 1–10 scoring criteria"));
+    let rows = criteria_rows(input);
+    // A call for applications is reviewed against its conditions and may have no scored criteria.
+    let min_criteria = usize::from(method.is_none_or(|m| m.procurement_method().is_some()));
+    if !(min_criteria..=30).contains(&rows.len()) {
+        errors.push(err("criteria", "criteria_count", "评分因素须为 1–30 项", "Give 1–30 scoring criteria"));
     }
     for (i, c) in rows.iter().enumerate() {
         let name = c.name.trim().to_string();
-        if name.is_empty() {
+        if name.is_empty() || name.chars().count() > 100 {
             errors.push(err(&format!("criteria[{i}].name"), "criterion_name_required", "请填写评分因素名称", "Name the criterion"));
         }
-        match c.max_points.trim().parse::<Decimal>() {
-            Ok(p) if p > Decimal::ZERO && p.normalize().scale() <= 2 => criteria.push((name, p)),
-            _ => errors.push(err(&format!("criteria[{i}].max_points"), "points_invalid", "分值须为大于零的数（最多两位小数）", "Points must be a positive number (two decimals at most)")),
+        if c.guidance.chars().count() > 2000 {
+            errors.push(err(&format!("criteria[{i}].guidance"), "guidance_too_long", "评分细则不得超过2000字", "Scoring guidance is limited to 2,000 characters"));
+        }
+        match parse_points(&c.max_points) {
+            Some(p) => criteria.push(Criterion { name, max_points: p, guidance: c.guidance.trim().to_string(), objective: c.objective }),
+            None => errors.push(err(&format!("criteria[{i}].max_points"), "points_invalid", "分值须为大于零的数（最多两位小数）", "Points must be a positive number (two decimals at most)")),
         }
     }
     if let Some(w) = weight {
-        if criteria.len() == rows.len() {
-            let sum: Decimal = criteria.iter().map(|(_, p)| *p).sum::<Decimal>() + w;
+        if criteria.len() == rows.len() && !rows.is_empty() {
+            let sum: Decimal = criteria.iter().map(|c| c.max_points).sum::<Decimal>() + w;
             if sum != Decimal::from(100) {
                 errors.push(FieldError {
                     field: "criteria".into(),
@@ -212,9 +437,105 @@ pub fn parse_tender(input: &TenderInput, now_ms: i64) -> Result<ValidTender, Vec
             }
         }
     }
-    match (budget, deadline, opening, weight, errors.is_empty()) {
-        (Some(budget), Some(d), Some(o), Some(w), true) => Ok(ValidTender { title, buyer, budget, bid_deadline_ms: d, opening_ms: o, price_weight_pct: w, criteria }),
+    let warnings = lint(template);
+    let lint_override = input.lint_override.trim().to_string();
+    if !warnings.is_empty() && lint_override.chars().count() < 10 {
+        errors.push(FieldError {
+            field: "lint_override".into(),
+            code: "lint_override_required".into(),
+            message_zh: format!("模板有{}项合规提示，须写明不少于10个字的依据方可继续", warnings.len()),
+            message_en: format!("The template has {} compliance warning(s); give a written basis of at least 10 characters to continue", warnings.len()),
+        });
+    }
+    match (method, documents_from, documents_until, deadline, opening, weight, errors.is_empty()) {
+        (Some(method), Some(documents_from), Some(documents_until), Some(d), Some(o), Some(w), true) => Ok(ValidTender {
+            template_id: template.id.clone(),
+            method,
+            title,
+            buyer,
+            budget,
+            lots,
+            fixed_price,
+            documents_from,
+            documents_until,
+            clarify_until_ms: clarify,
+            bid_deadline_ms: d,
+            opening_ms: o,
+            price_weight_pct: w,
+            criteria,
+            lint_override: (!warnings.is_empty()).then_some(lint_override),
+        }),
         _ => Err(errors),
+    }
+}
+
+/// The organisation's name without its leading place names (苏州市吴中区和谐社会工作服务中心 →
+/// 和谐社会工作服务中心): how a bidder usually writes its own name.
+fn core_name(org: &str) -> &str {
+    let mut rest = org;
+    loop {
+        let next = ["省", "自治区", "市", "区", "县", "镇", "街道"].iter().filter_map(|m| rest.find(m).map(|i| i + m.len())).min();
+        match next {
+            // Only a short place prefix (≤ 4 characters before the marker) is stripped.
+            Some(i) if rest[..i].chars().count() <= 5 && rest[i..].chars().count() >= 4 => rest = &rest[i..],
+            _ => return rest,
+        }
+    }
+}
+
+/// 暗标 (blind technical proposal, O87 art. 48 verify): the text — a file name — must not carry
+/// the bidder's full name, its name without place names, or its credit code.
+pub fn identifies_bidder(text: &str, org_name: &str, credit_code: Option<&str>) -> bool {
+    let org = org_name.trim();
+    let core = core_name(org);
+    let code = credit_code.unwrap_or("").trim();
+    (org.chars().count() >= 2 && text.contains(org)) || (core.chars().count() >= 4 && text.contains(core)) || (!code.is_empty() && text.to_uppercase().contains(code))
+}
+
+/// The input that reproduces a valid tender, for the amendment form.
+pub fn to_input(t: &ValidTender) -> TenderInput {
+    let local = |ms: i64| super::time::from_millis(ms).map(|x| x.with_timezone(&super::time::shanghai()).format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default();
+    TenderInput {
+        template_id: t.template_id.clone(),
+        method: procedure_str(t.method).into(),
+        title: t.title.clone(),
+        buyer: t.buyer.clone(),
+        budget: t.budget.to_string(),
+        lots: if t.lots.len() == 1 && t.lots[0].name == t.title { vec![] } else { t.lots.iter().map(|l| LotInput { name: l.name.clone(), budget: l.budget.to_string() }).collect() },
+        fixed_price: t.fixed_price,
+        documents_from: t.documents_from.to_string(),
+        documents_until: t.documents_until.to_string(),
+        clarify_until: t.clarify_until_ms.map(local).unwrap_or_default(),
+        bid_deadline: local(t.bid_deadline_ms),
+        opening_time: local(t.opening_ms),
+        price_weight_pct: if t.price_scored() { t.price_weight_pct.normalize().to_string() } else { String::new() },
+        criteria: t.criteria.iter().map(|c| CriterionInput { name: c.name.clone(), max_points: c.max_points.normalize().to_string(), guidance: c.guidance.clone(), objective: c.objective }).collect(),
+        lint_override: t.lint_override.clone().unwrap_or_default(),
+    }
+}
+
+pub fn procedure_str(p: Procedure) -> &'static str {
+    match p {
+        Procedure::OpenTender => "open_tender",
+        Procedure::CompetitiveConsultation => "competitive_consultation",
+        Procedure::ApplicationReview => "application_review",
+        Procedure::ExpertVote => "expert_vote",
+    }
+}
+
+/// A template's defaults as a starting form: its criteria with guidance and its price weight.
+pub fn input_from_template(t: &SchemeTemplate) -> TenderInput {
+    TenderInput {
+        template_id: t.id.clone(),
+        method: procedure_str(t.procedure).into(),
+        fixed_price: t.price_weight_pct.is_none(),
+        price_weight_pct: t.price_weight_pct.map(|w| w.normalize().to_string()).unwrap_or_default(),
+        criteria: t
+            .criteria
+            .iter()
+            .map(|c| CriterionInput { name: c.name.zh.clone(), max_points: c.max_points.normalize().to_string(), guidance: c.guidance.zh.clone(), objective: c.objective })
+            .collect(),
+        ..TenderInput::default()
     }
 }
 
@@ -222,10 +543,22 @@ pub fn parse_tender(input: &TenderInput, now_ms: i64) -> Result<ValidTender, Vec
 mod tests {
     use super::*;
 
-    const NOW: i64 = 1_795_000_000_000; // 2026-11-18
+    use crate::domain::template::builtin_by_id;
+
+    const NOW: i64 = 1_795_000_000_000; // 2026-11-18 (Wednesday) 12:26 Beijing
+
+    fn cal() -> HolidayCalendar {
+        HolidayCalendar::builtin()
+    }
+
+    fn street() -> SchemeTemplate {
+        builtin_by_id("suzhou-street-4plus1").unwrap()
+    }
 
     fn input() -> TenderInput {
         TenderInput {
+            template_id: "suzhou-street-4plus1".into(),
+            method: "open_tender".into(),
             title: "姑苏区双塔街道“4+1”综合包".into(),
             buyer: "苏州市民政局".into(),
             budget: "60万".into(),
@@ -233,18 +566,34 @@ mod tests {
             opening_time: "2026-12-20T09:30".into(),
             price_weight_pct: "20".into(),
             criteria: vec![
-                CriterionInput { name: "服务方案".into(), max_points: "50".into() },
-                CriterionInput { name: "团队配备".into(), max_points: "30".into() },
+                CriterionInput { name: "服务方案".into(), max_points: "50".into(), guidance: "完整、可行".into(), objective: false },
+                CriterionInput { name: "团队配备".into(), max_points: "30".into(), guidance: String::new(), objective: true },
             ],
+            lint_override: "苏州市民政局文件明确要求民办非企业单位".into(),
+            ..Default::default()
         }
+    }
+
+    fn parse(i: &TenderInput) -> Result<ValidTender, Vec<FieldError>> {
+        parse_tender(i, NOW, &street(), &cal())
+    }
+
+    fn codes(i: &TenderInput) -> Vec<String> {
+        parse(i).unwrap_err().into_iter().map(|e| e.code).collect()
     }
 
     #[test]
     fn a_complete_tender_parses() {
-        let t = parse_tender(&input(), NOW).unwrap();
+        let t = parse(&input()).unwrap();
         assert_eq!(t.budget.fen(), 60_000_000);
+        assert_eq!(t.lots.len(), 1);
         assert_eq!(t.opening_ms, t.bid_deadline_ms);
         assert_eq!(t.criteria.len(), 2);
+        assert!(t.criteria[1].objective);
+        assert_eq!(t.documents_from.to_string(), "2026-11-18");
+        assert_eq!(t.documents_until.to_string(), "2026-12-20");
+        assert!(t.lint_override.is_some());
+        assert_eq!(parse(&to_input(&t)).unwrap(), t);
     }
 
     #[test]
@@ -254,24 +603,123 @@ mod tests {
         i.budget = "0.001".into();
         i.opening_time = "2026-12-19T09:30".into();
         i.price_weight_pct = "5".into();
-        let fields: Vec<String> = parse_tender(&i, NOW).unwrap_err().into_iter().map(|e| e.field).collect();
+        let fields: Vec<String> = parse(&i).unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["title", "budget", "opening_time", "price_weight_pct"]);
+    }
+
+    #[test]
+    fn lots_carry_their_own_budgets() {
+        let mut i = input();
+        i.lots = vec![
+            LotInput { name: "双塔社区".into(), budget: "20万".into() },
+            LotInput { name: "".into(), budget: "".into() },
+            LotInput { name: "沧浪新城社区".into(), budget: "200000".into() },
+        ];
+        let t = parse(&i).unwrap();
+        assert_eq!(t.lots.len(), 2);
+        assert_eq!(t.budget.fen(), 40_000_000);
+        i.lots[2].name = "双塔社区".into();
+        assert_eq!(codes(&i), ["lot_name_duplicate"]);
     }
 
     #[test]
     fn blank_criterion_rows_are_ignored() {
         let mut i = input();
-        i.criteria.push(CriterionInput { name: " ".into(), max_points: "".into() });
-        assert_eq!(parse_tender(&i, NOW).unwrap().criteria.len(), 2);
+        i.criteria.push(CriterionInput { name: " ".into(), max_points: "".into(), ..Default::default() });
+        assert_eq!(parse(&i).unwrap().criteria.len(), 2);
     }
 
     #[test]
     fn points_must_total_one_hundred() {
         let mut i = input();
         i.criteria[1].max_points = "29.5".into();
-        let e = parse_tender(&i, NOW).unwrap_err();
+        let e = parse(&i).unwrap_err();
         assert_eq!(e[0].code, "points_total");
         assert!(e[0].message_zh.contains("99.5"));
+    }
+
+    #[test]
+    fn a_fixed_price_scores_no_price() {
+        let mut i = input();
+        i.fixed_price = true;
+        i.price_weight_pct = "".into();
+        assert_eq!(codes(&i), ["points_total"]);
+        i.criteria[0].max_points = "70".into();
+        let t = parse(&i).unwrap();
+        assert!(!t.price_scored());
+        assert_eq!(t.price_weight_pct, Decimal::ZERO);
+    }
+
+    #[test]
+    fn consultation_caps_the_price_weight_at_thirty() {
+        let mut i = input();
+        i.method = "competitive_consultation".into();
+        i.price_weight_pct = "31".into();
+        i.criteria[0].max_points = "39".into();
+        assert_eq!(codes(&i), ["price_weight_out_of_bounds"]);
+        i.price_weight_pct = "30".into();
+        i.criteria[0].max_points = "40".into();
+        assert!(parse(&i).is_ok());
+    }
+
+    #[test]
+    fn twenty_days_from_the_documents_to_the_deadline() {
+        // Documents from 2026-11-18: the deadline may fall on 2026-12-08 at the earliest (Law art. 35).
+        let mut i = input();
+        i.bid_deadline = "2026-12-08T09:00".into();
+        i.opening_time = "2026-12-08T09:00".into();
+        assert!(parse(&i).is_ok());
+        i.bid_deadline = "2026-12-07T17:00".into();
+        let e = parse(&i).unwrap_err();
+        assert_eq!(e[0].code, "national.timeline.bid_period");
+        assert!(e[0].message_zh.contains("Law art. 35"), "{}", e[0].message_zh);
+        // Documents available Wed 18 → Mon 23 Nov: 4 working days (Reg. art. 31 asks for 5).
+        let mut i = input();
+        i.documents_until = "2026-11-23".into();
+        assert_eq!(codes(&i), ["national.timeline.documents_available"]);
+        i.documents_until = "2026-11-24".into();
+        assert!(parse(&i).is_ok());
+    }
+
+    #[test]
+    fn the_linter_needs_a_written_override() {
+        let mut i = input();
+        i.lint_override = "因为".into();
+        assert_eq!(codes(&i), ["lint_override_required"]);
+    }
+
+    #[test]
+    fn a_call_for_applications_has_no_price_and_no_procurement_timeline() {
+        let t = builtin_by_id("shenzhen-demonstration-site").unwrap();
+        let mut i = input_from_template(&t);
+        i.title = "2026年社区民生微实事示范点申报".into();
+        i.buyer = "深圳市民政局".into();
+        i.budget = "15万".into();
+        i.bid_deadline = "2026-11-25T17:00".into();
+        i.opening_time = "2026-11-26T09:00".into();
+        let v = parse_tender(&i, NOW, &t, &cal()).unwrap();
+        assert!(!v.price_scored());
+        i.method = "open_tender".into();
+        assert_eq!(parse_tender(&i, NOW, &t, &cal()).unwrap_err()[0].code, "method_mismatch");
+    }
+
+    #[test]
+    fn a_blind_proposal_names_no_bidder() {
+        let org = "苏州市吴中区和谐社会工作服务中心";
+        assert!(identifies_bidder("和谐社会工作服务中心方案.pdf", org, None));
+        assert!(identifies_bidder("苏州市吴中区和谐社会工作服务中心.pdf", org, None));
+        assert!(identifies_bidder("x-52320508mj59135795.pdf", org, Some("52320508MJ59135795")));
+        assert!(!identifies_bidder("技术方案.pdf", org, Some("52320508MJ59135795")));
+        assert!(!identifies_bidder("和谐社区服务方案.pdf", org, None));
+    }
+
+    #[test]
+    fn clarification_closes_before_the_deadline() {
+        let mut i = input();
+        i.clarify_until = "2026-12-20T09:30".into();
+        assert_eq!(codes(&i), ["clarify_after_deadline"]);
+        i.clarify_until = "2026-12-10T17:00".into();
+        assert!(parse(&i).unwrap().clarify_until_ms.is_some());
     }
 
     #[test]

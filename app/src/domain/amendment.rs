@@ -1,0 +1,174 @@
+//! Amendments (更正公告) to a published tender: what changed, whether it may affect how bids
+//! are prepared, and how far the bid deadline must move.
+
+use super::field::FieldError;
+use super::template::Procedure;
+use super::tender::ValidTender;
+use super::time::format_shanghai;
+use serde::{Deserialize, Serialize};
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// One changed field of a tender, shown on the public amendment notice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AmendmentPlan {
+    pub changes: Vec<FieldChange>,
+    /// Changes other than wording of the title or buyer may affect bid preparation.
+    pub material: bool,
+    /// The tender as it stands after the amendment (deadline and opening possibly pushed out).
+    pub tender: ValidTender,
+    /// The deadline the officer asked for, when the rule pushed it later.
+    pub pushed_from_ms: Option<i64>,
+}
+
+/// O87 art. 27 (verify): an amendment that may affect bid preparation is notified at least 15 days
+/// before the bid deadline, else the deadline is extended. C214 art. 10 (verify): 5 days before the
+/// first responses under competitive consultation. Calls for applications follow the same 15 days.
+pub fn notice_days(method: Procedure) -> i64 {
+    match method {
+        Procedure::CompetitiveConsultation => 5,
+        _ => 15,
+    }
+}
+
+fn show<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// The fields that differ between two versions, in a fixed order.
+pub fn diff(old: &ValidTender, new: &ValidTender) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    let mut push = |field: &str, before: String, after: String| {
+        if before != after {
+            out.push(FieldChange { field: field.into(), before, after });
+        }
+    };
+    push("title", old.title.clone(), new.title.clone());
+    push("buyer", old.buyer.clone(), new.buyer.clone());
+    let lots = |t: &ValidTender| t.lots.iter().map(|l| format!("{}：{}", l.name, l.budget)).collect::<Vec<_>>().join("；");
+    push("lots", lots(old), lots(new));
+    push("fixed_price", old.fixed_price.to_string(), new.fixed_price.to_string());
+    push("price_weight_pct", old.price_weight_pct.normalize().to_string(), new.price_weight_pct.normalize().to_string());
+    let n = old.criteria.len().max(new.criteria.len());
+    for i in 0..n {
+        let c = |t: &ValidTender| t.criteria.get(i).map(|c| format!("{}（{}分{}）{}", c.name, c.max_points.normalize(), if c.objective { "，客观" } else { "" }, c.guidance)).unwrap_or_default();
+        push(&format!("criteria[{i}]"), c(old), c(new));
+    }
+    push("documents_from", old.documents_from.to_string(), new.documents_from.to_string());
+    push("documents_until", old.documents_until.to_string(), new.documents_until.to_string());
+    push("clarify_until", old.clarify_until_ms.map(format_shanghai).unwrap_or_default(), new.clarify_until_ms.map(format_shanghai).unwrap_or_default());
+    push("bid_deadline", format_shanghai(old.bid_deadline_ms), format_shanghai(new.bid_deadline_ms));
+    push("opening_time", format_shanghai(old.opening_ms), format_shanghai(new.opening_ms));
+    push("lint_override", show(&old.lint_override), show(&new.lint_override));
+    out
+}
+
+/// Plans an amendment made at `now_ms`: nothing unchanged, no change of scheme or method, and a
+/// material change less than [`notice_days`] before the deadline moves the deadline (and the
+/// opening, keeping its distance) to exactly that many days after the amendment.
+pub fn plan(old: &ValidTender, new: &ValidTender, now_ms: i64) -> Result<AmendmentPlan, Vec<FieldError>> {
+    if old.template_id != new.template_id || old.method != new.method {
+        return Err(vec![FieldError::new("method", "amendment_changes_scheme", "更正不得变更方案模板或采购方式，请终止后重新招标", "An amendment cannot change the scheme or the method; cancel and tender again")]);
+    }
+    let changes = diff(old, new);
+    if changes.is_empty() {
+        return Err(vec![FieldError::new("tender", "amendment_empty", "更正内容与现行版本相同", "The amendment changes nothing")]);
+    }
+    let material = changes.iter().any(|c| c.field != "title" && c.field != "buyer");
+    let mut tender = new.clone();
+    let earliest = now_ms + notice_days(new.method) * DAY_MS;
+    let mut pushed_from_ms = None;
+    if material && tender.bid_deadline_ms < earliest {
+        // Round up to the next whole minute so the notice shows the exact instant.
+        let pushed = (earliest + 59_999) / 60_000 * 60_000;
+        let gap = tender.opening_ms - tender.bid_deadline_ms;
+        pushed_from_ms = Some(tender.bid_deadline_ms);
+        tender.bid_deadline_ms = pushed;
+        tender.opening_ms = pushed + gap;
+    }
+    Ok(AmendmentPlan { changes: diff(old, &tender), material, tender, pushed_from_ms })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::calendar::HolidayCalendar;
+    use crate::domain::template::builtin_by_id;
+    use crate::domain::tender::{parse_tender, CriterionInput, LotInput, TenderInput};
+
+    // 2026-11-02 09:00 Beijing.
+    const NOW: i64 = 1_793_581_200_000;
+
+    fn tender(deadline: &str) -> ValidTender {
+        let t = builtin_by_id("suzhou-community-3plus1").unwrap();
+        let input = TenderInput {
+            template_id: t.id.clone(),
+            title: "姑苏区社区“3+1”项目".into(),
+            buyer: "姑苏区民政局".into(),
+            lots: vec![LotInput { name: "双塔社区".into(), budget: "20万".into() }],
+            bid_deadline: deadline.into(),
+            opening_time: deadline.into(),
+            price_weight_pct: "10".into(),
+            criteria: vec![CriterionInput { name: "服务方案".into(), max_points: "90".into(), ..Default::default() }],
+            lint_override: "依据苏州市民政局文件要求民办非企业单位".into(),
+            ..Default::default()
+        };
+        parse_tender(&input, NOW, &t, &HolidayCalendar::builtin()).unwrap()
+    }
+
+    #[test]
+    fn wording_only_is_not_material_and_moves_nothing() {
+        let old = tender("2026-11-30T09:30");
+        let mut new = old.clone();
+        new.title = "姑苏区社区“3+1”服务项目".into();
+        let p = plan(&old, &new, NOW + 20 * DAY_MS).unwrap();
+        assert!(!p.material);
+        assert_eq!(p.pushed_from_ms, None);
+        assert_eq!(p.changes.len(), 1);
+    }
+
+    #[test]
+    fn a_material_change_fifteen_days_out_stands_and_fourteen_pushes() {
+        let old = tender("2026-11-30T09:30");
+        let mut new = old.clone();
+        new.criteria[0].guidance = "方案完整得满分".into();
+        // Exactly 15 days before the deadline: no push.
+        let p = plan(&old, &new, old.bid_deadline_ms - 15 * DAY_MS).unwrap();
+        assert!(p.material);
+        assert_eq!(p.pushed_from_ms, None);
+        // One millisecond later: the deadline moves to 15 days after the amendment.
+        let at = old.bid_deadline_ms - 15 * DAY_MS + 1;
+        let p = plan(&old, &new, at).unwrap();
+        assert_eq!(p.pushed_from_ms, Some(old.bid_deadline_ms));
+        assert!(p.tender.bid_deadline_ms >= at + 15 * DAY_MS);
+        assert!(p.tender.bid_deadline_ms - (at + 15 * DAY_MS) < 60_000);
+        assert_eq!(p.tender.opening_ms - p.tender.bid_deadline_ms, old.opening_ms - old.bid_deadline_ms);
+        assert!(p.changes.iter().any(|c| c.field == "bid_deadline"));
+    }
+
+    #[test]
+    fn consultation_needs_five_days() {
+        assert_eq!(notice_days(Procedure::CompetitiveConsultation), 5);
+        assert_eq!(notice_days(Procedure::OpenTender), 15);
+    }
+
+    #[test]
+    fn nothing_changed_or_a_new_method_is_refused() {
+        let old = tender("2026-11-30T09:30");
+        assert_eq!(plan(&old, &old, NOW).unwrap_err()[0].code, "amendment_empty");
+        let mut new = old.clone();
+        new.method = Procedure::CompetitiveConsultation;
+        assert_eq!(plan(&old, &new, NOW).unwrap_err()[0].code, "amendment_changes_scheme");
+    }
+}
