@@ -17,6 +17,12 @@ pub struct Cli {
     #[arg(long, env = "CAIPING_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
 
+    /// Master key that wraps each tender's bid key (default `<data-dir>/master.key`, created on
+    /// first start). Every instance sharing a database needs the same file; keep it out of backups
+    /// of the database.
+    #[arg(long, env = "CAIPING_MASTER_KEY_FILE", global = true)]
+    pub master_key_file: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -14,17 +14,17 @@ async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
         .init();
-    let cli = Cli::parse();
-    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
-        Command::Serve(args) => serve(&cli.database_url, &cli.data_dir, args).await,
+    let mut cli = Cli::parse();
+    match cli.command.take().unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => serve(&cli, args).await,
         Command::Migrate => {
-            let state = console_state(&cli.database_url, &cli.data_dir).await?;
+            let state = console_state(&cli).await?;
             println!("database migrated ({})", state.db.backend.as_str());
             Ok(())
         }
-        Command::CreateUser(args) => create_user(&cli.database_url, &cli.data_dir, args).await,
+        Command::CreateUser(args) => create_user(&cli, args).await,
         Command::SeedDemo => {
-            let state = console_state(&cli.database_url, &cli.data_dir).await?;
+            let state = console_state(&cli).await?;
             demo::seed(&state).await?;
             demo::seed_tenders(&state).await?;
             demo::print_logins();
@@ -33,18 +33,19 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-async fn console_state(database_url: &str, data_dir: &std::path::Path) -> anyhow::Result<app::server::state::AppState> {
+async fn console_state(cli: &Cli) -> anyhow::Result<app::server::state::AppState> {
     let options = startup::leptos_options("target/site", "127.0.0.1:0".parse()?);
-    startup::build_state(database_url, data_dir, options, Settings::default()).await
+    let settings = Settings { master_key_file: cli.master_key_file.clone(), ..Settings::default() };
+    startup::build_state(&cli.database_url, &cli.data_dir, options, settings).await
 }
 
-async fn serve(database_url: &str, data_dir: &std::path::Path, args: ServeArgs) -> anyhow::Result<()> {
+async fn serve(cli: &Cli, args: ServeArgs) -> anyhow::Result<()> {
     if args.test_mode {
         tracing::warn!("TEST MODE: the application clock can be moved through /api/v1/test/clock — never use this in production");
     }
     let options = startup::leptos_options(&args.site_root, args.addr);
-    let settings = Settings { secure_cookies: args.secure_cookies, test_mode: args.test_mode, ..Settings::default() };
-    let state = startup::build_state(database_url, data_dir, options, settings).await?;
+    let settings = Settings { secure_cookies: args.secure_cookies, test_mode: args.test_mode, master_key_file: cli.master_key_file.clone(), ..Settings::default() };
+    let state = startup::build_state(&cli.database_url, &cli.data_dir, options, settings).await?;
     let backend = state.db.backend;
     let app = startup::router(state);
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
@@ -70,8 +71,8 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
-async fn create_user(database_url: &str, data_dir: &std::path::Path, args: CreateUserArgs) -> anyhow::Result<()> {
-    let state = console_state(database_url, data_dir).await?;
+async fn create_user(cli: &Cli, args: CreateUserArgs) -> anyhow::Result<()> {
+    let state = console_state(cli).await?;
     let role: Role = args.role.parse()?;
     let now = state.now_ms();
     let org_id = match &args.org {

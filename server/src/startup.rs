@@ -1,6 +1,7 @@
 use app::server::clock::{Clock, SystemClock, TestClock};
 use app::server::db::Db;
 use app::server::state::{AppState, Settings};
+use app::server::sealing::Sealer;
 use app::server::storage::Storage;
 use app::{shell, App};
 use axum::Router;
@@ -44,12 +45,19 @@ pub async fn build_state(
     let db = Db::connect(database_url).await?;
     db.migrate().await?;
     let storage = Storage::new(data_dir.join("files"))?;
+    // Plaintext spools of interrupted uploads must not outlive the process that made them.
+    let cleared = storage.clear_temp()?;
+    if cleared > 0 {
+        tracing::info!(cleared, "removed temporary upload files left by an earlier process");
+    }
+    let key_file = settings.master_key_file.clone().unwrap_or_else(|| data_dir.join("master.key"));
+    let sealer = Arc::new(Sealer::load_or_create(&key_file).map_err(|e| anyhow::anyhow!("master key {}: {e}", key_file.display()))?);
     let test_clock = settings.test_mode.then(|| Arc::new(TestClock::default()));
     let clock: Arc<dyn Clock> = match &test_clock {
         Some(tc) => tc.clone(),
         None => Arc::new(SystemClock),
     };
-    Ok(AppState { leptos_options, db, clock, test_clock, storage, settings: Arc::new(settings) })
+    Ok(AppState { leptos_options, db, clock, test_clock, storage, sealer, settings: Arc::new(settings) })
 }
 
 pub fn router(state: AppState) -> Router {

@@ -1,5 +1,6 @@
 use super::clock::{Clock, TestClock};
 use super::db::Db;
+use super::sealing::Sealer;
 use super::storage::Storage;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -13,11 +14,14 @@ pub struct Settings {
     /// Started with `serve --test-mode`: the clock can be moved through the test API.
     pub test_mode: bool,
     pub session_hours: i64,
+    /// Where the master key that wraps tender keys lives; `<data-dir>/master.key` when unset.
+    /// Instances sharing a database must share this key.
+    pub master_key_file: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { secure_cookies: false, test_mode: false, session_hours: 12 }
+        Self { secure_cookies: false, test_mode: false, session_hours: 12, master_key_file: None }
     }
 }
 
@@ -31,6 +35,7 @@ pub struct AppState {
     /// Present only in test mode; the test API moves it.
     pub test_clock: Option<Arc<TestClock>>,
     pub storage: Storage,
+    pub sealer: Arc<Sealer>,
     pub settings: Arc<Settings>,
 }
 

@@ -95,6 +95,57 @@ impl Storage {
         }
     }
 
+    /// A fresh temporary path on the storage's own file system (so [`adopt`](Self::adopt) can
+    /// rename it into place). Files left there by a crash are removed at start-up.
+    pub fn temp_path(&self) -> PathBuf {
+        self.root.join("tmp").join(uuid::Uuid::new_v4().simple().to_string())
+    }
+
+    /// Moves a finished temporary file into the store under its content hash.
+    pub fn adopt(&self, tmp: &Path) -> Result<StoredFile, StorageError> {
+        use std::io::Read;
+        let mut file = std::fs::File::open(tmp)?;
+        file.sync_all()?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut size = 0u64;
+        loop {
+            let n = file.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            size += n as u64;
+            hasher.update(&buf[..n]);
+        }
+        let stored = StoredFile { sha256: hex::encode(hasher.finalize()), size };
+        let dest = self.path_for(&stored.sha256)?;
+        if let Some(dir) = dest.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        if dest.exists() {
+            std::fs::remove_file(tmp)?;
+        } else {
+            std::fs::rename(tmp, &dest)?;
+        }
+        Ok(stored)
+    }
+
+    /// Clears temporary files a crashed process left behind (plaintext spools included). Only
+    /// files untouched for an hour: another instance sharing the directory may be mid-upload.
+    pub fn clear_temp(&self) -> std::io::Result<usize> {
+        let mut n = 0;
+        let cutoff = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for entry in std::fs::read_dir(self.root.join("tmp"))? {
+            let entry = entry?;
+            let meta = entry.metadata()?;
+            if meta.is_file() && meta.modified()? < cutoff {
+                std::fs::remove_file(entry.path())?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
     pub async fn put_bytes(&self, bytes: Vec<u8>) -> Result<StoredFile, StorageError> {
         let limit = bytes.len() as u64;
         let stream = futures::stream::iter([Ok::<_, std::io::Error>(Bytes::from(bytes))]);

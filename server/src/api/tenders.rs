@@ -1,55 +1,136 @@
-//! Tender routes that move files: the sealed bid upload (streamed to storage), the bid file
-//! (readable only once the bids are open) and the award notice PDF.
+//! Tender routes that move files: the sealed bid upload (spooled, checked, sealed with the
+//! tender key), a bid's documents (decrypted only once the bids are open), the opening record
+//! and the award notice PDFs.
 
 use super::{ApiError, ApiResult, Caller};
 use app::error::AppError;
 use app::identity::Role;
+use app::server::bids::{self, file_aad, BidContext, SealedFile, MAX_BID, MAX_FILE};
+use app::server::review;
 use app::server::state::AppState;
-use app::server::storage::StorageError;
-use app::server::tenders::{self, MAX_BID_FILE};
-use axum::body::Bytes;
+use app::server::tenders;
+use app::tenders::FileReceipt;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::header::{ACCEPT, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use futures::{Stream, StreamExt};
-
-const NOT_PDF: &str = "not a PDF";
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/tenders/{id}/bids", post(submit_bid).layer(DefaultBodyLimit::max(MAX_BID_FILE as usize + 64 * 1024)))
-        .route("/tenders/{id}/bids/{bid_id}/file", get(bid_file))
+        .route("/tenders/{id}/bids", post(submit_bid).layer(DefaultBodyLimit::max(MAX_BID as usize + 256 * 1024)))
+        .route("/tenders/{id}/bids/{bid_id}/files/{kind}", get(bid_file))
         .route("/tenders/{id}/award-notice.pdf", get(award_notice))
+        .route("/tenders/{id}/opening-record.pdf", get(opening_record_pdf))
 }
 
 fn field_error(field: &str, code: &str, zh: &str, en: &str) -> ApiError {
     ApiError(AppError::field(field, code, zh, en))
 }
 
-/// Passes the chunks through, failing as soon as the first bytes are not `%PDF-`.
-fn pdf_only<S, E>(chunks: S) -> impl Stream<Item = Result<Bytes, String>>
-where
-    S: Stream<Item = Result<Bytes, E>>,
-    E: std::fmt::Display,
-{
-    let mut checked = 0usize;
-    chunks.map(move |chunk| {
-        let chunk = chunk.map_err(|e| e.to_string())?;
-        if checked < 5 {
-            let head = &chunk[..(5 - checked).min(chunk.len())];
-            if head != &b"%PDF-"[checked..checked + head.len()] {
-                return Err(NOT_PDF.to_string());
-            }
-            checked += head.len();
+fn internal(what: &'static str) -> impl Fn(String) -> ApiError {
+    move |e| {
+        tracing::error!(error = %e, "{what}");
+        ApiError(AppError::Internal)
+    }
+}
+
+fn rejected(field: &str, code: &str, zh: String, en: String) -> ApiError {
+    ApiError(AppError::Validation(vec![app::error::FieldError { field: field.into(), code: code.into(), message_zh: zh, message_en: en }]))
+}
+
+/// A plaintext spool that is deleted however the request ends.
+struct Spool(std::path::PathBuf);
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Streams one multipart file field to a temporary file, hashing it and stopping at the limits.
+async fn spool(state: &AppState, field: &mut axum::extract::multipart::Field<'_>, name: &str, kind: &str, budget: &mut u64) -> ApiResult<(Spool, u64, String)> {
+    use sha2::{Digest, Sha256};
+    use tokio::io::AsyncWriteExt;
+    let path = Spool(state.storage.temp_path());
+    let mut file = tokio::fs::File::create(&path.0).await.map_err(|e| internal("creating a spool file failed")(e.to_string()))?;
+    let mut hasher = Sha256::new();
+    let mut size = 0u64;
+    loop {
+        let chunk = match field.chunk().await {
+            Ok(Some(c)) => c,
+            Ok(None) => break,
+            Err(_) => return Err(field_error(kind, "upload_interrupted", "上传中断，投标未保存（原投标不变）", "The upload was interrupted; nothing was saved (any earlier bid is unchanged)")),
+        };
+        size += chunk.len() as u64;
+        if size > MAX_FILE {
+            return Err(rejected(kind, "file_too_large", format!("“{name}”超过{}MB上限", MAX_FILE / 1024 / 1024), format!("“{name}” is larger than {} MB", MAX_FILE / 1024 / 1024)));
         }
-        Ok(chunk)
+        if size > *budget {
+            return Err(rejected(kind, "bid_too_large", format!("投标文件合计超过{}MB上限", MAX_BID / 1024 / 1024), format!("The bid's documents together exceed {} MB", MAX_BID / 1024 / 1024)));
+        }
+        hasher.update(&chunk);
+        file.write_all(&chunk).await.map_err(|e| internal("writing a spool file failed")(e.to_string()))?;
+    }
+    file.flush().await.map_err(|e| internal("flushing a spool file failed")(e.to_string()))?;
+    *budget -= size;
+    Ok((path, size, hex::encode(hasher.finalize())))
+}
+
+/// The technical proposal is judged blind (暗标): its file names must not name the bidder.
+fn identifies(ctx: &BidContext, names: &[&str]) -> Option<String> {
+    names.iter().find(|n| app::domain::tender::identifies_bidder(n, &ctx.org_name, ctx.credit_code.as_deref())).map(|n| n.to_string())
+}
+
+/// Checks a spooled document and seals it into storage with the tender key.
+async fn check_and_seal(state: &AppState, ctx: &std::sync::Arc<BidContext>, spool: Spool, size: u64, sha: String, name: String, kind: &'static str) -> ApiResult<SealedFile> {
+    let path = spool.0.clone();
+    let inspected = tokio::task::spawn_blocking(move || std::fs::File::open(&path).map(|f| crate::packages::inspect(std::io::BufReader::new(f), size)))
+        .await
+        .map_err(|e| internal("inspecting an upload panicked")(e.to_string()))?
+        .map_err(|e| internal("reading a spool file failed")(e.to_string()))?;
+    let doc = inspected.map_err(|r| {
+        let (zh, en) = r.messages(&name);
+        rejected(kind, r.code(), zh, en)
+    })?;
+    if kind == "technical" {
+        let mut names = vec![name.as_str()];
+        if let crate::packages::Kind::Zip { entries } = &doc {
+            names.extend(entries.iter().map(String::as_str));
+        }
+        if let Some(n) = identifies(ctx, &names) {
+            return Err(rejected(
+                kind,
+                "technical_not_anonymous",
+                format!("技术方案为暗标，文件名“{n}”含有本机构名称或信用代码，请修改后重新上传"),
+                format!("The technical proposal is judged blind; the file name “{n}” contains your organisation's name or credit code"),
+            ));
+        }
+    }
+    let (src, dst) = (spool.0.clone(), state.storage.temp_path());
+    let (storage, ctx2, tender_id) = (state.storage.clone(), ctx.clone(), ctx.tender.id.clone());
+    let stored = tokio::task::spawn_blocking(move || -> Result<app::server::storage::StoredFile, String> {
+        let out = Spool(dst);
+        let input = std::io::BufReader::new(std::fs::File::open(&src).map_err(|e| e.to_string())?);
+        let mut writer = std::io::BufWriter::new(std::fs::File::create(&out.0).map_err(|e| e.to_string())?);
+        ctx2.key.seal_file(&file_aad(&tender_id, kind), input, size, &mut writer).map_err(|e| e.to_string())?;
+        writer.into_inner().map_err(|e| e.to_string())?;
+        storage.adopt(&out.0).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| internal("sealing an upload panicked")(e.to_string()))?
+    .map_err(internal("sealing an upload failed"))?;
+    drop(spool);
+    Ok(SealedFile {
+        receipt: FileReceipt { kind: kind.into(), file_name: name, file_size: size as i64, content_type: doc.content_type().into(), sha256: sha, entries: doc.entry_count() },
+        stored_sha256: stored.sha256,
     })
 }
 
-/// A bidder's sealed bid: `price` (yuan) and `file` (PDF) as multipart form fields.
+/// A bidder's sealed bid as multipart form fields: `lot` (repeated lot positions; optional when
+/// there is one lot), `price_<lot>` (yuan; not for fixed-price tenders), and the files
+/// `technical` (anonymous proposal) and `qualification`, each a PDF or a zip package.
 async fn submit_bid(
     State(state): State<AppState>,
     caller: Caller,
@@ -57,58 +138,91 @@ async fn submit_bid(
     headers: HeaderMap,
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<Response> {
+    let browser_form = headers.get(ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
+    match receive_bid(&state, &caller, &id, form).await {
+        Ok(_) if browser_form => Ok(Redirect::to(&format!("/bidder/tenders/{id}")).into_response()),
+        Ok(receipt) => Ok((StatusCode::CREATED, Json(receipt)).into_response()),
+        // A browser's plain form post gets its page back with the reasons, not a JSON body.
+        Err(ApiError(AppError::Validation(fields))) if browser_form => {
+            let encoded = urlencode(&serde_json::to_string(&fields).unwrap_or_default());
+            Ok(Redirect::to(&format!("/bidder/tenders/{id}?upload_error={encoded}")).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn receive_bid(state: &AppState, caller: &Caller, id: &str, form: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> ApiResult<app::tenders::BidReceipt> {
+    let (state, id) = (state.clone(), id.to_string());
     // Role first, then the tender's state, then the body: nothing is stored for a refused caller.
     let bidder = caller.require(&[Role::Bidder])?;
-    tenders::ensure_open_for_bids(&state.db, &id, state.now_ms()).await?;
-    let mut form = form.map_err(|_| field_error("file", "multipart_expected", "请以表单（multipart/form-data）提交报价和文件", "Send the price and file as multipart/form-data"))?;
-    let bad_form = |e: axum::extract::multipart::MultipartError| field_error("file", "upload_failed", "上传中断或格式有误，请重新提交", &format!("The upload failed: {e}"));
-    let (mut price, mut stored, mut file_name) = (None, None, None);
-    while let Some(field) = form.next_field().await.map_err(bad_form)? {
-        match field.name() {
-            Some("price") => price = Some(field.text().await.map_err(bad_form)?),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("bid.pdf").chars().filter(|c| !c.is_control()).take(200).collect::<String>();
-                let result = state.storage.put_stream(Box::pin(pdf_only(field)), MAX_BID_FILE).await;
-                stored = Some(result.map_err(|e| match e {
-                    StorageError::TooLarge { .. } => field_error("file", "file_too_large", "文件超过20MB上限", "The file is larger than 20 MB"),
-                    StorageError::Interrupted(m) if m == NOT_PDF => field_error("file", "file_not_pdf", &format!("“{name}”不是PDF文件"), &format!("“{name}” is not a PDF")),
-                    StorageError::Interrupted(_) => field_error("file", "upload_interrupted", "上传中断，投标未保存", "The upload was interrupted; nothing was saved"),
-                    other => {
-                        tracing::error!(error = %other, "storing a bid file failed");
-                        ApiError(AppError::Internal)
-                    }
-                })?);
-                file_name = Some(name);
+    let ctx = std::sync::Arc::new(bids::context(&state.db, &state.sealer, bidder, &id, state.now_ms()).await?);
+    let mut form = form.map_err(|_| field_error("file", "multipart_expected", "请以表单（multipart/form-data）提交投标", "Send the bid as multipart/form-data"))?;
+    let bad_form = |_e: axum::extract::multipart::MultipartError| field_error("file", "upload_interrupted", "上传中断或格式有误，投标未保存（原投标不变）", "The upload failed; nothing was saved (any earlier bid is unchanged)");
+    let mut lots: Vec<i64> = Vec::new();
+    let mut prices: Vec<(i64, String)> = Vec::new();
+    let mut files: Vec<SealedFile> = Vec::new();
+    let mut budget = MAX_BID;
+    while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
+        let name = field.name().unwrap_or_default().to_string();
+        match name.as_str() {
+            "lot" => {
+                let v = field.text().await.map_err(bad_form)?;
+                lots.push(v.trim().parse().map_err(|_| field_error("lots", "lot_unknown", "标段不存在", "No such lot"))?);
+            }
+            n if n.starts_with("price_") => {
+                let pos: i64 = n["price_".len()..].parse().map_err(|_| field_error("lots", "lot_unknown", "标段不存在", "No such lot"))?;
+                prices.push((pos, field.text().await.map_err(bad_form)?));
+            }
+            // A single price field means the only lot.
+            "price" => prices.push((0, field.text().await.map_err(bad_form)?)),
+            "technical" | "qualification" => {
+                let kind: &'static str = if name == "technical" { "technical" } else { "qualification" };
+                let file_name = field.file_name().unwrap_or("").chars().filter(|c| !c.is_control()).take(200).collect::<String>();
+                if file_name.is_empty() {
+                    // An empty file input in a browser form.
+                    continue;
+                }
+                if files.iter().any(|f| f.receipt.kind == kind) {
+                    return Err(field_error(kind, "file_repeated", "同一类文件只能上传一个（多个文件请打包为zip）", "One file per kind (pack several into a zip)"));
+                }
+                let (spooled, size, sha) = spool(&state, &mut field, &file_name, kind, &mut budget).await?;
+                files.push(check_and_seal(&state, &ctx, spooled, size, sha, file_name, kind).await?);
             }
             _ => {}
         }
     }
-    let (Some(stored), Some(file_name)) = (stored, file_name) else {
-        return Err(field_error("file", "file_required", "请上传投标文件（PDF）", "Attach the bid file (PDF)"));
-    };
-    if stored.size == 0 {
-        return Err(field_error("file", "file_empty", "投标文件为空", "The bid file is empty"));
-    }
-    let price = price.unwrap_or_default();
-    let receipt = tenders::submit_bid(&state.db, bidder, &id, &price, &stored, &file_name, state.now_ms()).await?;
-    let browser_form = headers.get(ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
-    Ok(if browser_form {
-        Redirect::to(&format!("/bidder/tenders/{id}")).into_response()
+    let typed: Vec<String> = if lots.is_empty() {
+        vec![prices.iter().find(|(p, _)| *p == 0).map(|(_, v)| v.clone()).unwrap_or_default()]
     } else {
-        (StatusCode::CREATED, Json(receipt)).into_response()
-    })
+        lots.iter().map(|l| prices.iter().find(|(p, _)| p == l).map(|(_, v)| v.clone()).unwrap_or_default()).collect()
+    };
+    let parsed = bids::parse_prices(&ctx.spec, &lots, &typed)?;
+    // The clock is read again now: an upload that finishes after the deadline is late.
+    Ok(bids::submit(&state.db, bidder, &ctx, &parsed, &files, state.now_ms()).await?)
 }
 
-/// A bid's file: purchaser side only, and only once the bids are open.
-async fn bid_file(State(state): State<AppState>, caller: Caller, Path((id, bid_id)): Path<(String, String)>) -> ApiResult<Response> {
+/// A bid's document (`technical` or `qualification`), decrypted: purchaser side only, and only
+/// once the bids are open.
+async fn bid_file(State(state): State<AppState>, caller: Caller, Path((id, bid_id, kind)): Path<(String, String, String)>) -> ApiResult<Response> {
     caller.require(&[Role::Officer, Role::Auditor, Role::Admin])?;
-    let (sha, name) = tenders::bid_file(&state.db, &id, &bid_id).await?;
-    let bytes = state.storage.read(&sha).await.map_err(|e| {
-        tracing::error!(error = %e, "reading a bid file failed");
-        ApiError(AppError::Internal)
-    })?;
+    let (stored, name, content_type, key) = bids::file_for_reading(&state.db, &state.sealer, &id, &bid_id, &kind).await?;
+    let sealed = state.storage.read(&stored).await.map_err(|e| internal("reading a bid file failed")(e.to_string()))?;
+    let aad = file_aad(&id, &kind);
+    let plain = tokio::task::spawn_blocking(move || key.open_file(&aad, &sealed))
+        .await
+        .map_err(|e| internal("decrypting panicked")(e.to_string()))?
+        .map_err(|e| internal("a sealed bid file does not decrypt")(e.to_string()))?;
     let disposition = format!("attachment; filename*=UTF-8''{}", urlencode(&name));
-    Ok(([(CONTENT_TYPE, "application/pdf".to_string()), (CONTENT_DISPOSITION, disposition)], bytes).into_response())
+    Ok(([(CONTENT_TYPE, content_type), (CONTENT_DISPOSITION, disposition)], plain).into_response())
+}
+
+/// 开标一览表 as a PDF: the purchaser side and the bidders of this tender, once opened.
+async fn opening_record_pdf(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<Response> {
+    let user = caller.require(&[Role::Officer, Role::Auditor, Role::Admin, Role::Bidder])?;
+    let record = review::opening_record(&state.db, &id).await?;
+    review::check_record_reader(user, &record)?;
+    let pdf = tokio::task::spawn_blocking(move || crate::documents::opening_record_pdf(&record)).await.map_err(|_| ApiError(AppError::Internal))?;
+    Ok(([(CONTENT_TYPE, "application/pdf".to_string()), (CONTENT_DISPOSITION, "attachment; filename=\"opening-record.pdf\"".to_string())], pdf).into_response())
 }
 
 /// 中标通知书: the purchaser side, and the winning organisation's members, after the award.

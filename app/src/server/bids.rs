@@ -1,0 +1,351 @@
+//! Sealed bids in the database: submit (or, before the deadline, replace), withdraw, reconfirm
+//! after a material amendment, and read back once opened. Prices are sealed with the tender's key
+//! (`sealing.rs`); `bids.price_fen` stays 0 until the opening decrypts them. The files arrive
+//! already sealed from the upload route.
+
+use super::audit::{self, Actor, Change};
+use super::db::{new_id, Db};
+use super::sealing::{Sealer, TenderKey};
+use super::tenders::{load, tender_error, TenderRow};
+use crate::domain::money::Yuan;
+use crate::domain::tender::{self, Action, TenderError, ValidTender};
+use crate::error::AppError;
+use crate::identity::SessionUser;
+use crate::tenders::{BidReceipt, FileReceipt};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::Row;
+
+/// The largest single document accepted (bytes).
+pub const MAX_FILE: u64 = 20 * 1024 * 1024;
+/// The largest bid: all documents together (bytes).
+pub const MAX_BID: u64 = 40 * 1024 * 1024;
+/// The documents of a bid, in the order the receipt lists them.
+pub const KINDS: [&str; 2] = ["technical", "qualification"];
+
+/// A document sealed into storage by the upload route.
+#[derive(Debug, Clone)]
+pub struct SealedFile {
+    pub receipt: FileReceipt,
+    pub stored_sha256: String,
+}
+
+/// Prices as sealed: (lot position, price in fen).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedPrices {
+    pub lots: Vec<(i64, i64)>,
+}
+
+pub fn price_aad(tender_id: &str, bid_id: &str) -> String {
+    format!("{tender_id}/bid/{bid_id}/prices")
+}
+
+pub fn file_aad(tender_id: &str, kind: &str) -> String {
+    format!("{tender_id}/file/{kind}")
+}
+
+/// What the upload needs before it reads a byte: the tender accepts bids now, the caller's
+/// organisation (for the anonymity check), and the key to seal with.
+pub struct BidContext {
+    pub tender: TenderRow,
+    pub spec: ValidTender,
+    pub org_id: String,
+    pub org_name: String,
+    pub credit_code: Option<String>,
+    pub key: TenderKey,
+}
+
+pub async fn context(db: &Db, sealer: &Sealer, bidder: &SessionUser, tender_id: &str, now_ms: i64) -> Result<BidContext, AppError> {
+    let org_id = bidder.org_id.clone().ok_or(AppError::Forbidden)?;
+    let t = load(db, tender_id).await?;
+    tender::allowed(t.status, Action::SubmitBid, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
+    let spec = t.spec()?;
+    let org = sqlx::query("SELECT name, credit_code FROM organisations WHERE id = $1").bind(&org_id).fetch_one(&db.pool).await?;
+    let key = sealing_key(sealer, &t)?;
+    Ok(BidContext { tender: t, spec, org_id, org_name: org.get("name"), credit_code: org.get("credit_code"), key })
+}
+
+/// The tender key for sealing. Reading sealed data goes through [`reading_key`] instead.
+fn sealing_key(sealer: &Sealer, t: &TenderRow) -> Result<TenderKey, AppError> {
+    let wrapped = t.sealing_key.as_deref().ok_or(AppError::Internal)?;
+    sealer.unwrap(&t.id, wrapped).map_err(|e| {
+        tracing::error!(error = %e, tender = %t.id, "tender key does not unwrap");
+        AppError::Internal
+    })
+}
+
+/// The tender key for reading bids: only once the bids are open (O87 art. 39), for every role.
+pub fn reading_key(sealer: &Sealer, t: &TenderRow) -> Result<TenderKey, AppError> {
+    if !tender::bids_readable(t.status) {
+        return Err(tender_error(TenderError::NotYetOpen));
+    }
+    sealing_key(sealer, t)
+}
+
+/// Reads the lots and prices a bidder typed: `lots` are lot positions; `prices[i]` belongs to
+/// `lots[i]`. A fixed-price tender takes the lot budget as the price (the bid accepts it).
+pub fn parse_prices(spec: &ValidTender, lots: &[i64], prices: &[String]) -> Result<Vec<(i64, i64)>, AppError> {
+    let lots: Vec<i64> = if lots.is_empty() && spec.lots.len() == 1 { vec![0] } else { lots.to_vec() };
+    if lots.is_empty() {
+        return Err(AppError::field("lots", "lots_required", "请选择投标的标段", "Choose the lot(s) you bid for"));
+    }
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (i, pos) in lots.iter().enumerate() {
+        let Some(lot) = usize::try_from(*pos).ok().and_then(|p| spec.lots.get(p)) else {
+            return Err(AppError::field("lots", "lot_unknown", "标段不存在", "No such lot"));
+        };
+        if out.iter().any(|(p, _)| p == pos) {
+            return Err(AppError::field("lots", "lot_repeated", "同一标段只能投一次", "A lot can be bid for once"));
+        }
+        if !spec.price_scored() {
+            out.push((*pos, lot.budget.fen()));
+            continue;
+        }
+        let field = format!("prices[{i}]");
+        match Yuan::parse(prices.get(i).map(String::as_str).unwrap_or("")) {
+            Ok(p) if p.fen() <= 0 => errors.push(crate::error::FieldError::new(&field, "price_positive", "报价须大于零", "The price must be positive")),
+            // O87 art. 63: a bid above the purchase budget is invalid.
+            Ok(p) if p.fen() > lot.budget.fen() => errors.push(crate::error::FieldError {
+                field,
+                code: "price_over_budget".into(),
+                message_zh: format!("“{}”报价超过该标段预算（{}元），投标无效", lot.name, lot.budget),
+                message_en: format!("The price for “{}” exceeds its budget (¥{}); the bid would be invalid", lot.name, lot.budget),
+            }),
+            Ok(p) => out.push((*pos, p.fen())),
+            Err(e) => errors.push(crate::error::FieldError::new(&field, e.code(), "报价金额无效（最多两位小数）", "Invalid price (at most two decimals)")),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    Ok(out)
+}
+
+/// The version after which bids must be reconfirmed: the latest material amendment.
+async fn material_version(db: &Db, tender_id: &str) -> Result<i64, AppError> {
+    let row = sqlx::query("SELECT CAST(MAX(version) AS BIGINT) AS v FROM tender_versions WHERE tender_id = $1 AND material = 1").bind(tender_id).fetch_one(&db.pool).await?;
+    Ok(row.get::<Option<i64>, _>("v").unwrap_or(1))
+}
+
+pub async fn receipt(db: &Db, tender_id: &str, org_id: &str) -> Result<Option<BidReceipt>, AppError> {
+    let Some(row) = sqlx::query("SELECT id, submitted_at, lots_json, confirmed_version FROM bids WHERE tender_id = $1 AND org_id = $2")
+        .bind(tender_id)
+        .bind(org_id)
+        .fetch_optional(&db.pool)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let bid_id: String = row.get("id");
+    let files = sqlx::query("SELECT kind, file_name, file_size, content_type, plain_sha256, entries FROM bid_files WHERE bid_id = $1 ORDER BY kind DESC")
+        .bind(&bid_id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|f| FileReceipt {
+            kind: f.get("kind"),
+            file_name: f.get("file_name"),
+            file_size: f.get("file_size"),
+            content_type: f.get("content_type"),
+            sha256: f.get("plain_sha256"),
+            entries: f.get("entries"),
+        })
+        .collect();
+    let lots: Vec<String> = serde_json::from_str(&row.get::<String, _>("lots_json")).unwrap_or_default();
+    let needs = row.get::<i64, _>("confirmed_version") < material_version(db, tender_id).await?;
+    Ok(Some(BidReceipt { tender_id: tender_id.into(), bid_id, lots, files, submitted_at: row.get("submitted_at"), needs_reconfirmation: needs }))
+}
+
+fn require_both(files: &[SealedFile]) -> Result<(), AppError> {
+    for kind in KINDS {
+        if !files.iter().any(|f| f.receipt.kind == kind) {
+            return Err(match kind {
+                "technical" => AppError::field("technical", "file_required", "请上传技术方案（暗标，PDF或zip）", "Attach the technical proposal (anonymous; PDF or zip)"),
+                _ => AppError::field("qualification", "file_required", "请上传资格证明文件（PDF或zip）", "Attach the qualification documents (PDF or zip)"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Stores (or replaces) the organisation's sealed bid. `now_ms` is read after the upload, so a
+/// bid whose upload finished after the deadline is refused even if it started before.
+pub async fn submit(db: &Db, bidder: &SessionUser, ctx: &BidContext, prices: &[(i64, i64)], files: &[SealedFile], now_ms: i64) -> Result<BidReceipt, AppError> {
+    require_both(files)?;
+    let t = load(db, &ctx.tender.id).await?;
+    tender::allowed(t.status, Action::SubmitBid, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
+    let previous = receipt(db, &t.id, &ctx.org_id).await?;
+    let bid_id = previous.as_ref().map(|p| p.bid_id.clone()).unwrap_or_else(new_id);
+    let sealed = ctx.key.seal(&price_aad(&t.id, &bid_id), &serde_json::to_vec(&SealedPrices { lots: prices.to_vec() }).expect("prices serialise"));
+    let lot_names: Vec<String> = prices.iter().filter_map(|(p, _)| ctx.spec.lots.get(*p as usize).map(|l| l.name.clone())).collect();
+    let technical = files.iter().find(|f| f.receipt.kind == "technical").expect("checked above");
+    let version: i64 = t.version;
+    let mut tx = db.pool.begin().await?;
+    if previous.is_some() {
+        sqlx::query("DELETE FROM bid_files WHERE bid_id = $1").bind(&bid_id).execute(&mut *tx).await?;
+        sqlx::query(
+            "UPDATE bids SET price_fen = 0, sealed_prices = $1, lots_json = $2, file_sha256 = $3, file_name = $4, file_size = $5, \
+             submitted_by = $6, submitted_at = $7, confirmed_version = $8 WHERE id = $9",
+        )
+        .bind(&sealed)
+        .bind(json!(lot_names).to_string())
+        .bind(&technical.receipt.sha256)
+        .bind(&technical.receipt.file_name)
+        .bind(technical.receipt.file_size)
+        .bind(&bidder.id)
+        .bind(now_ms)
+        .bind(version)
+        .bind(&bid_id)
+        .execute(&mut *tx)
+        .await?;
+    } else {
+        sqlx::query(
+            "INSERT INTO bids (id, tender_id, org_id, price_fen, sealed_prices, lots_json, file_sha256, file_name, file_size, submitted_by, submitted_at, confirmed_version) \
+             VALUES ($1, $2, $3, 0, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(&bid_id)
+        .bind(&t.id)
+        .bind(&ctx.org_id)
+        .bind(&sealed)
+        .bind(json!(lot_names).to_string())
+        .bind(&technical.receipt.sha256)
+        .bind(&technical.receipt.file_name)
+        .bind(technical.receipt.file_size)
+        .bind(&bidder.id)
+        .bind(now_ms)
+        .bind(version)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| {
+            if super::db::is_unique_violation(&e) {
+                // Two submissions from the same organisation at once: the other one won.
+                AppError::Conflict("bid submitted concurrently".into())
+            } else {
+                AppError::from(e)
+            }
+        })?;
+    }
+    for f in files {
+        sqlx::query("INSERT INTO bid_files (bid_id, kind, file_name, file_size, content_type, plain_sha256, stored_sha256, entries) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(&bid_id)
+            .bind(&f.receipt.kind)
+            .bind(&f.receipt.file_name)
+            .bind(f.receipt.file_size)
+            .bind(&f.receipt.content_type)
+            .bind(&f.receipt.sha256)
+            .bind(&f.stored_sha256)
+            .bind(f.receipt.entries)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let hashes = |fs: &[FileReceipt]| fs.iter().map(|f| json!({"kind": f.kind, "sha256": f.sha256, "size": f.file_size})).collect::<Vec<_>>();
+    let receipts: Vec<FileReceipt> = files.iter().map(|f| f.receipt.clone()).collect();
+    // The audit entry names lots and file hashes, never a price: the auditor reads it before the opening.
+    let mut change = Change::new(if previous.is_some() { "bid.resubmit" } else { "bid.submit" }, "bid", &bid_id)
+        .after(json!({"tender": t.id, "lots": lot_names, "files": hashes(&receipts), "tender_version": version}));
+    if let Some(p) = &previous {
+        change = change.before(json!({"lots": p.lots, "files": hashes(&p.files)}));
+    }
+    audit::record(&mut *tx, now_ms, Actor::User(bidder), change).await?;
+    tx.commit().await?;
+    Ok(BidReceipt { tender_id: t.id, bid_id, lots: lot_names, files: receipts, submitted_at: now_ms, needs_reconfirmation: false })
+}
+
+/// Withdraws the organisation's bid before the deadline (Law art. 35 lets a bidder withdraw
+/// until then); its sealed files stay encrypted in storage, unreferenced.
+pub async fn withdraw(db: &Db, bidder: &SessionUser, tender_id: &str, now_ms: i64) -> Result<(), AppError> {
+    let org = bidder.org_id.clone().ok_or(AppError::Forbidden)?;
+    let t = load(db, tender_id).await?;
+    tender::allowed(t.status, Action::SubmitBid, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
+    let previous = receipt(db, tender_id, &org).await?.ok_or(AppError::NotFound)?;
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("DELETE FROM bid_files WHERE bid_id = $1").bind(&previous.bid_id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM bids WHERE id = $1").bind(&previous.bid_id).execute(&mut *tx).await?;
+    audit::record(
+        &mut *tx,
+        now_ms,
+        Actor::User(bidder),
+        Change::new("bid.withdraw", "bid", &previous.bid_id).before(json!({"tender": tender_id, "lots": previous.lots, "files": previous.files.iter().map(|f| &f.sha256).collect::<Vec<_>>()})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Confirms an unchanged bid against the current version after a material amendment.
+pub async fn reconfirm(db: &Db, bidder: &SessionUser, tender_id: &str, now_ms: i64) -> Result<(), AppError> {
+    let org = bidder.org_id.clone().ok_or(AppError::Forbidden)?;
+    let t = load(db, tender_id).await?;
+    tender::allowed(t.status, Action::SubmitBid, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
+    let previous = receipt(db, tender_id, &org).await?.ok_or(AppError::NotFound)?;
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("UPDATE bids SET confirmed_version = $1 WHERE id = $2").bind(t.version).bind(&previous.bid_id).execute(&mut *tx).await?;
+    audit::record(&mut *tx, now_ms, Actor::User(bidder), Change::new("bid.reconfirm", "bid", &previous.bid_id).after(json!({"tender": tender_id, "tender_version": t.version}))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A bid's document for the purchaser side — only once the bids are open. Returns the stored
+/// (encrypted) file's hash, its name and content type, and the key to open it with.
+pub async fn file_for_reading(db: &Db, sealer: &Sealer, tender_id: &str, bid_id: &str, kind: &str) -> Result<(String, String, String, TenderKey), AppError> {
+    let t = load(db, tender_id).await?;
+    let key = reading_key(sealer, &t)?;
+    let row = sqlx::query("SELECT f.stored_sha256, f.file_name, f.content_type FROM bid_files f JOIN bids b ON b.id = f.bid_id WHERE f.bid_id = $1 AND b.tender_id = $2 AND f.kind = $3")
+        .bind(bid_id)
+        .bind(tender_id)
+        .bind(kind)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((row.get("stored_sha256"), row.get("file_name"), row.get("content_type"), key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::calendar::HolidayCalendar;
+    use crate::domain::template::builtin_by_id;
+    use crate::domain::tender::{parse_tender, CriterionInput, LotInput, TenderInput};
+
+    fn spec(fixed: bool) -> ValidTender {
+        let t = builtin_by_id("suzhou-community-3plus1").unwrap();
+        let input = TenderInput {
+            template_id: t.id.clone(),
+            title: "姑苏区社区“3+1”项目".into(),
+            buyer: "姑苏区民政局".into(),
+            lots: vec![LotInput { name: "双塔社区".into(), budget: "20万".into() }, LotInput { name: "沧浪社区".into(), budget: "18万".into() }],
+            fixed_price: fixed,
+            bid_deadline: "2026-12-30T09:30".into(),
+            opening_time: "2026-12-30T09:30".into(),
+            price_weight_pct: if fixed { String::new() } else { "10".into() },
+            criteria: vec![CriterionInput { name: "服务方案".into(), max_points: if fixed { "100".into() } else { "90".into() }, ..Default::default() }],
+            lint_override: "依据苏州市民政局文件要求民办非企业单位".into(),
+            ..Default::default()
+        };
+        parse_tender(&input, 1_793_581_200_000, &t, &HolidayCalendar::builtin()).unwrap()
+    }
+
+    fn codes(e: AppError) -> Vec<String> {
+        match e {
+            AppError::Validation(v) => v.into_iter().map(|f| f.code).collect(),
+            other => vec![format!("{other:?}")],
+        }
+    }
+
+    #[test]
+    fn each_lot_price_stays_within_its_budget() {
+        let s = spec(false);
+        assert_eq!(parse_prices(&s, &[0, 1], &["200000".into(), "179999.99".into()]).unwrap(), vec![(0, 20_000_000), (1, 17_999_999)]);
+        assert_eq!(codes(parse_prices(&s, &[1], &["180000.01".into()]).unwrap_err()), ["price_over_budget"]);
+        assert_eq!(codes(parse_prices(&s, &[0], &["0".into()]).unwrap_err()), ["price_positive"]);
+        assert_eq!(codes(parse_prices(&s, &[], &[]).unwrap_err()), ["lots_required"]);
+        assert_eq!(codes(parse_prices(&s, &[2], &["1".into()]).unwrap_err()), ["lot_unknown"]);
+        assert_eq!(codes(parse_prices(&s, &[0, 0], &["1".into(), "1".into()]).unwrap_err()), ["lot_repeated"]);
+    }
+
+    #[test]
+    fn a_fixed_price_bid_accepts_the_lot_budget() {
+        assert_eq!(parse_prices(&spec(true), &[1], &[]).unwrap(), vec![(1, 18_000_000)]);
+    }
+}

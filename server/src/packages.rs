@@ -1,0 +1,253 @@
+//! What a bid document may be: a PDF, or a zip package of documents. Zip packages are checked in
+//! two passes before anything is kept (stack findings, zip 9.x): the central directory first
+//! (entry count, names, symlinks, encryption, methods, declared sizes and ratios), then every
+//! entry is decompressed through a hard cap, so a bomb that lies in its header is stopped while
+//! it inflates, not after.
+
+use std::io::{Read, Seek};
+use zip::CompressionMethod;
+
+pub const MAX_ENTRIES: usize = 200;
+/// The most one entry may inflate to.
+pub const MAX_ENTRY_BYTES: u64 = 50 * 1024 * 1024;
+/// The most a whole package may inflate to.
+pub const MAX_TOTAL_BYTES: u64 = 200 * 1024 * 1024;
+/// Deflate rarely beats 10:1 on documents; 200:1 is a bomb.
+pub const MAX_RATIO: u64 = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    Pdf,
+    Zip { entries: Vec<String> },
+}
+
+impl Kind {
+    pub fn content_type(&self) -> &'static str {
+        match self {
+            Kind::Pdf => "application/pdf",
+            Kind::Zip { .. } => "application/zip",
+        }
+    }
+
+    pub fn entry_count(&self) -> i64 {
+        match self {
+            Kind::Pdf => 0,
+            Kind::Zip { entries } => entries.len() as i64,
+        }
+    }
+}
+
+/// Why a document was refused; `entry` names the offending file inside a package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rejection {
+    NotPdfOrZip,
+    Empty,
+    Unreadable,
+    TooManyEntries(usize),
+    UnsafeName(String),
+    Symlink(String),
+    Encrypted(String),
+    Method(String),
+    TooLarge(String),
+    Bomb(String),
+    Overlapping,
+}
+
+impl Rejection {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rejection::NotPdfOrZip => "file_not_pdf_or_zip",
+            Rejection::Empty => "file_empty",
+            Rejection::Unreadable => "zip_unreadable",
+            Rejection::TooManyEntries(_) => "zip_too_many_entries",
+            Rejection::UnsafeName(_) => "zip_unsafe_path",
+            Rejection::Symlink(_) => "zip_symlink",
+            Rejection::Encrypted(_) => "zip_encrypted",
+            Rejection::Method(_) => "zip_method",
+            Rejection::TooLarge(_) => "zip_entry_too_large",
+            Rejection::Bomb(_) => "zip_bomb",
+            Rejection::Overlapping => "zip_overlapping",
+        }
+    }
+
+    /// (zh, en) messages naming the uploaded file and, where there is one, the entry.
+    pub fn messages(&self, file: &str) -> (String, String) {
+        match self {
+            Rejection::NotPdfOrZip => (format!("“{file}”不是PDF或zip文件"), format!("“{file}” is neither a PDF nor a zip file")),
+            Rejection::Empty => (format!("“{file}”为空文件"), format!("“{file}” is empty")),
+            Rejection::Unreadable => (format!("“{file}”不是有效的zip压缩包"), format!("“{file}” is not a valid zip archive")),
+            Rejection::TooManyEntries(n) => (format!("“{file}”包含{n}个文件，超过{MAX_ENTRIES}个上限"), format!("“{file}” holds {n} entries, more than {MAX_ENTRIES}")),
+            Rejection::UnsafeName(e) => (format!("“{file}”中的“{e}”路径不安全（含“..”、绝对路径或非法字符）"), format!("“{e}” in “{file}” has an unsafe path (“..”, absolute, or illegal characters)")),
+            Rejection::Symlink(e) => (format!("“{file}”中的“{e}”是符号链接，不予接受"), format!("“{e}” in “{file}” is a symbolic link, which is not accepted")),
+            Rejection::Encrypted(e) => (format!("“{file}”中的“{e}”已加密，请上传未加密的文件"), format!("“{e}” in “{file}” is encrypted; upload it unencrypted")),
+            Rejection::Method(e) => (format!("“{file}”中的“{e}”使用了不支持的压缩方式（仅支持存储和Deflate）"), format!("“{e}” in “{file}” uses an unsupported compression method (only stored and deflate)")),
+            Rejection::TooLarge(e) => (format!("“{file}”中的“{e}”解压后超过大小上限"), format!("“{e}” in “{file}” exceeds the size limit when unpacked")),
+            Rejection::Bomb(e) => (format!("“{file}”中的“{e}”压缩比异常，疑似压缩炸弹"), format!("“{e}” in “{file}” has an abnormal compression ratio (a zip bomb)")),
+            Rejection::Overlapping => (format!("“{file}”的压缩包结构异常（条目重叠）"), format!("“{file}” has overlapping entries")),
+        }
+    }
+}
+
+/// A name is safe when every segment is an ordinary name: no `..` or `.`, no leading `/`, no
+/// backslash, colon, control character or empty segment (a trailing `/` marks a directory).
+pub fn safe_name(name: &str) -> bool {
+    if name.is_empty() || name.starts_with('/') || name.chars().any(|c| c == '\\' || c == ':' || c.is_control()) {
+        return false;
+    }
+    let trimmed = name.strip_suffix('/').unwrap_or(name);
+    !trimmed.is_empty() && trimmed.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+}
+
+/// Entry names from Chinese Windows tools carry no UTF-8 flag and are GBK.
+fn entry_name(raw: &[u8]) -> String {
+    match std::str::from_utf8(raw) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::GBK.decode(raw).0.into_owned(),
+    }
+}
+
+/// Classifies and checks a spooled upload. Blocking: call from `spawn_blocking`.
+pub fn inspect<R: Read + Seek>(mut file: R, size: u64) -> Result<Kind, Rejection> {
+    if size == 0 {
+        return Err(Rejection::Empty);
+    }
+    let mut head = [0u8; 5];
+    let n = file.read(&mut head).map_err(|_| Rejection::Unreadable)?;
+    file.rewind().map_err(|_| Rejection::Unreadable)?;
+    if n == 5 && &head == b"%PDF-" {
+        return Ok(Kind::Pdf);
+    }
+    if n < 4 || &head[..4] != b"PK\x03\x04" {
+        return Err(Rejection::NotPdfOrZip);
+    }
+    let mut zip = zip::ZipArchive::new(file).map_err(|_| Rejection::Unreadable)?;
+    if zip.len() > MAX_ENTRIES {
+        return Err(Rejection::TooManyEntries(zip.len()));
+    }
+    if zip.has_overlapping_files().unwrap_or(true) {
+        return Err(Rejection::Overlapping);
+    }
+    // Pass 1: the directory only.
+    let mut names = Vec::with_capacity(zip.len());
+    let mut declared_total = 0u64;
+    for i in 0..zip.len() {
+        let e = zip.by_index_raw(i).map_err(|_| Rejection::Unreadable)?;
+        let name = entry_name(e.name_raw());
+        if !safe_name(&name) {
+            return Err(Rejection::UnsafeName(name));
+        }
+        if e.is_symlink() {
+            return Err(Rejection::Symlink(name));
+        }
+        if e.encrypted() {
+            return Err(Rejection::Encrypted(name));
+        }
+        if !matches!(e.compression(), CompressionMethod::Stored | CompressionMethod::Deflated) {
+            return Err(Rejection::Method(name));
+        }
+        if e.size() > MAX_ENTRY_BYTES {
+            return Err(Rejection::TooLarge(name));
+        }
+        if e.size() > 1024 * 1024 && e.size() / e.compressed_size().max(1) > MAX_RATIO {
+            return Err(Rejection::Bomb(name));
+        }
+        declared_total += e.size();
+        if declared_total > MAX_TOTAL_BYTES {
+            return Err(Rejection::TooLarge(name));
+        }
+        names.push((name, e.is_dir()));
+    }
+    // Pass 2: inflate every entry through the cap; the header's sizes may lie.
+    let mut total = 0u64;
+    let mut buf = vec![0u8; 64 * 1024];
+    for (i, (name, is_dir)) in names.iter().enumerate() {
+        if *is_dir {
+            continue;
+        }
+        let e = zip.by_index(i).map_err(|e| match e {
+            zip::result::ZipError::UnsupportedArchive(_) => Rejection::Encrypted(name.clone()),
+            _ => Rejection::Unreadable,
+        })?;
+        let compressed = e.compressed_size().max(1);
+        let mut limited = e.take(MAX_ENTRY_BYTES + 1);
+        let mut inflated = 0u64;
+        loop {
+            let n = limited.read(&mut buf).map_err(|_| Rejection::Unreadable)?;
+            if n == 0 {
+                break;
+            }
+            inflated += n as u64;
+            total += n as u64;
+            if inflated > MAX_ENTRY_BYTES || total > MAX_TOTAL_BYTES {
+                return Err(Rejection::TooLarge(name.clone()));
+            }
+            if inflated > 1024 * 1024 && inflated / compressed > MAX_RATIO {
+                return Err(Rejection::Bomb(name.clone()));
+            }
+        }
+    }
+    Ok(Kind::Zip { entries: names.into_iter().filter(|(_, d)| !d).map(|(n, _)| n).collect() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Cursor, Write};
+    use zip::write::SimpleFileOptions;
+
+    fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, data) in entries {
+            w.start_file(*name, SimpleFileOptions::default().compression_method(CompressionMethod::Deflated)).unwrap();
+            w.write_all(data).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    fn check(bytes: &[u8]) -> Result<Kind, Rejection> {
+        inspect(Cursor::new(bytes), bytes.len() as u64)
+    }
+
+    #[test]
+    fn names_with_traversal_or_absolute_paths_are_unsafe() {
+        for bad in ["../x.pdf", "a/../b.pdf", "/etc/passwd", "a\\b.pdf", "C:/x.pdf", "a//b", "./a", "", "a/\u{0}b"] {
+            assert!(!safe_name(bad), "{bad:?}");
+        }
+        for good in ["方案.pdf", "资格/营业执照.pdf", "dir/", "a.b.c"] {
+            assert!(safe_name(good), "{good:?}");
+        }
+    }
+
+    #[test]
+    fn a_pdf_and_a_plain_package_pass() {
+        assert_eq!(check(b"%PDF-1.7 ..."), Ok(Kind::Pdf));
+        let z = zip_of(&[("技术方案.pdf", b"%PDF-1.7 a"), ("附件/人员表.pdf", b"%PDF-1.7 b")]);
+        assert_eq!(check(&z), Ok(Kind::Zip { entries: vec!["技术方案.pdf".into(), "附件/人员表.pdf".into()] }));
+    }
+
+    #[test]
+    fn other_files_and_traversal_are_refused() {
+        assert_eq!(check(b"GIF89a"), Err(Rejection::NotPdfOrZip));
+        assert_eq!(check(b""), Err(Rejection::Empty));
+        assert_eq!(check(&zip_of(&[("../../evil.pdf", b"x")])), Err(Rejection::UnsafeName("../../evil.pdf".into())));
+    }
+
+    #[test]
+    fn too_many_entries_are_refused() {
+        let names: Vec<String> = (0..=MAX_ENTRIES).map(|i| format!("f{i}.pdf")).collect();
+        let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b"x"[..])).collect();
+        assert_eq!(check(&zip_of(&entries)), Err(Rejection::TooManyEntries(MAX_ENTRIES + 1)));
+    }
+
+    #[test]
+    fn a_bomb_is_stopped() {
+        let zeros = vec![0u8; 8 * 1024 * 1024];
+        assert_eq!(check(&zip_of(&[("zeros.pdf", &zeros)])), Err(Rejection::Bomb("zeros.pdf".into())));
+    }
+
+    #[test]
+    fn gbk_names_are_decoded() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("投标文件.pdf");
+        assert_eq!(entry_name(&gbk), "投标文件.pdf");
+    }
+}
