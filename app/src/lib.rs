@@ -75,7 +75,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/register") view=pages::register::RegisterPage />
                         <Route path=path!("/officer") view=pages::workbench::OfficerHome />
                         <Route path=path!("/officer/calculators") view=pages::calculators::CalculatorsPage />
-                        <Route path=path!("/officer/tenders/new") view=pages::tenders::NewTenderPage />
+                        <Route path=path!("/officer/tenders/new") view=pages::tender_form::NewTenderPage />
+                        <Route path=path!("/officer/tenders/:id/amend") view=pages::tender_form::AmendTenderPage />
+                        <Route path=path!("/tenders/:id") view=pages::tender_notice::PublicTenderPage />
                         <Route path=path!("/officer/tenders/:id") view=pages::tenders::OfficerTenderPage />
                         <Route path=path!("/bidder/tenders/:id") view=pages::tenders::BidPage />
                         <Route path=path!("/expert/tenders/:id") view=pages::tenders::ScoreSheetPage />

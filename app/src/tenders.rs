@@ -2,7 +2,8 @@
 //! skeleton (create, publish, open, score, rank, award, obligations). Each server function
 //! authorises, then calls `server::tenders`.
 
-use crate::domain::tender::{TenderInput, TenderStatus};
+use crate::domain::amendment::FieldChange;
+use crate::domain::tender::{TenderInput, TenderStatus, ValidTender};
 use crate::domain::verdict::Verdict;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -27,25 +28,99 @@ pub struct CriterionView {
     pub position: i64,
     pub name: String,
     pub max_points: Decimal,
+    #[serde(default)]
+    pub guidance: String,
+    #[serde(default)]
+    pub objective: bool,
+}
+
+/// One published version of a tender: version 1 is the original notice, later ones are
+/// amendments (更正公告) with what they changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionView {
+    pub version: i64,
+    pub reason: String,
+    pub changes: Vec<FieldChange>,
+    pub material: bool,
+    pub pushed_from: Option<i64>,
+    pub published_at: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TenderView {
     pub summary: TenderSummary,
+    /// The current version as the domain parsed it (lots, timeline, criteria with guidance).
+    pub spec: ValidTender,
+    pub version: i64,
+    pub versions: Vec<VersionView>,
     pub price_weight_pct: Decimal,
     pub criteria: Vec<CriterionView>,
-    pub bid_count: i64,
+    /// Purchaser side only; `None` on the public page (the number of bidders is not disclosed
+    /// before the opening).
+    pub bid_count: Option<i64>,
+    /// The template linter's warnings, and the officer's recorded override.
+    pub lint: Vec<Verdict>,
+    pub failed_reason: Option<String>,
 }
 
-/// What a bidder gets back for a sealed bid: the file's SHA-256 and the time, never its price
+/// One document of a sealed bid as the receipt shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileReceipt {
+    /// `technical` (anonymous proposal) or `qualification`.
+    pub kind: String,
+    pub file_name: String,
+    pub file_size: i64,
+    pub content_type: String,
+    /// SHA-256 of the file as uploaded (before sealing).
+    pub sha256: String,
+    /// Files inside a zip package; 0 for a PDF.
+    pub entries: i64,
+}
+
+/// What a bidder gets back for a sealed bid: each file's SHA-256 and the time, never its price
 /// or content until the opening.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BidReceipt {
     pub tender_id: String,
-    pub file_name: String,
-    pub file_size: i64,
-    pub file_sha256: String,
+    pub bid_id: String,
+    /// Names of the lots bid for.
+    pub lots: Vec<String>,
+    pub files: Vec<FileReceipt>,
     pub submitted_at: i64,
+    /// A material amendment came after this bid: the bidder must reconfirm or resubmit.
+    pub needs_reconfirmation: bool,
+}
+
+/// One line of the opening record (开标一览表).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpeningRowView {
+    pub bid_id: String,
+    pub org_id: String,
+    pub org_name: String,
+    /// (lot name, price in fen) as decrypted at the opening.
+    pub lots: Vec<(String, i64)>,
+    pub submitted_at: i64,
+    pub files: Vec<FileReceipt>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpeningRecordView {
+    pub tender_id: String,
+    pub title: String,
+    pub buyer: String,
+    pub opened_at: i64,
+    pub fixed_price: bool,
+    pub rows: Vec<OpeningRowView>,
+}
+
+/// A bid in the purchaser's qualification review: the checks and the decision so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewRow {
+    pub bid: OpeningRowView,
+    pub checks: Vec<Verdict>,
+    /// `pass` / `fail`, or none yet.
+    pub outcome: Option<String>,
+    pub reason: Option<String>,
 }
 
 /// An expert's score sheet: bidders by alias only.
@@ -128,22 +203,108 @@ pub async fn tender_detail(id: String) -> Result<TenderView, AppError> {
     use crate::identity::Role;
     use crate::server::{auth, tenders};
     auth::require(&[Role::Officer, Role::Auditor, Role::Admin]).await?;
-    tenders::detail(&auth::state()?.db, &id).await.inspect_err(auth::set_status)
+    tenders::detail(&auth::state()?.db, &id, true).await.inspect_err(auth::set_status)
+}
+
+/// A published tender as the public notice board shows it (no sign-in; drafts are not found).
+#[server(endpoint = "public_tender")]
+pub async fn public_tender(id: String) -> Result<TenderView, AppError> {
+    use crate::server::{auth, tenders};
+    tenders::detail(&auth::state()?.db, &id, false).await.inspect_err(auth::set_status)
+}
+
+/// A template's defaults (criteria with guidance, price weight, method) as a starting form,
+/// with the template linter's warnings the officer must answer before saving.
+#[server(endpoint = "tender_form")]
+pub async fn tender_form(template_id: String) -> Result<(TenderInput, Vec<Verdict>), AppError> {
+    use crate::identity::Role;
+    use crate::server::{auth, templates};
+    auth::require(&[Role::Officer]).await?;
+    let t = templates::by_id(&auth::state()?.db, &template_id).await?.ok_or(AppError::NotFound).inspect_err(auth::set_status)?;
+    Ok((crate::domain::tender::input_from_template(&t), crate::domain::template::lint(&t)))
+}
+
+/// Changes a draft, or publishes an amendment (更正公告) with `reason`; returns the version.
+#[server(endpoint = "amend_tender")]
+pub async fn amend_tender(id: String, input: TenderInput, reason: String) -> Result<i64, AppError> {
+    use crate::identity::Role;
+    use crate::server::{auth, tenders};
+    let officer = auth::require(&[Role::Officer]).await?;
+    let state = auth::state()?;
+    tenders::amend(&state.db, &officer, &id, &input, &reason, state.now_ms()).await.inspect_err(auth::set_status)
 }
 
 #[server(endpoint = "tender_action")]
 pub async fn tender_action(id: String, action: String) -> Result<(), AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, tenders};
+    use crate::server::{auth, review, tenders};
     let officer = auth::require(&[Role::Officer]).await?;
     let state = auth::state()?;
     let now = state.now_ms();
     match action.as_str() {
-        "publish" => tenders::publish(&state.db, &officer, &id, now).await,
-        "open" => tenders::open(&state.db, &officer, &id, now).await,
+        "publish" => tenders::publish(&state.db, &state.sealer, &officer, &id, now).await,
+        "open" => review::open(&state.db, &state.sealer, &officer, &id, now).await,
+        "conclude_review" => review::conclude(&state.db, &officer, &id, now).await.map(|_| ()),
         _ => Err(AppError::field("action", "unknown_action", "未知操作", "Unknown action")),
     }
     .inspect_err(auth::set_status)
+}
+
+/// The bidder's own bid on one tender: `withdraw` or `reconfirm` (after a material amendment).
+#[server(endpoint = "bid_action")]
+pub async fn bid_action(id: String, action: String) -> Result<(), AppError> {
+    use crate::identity::Role;
+    use crate::server::{auth, bids};
+    let bidder = auth::require(&[Role::Bidder]).await?;
+    let state = auth::state()?;
+    let now = state.now_ms();
+    match action.as_str() {
+        "withdraw" => bids::withdraw(&state.db, &bidder, &id, now).await,
+        "reconfirm" => bids::reconfirm(&state.db, &bidder, &id, now).await,
+        _ => Err(AppError::field("action", "unknown_action", "未知操作", "Unknown action")),
+    }
+    .inspect_err(auth::set_status)
+}
+
+/// The bidder's tender page: the notice and the organisation's own receipt.
+#[server(endpoint = "my_bid")]
+pub async fn my_bid(id: String) -> Result<(TenderView, Option<BidReceipt>), AppError> {
+    use crate::identity::Role;
+    use crate::server::{auth, bids, tenders};
+    let bidder = auth::require(&[Role::Bidder]).await?;
+    let state = auth::state()?;
+    let org = bidder.org_id.clone().ok_or(AppError::Forbidden)?;
+    let view = tenders::detail(&state.db, &id, false).await.inspect_err(auth::set_status)?;
+    Ok((view, bids::receipt(&state.db, &id, &org).await?))
+}
+
+/// 开标一览表 after the opening: the purchaser side, and the organisations that bid.
+#[server(endpoint = "opening_record")]
+pub async fn opening_record(id: String) -> Result<OpeningRecordView, AppError> {
+    use crate::server::{auth, review};
+    let user = auth::require(&[crate::identity::Role::Officer, crate::identity::Role::Auditor, crate::identity::Role::Admin, crate::identity::Role::Bidder]).await?;
+    let record = review::opening_record(&auth::state()?.db, &id).await.inspect_err(auth::set_status)?;
+    review::check_record_reader(&user, &record).inspect_err(auth::set_status)?;
+    Ok(record)
+}
+
+#[server(endpoint = "review_rows")]
+pub async fn review_rows(id: String) -> Result<Vec<ReviewRow>, AppError> {
+    use crate::identity::Role;
+    use crate::server::{auth, review};
+    auth::require(&[Role::Officer, Role::Auditor, Role::Admin]).await?;
+    review::review_rows(&auth::state()?.db, &id).await.inspect_err(auth::set_status)
+}
+
+/// The purchaser's qualification decision on one bid (`pass` true/false, reason when failing or
+/// overriding a failed check).
+#[server(endpoint = "review_bid")]
+pub async fn review_bid(id: String, bid_id: String, pass: bool, reason: String) -> Result<(), AppError> {
+    use crate::identity::Role;
+    use crate::server::{auth, review};
+    let officer = auth::require(&[Role::Officer]).await?;
+    let state = auth::state()?;
+    review::review_bid(&state.db, &officer, &id, &bid_id, pass, &reason, state.now_ms()).await.inspect_err(auth::set_status)
 }
 
 #[server(endpoint = "open_tenders")]
@@ -212,4 +373,13 @@ pub async fn record_obligation(contract_id: String, metric: String, contract_yea
     let member = auth::require(&[Role::Bidder]).await?;
     let state = auth::state()?;
     tenders::record_obligation(&state.db, &member, &contract_id, &metric, contract_year, &value, state.now_ms()).await.inspect_err(auth::set_status)
+}
+
+/// Templates an officer can start a tender from: (id, Chinese name, English name).
+#[server(endpoint = "tender_templates")]
+pub async fn tender_templates() -> Result<Vec<(String, String, String)>, AppError> {
+    use crate::identity::Role;
+    use crate::server::{auth, templates};
+    auth::require(&[Role::Officer]).await?;
+    Ok(templates::all(&auth::state()?.db).await?.into_iter().map(|t| (t.id, t.name.zh, t.name.en)).collect())
 }

@@ -2,7 +2,9 @@
 //! Apache-2.0, shipped in `server/assets/fonts` with its licence). Fonts are subset on save.
 
 use app::domain::time::format_shanghai;
+use app::domain::money::Yuan;
 use app::server::tenders::AwardNotice;
+use app::tenders::OpeningRecordView;
 use printpdf::{Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem};
 use std::sync::OnceLock;
 
@@ -81,12 +83,40 @@ pub fn award_notice_pdf(n: &AwardNotice) -> Vec<u8> {
     )
 }
 
-/// A demo bid's technical proposal (demo data only).
-pub fn demo_proposal_pdf(org: &str, tender: &str) -> Vec<u8> {
+/// 开标一览表 (opening record): each bid's organisation, lots and prices, submission time and the
+/// SHA-256 of each document as the bidder's receipt showed it.
+pub fn opening_record_pdf(r: &OpeningRecordView) -> Vec<u8> {
+    let mut paragraphs = vec![format!("项目名称：{}", r.title), format!("采购人：{}", r.buyer), format!("开标时间：{}（北京时间）", format_shanghai(r.opened_at))];
+    if r.rows.is_empty() {
+        paragraphs.push("截至投标截止时间，未收到投标文件。".to_string());
+    }
+    for (i, row) in r.rows.iter().enumerate() {
+        let lots = row
+            .lots
+            .iter()
+            .map(|(lot, fen)| if r.fixed_price { format!("{lot}（接受固定价格{}元）", Yuan::from_fen(*fen)) } else { format!("{lot}：{}元", Yuan::from_fen(*fen)) })
+            .collect::<Vec<_>>()
+            .join("；");
+        paragraphs.push(format!("{}. {} —— {}；递交时间 {}", i + 1, row.org_name, lots, format_shanghai(row.submitted_at)));
+        for f in &row.files {
+            let kind = if f.kind == "technical" { "技术方案" } else { "资格证明" };
+            paragraphs.push(format!("{kind} {}：SHA-256 {}", f.file_name, f.sha256));
+        }
+    }
+    render("开标一览表", &paragraphs, &[("投标人数量", r.rows.len().to_string()), ("项目编号", r.tender_id.clone())], &[format!("采购人：{}", r.buyer)])
+}
+
+/// A demo bid's technical proposal (demo data only). It names no bidder: it is judged blind.
+pub fn demo_proposal_pdf(tender: &str) -> Vec<u8> {
     render(
         "技术方案（演示）",
-        &[format!("本文件为采评演示数据，代表{org}对“{tender}”项目提交的技术方案。"), "服务方案、团队配备与督导安排详见正文。".to_string()],
-        &[("投标人", org.to_string()), ("项目", tender.to_string())],
-        &[org.to_string()],
+        &[format!("本文件为采评演示数据，代表对“{tender}”项目提交的技术方案（暗标，不含投标人信息）。"), "服务方案、团队配备与督导安排详见正文。".to_string()],
+        &[("项目", tender.to_string())],
+        &[],
     )
+}
+
+/// A demo bid's qualification documents (demo data only).
+pub fn demo_qualification_pdf(org: &str) -> Vec<u8> {
+    render("资格证明文件（演示）", &[format!("{org}的登记证书、财务状况、社保缴纳及无重大违法记录声明（演示数据）。")], &[("投标人", org.to_string())], &[org.to_string()])
 }

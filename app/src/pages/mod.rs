@@ -3,5 +3,7 @@ pub mod login;
 pub mod not_found;
 pub mod public;
 pub mod register;
+pub mod tender_form;
+pub mod tender_notice;
 pub mod tenders;
 pub mod workbench;

@@ -3,6 +3,7 @@
 
 use crate::components::errors::{action_error, loaded, ErrorNote};
 use crate::components::guard::RequireRole;
+use super::tender_notice::{ReviewSection, TenderFacts};
 use crate::domain::money::Yuan;
 use crate::domain::scoring::display;
 use crate::domain::tender::TenderStatus;
@@ -13,14 +14,15 @@ use crate::identity::Role;
 use crate::tenders::*;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
 
-fn status_label(i18n: leptos_i18n::I18nContext<Locale>, s: TenderStatus) -> &'static str {
+pub fn status_label(i18n: leptos_i18n::I18nContext<Locale>, s: TenderStatus) -> &'static str {
     match s {
         TenderStatus::Draft => t_string!(i18n, tender.st_draft),
         TenderStatus::Published => t_string!(i18n, tender.st_published),
         TenderStatus::Opened => t_string!(i18n, tender.st_opened),
         TenderStatus::Awarded => t_string!(i18n, tender.st_awarded),
+        TenderStatus::Failed => t_string!(i18n, tender.st_failed),
     }
 }
 
@@ -29,14 +31,24 @@ fn param_id() -> impl Fn() -> String + Copy + Send + Sync + 'static {
     move || params.read().get("id").unwrap_or_default()
 }
 
-/// The public notice board (no sign-in needed).
+/// The public notice board (no sign-in needed): search by title or buyer, filter by status.
 #[component]
 pub fn NoticeList() -> impl IntoView {
     let i18n = use_i18n();
     let notices = Resource::new(|| (), |_| public_tenders());
+    let (query, set_query) = signal(String::new());
+    let (status_filter, set_status_filter) = signal(String::new());
+    let statuses = [TenderStatus::Published, TenderStatus::Opened, TenderStatus::Awarded, TenderStatus::Failed];
     view! {
         <section class="card">
             <h2>{t!(i18n, tender.notices)}</h2>
+            <div class="filters">
+                <input type="search" data-testid="notice-search" placeholder=move || t_string!(i18n, tender.search) on:input=move |ev| set_query.set(event_target_value(&ev)) />
+                <select data-testid="notice-status" on:change=move |ev| set_status_filter.set(event_target_value(&ev))>
+                    <option value="">{t!(i18n, tender.all)}</option>
+                    {statuses.into_iter().map(|st| view! { <option value=st.as_str()>{move || status_label(i18n, st)}</option> }).collect_view()}
+                </select>
+            </div>
             {loaded(notices, move |list: Vec<TenderSummary>| {
                 if list.is_empty() {
                     return view! { <p>{t!(i18n, tender.no_notices)}</p> }.into_any();
@@ -51,8 +63,14 @@ pub fn NoticeList() -> impl IntoView {
                             <tbody>
                                 {list.into_iter().map(|t| {
                                     let status = t.status;
-                                    view! { <tr>
-                                        <td>{t.title}</td><td>{t.buyer}</td><td>{Yuan::from_fen(t.budget_fen).to_string()}</td>
+                                    let haystack = format!("{} {}", t.title, t.buyer);
+                                    let shown = move || {
+                                        let q = query.get();
+                                        let f = status_filter.get();
+                                        (q.trim().is_empty() || haystack.contains(q.trim())) && (f.is_empty() || f == status.as_str())
+                                    };
+                                    view! { <tr style:display=move || if shown() { "" } else { "none" }>
+                                        <td><A href=format!("/tenders/{}", t.id)>{t.title}</A></td><td>{t.buyer}</td><td>{Yuan::from_fen(t.budget_fen).to_string()}</td>
                                         <td>{format_shanghai(t.bid_deadline)}</td><td>{move || status_label(i18n, status)}</td>
                                         <td>{t.winner.unwrap_or_default()}</td>
                                     </tr> }
@@ -87,48 +105,6 @@ pub fn OfficerTenders() -> impl IntoView {
 }
 
 #[component]
-pub fn NewTenderPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let action = ServerAction::<CreateTender>::new();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = action.value().get() {
-            navigate(&format!("/officer/tenders/{id}"), Default::default());
-        }
-    });
-    let text = |name: &'static str, label: &'static str, hint: Option<&'static str>| view! {
-        <label>
-            <span>{label}</span>
-            <input type="text" name=format!("input[{name}]") data-testid=format!("tender-{name}") placeholder=hint.unwrap_or_default() />
-        </label>
-    };
-    view! {
-        <RequireRole roles=&[Role::Officer]>
-            <h1>{t!(i18n, tender.new)}</h1>
-            <ActionForm action=action attr:class="form card" attr:data-testid="tender-form">
-                {move || text("title", t_string!(i18n, tender.title), None)}
-                {move || text("buyer", t_string!(i18n, tender.buyer), None)}
-                {move || text("budget", t_string!(i18n, tender.budget), Some("600000 / 60万"))}
-                {move || text("bid_deadline", t_string!(i18n, tender.deadline), Some(t_string!(i18n, tender.time_hint)))}
-                {move || text("opening_time", t_string!(i18n, tender.opening), Some(t_string!(i18n, tender.time_hint)))}
-                {move || text("price_weight_pct", t_string!(i18n, tender.price_weight), Some("20"))}
-                <fieldset class="criteria">
-                    <legend>{t!(i18n, tender.criteria)}</legend>
-                    {(0..3).map(|i| view! {
-                        <div class="criterion-row">
-                            <input type="text" name=format!("input[criteria][{i}][name]") data-testid=format!("criterion-name-{i}") placeholder=move || t_string!(i18n, tender.criterion) />
-                            <input type="text" inputmode="decimal" name=format!("input[criteria][{i}][max_points]") data-testid=format!("criterion-points-{i}") placeholder=move || t_string!(i18n, tender.max_points) />
-                        </div>
-                    }).collect_view()}
-                </fieldset>
-                <button type="submit" class="btn btn-primary" data-testid="tender-save">{t!(i18n, tender.create)}</button>
-            </ActionForm>
-            {action_error(action.value())}
-        </RequireRole>
-    }
-}
-
-#[component]
 pub fn OfficerTenderPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = param_id();
@@ -146,28 +122,23 @@ pub fn OfficerTenderPage() -> impl IntoView {
                     };
                     let status = d.summary.status;
                     let tid = d.summary.id.clone();
+                    let review_id = tid.clone();
                     view! {
                         <h1 data-testid="tender-title">{d.summary.title.clone()}</h1>
+                        <TenderFacts d=d.clone() />
                         <section class="card">
-                            <dl class="facts">
-                                <dt>{t!(i18n, tender.buyer)}</dt><dd>{d.summary.buyer.clone()}</dd>
-                                <dt>{t!(i18n, tender.budget)}</dt><dd>{Yuan::from_fen(d.summary.budget_fen).to_string()}</dd>
-                                <dt>{t!(i18n, tender.deadline)}</dt><dd>{format_shanghai(d.summary.bid_deadline)}</dd>
-                                <dt>{t!(i18n, tender.opening)}</dt><dd>{format_shanghai(d.summary.opening_at)}</dd>
-                                <dt>{t!(i18n, tender.price_weight)}</dt><dd>{d.price_weight_pct.normalize().to_string()}</dd>
-                                <dt>{t!(i18n, tender.criteria)}</dt>
-                                <dd>{d.criteria.iter().map(|c| format!("{}（{}）", c.name, c.max_points.normalize())).collect::<Vec<_>>().join("；")}</dd>
-                                <dt>{t!(i18n, tender.status)}</dt><dd data-testid="tender-status">{move || status_label(i18n, status)}</dd>
-                                <dt>{t!(i18n, tender.bid_count)}</dt><dd data-testid="bid-count">{d.bid_count}</dd>
-                            </dl>
+                            {let tid = tid.clone(); matches!(status, TenderStatus::Draft | TenderStatus::Published).then(move || view! {
+                                <p><A href=format!("/officer/tenders/{tid}/amend") attr:class="btn" attr:data-testid="amend">{t!(i18n, tender.amend)}</A></p>
+                            })}
                             {match status {
                                 TenderStatus::Draft => view! { <ActionForm action=act><input type="hidden" name="id" value=tid.clone() /><input type="hidden" name="action" value="publish" /><button type="submit" class="btn btn-primary" data-testid="publish">{t!(i18n, tender.publish)}</button></ActionForm> }.into_any(),
                                 TenderStatus::Published => view! { <p class="lead">{t!(i18n, tender.open_hint)}</p><ActionForm action=act><input type="hidden" name="id" value=tid.clone() /><input type="hidden" name="action" value="open" /><button type="submit" class="btn btn-primary" data-testid="open-bids">{t!(i18n, tender.open)}</button></ActionForm> }.into_any(),
-                                TenderStatus::Opened => ().into_any(),
+                                TenderStatus::Opened | TenderStatus::Failed => ().into_any(),
                                 TenderStatus::Awarded => view! { <a class="btn btn-primary" data-testid="award-notice" href=format!("/api/v1/tenders/{tid}/award-notice.pdf") download="award-notice.pdf">{t!(i18n, tender.award_notice)}</a> }.into_any(),
                             }}
                             {action_error(act.value())}
                         </section>
+                        <ReviewSection id=review_id status=status act=act />
                     }.into_any()
                 })}
             </Suspense>
@@ -193,7 +164,7 @@ pub fn OfficerTenderPage() -> impl IntoView {
                                             <td>{Yuan::round_from(row.price).map(|y| y.to_string()).unwrap_or_default()}</td>
                                             <td>{format!("{:.2}", display(row.technical))}</td><td>{format!("{:.2}", display(row.price_points))}</td>
                                             <td data-testid=format!("total-{}", row.alias)>{format!("{:.2}", display(row.total))}</td>
-                                            <td><a href=format!("/api/v1/tenders/{tid}/bids/{}/file", row.bid_id)>{t!(i18n, tender.view)}</a></td>
+                                            <td><a href=format!("/api/v1/tenders/{tid}/bids/{}/files/technical", row.bid_id)>{t!(i18n, tender.view)}</a></td>
                                             <td>{can_award.then(|| view! {
                                                 <ActionForm action=award_action>
                                                     <input type="hidden" name="id" value=tid2.clone() />
@@ -248,46 +219,84 @@ pub fn BidderTenders() -> impl IntoView {
 pub fn BidPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = param_id();
-    let list = Resource::new(move || id(), |_| open_tenders());
+    let act = ServerAction::<BidAction>::new();
+    let data = Resource::new(move || (id(), act.version().get()), |(id, _)| my_bid(id));
+    // A refused upload comes back here with the reasons (the form posts without JavaScript).
+    let query = leptos_router::hooks::use_query_map();
+    let upload_error = move || {
+        query.read().get("upload_error").and_then(|e| serde_json::from_str::<Vec<crate::error::FieldError>>(&e).ok()).map(|fields| view! { <div data-testid="upload-error"><ErrorNote error=crate::error::AppError::Validation(fields) /></div> })
+    };
     view! {
         <RequireRole roles=&[Role::Bidder]>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let items = match list.await {
-                        Ok(items) => items,
+                    let (d, receipt) = match data.await {
+                        Ok(x) => x,
                         Err(e) => return view! { <ErrorNote error=e /> }.into_any(),
                     };
-                    let Some((t, receipt)) = items.into_iter().find(|(t, _)| t.id == id()) else {
-                        return view! { <ErrorNote error=crate::error::AppError::NotFound /> }.into_any();
-                    };
-                    let open = t.status == TenderStatus::Published;
+                    let open = d.summary.status == TenderStatus::Published;
+                    let opened = matches!(d.summary.status, TenderStatus::Opened | TenderStatus::Awarded | TenderStatus::Failed);
+                    let tid = d.summary.id.clone();
+                    let spec = d.spec.clone();
+                    let priced = spec.price_scored();
                     view! {
-                        <h1>{t.title.clone()}</h1>
-                        <section class="card">
-                            <dl class="facts">
-                                <dt>{t!(i18n, tender.buyer)}</dt><dd>{t.buyer.clone()}</dd>
-                                <dt>{t!(i18n, tender.budget)}</dt><dd>{Yuan::from_fen(t.budget_fen).to_string()}</dd>
-                                <dt>{t!(i18n, tender.deadline)}</dt><dd>{format_shanghai(t.bid_deadline)}</dd>
-                                <dt>{t!(i18n, tender.opening)}</dt><dd>{format_shanghai(t.opening_at)}</dd>
-                            </dl>
-                        </section>
-                        {receipt.map(|r| view! {
+                        <h1 data-testid="tender-title">{d.summary.title.clone()}</h1>
+                        <TenderFacts d=d.clone() />
+                        {let tid = tid.clone(); receipt.clone().map(move |r| view! {
                             <section class="card" data-testid="receipt">
                                 <h2>{t!(i18n, tender.receipt)}</h2>
-                                <p class="notice notice-ok">{t!(i18n, tender.sealed)}</p>
+                                {if r.needs_reconfirmation {
+                                    view! { <p class="notice notice-error" data-testid="needs-reconfirm">{t!(i18n, tender.needs_reconfirm)}</p> }.into_any()
+                                } else {
+                                    view! { <p class="notice notice-ok">{t!(i18n, tender.sealed)}</p> }.into_any()
+                                }}
                                 <dl class="facts">
-                                    <dt>{t!(i18n, tender.file)}</dt><dd>{r.file_name.clone()}" ("{r.file_size}" B)"</dd>
-                                    <dt>{t!(i18n, tender.sha256)}</dt><dd><code data-testid="receipt-sha256">{r.file_sha256.clone()}</code></dd>
+                                    <dt>{t!(i18n, tender.lot)}</dt><dd data-testid="receipt-lots">{r.lots.join("、")}</dd>
                                     <dt>{t!(i18n, tender.submitted_at)}</dt><dd>{format_shanghai(r.submitted_at)}</dd>
                                 </dl>
+                                <div class="table-wrap"><table>
+                                    <thead><tr><th>{t!(i18n, tender.file)}</th><th>{t!(i18n, tender.size)}</th><th>{t!(i18n, tender.entries)}</th><th>{t!(i18n, tender.sha256)}</th></tr></thead>
+                                    <tbody>{r.files.iter().map(|f| view! {
+                                        <tr><td>{f.file_name.clone()}</td><td>{f.file_size}" B"</td><td>{f.entries}</td><td><code data-testid=format!("receipt-sha256-{}", f.kind)>{f.sha256.clone()}</code></td></tr>
+                                    }).collect_view()}</tbody>
+                                </table></div>
+                                {let tid = tid.clone(); open.then(move || view! {
+                                    <div class="actions">
+                                        {let tid = tid.clone(); r.needs_reconfirmation.then(move || view! {
+                                            <ActionForm action=act><input type="hidden" name="id" value=tid.clone() /><input type="hidden" name="action" value="reconfirm" />
+                                                <button type="submit" class="btn btn-primary" data-testid="reconfirm">{t!(i18n, tender.reconfirm)}</button></ActionForm>
+                                        })}
+                                        <ActionForm action=act><input type="hidden" name="id" value=tid.clone() /><input type="hidden" name="action" value="withdraw" />
+                                            <button type="submit" class="btn" data-testid="withdraw">{t!(i18n, tender.withdraw)}</button></ActionForm>
+                                    </div>
+                                })}
+                                {opened.then(|| view! {
+                                    <p><a class="btn" data-testid="opening-pdf" href=format!("/api/v1/tenders/{tid}/opening-record.pdf") download="opening-record.pdf">{t!(i18n, tender.opening_pdf)}</a></p>
+                                })}
                             </section>
                         })}
+                        {action_error(act.value())}
+                        {upload_error}
                         {if open {
                             view! {
-                                <form class="form card" method="post" enctype="multipart/form-data" action=format!("/api/v1/tenders/{}/bids", t.id) data-testid="bid-form">
-                                    <label><span>{t!(i18n, tender.bid_price)}</span><input type="text" name="price" inputmode="decimal" required data-testid="bid-price" /></label>
-                                    <label><span>{t!(i18n, tender.bid_file)}</span><input type="file" name="file" accept="application/pdf,.pdf" required data-testid="bid-file" /></label>
-                                    <button type="submit" class="btn btn-primary" data-testid="bid-submit">{t!(i18n, tender.submit_bid)}</button>
+                                <form class="form card" method="post" enctype="multipart/form-data" action=format!("/api/v1/tenders/{}/bids", tid) data-testid="bid-form">
+                                    <fieldset class="lots">
+                                        <legend>{t!(i18n, tender.lot)}</legend>
+                                        {spec.lots.iter().enumerate().map(|(i, l)| view! {
+                                            <div class="criterion-row">
+                                                <label class="check"><input type="checkbox" name="lot" value=i.to_string() checked=spec.lots.len() == 1 data-testid=format!("bid-lot-{i}") />
+                                                    <span>{format!("{}（{} 元/年）", l.name, l.budget)}</span></label>
+                                                {if priced {
+                                                    view! { <input type="text" inputmode="decimal" name=format!("price_{i}") placeholder=move || t_string!(i18n, tender.bid_price) data-testid=format!("bid-price-{i}") /> }.into_any()
+                                                } else {
+                                                    view! { <span class="hint">{t!(i18n, tender.accept_fixed)}</span> }.into_any()
+                                                }}
+                                            </div>
+                                        }).collect_view()}
+                                    </fieldset>
+                                    <label><span>{t!(i18n, tender.technical_file)}</span><input type="file" name="technical" accept="application/pdf,.pdf,application/zip,.zip" required data-testid="bid-technical" /></label>
+                                    <label><span>{t!(i18n, tender.qualification_file)}</span><input type="file" name="qualification" accept="application/pdf,.pdf,application/zip,.zip" required data-testid="bid-qualification" /></label>
+                                    <button type="submit" class="btn btn-primary" data-testid="bid-submit">{move || if receipt.is_some() { t_string!(i18n, tender.resubmit) } else { t_string!(i18n, tender.submit_bid) }}</button>
                                 </form>
                             }.into_any()
                         } else {

@@ -3,10 +3,13 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod bids;
 pub mod auth;
 pub mod calendar;
 pub mod clock;
 pub mod db;
+pub mod sealing;
+pub mod review;
 pub mod state;
 pub mod storage;
 pub mod templates;

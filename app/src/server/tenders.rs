@@ -4,11 +4,13 @@
 
 use super::audit::{self, Actor, Change};
 use super::db::{new_id, Db};
-use super::storage::StoredFile;
+use super::sealing::Sealer;
+use crate::domain::amendment;
 use crate::domain::money::Yuan;
+use crate::domain::template::SchemeTemplate;
 use crate::domain::obligations::obligation_verdicts;
 use crate::domain::scoring::{self, Criterion};
-use crate::domain::tender::{self, Action, TenderError, TenderInput, TenderStatus};
+use crate::domain::tender::{self, Action, TenderError, TenderInput, TenderStatus, ValidTender};
 use crate::error::{AppError, FieldError};
 use crate::identity::SessionUser;
 use crate::tenders::*;
@@ -18,10 +20,6 @@ use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-/// The skeleton's tenders use the Suzhou street bundle's obligations (≥ 5 staff in year 1).
-pub const SKELETON_TEMPLATE: &str = "suzhou-street-4plus1";
-/// The largest bid file accepted (bytes).
-pub const MAX_BID_FILE: u64 = 20 * 1024 * 1024;
 
 fn centi(d: Decimal) -> i64 {
     (d * Decimal::from(100)).round().to_i64().unwrap_or(i64::MAX)
@@ -31,7 +29,7 @@ fn from_centi(c: i64) -> Decimal {
     Decimal::new(c, 2)
 }
 
-fn tender_error(e: TenderError) -> AppError {
+pub(crate) fn tender_error(e: TenderError) -> AppError {
     let (zh, en) = match &e {
         TenderError::WrongState(s) => (format!("招标项目当前状态（{}）不允许此操作", s.as_str()), format!("Not allowed while the tender is {}", s.as_str())),
         TenderError::DeadlinePassed => ("投标截止时间已过".to_string(), "The bid deadline has passed".to_string()),
@@ -40,21 +38,39 @@ fn tender_error(e: TenderError) -> AppError {
     AppError::Validation(vec![FieldError { field: "tender".into(), code: e.code().into(), message_zh: zh, message_en: en }])
 }
 
-struct TenderRow {
-    id: String,
-    title: String,
-    buyer: String,
-    budget_fen: i64,
-    price_weight_centi: i64,
-    bid_deadline: i64,
-    opening_at: i64,
-    status: TenderStatus,
-    awarded_bid_id: Option<String>,
-    awarded_at: Option<i64>,
+pub struct TenderRow {
+    pub id: String,
+    pub title: String,
+    pub buyer: String,
+    pub budget_fen: i64,
+    pub price_weight_centi: i64,
+    pub bid_deadline: i64,
+    pub opening_at: i64,
+    pub status: TenderStatus,
+    pub awarded_bid_id: Option<String>,
+    pub awarded_at: Option<i64>,
+    pub template_id: String,
+    pub spec_json: Option<String>,
+    pub version: i64,
+    pub sealing_key: Option<String>,
+    pub review_done_at: Option<i64>,
+    pub failed_reason: Option<String>,
+    pub created_by: String,
 }
 
-const TENDER_COLUMNS: &str =
-    "id, title, buyer, budget_fen, price_weight_centi, bid_deadline, opening_at, status, awarded_bid_id, awarded_at";
+impl TenderRow {
+    /// The current version of the tender as the domain parsed it.
+    pub fn spec(&self) -> Result<ValidTender, AppError> {
+        let text = self.spec_json.as_deref().ok_or(AppError::Internal)?;
+        serde_json::from_str(text).map_err(|e| {
+            tracing::error!(error = %e, tender = %self.id, "stored tender spec does not parse");
+            AppError::Internal
+        })
+    }
+}
+
+const TENDER_COLUMNS: &str = "id, title, buyer, budget_fen, price_weight_centi, bid_deadline, opening_at, status, awarded_bid_id, awarded_at, \
+     template_id, spec_json, version, sealing_key, review_done_at, failed_reason, created_by";
 
 fn tender_row(r: &AnyRow) -> Result<TenderRow, AppError> {
     let status: String = r.get("status");
@@ -69,10 +85,17 @@ fn tender_row(r: &AnyRow) -> Result<TenderRow, AppError> {
         status: TenderStatus::parse(&status).ok_or(AppError::Internal)?,
         awarded_bid_id: r.get("awarded_bid_id"),
         awarded_at: r.get("awarded_at"),
+        template_id: r.get("template_id"),
+        spec_json: r.get("spec_json"),
+        version: r.get("version"),
+        sealing_key: r.get("sealing_key"),
+        review_done_at: r.get("review_done_at"),
+        failed_reason: r.get("failed_reason"),
+        created_by: r.get("created_by"),
     })
 }
 
-async fn load(db: &Db, id: &str) -> Result<TenderRow, AppError> {
+pub async fn load(db: &Db, id: &str) -> Result<TenderRow, AppError> {
     let row = sqlx::query(&format!("SELECT {TENDER_COLUMNS} FROM tenders WHERE id = $1"))
         .bind(id)
         .fetch_optional(&db.pool)
@@ -130,29 +153,96 @@ pub async fn officer_list(db: &Db, officer: &SessionUser) -> Result<Vec<TenderSu
 }
 
 async fn criteria(db: &Db, tender_id: &str) -> Result<Vec<CriterionView>, AppError> {
-    let rows = sqlx::query("SELECT position, name, max_points_centi FROM tender_criteria WHERE tender_id = $1 ORDER BY position")
+    let rows = sqlx::query("SELECT position, name, max_points_centi, guidance, objective FROM tender_criteria WHERE tender_id = $1 ORDER BY position")
         .bind(tender_id)
         .fetch_all(&db.pool)
         .await?;
     Ok(rows
         .iter()
-        .map(|r| CriterionView { position: r.get("position"), name: r.get("name"), max_points: from_centi(r.get("max_points_centi")) })
+        .map(|r| CriterionView {
+            position: r.get("position"),
+            name: r.get("name"),
+            max_points: from_centi(r.get("max_points_centi")),
+            guidance: r.get("guidance"),
+            objective: r.get::<i64, _>("objective") == 1,
+        })
         .collect())
+}
+
+async fn template_for(db: &Db, id: &str) -> Result<SchemeTemplate, AppError> {
+    if id.trim().is_empty() {
+        return Err(AppError::field("template_id", "template_required", "请选择方案模板", "Choose a scheme template"));
+    }
+    super::templates::by_id(db, id.trim()).await?.ok_or_else(|| AppError::field("template_id", "template_unknown", "方案模板不存在", "No such scheme template"))
+}
+
+/// Writes the parsed tender into the queryable columns, lots and criteria (inside `tx`).
+async fn write_spec(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: &str, v: &ValidTender, version: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE tenders SET title = $1, buyer = $2, method = $3, budget_fen = $4, price_weight_centi = $5, bid_deadline = $6, opening_at = $7, \
+         clarify_until = $8, spec_json = $9, version = $10 WHERE id = $11",
+    )
+    .bind(&v.title)
+    .bind(&v.buyer)
+    .bind(tender::procedure_str(v.method))
+    .bind(v.budget.fen())
+    .bind(centi(v.price_weight_pct))
+    .bind(v.bid_deadline_ms)
+    .bind(v.opening_ms)
+    .bind(v.clarify_until_ms)
+    .bind(serde_json::to_string(v).expect("a tender serialises"))
+    .bind(version)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM tender_lots WHERE tender_id = $1").bind(id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM tender_criteria WHERE tender_id = $1").bind(id).execute(&mut **tx).await?;
+    for (i, lot) in v.lots.iter().enumerate() {
+        sqlx::query("INSERT INTO tender_lots (tender_id, position, name, budget_fen) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(i as i64)
+            .bind(&lot.name)
+            .bind(lot.budget.fen())
+            .execute(&mut **tx)
+            .await?;
+    }
+    for (i, c) in v.criteria.iter().enumerate() {
+        sqlx::query("INSERT INTO tender_criteria (tender_id, position, name, max_points_centi, guidance, objective) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(id)
+            .bind(i as i64)
+            .bind(&c.name)
+            .bind(centi(c.max_points))
+            .bind(&c.guidance)
+            .bind(i64::from(c.objective))
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Parses `input` for a tender created or last changed as `old` (whose documents may already
+/// be available since before today).
+async fn parse_input(db: &Db, input: &TenderInput, old: Option<&ValidTender>, now_ms: i64) -> Result<(SchemeTemplate, ValidTender), AppError> {
+    let template = template_for(db, &input.template_id).await?;
+    let cal = super::calendar::load(db).await?;
+    let v = tender::parse_tender_since(input, now_ms, old.map(|o| o.documents_from), &template, &cal).map_err(AppError::Validation)?;
+    Ok((template, v))
 }
 
 /// Creates a draft from the officer's input; every active expert is assigned to the panel.
 pub async fn create(db: &Db, officer: &SessionUser, input: &TenderInput, now_ms: i64) -> Result<String, AppError> {
-    let v = tender::parse_tender(input, now_ms).map_err(AppError::Validation)?;
+    let (_, v) = parse_input(db, input, None, now_ms).await?;
     let id = new_id();
     let mut tx = db.pool.begin().await?;
     sqlx::query(
         "INSERT INTO tenders (id, title, buyer, template_id, method, budget_fen, price_weight_centi, bid_deadline, opening_at, status, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, 'open_tender', $5, $6, $7, $8, 'draft', $9, $10)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11)",
     )
     .bind(&id)
     .bind(&v.title)
     .bind(&v.buyer)
-    .bind(SKELETON_TEMPLATE)
+    .bind(&v.template_id)
+    .bind(tender::procedure_str(v.method))
     .bind(v.budget.fen())
     .bind(centi(v.price_weight_pct))
     .bind(v.bid_deadline_ms)
@@ -161,15 +251,7 @@ pub async fn create(db: &Db, officer: &SessionUser, input: &TenderInput, now_ms:
     .bind(now_ms)
     .execute(&mut *tx)
     .await?;
-    for (i, (name, points)) in v.criteria.iter().enumerate() {
-        sqlx::query("INSERT INTO tender_criteria (tender_id, position, name, max_points_centi) VALUES ($1, $2, $3, $4)")
-            .bind(&id)
-            .bind(i as i64)
-            .bind(name)
-            .bind(centi(*points))
-            .execute(&mut *tx)
-            .await?;
-    }
+    write_spec(&mut tx, &id, &v, 1).await?;
     let experts = sqlx::query("SELECT id FROM users WHERE role = 'expert' AND active = 1").fetch_all(&mut *tx).await?;
     for e in &experts {
         sqlx::query("INSERT INTO tender_experts (tender_id, expert_id) VALUES ($1, $2)")
@@ -178,183 +260,151 @@ pub async fn create(db: &Db, officer: &SessionUser, input: &TenderInput, now_ms:
             .execute(&mut *tx)
             .await?;
     }
-    audit::record(
-        &mut *tx,
-        now_ms,
-        Actor::User(officer),
-        Change::new("tender.create", "tender", &id).after(json!({
-            "title": v.title, "buyer": v.buyer, "budget": v.budget.to_string(), "price_weight_pct": v.price_weight_pct,
-            "bid_deadline": v.bid_deadline_ms, "opening_at": v.opening_ms, "criteria": v.criteria, "experts": experts.len(),
-        })),
-    )
-    .await?;
+    audit::record(&mut *tx, now_ms, Actor::User(officer), Change::new("tender.create", "tender", &id).after(json!({"spec": v, "experts": experts.len()}))).await?;
     tx.commit().await?;
     Ok(id)
 }
 
-pub async fn detail(db: &Db, id: &str) -> Result<TenderView, AppError> {
-    let t = load(db, id).await?;
-    let bid_count: i64 = sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM bids WHERE tender_id = $1").bind(id).fetch_one(&db.pool).await?.get("n");
-    Ok(TenderView { price_weight_pct: from_centi(t.price_weight_centi), criteria: criteria(db, id).await?, bid_count, summary: summary(db, &t).await? })
+async fn versions(db: &Db, id: &str) -> Result<Vec<VersionView>, AppError> {
+    let rows = sqlx::query("SELECT version, changes_json, reason, material, pushed_from, created_at FROM tender_versions WHERE tender_id = $1 ORDER BY version")
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| VersionView {
+            version: r.get("version"),
+            reason: r.get("reason"),
+            changes: serde_json::from_str(&r.get::<String, _>("changes_json")).unwrap_or_default(),
+            material: r.get::<i64, _>("material") == 1,
+            pushed_from: r.get("pushed_from"),
+            published_at: r.get("created_at"),
+        })
+        .collect())
 }
 
-async fn set_status(db: &Db, actor: &SessionUser, t: &TenderRow, to: TenderStatus, column: &str, now_ms: i64, action: &str, extra: serde_json::Value) -> Result<(), AppError> {
+/// The tender for the purchaser side (`with_bids`: the number of bids) or the public.
+pub async fn detail(db: &Db, id: &str, with_bids: bool) -> Result<TenderView, AppError> {
+    let t = load(db, id).await?;
+    if !with_bids && t.status == TenderStatus::Draft {
+        return Err(AppError::NotFound);
+    }
+    let bid_count = if with_bids {
+        Some(sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM bids WHERE tender_id = $1").bind(id).fetch_one(&db.pool).await?.get("n"))
+    } else {
+        None
+    };
+    let lint = match super::templates::by_id(db, &t.template_id).await? {
+        Some(template) => crate::domain::template::lint(&template),
+        None => vec![],
+    };
+    Ok(TenderView {
+        spec: t.spec()?,
+        version: t.version,
+        versions: versions(db, id).await?,
+        price_weight_pct: from_centi(t.price_weight_centi),
+        criteria: criteria(db, id).await?,
+        bid_count,
+        lint,
+        failed_reason: t.failed_reason.clone(),
+        summary: summary(db, &t).await?,
+    })
+}
+
+/// Publishes a draft: the whole tender is checked again against today (a draft may have waited),
+/// the tender's bid key is made, and version 1 is recorded as the original notice.
+pub async fn publish(db: &Db, sealer: &Sealer, officer: &SessionUser, id: &str, now_ms: i64) -> Result<(), AppError> {
+    let t = load(db, id).await?;
+    tender::allowed(t.status, Action::Publish, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
+    let spec = t.spec()?;
+    let (_, v) = parse_input(db, &tender::to_input(&spec), None, now_ms).await?;
+    let (_, wrapped) = sealer.new_tender_key(id);
     let mut tx = db.pool.begin().await?;
-    let done = sqlx::query(&format!("UPDATE tenders SET status = $1, {column} = $2 WHERE id = $3 AND status = $4"))
-        .bind(to.as_str())
+    let done = sqlx::query("UPDATE tenders SET status = 'published', published_at = $1, sealing_key = $2 WHERE id = $3 AND status = 'draft'")
         .bind(now_ms)
-        .bind(&t.id)
-        .bind(t.status.as_str())
+        .bind(&wrapped)
+        .bind(id)
         .execute(&mut *tx)
         .await?;
     if done.rows_affected() != 1 {
-        // Someone else changed it first.
         return Err(AppError::Conflict("tender state changed".into()));
     }
-    if to == TenderStatus::Opened {
-        let bids = sqlx::query("SELECT id FROM bids WHERE tender_id = $1 ORDER BY submitted_at, id").bind(&t.id).fetch_all(&mut *tx).await?;
-        for (i, b) in bids.iter().enumerate() {
-            sqlx::query("UPDATE bids SET alias = $1 WHERE id = $2").bind(tender::alias(i)).bind(b.get::<String, _>("id")).execute(&mut *tx).await?;
-        }
-    }
-    audit::record(
-        &mut *tx,
-        now_ms,
-        Actor::User(actor),
-        Change::new(action, "tender", &t.id).before(json!({"status": t.status.as_str()})).after(json!({"status": to.as_str(), "detail": extra})),
-    )
-    .await?;
+    write_spec(&mut tx, id, &v, 1).await?;
+    sqlx::query("INSERT INTO tender_versions (tender_id, version, spec_json, changes_json, reason, material, pushed_from, created_by, created_at) VALUES ($1, 1, $2, '[]', $3, 0, NULL, $4, $5)")
+        .bind(id)
+        .bind(serde_json::to_string(&v).expect("a tender serialises"))
+        .bind("招标公告")
+        .bind(&officer.id)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(&mut *tx, now_ms, Actor::User(officer), Change::new("tender.publish", "tender", id).before(json!({"status": "draft"})).after(json!({"status": "published", "version": 1, "lint_override": v.lint_override}))).await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn publish(db: &Db, officer: &SessionUser, id: &str, now_ms: i64) -> Result<(), AppError> {
+/// Changes a draft in place, or amends a published tender before its deadline: a new version
+/// with its public diff; a material change pushes the deadline (O87 art. 27) and asks every
+/// bidder to reconfirm.
+pub async fn amend(db: &Db, officer: &SessionUser, id: &str, input: &TenderInput, reason: &str, now_ms: i64) -> Result<i64, AppError> {
     let t = load(db, id).await?;
-    tender::allowed(t.status, Action::Publish, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
-    set_status(db, officer, &t, TenderStatus::Published, "published_at", now_ms, "tender.publish", json!({})).await
-}
-
-/// Opens the bids (from the opening time on) and gives them their aliases A, B, C….
-pub async fn open(db: &Db, officer: &SessionUser, id: &str, now_ms: i64) -> Result<(), AppError> {
-    let t = load(db, id).await?;
-    tender::allowed(t.status, Action::Open, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
-    let n: i64 = sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM bids WHERE tender_id = $1").bind(id).fetch_one(&db.pool).await?.get("n");
-    set_status(db, officer, &t, TenderStatus::Opened, "opened_at", now_ms, "tender.open", json!({"bids": n})).await
-}
-
-async fn receipt(db: &Db, tender_id: &str, org_id: &str) -> Result<Option<BidReceipt>, AppError> {
-    let row = sqlx::query("SELECT file_name, file_size, file_sha256, submitted_at FROM bids WHERE tender_id = $1 AND org_id = $2")
-        .bind(tender_id)
-        .bind(org_id)
-        .fetch_optional(&db.pool)
+    tender::allowed(t.status, Action::Edit, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
+    let old = t.spec()?;
+    let mut input = input.clone();
+    input.template_id = old.template_id.clone();
+    let (_, v) = parse_input(db, &input, Some(&old), now_ms).await?;
+    if t.status == TenderStatus::Draft {
+        let mut tx = db.pool.begin().await?;
+        write_spec(&mut tx, id, &v, 1).await?;
+        audit::record(&mut *tx, now_ms, Actor::User(officer), Change::new("tender.edit_draft", "tender", id).before(json!({"spec": old})).after(json!({"spec": v}))).await?;
+        tx.commit().await?;
+        return Ok(1);
+    }
+    let reason = reason.trim();
+    if reason.chars().count() < 4 || reason.chars().count() > 2000 {
+        return Err(AppError::field("reason", "reason_required", "请写明更正事项和理由（4–2000字）", "State what is corrected and why (4–2,000 characters)"));
+    }
+    let plan = amendment::plan(&old, &v, now_ms).map_err(AppError::Validation)?;
+    let version = t.version + 1;
+    let mut tx = db.pool.begin().await?;
+    let done = sqlx::query("UPDATE tenders SET version = $1 WHERE id = $2 AND version = $3 AND status = 'published'").bind(version).bind(id).bind(t.version).execute(&mut *tx).await?;
+    if done.rows_affected() != 1 {
+        return Err(AppError::Conflict("tender changed meanwhile".into()));
+    }
+    write_spec(&mut tx, id, &plan.tender, version).await?;
+    sqlx::query("INSERT INTO tender_versions (tender_id, version, spec_json, changes_json, reason, material, pushed_from, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        .bind(id)
+        .bind(version)
+        .bind(serde_json::to_string(&plan.tender).expect("a tender serialises"))
+        .bind(serde_json::to_string(&plan.changes).expect("changes serialise"))
+        .bind(reason)
+        .bind(i64::from(plan.material))
+        .bind(plan.pushed_from_ms)
+        .bind(&officer.id)
+        .bind(now_ms)
+        .execute(&mut *tx)
         .await?;
-    Ok(row.map(|r| BidReceipt {
-        tender_id: tender_id.to_string(),
-        file_name: r.get("file_name"),
-        file_size: r.get("file_size"),
-        file_sha256: r.get("file_sha256"),
-        submitted_at: r.get("submitted_at"),
-    }))
+    audit::record(
+        &mut *tx,
+        now_ms,
+        Actor::User(officer),
+        Change::new("tender.amend", "tender", id)
+            .before(json!({"version": t.version}))
+            .after(json!({"version": version, "reason": reason, "material": plan.material, "changes": plan.changes, "pushed_from": plan.pushed_from_ms})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(version)
 }
 
 pub async fn bidder_list(db: &Db, bidder: &SessionUser) -> Result<Vec<(TenderSummary, Option<BidReceipt>)>, AppError> {
     let org = bidder.org_id.clone().ok_or(AppError::Forbidden)?;
     let mut out = Vec::new();
     for s in public_list(db).await? {
-        let r = receipt(db, &s.id, &org).await?;
+        let r = super::bids::receipt(db, &s.id, &org).await?;
         out.push((s, r));
     }
     Ok(out)
-}
-
-/// Refuses an upload before a byte is stored when the tender takes no bids now.
-pub async fn ensure_open_for_bids(db: &Db, tender_id: &str, now_ms: i64) -> Result<(), AppError> {
-    let t = load(db, tender_id).await?;
-    tender::allowed(t.status, Action::SubmitBid, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)
-}
-
-/// Stores (or, before the deadline, replaces) the organisation's sealed bid. The audit entry
-/// records the file's hash and size only: the price stays sealed until the opening.
-pub async fn submit_bid(db: &Db, bidder: &SessionUser, tender_id: &str, price: &str, file: &StoredFile, file_name: &str, now_ms: i64) -> Result<BidReceipt, AppError> {
-    let org = bidder.org_id.clone().ok_or(AppError::Forbidden)?;
-    let t = load(db, tender_id).await?;
-    tender::allowed(t.status, Action::SubmitBid, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
-    let price = Yuan::parse(price).map_err(|e| AppError::field("price", e.code(), "报价金额无效（最多两位小数）", "Invalid price (at most two decimals)"))?;
-    if price.fen() <= 0 {
-        return Err(AppError::field("price", "price_positive", "报价须大于零", "The price must be positive"));
-    }
-    if price.fen() > t.budget_fen {
-        // O87 art. 63: a bid above the purchase budget is invalid.
-        return Err(AppError::field("price", "price_over_budget", "报价超过采购预算，投标无效", "A price above the budget makes the bid invalid"));
-    }
-    let previous = receipt(db, tender_id, &org).await?;
-    let mut tx = db.pool.begin().await?;
-    let id = match &previous {
-        Some(_) => {
-            sqlx::query("UPDATE bids SET price_fen = $1, file_sha256 = $2, file_name = $3, file_size = $4, submitted_by = $5, submitted_at = $6 WHERE tender_id = $7 AND org_id = $8")
-                .bind(price.fen())
-                .bind(&file.sha256)
-                .bind(file_name)
-                .bind(file.size as i64)
-                .bind(&bidder.id)
-                .bind(now_ms)
-                .bind(tender_id)
-                .bind(&org)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("SELECT id FROM bids WHERE tender_id = $1 AND org_id = $2").bind(tender_id).bind(&org).fetch_one(&mut *tx).await?.get::<String, _>("id")
-        }
-        None => {
-            let id = new_id();
-            sqlx::query(
-                "INSERT INTO bids (id, tender_id, org_id, price_fen, file_sha256, file_name, file_size, submitted_by, submitted_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(&id)
-            .bind(tender_id)
-            .bind(&org)
-            .bind(price.fen())
-            .bind(&file.sha256)
-            .bind(file_name)
-            .bind(file.size as i64)
-            .bind(&bidder.id)
-            .bind(now_ms)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| {
-                if super::db::is_unique_violation(&e) {
-                    // Two submissions from the same organisation at once: the other one won.
-                    AppError::Conflict("bid submitted concurrently".into())
-                } else {
-                    AppError::from(e)
-                }
-            })?;
-            id
-        }
-    };
-    let mut change = Change::new(if previous.is_some() { "bid.resubmit" } else { "bid.submit" }, "bid", &id)
-        .after(json!({"tender": tender_id, "file_sha256": file.sha256, "file_size": file.size}));
-    if let Some(p) = &previous {
-        change = change.before(json!({"file_sha256": p.file_sha256, "file_size": p.file_size}));
-    }
-    audit::record(&mut *tx, now_ms, Actor::User(bidder), change).await?;
-    tx.commit().await?;
-    Ok(BidReceipt { tender_id: tender_id.into(), file_name: file_name.into(), file_size: file.size as i64, file_sha256: file.sha256.clone(), submitted_at: now_ms })
-}
-
-/// The stored file of a bid, for officers, auditors and admins — only once the bids are open.
-pub async fn bid_file(db: &Db, tender_id: &str, bid_id: &str) -> Result<(String, String), AppError> {
-    let t = load(db, tender_id).await?;
-    if !tender::bids_readable(t.status) {
-        return Err(tender_error(TenderError::NotYetOpen));
-    }
-    let row = sqlx::query("SELECT file_sha256, file_name FROM bids WHERE id = $1 AND tender_id = $2")
-        .bind(bid_id)
-        .bind(tender_id)
-        .fetch_optional(&db.pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok((row.get("file_sha256"), row.get("file_name")))
 }
 
 async fn assigned(db: &Db, tender_id: &str, expert: &SessionUser) -> Result<bool, AppError> {
@@ -368,7 +418,7 @@ async fn assigned(db: &Db, tender_id: &str, expert: &SessionUser) -> Result<bool
 
 pub async fn expert_list(db: &Db, expert: &SessionUser) -> Result<Vec<TenderSummary>, AppError> {
     let rows = sqlx::query(&format!(
-        "SELECT {TENDER_COLUMNS} FROM tenders WHERE status IN ('opened', 'awarded') AND id IN (SELECT tender_id FROM tender_experts WHERE expert_id = $1) ORDER BY opening_at DESC"
+        "SELECT {TENDER_COLUMNS} FROM tenders WHERE status IN ('opened', 'awarded') AND review_done_at IS NOT NULL AND id IN (SELECT tender_id FROM tender_experts WHERE expert_id = $1) ORDER BY opening_at DESC"
     ))
     .bind(&expert.id)
     .fetch_all(&db.pool)
@@ -389,7 +439,7 @@ pub async fn score_sheet(db: &Db, expert: &SessionUser, id: &str) -> Result<Scor
     if !assigned(db, id, expert).await? {
         return Err(AppError::Forbidden);
     }
-    if !tender::bids_readable(t.status) {
+    if !tender::bids_readable(t.status) || t.review_done_at.is_none() {
         return Err(tender_error(TenderError::NotYetOpen));
     }
     let crit = criteria(db, id).await?;
@@ -489,7 +539,7 @@ pub async fn ranking(db: &Db, id: &str) -> Result<RankingView, AppError> {
         .iter()
         .map(|r| r.get("expert_id"))
         .collect();
-    let bids = sqlx::query("SELECT b.id, b.alias, b.price_fen, o.name FROM bids b JOIN organisations o ON o.id = b.org_id WHERE b.tender_id = $1 ORDER BY b.alias")
+    let bids = sqlx::query("SELECT b.id, b.alias, b.price_fen, o.name FROM bids b JOIN organisations o ON o.id = b.org_id WHERE b.tender_id = $1 AND b.alias IS NOT NULL ORDER BY b.alias")
         .bind(id)
         .fetch_all(&db.pool)
         .await?;

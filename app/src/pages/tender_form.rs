@@ -1,0 +1,207 @@
+//! The officer's tender form: a new tender from a scheme template (its criteria, guidance and
+//! price weight as defaults), and the same form to change a draft or publish an amendment.
+//! Plain named inputs: the form also works before (or without) hydration.
+
+use crate::components::errors::{action_error, ErrorNote};
+use crate::components::guard::RequireRole;
+use crate::domain::tender::{to_input, TenderInput};
+use crate::domain::tender::TenderStatus;
+use crate::domain::verdict::Verdict;
+use crate::i18n::*;
+use crate::identity::Role;
+use crate::tenders::*;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+fn localized(i18n: leptos_i18n::I18nContext<Locale>, zh: String, en: String) -> impl Fn() -> String + Send + Sync + 'static {
+    move || if i18n.get_locale() == Locale::en { en.clone() } else { zh.clone() }
+}
+
+/// The template linter's warnings and the override the officer must write.
+#[component]
+fn LintBox(lint: Vec<Verdict>, value: String) -> impl IntoView {
+    let i18n = use_i18n();
+    if lint.is_empty() {
+        return ().into_any();
+    }
+    view! {
+        <fieldset class="lint notice" data-testid="lint">
+            <legend>{t!(i18n, tender.lint)}</legend>
+            <ul>
+                {lint.into_iter().map(|v| view! { <li>{localized(i18n, v.message_zh, v.message_en)}" （"{v.citation}"）"</li> }).collect_view()}
+            </ul>
+            <label>
+                <span>{t!(i18n, tender.lint_override)}</span>
+                <textarea name="input[lint_override]" rows="2" data-testid="tender-lint_override">{value}</textarea>
+            </label>
+        </fieldset>
+    }
+    .into_any()
+}
+
+/// Every field of a tender, named `input[...]`, filled from `v`.
+#[component]
+fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = move |name: &'static str, label: String, value: String, hint: &'static str| view! {
+        <label>
+            <span>{label}</span>
+            <input type="text" name=format!("input[{name}]") data-testid=format!("tender-{name}") value=value placeholder=hint />
+        </label>
+    };
+    let mut lots = v.lots.clone();
+    lots.resize(lots.len() + 3, Default::default());
+    let mut criteria = v.criteria.clone();
+    criteria.resize(criteria.len() + 2, Default::default());
+    let method = v.method.clone();
+    let methods = ["open_tender", "competitive_consultation", "application_review", "expert_vote"];
+    view! {
+        <input type="hidden" name="input[template_id]" value=v.template_id.clone() />
+        {text("title", t_string!(i18n, tender.title).into(), v.title.clone(), "")}
+        {text("buyer", t_string!(i18n, tender.buyer).into(), v.buyer.clone(), "")}
+        <label>
+            <span>{t!(i18n, tender.method)}</span>
+            <select name="input[method]" data-testid="tender-method">
+                {methods.into_iter().map(|m| {
+                    let label = move || match m {
+                        "open_tender" => t_string!(i18n, tender.m_open_tender),
+                        "competitive_consultation" => t_string!(i18n, tender.m_competitive_consultation),
+                        "application_review" => t_string!(i18n, tender.m_application_review),
+                        _ => t_string!(i18n, tender.m_expert_vote),
+                    };
+                    view! { <option value=m selected=method == m>{label}</option> }
+                }).collect_view()}
+            </select>
+        </label>
+        <label class="check">
+            <input type="checkbox" name="input[fixed_price]" value="true" checked=v.fixed_price data-testid="tender-fixed_price" />
+            <span>{t!(i18n, tender.fixed_price)}</span>
+        </label>
+        {text("price_weight_pct", t_string!(i18n, tender.price_weight).into(), v.price_weight_pct.clone(), "10–30")}
+        {text("budget", t_string!(i18n, tender.budget_hint).into(), if v.lots.is_empty() { v.budget.clone() } else { String::new() }, "600000 / 60万")}
+        <fieldset class="lots">
+            <legend>{t!(i18n, tender.lots)}</legend>
+            {lots.into_iter().enumerate().map(|(i, l)| view! {
+                <div class="criterion-row">
+                    <input type="text" name=format!("input[lots][{i}][name]") value=l.name data-testid=format!("lot-name-{i}") placeholder=move || t_string!(i18n, tender.lot_name) />
+                    <input type="text" inputmode="decimal" name=format!("input[lots][{i}][budget]") value=l.budget data-testid=format!("lot-budget-{i}") placeholder=move || t_string!(i18n, tender.lot_budget) />
+                </div>
+            }).collect_view()}
+        </fieldset>
+        {text("documents_from", t_string!(i18n, tender.documents_from).into(), v.documents_from.clone(), "2026-12-01")}
+        {text("documents_until", t_string!(i18n, tender.documents_until).into(), v.documents_until.clone(), "2026-12-21")}
+        {text("clarify_until", t_string!(i18n, tender.clarify_until).into(), v.clarify_until.clone(), "2026-12-10T17:00")}
+        {text("bid_deadline", t_string!(i18n, tender.deadline).into(), v.bid_deadline.clone(), "2026-12-22T09:30")}
+        {text("opening_time", t_string!(i18n, tender.opening).into(), v.opening_time.clone(), "2026-12-22T09:30")}
+        <p class="hint">{t!(i18n, tender.time_hint)}" · "{t!(i18n, tender.date_hint)}</p>
+        <fieldset class="criteria">
+            <legend>{t!(i18n, tender.criteria)}</legend>
+            {criteria.into_iter().enumerate().map(|(i, c)| view! {
+                <div class="criterion-row">
+                    <input type="text" name=format!("input[criteria][{i}][name]") value=c.name data-testid=format!("criterion-name-{i}") placeholder=move || t_string!(i18n, tender.criterion) />
+                    <input type="text" inputmode="decimal" name=format!("input[criteria][{i}][max_points]") value=c.max_points data-testid=format!("criterion-points-{i}") placeholder=move || t_string!(i18n, tender.max_points) />
+                    <label class="check"><input type="checkbox" name=format!("input[criteria][{i}][objective]") value="true" checked=c.objective /><span>{t!(i18n, tender.objective)}</span></label>
+                    <textarea name=format!("input[criteria][{i}][guidance]") rows="2" placeholder=move || t_string!(i18n, tender.guidance) data-testid=format!("criterion-guidance-{i}")>{c.guidance}</textarea>
+                </div>
+            }).collect_view()}
+        </fieldset>
+        <LintBox lint=lint value=v.lint_override.clone() />
+    }
+}
+
+#[component]
+pub fn NewTenderPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<CreateTender>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = action.value().get() {
+            navigate(&format!("/officer/tenders/{id}"), Default::default());
+        }
+    });
+    let templates = Resource::new(|| (), |_| tender_templates());
+    let (template, set_template) = signal(String::from("suzhou-street-4plus1"));
+    let form = Resource::new(move || template.get(), tender_form);
+    view! {
+        <RequireRole roles=&[Role::Officer]>
+            <h1>{t!(i18n, tender.new)}</h1>
+            <section class="card form">
+                <label>
+                    <span>{t!(i18n, tender.template)}</span>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let list = templates.await.unwrap_or_default();
+                            view! {
+                                <select data-testid="tender-template" on:change=move |ev| set_template.set(event_target_value(&ev))>
+                                    {list.into_iter().map(|(id, zh, en)| {
+                                        let selected = id == template.get_untracked();
+                                        view! { <option value=id.clone() selected=selected>{localized(i18n, zh, en)}</option> }
+                                    }).collect_view()}
+                                </select>
+                            }
+                        })}
+                    </Suspense>
+                </label>
+            </section>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match form.await {
+                        Ok((input, lint)) => view! {
+                            <ActionForm action=action attr:class="form card" attr:data-testid="tender-form">
+                                <TenderFields v=input lint=lint />
+                                <button type="submit" class="btn btn-primary" data-testid="tender-save">{t!(i18n, tender.create)}</button>
+                            </ActionForm>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorNote error=e /> }.into_any(),
+                    }
+                })}
+            </Transition>
+            {action_error(action.value())}
+        </RequireRole>
+    }
+}
+
+/// Changes a draft, or (once published) publishes an amendment with its reason.
+#[component]
+pub fn AmendTenderPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let action = ServerAction::<AmendTender>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            navigate(&format!("/officer/tenders/{}", id()), Default::default());
+        }
+    });
+    let detail = Resource::new(id, tender_detail);
+    view! {
+        <RequireRole roles=&[Role::Officer]>
+            <h1>{t!(i18n, tender.amend)}</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let d = match detail.await {
+                        Ok(d) => d,
+                        Err(e) => return view! { <ErrorNote error=e /> }.into_any(),
+                    };
+                    let draft = d.summary.status == TenderStatus::Draft;
+                    view! {
+                        <ActionForm action=action attr:class="form card" attr:data-testid="amend-form">
+                            <input type="hidden" name="id" value=d.summary.id.clone() />
+                            <TenderFields v=to_input(&d.spec) lint=d.lint.clone() />
+                            {if draft {
+                                view! { <input type="hidden" name="reason" value="" /> }.into_any()
+                            } else {
+                                view! { <label><span>{t!(i18n, tender.amend_reason)}</span><textarea name="reason" rows="3" data-testid="amend-reason"></textarea></label> }.into_any()
+                            }}
+                            <button type="submit" class="btn btn-primary" data-testid="amend-save">
+                                {move || if draft { t_string!(i18n, tender.save_draft) } else { t_string!(i18n, tender.save_amendment) }}
+                            </button>
+                        </ActionForm>
+                    }.into_any()
+                })}
+            </Suspense>
+            {action_error(action.value())}
+        </RequireRole>
+    }
+}

@@ -1,0 +1,170 @@
+//! A tender as published: its facts, lots, timeline, criteria with their guidance, and the
+//! history of the notice and its amendments. Shared by the public page, the bidder's page and
+//! the officer's page; plus the officer's opening record and qualification review.
+
+use crate::components::errors::{action_error, loaded};
+use crate::domain::amendment::FieldChange;
+use crate::domain::money::Yuan;
+use crate::domain::tender::TenderStatus;
+use crate::domain::time::format_shanghai;
+use crate::domain::verdict::Outcome;
+use crate::i18n::*;
+use crate::tenders::*;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+fn localized(i18n: leptos_i18n::I18nContext<Locale>, zh: String, en: String) -> impl Fn() -> String + Send + Sync + 'static {
+    move || if i18n.get_locale() == Locale::en { en.clone() } else { zh.clone() }
+}
+
+pub fn method_label(i18n: leptos_i18n::I18nContext<Locale>, m: &str) -> &'static str {
+    match m {
+        "open_tender" => t_string!(i18n, tender.m_open_tender),
+        "competitive_consultation" => t_string!(i18n, tender.m_competitive_consultation),
+        "application_review" => t_string!(i18n, tender.m_application_review),
+        _ => t_string!(i18n, tender.m_expert_vote),
+    }
+}
+
+fn change_line(c: &FieldChange) -> String {
+    format!("{}：{} → {}", c.field, if c.before.is_empty() { "—" } else { &c.before }, if c.after.is_empty() { "—" } else { &c.after })
+}
+
+/// The published facts of a tender.
+#[component]
+pub fn TenderFacts(d: TenderView) -> impl IntoView {
+    let i18n = use_i18n();
+    let spec = d.spec.clone();
+    let method = crate::domain::tender::procedure_str(spec.method);
+    let status = d.summary.status;
+    view! {
+        <section class="card">
+            {d.failed_reason.clone().map(|r| view! {
+                <div class="notice notice-error" data-testid="failed-notice"><strong>{t!(i18n, tender.failed_notice)}</strong>" "{r}</div>
+            })}
+            <dl class="facts">
+                <dt>{t!(i18n, tender.buyer)}</dt><dd>{spec.buyer.clone()}</dd>
+                <dt>{t!(i18n, tender.method)}</dt><dd>{move || method_label(i18n, method)}</dd>
+                <dt>{t!(i18n, tender.budget)}</dt><dd>{spec.budget.to_string()}</dd>
+                <dt>{t!(i18n, tender.price_weight)}</dt>
+                <dd>{if spec.price_scored() { spec.price_weight_pct.normalize().to_string() } else { t_string!(i18n, tender.fixed_price).to_string() }}</dd>
+                <dt>{t!(i18n, tender.documents_from)}</dt><dd>{format!("{} — {}", spec.documents_from, spec.documents_until)}</dd>
+                <dt>{t!(i18n, tender.clarify_until)}</dt><dd>{spec.clarify_until_ms.map(format_shanghai).unwrap_or_else(|| "—".into())}</dd>
+                <dt>{t!(i18n, tender.deadline)}</dt><dd data-testid="facts-deadline">{format_shanghai(spec.bid_deadline_ms)}</dd>
+                <dt>{t!(i18n, tender.opening)}</dt><dd>{format_shanghai(spec.opening_ms)}</dd>
+                <dt>{t!(i18n, tender.status)}</dt><dd data-testid="tender-status">{move || super::tenders::status_label(i18n, status)}</dd>
+                {d.bid_count.map(|n| view! { <dt>{t!(i18n, tender.bid_count)}</dt><dd data-testid="bid-count">{n}</dd> })}
+            </dl>
+            <h3>{t!(i18n, tender.lots)}</h3>
+            <ul class="plain-list" data-testid="lots">
+                {spec.lots.iter().map(|l| view! { <li>{format!("{}：{} 元/年", l.name, l.budget)}</li> }).collect_view()}
+            </ul>
+            <h3>{t!(i18n, tender.criteria)}</h3>
+            <div class="table-wrap"><table data-testid="criteria">
+                <thead><tr><th>{t!(i18n, tender.criterion)}</th><th>{t!(i18n, tender.max_points)}</th><th>{t!(i18n, tender.objective)}</th><th>{t!(i18n, tender.guidance)}</th></tr></thead>
+                <tbody>
+                    {d.criteria.iter().map(|c| view! {
+                        <tr><td>{c.name.clone()}</td><td>{c.max_points.normalize().to_string()}</td><td>{if c.objective { "✓" } else { "" }}</td><td>{c.guidance.clone()}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table></div>
+            {(!d.versions.is_empty()).then(|| view! {
+                <h3>{t!(i18n, tender.versions)}</h3>
+                <ol class="versions" data-testid="versions">
+                    {d.versions.iter().map(|v| view! {
+                        <li data-testid=format!("version-{}", v.version)>
+                            <strong>{format!("v{} · {} · {}", v.version, format_shanghai(v.published_at), v.reason)}</strong>
+                            {v.material.then(|| view! { " " <span class="tag-warn">{t!(i18n, tender.material)}</span> })}
+                            {v.pushed_from.map(|p| view! { <p class="hint">{t!(i18n, tender.pushed)}" "{format_shanghai(p)}</p> })}
+                            <ul>{v.changes.iter().map(|c| view! { <li>{change_line(c)}</li> }).collect_view()}</ul>
+                        </li>
+                    }).collect_view()}
+                </ol>
+            })}
+        </section>
+    }
+}
+
+/// The public notice page (no sign-in).
+#[component]
+pub fn PublicTenderPage() -> impl IntoView {
+    let params = use_params_map();
+    let detail = Resource::new(move || params.read().get("id").unwrap_or_default(), public_tender);
+    view! {
+        {loaded(detail, |d: TenderView| view! {
+            <h1 data-testid="tender-title">{d.summary.title.clone()}</h1>
+            <TenderFacts d=d />
+        })}
+    }
+}
+
+/// The opening record and the qualification review, for the officer once the bids are open.
+#[component]
+pub fn ReviewSection(id: String, status: TenderStatus, act: ServerAction<TenderAction>) -> impl IntoView {
+    let i18n = use_i18n();
+    if !matches!(status, TenderStatus::Opened | TenderStatus::Awarded | TenderStatus::Failed) {
+        return ().into_any();
+    }
+    let review = ServerAction::<ReviewBid>::new();
+    let tid = id.clone();
+    let rows = Resource::new(move || (tid.clone(), review.version().get(), act.version().get()), |(id, _, _)| review_rows(id));
+    let tid = id.clone();
+    view! {
+        <section class="card" data-testid="review">
+            <h2>{t!(i18n, tender.opening_record)}" · "{t!(i18n, tender.review)}</h2>
+            <p><a class="btn" data-testid="opening-pdf" href=format!("/api/v1/tenders/{tid}/opening-record.pdf") download="opening-record.pdf">{t!(i18n, tender.opening_pdf)}</a></p>
+            {loaded(rows, move |rows: Vec<ReviewRow>| {
+                let tid = tid.clone();
+                view! {
+                    <div class="table-wrap"><table data-testid="review-table">
+                        <thead><tr>
+                            <th>{t!(i18n, tender.org)}</th><th>{t!(i18n, tender.price)}</th><th>{t!(i18n, tender.submitted_at)}</th>
+                            <th>{t!(i18n, tender.file)}</th><th>{t!(i18n, tender.checks)}</th><th>{t!(i18n, tender.decision)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {rows.into_iter().enumerate().map(|(i, r)| {
+                                let tid = tid.clone();
+                                let bid_id = r.bid.bid_id.clone();
+                                view! { <tr data-testid=format!("review-row-{i}")>
+                                    <td>{r.bid.org_name.clone()}</td>
+                                    <td>{r.bid.lots.iter().map(|(l, f)| format!("{l}：{}", Yuan::from_fen(*f))).collect::<Vec<_>>().join("；")}</td>
+                                    <td>{format_shanghai(r.bid.submitted_at)}</td>
+                                    <td>{r.bid.files.iter().map(|f| {
+                                        let kind = f.kind.clone();
+                                        view! { <div><a href=format!("/api/v1/tenders/{tid}/bids/{bid_id}/files/{kind}")>{f.file_name.clone()}</a>
+                                            <br /><code class="hash">{f.sha256.chars().take(16).collect::<String>()}"…"</code></div> }
+                                    }).collect_view()}</td>
+                                    <td><ul class="verdicts">{r.checks.into_iter().map(|c| {
+                                        let class = if c.outcome == Outcome::Fail { "verdict-fail" } else { "verdict-pass" };
+                                        view! { <li class=class>{localized(i18n, c.message_zh, c.message_en)}" （"{c.citation}"）"</li> }
+                                    }).collect_view()}</ul></td>
+                                    <td>
+                                        {r.outcome.clone().map(|o| view! { <p data-testid=format!("review-outcome-{i}")>{if o == "pass" { t_string!(i18n, tender.pass) } else { t_string!(i18n, tender.fail) }}" "{r.reason.clone().unwrap_or_default()}</p> })}
+                                        {(status == TenderStatus::Opened).then(|| view! {
+                                            <ActionForm action=review attr:class="inline-form">
+                                                <input type="hidden" name="id" value=tid.clone() />
+                                                <input type="hidden" name="bid_id" value=bid_id.clone() />
+                                                <input type="text" name="reason" placeholder=move || t_string!(i18n, tender.reason) data-testid=format!("review-reason-{i}") />
+                                                <button type="submit" name="pass" value="true" class="btn" data-testid=format!("review-pass-{i}")>{t!(i18n, tender.pass)}</button>
+                                                <button type="submit" name="pass" value="false" class="btn" data-testid=format!("review-fail-{i}")>{t!(i18n, tender.fail)}</button>
+                                            </ActionForm>
+                                        })}
+                                    </td>
+                                </tr> }
+                            }).collect_view()}
+                        </tbody>
+                    </table></div>
+                }
+            })}
+            {action_error(review.value())}
+            {(status == TenderStatus::Opened).then(|| view! {
+                <ActionForm action=act>
+                    <input type="hidden" name="id" value=id.clone() />
+                    <input type="hidden" name="action" value="conclude_review" />
+                    <button type="submit" class="btn btn-primary" data-testid="conclude-review">{t!(i18n, tender.conclude_review)}</button>
+                </ActionForm>
+            })}
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,295 @@
+//! The opening (开标) and the purchaser's qualification review (资格审查). Opening decrypts the
+//! sealed prices with the tender key — possible only from the opening time on — and is logged
+//! with what was decrypted. The review records the officer's decision for each bid with the
+//! checks caiping can make; fewer than three bids, or fewer than three passing, ends the tender
+//! (废标, O87 art. 43–44) with a public reason.
+
+use super::audit::{self, Actor, Change};
+use super::bids::{price_aad, reading_key, SealedPrices};
+use super::db::Db;
+use super::sealing::Sealer;
+use super::tenders::{load, tender_error};
+use crate::domain::credit_code::CreditCode;
+use crate::domain::money::Yuan;
+use crate::domain::national::enough_bidders;
+use crate::domain::tender::{self, Action, TenderStatus};
+use crate::domain::verdict::Verdict;
+use crate::error::AppError;
+use crate::identity::SessionUser;
+use crate::tenders::{FileReceipt, OpeningRecordView, OpeningRowView, ReviewRow};
+use serde_json::json;
+use sqlx::Row;
+
+/// Opens the bids: decrypts every sealed price into the bid and its lots, in one transaction.
+pub async fn open(db: &Db, sealer: &Sealer, officer: &SessionUser, id: &str, now_ms: i64) -> Result<(), AppError> {
+    let t = load(db, id).await?;
+    tender::allowed(t.status, Action::Open, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
+    let mut tx = db.pool.begin().await?;
+    let done = sqlx::query("UPDATE tenders SET status = 'opened', opened_at = $1 WHERE id = $2 AND status = 'published'").bind(now_ms).bind(id).execute(&mut *tx).await?;
+    if done.rows_affected() != 1 {
+        return Err(AppError::Conflict("tender state changed".into()));
+    }
+    let mut opened = t;
+    opened.status = TenderStatus::Opened;
+    let key = reading_key(sealer, &opened)?;
+    let bids = sqlx::query("SELECT id, sealed_prices FROM bids WHERE tender_id = $1 ORDER BY submitted_at, id").bind(id).fetch_all(&mut *tx).await?;
+    let mut decrypted = Vec::new();
+    for b in &bids {
+        let bid_id: String = b.get("id");
+        let sealed: String = b.get("sealed_prices");
+        let prices: SealedPrices = key
+            .open(&price_aad(id, &bid_id), &sealed)
+            .ok()
+            .and_then(|raw| serde_json::from_slice(&raw).ok())
+            .ok_or_else(|| {
+                tracing::error!(bid = %bid_id, "a sealed price does not decrypt");
+                AppError::Internal
+            })?;
+        for (lot, fen) in &prices.lots {
+            sqlx::query("INSERT INTO bid_lots (bid_id, lot_position, price_fen) VALUES ($1, $2, $3)").bind(&bid_id).bind(lot).bind(fen).execute(&mut *tx).await?;
+        }
+        let total: i64 = prices.lots.iter().map(|(_, f)| f).sum();
+        sqlx::query("UPDATE bids SET price_fen = $1 WHERE id = $2").bind(total).bind(&bid_id).execute(&mut *tx).await?;
+        decrypted.push(json!({"bid": bid_id, "lots": prices.lots}));
+    }
+    audit::record(
+        &mut *tx,
+        now_ms,
+        Actor::User(officer),
+        Change::new("tender.open", "tender", id).before(json!({"status": "published"})).after(json!({"status": "opened", "bids": bids.len(), "decrypted": decrypted})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn files_of(db: &Db, bid_id: &str) -> Result<Vec<FileReceipt>, AppError> {
+    Ok(sqlx::query("SELECT kind, file_name, file_size, content_type, plain_sha256, entries FROM bid_files WHERE bid_id = $1 ORDER BY kind DESC")
+        .bind(bid_id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|f| FileReceipt {
+            kind: f.get("kind"),
+            file_name: f.get("file_name"),
+            file_size: f.get("file_size"),
+            content_type: f.get("content_type"),
+            sha256: f.get("plain_sha256"),
+            entries: f.get("entries"),
+        })
+        .collect())
+}
+
+/// 开标一览表: every bid with its organisation, lots and prices, submission time and file hashes.
+/// For the purchaser side and for the bidders of this tender, once opened.
+pub async fn opening_record(db: &Db, id: &str) -> Result<OpeningRecordView, AppError> {
+    let t = load(db, id).await?;
+    if !tender::bids_readable(t.status) {
+        return Err(tender_error(crate::domain::tender::TenderError::NotYetOpen));
+    }
+    let spec = t.spec()?;
+    let opened_at: i64 = sqlx::query("SELECT opened_at FROM tenders WHERE id = $1").bind(id).fetch_one(&db.pool).await?.get::<Option<i64>, _>("opened_at").unwrap_or_default();
+    let bids = sqlx::query("SELECT b.id, b.org_id, b.submitted_at, o.name FROM bids b JOIN organisations o ON o.id = b.org_id WHERE b.tender_id = $1 ORDER BY b.submitted_at, b.id")
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut rows = Vec::new();
+    for b in &bids {
+        let bid_id: String = b.get("id");
+        let lots = sqlx::query("SELECT lot_position, price_fen FROM bid_lots WHERE bid_id = $1 ORDER BY lot_position").bind(&bid_id).fetch_all(&db.pool).await?;
+        rows.push(OpeningRowView {
+            bid_id: bid_id.clone(),
+            org_id: b.get("org_id"),
+            org_name: b.get("name"),
+            lots: lots
+                .iter()
+                .map(|l| {
+                    let pos: i64 = l.get("lot_position");
+                    (spec.lots.get(pos as usize).map(|x| x.name.clone()).unwrap_or_default(), l.get::<i64, _>("price_fen"))
+                })
+                .collect(),
+            submitted_at: b.get("submitted_at"),
+            files: files_of(db, &bid_id).await?,
+        });
+    }
+    Ok(OpeningRecordView { tender_id: t.id.clone(), title: t.title.clone(), buyer: t.buyer.clone(), opened_at, fixed_price: !spec.price_scored(), rows })
+}
+
+/// Bidders read the opening record of a tender only when their organisation bid on it.
+pub fn check_record_reader(user: &SessionUser, record: &OpeningRecordView) -> Result<(), AppError> {
+    if user.role == crate::identity::Role::Bidder && !record.rows.iter().any(|r| Some(&r.org_id) == user.org_id.as_ref()) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}
+
+/// The checks caiping makes on an opened bid for the purchaser's review.
+fn bid_checks(files: &[FileReceipt], confirmed: bool, lots: &[(String, i64)], budgets: &[(String, i64)], credit_code: Option<&str>) -> Vec<Verdict> {
+    let mut v = vec![
+        Verdict::check(
+            "bid.documents",
+            ["technical", "qualification"].iter().all(|k| files.iter().any(|f| f.kind == *k)),
+            "O87 art. 44 (verify)",
+            "技术方案与资格证明文件齐全".into(),
+            "Technical proposal and qualification documents present".into(),
+        ),
+        Verdict::check(
+            "bid.reconfirmed",
+            confirmed,
+            "O87 art. 27 (verify)",
+            if confirmed { "投标已按最新更正公告确认".into() } else { "实质性更正后投标人未重新确认投标".into() },
+            if confirmed { "Bid confirmed against the latest amendment".into() } else { "The bidder did not reconfirm after a material amendment".into() },
+        ),
+    ];
+    for (name, fen) in lots {
+        let budget = budgets.iter().find(|(n, _)| n == name).map(|(_, b)| *b).unwrap_or(0);
+        v.push(
+            Verdict::check(
+                "bid.price_within_budget",
+                *fen <= budget,
+                "MoF Order 87 art. 63",
+                format!("“{name}”报价{}元，预算{}元", Yuan::from_fen(*fen), Yuan::from_fen(budget)),
+                format!("“{name}”: price ¥{}, budget ¥{}", Yuan::from_fen(*fen), Yuan::from_fen(budget)),
+            )
+            .fact("lot", name),
+        );
+    }
+    let civil = credit_code.and_then(|c| CreditCode::parse(c).ok()).map(|c| c.registered_with_civil_affairs());
+    v.push(Verdict::check(
+        "org.civil_affairs_registration",
+        civil == Some(true),
+        "GB 32100-2015 (registration-authority code 5)",
+        match civil {
+            Some(true) => "统一社会信用代码显示为民政部门登记的社会组织".into(),
+            Some(false) => "统一社会信用代码显示非民政部门登记".into(),
+            None => "未登记有效的统一社会信用代码".into(),
+        },
+        match civil {
+            Some(true) => "The credit code shows a civil-affairs registration".into(),
+            Some(false) => "The credit code shows a registration outside civil affairs".into(),
+            None => "No valid unified social credit code on file".into(),
+        },
+    ));
+    v
+}
+
+/// Every bid of an opened tender with its checks and the officer's decision so far.
+pub async fn review_rows(db: &Db, id: &str) -> Result<Vec<ReviewRow>, AppError> {
+    let record = opening_record(db, id).await?;
+    let t = load(db, id).await?;
+    let spec = t.spec()?;
+    let material: i64 = sqlx::query("SELECT CAST(MAX(version) AS BIGINT) AS v FROM tender_versions WHERE tender_id = $1 AND material = 1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await?
+        .get::<Option<i64>, _>("v")
+        .unwrap_or(1);
+    let budgets: Vec<(String, i64)> = spec.lots.iter().map(|l| (l.name.clone(), l.budget.fen())).collect();
+    let mut out = Vec::new();
+    for r in record.rows {
+        let b = sqlx::query("SELECT b.confirmed_version, b.review_outcome, b.review_reason, o.credit_code FROM bids b JOIN organisations o ON o.id = b.org_id WHERE b.id = $1")
+            .bind(&r.bid_id)
+            .fetch_one(&db.pool)
+            .await?;
+        let checks = bid_checks(&r.files, b.get::<i64, _>("confirmed_version") >= material, &r.lots, &budgets, b.get::<Option<String>, _>("credit_code").as_deref());
+        out.push(ReviewRow { outcome: b.get("review_outcome"), reason: b.get("review_reason"), checks, bid: r });
+    }
+    Ok(out)
+}
+
+/// Records the purchaser's decision on one bid. Failing a bid, or passing one that a check
+/// failed, needs a written reason.
+pub async fn review_bid(db: &Db, officer: &SessionUser, id: &str, bid_id: &str, pass: bool, reason: &str, now_ms: i64) -> Result<(), AppError> {
+    let t = load(db, id).await?;
+    if t.status != TenderStatus::Opened || t.review_done_at.is_some() {
+        return Err(AppError::field("tender", "review_closed", "资格审查不在进行中", "Qualification review is not open"));
+    }
+    let rows = review_rows(db, id).await?;
+    let row = rows.iter().find(|r| r.bid.bid_id == bid_id).ok_or(AppError::NotFound)?;
+    let overriding = pass && row.checks.iter().any(|c| !c.passed());
+    let reason = reason.trim();
+    if (!pass || overriding) && reason.chars().count() < 4 {
+        return Err(if pass {
+            AppError::field("reason", "override_reason_required", "有检查项未通过，判定合格须写明理由", "A check failed: passing the bid needs a written reason")
+        } else {
+            AppError::field("reason", "fail_reason_required", "判定不合格须写明理由", "Failing a bid needs a written reason")
+        });
+    }
+    let outcome = if pass { "pass" } else { "fail" };
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("UPDATE bids SET review_outcome = $1, review_reason = $2, reviewed_by = $3, reviewed_at = $4 WHERE id = $5")
+        .bind(outcome)
+        .bind(reason)
+        .bind(&officer.id)
+        .bind(now_ms)
+        .bind(bid_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut *tx,
+        now_ms,
+        Actor::User(officer),
+        Change::new("bid.review", "bid", bid_id)
+            .before(json!({"outcome": row.outcome, "reason": row.reason}))
+            .after(json!({"tender": id, "outcome": outcome, "reason": reason, "override": overriding, "failed_checks": row.checks.iter().filter(|c| !c.passed()).map(|c| &c.rule).collect::<Vec<_>>()})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Closes the review. Too few bids or too few passing → 废标 with the reason on the public
+/// board; otherwise the passing bids get their aliases (A, B, …) and go to the experts.
+pub async fn conclude(db: &Db, officer: &SessionUser, id: &str, now_ms: i64) -> Result<TenderStatus, AppError> {
+    let t = load(db, id).await?;
+    if t.status != TenderStatus::Opened || t.review_done_at.is_some() {
+        return Err(AppError::field("tender", "review_closed", "资格审查不在进行中", "Qualification review is not open"));
+    }
+    let spec = t.spec()?;
+    let rows = review_rows(db, id).await?;
+    let method = spec.method.procurement_method();
+    let submitted = enough_bidders(method.unwrap_or(crate::domain::scoring::Method::OpenTender), rows.len() as u32, false);
+    if method.is_some() && !submitted.passed() {
+        return fail(db, officer, &t.id, format!("投标人不足三家（{}家），本项目废标。{}", rows.len(), submitted.citation), now_ms).await;
+    }
+    if let Some(r) = rows.iter().find(|r| r.outcome.is_none()) {
+        return Err(AppError::Validation(vec![crate::error::FieldError {
+            field: "review".into(),
+            code: "review_incomplete".into(),
+            message_zh: format!("尚有投标（{}）未作资格审查结论", r.bid.org_name),
+            message_en: format!("A bid ({}) has no review decision yet", r.bid.org_name),
+        }]));
+    }
+    let passing: Vec<&String> = rows.iter().filter(|r| r.outcome.as_deref() == Some("pass")).map(|r| &r.bid.bid_id).collect();
+    let qualified = enough_bidders(method.unwrap_or(crate::domain::scoring::Method::OpenTender), passing.len() as u32, false);
+    if (method.is_some() && !qualified.passed()) || passing.is_empty() {
+        return fail(db, officer, &t.id, format!("通过资格审查的投标人不足三家（{}家），本项目废标。{}", passing.len(), qualified.citation), now_ms).await;
+    }
+    let mut tx = db.pool.begin().await?;
+    let done = sqlx::query("UPDATE tenders SET review_done_at = $1 WHERE id = $2 AND review_done_at IS NULL").bind(now_ms).bind(id).execute(&mut *tx).await?;
+    if done.rows_affected() != 1 {
+        return Err(AppError::Conflict("review already closed".into()));
+    }
+    for (i, bid) in passing.iter().enumerate() {
+        sqlx::query("UPDATE bids SET alias = $1 WHERE id = $2").bind(tender::alias(i)).bind(*bid).execute(&mut *tx).await?;
+    }
+    audit::record(&mut *tx, now_ms, Actor::User(officer), Change::new("tender.review_done", "tender", id).after(json!({"passing": passing.len(), "bids": rows.len()}))).await?;
+    tx.commit().await?;
+    Ok(TenderStatus::Opened)
+}
+
+async fn fail(db: &Db, officer: &SessionUser, id: &str, reason: String, now_ms: i64) -> Result<TenderStatus, AppError> {
+    let mut tx = db.pool.begin().await?;
+    let done = sqlx::query("UPDATE tenders SET status = 'failed', failed_reason = $1, failed_at = $2, review_done_at = $2 WHERE id = $3 AND status = 'opened'")
+        .bind(&reason)
+        .bind(now_ms)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() != 1 {
+        return Err(AppError::Conflict("tender state changed".into()));
+    }
+    audit::record(&mut *tx, now_ms, Actor::User(officer), Change::new("tender.fail", "tender", id).before(json!({"status": "opened"})).after(json!({"status": "failed", "reason": reason}))).await?;
+    tx.commit().await?;
+    Ok(TenderStatus::Failed)
+}

@@ -1,0 +1,180 @@
+import { test, expect, Browser, Page } from '@playwright/test';
+import { createHash } from 'crypto';
+import { execFileSync } from 'child_process';
+import { mkdtempSync, writeFileSync, readFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { hydrated, signIn } from './helpers';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+async function as(browser: Browser, username: string): Promise<Page> {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  await signIn(page, username);
+  await expect(page.getByTestId('workbench-title')).toBeVisible();
+  return page;
+}
+
+function beijing(ms: number): string {
+  return new Date(ms + 8 * HOUR).toISOString().slice(0, 16);
+}
+
+function pdf(label: string): Buffer {
+  return Buffer.from(`%PDF-1.4\n% ${label}\n%%EOF\n`);
+}
+
+/** A zip package made by Debian's `zip`, as a bidder's tools would make it. */
+function zipOf(files: Record<string, Buffer>): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), 'caiping-zip-'));
+  for (const [name, data] of Object.entries(files)) writeFileSync(join(dir, name), data);
+  execFileSync('zip', ['-q', 'package.zip', ...Object.keys(files)], { cwd: dir });
+  return readFileSync(join(dir, 'package.zip'));
+}
+
+test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, review, award', async ({ browser, request }) => {
+  test.setTimeout(300_000);
+  const title = `E2E 双塔街道“4+1”综合包 ${Date.now()}`;
+  const now = (await (await request.get('/api/v1/test/clock')).json()).now_ms as number;
+  const deadline = beijing(now + 21 * DAY);
+
+  // 1. The officer starts from the Suzhou street template (fixed price, its criteria and guidance).
+  let officer = await as(browser, 'officer');
+  await hydrated(officer);
+  await officer.getByTestId('new-tender').click();
+  await hydrated(officer);
+  await expect(officer.getByTestId('criterion-name-0')).toHaveValue('需求分析与总体服务方案');
+  await expect(officer.getByTestId('lint')).toBeVisible();
+  await officer.getByTestId('tender-title').fill(title);
+  await officer.getByTestId('tender-buyer').fill('苏州市民政局');
+  await officer.getByTestId('lot-name-0').fill('双塔社区');
+  await officer.getByTestId('lot-budget-0').fill('300000');
+  await officer.getByTestId('lot-name-1').fill('定慧寺社区');
+  await officer.getByTestId('lot-budget-1').fill('30万');
+  await officer.getByTestId('tender-bid_deadline').fill(beijing(now + 2 * DAY));
+  await officer.getByTestId('tender-opening_time').fill(beijing(now + 2 * DAY));
+  await officer.getByTestId('tender-lint_override').fill('苏州市民政局文件明确规定承接主体为民办非企业单位');
+  await officer.getByTestId('tender-save').click();
+  // Two days is too short for an open tender: the statutory rule is cited.
+  await expect(officer.getByRole('alert')).toContainText('Law art. 35');
+  await officer.getByTestId('tender-bid_deadline').fill(deadline);
+  await officer.getByTestId('tender-opening_time').fill(deadline);
+  await officer.getByTestId('tender-save').click();
+  await expect(officer.getByTestId('tender-title')).toHaveText(title);
+  await hydrated(officer);
+  await officer.getByTestId('publish').click();
+  await expect(officer.getByTestId('tender-status')).toHaveText('招标中');
+  const tenderUrl = officer.url();
+
+  // 2. An amendment: new guidance for the first criterion, published with its diff.
+  await officer.getByTestId('amend').click();
+  await hydrated(officer);
+  await officer.getByTestId('criterion-guidance-0').fill('需求调研充分、目标可衡量、评估方法明确');
+  await officer.getByTestId('amend-reason').fill('补充第一项评分细则');
+  await officer.getByTestId('amend-save').click();
+  await expect(officer.getByTestId('version-2')).toContainText('补充第一项评分细则');
+
+  // The public sees the notice and its amendment history, without signing in.
+  const visitor = await browser.newPage();
+  await visitor.goto('/');
+  await hydrated(visitor);
+  await visitor.getByTestId('notice-search').fill('双塔街道');
+  await visitor.getByRole('link', { name: title }).click();
+  await expect(visitor.getByTestId('version-2')).toContainText('criteria[0]');
+  await expect(visitor.getByTestId('lots')).toContainText('定慧寺社区');
+
+  // 3. Three NGOs bid for both lots (fixed price); one sends a zip package.
+  const technical: Record<string, Buffer> = {
+    'ngo-yangguang': zipOf({ 'plan.pdf': pdf('yangguang plan'), 'supervision.pdf': pdf('yangguang supervision') }),
+    'ngo-yimin': pdf('yimin plan'),
+    'ngo-hexie': pdf('hexie plan'),
+  };
+  for (const user of ['ngo-yangguang', 'ngo-yimin', 'ngo-hexie']) {
+    const bidder = await as(browser, user);
+    await bidder.getByRole('link', { name: title }).click();
+    await expect(bidder.getByTestId('bid-form')).toBeVisible();
+    await bidder.getByTestId('bid-lot-0').check();
+    await bidder.getByTestId('bid-lot-1').check();
+    if (user === 'ngo-hexie') {
+      // The blind technical proposal must not name the bidder: refused, with the reason shown.
+      await bidder.getByTestId('bid-technical').setInputFiles({ name: '和谐社会工作服务中心技术方案.pdf', mimeType: 'application/pdf', buffer: technical[user] });
+      await bidder.getByTestId('bid-qualification').setInputFiles({ name: '资格证明.pdf', mimeType: 'application/pdf', buffer: pdf('q') });
+      await bidder.getByTestId('bid-submit').click();
+      await expect(bidder.getByTestId('upload-error')).toContainText('暗标');
+      await bidder.getByTestId('bid-lot-0').check();
+      await bidder.getByTestId('bid-lot-1').check();
+    }
+    const isZip = user === 'ngo-yangguang';
+    await bidder.getByTestId('bid-technical').setInputFiles({ name: isZip ? '技术方案.zip' : '技术方案.pdf', mimeType: isZip ? 'application/zip' : 'application/pdf', buffer: technical[user] });
+    await bidder.getByTestId('bid-qualification').setInputFiles({ name: '资格证明.pdf', mimeType: 'application/pdf', buffer: pdf(`${user} qualification`) });
+    await bidder.getByTestId('bid-submit').click();
+    await expect(bidder.getByTestId('receipt-sha256-technical')).toHaveText(createHash('sha256').update(technical[user]).digest('hex'));
+    await expect(bidder.getByTestId('receipt-lots')).toHaveText('双塔社区、定慧寺社区');
+    await bidder.context().close();
+  }
+
+  // 4. The deadline and the opening time pass; the officer opens and reviews.
+  await request.post('/api/v1/test/clock', { data: { advance_ms: 21 * DAY + 60_000 } });
+  officer = await as(browser, 'officer');
+  await officer.goto(tenderUrl);
+  await hydrated(officer);
+  await officer.getByTestId('open-bids').click();
+  await expect(officer.getByTestId('tender-status')).toHaveText('已开标');
+  await expect(officer.getByTestId('review-table')).toContainText('阳光社会工作服务社');
+  const [opening] = await Promise.all([officer.waitForEvent('download'), officer.getByTestId('opening-pdf').click()]);
+  const record = execFileSync('pdftotext', [await opening.path(), '-']).toString();
+  expect(record).toContain('开标一览表');
+  expect(record).toContain('苏州市吴中区和谐社会工作服务中心');
+  for (const i of [0, 1, 2]) {
+    await officer.getByTestId(`review-pass-${i}`).click();
+    await expect(officer.getByTestId(`review-outcome-${i}`)).toContainText('合格');
+  }
+  await officer.getByTestId('conclude-review').click();
+
+  // 5. Experts score A, B, C without seeing who they are.
+  for (const expertName of ['expert-zhou', 'expert-wu', 'expert-zheng']) {
+    const expert = await as(browser, expertName);
+    await expert.getByRole('link', { name: title }).click();
+    await expect(expert.getByTestId('alias-A')).toHaveText('投标人 A');
+    const html = await expert.content();
+    expect(html).not.toContain('阳光社会工作服务社');
+    expect(html).not.toContain('益民社工事务所');
+    await hydrated(expert);
+    const points: Record<string, string[]> = { A: ['28', '27', '4', '23', '9'], B: ['25', '24', '3', '20', '8'], C: ['20', '20', '3', '18', '7'] };
+    for (const alias of ['A', 'B', 'C']) {
+      for (const [j, p] of points[alias].entries()) {
+        await expert.getByTestId(`score-${alias}-${j}`).fill(p);
+      }
+    }
+    await expert.getByTestId('submit-scores').click();
+    await expect(expert.getByTestId('sheet-submitted')).toBeVisible();
+    await expert.context().close();
+  }
+
+  // 6. Fixed price: the ranking is the technical mean; the officer awards A (阳光).
+  await officer.reload();
+  await hydrated(officer);
+  await expect(officer.getByTestId('sheets')).toHaveText('3/3');
+  await expect(officer.getByTestId('total-A')).toHaveText('91.00');
+  await officer.getByTestId('award-A').click();
+  await expect(officer.getByTestId('tender-status')).toHaveText('已中标');
+  const [download] = await Promise.all([officer.waitForEvent('download'), officer.getByTestId('award-notice').click()]);
+  const text = execFileSync('pdftotext', [await download.path(), '-']).toString();
+  expect(text).toContain('中标通知书');
+  expect(text).toContain('苏州市姑苏区阳光社会工作服务社');
+
+  // 7. The winner records staffing against the contract's obligation; the auditor sees every step.
+  const winner = await as(browser, 'ngo-yangguang');
+  const row = winner.getByTestId('obligation-full_time_staff-1');
+  await expect(row).toHaveAttribute('data-outcome', 'fail');
+  await hydrated(winner);
+  await winner.getByTestId('obligation-full_time_staff-1-value').fill('5');
+  await winner.getByTestId('obligation-full_time_staff-1-record').click();
+  await expect(row).toHaveAttribute('data-outcome', 'pass');
+  const auditor = await as(browser, 'auditor');
+  const log = auditor.getByTestId('audit-table');
+  for (const action of ['tender.create', 'tender.publish', 'tender.amend', 'bid.submit', 'tender.open', 'bid.review', 'scores.submit', 'tender.award']) {
+    await expect(log).toContainText(action);
+  }
+});
