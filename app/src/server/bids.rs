@@ -128,18 +128,10 @@ async fn material_version(db: &Db, tender_id: &str) -> Result<i64, AppError> {
     Ok(row.get::<Option<i64>, _>("v").unwrap_or(1))
 }
 
-pub async fn receipt(db: &Db, tender_id: &str, org_id: &str) -> Result<Option<BidReceipt>, AppError> {
-    let Some(row) = sqlx::query("SELECT id, submitted_at, lots_json, confirmed_version FROM bids WHERE tender_id = $1 AND org_id = $2")
-        .bind(tender_id)
-        .bind(org_id)
-        .fetch_optional(&db.pool)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let bid_id: String = row.get("id");
-    let files = sqlx::query("SELECT kind, file_name, file_size, content_type, plain_sha256, entries FROM bid_files WHERE bid_id = $1 ORDER BY kind DESC")
-        .bind(&bid_id)
+/// A bid's documents as its receipt lists them (technical first).
+pub async fn files_of(db: &Db, bid_id: &str) -> Result<Vec<FileReceipt>, AppError> {
+    Ok(sqlx::query("SELECT kind, file_name, file_size, content_type, plain_sha256, entries FROM bid_files WHERE bid_id = $1 ORDER BY kind DESC")
+        .bind(bid_id)
         .fetch_all(&db.pool)
         .await?
         .iter()
@@ -151,7 +143,20 @@ pub async fn receipt(db: &Db, tender_id: &str, org_id: &str) -> Result<Option<Bi
             sha256: f.get("plain_sha256"),
             entries: f.get("entries"),
         })
-        .collect();
+        .collect())
+}
+
+pub async fn receipt(db: &Db, tender_id: &str, org_id: &str) -> Result<Option<BidReceipt>, AppError> {
+    let Some(row) = sqlx::query("SELECT id, submitted_at, lots_json, confirmed_version FROM bids WHERE tender_id = $1 AND org_id = $2")
+        .bind(tender_id)
+        .bind(org_id)
+        .fetch_optional(&db.pool)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let bid_id: String = row.get("id");
+    let files = files_of(db, &bid_id).await?;
     let lots: Vec<String> = serde_json::from_str(&row.get::<String, _>("lots_json")).unwrap_or_default();
     let needs = row.get::<i64, _>("confirmed_version") < material_version(db, tender_id).await?;
     Ok(Some(BidReceipt { tender_id: tender_id.into(), bid_id, lots, files, submitted_at: row.get("submitted_at"), needs_reconfirmation: needs }))
@@ -252,13 +257,19 @@ pub async fn submit(db: &Db, bidder: &SessionUser, ctx: &BidContext, prices: &[(
     Ok(BidReceipt { tender_id: t.id, bid_id, lots: lot_names, files: receipts, submitted_at: now_ms, needs_reconfirmation: false })
 }
 
-/// Withdraws the organisation's bid before the deadline (Law art. 35 lets a bidder withdraw
-/// until then); its sealed files stay encrypted in storage, unreferenced.
-pub async fn withdraw(db: &Db, bidder: &SessionUser, tender_id: &str, now_ms: i64) -> Result<(), AppError> {
+/// The caller's organisation's bid on a tender that still takes bids.
+async fn own_bid(db: &Db, bidder: &SessionUser, tender_id: &str, now_ms: i64) -> Result<(TenderRow, BidReceipt), AppError> {
     let org = bidder.org_id.clone().ok_or(AppError::Forbidden)?;
     let t = load(db, tender_id).await?;
     tender::allowed(t.status, Action::SubmitBid, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
     let previous = receipt(db, tender_id, &org).await?.ok_or(AppError::NotFound)?;
+    Ok((t, previous))
+}
+
+/// Withdraws the organisation's bid before the deadline (Law art. 35 lets a bidder withdraw
+/// until then); its sealed files stay encrypted in storage, unreferenced.
+pub async fn withdraw(db: &Db, bidder: &SessionUser, tender_id: &str, now_ms: i64) -> Result<(), AppError> {
+    let (_, previous) = own_bid(db, bidder, tender_id, now_ms).await?;
     let mut tx = db.pool.begin().await?;
     sqlx::query("DELETE FROM bid_files WHERE bid_id = $1").bind(&previous.bid_id).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM bids WHERE id = $1").bind(&previous.bid_id).execute(&mut *tx).await?;
@@ -275,10 +286,7 @@ pub async fn withdraw(db: &Db, bidder: &SessionUser, tender_id: &str, now_ms: i6
 
 /// Confirms an unchanged bid against the current version after a material amendment.
 pub async fn reconfirm(db: &Db, bidder: &SessionUser, tender_id: &str, now_ms: i64) -> Result<(), AppError> {
-    let org = bidder.org_id.clone().ok_or(AppError::Forbidden)?;
-    let t = load(db, tender_id).await?;
-    tender::allowed(t.status, Action::SubmitBid, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
-    let previous = receipt(db, tender_id, &org).await?.ok_or(AppError::NotFound)?;
+    let (t, previous) = own_bid(db, bidder, tender_id, now_ms).await?;
     let mut tx = db.pool.begin().await?;
     sqlx::query("UPDATE bids SET confirmed_version = $1 WHERE id = $2").bind(t.version).bind(&previous.bid_id).execute(&mut *tx).await?;
     audit::record(&mut *tx, now_ms, Actor::User(bidder), Change::new("bid.reconfirm", "bid", &previous.bid_id).after(json!({"tender": tender_id, "tender_version": t.version}))).await?;

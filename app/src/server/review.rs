@@ -5,7 +5,7 @@
 //! (废标, O87 art. 43–44) with a public reason.
 
 use super::audit::{self, Actor, Change};
-use super::bids::{price_aad, reading_key, SealedPrices};
+use super::bids::{files_of, price_aad, reading_key, SealedPrices};
 use super::db::Db;
 use super::sealing::Sealer;
 use super::tenders::{load, tender_error};
@@ -61,23 +61,6 @@ pub async fn open(db: &Db, sealer: &Sealer, officer: &SessionUser, id: &str, now
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-async fn files_of(db: &Db, bid_id: &str) -> Result<Vec<FileReceipt>, AppError> {
-    Ok(sqlx::query("SELECT kind, file_name, file_size, content_type, plain_sha256, entries FROM bid_files WHERE bid_id = $1 ORDER BY kind DESC")
-        .bind(bid_id)
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|f| FileReceipt {
-            kind: f.get("kind"),
-            file_name: f.get("file_name"),
-            file_size: f.get("file_size"),
-            content_type: f.get("content_type"),
-            sha256: f.get("plain_sha256"),
-            entries: f.get("entries"),
-        })
-        .collect())
 }
 
 /// 开标一览表: every bid with its organisation, lots and prices, submission time and file hashes.
