@@ -91,6 +91,18 @@ pub struct BidReceipt {
     pub needs_reconfirmation: bool,
 }
 
+/// A clarification question and its published answer; the asker is never named.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClarificationView {
+    pub id: String,
+    pub question: String,
+    pub asked_at: i64,
+    pub answer: Option<String>,
+    pub answered_at: Option<i64>,
+    /// Asked by the viewer.
+    pub mine: bool,
+}
+
 /// One line of the opening record (开标一览表).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpeningRowView {
@@ -382,4 +394,30 @@ pub async fn tender_templates() -> Result<Vec<(String, String, String)>, AppErro
     use crate::server::{auth, templates};
     auth::require(&[Role::Officer]).await?;
     Ok(templates::all(&auth::state()?.db).await?.into_iter().map(|t| (t.id, t.name.zh, t.name.en)).collect())
+}
+
+/// Questions and answers of a published tender (no sign-in needed for the answered ones).
+#[server(endpoint = "clarifications")]
+pub async fn clarifications(id: String) -> Result<Vec<ClarificationView>, AppError> {
+    use crate::server::{auth, clarifications};
+    let viewer = auth::current_user().await?;
+    clarifications::list(&auth::state()?.db, viewer.as_ref(), &id).await.inspect_err(auth::set_status)
+}
+
+#[server(endpoint = "ask_question")]
+pub async fn ask_question(id: String, question: String) -> Result<String, AppError> {
+    use crate::identity::Role;
+    use crate::server::{auth, clarifications};
+    let bidder = auth::require(&[Role::Bidder]).await?;
+    let state = auth::state()?;
+    clarifications::ask(&state.db, &bidder, &id, &question, state.now_ms()).await.inspect_err(auth::set_status)
+}
+
+#[server(endpoint = "answer_question")]
+pub async fn answer_question(question_id: String, answer: String) -> Result<(), AppError> {
+    use crate::identity::Role;
+    use crate::server::{auth, clarifications};
+    let officer = auth::require(&[Role::Officer]).await?;
+    let state = auth::state()?;
+    clarifications::answer(&state.db, &officer, &question_id, &answer, state.now_ms()).await.inspect_err(auth::set_status)
 }

@@ -9,9 +9,13 @@ import { hydrated, signIn } from './helpers';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
+/** Uncaught page errors (a hydration panic among them) on any page of the test. */
+const pageErrors: string[] = [];
+
 async function as(browser: Browser, username: string): Promise<Page> {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`${username} ${page.url()}: ${e.message}`));
   await signIn(page, username);
   await expect(page.getByTestId('workbench-title')).toBeVisible();
   return page;
@@ -77,6 +81,7 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
 
   // The public sees the notice and its amendment history, without signing in.
   const visitor = await browser.newPage();
+  visitor.on('pageerror', (e) => pageErrors.push(`visitor ${visitor.url()}: ${e.message}`));
   await visitor.goto('/');
   await hydrated(visitor);
   await visitor.getByTestId('notice-search').fill('双塔街道');
@@ -94,6 +99,12 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
     const bidder = await as(browser, user);
     await bidder.getByRole('link', { name: title }).click();
     await expect(bidder.getByTestId('bid-form')).toBeVisible();
+    if (user === 'ngo-yangguang') {
+      await hydrated(bidder);
+      await bidder.getByTestId('qa-question').fill('定慧寺社区现有活动场地面积是多少？');
+      await bidder.getByTestId('qa-ask').click();
+      await expect(bidder.getByTestId('qa-0')).toContainText('待答复');
+    }
     await bidder.getByTestId('bid-lot-0').check();
     await bidder.getByTestId('bid-lot-1').check();
     if (user === 'ngo-hexie') {
@@ -113,6 +124,16 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
     await expect(bidder.getByTestId('receipt-lots')).toHaveText('双塔社区、定慧寺社区');
     await bidder.context().close();
   }
+
+  // The officer answers the question; everyone sees the answer, nobody sees who asked.
+  await officer.goto(tenderUrl);
+  await hydrated(officer);
+  await officer.getByTestId('qa-answer-0').fill('约420平方米');
+  await officer.getByTestId('qa-submit-0').click();
+  await expect(officer.getByTestId('qa-0')).toContainText('约420平方米');
+  await visitor.reload();
+  await expect(visitor.getByTestId('qa-0')).toContainText('约420平方米');
+  expect(await visitor.content()).not.toContain('阳光社会工作服务社');
 
   // 4. The deadline and the opening time pass; the officer opens and reviews.
   await request.post('/api/v1/test/clock', { data: { advance_ms: 21 * DAY + 60_000 } });
@@ -174,7 +195,8 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await expect(row).toHaveAttribute('data-outcome', 'pass');
   const auditor = await as(browser, 'auditor');
   const log = auditor.getByTestId('audit-table');
-  for (const action of ['tender.create', 'tender.publish', 'tender.amend', 'bid.submit', 'tender.open', 'bid.review', 'scores.submit', 'tender.award']) {
+  for (const action of ['tender.create', 'tender.publish', 'tender.amend', 'bid.submit', 'clarification.answer', 'tender.open', 'bid.review', 'scores.submit', 'tender.award']) {
     await expect(log).toContainText(action);
   }
+  expect(pageErrors).toEqual([]);
 });

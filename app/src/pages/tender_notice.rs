@@ -89,82 +89,144 @@ pub fn TenderFacts(d: TenderView) -> impl IntoView {
 #[component]
 pub fn PublicTenderPage() -> impl IntoView {
     let params = use_params_map();
-    let detail = Resource::new(move || params.read().get("id").unwrap_or_default(), public_tender);
+    let id = move || params.read().get("id").unwrap_or_default();
+    let detail = Resource::new(id, public_tender);
     view! {
         {loaded(detail, |d: TenderView| view! {
             <h1 data-testid="tender-title">{d.summary.title.clone()}</h1>
             <TenderFacts d=d />
         })}
+        <Clarifications id=id() can_ask=false can_answer=false />
     }
 }
 
 /// The opening record and the qualification review, for the officer once the bids are open.
+/// A page-level section with its own resources: nested inside another resource's Suspend, its
+/// resource broke hydration.
 #[component]
-pub fn ReviewSection(id: String, status: TenderStatus, act: ServerAction<TenderAction>) -> impl IntoView {
+pub fn ReviewSection(id: String, act: ServerAction<TenderAction>) -> impl IntoView {
     let i18n = use_i18n();
-    if !matches!(status, TenderStatus::Opened | TenderStatus::Awarded | TenderStatus::Failed) {
-        return ().into_any();
-    }
     let review = ServerAction::<ReviewBid>::new();
     let tid = id.clone();
     let rows = Resource::new(move || (tid.clone(), review.version().get(), act.version().get()), |(id, _, _)| review_rows(id));
     let tid = id.clone();
+    let detail = Resource::new(move || (tid.clone(), act.version().get()), |(id, _)| tender_detail(id));
     view! {
-        <section class="card" data-testid="review">
-            <h2>{t!(i18n, tender.opening_record)}" · "{t!(i18n, tender.review)}</h2>
-            <p><a class="btn" data-testid="opening-pdf" href=format!("/api/v1/tenders/{tid}/opening-record.pdf") download="opening-record.pdf">{t!(i18n, tender.opening_pdf)}</a></p>
-            {loaded(rows, move |rows: Vec<ReviewRow>| {
-                let tid = tid.clone();
-                view! {
-                    <div class="table-wrap"><table data-testid="review-table">
-                        <thead><tr>
-                            <th>{t!(i18n, tender.org)}</th><th>{t!(i18n, tender.price)}</th><th>{t!(i18n, tender.submitted_at)}</th>
-                            <th>{t!(i18n, tender.file)}</th><th>{t!(i18n, tender.checks)}</th><th>{t!(i18n, tender.decision)}</th>
-                        </tr></thead>
-                        <tbody>
-                            {rows.into_iter().enumerate().map(|(i, r)| {
-                                let tid = tid.clone();
-                                let bid_id = r.bid.bid_id.clone();
-                                view! { <tr data-testid=format!("review-row-{i}")>
-                                    <td>{r.bid.org_name.clone()}</td>
-                                    <td>{r.bid.lots.iter().map(|(l, f)| format!("{l}：{}", Yuan::from_fen(*f))).collect::<Vec<_>>().join("；")}</td>
-                                    <td>{format_shanghai(r.bid.submitted_at)}</td>
-                                    <td>{r.bid.files.iter().map(|f| {
-                                        let kind = f.kind.clone();
-                                        view! { <div><a href=format!("/api/v1/tenders/{tid}/bids/{bid_id}/files/{kind}")>{f.file_name.clone()}</a>
-                                            <br /><code class="hash">{f.sha256.chars().take(16).collect::<String>()}"…"</code></div> }
-                                    }).collect_view()}</td>
-                                    <td><ul class="verdicts">{r.checks.into_iter().map(|c| {
-                                        let class = if c.outcome == Outcome::Fail { "verdict-fail" } else { "verdict-pass" };
-                                        view! { <li class=class>{localized(i18n, c.message_zh, c.message_en)}" （"{c.citation}"）"</li> }
-                                    }).collect_view()}</ul></td>
-                                    <td>
-                                        {r.outcome.clone().map(|o| view! { <p data-testid=format!("review-outcome-{i}")>{if o == "pass" { t_string!(i18n, tender.pass) } else { t_string!(i18n, tender.fail) }}" "{r.reason.clone().unwrap_or_default()}</p> })}
-                                        {(status == TenderStatus::Opened).then(|| view! {
-                                            <ActionForm action=review attr:class="inline-form">
-                                                <input type="hidden" name="id" value=tid.clone() />
-                                                <input type="hidden" name="bid_id" value=bid_id.clone() />
-                                                <input type="text" name="reason" placeholder=move || t_string!(i18n, tender.reason) data-testid=format!("review-reason-{i}") />
-                                                <button type="submit" name="pass" value="true" class="btn" data-testid=format!("review-pass-{i}")>{t!(i18n, tender.pass)}</button>
-                                                <button type="submit" name="pass" value="false" class="btn" data-testid=format!("review-fail-{i}")>{t!(i18n, tender.fail)}</button>
-                                            </ActionForm>
-                                        })}
-                                    </td>
-                                </tr> }
-                            }).collect_view()}
-                        </tbody>
-                    </table></div>
+        <Suspense fallback=|| ()>
+            {move || {
+                let id = id.clone();
+                Suspend::new(async move {
+                    // Before the opening the rows are refused: there is nothing to show yet.
+                    let (Ok(rows), Ok(d)) = (rows.await, detail.await) else { return ().into_any() };
+                    let status = d.summary.status;
+                    let tid = id.clone();
+                    view! {
+                        <section class="card" data-testid="review">
+                            <h2>{t!(i18n, tender.opening_record)}" · "{t!(i18n, tender.review)}</h2>
+                            <p><a class="btn" data-testid="opening-pdf" href=format!("/api/v1/tenders/{tid}/opening-record.pdf") download="opening-record.pdf">{t!(i18n, tender.opening_pdf)}</a></p>
+                            <div class="table-wrap"><table data-testid="review-table">
+                                <thead><tr>
+                                    <th>{t!(i18n, tender.org)}</th><th>{t!(i18n, tender.price)}</th><th>{t!(i18n, tender.submitted_at)}</th>
+                                    <th>{t!(i18n, tender.file)}</th><th>{t!(i18n, tender.checks)}</th><th>{t!(i18n, tender.decision)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {rows.into_iter().enumerate().map(|(i, r)| {
+                                        let tid = tid.clone();
+                                        let bid_id = r.bid.bid_id.clone();
+                                        view! { <tr data-testid=format!("review-row-{i}")>
+                                            <td>{r.bid.org_name.clone()}</td>
+                                            <td>{r.bid.lots.iter().map(|(l, f)| format!("{l}：{}", Yuan::from_fen(*f))).collect::<Vec<_>>().join("；")}</td>
+                                            <td>{format_shanghai(r.bid.submitted_at)}</td>
+                                            <td>{r.bid.files.iter().map(|f| {
+                                                let kind = f.kind.clone();
+                                                view! { <div><a href=format!("/api/v1/tenders/{tid}/bids/{bid_id}/files/{kind}")>{f.file_name.clone()}</a>
+                                                    <br /><code class="hash">{f.sha256.chars().take(16).collect::<String>()}"…"</code></div> }
+                                            }).collect_view()}</td>
+                                            <td><ul class="verdicts">{r.checks.into_iter().map(|c| {
+                                                let class = if c.outcome == Outcome::Fail { "verdict-fail" } else { "verdict-pass" };
+                                                view! { <li class=class>{localized(i18n, c.message_zh, c.message_en)}" （"{c.citation}"）"</li> }
+                                            }).collect_view()}</ul></td>
+                                            <td>
+                                                {r.outcome.clone().map(|o| view! { <p data-testid=format!("review-outcome-{i}")>{if o == "pass" { t_string!(i18n, tender.pass) } else { t_string!(i18n, tender.fail) }}" "{r.reason.clone().unwrap_or_default()}</p> })}
+                                                {(status == TenderStatus::Opened).then(|| view! {
+                                                    <ActionForm action=review attr:class="inline-form">
+                                                        <input type="hidden" name="id" value=tid.clone() />
+                                                        <input type="hidden" name="bid_id" value=bid_id.clone() />
+                                                        <input type="text" name="reason" placeholder=move || t_string!(i18n, tender.reason) data-testid=format!("review-reason-{i}") />
+                                                        <button type="submit" name="pass" value="true" class="btn" data-testid=format!("review-pass-{i}")>{t!(i18n, tender.pass)}</button>
+                                                        <button type="submit" name="pass" value="false" class="btn" data-testid=format!("review-fail-{i}")>{t!(i18n, tender.fail)}</button>
+                                                    </ActionForm>
+                                                })}
+                                            </td>
+                                        </tr> }
+                                    }).collect_view()}
+                                </tbody>
+                            </table></div>
+                            {action_error(review.value())}
+                            {(status == TenderStatus::Opened).then(|| view! {
+                                <ActionForm action=act>
+                                    <input type="hidden" name="id" value=id.clone() />
+                                    <input type="hidden" name="action" value="conclude_review" />
+                                    <button type="submit" class="btn btn-primary" data-testid="conclude-review">{t!(i18n, tender.conclude_review)}</button>
+                                </ActionForm>
+                            })}
+                        </section>
+                    }.into_any()
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// Questions and published answers; bidders may ask (`can_ask`), officers answer (`can_answer`).
+#[component]
+pub fn Clarifications(id: String, can_ask: bool, can_answer: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let ask = ServerAction::<AskQuestion>::new();
+    let reply = ServerAction::<AnswerQuestion>::new();
+    let tid = id.clone();
+    let list = Resource::new(move || (tid.clone(), ask.version().get(), reply.version().get()), |(id, _, _)| clarifications(id));
+    view! {
+        <section class="card" data-testid="clarifications">
+            <h2>{t!(i18n, tender.clarifications)}</h2>
+            {loaded(list, move |items: Vec<ClarificationView>| {
+                if items.is_empty() {
+                    return view! { <p>{t!(i18n, tender.no_questions)}</p> }.into_any();
                 }
+                view! {
+                    <ol class="qa">
+                        {items.into_iter().enumerate().map(|(i, q)| {
+                            let qid = q.id.clone();
+                            view! {
+                                <li data-testid=format!("qa-{i}")>
+                                    <p><strong>{t!(i18n, tender.question)}"："</strong>{q.question.clone()}" "
+                                        <span class="hint">{format_shanghai(q.asked_at)}{q.mine.then(|| view! { " · " {t!(i18n, tender.mine)} })}</span></p>
+                                    {match q.answer.clone() {
+                                        Some(a) => view! { <p><strong>{t!(i18n, tender.answer)}"："</strong>{a}</p> }.into_any(),
+                                        None if can_answer => view! {
+                                            <ActionForm action=reply attr:class="inline-form">
+                                                <input type="hidden" name="question_id" value=qid.clone() />
+                                                <textarea name="answer" rows="2" data-testid=format!("qa-answer-{i}")></textarea>
+                                                <button type="submit" class="btn" data-testid=format!("qa-submit-{i}")>{t!(i18n, tender.submit_answer)}</button>
+                                            </ActionForm>
+                                        }.into_any(),
+                                        None => view! { <p class="hint">{t!(i18n, tender.pending)}</p> }.into_any(),
+                                    }}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
             })}
-            {action_error(review.value())}
-            {(status == TenderStatus::Opened).then(|| view! {
-                <ActionForm action=act>
+            {action_error(reply.value())}
+            {can_ask.then(|| view! {
+                <ActionForm action=ask attr:class="form">
                     <input type="hidden" name="id" value=id.clone() />
-                    <input type="hidden" name="action" value="conclude_review" />
-                    <button type="submit" class="btn btn-primary" data-testid="conclude-review">{t!(i18n, tender.conclude_review)}</button>
+                    <label><span>{t!(i18n, tender.ask)}</span><textarea name="question" rows="3" data-testid="qa-question"></textarea></label>
+                    <button type="submit" class="btn" data-testid="qa-ask">{t!(i18n, tender.question)}</button>
                 </ActionForm>
             })}
+            {action_error(ask.value())}
         </section>
     }
-    .into_any()
 }

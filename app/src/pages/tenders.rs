@@ -3,7 +3,7 @@
 
 use crate::components::errors::{action_error, loaded, ErrorNote};
 use crate::components::guard::RequireRole;
-use super::tender_notice::{ReviewSection, TenderFacts};
+use super::tender_notice::{Clarifications, ReviewSection, TenderFacts};
 use crate::domain::money::Yuan;
 use crate::domain::scoring::display;
 use crate::domain::tender::TenderStatus;
@@ -122,7 +122,6 @@ pub fn OfficerTenderPage() -> impl IntoView {
                     };
                     let status = d.summary.status;
                     let tid = d.summary.id.clone();
-                    let review_id = tid.clone();
                     view! {
                         <h1 data-testid="tender-title">{d.summary.title.clone()}</h1>
                         <TenderFacts d=d.clone() />
@@ -138,10 +137,12 @@ pub fn OfficerTenderPage() -> impl IntoView {
                             }}
                             {action_error(act.value())}
                         </section>
-                        <ReviewSection id=review_id status=status act=act />
                     }.into_any()
                 })}
             </Suspense>
+            // Outside the detail's Suspense: a nested resource there broke hydration.
+            <ReviewSection id=id() act=act />
+            <Clarifications id=id() can_ask=false can_answer=true />
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let Ok(r) = rank.await else { return ().into_any() };
@@ -305,6 +306,7 @@ pub fn BidPage() -> impl IntoView {
                     }.into_any()
                 })}
             </Suspense>
+            <Clarifications id=id() can_ask=true can_answer=false />
         </RequireRole>
     }
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod bids;
 pub mod auth;
 pub mod calendar;
+pub mod clarifications;
 pub mod clock;
 pub mod db;
 pub mod sealing;
