@@ -4,7 +4,8 @@
 use app::domain::time::format_shanghai;
 use app::domain::money::Yuan;
 use app::server::tenders::AwardNotice;
-use app::tenders::OpeningRecordView;
+use app::domain::template::Procedure;
+use app::tenders::{OpeningRecordView, TenderView};
 use printpdf::{Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem};
 use std::sync::OnceLock;
 
@@ -21,42 +22,89 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     chars.chunks(width).map(|c| c.iter().collect()).collect()
 }
 
-/// One A4 page: a centred-ish heading, wrapped paragraphs, then `label：value` lines and a
-/// right-hand signature block.
+/// A4 pages with a top-down cursor; a line that would fall below the bottom margin starts a
+/// new page (PDF has no flowing text).
+struct Pages {
+    font: printpdf::FontId,
+    pages: Vec<Vec<Op>>,
+    y: f32,
+}
+
+impl Pages {
+    const TOP: f32 = 270.0;
+    const BOTTOM: f32 = 20.0;
+
+    fn text(&mut self, text: &str, size: f32, x: f32, advance: f32) {
+        if self.y < Self::BOTTOM {
+            self.pages.push(Vec::new());
+            self.y = Self::TOP;
+        }
+        let ops = self.pages.last_mut().expect("there is always a page");
+        ops.push(Op::StartTextSection);
+        ops.push(Op::SetFont { font: PdfFontHandle::External(self.font.clone()), size: Pt(size) });
+        ops.push(Op::SetTextCursor { pos: Point { x: Mm(x).into(), y: Mm(self.y).into() } });
+        ops.push(Op::ShowText { items: vec![TextItem::Text(text.to_string())] });
+        ops.push(Op::EndTextSection);
+        self.y -= advance;
+    }
+}
+
+/// A document: a centred-ish heading, wrapped paragraphs, then `label：value` lines and a
+/// right-hand signature block, on as many A4 pages as it needs.
 fn render(heading: &str, paragraphs: &[String], facts: &[(&str, String)], signature: &[String]) -> Vec<u8> {
     let mut doc = PdfDocument::new(heading);
     let font = doc.add_font(font());
-    let mut ops = Vec::new();
-    let mut text = |text: &str, size: f32, x: f32, y: f32| {
-        ops.push(Op::StartTextSection);
-        ops.push(Op::SetFont { font: PdfFontHandle::External(font.clone()), size: Pt(size) });
-        ops.push(Op::SetTextCursor { pos: Point { x: Mm(x).into(), y: Mm(y).into() } });
-        ops.push(Op::ShowText { items: vec![TextItem::Text(text.to_string())] });
-        ops.push(Op::EndTextSection);
-    };
-    let mut y = 260.0_f32;
-    text(heading, 24.0, 105.0 - heading.chars().count() as f32 * 4.3, y);
-    y -= 20.0;
-    for p in paragraphs {
-        for l in wrap(p, 34) {
-            text(&l, 12.0, 25.0, y);
-            y -= 8.0;
+    let mut p = Pages { font, pages: vec![Vec::new()], y: 260.0 };
+    p.text(heading, 24.0, 105.0 - heading.chars().count() as f32 * 4.3, 20.0);
+    for para in paragraphs {
+        for l in wrap(para, 34) {
+            p.text(&l, 12.0, 25.0, 8.0);
         }
-        y -= 4.0;
+        p.y -= 4.0;
     }
-    y -= 6.0;
+    p.y -= 6.0;
     for (label, value) in facts {
-        text(&format!("{label}：{value}"), 12.0, 25.0, y);
-        y -= 9.0;
+        for l in wrap(&format!("{label}：{value}"), 34) {
+            p.text(&l, 12.0, 25.0, 9.0);
+        }
     }
-    y -= 12.0;
+    p.y -= 12.0;
     for s in signature {
-        text(s, 12.0, 110.0, y);
-        y -= 9.0;
+        p.text(s, 12.0, 110.0, 9.0);
     }
-    drop(text);
-    let page = PdfPage::new(Mm(210.0), Mm(297.0), ops);
-    doc.with_pages(vec![page]).save(&PdfSaveOptions::default(), &mut Vec::new())
+    let pages = p.pages.into_iter().map(|ops| PdfPage::new(Mm(210.0), Mm(297.0), ops)).collect();
+    doc.with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new())
+}
+
+/// 招标公告 (tender notice) of the current version: what is bought, lots, timeline, how bids are
+/// scored, and the amendments so far.
+pub fn tender_notice_pdf(v: &TenderView) -> Vec<u8> {
+    let s = &v.spec;
+    let method = match s.method {
+        Procedure::OpenTender => "公开招标",
+        Procedure::CompetitiveConsultation => "竞争性磋商",
+        Procedure::ApplicationReview => "申报评审",
+        Procedure::ExpertVote => "专家评审投票",
+    };
+    let heading = if s.method.procurement_method().is_some() { "招标公告" } else { "申报通知" };
+    let mut paragraphs = vec![format!("{}就“{}”项目采用{}方式采购社会工作服务，欢迎符合条件的供应商参加。", s.buyer, s.title, method)];
+    paragraphs.push(format!("预算（每年）：{}，共{}个标段：", s.budget, s.lots.len()));
+    for (i, l) in s.lots.iter().enumerate() {
+        paragraphs.push(format!("标段{}：{}，预算{}/年", i + 1, l.name, l.budget));
+    }
+    paragraphs.push(format!("招标文件提供期限：{} 至 {}", s.documents_from, s.documents_until));
+    if let Some(c) = s.clarify_until_ms {
+        paragraphs.push(format!("澄清提问截止：{}（北京时间）", format_shanghai(c)));
+    }
+    paragraphs.push(format!("投标截止时间：{}（北京时间）；开标时间：{}（北京时间）", format_shanghai(s.bid_deadline_ms), format_shanghai(s.opening_ms)));
+    paragraphs.push(if s.price_scored() { format!("评标方法：综合评分法，价格分权重{}%。", s.price_weight_pct.normalize()) } else { "评标方法：固定价格，不评价格分。".to_string() });
+    for c in &v.criteria {
+        paragraphs.push(format!("· {}（{}分{}）{}", c.name, c.max_points.normalize(), if c.objective { "，客观分" } else { "" }, c.guidance));
+    }
+    for ver in v.versions.iter().filter(|x| x.version > 1) {
+        paragraphs.push(format!("更正公告（第{}版，{}）：{}", ver.version, format_shanghai(ver.published_at), ver.reason));
+    }
+    render(heading, &paragraphs, &[("项目编号", v.summary.id.clone()), ("公告版本", format!("第{}版", v.version))], &[format!("采购人：{}", s.buyer)])
 }
 
 /// 中标通知书 (award notice). Law art. 46: the contract is signed within 30 days of the notice.

@@ -690,6 +690,10 @@ async fn a_tender_from_publication_through_review_to_contract() {
         assert_eq!(public["spec"]["lots"].as_array().unwrap().len(), 2);
         assert_eq!(public["bid_count"], Value::Null, "the public never learns how many have bid");
         assert_eq!(public["versions"][0]["version"], 1);
+        let notice = app.anon().get(format!("{}/api/v1/tenders/{id}/notice.pdf", app.base)).send().await.unwrap();
+        assert_eq!(notice.status(), StatusCode::OK);
+        let text = pdf_text(&notice.bytes().await.unwrap());
+        assert!(text.contains("招标公告") && text.contains("双塔社区") && text.contains("价格分权重20%"), "{text}");
 
         let yangguang = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
         let yimin = app.sign_in_as("ngo-yimin", server::demo::DEMO_PASSWORD).await;
@@ -1003,6 +1007,9 @@ async fn clarifications_are_answered_in_public_without_the_asker() {
         form.push(("input[clarify_until]".into(), beijing_in(&app, 5 * 24)));
         let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let id: String = sf(&app, &officer, "create_tender", &pairs).await.json().await.unwrap();
+        // A draft is nobody's business but the officer's: no public notice, no questions.
+        assert_eq!(app.anon().get(format!("{}/api/v1/tenders/{id}/notice.pdf", app.base)).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+        assert_eq!(sf(&app, &app.anon(), "clarifications", &[("id", &id)]).await.status(), StatusCode::NOT_FOUND);
         assert_eq!(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "publish")]).await.status(), StatusCode::OK);
         let asker = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
         let other = app.sign_in_as("ngo-yimin", server::demo::DEMO_PASSWORD).await;

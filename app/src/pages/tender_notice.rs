@@ -55,6 +55,9 @@ pub fn TenderFacts(d: TenderView) -> impl IntoView {
                 <dt>{t!(i18n, tender.status)}</dt><dd data-testid="tender-status">{move || super::tenders::status_label(i18n, status)}</dd>
                 {d.bid_count.map(|n| view! { <dt>{t!(i18n, tender.bid_count)}</dt><dd data-testid="bid-count">{n}</dd> })}
             </dl>
+            {(status != TenderStatus::Draft).then(|| view! {
+                <p><a class="btn" data-testid="notice-pdf" href=format!("/api/v1/tenders/{}/notice.pdf", d.summary.id) download="tender-notice.pdf">{t!(i18n, tender.notice_pdf)}</a></p>
+            })}
             <h3>{t!(i18n, tender.lots)}</h3>
             <ul class="plain-list" data-testid="lots">
                 {spec.lots.iter().map(|l| view! { <li>{format!("{}：{} 元/年", l.name, l.budget)}</li> }).collect_view()}

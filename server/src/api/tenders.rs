@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/tenders/{id}/bids/{bid_id}/files/{kind}", get(bid_file))
         .route("/tenders/{id}/award-notice.pdf", get(award_notice))
         .route("/tenders/{id}/opening-record.pdf", get(opening_record_pdf))
+        .route("/tenders/{id}/notice.pdf", get(notice_pdf))
 }
 
 fn field_error(field: &str, code: &str, zh: &str, en: &str) -> ApiError {
@@ -214,6 +215,13 @@ async fn bid_file(State(state): State<AppState>, caller: Caller, Path((id, bid_i
         .map_err(|e| internal("a sealed bid file does not decrypt")(e.to_string()))?;
     let disposition = format!("attachment; filename*=UTF-8''{}", urlencode(&name));
     Ok(([(CONTENT_TYPE, content_type), (CONTENT_DISPOSITION, disposition)], plain).into_response())
+}
+
+/// 招标公告 of the current version as a PDF: public once published.
+async fn notice_pdf(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
+    let view = tenders::detail(&state.db, &id, false).await?;
+    let pdf = tokio::task::spawn_blocking(move || crate::documents::tender_notice_pdf(&view)).await.map_err(|_| ApiError(AppError::Internal))?;
+    Ok(([(CONTENT_TYPE, "application/pdf".to_string()), (CONTENT_DISPOSITION, "attachment; filename=\"tender-notice.pdf\"".to_string())], pdf).into_response())
 }
 
 /// 开标一览表 as a PDF: the purchaser side and the bidders of this tender, once opened.
