@@ -3,6 +3,8 @@
 //! authorises, then calls `server::tenders`.
 
 use crate::domain::amendment::FieldChange;
+use crate::domain::qualification::RuleSpec;
+use crate::domain::roster::{Member, PersonInput, Profile, ProfileInput};
 use crate::domain::tender::{TenderInput, TenderStatus, ValidTender};
 use crate::domain::verdict::Verdict;
 use crate::error::AppError;
@@ -89,6 +91,30 @@ pub struct BidReceipt {
     pub submitted_at: i64,
     /// A material amendment came after this bid: the bidder must reconfirm or resubmit.
     pub needs_reconfirmation: bool,
+    /// The team declared with the bid: (name, masked ID number), staff first.
+    #[serde(default)]
+    pub team: Vec<(String, String)>,
+    /// People of the declared team already promised on a live contract.
+    #[serde(default)]
+    pub flags: Vec<Verdict>,
+}
+
+/// The organisation's profile and roster as its members see them (ID numbers masked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileView {
+    pub profile: Option<Profile>,
+    pub roster: Vec<Member>,
+}
+
+/// What the bid form needs to judge a team in the browser as the bidder chooses it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BidFormView {
+    pub profile: Option<Profile>,
+    pub roster: Vec<Member>,
+    pub qualification: Vec<RuleSpec>,
+    pub team_rules: Vec<RuleSpec>,
+    pub contract_years: u8,
+    pub deadline: chrono::NaiveDate,
 }
 
 /// A clarification question and its published answer; the asker is never named.
@@ -420,4 +446,62 @@ pub async fn answer_question(question_id: String, answer: String) -> Result<(), 
     let officer = auth::require(&[Role::Officer]).await?;
     let state = auth::state()?;
     clarifications::answer(&state.db, &officer, &question_id, &answer, state.now_ms()).await.inspect_err(auth::set_status)
+}
+
+#[server(endpoint = "my_profile")]
+pub async fn my_profile() -> Result<ProfileView, AppError> {
+    use crate::identity::Role;
+    use crate::server::{auth, profiles};
+    let member = auth::require(&[Role::Bidder]).await?;
+    let org = member.org_id.clone().ok_or(AppError::Forbidden)?;
+    let db = auth::state()?.db;
+    Ok(ProfileView { profile: profiles::profile(&db, &org).await?, roster: profiles::masked(profiles::roster(&db, &org).await?) })
+}
+
+#[server(endpoint = "save_profile")]
+pub async fn save_profile(input: ProfileInput) -> Result<(), AppError> {
+    use crate::identity::Role;
+    use crate::server::{auth, profiles};
+    let member = auth::require(&[Role::Bidder]).await?;
+    let state = auth::state()?;
+    profiles::save_profile(&state.db, &member, &input, state.now_ms()).await.inspect_err(auth::set_status)
+}
+
+#[server(endpoint = "add_staff")]
+pub async fn add_staff(person: PersonInput) -> Result<String, AppError> {
+    use crate::identity::Role;
+    use crate::server::{auth, profiles};
+    let member = auth::require(&[Role::Bidder]).await?;
+    let state = auth::state()?;
+    profiles::add_member(&state.db, &member, &person, state.now_ms()).await.inspect_err(auth::set_status)
+}
+
+#[server(endpoint = "remove_staff")]
+pub async fn remove_staff(staff_id: String) -> Result<(), AppError> {
+    use crate::identity::Role;
+    use crate::server::{auth, profiles};
+    let member = auth::require(&[Role::Bidder]).await?;
+    let state = auth::state()?;
+    profiles::remove_member(&state.db, &member, &staff_id, state.now_ms()).await.inspect_err(auth::set_status)
+}
+
+/// The bid form's data: profile, roster and the tender template's rules, judged in the browser.
+#[server(endpoint = "bid_form")]
+pub async fn bid_form(id: String) -> Result<BidFormView, AppError> {
+    use crate::identity::Role;
+    use crate::server::{auth, profiles, templates, tenders};
+    let member = auth::require(&[Role::Bidder]).await?;
+    let org = member.org_id.clone().ok_or(AppError::Forbidden)?;
+    let db = auth::state()?.db;
+    let view = tenders::detail(&db, &id, false).await.inspect_err(auth::set_status)?;
+    let template = templates::by_id(&db, &view.spec.template_id).await?.ok_or(AppError::Internal)?;
+    let deadline = crate::domain::time::from_millis(view.spec.bid_deadline_ms).map(|t| t.with_timezone(&crate::domain::time::shanghai()).date_naive()).ok_or(AppError::Internal)?;
+    Ok(BidFormView {
+        profile: profiles::profile(&db, &org).await?,
+        roster: profiles::masked(profiles::roster(&db, &org).await?),
+        qualification: template.qualification,
+        team_rules: template.team,
+        contract_years: template.contract_years,
+        deadline,
+    })
 }

@@ -35,6 +35,78 @@ pub const DEMO_LOGINS: &[DemoLogin] = &[
     DemoLogin { username: "admin", display_name: "系统管理员", role: Role::Admin, org: None },
 ];
 
+/// A valid citizen ID number for demo person `n` of organisation `org` (GB 11643 check character).
+fn demo_id_number(org: usize, n: usize) -> String {
+    let first = format!("32050{org}1988{:02}{:02}{:03}", 1 + n % 9, 10 + n, 100 + n);
+    ('0'..='9').chain(['X']).map(|c| format!("{first}{c}")).find(|s| app::domain::roster::id_number_valid(s)).expect("one check character fits")
+}
+
+/// The person both 益民 and 和谐 keep on their rosters (one ID number): promising them in two bids
+/// is what personnel de-duplication flags.
+pub const DEMO_SHARED_PERSON: &str = "周共享";
+
+/// Each NGO's profile and a roster of nine: eight of its own (three certified 社会工作师) and, for
+/// 益民 and 和谐, the same ninth person.
+async fn seed_profiles(state: &AppState, now: i64) -> anyhow::Result<()> {
+    use app::domain::roster::{PersonInput, ProfileInput};
+    use app::server::profiles;
+    for (o, (name, _)) in DEMO_ORGS.iter().enumerate() {
+        let Some(org_id) = accounts::find_organisation_by_name(&state.db, name).await? else { continue };
+        if profiles::profile(&state.db, &org_id).await?.is_some() {
+            continue;
+        }
+        let login = DEMO_LOGINS.iter().find(|l| l.org == Some(*name)).expect("every demo NGO has a login");
+        let member = accounts::user_by_username(&state.db, login.username).await?.ok_or_else(|| anyhow::anyhow!("demo user missing"))?;
+        let profile = ProfileInput {
+            legal_form: "private_non_enterprise".into(),
+            registration_level: "county".into(),
+            civil_affairs_registration: true,
+            social_work_scope: true,
+            region: "苏州市".into(),
+            board_social_workers: "1".into(),
+            board_others: "4".into(),
+            ..Default::default()
+        };
+        profiles::save_profile(&state.db, &member, &profile, now).await?;
+        let surname = ["王", "陈", "刘"][o];
+        for n in 0..9 {
+            let shared = n == 8 && o > 0;
+            if n == 8 && !shared {
+                break;
+            }
+            let certified = n < 3 || shared;
+            let person = PersonInput {
+                name: if shared { DEMO_SHARED_PERSON.to_string() } else { format!("{surname}社工{}", n + 1) },
+                id_number: if shared { demo_id_number(9, 9) } else { demo_id_number(o, n) },
+                education: "bachelor".into(),
+                major: if n % 3 == 2 { "sociology".into() } else { "social_work".into() },
+                certificate: if certified { "social_worker".into() } else { String::new() },
+                certificate_number: if certified { format!("SW{o}{n:04}") } else { String::new() },
+                certificate_expiry: if certified { "2029-12-31".into() } else { String::new() },
+                full_time: true,
+                contract_months: "36".into(),
+                social_insurance: true,
+                practice_months: "48".into(),
+                related_months: "30".into(),
+                local: true,
+                jiangsu_registered: true,
+                supervision_norms: true,
+                ..Default::default()
+            };
+            // One millisecond apart, so the roster keeps this order.
+            profiles::add_member(&state.db, &member, &person, now + n as i64).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The demo team: the first eight on the roster, the first as manager, the second as supervisor.
+pub async fn demo_team(state: &AppState, org_id: &str, with_shared: bool) -> anyhow::Result<app::domain::roster::TeamChoice> {
+    let roster = app::server::profiles::roster(&state.db, org_id).await?;
+    let staff: Vec<String> = roster.iter().filter(|m| with_shared || m.person.name != DEMO_SHARED_PERSON).map(|m| m.id.clone()).collect();
+    Ok(app::domain::roster::TeamChoice { manager: staff.first().cloned(), supervisors: staff.get(1).cloned().into_iter().collect(), staff })
+}
+
 pub async fn seed(state: &AppState) -> anyhow::Result<()> {
     let now = state.now_ms();
     for (name, code) in DEMO_ORGS {
@@ -59,7 +131,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         };
         accounts::create_user(&state.db, Actor::Console, &new, now).await?;
     }
-    Ok(())
+    seed_profiles(state, now).await
 }
 
 /// A tender whose bid deadline and opening time have passed (three sealed bids waiting to be
@@ -124,7 +196,9 @@ async fn demo_bid(state: &AppState, bidder: &str, tender_id: &str, price: &str) 
         });
     }
     let prices = bids::parse_prices(&ctx.spec, &[0, 1], &[price.to_string(), price.to_string()])?;
-    bids::submit(&state.db, &b, &ctx, &prices, &files, state.now_ms()).await?;
+    let team = demo_team(state, &ctx.org_id, false).await?;
+    let declaration = app::server::profiles::declaration(&state.db, &ctx.org_id, team).await?;
+    bids::submit(&state.db, &b, &ctx, &prices, &files, declaration.as_ref(), state.now_ms()).await?;
     Ok(())
 }
 

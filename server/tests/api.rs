@@ -136,6 +136,10 @@ async fn tender_server_functions_check_roles_before_the_tender() {
         ("/api/award", "id=nope&bid_id=x", &[Role::Officer]),
         ("/api/score_sheet", "id=nope", &[Role::Expert]),
         ("/api/ask_question", "id=nope&question=x", &[Role::Bidder]),
+        ("/api/save_profile", "input[legal_form]=x", &[Role::Bidder]),
+        ("/api/add_staff", "person[name]=x", &[Role::Bidder]),
+        ("/api/remove_staff", "staff_id=nope", &[Role::Bidder]),
+        ("/api/bid_form", "id=nope", &[Role::Bidder]),
         ("/api/answer_question", "question_id=nope&answer=x", &[Role::Officer]),
     ];
     let app = spawn_app(support::Backend::Sqlite, false).await;
@@ -170,6 +174,7 @@ async fn every_server_function_refuses_anonymous_and_wrong_roles() {
         ("/api/open_tenders", "", &[Role::Bidder]),
         ("/api/expert_tenders", "", &[Role::Expert]),
         ("/api/my_contracts", "", &[Role::Bidder]),
+        ("/api/my_profile", "", &[Role::Bidder]),
     ];
     for backend in backends() {
         let app = spawn_app(backend, false).await;
@@ -588,9 +593,31 @@ mod flow {
         ("文件.pdf", format!("%PDF-1.7\n% {marker}\n").into_bytes())
     }
 
-    /// Uploads a bid: `prices` as (lot position, yuan) and the two documents.
+    /// Uploads a bid: `prices` as (lot position, yuan), the two documents, and the demo team.
     pub async fn upload(app: &TestApp, client: &reqwest::Client, tender: &str, prices: &[(i64, &str)], technical: Doc, qualification: Doc) -> reqwest::Response {
+        upload_team(app, client, tender, prices, technical, qualification, false).await
+    }
+
+    /// [`upload`] with the team taken from the bidder's roster: everyone, the person the demo
+    /// shares between two NGOs only when `with_shared`; the first is manager, the second supervisor.
+    pub async fn upload_team(app: &TestApp, client: &reqwest::Client, tender: &str, prices: &[(i64, &str)], technical: Doc, qualification: Doc, with_shared: bool) -> reqwest::Response {
+        let profile: Value = sf(app, client, "my_profile", &[]).await.json().await.unwrap();
+        let staff: Vec<String> = profile["roster"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| with_shared || m["person"]["name"] != server::demo::DEMO_SHARED_PERSON)
+            .map(|m| m["id"].as_str().unwrap().to_string())
+            .collect();
         let mut form = reqwest::multipart::Form::new();
+        for (i, s) in staff.iter().enumerate() {
+            form = form.text("staff", s.clone());
+            match i {
+                0 => form = form.text("manager", s.clone()),
+                1 => form = form.text("supervisor", s.clone()),
+                _ => {}
+            }
+        }
         for (lot, price) in prices {
             form = form.text("lot", lot.to_string()).text(format!("price_{lot}"), price.to_string());
         }
@@ -716,7 +743,11 @@ async fn a_tender_from_publication_through_review_to_contract() {
         assert_eq!(field_code(named).await, "technical_not_anonymous");
         let over = upload(&app, &hexie, &id, &[(0, "300000.01")], pdf("p"), pdf("q")).await;
         assert_eq!(field_code(over).await, "price_over_budget");
-        assert_eq!(upload(&app, &hexie, &id, &[(0, "288000"), (1, "288000")], pdf("hexie plan"), pdf("hexie qualification")).await.status(), StatusCode::CREATED);
+        let res = upload_team(&app, &hexie, &id, &[(0, "288000"), (1, "288000")], pdf("hexie plan"), pdf("hexie qualification"), true).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let receipt: Value = res.json().await.unwrap();
+        assert_eq!(receipt["team"].as_array().unwrap().len(), 9);
+        assert!(receipt["team"].to_string().contains("**********"), "ID numbers are masked: {receipt}");
 
         // Sealed at rest: no plaintext price in the database, no plaintext file in storage.
         let rows = sqlx::query("SELECT price_fen, sealed_prices FROM bids WHERE tender_id = $1").bind(&id).fetch_all(&app.state.db.pool).await.unwrap();
@@ -788,7 +819,7 @@ async fn a_tender_from_publication_through_review_to_contract() {
         let mine: Value = sf(&app, &yimin, "my_bid", &[("id", &id)]).await.json().await.unwrap();
         assert_eq!(mine[1], Value::Null);
         advance(&app, 60_000);
-        assert_eq!(upload(&app, &yimin, &id, &[(0, "300000"), (1, "300000")], pdf("yimin plan 2"), pdf("yimin qualification")).await.status(), StatusCode::CREATED);
+        assert_eq!(upload_team(&app, &yimin, &id, &[(0, "300000"), (1, "300000")], pdf("yimin plan 2"), pdf("yimin qualification"), true).await.status(), StatusCode::CREATED);
 
         // 4. The deadline passes (to the millisecond); then the opening time.
         let now = app.state.now_ms();
@@ -817,14 +848,18 @@ async fn a_tender_from_publication_through_review_to_contract() {
         let expert = app.sign_in_as("expert-zhou", server::demo::DEMO_PASSWORD).await;
         assert_eq!(expert.get(format!("{}/api/v1/tenders/{id}/opening-record.pdf", app.base)).send().await.unwrap().status(), StatusCode::FORBIDDEN);
 
-        // 5. Qualification review: hexie did not reconfirm — passing it needs a written reason.
+        // 5. Qualification review: the template's rules on each declared team; hexie did not
+        // reconfirm, and hexie and yimin both promise the same person — each needs a written reason.
         let review: Value = sf(&app, &officer, "review_rows", &[("id", &id)]).await.json().await.unwrap();
         let bid_of = |i: usize| review[i]["bid"]["bid_id"].as_str().unwrap().to_string();
-        let failed: Vec<&str> = review[1]["checks"].as_array().unwrap().iter().filter(|c| c["outcome"] == "fail").map(|c| c["rule"].as_str().unwrap()).collect();
-        assert_eq!(failed, ["bid.reconfirmed"]);
+        let failed = |i: usize| -> Vec<String> { review[i]["checks"].as_array().unwrap().iter().filter(|c| c["outcome"] == "fail").map(|c| c["rule"].as_str().unwrap().to_string()).collect() };
+        assert!(failed(0).is_empty(), "{:?}", failed(0));
+        assert_eq!(failed(1), ["bid.reconfirmed", "team.not_promised_elsewhere"]);
+        assert_eq!(failed(2), ["team.not_promised_elsewhere"]);
+        assert!(review[0]["checks"].as_array().unwrap().iter().any(|c| c["rule"] == "team-size"), "the template's team rules are checked");
         assert_eq!(field_code(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "conclude_review")]).await).await, "review_incomplete");
         assert_eq!(field_code(sf(&app, &officer, "review_bid", &[("id", &id), ("bid_id", &bid_of(1)), ("pass", "true"), ("reason", "")]).await).await, "override_reason_required");
-        for (i, reason) in [(0, ""), (1, "更正仅涉及评分细则措辞，投标文件无需调整"), (2, "")] {
+        for (i, reason) in [(0, ""), (1, "更正仅涉及评分细则措辞；周共享已书面确认仅服务本机构"), (2, "周共享已书面确认仅服务和谐，由替补人员承担")] {
             let res = sf(&app, &officer, "review_bid", &[("id", &id), ("bid_id", &bid_of(i)), ("pass", "true"), ("reason", reason)]).await;
             assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
         }
@@ -861,6 +896,14 @@ async fn a_tender_from_publication_through_review_to_contract() {
         assert!(notice.contains("中标通知书") && notice.contains(names[0]) && notice.contains("¥590,000.00"), "{notice}");
         let contracts: Value = sf(&app, &yangguang, "my_contracts", &[]).await.json().await.unwrap();
         assert_eq!(contracts.as_array().unwrap().len(), 1);
+        // The winner's team is now committed: promising it again in another tender is flagged.
+        let officer2 = app.signed_in(Role::Officer).await;
+        let next = create_published(&app, &officer2, 21).await;
+        let res = upload(&app, &yangguang, &next, &[(0, "290000")], pdf("next"), pdf("q")).await;
+        let receipt: Value = res.json().await.unwrap();
+        let flags = receipt["flags"].as_array().unwrap();
+        assert_eq!(flags.len(), 8, "{receipt}");
+        assert!(flags[0]["message_zh"].as_str().unwrap().contains("在履行合同"));
 
         // 7. Every step left its audit entry; none of the pre-opening entries carries a price.
         let audit: Value = app.signed_in(Role::Auditor).await.get(format!("{}/api/v1/audit", app.base)).send().await.unwrap().json().await.unwrap();
@@ -1037,6 +1080,40 @@ async fn clarifications_are_answered_in_public_without_the_asker() {
         let actions: Vec<&str> = audit.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
         assert!(actions.contains(&"clarification.ask") && actions.contains(&"clarification.answer"));
     }
+}
+
+/// An NGO keeps its profile and roster; every bad field is reported, ID numbers are checked and
+/// masked, and changes are audited.
+#[tokio::test]
+async fn an_ngo_keeps_its_profile_and_roster() {
+    use flow::*;
+    let app = spawn_app(support::Backend::Sqlite, false).await;
+    let ngo = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
+    let bad = sf(&app, &ngo, "save_profile", &[("input[legal_form]", "club"), ("input[registration_level]", "county"), ("input[board_others]", "many")]).await;
+    let body: Value = bad.json().await.unwrap();
+    let codes: Vec<&str> = body["detail"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["choice_invalid", "count_invalid"]);
+    let ok = sf(&app, &ngo, "save_profile", &[("input[legal_form]", "social_group"), ("input[registration_level]", "city"), ("input[civil_affairs_registration]", "true"), ("input[region]", "苏州市")]).await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    let person = |id: &'static str| {
+        vec![("person[name]", "林新人"), ("person[id_number]", id), ("person[education]", "master"), ("person[major]", "social_work"), ("person[certificate]", "senior"), ("person[certificate_number]", "S-2026-01"), ("person[certificate_expiry]", "2030-01-01"), ("person[full_time]", "true"), ("person[contract_months]", "24")]
+    };
+    assert_eq!(field_code(sf(&app, &ngo, "add_staff", &person("320508199001011233")).await).await, "id_number_invalid");
+    let added = sf(&app, &ngo, "add_staff", &person("320508199001011232")).await;
+    assert_eq!(added.status(), StatusCode::OK);
+    let staff_id: String = added.json().await.unwrap();
+    assert_eq!(field_code(sf(&app, &ngo, "add_staff", &person("320508199001011232")).await).await, "member_exists");
+    let profile: Value = sf(&app, &ngo, "my_profile", &[]).await.json().await.unwrap();
+    assert_eq!(profile["profile"]["legal_form"], "social_group");
+    let me = profile["roster"].as_array().unwrap().iter().find(|m| m["id"] == staff_id.as_str()).unwrap();
+    assert_eq!(me["id_number"], "3205**********1232");
+    // Another organisation cannot remove it; its own member can.
+    let other = app.sign_in_as("ngo-yimin", server::demo::DEMO_PASSWORD).await;
+    assert_eq!(sf(&app, &other, "remove_staff", &[("staff_id", &staff_id)]).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(sf(&app, &ngo, "remove_staff", &[("staff_id", &staff_id)]).await.status(), StatusCode::OK);
+    let audit = app.signed_in(Role::Auditor).await.get(format!("{}/api/v1/audit", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(audit.contains("staff.add") && audit.contains("staff.remove") && audit.contains("organisation.profile"));
+    assert!(!audit.contains("320508199001011232"), "the audit log shows ID numbers masked");
 }
 
 #[tokio::test]

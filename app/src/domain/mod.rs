@@ -12,6 +12,7 @@ pub mod national;
 pub mod obligations;
 pub mod profile;
 pub mod qualification;
+pub mod roster;
 pub mod scoring;
 pub mod shandong;
 pub mod shenzhen;

@@ -8,6 +8,7 @@ use super::db::{new_id, Db};
 use super::sealing::{Sealer, TenderKey};
 use super::tenders::{load, tender_error, TenderRow};
 use crate::domain::money::Yuan;
+use crate::domain::roster::Declaration;
 use crate::domain::tender::{self, Action, TenderError, ValidTender};
 use crate::error::AppError;
 use crate::identity::SessionUser;
@@ -147,7 +148,7 @@ pub async fn files_of(db: &Db, bid_id: &str) -> Result<Vec<FileReceipt>, AppErro
 }
 
 pub async fn receipt(db: &Db, tender_id: &str, org_id: &str) -> Result<Option<BidReceipt>, AppError> {
-    let Some(row) = sqlx::query("SELECT id, submitted_at, lots_json, confirmed_version FROM bids WHERE tender_id = $1 AND org_id = $2")
+    let Some(row) = sqlx::query("SELECT id, submitted_at, lots_json, confirmed_version, declaration_json FROM bids WHERE tender_id = $1 AND org_id = $2")
         .bind(tender_id)
         .bind(org_id)
         .fetch_optional(&db.pool)
@@ -159,7 +160,15 @@ pub async fn receipt(db: &Db, tender_id: &str, org_id: &str) -> Result<Option<Bi
     let files = files_of(db, &bid_id).await?;
     let lots: Vec<String> = serde_json::from_str(&row.get::<String, _>("lots_json")).unwrap_or_default();
     let needs = row.get::<i64, _>("confirmed_version") < material_version(db, tender_id).await?;
-    Ok(Some(BidReceipt { tender_id: tender_id.into(), bid_id, lots, files, submitted_at: row.get("submitted_at"), needs_reconfirmation: needs }))
+    let declaration: Option<Declaration> = row.get::<Option<String>, _>("declaration_json").and_then(|j| serde_json::from_str(&j).ok());
+    let (team, flags) = match &declaration {
+        Some(d) => (
+            d.promised().iter().map(|m| (m.person.name.clone(), crate::domain::roster::mask_id(&m.id_number))).collect(),
+            crate::domain::roster::duplicates(d, &super::profiles::contract_declarations(db, tender_id).await?),
+        ),
+        None => (vec![], vec![]),
+    };
+    Ok(Some(BidReceipt { tender_id: tender_id.into(), bid_id, lots, files, submitted_at: row.get("submitted_at"), needs_reconfirmation: needs, team, flags }))
 }
 
 fn require_both(files: &[SealedFile]) -> Result<(), AppError> {
@@ -176,7 +185,7 @@ fn require_both(files: &[SealedFile]) -> Result<(), AppError> {
 
 /// Stores (or replaces) the organisation's sealed bid. `now_ms` is read after the upload, so a
 /// bid whose upload finished after the deadline is refused even if it started before.
-pub async fn submit(db: &Db, bidder: &SessionUser, ctx: &BidContext, prices: &[(i64, i64)], files: &[SealedFile], now_ms: i64) -> Result<BidReceipt, AppError> {
+pub async fn submit(db: &Db, bidder: &SessionUser, ctx: &BidContext, prices: &[(i64, i64)], files: &[SealedFile], declaration: Option<&Declaration>, now_ms: i64) -> Result<BidReceipt, AppError> {
     require_both(files)?;
     let t = load(db, &ctx.tender.id).await?;
     tender::allowed(t.status, Action::SubmitBid, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
@@ -186,12 +195,13 @@ pub async fn submit(db: &Db, bidder: &SessionUser, ctx: &BidContext, prices: &[(
     let lot_names: Vec<String> = prices.iter().filter_map(|(p, _)| ctx.spec.lots.get(*p as usize).map(|l| l.name.clone())).collect();
     let technical = files.iter().find(|f| f.receipt.kind == "technical").expect("checked above");
     let version: i64 = t.version;
+    let declared = declaration.map(|d| serde_json::to_string(d).expect("a declaration serialises"));
     let mut tx = db.pool.begin().await?;
     if previous.is_some() {
         sqlx::query("DELETE FROM bid_files WHERE bid_id = $1").bind(&bid_id).execute(&mut *tx).await?;
         sqlx::query(
             "UPDATE bids SET price_fen = 0, sealed_prices = $1, lots_json = $2, file_sha256 = $3, file_name = $4, file_size = $5, \
-             submitted_by = $6, submitted_at = $7, confirmed_version = $8 WHERE id = $9",
+             submitted_by = $6, submitted_at = $7, confirmed_version = $8, declaration_json = $10 WHERE id = $9",
         )
         .bind(&sealed)
         .bind(json!(lot_names).to_string())
@@ -202,12 +212,13 @@ pub async fn submit(db: &Db, bidder: &SessionUser, ctx: &BidContext, prices: &[(
         .bind(now_ms)
         .bind(version)
         .bind(&bid_id)
+        .bind(&declared)
         .execute(&mut *tx)
         .await?;
     } else {
         sqlx::query(
-            "INSERT INTO bids (id, tender_id, org_id, price_fen, sealed_prices, lots_json, file_sha256, file_name, file_size, submitted_by, submitted_at, confirmed_version) \
-             VALUES ($1, $2, $3, 0, $4, $5, $6, $7, $8, $9, $10, $11)",
+            "INSERT INTO bids (id, tender_id, org_id, price_fen, sealed_prices, lots_json, file_sha256, file_name, file_size, submitted_by, submitted_at, confirmed_version, declaration_json) \
+             VALUES ($1, $2, $3, 0, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(&bid_id)
         .bind(&t.id)
@@ -220,6 +231,7 @@ pub async fn submit(db: &Db, bidder: &SessionUser, ctx: &BidContext, prices: &[(
         .bind(&bidder.id)
         .bind(now_ms)
         .bind(version)
+        .bind(&declared)
         .execute(&mut *tx)
         .await
         .map_err(|e| {
@@ -254,7 +266,7 @@ pub async fn submit(db: &Db, bidder: &SessionUser, ctx: &BidContext, prices: &[(
     }
     audit::record(&mut *tx, now_ms, Actor::User(bidder), change).await?;
     tx.commit().await?;
-    Ok(BidReceipt { tender_id: t.id, bid_id, lots: lot_names, files: receipts, submitted_at: now_ms, needs_reconfirmation: false })
+    Ok(receipt(db, &t.id, &ctx.org_id).await?.expect("just stored"))
 }
 
 /// The caller's organisation's bid on a tender that still takes bids.

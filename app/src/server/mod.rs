@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod clarifications;
 pub mod clock;
 pub mod db;
+pub mod profiles;
 pub mod sealing;
 pub mod review;
 pub mod state;

@@ -12,6 +12,7 @@ use super::tenders::{load, tender_error};
 use crate::domain::credit_code::CreditCode;
 use crate::domain::money::Yuan;
 use crate::domain::national::enough_bidders;
+use crate::domain::roster::{self, Declaration};
 use crate::domain::tender::{self, Action, TenderStatus};
 use crate::domain::verdict::Verdict;
 use crate::error::AppError;
@@ -168,13 +169,43 @@ pub async fn review_rows(db: &Db, id: &str) -> Result<Vec<ReviewRow>, AppError> 
         .get::<Option<i64>, _>("v")
         .unwrap_or(1);
     let budgets: Vec<(String, i64)> = spec.lots.iter().map(|l| (l.name.clone(), l.budget.fen())).collect();
+    let template = super::templates::by_id(db, &spec.template_id).await?.ok_or(AppError::Internal)?;
+    let deadline = crate::domain::time::from_millis(spec.bid_deadline_ms).map(|t| t.with_timezone(&crate::domain::time::shanghai()).date_naive()).ok_or(AppError::Internal)?;
+    let contracts = super::profiles::contract_declarations(db, id).await?;
+    let mut declared = Vec::new();
+    for r in &record.rows {
+        let b = sqlx::query("SELECT declaration_json FROM bids WHERE id = $1").bind(&r.bid_id).fetch_one(&db.pool).await?;
+        declared.push(b.get::<Option<String>, _>("declaration_json").and_then(|j| serde_json::from_str::<Declaration>(&j).ok()));
+    }
     let mut out = Vec::new();
-    for r in record.rows {
+    for (i, r) in record.rows.into_iter().enumerate() {
         let b = sqlx::query("SELECT b.confirmed_version, b.review_outcome, b.review_reason, o.credit_code FROM bids b JOIN organisations o ON o.id = b.org_id WHERE b.id = $1")
             .bind(&r.bid_id)
             .fetch_one(&db.pool)
             .await?;
-        let checks = bid_checks(&r.files, b.get::<i64, _>("confirmed_version") >= material, &r.lots, &budgets, b.get::<Option<String>, _>("credit_code").as_deref());
+        let mut checks = bid_checks(&r.files, b.get::<i64, _>("confirmed_version") >= material, &r.lots, &budgets, b.get::<Option<String>, _>("credit_code").as_deref());
+        match &declared[i] {
+            Some(d) => {
+                checks.extend(roster::verdicts(&template.qualification, &template.team, template.contract_years, d, deadline));
+                // The same person promised by another bidder of this tender, or on a live contract.
+                let mut others: Vec<(String, Declaration)> = declared
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .filter_map(|(_, o)| o.clone())
+                    .map(|o| ("本项目另一投标人的投标".to_string(), o))
+                    .collect();
+                others.extend(contracts.iter().cloned());
+                checks.extend(roster::duplicates(d, &others));
+            }
+            None => checks.push(Verdict::check(
+                "org.profile_declared",
+                false,
+                "招标文件资格要求",
+                "投标人未登记机构资料和人员名册，无法核对资格与团队要求".into(),
+                "The bidder has no organisation profile or roster on file; qualification and team rules cannot be checked".into(),
+            )),
+        }
         out.push(ReviewRow { outcome: b.get("review_outcome"), reason: b.get("review_reason"), checks, bid: r });
     }
     Ok(out)

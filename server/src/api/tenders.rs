@@ -162,6 +162,7 @@ async fn receive_bid(state: &AppState, caller: &Caller, id: &str, form: Result<M
     let mut lots: Vec<i64> = Vec::new();
     let mut prices: Vec<(i64, String)> = Vec::new();
     let mut files: Vec<SealedFile> = Vec::new();
+    let mut team = app::domain::roster::TeamChoice::default();
     let mut budget = MAX_BID;
     while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
         let name = field.name().unwrap_or_default().to_string();
@@ -173,6 +174,12 @@ async fn receive_bid(state: &AppState, caller: &Caller, id: &str, form: Result<M
             n if n.starts_with("price_") => {
                 let pos: i64 = n["price_".len()..].parse().map_err(|_| field_error("lots", "lot_unknown", "标段不存在", "No such lot"))?;
                 prices.push((pos, field.text().await.map_err(bad_form)?));
+            }
+            "staff" => team.staff.push(field.text().await.map_err(bad_form)?),
+            "supervisor" => team.supervisors.push(field.text().await.map_err(bad_form)?),
+            "manager" => {
+                let v = field.text().await.map_err(bad_form)?;
+                team.manager = (!v.trim().is_empty()).then_some(v);
             }
             // A single price field means the only lot.
             "price" => prices.push((0, field.text().await.map_err(bad_form)?)),
@@ -198,8 +205,9 @@ async fn receive_bid(state: &AppState, caller: &Caller, id: &str, form: Result<M
         lots.iter().map(|l| prices.iter().find(|(p, _)| p == l).map(|(_, v)| v.clone()).unwrap_or_default()).collect()
     };
     let parsed = bids::parse_prices(&ctx.spec, &lots, &typed)?;
+    let declaration = app::server::profiles::declaration(&state.db, &ctx.org_id, team).await?;
     // The clock is read again now: an upload that finishes after the deadline is late.
-    Ok(bids::submit(&state.db, bidder, &ctx, &parsed, &files, state.now_ms()).await?)
+    Ok(bids::submit(&state.db, bidder, &ctx, &parsed, &files, declaration.as_ref(), state.now_ms()).await?)
 }
 
 /// A bid's document (`technical` or `qualification`), decrypted: purchaser side only, and only

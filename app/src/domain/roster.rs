@@ -1,0 +1,460 @@
+//! An organisation's profile and staff roster as the bidder types them, the team a bid proposes
+//! from that roster, the declaration a bid keeps, and the checks on it: the template's
+//! qualification and team rules, certificate expiry, and personnel promised twice.
+
+use super::field::FieldError;
+use super::profile::{Certificate, Education, LegalForm, Major, Organisation, OverseasProof, Person, RegistrationLevel, Team, TeacherRecord};
+use super::qualification::{evaluate_org, evaluate_team, RuleSpec};
+use super::verdict::Verdict;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// GB 11643-1999: the 18th character of a citizen ID number is a check over the first 17.
+pub fn id_number_valid(id: &str) -> bool {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+    let chars: Vec<char> = id.trim().to_ascii_uppercase().chars().collect();
+    if chars.len() != 18 || !chars[..17].iter().all(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let sum: u32 = chars[..17].iter().zip(WEIGHTS).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
+    CHECK[(sum % 11) as usize] == chars[17]
+}
+
+/// Shown on screens and records: the region and the last four characters only.
+pub fn mask_id(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() < 10 {
+        return "*".repeat(chars.len());
+    }
+    format!("{}{}{}", chars[..4].iter().collect::<String>(), "*".repeat(chars.len() - 8), chars[chars.len() - 4..].iter().collect::<String>())
+}
+
+/// The organisation's facts other than its staff, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProfileInput {
+    /// `private_non_enterprise`, `social_group`, `foundation`, `company`.
+    pub legal_form: String,
+    /// `below_county`, `county`, `city`, `province`, `national`.
+    pub registration_level: String,
+    pub civil_affairs_registration: bool,
+    pub social_work_scope: bool,
+    pub region: String,
+    /// Board members holding 社会工作师 or higher, holding 助理社会工作师, and without a certificate.
+    pub board_social_workers: String,
+    pub board_assistants: String,
+    pub board_others: String,
+}
+
+fn count(field: &str, text: &str, errors: &mut Vec<FieldError>) -> usize {
+    match text.trim() {
+        "" => 0,
+        t => t.parse::<usize>().ok().filter(|n| *n <= 100).unwrap_or_else(|| {
+            errors.push(FieldError::new(field, "count_invalid", "请填写0–100的整数", "Enter a whole number from 0 to 100"));
+            0
+        }),
+    }
+}
+
+fn pick<T: Copy>(field: &str, text: &str, options: &[(&str, T)], errors: &mut Vec<FieldError>) -> Option<T> {
+    let found = options.iter().find(|(k, _)| *k == text.trim()).map(|(_, v)| *v);
+    if found.is_none() {
+        errors.push(FieldError::new(field, "choice_invalid", "请选择一项", "Choose one option"));
+    }
+    found
+}
+
+const LEGAL_FORMS: [(&str, LegalForm); 4] =
+    [("private_non_enterprise", LegalForm::PrivateNonEnterprise), ("social_group", LegalForm::SocialGroup), ("foundation", LegalForm::Foundation), ("company", LegalForm::Company)];
+const LEVELS: [(&str, RegistrationLevel); 5] = [
+    ("below_county", RegistrationLevel::BelowCounty),
+    ("county", RegistrationLevel::County),
+    ("city", RegistrationLevel::City),
+    ("province", RegistrationLevel::Province),
+    ("national", RegistrationLevel::National),
+];
+const EDUCATION: [(&str, Education); 6] = [
+    ("none", Education::None),
+    ("secondary", Education::Secondary),
+    ("junior_college", Education::JuniorCollege),
+    ("bachelor", Education::Bachelor),
+    ("master", Education::Master),
+    ("doctorate", Education::Doctorate),
+];
+const MAJORS: [(&str, Major); 3] = [("social_work", Major::SocialWork), ("sociology", Major::Sociology), ("other", Major::Other)];
+const CERTIFICATES: [(&str, Option<Certificate>); 4] =
+    [("", None), ("assistant", Some(Certificate::Assistant)), ("social_worker", Some(Certificate::SocialWorker)), ("senior", Some(Certificate::Senior))];
+
+/// The organisation's profile without staff (the roster is kept per person).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub legal_form: LegalForm,
+    pub registration_level: RegistrationLevel,
+    pub civil_affairs_registration: bool,
+    pub social_work_scope: bool,
+    pub region: String,
+    pub board: Vec<Option<Certificate>>,
+}
+
+/// Parses the profile form, reporting every bad field.
+pub fn parse_profile(input: &ProfileInput) -> Result<Profile, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let legal_form = pick("legal_form", &input.legal_form, &LEGAL_FORMS, &mut errors);
+    let level = pick("registration_level", &input.registration_level, &LEVELS, &mut errors);
+    let region = input.region.trim().to_string();
+    if region.chars().count() > 50 {
+        errors.push(FieldError::new("region", "region_too_long", "登记地不得超过50字", "The region is limited to 50 characters"));
+    }
+    let sw = count("board_social_workers", &input.board_social_workers, &mut errors);
+    let assistants = count("board_assistants", &input.board_assistants, &mut errors);
+    let others = count("board_others", &input.board_others, &mut errors);
+    match (legal_form, level, errors.is_empty()) {
+        (Some(legal_form), Some(registration_level), true) => {
+            let mut board = vec![Some(Certificate::SocialWorker); sw];
+            board.extend(vec![Some(Certificate::Assistant); assistants]);
+            board.extend(vec![None; others]);
+            Ok(Profile { legal_form, registration_level, civil_affairs_registration: input.civil_affairs_registration, social_work_scope: input.social_work_scope, region, board })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// One person as typed into the roster form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PersonInput {
+    pub name: String,
+    pub id_number: String,
+    pub education: String,
+    pub major: String,
+    /// Empty, `assistant`, `social_worker`, `senior`.
+    pub certificate: String,
+    pub certificate_number: String,
+    /// `2027-06-30`; empty when there is no certificate.
+    pub certificate_expiry: String,
+    pub full_time: bool,
+    pub contract_months: String,
+    pub social_insurance: bool,
+    pub practice_months: String,
+    pub related_months: String,
+    pub local: bool,
+    pub jiangsu_registered: bool,
+    pub supervision_norms: bool,
+    /// University social-work teacher: projects led and their months in total.
+    pub teacher_projects: String,
+    pub teacher_months: String,
+    /// Overseas social worker: both proofs held.
+    pub overseas_registration: bool,
+    pub overseas_practice: bool,
+}
+
+/// A roster member: the person as the rules see them plus the identifiers de-duplication uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: String,
+    pub id_number: String,
+    pub certificate_number: String,
+    pub certificate_expiry: Option<NaiveDate>,
+    pub person: Person,
+}
+
+fn months(field: &str, text: &str, errors: &mut Vec<FieldError>) -> u32 {
+    match text.trim() {
+        "" => 0,
+        t => t.parse::<u32>().ok().filter(|m| *m <= 600).unwrap_or_else(|| {
+            errors.push(FieldError::new(field, "months_invalid", "请填写0–600的整数（月）", "Enter whole months from 0 to 600"));
+            0
+        }),
+    }
+}
+
+/// Parses a roster entry (`id` is assigned by the caller). A certificate needs its number and expiry.
+pub fn parse_person(id: &str, input: &PersonInput) -> Result<Member, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let name = input.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 50 {
+        errors.push(FieldError::new("name", "name_required", "请填写姓名", "Enter the name"));
+    }
+    let id_number = input.id_number.trim().to_ascii_uppercase();
+    if !id_number_valid(&id_number) {
+        errors.push(FieldError::new("id_number", "id_number_invalid", "身份证号码无效（18位，末位校验码不符）", "Invalid citizen ID number (18 characters with a valid check character)"));
+    }
+    let education = pick("education", &input.education, &EDUCATION, &mut errors);
+    let major = pick("major", &input.major, &MAJORS, &mut errors);
+    let certificate = pick("certificate", &input.certificate, &CERTIFICATES, &mut errors).flatten();
+    let certificate_number = input.certificate_number.trim().to_string();
+    let expiry = match input.certificate_expiry.trim() {
+        "" => None,
+        t => match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                errors.push(FieldError::new("certificate_expiry", "date_invalid", "日期格式应为 2027-06-30", "Dates look like 2027-06-30"));
+                None
+            }
+        },
+    };
+    if certificate.is_some() && (certificate_number.is_empty() || input.certificate_expiry.trim().is_empty()) {
+        errors.push(FieldError::new("certificate_number", "certificate_details_required", "持证人员须填写证书编号和有效期", "A certificate needs its number and expiry date"));
+    }
+    let contract_months = months("contract_months", &input.contract_months, &mut errors);
+    let practice_months = months("practice_months", &input.practice_months, &mut errors);
+    let related_months = months("related_months", &input.related_months, &mut errors);
+    let teacher_projects = months("teacher_projects", &input.teacher_projects, &mut errors);
+    let teacher_months = months("teacher_months", &input.teacher_months, &mut errors);
+    match (education, major, errors.is_empty()) {
+        (Some(education), Some(major), true) => Ok(Member {
+            id: id.to_string(),
+            id_number,
+            certificate_number,
+            certificate_expiry: expiry,
+            person: Person {
+                name,
+                education,
+                major,
+                certificate,
+                full_time: input.full_time,
+                contract_months,
+                social_insurance: input.social_insurance,
+                practice_months,
+                related_months,
+                local: input.local,
+                jiangsu_registered: input.jiangsu_registered,
+                university_teacher: (teacher_projects > 0).then_some(TeacherRecord { projects_led: teacher_projects, project_months_total: teacher_months }),
+                overseas: (input.overseas_registration || input.overseas_practice)
+                    .then_some(OverseasProof { registration_certificate: input.overseas_registration, practice_proof: input.overseas_practice }),
+                supervision_norms: input.supervision_norms,
+            },
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// The roster members a bid proposes, by roster id.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamChoice {
+    pub staff: Vec<String>,
+    pub manager: Option<String>,
+    pub supervisors: Vec<String>,
+}
+
+/// What a bid declared about its organisation and team, kept with the bid as submitted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Declaration {
+    pub profile: Profile,
+    pub roster: Vec<Member>,
+    pub team: TeamChoice,
+}
+
+impl Declaration {
+    pub fn organisation(&self) -> Organisation {
+        Organisation {
+            legal_form: self.profile.legal_form,
+            registration_level: self.profile.registration_level,
+            civil_affairs_registration: self.profile.civil_affairs_registration,
+            social_work_scope: self.profile.social_work_scope,
+            board: self.profile.board.clone(),
+            staff: self.roster.iter().map(|m| m.person.clone()).collect(),
+            region: self.profile.region.clone(),
+            registered_capital_yuan: None,
+            annual_revenue_yuan: None,
+        }
+    }
+
+    fn member(&self, id: &str) -> Option<&Member> {
+        self.roster.iter().find(|m| m.id == id)
+    }
+
+    /// The proposed team for a contract year (the same people every year).
+    pub fn team(&self, contract_year: u8) -> Team {
+        Team {
+            contract_year,
+            staff: self.team.staff.iter().filter_map(|id| self.member(id)).map(|m| m.person.clone()).collect(),
+            manager: self.team.manager.as_deref().and_then(|id| self.member(id)).map(|m| m.person.clone()),
+            supervisors: self.team.supervisors.iter().filter_map(|id| self.member(id)).map(|m| m.person.clone()).collect(),
+        }
+    }
+
+    /// Everyone the bid promises (staff, manager, supervisors), each once.
+    pub fn promised(&self) -> Vec<&Member> {
+        let mut ids: Vec<&String> = self.team.staff.iter().chain(self.team.manager.iter()).chain(self.team.supervisors.iter()).collect();
+        ids.sort();
+        ids.dedup();
+        ids.into_iter().filter_map(|id| self.member(id)).collect()
+    }
+}
+
+/// Every team member must be on the roster.
+pub fn check_choice(roster: &[Member], choice: &TeamChoice) -> Result<(), FieldError> {
+    let known = |id: &String| roster.iter().any(|m| &m.id == id);
+    if choice.staff.iter().chain(choice.manager.iter()).chain(choice.supervisors.iter()).all(known) {
+        Ok(())
+    } else {
+        Err(FieldError::new("team", "team_member_unknown", "所选人员不在本机构人员名册中", "A chosen person is not on the organisation's roster"))
+    }
+}
+
+/// The template's qualification rules on the organisation, its team rules for each contract
+/// year, and each promised certificate still valid at the bid deadline.
+pub fn verdicts(qualification: &[RuleSpec], team_rules: &[RuleSpec], contract_years: u8, d: &Declaration, deadline: NaiveDate) -> Vec<Verdict> {
+    let mut out = evaluate_org(qualification, &d.organisation());
+    for year in 1..=contract_years.max(1) {
+        for v in evaluate_team(team_rules, &d.team(year)) {
+            out.push(if contract_years > 1 { v.fact("contract_year", year) } else { v });
+        }
+    }
+    for m in d.promised() {
+        if let (Some(_), Some(expiry)) = (m.person.certificate, m.certificate_expiry) {
+            out.push(
+                Verdict::check(
+                    "team.certificate_valid",
+                    expiry >= deadline,
+                    "证书有效期（招标文件要求）",
+                    format!("{}的证书（{}）有效期至{}", m.person.name, m.certificate_number, expiry),
+                    format!("{}'s certificate ({}) is valid until {}", m.person.name, m.certificate_number, expiry),
+                )
+                .fact("person", &m.person.name),
+            );
+        }
+    }
+    out
+}
+
+/// Personnel de-duplication: a person (by ID number or certificate number) promised in this bid
+/// who is also promised in `others` — another bid of the same tender, or a live contract.
+pub fn duplicates(mine: &Declaration, others: &[(String, Declaration)]) -> Vec<Verdict> {
+    let mut out = Vec::new();
+    for m in mine.promised() {
+        for (label, other) in others {
+            let hit = other.promised().into_iter().any(|o| o.id_number == m.id_number || (!m.certificate_number.is_empty() && o.certificate_number == m.certificate_number));
+            if hit {
+                out.push(
+                    Verdict::check(
+                        "team.not_promised_elsewhere",
+                        false,
+                        "人员不得重复承诺（招标文件要求）",
+                        format!("{}（{}）同时出现在{}", m.person.name, mask_id(&m.id_number), label),
+                        format!("{} ({}) is also promised in {}", m.person.name, mask_id(&m.id_number), label),
+                    )
+                    .fact("person", &m.person.name),
+                );
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::template::builtin_by_id;
+    use crate::domain::verdict::Outcome;
+
+    // GB 11643-1999 check characters computed by hand: weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2.
+    const ID_A: &str = "320508199001011232";
+
+    fn person(i: usize, cert: &str) -> PersonInput {
+        PersonInput {
+            name: format!("社工{i}"),
+            id_number: ids()[i].clone(),
+            education: "bachelor".into(),
+            major: "social_work".into(),
+            certificate: cert.into(),
+            certificate_number: if cert.is_empty() { String::new() } else { format!("Z{i:05}") },
+            certificate_expiry: if cert.is_empty() { String::new() } else { "2028-12-31".into() },
+            full_time: true,
+            contract_months: "36".into(),
+            social_insurance: true,
+            practice_months: "48".into(),
+            related_months: "30".into(),
+            local: true,
+            jiangsu_registered: true,
+            supervision_norms: true,
+            ..Default::default()
+        }
+    }
+
+    /// Valid ID numbers made with the check function itself, for roster fixtures.
+    fn ids() -> Vec<String> {
+        (0..12)
+            .map(|i| {
+                let first = format!("3205081990010{:04}", 1000 + i);
+                ('0'..='9').chain(['X']).map(|c| format!("{first}{c}")).find(|s| id_number_valid(s)).unwrap()
+            })
+            .collect()
+    }
+
+    fn declaration(n: usize, certified: usize) -> Declaration {
+        let roster: Vec<Member> = (0..n).map(|i| parse_person(&format!("m{i}"), &person(i, if i < certified { "assistant" } else { "" })).unwrap()).collect();
+        let profile = parse_profile(&ProfileInput {
+            legal_form: "private_non_enterprise".into(),
+            registration_level: "county".into(),
+            civil_affairs_registration: true,
+            social_work_scope: true,
+            region: "苏州市姑苏区".into(),
+            board_social_workers: "1".into(),
+            ..Default::default()
+        })
+        .unwrap();
+        let team = TeamChoice { staff: roster.iter().map(|m| m.id.clone()).collect(), manager: Some("m0".into()), supervisors: vec!["m1".into()] };
+        Declaration { profile, roster, team }
+    }
+
+    #[test]
+    fn id_numbers_carry_their_check_character() {
+        assert!(id_number_valid(ID_A));
+        assert!(!id_number_valid("320508199001011238"));
+        assert!(!id_number_valid("32050819900101123"));
+        assert_eq!(mask_id(ID_A), "3205**********1232");
+    }
+
+    #[test]
+    fn a_certificate_needs_number_and_expiry() {
+        let mut p = person(0, "social_worker");
+        p.certificate_number.clear();
+        let e = parse_person("x", &p).unwrap_err();
+        assert_eq!(e[0].code, "certificate_details_required");
+    }
+
+    #[test]
+    fn suzhou_team_rules_pass_at_the_seed_numbers() {
+        // Suzhou street 4+1: ≥ 5 staff in year 1 and ≥ 8 in year 2; ≥ 50 % professional.
+        let t = builtin_by_id("suzhou-street-4plus1").unwrap();
+        let d = declaration(8, 4);
+        let deadline = NaiveDate::from_ymd_opt(2026, 12, 20).unwrap();
+        let v = verdicts(&t.qualification, &t.team, t.contract_years, &d, deadline);
+        let failed: Vec<&str> = v.iter().filter(|x| x.outcome == Outcome::Fail).map(|x| x.rule.as_str()).collect();
+        assert!(failed.is_empty(), "{failed:?}");
+        // Seven people cannot meet year 2's eight.
+        let d7 = declaration(7, 4);
+        let v = verdicts(&t.qualification, &t.team, t.contract_years, &d7, deadline);
+        assert!(v.iter().any(|x| x.outcome == Outcome::Fail && x.rule.contains("team-size")), "{v:#?}");
+    }
+
+    #[test]
+    fn an_expired_certificate_fails_at_the_deadline() {
+        let mut d = declaration(5, 1);
+        d.roster[0].certificate_expiry = NaiveDate::from_ymd_opt(2026, 12, 19);
+        let t = builtin_by_id("suzhou-street-4plus1").unwrap();
+        let v = verdicts(&t.qualification, &t.team, 1, &d, NaiveDate::from_ymd_opt(2026, 12, 20).unwrap());
+        assert!(v.iter().any(|x| x.rule == "team.certificate_valid" && x.outcome == Outcome::Fail));
+        let v = verdicts(&t.qualification, &t.team, 1, &d, NaiveDate::from_ymd_opt(2026, 12, 19).unwrap());
+        assert!(v.iter().filter(|x| x.rule == "team.certificate_valid").all(|x| x.outcome == Outcome::Pass));
+    }
+
+    #[test]
+    fn a_person_promised_twice_is_flagged() {
+        let mine = declaration(5, 2);
+        let mut other = declaration(5, 2);
+        // Another organisation, different people except one shared ID number.
+        for (i, m) in other.roster.iter_mut().enumerate() {
+            m.id_number = ids()[6 + i.min(5)].clone();
+            m.certificate_number = format!("Y{i}");
+        }
+        assert!(duplicates(&mine, &[("投标人乙".into(), other.clone())]).is_empty());
+        other.roster[3].id_number = mine.roster[2].id_number.clone();
+        let flags = duplicates(&mine, &[("投标人乙".into(), other)]);
+        assert_eq!(flags.len(), 1);
+        assert!(flags[0].message_zh.contains("社工2") && flags[0].message_zh.contains("投标人乙"));
+    }
+}
