@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/bidder/tenders/:id") view=pages::tenders::BidPage />
                         <Route path=path!("/expert/tenders/:id") view=pages::tenders::ScoreSheetPage />
                         <Route path=path!("/bidder") view=pages::workbench::BidderHome />
+                        <Route path=path!("/bidder/profile") view=pages::profile::ProfilePage />
                         <Route path=path!("/expert") view=pages::workbench::ExpertHome />
                         <Route path=path!("/auditor") view=pages::workbench::AuditorHome />
                         <Route path=path!("/admin") view=pages::workbench::AdminHome />

@@ -89,6 +89,20 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await expect(visitor.getByTestId('version-2')).toContainText('criteria[0]');
   await expect(visitor.getByTestId('lots')).toContainText('定慧寺社区');
 
+  // An NGO keeps its roster: a new social worker is added (the ID number's check character is verified).
+  const ngo = await as(browser, 'ngo-yangguang');
+  await hydrated(ngo);
+  await ngo.getByTestId('profile-link').click();
+  await hydrated(ngo);
+  await ngo.getByTestId('staff-name').fill('林新人');
+  await ngo.getByTestId('staff-id_number').fill('320508199001011233');
+  await ngo.getByTestId('staff-save').click();
+  await expect(ngo.getByRole('alert')).toContainText('身份证号码无效');
+  await ngo.getByTestId('staff-id_number').fill('320508199001011232');
+  await ngo.getByTestId('staff-save').click();
+  await expect(ngo.getByTestId('roster')).toContainText('3205**********1232');
+  await ngo.context().close();
+
   // 3. Three NGOs bid for both lots (fixed price); one sends a zip package.
   const technical: Record<string, Buffer> = {
     'ngo-yangguang': zipOf({ 'plan.pdf': pdf('yangguang plan'), 'supervision.pdf': pdf('yangguang supervision') }),
@@ -116,12 +130,28 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
       await bidder.getByTestId('bid-lot-0').check();
       await bidder.getByTestId('bid-lot-1').check();
     }
+    // The team comes from the roster; the template's rules are judged in the browser as it is chosen.
+    await hydrated(bidder);
+    const staffCount = user === 'ngo-yimin' ? 4 : 8;
+    for (let i = 0; i < staffCount; i++) await bidder.getByTestId(`team-staff-${i}`).check();
+    await bidder.getByTestId('team-manager-0').check();
+    await bidder.getByTestId('team-supervisor-1').check();
+    const teamSize = bidder.getByTestId('live-verdicts').locator('li[data-rule="team-size"]').first();
+    if (user === 'ngo-yimin') {
+      // Four staff cannot meet the Suzhou bundle's five in year 1: the bidder sees why, then fixes it.
+      await expect(teamSize).toHaveAttribute('data-outcome', 'fail');
+      await expect(teamSize).toContainText('seed 002');
+      for (let i = 4; i < 8; i++) await bidder.getByTestId(`team-staff-${i}`).check();
+    }
+    await expect(teamSize).toHaveAttribute('data-outcome', 'pass');
+    await expect(bidder.getByTestId('live-verdicts').locator('li[data-outcome="fail"]')).toHaveCount(0);
     const isZip = user === 'ngo-yangguang';
     await bidder.getByTestId('bid-technical').setInputFiles({ name: isZip ? '技术方案.zip' : '技术方案.pdf', mimeType: isZip ? 'application/zip' : 'application/pdf', buffer: technical[user] });
     await bidder.getByTestId('bid-qualification').setInputFiles({ name: '资格证明.pdf', mimeType: 'application/pdf', buffer: pdf(`${user} qualification`) });
     await bidder.getByTestId('bid-submit').click();
     await expect(bidder.getByTestId('receipt-sha256-technical')).toHaveText(createHash('sha256').update(technical[user]).digest('hex'));
     await expect(bidder.getByTestId('receipt-lots')).toHaveText('双塔社区、定慧寺社区');
+    await expect(bidder.getByTestId('receipt-team')).toContainText('**********');
     await bidder.context().close();
   }
 

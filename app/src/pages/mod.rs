@@ -1,5 +1,6 @@
 pub mod calculators;
 pub mod login;
+pub mod profile;
 pub mod not_found;
 pub mod public;
 pub mod register;

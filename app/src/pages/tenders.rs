@@ -221,7 +221,14 @@ pub fn BidPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = param_id();
     let act = ServerAction::<BidAction>::new();
-    let data = Resource::new(move || (id(), act.version().get()), |(id, _)| my_bid(id));
+    // One resource for the page: a second one nested in its Suspend would break hydration.
+    let data = Resource::new(
+        move || (id(), act.version().get()),
+        |(id, _)| async move {
+            let (view, receipt) = my_bid(id.clone()).await?;
+            Ok::<_, crate::error::AppError>((view, receipt, bid_form(id).await.ok()))
+        },
+    );
     // A refused upload comes back here with the reasons (the form posts without JavaScript).
     let query = leptos_router::hooks::use_query_map();
     let upload_error = move || {
@@ -231,7 +238,7 @@ pub fn BidPage() -> impl IntoView {
         <RequireRole roles=&[Role::Bidder]>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let (d, receipt) = match data.await {
+                    let (d, receipt, form) = match data.await {
                         Ok(x) => x,
                         Err(e) => return view! { <ErrorNote error=e /> }.into_any(),
                     };
@@ -254,7 +261,16 @@ pub fn BidPage() -> impl IntoView {
                                 <dl class="facts">
                                     <dt>{t!(i18n, tender.lot)}</dt><dd data-testid="receipt-lots">{r.lots.join("、")}</dd>
                                     <dt>{t!(i18n, tender.submitted_at)}</dt><dd>{format_shanghai(r.submitted_at)}</dd>
+                                    <dt>{super::profile::lz(i18n, "投标团队", "Team")}</dt><dd data-testid="receipt-team">{r.team.iter().map(|(n, id)| format!("{n}（{id}）")).collect::<Vec<_>>().join("、")}</dd>
                                 </dl>
+                                {(!r.flags.is_empty()).then(|| view! {
+                                    <ul class="notice notice-error" data-testid="receipt-flags">
+                                        {r.flags.iter().map(|v| {
+                                            let (zh, en) = (v.message_zh.clone(), v.message_en.clone());
+                                            view! { <li>{move || if i18n.get_locale() == Locale::en { en.clone() } else { zh.clone() }}</li> }
+                                        }).collect_view()}
+                                    </ul>
+                                })}
                                 <div class="table-wrap"><table>
                                     <thead><tr><th>{t!(i18n, tender.file)}</th><th>{t!(i18n, tender.size)}</th><th>{t!(i18n, tender.entries)}</th><th>{t!(i18n, tender.sha256)}</th></tr></thead>
                                     <tbody>{r.files.iter().map(|f| view! {
@@ -295,6 +311,7 @@ pub fn BidPage() -> impl IntoView {
                                             </div>
                                         }).collect_view()}
                                     </fieldset>
+                                    {form.clone().map(|f| view! { <super::profile::TeamPicker form=f /> })}
                                     <label><span>{t!(i18n, tender.technical_file)}</span><input type="file" name="technical" accept="application/pdf,.pdf,application/zip,.zip" required data-testid="bid-technical" /></label>
                                     <label><span>{t!(i18n, tender.qualification_file)}</span><input type="file" name="qualification" accept="application/pdf,.pdf,application/zip,.zip" required data-testid="bid-qualification" /></label>
                                     <button type="submit" class="btn btn-primary" data-testid="bid-submit">{move || if receipt.is_some() { t_string!(i18n, tender.resubmit) } else { t_string!(i18n, tender.submit_bid) }}</button>

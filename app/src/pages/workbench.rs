@@ -81,10 +81,17 @@ pub fn OfficerHome() -> impl IntoView {
 pub fn BidderHome() -> impl IntoView {
     view! {
         <RoleHome role=Role::Bidder>
+            <ProfileLink />
             <crate::pages::tenders::BidderTenders />
             <crate::pages::tenders::BidderContracts />
         </RoleHome>
     }
+}
+
+#[component]
+fn ProfileLink() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p><leptos_router::components::A href="/bidder/profile" attr:class="btn" attr:data-testid="profile-link">{t!(i18n, common.profile_link)}</leptos_router::components::A></p> }
 }
 
 #[component]
