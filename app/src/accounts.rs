@@ -26,6 +26,10 @@ impl OrgKind {
             OrgKind::CountyGovernment => "county_government",
         }
     }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [OrgKind::Ngo, OrgKind::ResidentsCommittee, OrgKind::CountyGovernment].into_iter().find(|k| k.as_str() == s)
+    }
 }
 
 /// A request to create an account, validated before anything is stored.
@@ -109,12 +113,25 @@ pub async fn sign_in(username: String, password: String) -> Result<SessionUser, 
 
 /// Public registration of an NGO with its first bidder account; signs the new member in.
 #[server(endpoint = "register_organisation")]
-pub async fn register_organisation(org_name: String, credit_code: String, username: String, display_name: String, password: String) -> Result<SessionUser, AppError> {
+pub async fn register_organisation(
+    org_name: String,
+    credit_code: String,
+    username: String,
+    display_name: String,
+    password: String,
+    /// `ngo` (default), `residents_committee` (Shenzhen demonstration sites) or
+    /// `county_government` (Shandong experimental zones): the applicant kinds templates ask for.
+    org_kind: Option<String>,
+) -> Result<SessionUser, AppError> {
     use crate::server::{accounts, auth};
     let state = auth::state()?;
     let new = NewUser { username, display_name, role: Role::Bidder, org_id: None, password: password.clone() };
     let now = state.now_ms();
-    let registered = accounts::register_organisation(&state.db, &org_name, &credit_code, &new, now).await.inspect_err(auth::set_status)?;
+    let kind = match org_kind.as_deref().map(str::trim).unwrap_or("") {
+        "" => OrgKind::Ngo,
+        k => OrgKind::parse(k).ok_or_else(|| AppError::field("org_kind", "org_kind_unknown", "请选择机构类型", "Choose the kind of organisation")).inspect_err(auth::set_status)?,
+    };
+    let registered = accounts::register_organisation(&state.db, &org_name, &credit_code, kind, &new, now).await.inspect_err(auth::set_status)?;
     let (user, token) = accounts::sign_in(&state.db, &registered.username, &password, now, state.settings.session_hours).await.inspect_err(auth::set_status)?;
     auth::set_cookie(auth::session_cookie(&token, state.settings.secure_cookies, state.settings.session_hours));
     leptos_axum::redirect(user.role.home_path());

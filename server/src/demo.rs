@@ -23,11 +23,15 @@ pub const DEMO_ORGS: &[(&str, &str)] = &[
     ("苏州市吴中区和谐社会工作服务中心", "52320508MJ59135795"),
 ];
 
+/// A residents' committee, the applicant kind of Shenzhen's demonstration-site call.
+pub const DEMO_COMMITTEE: (&str, &str) = ("深圳市福田区莲花北社区居民委员会", "55440304MJ6123456Y");
+
 pub const DEMO_LOGINS: &[DemoLogin] = &[
     DemoLogin { username: "officer", display_name: "李采购（苏州市民政局）", role: Role::Officer, org: None },
     DemoLogin { username: "ngo-yangguang", display_name: "王社工", role: Role::Bidder, org: Some("苏州市姑苏区阳光社会工作服务社") },
     DemoLogin { username: "ngo-yimin", display_name: "陈社工", role: Role::Bidder, org: Some("苏州工业园区益民社工事务所") },
     DemoLogin { username: "ngo-hexie", display_name: "刘社工", role: Role::Bidder, org: Some("苏州市吴中区和谐社会工作服务中心") },
+    DemoLogin { username: "sq-lianhua", display_name: "黄主任（莲花北社区）", role: Role::Bidder, org: Some("深圳市福田区莲花北社区居民委员会") },
     DemoLogin { username: "expert-zhou", display_name: "周专家", role: Role::Expert, org: None },
     DemoLogin { username: "expert-wu", display_name: "吴专家", role: Role::Expert, org: None },
     DemoLogin { username: "expert-zheng", display_name: "郑专家", role: Role::Expert, org: None },
@@ -114,6 +118,9 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
             accounts::create_organisation(&state.db, Actor::Console, name, OrgKind::Ngo, Some(code), now).await?;
         }
     }
+    if accounts::find_organisation_by_name(&state.db, DEMO_COMMITTEE.0).await?.is_none() {
+        accounts::create_organisation(&state.db, Actor::Console, DEMO_COMMITTEE.0, OrgKind::ResidentsCommittee, Some(DEMO_COMMITTEE.1), now).await?;
+    }
     for login in DEMO_LOGINS {
         if accounts::user_exists(&state.db, login.username).await? {
             continue;
@@ -138,6 +145,20 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
 /// opened), and one still taking bids.
 pub const DEMO_TENDER_TO_OPEN: &str = "双塔街道“4+1”社区服务综合包（演示：已到开标时间）";
 pub const DEMO_TENDER_OPEN: &str = "沧浪街道“4+1”社区服务综合包（演示：接受投标中）";
+pub const DEMO_CALL: &str = "2026年社区民生示范点申报（演示）";
+
+/// A Shenzhen demonstration-site call: residents' committees apply with their project choice.
+pub fn demo_call_input(deadline_ms: i64) -> app::domain::tender::TenderInput {
+    let template = app::domain::template::builtin_by_id("shenzhen-demonstration-site").expect("shipped template");
+    app::domain::tender::TenderInput {
+        title: DEMO_CALL.into(),
+        buyer: "深圳市民政局".into(),
+        budget: "150000".into(),
+        bid_deadline: beijing(deadline_ms),
+        opening_time: beijing(deadline_ms),
+        ..app::domain::tender::input_from_template(&template)
+    }
+}
 
 async fn user(state: &AppState, name: &str) -> anyhow::Result<app::identity::SessionUser> {
     accounts::user_by_username(&state.db, name).await?.ok_or_else(|| anyhow::anyhow!("demo user {name} missing"))
@@ -198,7 +219,7 @@ async fn demo_bid(state: &AppState, bidder: &str, tender_id: &str, price: &str) 
     let prices = bids::parse_prices(&ctx.spec, &[0, 1], &[price.to_string(), price.to_string()])?;
     let team = demo_team(state, &ctx.org_id, false).await?;
     let declaration = app::server::profiles::declaration(&state.db, &ctx.org_id, team).await?;
-    bids::submit(&state.db, &b, &ctx, &prices, &files, declaration.as_ref(), state.now_ms()).await?;
+    bids::submit(&state.db, &b, &ctx, &prices, &files, declaration.as_ref(), None, state.now_ms()).await?;
     Ok(())
 }
 
@@ -238,6 +259,8 @@ pub async fn seed_tenders(state: &AppState) -> anyhow::Result<()> {
     tx.commit().await?;
     let open = tenders::create(&state.db, &officer, &demo_input(DEMO_TENDER_OPEN, now + 21 * 24 * hour), now).await?;
     tenders::publish(&state.db, &state.sealer, &officer, &open, now).await?;
+    let call = tenders::create(&state.db, &officer, &demo_call_input(now + 21 * 24 * hour), now).await?;
+    tenders::publish(&state.db, &state.sealer, &officer, &call, now).await?;
     Ok(())
 }
 

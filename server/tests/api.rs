@@ -1116,6 +1116,71 @@ async fn an_ngo_keeps_its_profile_and_roster() {
     assert!(!audit.contains("320508199001011232"), "the audit log shows ID numbers masked");
 }
 
+/// Shenzhen's call is for residents' committees: an NGO is refused; a committee applies with its
+/// conditions and project choice, and the review judges them by the seed's rules.
+#[tokio::test]
+async fn a_residents_committee_applies_to_a_shenzhen_call() {
+    use flow::*;
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let officer = app.signed_in(Role::Officer).await;
+        let input = server::demo::demo_call_input(app.state.now_ms() + 21 * 24 * 3_600_000);
+        let mut form: Vec<(String, String)> = vec![
+            ("input[template_id]".into(), input.template_id.clone()), ("input[method]".into(), input.method.clone()),
+            ("input[title]".into(), input.title.clone()), ("input[buyer]".into(), input.buyer.clone()), ("input[budget]".into(), input.budget.clone()),
+            ("input[bid_deadline]".into(), input.bid_deadline.clone()), ("input[opening_time]".into(), input.opening_time.clone()),
+        ];
+        if input.fixed_price {
+            form.push(("input[fixed_price]".into(), "true".into()));
+        }
+        for (i, c) in input.criteria.iter().enumerate() {
+            form.push((format!("input[criteria][{i}][name]"), c.name.clone()));
+            form.push((format!("input[criteria][{i}][max_points]"), c.max_points.clone()));
+        }
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let res = sf(&app, &officer, "create_tender", &pairs).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        let id: String = res.json().await.unwrap();
+        assert_eq!(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "publish")]).await.status(), StatusCode::OK);
+
+        let ngo = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
+        assert_eq!(field_code(upload(&app, &ngo, &id, &[], pdf("plan"), pdf("q")).await).await, "applicant_kind_mismatch");
+
+        let committee = app.sign_in_as("sq-lianhua", server::demo::DEMO_PASSWORD).await;
+        let t = app::domain::template::builtin_by_id("shenzhen-demonstration-site").unwrap();
+        let Some(app::domain::template::Selection::ProjectLibrary { projects, .. }) = &t.selection else { panic!("a library") };
+        let apply = |picked: usize, agreeing: &'static str| {
+            let mut form = reqwest::multipart::Form::new()
+                .text("premises_available", "true")
+                .text("residents_consulted", "40")
+                .text("residents_agreeing", agreeing)
+                .text("centre_operating_months", "24")
+                .text("district_matches", "true");
+            for p in projects.iter().take(picked) {
+                form = form.text("project", p.id.clone());
+            }
+            form.part("technical", reqwest::multipart::Part::bytes(pdf("方案").1).file_name("申报方案.pdf"))
+                .part("qualification", reqwest::multipart::Part::bytes(pdf("证明").1).file_name("证明材料.pdf"))
+        };
+        let url = format!("{}/api/v1/tenders/{id}/bids", app.base);
+        let bad = committee.post(&url).multipart(apply(10, "41")).send().await.unwrap();
+        assert_eq!(field_code(bad).await, "agreeing_over_consulted");
+        let ok = committee.post(&url).multipart(apply(10, "21")).send().await.unwrap();
+        assert_eq!(ok.status(), StatusCode::CREATED, "{}", ok.text().await.unwrap());
+
+        let deadline: i64 = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json::<Value>().await.unwrap()["spec"]["bid_deadline_ms"].as_i64().unwrap();
+        advance(&app, deadline - app.state.now_ms());
+        let officer = app.signed_in(Role::Officer).await;
+        assert_eq!(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "open")]).await.status(), StatusCode::OK);
+        let review: Value = sf(&app, &officer, "review_rows", &[("id", &id)]).await.json().await.unwrap();
+        let rules: Vec<(&str, &str)> = review[0]["checks"].as_array().unwrap().iter().map(|c| (c["rule"].as_str().unwrap(), c["outcome"].as_str().unwrap())).collect();
+        for rule in ["shenzhen.premises", "shenzhen.residents_consent", "shenzhen.centre_operating", "shenzhen.min_projects", "shenzhen.expected_projects"] {
+            assert!(rules.contains(&(rule, "pass")), "{rule} in {rules:?}");
+        }
+        assert!(!rules.iter().any(|(r, _)| r.starts_with("org.") && *r != "org.civil_affairs_registration"), "no roster rules for a committee: {rules:?}");
+    }
+}
+
 #[tokio::test]
 async fn demo_data_offers_a_tender_to_open_and_one_to_bid_on() {
     let app = spawn_app(support::Backend::Sqlite, false).await;
@@ -1124,7 +1189,7 @@ async fn demo_data_offers_a_tender_to_open_and_one_to_bid_on() {
     let officer = app.signed_in(Role::Officer).await;
     let public: Value = flow::sf(&app, &app.anon(), "public_tenders", &[]).await.json().await.unwrap();
     let titles: Vec<&str> = public.as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap()).collect();
-    assert_eq!(titles.len(), 2, "{titles:?}");
+    assert_eq!(titles.len(), 3, "{titles:?}");
     let to_open: String = sqlx::query("SELECT id FROM tenders WHERE title = $1").bind(server::demo::DEMO_TENDER_TO_OPEN).fetch_one(&app.state.db.pool).await.unwrap().get("id");
     assert_eq!(flow::sf(&app, &officer, "tender_action", &[("id", &to_open), ("action", "open")]).await.status(), StatusCode::OK);
     let review: Value = flow::sf(&app, &officer, "review_rows", &[("id", &to_open)]).await.json().await.unwrap();

@@ -34,6 +34,48 @@ fn library(t: &SchemeTemplate) -> (usize, &[LibraryProject]) {
     }
 }
 
+/// An application as typed into the bid form; numbers are text until parsed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ApplicationInput {
+    pub premises_available: bool,
+    pub residents_consulted: String,
+    pub residents_agreeing: String,
+    pub centre_operating_months: String,
+    pub selected: Vec<String>,
+    pub omissions: Vec<(String, String)>,
+    pub district_matches: bool,
+}
+
+/// Parses the application form; the rules themselves are judged by [`application_verdicts`].
+pub fn parse_application(input: &ApplicationInput) -> Result<Application, Vec<crate::domain::field::FieldError>> {
+    use crate::domain::field::FieldError;
+    let mut errors = Vec::new();
+    let mut number = |field: &str, text: &str| -> u32 {
+        match text.trim() {
+            "" => 0,
+            t => t.parse::<u32>().ok().filter(|n| *n <= 1_000_000).unwrap_or_else(|| {
+                errors.push(FieldError::new(field, "count_invalid", "请填写不小于零的整数", "Enter a whole number of at least zero"));
+                0
+            }),
+        }
+    };
+    let consulted = number("residents_consulted", &input.residents_consulted);
+    let agreeing = number("residents_agreeing", &input.residents_agreeing);
+    let months = number("centre_operating_months", &input.centre_operating_months);
+    if agreeing > consulted {
+        errors.push(FieldError::new("residents_agreeing", "agreeing_over_consulted", "同意人数不能多于征求意见人数", "More residents agree than were consulted"));
+    }
+    let mut selected = input.selected.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect::<Vec<_>>();
+    selected.dedup();
+    let omissions = input.omissions.iter().filter(|(_, why)| !why.trim().is_empty()).map(|(id, why)| (id.clone(), why.trim().to_string())).collect();
+    if errors.is_empty() {
+        Ok(Application { premises_available: input.premises_available, residents_consulted: consulted, residents_agreeing: agreeing, centre_operating_months: months, selected, omissions, district_matches: input.district_matches })
+    } else {
+        Err(errors)
+    }
+}
+
 /// Seed 003 细则 一 and 方案 三(三): eligibility and project choice, rule by rule.
 pub fn application_verdicts(t: &SchemeTemplate, a: &Application) -> Vec<Verdict> {
     let (min_selected, projects) = library(t);
@@ -130,6 +172,18 @@ pub fn quota_verdict(t: &SchemeTemplate, district: &str, approved_so_far: u32) -
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_application_form_parses_and_refuses_more_agreeing_than_consulted() {
+        let input = ApplicationInput { residents_consulted: "40".into(), residents_agreeing: "21".into(), centre_operating_months: "12".into(), selected: vec!["a".into(), "a".into(), " ".into()], ..Default::default() };
+        let a = parse_application(&input).unwrap();
+        assert_eq!((a.residents_consulted, a.residents_agreeing, a.centre_operating_months), (40, 21, 12));
+        assert_eq!(a.selected, ["a"]);
+        let bad = ApplicationInput { residents_agreeing: "41".into(), residents_consulted: "40".into(), centre_operating_months: "x".into(), ..Default::default() };
+        let codes: Vec<String> = parse_application(&bad).unwrap_err().into_iter().map(|e| e.code).collect();
+        assert_eq!(codes, ["count_invalid", "agreeing_over_consulted"]);
+    }
+
     use super::*;
     use crate::domain::template::builtin_by_id;
     use crate::domain::verdict::all_pass;

@@ -1,3 +1,4 @@
+pub mod application;
 pub mod calculators;
 pub mod login;
 pub mod profile;

@@ -311,7 +311,8 @@ pub fn BidPage() -> impl IntoView {
                                             </div>
                                         }).collect_view()}
                                     </fieldset>
-                                    {form.clone().map(|f| view! { <super::profile::TeamPicker form=f /> })}
+                                    {form.clone().and_then(|f| f.library.clone()).map(|t| view! { <super::application::ApplicationPicker template=t /> })}
+                                    {form.clone().filter(|f| !(f.qualification.is_empty() && f.team_rules.is_empty())).map(|f| view! { <super::profile::TeamPicker form=f /> })}
                                     <label><span>{t!(i18n, tender.technical_file)}</span><input type="file" name="technical" accept="application/pdf,.pdf,application/zip,.zip" required data-testid="bid-technical" /></label>
                                     <label><span>{t!(i18n, tender.qualification_file)}</span><input type="file" name="qualification" accept="application/pdf,.pdf,application/zip,.zip" required data-testid="bid-qualification" /></label>
                                     <button type="submit" class="btn btn-primary" data-testid="bid-submit">{move || if receipt.is_some() { t_string!(i18n, tender.resubmit) } else { t_string!(i18n, tender.submit_bid) }}</button>

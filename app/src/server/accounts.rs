@@ -129,7 +129,7 @@ pub async fn create_user(db: &Db, actor: Actor<'_>, new: &NewUser, now_ms: i64) 
 
 /// Registers an organisation and its first bidder account together: one transaction, so a
 /// refusal leaves nothing behind.
-pub async fn register_organisation(db: &Db, org_name: &str, credit_code: &str, new: &NewUser, now_ms: i64) -> Result<SessionUser, AppError> {
+pub async fn register_organisation(db: &Db, org_name: &str, credit_code: &str, kind: OrgKind, new: &NewUser, now_ms: i64) -> Result<SessionUser, AppError> {
     use crate::domain::credit_code::CreditCode;
     let mut errors = match new.validate() {
         Ok(()) => Vec::new(),
@@ -162,7 +162,7 @@ pub async fn register_organisation(db: &Db, org_name: &str, credit_code: &str, n
     sqlx::query("INSERT INTO organisations (id, name, kind, credit_code, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(&org_id)
         .bind(org_name)
-        .bind(OrgKind::Ngo.as_str())
+        .bind(kind.as_str())
         .bind(code.as_str())
         .bind(now_ms)
         .execute(&mut *tx)

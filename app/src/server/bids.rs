@@ -9,6 +9,7 @@ use super::sealing::{Sealer, TenderKey};
 use super::tenders::{load, tender_error, TenderRow};
 use crate::domain::money::Yuan;
 use crate::domain::roster::Declaration;
+use crate::domain::shenzhen::Application;
 use crate::domain::tender::{self, Action, TenderError, ValidTender};
 use crate::error::AppError;
 use crate::identity::SessionUser;
@@ -54,6 +55,8 @@ pub struct BidContext {
     pub org_name: String,
     pub credit_code: Option<String>,
     pub key: TenderKey,
+    /// The template has a project library: the bid is an application choosing projects.
+    pub takes_applications: bool,
 }
 
 pub async fn context(db: &Db, sealer: &Sealer, bidder: &SessionUser, tender_id: &str, now_ms: i64) -> Result<BidContext, AppError> {
@@ -61,9 +64,16 @@ pub async fn context(db: &Db, sealer: &Sealer, bidder: &SessionUser, tender_id: 
     let t = load(db, tender_id).await?;
     tender::allowed(t.status, Action::SubmitBid, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
     let spec = t.spec()?;
-    let org = sqlx::query("SELECT name, credit_code FROM organisations WHERE id = $1").bind(&org_id).fetch_one(&db.pool).await?;
+    let org = sqlx::query("SELECT name, credit_code, kind FROM organisations WHERE id = $1").bind(&org_id).fetch_one(&db.pool).await?;
+    // The template says who may apply: NGOs, residents' committees or county governments.
+    let template = super::templates::by_id(db, &spec.template_id).await?.ok_or(AppError::Internal)?;
+    let wanted = serde_json::to_value(template.applicant).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    if org.get::<String, _>("kind") != wanted {
+        return Err(AppError::field("tender", "applicant_kind_mismatch", "本项目的申请主体类型与贵机构不符", "This call is for a different kind of applicant than your organisation"));
+    }
     let key = sealing_key(sealer, &t)?;
-    Ok(BidContext { tender: t, spec, org_id, org_name: org.get("name"), credit_code: org.get("credit_code"), key })
+    let takes_applications = matches!(template.selection, Some(crate::domain::template::Selection::ProjectLibrary { .. }));
+    Ok(BidContext { tender: t, spec, org_id, org_name: org.get("name"), credit_code: org.get("credit_code"), key, takes_applications })
 }
 
 /// The tender key for sealing. Reading sealed data goes through [`reading_key`] instead.
@@ -185,7 +195,7 @@ fn require_both(files: &[SealedFile]) -> Result<(), AppError> {
 
 /// Stores (or replaces) the organisation's sealed bid. `now_ms` is read after the upload, so a
 /// bid whose upload finished after the deadline is refused even if it started before.
-pub async fn submit(db: &Db, bidder: &SessionUser, ctx: &BidContext, prices: &[(i64, i64)], files: &[SealedFile], declaration: Option<&Declaration>, now_ms: i64) -> Result<BidReceipt, AppError> {
+pub async fn submit(db: &Db, bidder: &SessionUser, ctx: &BidContext, prices: &[(i64, i64)], files: &[SealedFile], declaration: Option<&Declaration>, application: Option<&Application>, now_ms: i64) -> Result<BidReceipt, AppError> {
     require_both(files)?;
     let t = load(db, &ctx.tender.id).await?;
     tender::allowed(t.status, Action::SubmitBid, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
@@ -196,12 +206,13 @@ pub async fn submit(db: &Db, bidder: &SessionUser, ctx: &BidContext, prices: &[(
     let technical = files.iter().find(|f| f.receipt.kind == "technical").expect("checked above");
     let version: i64 = t.version;
     let declared = declaration.map(|d| serde_json::to_string(d).expect("a declaration serialises"));
+    let applied = application.map(|a| serde_json::to_string(a).expect("an application serialises"));
     let mut tx = db.pool.begin().await?;
     if previous.is_some() {
         sqlx::query("DELETE FROM bid_files WHERE bid_id = $1").bind(&bid_id).execute(&mut *tx).await?;
         sqlx::query(
             "UPDATE bids SET price_fen = 0, sealed_prices = $1, lots_json = $2, file_sha256 = $3, file_name = $4, file_size = $5, \
-             submitted_by = $6, submitted_at = $7, confirmed_version = $8, declaration_json = $10 WHERE id = $9",
+             submitted_by = $6, submitted_at = $7, confirmed_version = $8, declaration_json = $10, application_json = $11 WHERE id = $9",
         )
         .bind(&sealed)
         .bind(json!(lot_names).to_string())
@@ -213,12 +224,13 @@ pub async fn submit(db: &Db, bidder: &SessionUser, ctx: &BidContext, prices: &[(
         .bind(version)
         .bind(&bid_id)
         .bind(&declared)
+        .bind(&applied)
         .execute(&mut *tx)
         .await?;
     } else {
         sqlx::query(
-            "INSERT INTO bids (id, tender_id, org_id, price_fen, sealed_prices, lots_json, file_sha256, file_name, file_size, submitted_by, submitted_at, confirmed_version, declaration_json) \
-             VALUES ($1, $2, $3, 0, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            "INSERT INTO bids (id, tender_id, org_id, price_fen, sealed_prices, lots_json, file_sha256, file_name, file_size, submitted_by, submitted_at, confirmed_version, declaration_json, application_json) \
+             VALUES ($1, $2, $3, 0, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(&bid_id)
         .bind(&t.id)
@@ -232,6 +244,7 @@ pub async fn submit(db: &Db, bidder: &SessionUser, ctx: &BidContext, prices: &[(
         .bind(now_ms)
         .bind(version)
         .bind(&declared)
+        .bind(&applied)
         .execute(&mut *tx)
         .await
         .map_err(|e| {

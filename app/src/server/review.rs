@@ -173,10 +173,14 @@ pub async fn review_rows(db: &Db, id: &str) -> Result<Vec<ReviewRow>, AppError> 
     let deadline = crate::domain::time::from_millis(spec.bid_deadline_ms).map(|t| t.with_timezone(&crate::domain::time::shanghai()).date_naive()).ok_or(AppError::Internal)?;
     let contracts = super::profiles::contract_declarations(db, id).await?;
     let mut declared = Vec::new();
+    let mut applications = Vec::new();
     for r in &record.rows {
-        let b = sqlx::query("SELECT declaration_json FROM bids WHERE id = $1").bind(&r.bid_id).fetch_one(&db.pool).await?;
+        let b = sqlx::query("SELECT declaration_json, application_json FROM bids WHERE id = $1").bind(&r.bid_id).fetch_one(&db.pool).await?;
         declared.push(b.get::<Option<String>, _>("declaration_json").and_then(|j| serde_json::from_str::<Declaration>(&j).ok()));
+        applications.push(b.get::<Option<String>, _>("application_json").and_then(|j| serde_json::from_str::<crate::domain::shenzhen::Application>(&j).ok()));
     }
+    let has_rules = !(template.qualification.is_empty() && template.team.is_empty());
+    let has_library = matches!(template.selection, Some(crate::domain::template::Selection::ProjectLibrary { .. }));
     let mut out = Vec::new();
     for (i, r) in record.rows.into_iter().enumerate() {
         let b = sqlx::query("SELECT b.confirmed_version, b.review_outcome, b.review_reason, o.credit_code FROM bids b JOIN organisations o ON o.id = b.org_id WHERE b.id = $1")
@@ -184,7 +188,14 @@ pub async fn review_rows(db: &Db, id: &str) -> Result<Vec<ReviewRow>, AppError> 
             .fetch_one(&db.pool)
             .await?;
         let mut checks = bid_checks(&r.files, b.get::<i64, _>("confirmed_version") >= material, &r.lots, &budgets, b.get::<Option<String>, _>("credit_code").as_deref());
+        if has_library {
+            match &applications[i] {
+                Some(a) => checks.extend(crate::domain::shenzhen::application_verdicts(&template, a)),
+                None => checks.push(Verdict::check("shenzhen.application", false, "seed 003", "未提交申报内容（项目选择等）".into(), "No application answers (project choice etc.) were submitted".into())),
+            }
+        }
         match &declared[i] {
+            _ if !has_rules => {}
             Some(d) => {
                 checks.extend(roster::verdicts(&template.qualification, &template.team, template.contract_years, d, deadline));
                 // The same person promised by another bidder of this tender, or on a live contract.

@@ -163,6 +163,7 @@ async fn receive_bid(state: &AppState, caller: &Caller, id: &str, form: Result<M
     let mut prices: Vec<(i64, String)> = Vec::new();
     let mut files: Vec<SealedFile> = Vec::new();
     let mut team = app::domain::roster::TeamChoice::default();
+    let mut application = app::domain::shenzhen::ApplicationInput::default();
     let mut budget = MAX_BID;
     while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
         let name = field.name().unwrap_or_default().to_string();
@@ -180,6 +181,17 @@ async fn receive_bid(state: &AppState, caller: &Caller, id: &str, form: Result<M
             "manager" => {
                 let v = field.text().await.map_err(bad_form)?;
                 team.manager = (!v.trim().is_empty()).then_some(v);
+            }
+            // A call for applications (Shenzhen demonstration sites).
+            "project" => application.selected.push(field.text().await.map_err(bad_form)?),
+            "premises_available" => application.premises_available = field.text().await.map_err(bad_form)? == "true",
+            "district_matches" => application.district_matches = field.text().await.map_err(bad_form)? == "true",
+            "residents_consulted" => application.residents_consulted = field.text().await.map_err(bad_form)?,
+            "residents_agreeing" => application.residents_agreeing = field.text().await.map_err(bad_form)?,
+            "centre_operating_months" => application.centre_operating_months = field.text().await.map_err(bad_form)?,
+            n if n.starts_with("omission_") => {
+                let project = n["omission_".len()..].to_string();
+                application.omissions.push((project, field.text().await.map_err(bad_form)?));
             }
             // A single price field means the only lot.
             "price" => prices.push((0, field.text().await.map_err(bad_form)?)),
@@ -206,8 +218,13 @@ async fn receive_bid(state: &AppState, caller: &Caller, id: &str, form: Result<M
     };
     let parsed = bids::parse_prices(&ctx.spec, &lots, &typed)?;
     let declaration = app::server::profiles::declaration(&state.db, &ctx.org_id, team).await?;
+    // Only a template with a project library asks for an application.
+    let application = match ctx.takes_applications {
+        true => Some(app::domain::shenzhen::parse_application(&application).map_err(|e| ApiError(AppError::Validation(e)))?),
+        false => None,
+    };
     // The clock is read again now: an upload that finishes after the deadline is late.
-    Ok(bids::submit(&state.db, bidder, &ctx, &parsed, &files, declaration.as_ref(), state.now_ms()).await?)
+    Ok(bids::submit(&state.db, bidder, &ctx, &parsed, &files, declaration.as_ref(), application.as_ref(), state.now_ms()).await?)
 }
 
 /// A bid's document (`technical` or `qualification`), decrypted: purchaser side only, and only

@@ -1,0 +1,85 @@
+import { test, expect, Browser, Page } from '@playwright/test';
+import { hydrated, signIn } from './helpers';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Uncaught page errors (a hydration panic among them) during the current test. */
+let pageErrors: string[] = [];
+test.beforeEach(() => { pageErrors = []; });
+
+async function as(browser: Browser, username: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  page.on('pageerror', (e) => pageErrors.push(`${username} ${page.url()}: ${e.message}`));
+  await signIn(page, username);
+  await expect(page.getByTestId('workbench-title')).toBeVisible();
+  return page;
+}
+
+function beijing(ms: number): string {
+  return new Date(ms + 8 * HOUR).toISOString().slice(0, 16);
+}
+
+function pdf(label: string) {
+  return { name: `${label}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.4\n% ${label}\n%%EOF\n`) };
+}
+
+test('a residents committee applies to the Shenzhen demonstration-site call, choosing projects', async ({ browser }) => {
+  const committee = await as(browser, 'sq-lianhua');
+  await committee.getByRole('link', { name: '2026年社区民生示范点申报（演示）' }).click();
+  await expect(committee.getByTestId('application')).toBeVisible();
+  await hydrated(committee);
+  await committee.getByTestId('app-premises').check();
+  await committee.getByTestId('app-residents_consulted').fill('40');
+  await committee.getByTestId('app-residents_agreeing').fill('21');
+  await committee.getByTestId('app-centre_operating_months').fill('24');
+  const minProjects = committee.getByTestId('application-verdicts').locator('li[data-rule="shenzhen.min_projects"]');
+  for (let i = 0; i < 9; i++) await committee.getByTestId(`app-project-${i}`).check();
+  // Nine projects: the seed asks for at least ten — seen at once, before submitting.
+  await expect(minProjects).toHaveAttribute('data-outcome', 'fail');
+  await committee.getByTestId('app-project-9').check();
+  await expect(minProjects).toHaveAttribute('data-outcome', 'pass');
+  await expect(committee.getByTestId('application-verdicts').locator('li[data-outcome="fail"]')).toHaveCount(0);
+  await committee.getByTestId('bid-technical').setInputFiles(pdf('申报方案'));
+  await committee.getByTestId('bid-qualification').setInputFiles(pdf('证明材料'));
+  await committee.getByTestId('bid-submit').click();
+  await expect(committee.getByTestId('receipt')).toBeVisible();
+  await expect(committee.getByTestId('receipt-lots')).toContainText('2026年社区民生示范点申报');
+  expect(pageErrors).toEqual([]);
+});
+
+test('an officer publishes a Dongguan operator tender and an NGO bids on it', async ({ browser, request }) => {
+  const now = (await (await request.get('/api/v1/test/clock')).json()).now_ms as number;
+  const title = `E2E 东莞社区综合服务中心运营 ${Date.now()}`;
+  const officer = await as(browser, 'officer');
+  await hydrated(officer);
+  await officer.getByTestId('new-tender').click();
+  await hydrated(officer);
+  await officer.getByTestId('tender-template').selectOption('dongguan-centre-operator');
+  await expect(officer.getByTestId('tender-fixed_price')).toBeChecked();
+  await officer.getByTestId('tender-title').fill(title);
+  await officer.getByTestId('tender-buyer').fill('东莞市民政局');
+  await officer.getByTestId('tender-budget').fill('70万');
+  await officer.getByTestId('tender-bid_deadline').fill(beijing(now + 25 * DAY));
+  await officer.getByTestId('tender-opening_time').fill(beijing(now + 25 * DAY));
+  if (await officer.getByTestId('lint').count()) {
+    await officer.getByTestId('tender-lint_override').fill('东莞市示范点运营要求由市政府文件规定');
+  }
+  await officer.getByTestId('tender-save').click();
+  await expect(officer.getByTestId('tender-title')).toHaveText(title);
+  await hydrated(officer);
+  await officer.getByTestId('publish').click();
+  await expect(officer.getByTestId('tender-status')).toHaveText('招标中');
+
+  const ngo = await as(browser, 'ngo-yimin');
+  await ngo.getByRole('link', { name: title }).click();
+  await expect(ngo.getByTestId('bid-form')).toBeVisible();
+  // The Dongguan template sets no team rules for the bid: no team picker, just the documents.
+  await expect(ngo.getByTestId('live-verdicts')).toHaveCount(0);
+  await ngo.getByTestId('bid-technical').setInputFiles(pdf('运营方案'));
+  await ngo.getByTestId('bid-qualification').setInputFiles(pdf('资格证明'));
+  await ngo.getByTestId('bid-submit').click();
+  await expect(ngo.getByTestId('receipt')).toBeVisible();
+  await expect(ngo.getByTestId('receipt-sha256-technical')).toHaveText(/^[0-9a-f]{64}$/);
+  expect(pageErrors).toEqual([]);
+});
