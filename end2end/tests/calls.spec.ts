@@ -76,10 +76,18 @@ test('an officer publishes a Dongguan operator tender and an NGO bids on it', as
   await expect(ngo.getByTestId('bid-form')).toBeVisible();
   // The Dongguan template sets no team rules for the bid: no team picker, just the documents.
   await expect(ngo.getByTestId('live-verdicts')).toHaveCount(0);
-  await ngo.getByTestId('bid-technical').setInputFiles(pdf('运营方案'));
+  // A 600 KB proposal over a slow line: the browser shows the upload's progress.
+  const big = pdf('运营方案');
+  big.buffer = Buffer.concat([big.buffer, Buffer.alloc(600 * 1024, 0x20)]);
+  await ngo.getByTestId('bid-technical').setInputFiles(big);
   await ngo.getByTestId('bid-qualification').setInputFiles(pdf('资格证明'));
+  const cdp = await ngo.context().newCDPSession(ngo);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 200 * 1024 });
   await ngo.getByTestId('bid-submit').click();
-  await expect(ngo.getByTestId('receipt')).toBeVisible();
+  await expect(ngo.getByTestId('upload-progress')).toBeVisible();
+  await expect(ngo.getByTestId('receipt')).toBeVisible({ timeout: 30_000 });
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   await expect(ngo.getByTestId('receipt-sha256-technical')).toHaveText(/^[0-9a-f]{64}$/);
   expect(pageErrors).toEqual([]);
 });

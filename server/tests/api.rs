@@ -961,6 +961,16 @@ async fn unsafe_packages_and_broken_uploads_change_nothing() {
     }
     assert_eq!(walk(app.state.storage.root()), files_before, "a refused upload stores nothing");
 
+    // A browser posting the form without JavaScript is sent back to the bid page with the reasons.
+    let form = reqwest::multipart::Form::new()
+        .text("lot", "0")
+        .part("technical", reqwest::multipart::Part::bytes(b"GIF89a".to_vec()).file_name("photo.gif"))
+        .part("qualification", reqwest::multipart::Part::bytes(pdf("q").1).file_name("q.pdf"));
+    let res = ngo.post(format!("{}/api/v1/tenders/{id}/bids", app.base)).header("accept", "text/html").multipart(form).send().await.unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.starts_with(&format!("/bidder/tenders/{id}?upload_error=")) && location.contains("file_not_pdf_or_zip"), "{location}");
+
     // A body cut off half-way: the earlier bid stays as it was.
     let boundary = "caipingboundary";
     let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"lot\"\r\n\r\n0\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"price_0\"\r\n\r\n1000\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"technical\"; filename=\"t.pdf\"\r\n\r\n%PDF-1.7 half");

@@ -8,4 +8,5 @@ pub mod register;
 pub mod tender_form;
 pub mod tender_notice;
 pub mod tenders;
+pub mod upload;
 pub mod workbench;

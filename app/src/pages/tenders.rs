@@ -38,6 +38,7 @@ pub fn NoticeList() -> impl IntoView {
     let notices = Resource::new(|| (), |_| public_tenders());
     let (query, set_query) = signal(String::new());
     let (status_filter, set_status_filter) = signal(String::new());
+    let (scheme_filter, set_scheme_filter) = signal(String::new());
     let statuses = [TenderStatus::Published, TenderStatus::Opened, TenderStatus::Awarded, TenderStatus::Failed];
     view! {
         <section class="card">
@@ -53,7 +54,16 @@ pub fn NoticeList() -> impl IntoView {
                 if list.is_empty() {
                     return view! { <p>{t!(i18n, tender.no_notices)}</p> }.into_any();
                 }
+                let mut schemes: Vec<(String, String, String)> = list.iter().map(|t| t.scheme.clone()).collect();
+                schemes.sort();
+                schemes.dedup();
                 view! {
+                    <div class="filters">
+                        <select data-testid="notice-scheme" on:change=move |ev| set_scheme_filter.set(event_target_value(&ev))>
+                            <option value="">{super::profile::lz(i18n, "全部方案（城市）", "All schemes (cities)")}</option>
+                            {schemes.into_iter().map(|(id, zh, en)| view! { <option value=id>{move || if i18n.get_locale() == Locale::en { en.clone() } else { zh.clone() }}</option> }).collect_view()}
+                        </select>
+                    </div>
                     <div class="table-wrap">
                         <table data-testid="notices">
                             <thead><tr>
@@ -63,11 +73,13 @@ pub fn NoticeList() -> impl IntoView {
                             <tbody>
                                 {list.into_iter().map(|t| {
                                     let status = t.status;
-                                    let haystack = format!("{} {}", t.title, t.buyer);
+                                    let haystack = format!("{} {} {}", t.title, t.buyer, t.scheme.1);
+                                    let scheme = t.scheme.0.clone();
                                     let shown = move || {
                                         let q = query.get();
                                         let f = status_filter.get();
-                                        (q.trim().is_empty() || haystack.contains(q.trim())) && (f.is_empty() || f == status.as_str())
+                                        let sch = scheme_filter.get();
+                                        (q.trim().is_empty() || haystack.contains(q.trim())) && (f.is_empty() || f == status.as_str()) && (sch.is_empty() || sch == scheme)
                                     };
                                     view! { <tr style:display=move || if shown() { "" } else { "none" }>
                                         <td><A href=format!("/tenders/{}", t.id)>{t.title}</A></td><td>{t.buyer}</td><td>{Yuan::from_fen(t.budget_fen).to_string()}</td>
@@ -229,10 +241,28 @@ pub fn BidPage() -> impl IntoView {
             Ok::<_, crate::error::AppError>((view, receipt, bid_form(id).await.ok()))
         },
     );
-    // A refused upload comes back here with the reasons (the form posts without JavaScript).
+    // A refused upload: from the browser's upload (XMLHttpRequest, with progress), or back here
+    // in the query when the form posted without JavaScript.
+    let progress: super::upload::Progress = RwSignal::new(None);
+    let xhr_error = RwSignal::new(None::<crate::error::AppError>);
     let query = leptos_router::hooks::use_query_map();
     let upload_error = move || {
-        query.read().get("upload_error").and_then(|e| serde_json::from_str::<Vec<crate::error::FieldError>>(&e).ok()).map(|fields| view! { <div data-testid="upload-error"><ErrorNote error=crate::error::AppError::Validation(fields) /></div> })
+        let from_query = query.read().get("upload_error").and_then(|e| serde_json::from_str::<Vec<crate::error::FieldError>>(&e).ok()).map(crate::error::AppError::Validation);
+        xhr_error.get().or(from_query).map(|error| view! { <div data-testid="upload-error"><ErrorNote error=error /></div> })
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            if let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) {
+                ev.prevent_default();
+                if super::upload::send(form, progress, xhr_error).is_err() {
+                    xhr_error.set(Some(crate::error::AppError::Internal));
+                }
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
     };
     view! {
         <RequireRole roles=&[Role::Bidder]>
@@ -261,7 +291,7 @@ pub fn BidPage() -> impl IntoView {
                                 <dl class="facts">
                                     <dt>{t!(i18n, tender.lot)}</dt><dd data-testid="receipt-lots">{r.lots.join("、")}</dd>
                                     <dt>{t!(i18n, tender.submitted_at)}</dt><dd>{format_shanghai(r.submitted_at)}</dd>
-                                    <dt>{super::profile::lz(i18n, "投标团队", "Team")}</dt><dd data-testid="receipt-team">{r.team.iter().map(|(n, id)| format!("{n}（{id}）")).collect::<Vec<_>>().join("、")}</dd>
+                                    <dt>{super::profile::lz(i18n, "投标团队", "Team")}</dt><dd data-testid="receipt-team">{if r.team.is_empty() { "—".to_string() } else { r.team.iter().map(|(n, id)| format!("{n}（{id}）")).collect::<Vec<_>>().join("、") }}</dd>
                                 </dl>
                                 {(!r.flags.is_empty()).then(|| view! {
                                     <ul class="notice notice-error" data-testid="receipt-flags">
@@ -296,7 +326,7 @@ pub fn BidPage() -> impl IntoView {
                         {upload_error}
                         {if open {
                             view! {
-                                <form class="form card" method="post" enctype="multipart/form-data" action=format!("/api/v1/tenders/{}/bids", tid) data-testid="bid-form">
+                                <form class="form card" method="post" enctype="multipart/form-data" action=format!("/api/v1/tenders/{}/bids", tid) data-testid="bid-form" on:submit=submit>
                                     <fieldset class="lots">
                                         <legend>{t!(i18n, tender.lot)}</legend>
                                         {spec.lots.iter().enumerate().map(|(i, l)| view! {
@@ -315,6 +345,7 @@ pub fn BidPage() -> impl IntoView {
                                     {form.clone().filter(|f| !(f.qualification.is_empty() && f.team_rules.is_empty())).map(|f| view! { <super::profile::TeamPicker form=f /> })}
                                     <label><span>{t!(i18n, tender.technical_file)}</span><input type="file" name="technical" accept="application/pdf,.pdf,application/zip,.zip" required data-testid="bid-technical" /></label>
                                     <label><span>{t!(i18n, tender.qualification_file)}</span><input type="file" name="qualification" accept="application/pdf,.pdf,application/zip,.zip" required data-testid="bid-qualification" /></label>
+                                    <super::upload::UploadProgress progress=progress />
                                     <button type="submit" class="btn btn-primary" data-testid="bid-submit">{move || if receipt.is_some() { t_string!(i18n, tender.resubmit) } else { t_string!(i18n, tender.submit_bid) }}</button>
                                 </form>
                             }.into_any()

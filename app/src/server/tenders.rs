@@ -125,6 +125,10 @@ async fn summary(db: &Db, t: &TenderRow) -> Result<TenderSummary, AppError> {
         opening_at: t.opening_at,
         status: t.status,
         winner: winner_name(db, t).await?,
+        scheme: match super::templates::by_id(db, &t.template_id).await? {
+            Some(template) => (template.id, template.name.zh, template.name.en),
+            None => (t.template_id.clone(), t.template_id.clone(), t.template_id.clone()),
+        },
     })
 }
 
