@@ -66,6 +66,17 @@ pub struct TenderView {
     /// The template linter's warnings, and the officer's recorded override.
     pub lint: Vec<Verdict>,
     pub failed_reason: Option<String>,
+    /// The officer's own documents published with the tender.
+    #[serde(default)]
+    pub attachments: Vec<AttachmentView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentView {
+    pub sha256: String,
+    pub file_name: String,
+    pub file_size: i64,
+    pub content_type: String,
 }
 
 /// One document of a sealed bid as the receipt shows it.

@@ -66,6 +66,10 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await officer.getByTestId('tender-opening_time').fill(deadline);
   await officer.getByTestId('tender-save').click();
   await expect(officer.getByTestId('tender-title')).toHaveText(title);
+  // The officer's own document goes out with the notice.
+  await officer.getByTestId('attach-file').setInputFiles({ name: '服务内容指导目录.pdf', mimeType: 'application/pdf', buffer: pdf('catalogue') });
+  await officer.getByTestId('attach-submit').click();
+  await expect(officer.getByTestId('attachments')).toContainText('服务内容指导目录.pdf');
   await hydrated(officer);
   await officer.getByTestId('publish').click();
   await expect(officer.getByTestId('tender-status')).toHaveText('招标中');
@@ -91,6 +95,7 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await visitor.getByRole('link', { name: title }).click();
   await expect(visitor.getByTestId('version-2')).toContainText('criteria[0]');
   await expect(visitor.getByTestId('lots')).toContainText('定慧寺社区');
+  await expect(visitor.getByTestId('attachments')).toContainText('服务内容指导目录.pdf');
 
   // An NGO keeps its roster: a new social worker is added (the ID number's check character is verified).
   const ngo = await as(browser, 'ngo-yangguang');

@@ -1191,6 +1191,36 @@ async fn a_residents_committee_applies_to_a_shenzhen_call() {
     }
 }
 
+/// The officer's attachments: checked like bid documents, added before publication only, public
+/// afterwards.
+#[tokio::test]
+async fn officers_attach_documents_before_publishing() {
+    use flow::*;
+    let app = spawn_app(support::Backend::Sqlite, false).await;
+    let officer = app.signed_in(Role::Officer).await;
+    let form = suzhou_form(&app, 21);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let id: String = sf(&app, &officer, "create_tender", &pairs).await.json().await.unwrap();
+    let attach = |bytes: Vec<u8>, name: &'static str| {
+        let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
+        officer.post(format!("{}/api/v1/tenders/{id}/attachments", app.base)).multipart(form).send()
+    };
+    let doc = pdf("服务内容指导目录").1;
+    assert_eq!(attach(doc.clone(), "服务内容指导目录.pdf").await.unwrap().status(), StatusCode::CREATED);
+    assert_eq!(field_code(attach(zip_of(&[("../x.pdf", b"x")]), "bad.zip").await.unwrap()).await, "zip_unsafe_path");
+    use sha2::Digest;
+    let sha = hex::encode(sha2::Sha256::digest(&doc));
+    let url = format!("{}/api/v1/tenders/{id}/attachments/{sha}", app.base);
+    assert_eq!(app.anon().get(&url).send().await.unwrap().status(), StatusCode::NOT_FOUND, "a draft's attachment is not public");
+    assert_eq!(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "publish")]).await.status(), StatusCode::OK);
+    let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
+    assert_eq!(public["attachments"][0]["file_name"], "服务内容指导目录.pdf");
+    assert_eq!(app.anon().get(&url).send().await.unwrap().bytes().await.unwrap().to_vec(), doc);
+    assert_eq!(field_code(attach(pdf("late").1, "late.pdf").await.unwrap()).await, "attachments_frozen");
+    let audit = app.signed_in(Role::Auditor).await.get(format!("{}/api/v1/audit", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(audit.contains("tender.attach"));
+}
+
 #[tokio::test]
 async fn demo_data_offers_a_tender_to_open_and_one_to_bid_on() {
     let app = spawn_app(support::Backend::Sqlite, false).await;

@@ -58,6 +58,18 @@ pub fn TenderFacts(d: TenderView) -> impl IntoView {
             {(status != TenderStatus::Draft).then(|| view! {
                 <p><a class="btn" data-testid="notice-pdf" href=format!("/api/v1/tenders/{}/notice.pdf", d.summary.id) download="tender-notice.pdf">{t!(i18n, tender.notice_pdf)}</a></p>
             })}
+            {(!d.attachments.is_empty()).then(|| {
+                let tid = d.summary.id.clone();
+                view! {
+                    <h3>{crate::pages::profile::lz(i18n, "附件", "Attachments")}</h3>
+                    <ul class="plain-list" data-testid="attachments">
+                        {d.attachments.iter().map(|a| view! {
+                            <li><a href=format!("/api/v1/tenders/{tid}/attachments/{}", a.sha256)>{a.file_name.clone()}</a>
+                                " · "{a.file_size}" B · "<code class="hash">{a.sha256.chars().take(16).collect::<String>()}"…"</code></li>
+                        }).collect_view()}
+                    </ul>
+                }
+            })}
             <h3>{t!(i18n, tender.lots)}</h3>
             <ul class="plain-list" data-testid="lots">
                 {spec.lots.iter().map(|l| view! { <li>{format!("{}：{} 元/年", l.name, l.budget)}</li> }).collect_view()}
@@ -94,26 +106,42 @@ pub fn PublicTenderPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let detail = Resource::new(id, public_tender);
+    let qa = QaState::new(id);
     view! {
         {loaded(detail, |d: TenderView| view! {
             <h1 data-testid="tender-title">{d.summary.title.clone()}</h1>
             <TenderFacts d=d />
         })}
-        <Clarifications id=id() can_ask=false can_answer=false />
+        <Clarifications id=id() qa=qa can_ask=false can_answer=false />
     }
 }
 
 /// The opening record and the qualification review, for the officer once the bids are open.
 /// A page-level section with its own resources: nested inside another resource's Suspend, its
 /// resource broke hydration.
+/// The review section's resources, made by the page itself: resources created inside the
+/// role guard's children lost their owner on the server and broke hydration.
+#[derive(Clone, Copy)]
+pub struct ReviewState {
+    rows: Resource<Result<Vec<ReviewRow>, crate::error::AppError>>,
+    detail: Resource<Result<TenderView, crate::error::AppError>>,
+    review: ServerAction<ReviewBid>,
+    act: ServerAction<TenderAction>,
+}
+
+impl ReviewState {
+    pub fn new(id: impl Fn() -> String + Copy + Send + Sync + 'static, act: ServerAction<TenderAction>) -> Self {
+        let review = ServerAction::<ReviewBid>::new();
+        let rows = Resource::new(move || (id(), review.version().get(), act.version().get()), |(id, _, _)| review_rows(id));
+        let detail = Resource::new(move || (id(), act.version().get()), |(id, _)| tender_detail(id));
+        Self { rows, detail, review, act }
+    }
+}
+
 #[component]
-pub fn ReviewSection(id: String, act: ServerAction<TenderAction>) -> impl IntoView {
+pub fn ReviewSection(id: String, state: ReviewState) -> impl IntoView {
     let i18n = use_i18n();
-    let review = ServerAction::<ReviewBid>::new();
-    let tid = id.clone();
-    let rows = Resource::new(move || (tid.clone(), review.version().get(), act.version().get()), |(id, _, _)| review_rows(id));
-    let tid = id.clone();
-    let detail = Resource::new(move || (tid.clone(), act.version().get()), |(id, _)| tender_detail(id));
+    let ReviewState { rows, detail, review, act } = state;
     view! {
         <Suspense fallback=|| ()>
             {move || {
@@ -182,13 +210,27 @@ pub fn ReviewSection(id: String, act: ServerAction<TenderAction>) -> impl IntoVi
 }
 
 /// Questions and published answers; bidders may ask (`can_ask`), officers answer (`can_answer`).
+/// The Q&A section's resource and actions, made by the page (see [`ReviewState`]).
+#[derive(Clone, Copy)]
+pub struct QaState {
+    list: Resource<Result<Vec<ClarificationView>, crate::error::AppError>>,
+    ask: ServerAction<AskQuestion>,
+    reply: ServerAction<AnswerQuestion>,
+}
+
+impl QaState {
+    pub fn new(id: impl Fn() -> String + Copy + Send + Sync + 'static) -> Self {
+        let ask = ServerAction::<AskQuestion>::new();
+        let reply = ServerAction::<AnswerQuestion>::new();
+        let list = Resource::new(move || (id(), ask.version().get(), reply.version().get()), |(id, _, _)| clarifications(id));
+        Self { list, ask, reply }
+    }
+}
+
 #[component]
-pub fn Clarifications(id: String, can_ask: bool, can_answer: bool) -> impl IntoView {
+pub fn Clarifications(id: String, qa: QaState, can_ask: bool, can_answer: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let ask = ServerAction::<AskQuestion>::new();
-    let reply = ServerAction::<AnswerQuestion>::new();
-    let tid = id.clone();
-    let list = Resource::new(move || (tid.clone(), ask.version().get(), reply.version().get()), |(id, _, _)| clarifications(id));
+    let QaState { list, ask, reply } = qa;
     view! {
         <section class="card" data-testid="clarifications">
             <h2>{t!(i18n, tender.clarifications)}</h2>

@@ -3,7 +3,7 @@
 
 use crate::components::errors::{action_error, loaded, ErrorNote};
 use crate::components::guard::RequireRole;
-use super::tender_notice::{Clarifications, ReviewSection, TenderFacts};
+use super::tender_notice::{Clarifications, QaState, ReviewSection, ReviewState, TenderFacts};
 use crate::domain::money::Yuan;
 use crate::domain::scoring::display;
 use crate::domain::tender::TenderStatus;
@@ -124,6 +124,8 @@ pub fn OfficerTenderPage() -> impl IntoView {
     let award_action = ServerAction::<Award>::new();
     let detail = Resource::new(move || (id(), act.version().get(), award_action.version().get()), |(id, _, _)| tender_detail(id));
     let rank = Resource::new(move || (id(), act.version().get(), award_action.version().get()), |(id, _, _)| ranking(id));
+    let review_state = ReviewState::new(id, act);
+    let qa = QaState::new(id);
     view! {
         <RequireRole roles=&[Role::Officer]>
             <Suspense fallback=|| ()>
@@ -138,6 +140,13 @@ pub fn OfficerTenderPage() -> impl IntoView {
                         <h1 data-testid="tender-title">{d.summary.title.clone()}</h1>
                         <TenderFacts d=d.clone() />
                         <section class="card">
+                            {let tid = tid.clone(); (status == TenderStatus::Draft).then(move || view! {
+                                <form class="inline-form" method="post" enctype="multipart/form-data" action=format!("/api/v1/tenders/{tid}/attachments") data-testid="attach-form">
+                                    <label><span>{super::profile::lz(i18n, "上传附件（PDF或zip，发布前）", "Attach a document (PDF or zip, before publishing)")}</span>
+                                        <input type="file" name="file" accept="application/pdf,.pdf,application/zip,.zip" required data-testid="attach-file" /></label>
+                                    <button type="submit" class="btn" data-testid="attach-submit">{super::profile::lz(i18n, "上传", "Upload")}</button>
+                                </form>
+                            })}
                             {let tid = tid.clone(); matches!(status, TenderStatus::Draft | TenderStatus::Published).then(move || view! {
                                 <p><A href=format!("/officer/tenders/{tid}/amend") attr:class="btn" attr:data-testid="amend">{t!(i18n, tender.amend)}</A></p>
                             })}
@@ -153,8 +162,8 @@ pub fn OfficerTenderPage() -> impl IntoView {
                 })}
             </Suspense>
             // Outside the detail's Suspense: a nested resource there broke hydration.
-            <ReviewSection id=id() act=act />
-            <Clarifications id=id() can_ask=false can_answer=true />
+            <ReviewSection id=id() state=review_state />
+            <Clarifications id=id() qa=qa can_ask=false can_answer=true />
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let Ok(r) = rank.await else { return ().into_any() };
@@ -234,6 +243,7 @@ pub fn BidPage() -> impl IntoView {
     let id = param_id();
     let act = ServerAction::<BidAction>::new();
     // One resource for the page: a second one nested in its Suspend would break hydration.
+    let qa = QaState::new(id);
     let data = Resource::new(
         move || (id(), act.version().get()),
         |(id, _)| async move {
@@ -355,7 +365,7 @@ pub fn BidPage() -> impl IntoView {
                     }.into_any()
                 })}
             </Suspense>
-            <Clarifications id=id() can_ask=true can_answer=false />
+            <Clarifications id=id() qa=qa can_ask=true can_answer=false />
         </RequireRole>
     }
 }

@@ -71,14 +71,15 @@ pub async fn answer(db: &Db, officer: &SessionUser, id: &str, answer: &str, now_
 /// its own pending ones; the purchaser side sees all.
 pub async fn list(db: &Db, viewer: Option<&SessionUser>, tender_id: &str) -> Result<Vec<ClarificationView>, AppError> {
     let t = load(db, tender_id).await?;
+    let purchaser = viewer.is_some_and(|v| matches!(v.role, Role::Officer | Role::Auditor | Role::Admin));
     if t.status == TenderStatus::Draft {
-        return Err(AppError::NotFound);
+        // A draft has no questions yet; outside the purchaser side it does not exist.
+        return if purchaser { Ok(vec![]) } else { Err(AppError::NotFound) };
     }
     let rows = sqlx::query("SELECT id, asked_by, question, asked_at, answer, answered_at FROM clarifications WHERE tender_id = $1 ORDER BY asked_at, id")
         .bind(tender_id)
         .fetch_all(&db.pool)
         .await?;
-    let purchaser = viewer.is_some_and(|v| matches!(v.role, Role::Officer | Role::Auditor | Role::Admin));
     Ok(rows
         .iter()
         .filter_map(|r| {

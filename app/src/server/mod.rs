@@ -2,6 +2,7 @@
 //! accounts and sessions, audit log, file storage. Compiled only with the `ssr` feature.
 
 pub mod accounts;
+pub mod attachments;
 pub mod audit;
 pub mod bids;
 pub mod auth;

@@ -311,6 +311,7 @@ pub async fn detail(db: &Db, id: &str, with_bids: bool) -> Result<TenderView, Ap
         bid_count,
         lint,
         failed_reason: t.failed_reason.clone(),
+        attachments: super::attachments::list(db, id).await?,
         summary: summary(db, &t).await?,
     })
 }

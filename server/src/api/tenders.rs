@@ -24,6 +24,8 @@ pub fn router() -> Router<AppState> {
         .route("/tenders/{id}/award-notice.pdf", get(award_notice))
         .route("/tenders/{id}/opening-record.pdf", get(opening_record_pdf))
         .route("/tenders/{id}/notice.pdf", get(notice_pdf))
+        .route("/tenders/{id}/attachments", post(attach).layer(DefaultBodyLimit::max(MAX_FILE as usize + 64 * 1024)))
+        .route("/tenders/{id}/attachments/{sha256}", get(attachment))
 }
 
 fn field_error(field: &str, code: &str, zh: &str, en: &str) -> ApiError {
@@ -240,6 +242,52 @@ async fn bid_file(State(state): State<AppState>, caller: Caller, Path((id, bid_i
         .map_err(|e| internal("a sealed bid file does not decrypt")(e.to_string()))?;
     let disposition = format!("attachment; filename*=UTF-8''{}", urlencode(&name));
     Ok(([(CONTENT_TYPE, content_type), (CONTENT_DISPOSITION, disposition)], plain).into_response())
+}
+
+/// The officer attaches a document (PDF or zip, checked like a bid's) to a draft tender.
+async fn attach(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, headers: HeaderMap, form: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> ApiResult<Response> {
+    let officer = caller.require(&[Role::Officer])?;
+    app::server::attachments::ensure_draft(&state.db, &id).await?;
+    let mut form = form.map_err(|_| field_error("file", "multipart_expected", "请以表单（multipart/form-data）上传附件", "Send the file as multipart/form-data"))?;
+    let mut stored = None;
+    while let Some(mut field) = form.next_field().await.map_err(|_| field_error("file", "upload_interrupted", "上传中断，附件未保存", "The upload was interrupted; nothing was saved"))? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("").chars().filter(|c| !c.is_control()).take(200).collect::<String>();
+        if name.is_empty() {
+            continue;
+        }
+        let mut budget = MAX_FILE;
+        let (spooled, size, sha) = spool(&state, &mut field, &name, "file", &mut budget).await?;
+        let path = spooled.0.clone();
+        let kind = tokio::task::spawn_blocking(move || std::fs::File::open(&path).map(|f| crate::packages::inspect(std::io::BufReader::new(f), size)))
+            .await
+            .map_err(|e| internal("inspecting an attachment panicked")(e.to_string()))?
+            .map_err(|e| internal("reading a spool file failed")(e.to_string()))?
+            .map_err(|r| {
+                let (zh, en) = r.messages(&name);
+                rejected("file", r.code(), zh, en)
+            })?;
+        let saved = state.storage.adopt(&spooled.0).map_err(|e| internal("storing an attachment failed")(e.to_string()))?;
+        debug_assert_eq!(saved.sha256, sha);
+        stored = Some((saved.sha256, name, size, kind.content_type()));
+    }
+    let Some((sha, name, size, content_type)) = stored else {
+        return Err(field_error("file", "file_required", "请选择要上传的附件", "Choose a file to attach"));
+    };
+    app::server::attachments::add(&state.db, officer, &id, &sha, &name, size as i64, content_type, state.now_ms()).await?;
+    let browser_form = headers.get(ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
+    Ok(if browser_form { Redirect::to(&format!("/officer/tenders/{id}")).into_response() } else { StatusCode::CREATED.into_response() })
+}
+
+/// A tender's attachment: public once published (officers also see a draft's).
+async fn attachment(State(state): State<AppState>, headers: HeaderMap, Path((id, sha256)): Path<(String, String)>) -> ApiResult<Response> {
+    let viewer = app::server::auth::user_from_headers(&state, &headers).await?;
+    let a = app::server::attachments::for_download(&state.db, viewer.as_ref(), &id, &sha256).await?;
+    let bytes = state.storage.read(&a.sha256).await.map_err(|e| internal("reading an attachment failed")(e.to_string()))?;
+    let disposition = format!("attachment; filename*=UTF-8''{}", urlencode(&a.file_name));
+    Ok(([(CONTENT_TYPE, a.content_type), (CONTENT_DISPOSITION, disposition)], bytes).into_response())
 }
 
 /// 招标公告 of the current version as a PDF: public once published.
