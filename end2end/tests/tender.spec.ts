@@ -88,7 +88,7 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   visitor.on('pageerror', (e) => pageErrors.push(`visitor ${visitor.url()}: ${e.message}`));
   await visitor.goto('/');
   await hydrated(visitor);
-  await visitor.getByTestId('notice-scheme').selectOption('dongguan-centre-operator');
+  await visitor.getByTestId('notice-scheme').selectOption('shenzhen-demonstration-site');
   await expect(visitor.getByRole('link', { name: title })).toBeHidden();
   await visitor.getByTestId('notice-scheme').selectOption('suzhou-street-4plus1');
   await visitor.getByTestId('notice-search').fill('双塔街道');

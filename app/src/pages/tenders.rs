@@ -96,10 +96,13 @@ pub fn NoticeList() -> impl IntoView {
     }
 }
 
+/// Workbench sections take their resources from the page: made inside the role guard's
+/// children they ran without the request context on the server (see `RequireRole`).
+pub type Loaded<T> = Resource<Result<T, crate::error::AppError>>;
+
 #[component]
-pub fn OfficerTenders() -> impl IntoView {
+pub fn OfficerTenders(tenders: Loaded<Vec<TenderSummary>>) -> impl IntoView {
     let i18n = use_i18n();
-    let tenders = Resource::new(|| (), |_| officer_tenders());
     view! {
         <section class="card">
             <h2>{t!(i18n, tender.my_tenders)}</h2>
@@ -208,9 +211,8 @@ pub fn OfficerTenderPage() -> impl IntoView {
 }
 
 #[component]
-pub fn BidderTenders() -> impl IntoView {
+pub fn BidderTenders(list: Loaded<Vec<(TenderSummary, Option<BidReceipt>)>>) -> impl IntoView {
     let i18n = use_i18n();
-    let list = Resource::new(|| (), |_| open_tenders());
     view! {
         <section class="card">
             <h2>{t!(i18n, tender.open_tenders)}</h2>
@@ -371,10 +373,8 @@ pub fn BidPage() -> impl IntoView {
 }
 
 #[component]
-pub fn BidderContracts() -> impl IntoView {
+pub fn BidderContracts(contracts: Loaded<Vec<ContractView>>, record: ServerAction<RecordObligation>) -> impl IntoView {
     let i18n = use_i18n();
-    let record = ServerAction::<RecordObligation>::new();
-    let contracts = Resource::new(move || record.version().get(), |_| my_contracts());
     view! {
         <section class="card">
             <h2>{t!(i18n, tender.contracts)}</h2>
@@ -428,9 +428,8 @@ pub fn BidderContracts() -> impl IntoView {
 }
 
 #[component]
-pub fn ExpertAssignments() -> impl IntoView {
+pub fn ExpertAssignments(list: Loaded<Vec<TenderSummary>>) -> impl IntoView {
     let i18n = use_i18n();
-    let list = Resource::new(|| (), |_| expert_tenders());
     view! {
         <section class="card">
             <h2>{t!(i18n, tender.assignments)}</h2>

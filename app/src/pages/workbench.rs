@@ -67,9 +67,10 @@ fn RoleHome(role: Role, #[prop(optional)] children: Option<ChildrenFn>) -> impl 
 #[component]
 pub fn OfficerHome() -> impl IntoView {
     let i18n = use_i18n();
+    let tenders = Resource::new(|| (), |_| crate::tenders::officer_tenders());
     view! {
         <RoleHome role=Role::Officer>
-            <crate::pages::tenders::OfficerTenders />
+            <crate::pages::tenders::OfficerTenders tenders=tenders />
             <section class="card">
                 <a href="/officer/calculators" class="btn btn-quiet" data-testid="open-calculators">{t!(i18n, calc.open)}</a>
             </section>
@@ -79,11 +80,14 @@ pub fn OfficerHome() -> impl IntoView {
 
 #[component]
 pub fn BidderHome() -> impl IntoView {
+    let list = Resource::new(|| (), |_| crate::tenders::open_tenders());
+    let record = ServerAction::<crate::tenders::RecordObligation>::new();
+    let contracts = Resource::new(move || record.version().get(), |_| crate::tenders::my_contracts());
     view! {
         <RoleHome role=Role::Bidder>
             <ProfileLink />
-            <crate::pages::tenders::BidderTenders />
-            <crate::pages::tenders::BidderContracts />
+            <crate::pages::tenders::BidderTenders list=list />
+            <crate::pages::tenders::BidderContracts contracts=contracts record=record />
         </RoleHome>
     }
 }
@@ -96,36 +100,39 @@ fn ProfileLink() -> impl IntoView {
 
 #[component]
 pub fn ExpertHome() -> impl IntoView {
+    let list = Resource::new(|| (), |_| crate::tenders::expert_tenders());
     view! {
         <RoleHome role=Role::Expert>
-            <crate::pages::tenders::ExpertAssignments />
+            <crate::pages::tenders::ExpertAssignments list=list />
         </RoleHome>
     }
 }
 
 #[component]
 pub fn AuditorHome() -> impl IntoView {
+    let entries = Resource::new(|| (), |_| audit_log());
     view! {
         <RoleHome role=Role::Auditor>
-            <AuditTable />
+            <AuditTable entries=entries />
         </RoleHome>
     }
 }
 
 #[component]
 pub fn AdminHome() -> impl IntoView {
+    let users = Resource::new(|| (), |_| list_users());
+    let entries = Resource::new(|| (), |_| audit_log());
     view! {
         <RoleHome role=Role::Admin>
-            <UserTable />
-            <AuditTable />
+            <UserTable users=users />
+            <AuditTable entries=entries />
         </RoleHome>
     }
 }
 
 #[component]
-fn UserTable() -> impl IntoView {
+fn UserTable(users: crate::pages::tenders::Loaded<Vec<crate::accounts::UserSummary>>) -> impl IntoView {
     let i18n = use_i18n();
-    let users = Resource::new(|| (), |_| list_users());
     view! {
         <section class="card">
             <h2>{t!(i18n, admin.users)}</h2>
@@ -168,9 +175,8 @@ fn UserTable() -> impl IntoView {
 }
 
 #[component]
-fn AuditTable() -> impl IntoView {
+fn AuditTable(entries: crate::pages::tenders::Loaded<Vec<crate::audit::AuditRecord>>) -> impl IntoView {
     let i18n = use_i18n();
-    let entries = Resource::new(|| (), |_| audit_log());
     view! {
         <section class="card">
             <h2>{t!(i18n, audit.title)}</h2>
