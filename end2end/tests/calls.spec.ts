@@ -1,24 +1,7 @@
-import { test, expect, Browser, Page } from '@playwright/test';
-import { hydrated, signIn } from './helpers';
+import { test, expect } from '@playwright/test';
+import { as, beijing, DAY, hydrated, pageErrors } from './helpers';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-
-/** Uncaught page errors (a hydration panic among them) during the current test. */
-let pageErrors: string[] = [];
-test.beforeEach(() => { pageErrors = []; });
-
-async function as(browser: Browser, username: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  page.on('pageerror', (e) => pageErrors.push(`${username} ${page.url()}: ${e.message}`));
-  await signIn(page, username);
-  await expect(page.getByTestId('workbench-title')).toBeVisible();
-  return page;
-}
-
-function beijing(ms: number): string {
-  return new Date(ms + 8 * HOUR).toISOString().slice(0, 16);
-}
+test.beforeEach(() => { pageErrors.length = 0; });
 
 function pdf(label: string) {
   return { name: `${label}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.4\n% ${label}\n%%EOF\n`) };

@@ -1,4 +1,4 @@
-import { expect, Page } from '@playwright/test';
+import { expect, Browser, Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'caiping-demo';
 
@@ -13,4 +13,25 @@ export async function signIn(page: Page, username: string) {
   await page.locator('input[name="username"]').fill(username);
   await page.locator('input[name="password"]').fill(DEMO_PASSWORD);
   await page.locator('[data-testid="login-form"] button[type="submit"]').click();
+}
+
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+
+/** Beijing wall-clock time as the tender form takes it (`2026-12-20T09:30`). */
+export function beijing(ms: number): string {
+  return new Date(ms + 8 * HOUR).toISOString().slice(0, 16);
+}
+
+/** Uncaught page errors (a hydration panic among them) of the pages a test opened with `as`. */
+export const pageErrors: string[] = [];
+
+/** A fresh browser context signed in as `username`, on its workbench. */
+export async function as(browser: Browser, username: string): Promise<Page> {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`${username} ${page.url()}: ${e.message}`));
+  await signIn(page, username);
+  await expect(page.getByTestId('workbench-title')).toBeVisible();
+  return page;
 }

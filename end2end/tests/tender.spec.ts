@@ -1,29 +1,10 @@
-import { test, expect, Browser, Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { createHash } from 'crypto';
 import { execFileSync } from 'child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { hydrated, signIn } from './helpers';
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-
-/** Uncaught page errors (a hydration panic among them) on any page of the test. */
-const pageErrors: string[] = [];
-
-async function as(browser: Browser, username: string): Promise<Page> {
-  const context = await browser.newContext({ acceptDownloads: true });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`${username} ${page.url()}: ${e.message}`));
-  await signIn(page, username);
-  await expect(page.getByTestId('workbench-title')).toBeVisible();
-  return page;
-}
-
-function beijing(ms: number): string {
-  return new Date(ms + 8 * HOUR).toISOString().slice(0, 16);
-}
+import { as, beijing, DAY, hydrated, pageErrors } from './helpers';
 
 function pdf(label: string): Buffer {
   return Buffer.from(`%PDF-1.4\n% ${label}\n%%EOF\n`);
@@ -36,6 +17,8 @@ function zipOf(files: Record<string, Buffer>): Buffer {
   execFileSync('zip', ['-q', 'package.zip', ...Object.keys(files)], { cwd: dir });
   return readFileSync(join(dir, 'package.zip'));
 }
+
+test.beforeEach(() => { pageErrors.length = 0; });
 
 test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, review, award', async ({ browser, request }) => {
   test.setTimeout(300_000);

@@ -4,9 +4,8 @@
 
 use crate::domain::shenzhen::{application_verdicts, parse_application, ApplicationInput};
 use crate::domain::template::{SchemeTemplate, Selection};
-use crate::domain::verdict::Outcome;
 use crate::i18n::*;
-use crate::pages::profile::lz;
+use crate::pages::profile::{lz, verdict_items};
 use leptos::prelude::*;
 
 #[component]
@@ -58,12 +57,7 @@ pub fn ApplicationPicker(template: SchemeTemplate) -> impl IntoView {
         </fieldset>
         <section class="verdicts" data-testid="application-verdicts">
             <ul class="verdicts">
-                {move || judged.get().into_iter().map(|v| {
-                    let outcome = match v.outcome { Outcome::Pass => "pass", Outcome::Fail => "fail", Outcome::Warning => "warning" };
-                    let class = if v.outcome == Outcome::Fail { "verdict-fail" } else { "verdict-pass" };
-                    let (zh, en) = (v.message_zh.clone(), v.message_en.clone());
-                    view! { <li class=class data-rule=v.rule.clone() data-outcome=outcome>{move || if i18n.get_locale() == Locale::en { en.clone() } else { zh.clone() }}" （"{v.citation.clone()}"）"</li> }
-                }).collect_view()}
+                {move || verdict_items(i18n, judged.get())}
             </ul>
         </section>
     }

@@ -158,13 +158,31 @@ pub fn ProfilePage() -> impl IntoView {
     }
 }
 
+/// Verdicts as list items, rule by rule with the citation; `data-rule`/`data-outcome` let tests
+/// and styles find them.
+pub fn verdict_items(i18n: leptos_i18n::I18nContext<Locale>, verdicts: Vec<crate::domain::verdict::Verdict>) -> impl IntoView {
+    use crate::domain::verdict::Outcome;
+    verdicts
+        .into_iter()
+        .map(|v| {
+            let outcome = match v.outcome {
+                Outcome::Pass => "pass",
+                Outcome::Fail => "fail",
+                Outcome::Warning => "warning",
+            };
+            let class = if v.outcome == Outcome::Fail { "verdict-fail" } else { "verdict-pass" };
+            let (zh, en) = (v.message_zh.clone(), v.message_en.clone());
+            view! { <li class=class data-rule=v.rule.clone() data-outcome=outcome>{move || if i18n.get_locale() == Locale::en { en.clone() } else { zh.clone() }}" （"{v.citation.clone()}"）"</li> }
+        })
+        .collect_view()
+}
+
 /// The team chooser of the bid form: each roster member as staff, manager or supervisor, with
 /// the template's qualification and team rules judged in the browser as the bidder chooses.
 /// The inputs belong to the surrounding bid form (`staff`, `manager`, `supervisor`).
 #[component]
 pub fn TeamPicker(form: BidFormView) -> impl IntoView {
     use crate::domain::roster::{verdicts, Declaration, TeamChoice};
-    use crate::domain::verdict::Outcome;
     let i18n = use_i18n();
     let Some(profile) = form.profile.clone() else {
         return view! {
@@ -218,12 +236,7 @@ pub fn TeamPicker(form: BidFormView) -> impl IntoView {
         <section class="verdicts" data-testid="live-verdicts">
             <h3>{lz(i18n, "资格与团队要求（实时核对，提交后由采购人审查）", "Qualification and team rules (checked as you choose; the purchaser decides at review)")}</h3>
             <ul class="verdicts">
-                {move || judged.get().into_iter().map(|v| {
-                    let outcome = match v.outcome { Outcome::Pass => "pass", Outcome::Fail => "fail", Outcome::Warning => "warning" };
-                    let class = if v.outcome == Outcome::Fail { "verdict-fail" } else { "verdict-pass" };
-                    let (zh, en) = (v.message_zh.clone(), v.message_en.clone());
-                    view! { <li class=class data-rule=v.rule.clone() data-outcome=outcome>{move || if i18n.get_locale() == Locale::en { en.clone() } else { zh.clone() }}" （"{v.citation.clone()}"）"</li> }
-                }).collect_view()}
+                {move || verdict_items(i18n, judged.get())}
             </ul>
         </section>
     }
