@@ -42,7 +42,8 @@ pub const DEMO_LOGINS: &[DemoLogin] = &[
 /// A valid citizen ID number for demo person `n` of organisation `org` (GB 11643 check character).
 fn demo_id_number(org: usize, n: usize) -> String {
     let first = format!("32050{org}1988{:02}{:02}{:03}", 1 + n % 9, 10 + n, 100 + n);
-    ('0'..='9').chain(['X']).map(|c| format!("{first}{c}")).find(|s| app::domain::roster::id_number_valid(s)).expect("one check character fits")
+    let check = app::domain::roster::id_check_character(&first).expect("17 digits");
+    format!("{first}{check}")
 }
 
 /// The person both 益民 and 和谐 keep on their rosters (one ID number): promising them in two bids
