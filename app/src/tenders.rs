@@ -129,8 +129,8 @@ pub struct BidFormView {
     pub team_rules: Vec<RuleSpec>,
     pub contract_years: u8,
     pub deadline: chrono::NaiveDate,
-    /// The whole template when it has a project library: the bid is an application.
-    pub library: Option<crate::domain::template::SchemeTemplate>,
+    /// The whole template when it is a call for applications: the bid is an application.
+    pub application: Option<crate::domain::template::SchemeTemplate>,
 }
 
 /// A clarification question and its published answer; the asker is never named.
@@ -512,9 +512,9 @@ pub async fn bid_form(id: String) -> Result<BidFormView, AppError> {
     let view = tenders::detail(&db, &id, false).await.inspect_err(auth::set_status)?;
     let template = templates::by_id(&db, &view.spec.template_id).await?.ok_or(AppError::Internal)?;
     let deadline = crate::domain::time::from_millis(view.spec.bid_deadline_ms).map(|t| t.with_timezone(&crate::domain::time::shanghai()).date_naive()).ok_or(AppError::Internal)?;
-    let library = matches!(template.selection, Some(crate::domain::template::Selection::ProjectLibrary { .. })).then(|| template.clone());
+    let application = template.application_kind().map(|_| template.clone());
     Ok(BidFormView {
-        library,
+        application,
         profile: profiles::profile(&db, &org).await?,
         roster: profiles::masked(profiles::roster(&db, &org).await?),
         qualification: template.qualification,

@@ -31,6 +31,33 @@ test('a residents committee applies to the Shenzhen demonstration-site call, cho
   expect(pageErrors).toEqual([]);
 });
 
+test('a county government fills in the Shandong experimental-zone form and sees each field judged', async ({ browser }) => {
+  const county = await as(browser, 'qx-lixia');
+  await county.getByRole('link', { name: '山东省城乡社区治理和服务创新实验区申报（演示）' }).click();
+  await expect(county.getByTestId('application')).toBeVisible();
+  await hydrated(county);
+  const verdicts = county.getByTestId('application-verdicts');
+  // Nothing filled in yet: the category and the eight fields of the 申报表 fail.
+  await expect(verdicts.locator('li[data-outcome="fail"]')).toHaveCount(9);
+  await county.getByTestId('app-category-rural').check();
+  await expect(verdicts.locator('li[data-rule="shandong.form.category"]')).toHaveAttribute('data-outcome', 'pass');
+  const answers: [string, string][] = [
+    ['unit', '济南市历下区'], ['party_secretary', '张书记'], ['contacts', '李科长 0531-86000000'], ['background', '城乡结合部，外来务工人员多'],
+    ['theme', '农村社区治理和服务创新'], ['content', '建设“一厅十室”社区综合服务中心'], ['guarantees', '区财政专项资金'],
+  ];
+  for (const [field, value] of answers) await county.getByTestId(`app-${field}`).fill(value);
+  await expect(verdicts.locator('li[data-outcome="fail"]')).toHaveCount(1);
+  await expect(verdicts.locator('li[data-rule="shandong.form.city_opinion"]')).toHaveAttribute('data-outcome', 'fail');
+  await county.getByTestId('app-city_opinion').fill('同意推荐（济南市民政局）');
+  await expect(verdicts.locator('li[data-outcome="fail"]')).toHaveCount(0);
+  // The plan names the applicant: a call's documents are not judged blind.
+  await county.getByTestId('bid-technical').setInputFiles(pdf('济南市历下区人民政府实验方案'));
+  await county.getByTestId('bid-qualification').setInputFiles(pdf('申请文件及市级审核意见'));
+  await county.getByTestId('bid-submit').click();
+  await expect(county.getByTestId('receipt')).toBeVisible();
+  expect(pageErrors).toEqual([]);
+});
+
 test('an officer publishes a Dongguan operator tender and an NGO bids on it', async ({ browser, request }) => {
   const now = (await (await request.get('/api/v1/test/clock')).json()).now_ms as number;
   const title = `E2E 东莞社区综合服务中心运营 ${Date.now()}`;

@@ -4,7 +4,8 @@ export const DEMO_PASSWORD = 'caiping-demo';
 
 /** Waits until the WASM bundle has hydrated the page, so clicks reach their handlers. */
 export async function hydrated(page: Page) {
-  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+  // A page that never hydrates has usually panicked: say so in the failure.
+  await expect(page.locator('body[data-hydrated="true"]'), `page errors: ${pageErrors.join(' | ')}; console errors: ${consoleErrors.slice(-5).join(' | ')}`).toHaveCount(1);
 }
 
 export async function signIn(page: Page, username: string) {
@@ -26,11 +27,15 @@ export function beijing(ms: number): string {
 /** Uncaught page errors (a hydration panic among them) of the pages a test opened with `as`. */
 export const pageErrors: string[] = [];
 
+/** Console errors, reported when a page fails to hydrate (not a failure by themselves). */
+export const consoleErrors: string[] = [];
+
 /** A fresh browser context signed in as `username`, on its workbench. */
 export async function as(browser: Browser, username: string): Promise<Page> {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(`${username} ${page.url()}: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`${username} ${page.url()}: ${m.text()}`); });
   await signIn(page, username);
   await expect(page.getByTestId('workbench-title')).toBeVisible();
   return page;

@@ -65,6 +65,12 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await officer.getByTestId('amend-reason').fill('补充第一项评分细则');
   await officer.getByTestId('amend-save').click();
   await expect(officer.getByTestId('version-2')).toContainText('补充第一项评分细则');
+  // A document added after publication is an amendment of its own, with a reason.
+  await hydrated(officer);
+  await officer.getByTestId('attach-reason').fill('补充服务需求清单');
+  await officer.getByTestId('attach-file').setInputFiles({ name: '服务需求清单.pdf', mimeType: 'application/pdf', buffer: pdf('needs') });
+  await officer.getByTestId('attach-submit').click();
+  await expect(officer.getByTestId('version-3')).toContainText('服务需求清单.pdf');
 
   // The public sees the notice and its amendment history, without signing in.
   const visitor = await browser.newPage();
@@ -79,6 +85,12 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await expect(visitor.getByTestId('version-2')).toContainText('criteria[0]');
   await expect(visitor.getByTestId('lots')).toContainText('定慧寺社区');
   await expect(visitor.getByTestId('attachments')).toContainText('服务内容指导目录.pdf');
+  await expect(visitor.getByTestId('attachments')).toContainText('服务需求清单.pdf');
+  // The tender document (招标文件) states the template's team rules and lists the attachments.
+  const [doc] = await Promise.all([visitor.waitForEvent('download'), visitor.getByTestId('document-pdf').click()]);
+  const tenderDocument = execFileSync('pdftotext', [await doc.path(), '-']).toString().replace(/\s/g, '');
+  expect(tenderDocument).toContain('第四章项目团队要求');
+  expect(tenderDocument).toContain('服务需求清单.pdf');
 
   // An NGO keeps its roster: a new social worker is added (the ID number's check character is verified).
   const ngo = await as(browser, 'ngo-yangguang');

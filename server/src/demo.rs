@@ -26,12 +26,16 @@ pub const DEMO_ORGS: &[(&str, &str)] = &[
 /// A residents' committee, the applicant kind of Shenzhen's demonstration-site call.
 pub const DEMO_COMMITTEE: (&str, &str) = ("深圳市福田区莲花北社区居民委员会", "55440304MJ6123456Y");
 
+/// A county-level government, the applicant kind of Shandong's experimental-zone call.
+pub const DEMO_COUNTY: (&str, &str) = ("济南市历下区人民政府", "11370102004123456X");
+
 pub const DEMO_LOGINS: &[DemoLogin] = &[
     DemoLogin { username: "officer", display_name: "李采购（苏州市民政局）", role: Role::Officer, org: None },
     DemoLogin { username: "ngo-yangguang", display_name: "王社工", role: Role::Bidder, org: Some("苏州市姑苏区阳光社会工作服务社") },
     DemoLogin { username: "ngo-yimin", display_name: "陈社工", role: Role::Bidder, org: Some("苏州工业园区益民社工事务所") },
     DemoLogin { username: "ngo-hexie", display_name: "刘社工", role: Role::Bidder, org: Some("苏州市吴中区和谐社会工作服务中心") },
     DemoLogin { username: "sq-lianhua", display_name: "黄主任（莲花北社区）", role: Role::Bidder, org: Some("深圳市福田区莲花北社区居民委员会") },
+    DemoLogin { username: "qx-lixia", display_name: "孙科长（历下区民政局）", role: Role::Bidder, org: Some("济南市历下区人民政府") },
     DemoLogin { username: "expert-zhou", display_name: "周专家", role: Role::Expert, org: None },
     DemoLogin { username: "expert-wu", display_name: "吴专家", role: Role::Expert, org: None },
     DemoLogin { username: "expert-zheng", display_name: "郑专家", role: Role::Expert, org: None },
@@ -122,6 +126,9 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
     if accounts::find_organisation_by_name(&state.db, DEMO_COMMITTEE.0).await?.is_none() {
         accounts::create_organisation(&state.db, Actor::Console, DEMO_COMMITTEE.0, OrgKind::ResidentsCommittee, Some(DEMO_COMMITTEE.1), now).await?;
     }
+    if accounts::find_organisation_by_name(&state.db, DEMO_COUNTY.0).await?.is_none() {
+        accounts::create_organisation(&state.db, Actor::Console, DEMO_COUNTY.0, OrgKind::CountyGovernment, Some(DEMO_COUNTY.1), now).await?;
+    }
     for login in DEMO_LOGINS {
         if accounts::user_exists(&state.db, login.username).await? {
             continue;
@@ -147,14 +154,24 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
 pub const DEMO_TENDER_TO_OPEN: &str = "双塔街道“4+1”社区服务综合包（演示：已到开标时间）";
 pub const DEMO_TENDER_OPEN: &str = "沧浪街道“4+1”社区服务综合包（演示：接受投标中）";
 pub const DEMO_CALL: &str = "2026年社区民生示范点申报（演示）";
+pub const DEMO_ZONE_CALL: &str = "山东省城乡社区治理和服务创新实验区申报（演示）";
 
 /// A Shenzhen demonstration-site call: residents' committees apply with their project choice.
 pub fn demo_call_input(deadline_ms: i64) -> app::domain::tender::TenderInput {
-    let template = app::domain::template::builtin_by_id("shenzhen-demonstration-site").expect("shipped template");
+    call_input("shenzhen-demonstration-site", DEMO_CALL, "深圳市民政局", "150000", deadline_ms)
+}
+
+/// A Shandong experimental-zone call: county-level governments apply with the 申报表.
+pub fn demo_zone_call_input(deadline_ms: i64) -> app::domain::tender::TenderInput {
+    call_input("shandong-experimental-zone", DEMO_ZONE_CALL, "山东省民政厅", "600000", deadline_ms)
+}
+
+fn call_input(template_id: &str, title: &str, buyer: &str, budget: &str, deadline_ms: i64) -> app::domain::tender::TenderInput {
+    let template = app::domain::template::builtin_by_id(template_id).expect("shipped template");
     app::domain::tender::TenderInput {
-        title: DEMO_CALL.into(),
-        buyer: "深圳市民政局".into(),
-        budget: "150000".into(),
+        title: title.into(),
+        buyer: buyer.into(),
+        budget: budget.into(),
         bid_deadline: beijing(deadline_ms),
         opening_time: beijing(deadline_ms),
         ..app::domain::tender::input_from_template(&template)
@@ -260,8 +277,10 @@ pub async fn seed_tenders(state: &AppState) -> anyhow::Result<()> {
     tx.commit().await?;
     let open = tenders::create(&state.db, &officer, &demo_input(DEMO_TENDER_OPEN, now + 21 * 24 * hour), now).await?;
     tenders::publish(&state.db, &state.sealer, &officer, &open, now).await?;
-    let call = tenders::create(&state.db, &officer, &demo_call_input(now + 21 * 24 * hour), now).await?;
-    tenders::publish(&state.db, &state.sealer, &officer, &call, now).await?;
+    for input in [demo_call_input(now + 21 * 24 * hour), demo_zone_call_input(now + 21 * 24 * hour)] {
+        let call = tenders::create(&state.db, &officer, &input, now).await?;
+        tenders::publish(&state.db, &state.sealer, &officer, &call, now).await?;
+    }
     Ok(())
 }
 

@@ -4,7 +4,8 @@
 use app::domain::time::format_shanghai;
 use app::domain::money::Yuan;
 use app::server::tenders::AwardNotice;
-use app::domain::template::Procedure;
+use app::domain::qualification::requirement_zh;
+use app::domain::template::{ApplicantKind, Procedure, SchemeTemplate};
 use app::tenders::{OpeningRecordView, TenderView};
 use printpdf::{Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem};
 use std::sync::OnceLock;
@@ -57,6 +58,15 @@ fn render(heading: &str, paragraphs: &[String], facts: &[(&str, String)], signat
     let mut p = Pages { font, pages: vec![Vec::new()], y: 260.0 };
     p.text(heading, 24.0, 105.0 - heading.chars().count() as f32 * 4.3, 20.0);
     for para in paragraphs {
+        // A paragraph written "# …" is a chapter heading.
+        if let Some(h) = para.strip_prefix("# ") {
+            p.y -= 4.0;
+            for l in wrap(h, 26) {
+                p.text(&l, 15.0, 25.0, 10.0);
+            }
+            p.y -= 2.0;
+            continue;
+        }
         for l in wrap(para, 34) {
             p.text(&l, 12.0, 25.0, 8.0);
         }
@@ -76,18 +86,19 @@ fn render(heading: &str, paragraphs: &[String], facts: &[(&str, String)], signat
     doc.with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new())
 }
 
-/// 招标公告 (tender notice) of the current version: what is bought, lots, timeline, how bids are
-/// scored, and the amendments so far.
-pub fn tender_notice_pdf(v: &TenderView) -> Vec<u8> {
-    let s = &v.spec;
-    let method = match s.method {
+fn method_zh(m: Procedure) -> &'static str {
+    match m {
         Procedure::OpenTender => "公开招标",
         Procedure::CompetitiveConsultation => "竞争性磋商",
         Procedure::ApplicationReview => "申报评审",
         Procedure::ExpertVote => "专家评审投票",
-    };
-    let heading = if s.method.procurement_method().is_some() { "招标公告" } else { "申报通知" };
-    let mut paragraphs = vec![format!("{}就“{}”项目采用{}方式采购社会工作服务，欢迎符合条件的供应商参加。", s.buyer, s.title, method)];
+    }
+}
+
+/// The notice's body: what is bought, lots, timeline, how bids are scored, the amendments.
+fn notice_paragraphs(v: &TenderView) -> Vec<String> {
+    let s = &v.spec;
+    let mut paragraphs = vec![format!("{}就“{}”项目采用{}方式采购社会工作服务，欢迎符合条件的供应商参加。", s.buyer, s.title, method_zh(s.method))];
     paragraphs.push(format!("预算（每年）：{}，共{}个标段：", s.budget, s.lots.len()));
     for (i, l) in s.lots.iter().enumerate() {
         paragraphs.push(format!("标段{}：{}，预算{}/年", i + 1, l.name, l.budget));
@@ -104,7 +115,122 @@ pub fn tender_notice_pdf(v: &TenderView) -> Vec<u8> {
     for ver in v.versions.iter().filter(|x| x.version > 1) {
         paragraphs.push(format!("更正公告（第{}版，{}）：{}", ver.version, format_shanghai(ver.published_at), ver.reason));
     }
-    render(heading, &paragraphs, &[("项目编号", v.summary.id.clone()), ("公告版本", format!("第{}版", v.version))], &[format!("采购人：{}", s.buyer)])
+    paragraphs
+}
+
+/// 招标公告 (tender notice) of the current version.
+pub fn tender_notice_pdf(v: &TenderView) -> Vec<u8> {
+    let s = &v.spec;
+    let heading = if s.method.procurement_method().is_some() { "招标公告" } else { "申报通知" };
+    render(heading, &notice_paragraphs(v), &[("项目编号", v.summary.id.clone()), ("公告版本", format!("第{}版", v.version))], &[format!("采购人：{}", s.buyer)])
+}
+
+/// 招标文件 (tender document) of the current version: the notice, instructions to bidders, the
+/// template's qualification and team requirements, the scoring method, the service content with
+/// its targets, obligations, payments and evaluations, and the attachments with their hashes.
+pub fn tender_document_pdf(v: &TenderView, t: &SchemeTemplate) -> Vec<u8> {
+    let s = &v.spec;
+    let call = s.method.procurement_method().is_none();
+    let mut p = vec!["# 第一章 招标公告".to_string()];
+    p.extend(notice_paragraphs(v));
+
+    p.push("# 第二章 投标人须知".into());
+    p.push(format!("申请主体：{}。", applicant_zh(t.applicant)));
+    p.push(format!("服务期：{}年；每个标段为一个{}。", t.contract_years, t.lot_unit.zh));
+    p.push("投标文件分两部分，均为PDF文件或zip压缩包（单个文件不超过20MB，每份投标合计不超过40MB）：技术方案与资格证明文件。".into());
+    if call {
+        p.push("申报单位须在系统中填写申报表，并上传实验方案或申报方案（技术文件）及证明材料（资格文件）。".into());
+    } else {
+        p.push("技术方案实行暗标评审：文件及压缩包内的文件名、文件内容均不得出现投标人名称、统一社会信用代码或其他可识别投标人身份的信息，否则系统拒收或按无效投标处理。".into());
+    }
+    p.push("投标文件在开标前加密保存，任何人（含采购人和系统管理员）在开标时间前均无法读取；回执载明每个文件的SHA-256摘要和递交时间。投标截止前可撤回、重新递交；截止后不得更改。".into());
+    p.push("实质性更正公告发布后，已递交的投标须由投标人重新确认；更正距投标截止不足法定期限的，截止时间相应顺延。".into());
+    p.push("投标截止后提交投标的供应商不足3家，或资格审查合格的不足3家的，本项目废标并公告理由。".into());
+    p.push("同一社工或督导（以身份证号或证书编号识别）不得在本项目不同投标中重复承诺，亦不得与在履行合同中的承诺重复，否则将在资格审查中标注。".into());
+
+    p.push(format!("# 第三章 {}要求", if call { "申报条件" } else { "资格" }));
+    if t.qualification.is_empty() {
+        p.push(if call { "申报条件见申报表各项要求。".into() } else { "无特定资格条件（法定条件除外）。".into() });
+    }
+    for (i, r) in t.qualification.iter().enumerate() {
+        p.push(format!("{}. {}（依据：{}）", i + 1, requirement_zh(&r.rule), r.citation));
+    }
+    if !t.team.is_empty() {
+        p.push("# 第四章 项目团队要求".into());
+        for (i, r) in t.team.iter().enumerate() {
+            p.push(format!("{}. {}（依据：{}）", i + 1, requirement_zh(&r.rule), r.citation));
+        }
+        p.push("社工证书须在投标截止日有效；投标时从本机构人员名册中选定项目主管、督导和员工，系统保存投标时的声明快照。".into());
+    }
+
+    p.push("# 第五章 评审办法".into());
+    if s.price_scored() {
+        p.push(format!("综合评分法：价格分权重{}%，以满足招标文件要求且投标价格最低的投标报价为评标基准价，其他投标人的价格分统一按照下列公式计算：投标报价得分=(评标基准价/投标报价)×价格权值×100（政府采购货物和服务招标投标管理办法第五十五条）。", s.price_weight_pct.normalize()));
+    } else if !call {
+        p.push("固定价格采购，不评价格分；评审只比较服务方案与能力。".into());
+    }
+    for (i, c) in v.criteria.iter().enumerate() {
+        p.push(format!("{}. {}：{}分{}。评分细则：{}", i + 1, c.name, c.max_points.normalize(), if c.objective { "（客观分，各评委评分应一致）" } else { "" }, if c.guidance.is_empty() { "—" } else { &c.guidance }));
+    }
+
+    p.push("# 第六章 服务内容与要求".into());
+    for item in &t.service_items {
+        p.push(format!("· {}（{}）", item.name.zh, if item.mandatory { "必选" } else { "可选" }));
+        for target in &item.targets {
+            p.push(format!("    {} 不少于 {} {}", per_zh(&target.per), target.min.normalize(), target.unit.zh));
+        }
+    }
+    if !t.obligations.is_empty() {
+        p.push("履约承诺（按服务年度）：".into());
+        for o in &t.obligations {
+            let years: Vec<String> = o.min_by_year.iter().enumerate().map(|(i, m)| format!("第{}年{}", i + 1, m.normalize())).collect();
+            p.push(format!("· {}：{}{}（依据：{}）", o.name.zh, years.join("，"), o.unit.zh, o.citation));
+        }
+    }
+    if !t.payments.is_empty() {
+        p.push("付款安排：".into());
+        for pay in &t.payments {
+            p.push(format!("· {}：{}%", pay.trigger.zh, pay.pct.normalize()));
+        }
+    }
+    if !t.evaluations.is_empty() {
+        p.push("考核评估：".into());
+        for e in &t.evaluations {
+            p.push(format!("· 第{}年：{}", e.contract_year, e.consequence.zh));
+        }
+    }
+
+    p.push("# 第七章 附件".into());
+    if v.attachments.is_empty() {
+        p.push("无。".into());
+    }
+    for a in &v.attachments {
+        p.push(format!("{}（{}字节）SHA-256 {}", a.file_name, a.file_size, a.sha256));
+    }
+    let heading = if call { "申报指南" } else { "招标文件" };
+    render(
+        heading,
+        &p,
+        &[("方案模板", format!("{}（{}）", t.name.zh, t.source)), ("项目编号", v.summary.id.clone()), ("文件版本", format!("第{}版", v.version))],
+        &[format!("采购人：{}", s.buyer)],
+    )
+}
+
+fn applicant_zh(a: ApplicantKind) -> &'static str {
+    match a {
+        ApplicantKind::Ngo => "依法登记的社会工作服务机构等社会组织",
+        ApplicantKind::ResidentsCommittee => "社区居民委员会",
+        ApplicantKind::CountyGovernment => "县级人民政府（市辖区、县级市）",
+    }
+}
+
+fn per_zh(per: &str) -> &'static str {
+    match per {
+        "year" => "每年",
+        "month" => "每月",
+        "community_year" => "每个社区每年",
+        _ => "合同期内",
+    }
 }
 
 /// 中标通知书 (award notice). Law art. 46: the contract is signed within 30 days of the notice.

@@ -721,6 +721,13 @@ async fn a_tender_from_publication_through_review_to_contract() {
         assert_eq!(notice.status(), StatusCode::OK);
         let text = pdf_text(&notice.bytes().await.unwrap());
         assert!(text.contains("招标公告") && text.contains("双塔社区") && text.contains("价格分权重20%"), "{text}");
+        // The tender document: the template's requirements with their numbers, the scoring method.
+        let document = app.anon().get(format!("{}/api/v1/tenders/{id}/document.pdf", app.base)).send().await.unwrap();
+        assert_eq!(document.status(), StatusCode::OK);
+        let text = pdf_text(&document.bytes().await.unwrap()).replace('\n', "");
+        for part in ["招标文件", "第二章 投标人须知", "暗标", "第四章 项目团队要求", "专业社会工作者占50%以上", "评标基准价", "第七章 附件"] {
+            assert!(text.contains(part), "{part} missing from {text}");
+        }
 
         let yangguang = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
         let yimin = app.sign_in_as("ngo-yimin", server::demo::DEMO_PASSWORD).await;
@@ -1062,6 +1069,7 @@ async fn clarifications_are_answered_in_public_without_the_asker() {
         let id: String = sf(&app, &officer, "create_tender", &pairs).await.json().await.unwrap();
         // A draft is nobody's business but the officer's: no public notice, no questions.
         assert_eq!(app.anon().get(format!("{}/api/v1/tenders/{id}/notice.pdf", app.base)).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+        assert_eq!(app.anon().get(format!("{}/api/v1/tenders/{id}/document.pdf", app.base)).send().await.unwrap().status(), StatusCode::NOT_FOUND);
         assert_eq!(sf(&app, &app.anon(), "clarifications", &[("id", &id)]).await.status(), StatusCode::NOT_FOUND);
         assert_eq!(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "publish")]).await.status(), StatusCode::OK);
         let asker = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
@@ -1128,30 +1136,93 @@ async fn an_ngo_keeps_its_profile_and_roster() {
 
 /// Shenzhen's call is for residents' committees: an NGO is refused; a committee applies with its
 /// conditions and project choice, and the review judges them by the seed's rules.
+/// The officer creates and publishes a call for applications through the server functions.
+async fn publish_call(app: &TestApp, input: app::domain::tender::TenderInput) -> String {
+    use flow::*;
+    let officer = app.signed_in(Role::Officer).await;
+    let mut form: Vec<(String, String)> = vec![
+        ("input[template_id]".into(), input.template_id.clone()), ("input[method]".into(), input.method.clone()),
+        ("input[title]".into(), input.title.clone()), ("input[buyer]".into(), input.buyer.clone()), ("input[budget]".into(), input.budget.clone()),
+        ("input[bid_deadline]".into(), input.bid_deadline.clone()), ("input[opening_time]".into(), input.opening_time.clone()),
+    ];
+    if input.fixed_price {
+        form.push(("input[fixed_price]".into(), "true".into()));
+    }
+    for (i, c) in input.criteria.iter().enumerate() {
+        form.push((format!("input[criteria][{i}][name]"), c.name.clone()));
+        form.push((format!("input[criteria][{i}][max_points]"), c.max_points.clone()));
+    }
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = sf(app, &officer, "create_tender", &pairs).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let id: String = res.json().await.unwrap();
+    assert_eq!(sf(app, &officer, "tender_action", &[("id", &id), ("action", "publish")]).await.status(), StatusCode::OK);
+    id
+}
+
+/// Moves the clock to the call's deadline, opens it and returns each application's checks as
+/// (rule, outcome) pairs.
+async fn open_and_review(app: &TestApp, id: &str) -> Vec<Vec<(String, String)>> {
+    use flow::*;
+    let deadline: i64 = sf(app, &app.anon(), "public_tender", &[("id", id)]).await.json::<Value>().await.unwrap()["spec"]["bid_deadline_ms"].as_i64().unwrap();
+    advance(app, deadline - app.state.now_ms());
+    let officer = app.signed_in(Role::Officer).await;
+    assert_eq!(sf(app, &officer, "tender_action", &[("id", id), ("action", "open")]).await.status(), StatusCode::OK);
+    let review: Value = sf(app, &officer, "review_rows", &[("id", id)]).await.json().await.unwrap();
+    review
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["checks"].as_array().unwrap().iter().map(|c| (c["rule"].as_str().unwrap().to_string(), c["outcome"].as_str().unwrap().to_string())).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_county_government_applies_to_a_shandong_call() {
+    use flow::*;
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let id = publish_call(&app, server::demo::demo_zone_call_input(app.state.now_ms() + 21 * 24 * 3_600_000)).await;
+        let url = format!("{}/api/v1/tenders/{id}/bids", app.base);
+        let committee = app.sign_in_as("sq-lianhua", server::demo::DEMO_PASSWORD).await;
+        assert_eq!(field_code(upload(&app, &committee, &id, &[], pdf("plan"), pdf("q")).await).await, "applicant_kind_mismatch");
+
+        let county = app.sign_in_as("qx-lixia", server::demo::DEMO_PASSWORD).await;
+        let apply = |content: String, guarantees: &'static str| {
+            reqwest::multipart::Form::new()
+                .text("zone_category", "urban")
+                .text("zone_unit", "  济南市历下区  ")
+                .text("zone_party_secretary", "张书记")
+                .text("zone_contacts", "李科长 0531-86000000")
+                .text("zone_background", "老城区人口老龄化程度高")
+                .text("zone_theme", "城市社区治理和服务创新")
+                .text("zone_content", content)
+                .text("zone_guarantees", guarantees)
+                .text("zone_city_opinion", "同意推荐")
+                // A call's plan names its applicant: no blind check here.
+                .part("technical", reqwest::multipart::Part::bytes(pdf("方案").1).file_name("济南市历下区人民政府实验方案.pdf"))
+                .part("qualification", reqwest::multipart::Part::bytes(pdf("申请文件").1).file_name("申请文件.pdf"))
+        };
+        let long = county.post(&url).multipart(apply("内".repeat(2_001), "")).send().await.unwrap();
+        assert_eq!(field_code(long).await, "text_too_long");
+        // A form with an empty field is accepted; the review shows what is missing.
+        let ok = county.post(&url).multipart(apply("社区协商议事".into(), "")).send().await.unwrap();
+        assert_eq!(ok.status(), StatusCode::CREATED, "{}", ok.text().await.unwrap());
+        let checks = open_and_review(&app, &id).await;
+        let failed: Vec<&str> = checks[0].iter().filter(|(_, o)| o == "fail").map(|(r, _)| r.as_str()).collect();
+        assert_eq!(failed, ["shandong.form.guarantees"], "{checks:?}");
+        assert!(checks[0].contains(&("shandong.form.category".into(), "pass".into())));
+        let stored: String = sqlx::query_scalar("SELECT application_json FROM bids WHERE tender_id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap();
+        assert!(stored.contains("\"unit\":\"济南市历下区\""), "trimmed: {stored}");
+    }
+}
+
 #[tokio::test]
 async fn a_residents_committee_applies_to_a_shenzhen_call() {
     use flow::*;
     for backend in backends() {
         let app = spawn_app(backend, true).await;
-        let officer = app.signed_in(Role::Officer).await;
-        let input = server::demo::demo_call_input(app.state.now_ms() + 21 * 24 * 3_600_000);
-        let mut form: Vec<(String, String)> = vec![
-            ("input[template_id]".into(), input.template_id.clone()), ("input[method]".into(), input.method.clone()),
-            ("input[title]".into(), input.title.clone()), ("input[buyer]".into(), input.buyer.clone()), ("input[budget]".into(), input.budget.clone()),
-            ("input[bid_deadline]".into(), input.bid_deadline.clone()), ("input[opening_time]".into(), input.opening_time.clone()),
-        ];
-        if input.fixed_price {
-            form.push(("input[fixed_price]".into(), "true".into()));
-        }
-        for (i, c) in input.criteria.iter().enumerate() {
-            form.push((format!("input[criteria][{i}][name]"), c.name.clone()));
-            form.push((format!("input[criteria][{i}][max_points]"), c.max_points.clone()));
-        }
-        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let res = sf(&app, &officer, "create_tender", &pairs).await;
-        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
-        let id: String = res.json().await.unwrap();
-        assert_eq!(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "publish")]).await.status(), StatusCode::OK);
+        let id = publish_call(&app, server::demo::demo_call_input(app.state.now_ms() + 21 * 24 * 3_600_000)).await;
 
         let ngo = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
         assert_eq!(field_code(upload(&app, &ngo, &id, &[], pdf("plan"), pdf("q")).await).await, "applicant_kind_mismatch");
@@ -1178,12 +1249,8 @@ async fn a_residents_committee_applies_to_a_shenzhen_call() {
         let ok = committee.post(&url).multipart(apply(10, "21")).send().await.unwrap();
         assert_eq!(ok.status(), StatusCode::CREATED, "{}", ok.text().await.unwrap());
 
-        let deadline: i64 = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json::<Value>().await.unwrap()["spec"]["bid_deadline_ms"].as_i64().unwrap();
-        advance(&app, deadline - app.state.now_ms());
-        let officer = app.signed_in(Role::Officer).await;
-        assert_eq!(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "open")]).await.status(), StatusCode::OK);
-        let review: Value = sf(&app, &officer, "review_rows", &[("id", &id)]).await.json().await.unwrap();
-        let rules: Vec<(&str, &str)> = review[0]["checks"].as_array().unwrap().iter().map(|c| (c["rule"].as_str().unwrap(), c["outcome"].as_str().unwrap())).collect();
+        let checks = open_and_review(&app, &id).await;
+        let rules: Vec<(&str, &str)> = checks[0].iter().map(|(r, o)| (r.as_str(), o.as_str())).collect();
         for rule in ["shenzhen.premises", "shenzhen.residents_consent", "shenzhen.centre_operating", "shenzhen.min_projects", "shenzhen.expected_projects"] {
             assert!(rules.contains(&(rule, "pass")), "{rule} in {rules:?}");
         }
@@ -1191,23 +1258,24 @@ async fn a_residents_committee_applies_to_a_shenzhen_call() {
     }
 }
 
-/// The officer's attachments: checked like bid documents, added before publication only, public
-/// afterwards.
+/// The officer's attachments: checked like bid documents, public once published; after
+/// publication a new document is an amendment with a reason, until the bid deadline.
 #[tokio::test]
-async fn officers_attach_documents_before_publishing() {
+async fn officers_attach_documents_before_and_after_publishing() {
     use flow::*;
-    let app = spawn_app(support::Backend::Sqlite, false).await;
+    let app = spawn_app(support::Backend::Sqlite, true).await;
     let officer = app.signed_in(Role::Officer).await;
     let form = suzhou_form(&app, 21);
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let id: String = sf(&app, &officer, "create_tender", &pairs).await.json().await.unwrap();
-    let attach = |bytes: Vec<u8>, name: &'static str| {
-        let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
-        officer.post(format!("{}/api/v1/tenders/{id}/attachments", app.base)).multipart(form).send()
+    let attach = |who: &reqwest::Client, bytes: Vec<u8>, name: &'static str, reason: &'static str| {
+        let form = reqwest::multipart::Form::new().text("reason", reason).part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
+        who.post(format!("{}/api/v1/tenders/{id}/attachments", app.base)).multipart(form).send()
     };
     let doc = pdf("服务内容指导目录").1;
-    assert_eq!(attach(doc.clone(), "服务内容指导目录.pdf").await.unwrap().status(), StatusCode::CREATED);
-    assert_eq!(field_code(attach(zip_of(&[("../x.pdf", b"x")]), "bad.zip").await.unwrap()).await, "zip_unsafe_path");
+    assert_eq!(attach(&officer, doc.clone(), "服务内容指导目录.pdf", "").await.unwrap().status(), StatusCode::CREATED);
+    assert_eq!(field_code(attach(&officer, doc.clone(), "again.pdf", "").await.unwrap()).await, "attachment_exists");
+    assert_eq!(field_code(attach(&officer, zip_of(&[("../x.pdf", b"x")]), "bad.zip", "").await.unwrap()).await, "zip_unsafe_path");
     use sha2::Digest;
     let sha = hex::encode(sha2::Sha256::digest(&doc));
     let url = format!("{}/api/v1/tenders/{id}/attachments/{sha}", app.base);
@@ -1216,9 +1284,32 @@ async fn officers_attach_documents_before_publishing() {
     let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
     assert_eq!(public["attachments"][0]["file_name"], "服务内容指导目录.pdf");
     assert_eq!(app.anon().get(&url).send().await.unwrap().bytes().await.unwrap().to_vec(), doc);
-    assert_eq!(field_code(attach(pdf("late").1, "late.pdf").await.unwrap()).await, "attachments_frozen");
+
+    // Published: a reason is required, and a refused amendment keeps nothing.
+    let files_before = walk(app.state.storage.root());
+    assert_eq!(field_code(attach(&officer, pdf("清单").1, "服务需求清单.pdf", "").await.unwrap()).await, "reason_required");
+    assert_eq!(walk(app.state.storage.root()), files_before);
+    // Two days before the deadline: the amendment pushes it to 15 days out.
+    let deadline = public["spec"]["bid_deadline_ms"].as_i64().unwrap();
+    advance(&app, deadline - 2 * 24 * 3_600_000 - app.state.now_ms());
+    let officer = app.signed_in(Role::Officer).await;
+    let res = attach(&officer, pdf("清单").1, "服务需求清单.pdf", "补充服务需求清单").await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
+    assert_eq!(public["attachments"].as_array().unwrap().len(), 2);
+    let latest = public["versions"].as_array().unwrap().iter().find(|v| v["version"] == 2).expect("version 2").clone();
+    assert_eq!(latest["reason"], "补充服务需求清单");
+    assert_eq!(latest["material"], true);
+    assert_eq!(latest["changes"][0]["field"], "attachments");
+    assert_eq!(latest["pushed_from"].as_i64(), Some(deadline));
+    let pushed = public["spec"]["bid_deadline_ms"].as_i64().unwrap();
+    assert!(pushed >= app.state.now_ms() + 15 * 24 * 3_600_000, "deadline pushed to 15 days out");
+
+    advance(&app, pushed - app.state.now_ms());
+    let officer = app.signed_in(Role::Officer).await;
+    assert_eq!(field_code(attach(&officer, pdf("late").1, "late.pdf", "截止后补充材料").await.unwrap()).await, "attachments_frozen");
     let audit = app.signed_in(Role::Auditor).await.get(format!("{}/api/v1/audit", app.base)).send().await.unwrap().text().await.unwrap();
-    assert!(audit.contains("tender.attach"));
+    assert!(audit.contains("tender.attach") && audit.contains("tender.amend") && audit.contains("服务需求清单.pdf"));
 }
 
 #[tokio::test]
@@ -1229,7 +1320,7 @@ async fn demo_data_offers_a_tender_to_open_and_one_to_bid_on() {
     let officer = app.signed_in(Role::Officer).await;
     let public: Value = flow::sf(&app, &app.anon(), "public_tenders", &[]).await.json().await.unwrap();
     let titles: Vec<&str> = public.as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap()).collect();
-    assert_eq!(titles.len(), 3, "{titles:?}");
+    assert_eq!(titles.len(), 4, "{titles:?}");
     let to_open: String = sqlx::query("SELECT id FROM tenders WHERE title = $1").bind(server::demo::DEMO_TENDER_TO_OPEN).fetch_one(&app.state.db.pool).await.unwrap().get("id");
     assert_eq!(flow::sf(&app, &officer, "tender_action", &[("id", &to_open), ("action", "open")]).await.status(), StatusCode::OK);
     let review: Value = flow::sf(&app, &officer, "review_rows", &[("id", &to_open)]).await.json().await.unwrap();

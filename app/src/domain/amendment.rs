@@ -86,18 +86,34 @@ pub fn plan(old: &ValidTender, new: &ValidTender, now_ms: i64) -> Result<Amendme
         return Err(vec![FieldError::new("tender", "amendment_empty", "更正内容与现行版本相同", "The amendment changes nothing")]);
     }
     let material = changes.iter().any(|c| c.field != "title" && c.field != "buyer");
+    let (tender, pushed_from_ms) = give_notice(new, material, now_ms);
+    Ok(AmendmentPlan { changes: diff(old, &tender), material, tender, pushed_from_ms })
+}
+
+/// A document added after publication changes what bidders prepare from: it is a material
+/// amendment like any other (O87 art. 27, verify), with the deadline pushed as [`plan`] does.
+pub fn plan_attachment(current: &ValidTender, file_name: &str, sha256: &str, now_ms: i64) -> AmendmentPlan {
+    let (tender, pushed_from_ms) = give_notice(current, true, now_ms);
+    let mut changes = vec![FieldChange { field: "attachments".into(), before: String::new(), after: format!("+ {file_name}（SHA-256 {}…）", &sha256[..sha256.len().min(12)]) }];
+    changes.extend(diff(current, &tender));
+    AmendmentPlan { changes, material: true, tender, pushed_from_ms }
+}
+
+/// Moves the deadline of a materially changed tender to [`notice_days`] after `now_ms` when it
+/// is closer, keeping the opening's distance; returns the tender and the deadline it replaced.
+fn give_notice(new: &ValidTender, material: bool, now_ms: i64) -> (ValidTender, Option<i64>) {
     let mut tender = new.clone();
     let earliest = now_ms + notice_days(new.method) * DAY_MS;
-    let mut pushed_from_ms = None;
-    if material && tender.bid_deadline_ms < earliest {
-        // Round up to the next whole minute so the notice shows the exact instant.
-        let pushed = (earliest + 59_999) / 60_000 * 60_000;
-        let gap = tender.opening_ms - tender.bid_deadline_ms;
-        pushed_from_ms = Some(tender.bid_deadline_ms);
-        tender.bid_deadline_ms = pushed;
-        tender.opening_ms = pushed + gap;
+    if !material || tender.bid_deadline_ms >= earliest {
+        return (tender, None);
     }
-    Ok(AmendmentPlan { changes: diff(old, &tender), material, tender, pushed_from_ms })
+    // Round up to the next whole minute so the notice shows the exact instant.
+    let pushed = (earliest + 59_999) / 60_000 * 60_000;
+    let gap = tender.opening_ms - tender.bid_deadline_ms;
+    let from = tender.bid_deadline_ms;
+    tender.bid_deadline_ms = pushed;
+    tender.opening_ms = pushed + gap;
+    (tender, Some(from))
 }
 
 #[cfg(test)]
@@ -170,5 +186,20 @@ mod tests {
         let mut new = old.clone();
         new.method = Procedure::CompetitiveConsultation;
         assert_eq!(plan(&old, &new, NOW).unwrap_err()[0].code, "amendment_changes_scheme");
+    }
+
+    #[test]
+    fn a_late_attachment_is_material_and_pushes_the_deadline() {
+        let old = tender("2026-11-30T09:30");
+        let sha = "ab".repeat(32);
+        let early = plan_attachment(&old, "服务需求清单.pdf", &sha, old.bid_deadline_ms - 15 * DAY_MS);
+        assert!(early.material && early.pushed_from_ms.is_none());
+        assert_eq!(early.changes.len(), 1);
+        assert_eq!(early.changes[0].after, "+ 服务需求清单.pdf（SHA-256 abababababab…）");
+        let late = plan_attachment(&old, "服务需求清单.pdf", &sha, old.bid_deadline_ms - DAY_MS);
+        assert_eq!(late.pushed_from_ms, Some(old.bid_deadline_ms));
+        assert_eq!(late.tender.bid_deadline_ms, old.bid_deadline_ms + 14 * DAY_MS);
+        let fields: Vec<&str> = late.changes.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, ["attachments", "bid_deadline", "opening_time"]);
     }
 }

@@ -64,6 +64,11 @@ impl CreditCode {
     pub fn registered_with_civil_affairs(&self) -> bool {
         self.0.starts_with('5')
     }
+
+    /// GB 32100-2015 §4.1–4.2: authority `1` (机构编制) with type `1` (机关) is a government organ.
+    pub fn registered_as_government_organ(&self) -> bool {
+        self.0.starts_with("11")
+    }
 }
 
 #[cfg(test)]
@@ -92,5 +97,15 @@ mod tests {
         let parsed = CreditCode::parse(&full).unwrap();
         assert!(parsed.registered_with_civil_affairs());
         assert!(!CreditCode::parse("91350100M000100Y43").unwrap().registered_with_civil_affairs());
+        assert!(!parsed.registered_as_government_organ());
+    }
+
+    #[test]
+    fn government_organs_start_with_one_one() {
+        let organ = CreditCode::parse(&format!("11370102004123456{}", check_character("11370102004123456").unwrap())).unwrap();
+        assert!(organ.registered_as_government_organ() && !organ.registered_with_civil_affairs());
+        // Authority 1 with type 2 (事业单位) is not an organ.
+        let institution = CreditCode::parse(&format!("12370102004123456{}", check_character("12370102004123456").unwrap())).unwrap();
+        assert!(!institution.registered_as_government_organ());
     }
 }

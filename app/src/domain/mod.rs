@@ -2,6 +2,7 @@
 //! server (binding verdicts) and for WASM (instant feedback in the browser).
 
 pub mod amendment;
+pub mod application;
 pub mod calendar;
 pub mod credit_code;
 pub mod dongguan;

@@ -84,6 +84,40 @@ pub struct RuleSpec {
     pub rule: Rule,
 }
 
+/// The rule as the tender document states it to bidders (招标文件 资格/团队要求), in Chinese.
+pub fn requirement_zh(rule: &Rule) -> String {
+    match rule {
+        Rule::LegalForm { allowed } => format!("组织形式为{}", allowed.iter().map(|f| legal_form_zh(*f)).collect::<Vec<_>>().join("或")),
+        Rule::Registration { min_level, civil_affairs, social_work_scope } => format!(
+            "在{}以上{}登记{}",
+            level_zh(*min_level),
+            if *civil_affairs { "民政部门" } else { "登记机关" },
+            if *social_work_scope { "，业务范围明确包含社会工作服务" } else { "" }
+        ),
+        Rule::BoardCertificates { min_social_workers, or_min_certified } => {
+            format!("理事会成员中至少{min_social_workers}名社会工作师，或至少{or_min_certified}名持有社会工作者职业水平证书")
+        }
+        Rule::Employees { min, min_contract_months, social_insurance, min_professional } => format!(
+            "签订{min_contract_months}个月以上劳动合同{}的员工不少于{min}名，其中专业社会工作者不少于{min_professional}名",
+            if *social_insurance { "并缴纳社会保险" } else { "" }
+        ),
+        Rule::RegisteredIn { regions } => format!("在{}登记", regions.join("、")),
+        Rule::MinRegisteredCapital { yuan } => format!("注册资金不少于{yuan}元"),
+        Rule::MinAnnualRevenue { yuan } => format!("年收入不少于{yuan}元"),
+        Rule::TeamSize { by_year } => {
+            let years: Vec<String> = by_year.iter().enumerate().map(|(i, n)| format!("第{}年不少于{n}名", i + 1)).collect();
+            format!("全职员工：{}", years.join("，"))
+        }
+        Rule::ProfessionalShare { min_pct } => format!("全职员工中专业社会工作者占{min_pct}%以上"),
+        Rule::ExperienceShare { min_pct, min_months } => format!("全职员工中具备{min_months}个月以上实际工作经验的不少于{min_pct}%"),
+        Rule::Manager { min_related_months } => format!("项目主管1名，为专业社会工作者，具备{min_related_months}个月以上相关工作经验"),
+        Rule::Supervisors { min, max, min_local, min_practice_months, teacher_min_projects, teacher_min_months, certificate_needs_registration } => format!(
+            "专业督导{min}至{max}名，其中本土督导不少于{min_local}名；督导须为社会工作或社会学本科以上，或取得社会工作师资格{}，具备{min_practice_months}个月以上实务经验（高校教师须主持不少于{teacher_min_projects}个项目、合计不少于{teacher_min_months}个月）",
+            if *certificate_needs_registration { "并登记" } else { "" }
+        ),
+    }
+}
+
 /// Seed 002 Annex 1 §2: social-work junior-college degree or above, or the national
 /// social-worker certificate (any level).
 pub fn is_professional(p: &Person) -> bool {
@@ -341,5 +375,20 @@ fn level_zh(l: RegistrationLevel) -> &'static str {
         RegistrationLevel::City => "地市级",
         RegistrationLevel::Province => "省级",
         RegistrationLevel::National => "国家级",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_suzhou_rule_reads_as_a_requirement_with_its_numbers() {
+        let t = crate::domain::template::builtin_by_id("suzhou-street-4plus1").unwrap();
+        let texts: Vec<String> = t.qualification.iter().chain(&t.team).map(|r| requirement_zh(&r.rule)).collect();
+        assert_eq!(texts.len(), t.qualification.len() + t.team.len());
+        assert!(texts.iter().all(|x| !x.is_empty()));
+        assert!(texts.iter().any(|x| x.contains("50%")), "{texts:?}");
+        assert_eq!(requirement_zh(&Rule::TeamSize { by_year: vec![8, 10] }), "全职员工：第1年不少于8名，第2年不少于10名");
     }
 }

@@ -7,6 +7,7 @@
 //! experts present; within each category the applicants with the most votes fill the quota; a tie
 //! at the cut-off is reported for the department's office meeting, which confirms the list.
 
+use super::field::FieldError;
 use super::template::{SchemeTemplate, Selection};
 use super::verdict::Verdict;
 use serde::{Deserialize, Serialize};
@@ -22,11 +23,58 @@ pub struct ApplicationForm {
     pub guarantees: String,
     /// 市级民政部门审核意见
     pub city_opinion: String,
+    /// The zone's category: a quota name of the template ("urban" or "rural").
+    #[serde(default)]
+    pub category: String,
 }
 
-/// Seed 001 申报表: every field is required before the application goes to review.
-pub fn form_verdicts(f: &ApplicationForm) -> Vec<Verdict> {
-    [
+/// The longest answer a form field takes, in characters; the full plan goes in the documents.
+pub const FIELD_MAX_CHARS: usize = 2_000;
+
+/// Trims the form and refuses answers too long to be a field of the 申报表 (the 实验方案 itself
+/// is a document); whether each field is filled is judged by [`form_verdicts`].
+pub fn parse_form(input: &ApplicationForm) -> Result<ApplicationForm, Vec<FieldError>> {
+    let mut out = input.clone();
+    let mut errors = Vec::new();
+    for (name, value) in [
+        ("zone_unit", &mut out.unit),
+        ("zone_party_secretary", &mut out.party_secretary),
+        ("zone_contacts", &mut out.contacts),
+        ("zone_background", &mut out.background),
+        ("zone_theme", &mut out.theme),
+        ("zone_content", &mut out.content),
+        ("zone_guarantees", &mut out.guarantees),
+        ("zone_city_opinion", &mut out.city_opinion),
+        ("zone_category", &mut out.category),
+    ] {
+        *value = value.trim().to_string();
+        if value.chars().count() > FIELD_MAX_CHARS {
+            errors.push(FieldError::new(
+                name,
+                "text_too_long",
+                &format!("不超过{FIELD_MAX_CHARS}字；完整的实验方案请作为文件上传"),
+                &format!("At most {FIELD_MAX_CHARS} characters; upload the full plan as a document"),
+            ));
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+/// Seed 001 申报表: every field is required before the application goes to review, and the zone
+/// applies in one of the call's categories (三 urban / 三 rural).
+pub fn form_verdicts(t: &SchemeTemplate, f: &ApplicationForm) -> Vec<Verdict> {
+    let categories: Vec<String> = match &t.selection {
+        Some(Selection::ZoneQuota { quotas }) => quotas.iter().map(|q| q.name.clone()).collect(),
+        _ => Vec::new(),
+    };
+    let category = Verdict::check(
+        "shandong.form.category",
+        categories.contains(&f.category),
+        "seed 001 一、三",
+        "请选择实验区类别（城市社区或农村社区）".into(),
+        "Choose the zone's category (urban or rural)".into(),
+    );
+    std::iter::once(category).chain([
         ("unit", &f.unit, "申报单位", "applying unit"),
         ("party_secretary", &f.party_secretary, "党委书记", "party secretary"),
         ("contacts", &f.contacts, "联系人及电话", "contacts"),
@@ -39,7 +87,7 @@ pub fn form_verdicts(f: &ApplicationForm) -> Vec<Verdict> {
     .into_iter()
     .map(|(id, value, zh, en)| {
         Verdict::check(&format!("shandong.form.{id}"), !value.trim().is_empty(), "seed 001 申报表", format!("请填写{zh}"), format!("Fill in the {en}"))
-    })
+    }))
     .collect()
 }
 
@@ -169,8 +217,8 @@ mod tests {
 
     #[test]
     fn every_form_field_is_required() {
-        let empty = form_verdicts(&ApplicationForm::default());
-        assert_eq!(empty.iter().filter(|v| !v.passed()).count(), 8);
+        let empty = form_verdicts(&t(), &ApplicationForm::default());
+        assert_eq!(empty.iter().filter(|v| !v.passed()).count(), 9);
         let full = ApplicationForm {
             unit: "济南市历下区".into(),
             party_secretary: "张书记".into(),
@@ -180,8 +228,22 @@ mod tests {
             content: "…".into(),
             guarantees: "…".into(),
             city_opinion: "同意推荐".into(),
+            category: "urban".into(),
         };
-        assert!(all_pass(&form_verdicts(&full)));
+        assert!(all_pass(&form_verdicts(&t(), &full)));
+        let elsewhere = ApplicationForm { category: "suburban".into(), ..full.clone() };
+        let failed: Vec<_> = form_verdicts(&t(), &elsewhere).into_iter().filter(|v| !v.passed()).map(|v| v.rule).collect();
+        assert_eq!(failed, ["shandong.form.category"]);
+    }
+
+    #[test]
+    fn form_fields_are_trimmed_and_bounded() {
+        let typed = ApplicationForm { unit: "  济南市历下区 ".into(), theme: "主".repeat(FIELD_MAX_CHARS), ..Default::default() };
+        let parsed = parse_form(&typed).unwrap();
+        assert_eq!(parsed.unit, "济南市历下区");
+        let long = ApplicationForm { content: "内".repeat(FIELD_MAX_CHARS + 1), ..typed };
+        let errors = parse_form(&long).unwrap_err();
+        assert_eq!((errors[0].field.as_str(), errors[0].code.as_str()), ("zone_content", "text_too_long"));
     }
 
     #[test]

@@ -240,7 +240,26 @@ fn valid_id(id: &str) -> bool {
     !id.is_empty() && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_' || c == '.')
 }
 
+/// What a call for applications asks the applicant to state besides its documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationKind {
+    /// Seed 003: conditions and the chosen projects.
+    ProjectLibrary,
+    /// Seed 001: the 申报表 with the zone's category.
+    ZoneForm,
+}
+
 impl SchemeTemplate {
+    /// The application the template's selection asks for, if it is a call for applications.
+    pub fn application_kind(&self) -> Option<ApplicationKind> {
+        match self.selection {
+            Some(Selection::ProjectLibrary { .. }) => Some(ApplicationKind::ProjectLibrary),
+            Some(Selection::ZoneQuota { .. }) => Some(ApplicationKind::ZoneForm),
+            None => None,
+        }
+    }
+
     /// Parses and validates; a parse error names the line, a validation error the field.
     pub fn from_toml(file: &str, text: &str) -> Result<Self, Vec<TemplateError>> {
         let template: SchemeTemplate = toml::from_str(text).map_err(|e| {

@@ -56,7 +56,10 @@ pub fn TenderFacts(d: TenderView) -> impl IntoView {
                 {d.bid_count.map(|n| view! { <dt>{t!(i18n, tender.bid_count)}</dt><dd data-testid="bid-count">{n}</dd> })}
             </dl>
             {(status != TenderStatus::Draft).then(|| view! {
-                <p><a class="btn" data-testid="notice-pdf" href=format!("/api/v1/tenders/{}/notice.pdf", d.summary.id) download="tender-notice.pdf">{t!(i18n, tender.notice_pdf)}</a></p>
+                <p class="actions">
+                    <a class="btn" data-testid="notice-pdf" href=format!("/api/v1/tenders/{}/notice.pdf", d.summary.id) download="tender-notice.pdf">{t!(i18n, tender.notice_pdf)}</a>" "
+                    <a class="btn" data-testid="document-pdf" href=format!("/api/v1/tenders/{}/document.pdf", d.summary.id) download="tender-document.pdf">{t!(i18n, tender.document_pdf)}</a>
+                </p>
             })}
             {(!d.attachments.is_empty()).then(|| {
                 let tid = d.summary.id.clone();

@@ -129,6 +129,7 @@ pub fn OfficerTenderPage() -> impl IntoView {
     let rank = Resource::new(move || (id(), act.version().get(), award_action.version().get()), |(id, _, _)| ranking(id));
     let review_state = ReviewState::new(id, act);
     let qa = QaState::new(id);
+    let refused = super::upload::refused_in_query();
     view! {
         <RequireRole roles=&[Role::Officer]>
             <Suspense fallback=|| ()>
@@ -143,12 +144,17 @@ pub fn OfficerTenderPage() -> impl IntoView {
                         <h1 data-testid="tender-title">{d.summary.title.clone()}</h1>
                         <TenderFacts d=d.clone() />
                         <section class="card">
-                            {let tid = tid.clone(); (status == TenderStatus::Draft).then(move || view! {
+                            {let tid = tid.clone(); matches!(status, TenderStatus::Draft | TenderStatus::Published).then(move || view! {
                                 <form class="inline-form" method="post" enctype="multipart/form-data" action=format!("/api/v1/tenders/{tid}/attachments") data-testid="attach-form">
-                                    <label><span>{super::profile::lz(i18n, "上传附件（PDF或zip，发布前）", "Attach a document (PDF or zip, before publishing)")}</span>
+                                    {(status == TenderStatus::Published).then(|| view! {
+                                        <label><span>{super::profile::lz(i18n, "更正理由（发布后增加附件即为更正公告）", "Reason (a document added after publication is an amendment)")}</span>
+                                            <textarea name="reason" rows="2" required minlength="4" maxlength="2000" data-testid="attach-reason"></textarea></label>
+                                    })}
+                                    <label><span>{super::profile::lz(i18n, "上传附件（PDF或zip）", "Attach a document (PDF or zip)")}</span>
                                         <input type="file" name="file" accept="application/pdf,.pdf,application/zip,.zip" required data-testid="attach-file" /></label>
                                     <button type="submit" class="btn" data-testid="attach-submit">{super::profile::lz(i18n, "上传", "Upload")}</button>
                                 </form>
+                                {move || refused().map(|error| view! { <div data-testid="upload-error"><ErrorNote error=error /></div> })}
                             })}
                             {let tid = tid.clone(); matches!(status, TenderStatus::Draft | TenderStatus::Published).then(move || view! {
                                 <p><A href=format!("/officer/tenders/{tid}/amend") attr:class="btn" attr:data-testid="amend">{t!(i18n, tender.amend)}</A></p>
@@ -257,10 +263,9 @@ pub fn BidPage() -> impl IntoView {
     // in the query when the form posted without JavaScript.
     let progress: super::upload::Progress = RwSignal::new(None);
     let xhr_error = RwSignal::new(None::<crate::error::AppError>);
-    let query = leptos_router::hooks::use_query_map();
+    let refused = super::upload::refused_in_query();
     let upload_error = move || {
-        let from_query = query.read().get("upload_error").and_then(|e| serde_json::from_str::<Vec<crate::error::FieldError>>(&e).ok()).map(crate::error::AppError::Validation);
-        xhr_error.get().or(from_query).map(|error| view! { <div data-testid="upload-error"><ErrorNote error=error /></div> })
+        xhr_error.get().or_else(refused).map(|error| view! { <div data-testid="upload-error"><ErrorNote error=error /></div> })
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
@@ -353,7 +358,7 @@ pub fn BidPage() -> impl IntoView {
                                             </div>
                                         }).collect_view()}
                                     </fieldset>
-                                    {form.clone().and_then(|f| f.library.clone()).map(|t| view! { <super::application::ApplicationPicker template=t /> })}
+                                    {form.clone().and_then(|f| f.application.clone()).map(|t| view! { <super::application::Application template=t /> })}
                                     {form.clone().filter(|f| !(f.qualification.is_empty() && f.team_rules.is_empty())).map(|f| view! { <super::profile::TeamPicker form=f /> })}
                                     <label><span>{t!(i18n, tender.technical_file)}</span><input type="file" name="technical" accept="application/pdf,.pdf,application/zip,.zip" required data-testid="bid-technical" /></label>
                                     <label><span>{t!(i18n, tender.qualification_file)}</span><input type="file" name="qualification" accept="application/pdf,.pdf,application/zip,.zip" required data-testid="bid-qualification" /></label>

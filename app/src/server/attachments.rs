@@ -1,40 +1,80 @@
 //! The officer's attachments to a tender: added while it is a draft (so they are part of the
-//! published notice), listed and downloadable by everyone once published.
+//! published notice) or, once published and before the deadline, as an amendment of their own;
+//! listed and downloadable by everyone once published.
 
 use super::audit::{self, Actor, Change};
 use super::db::Db;
 use super::tenders::load;
-use crate::domain::tender::TenderStatus;
+use crate::domain::amendment;
+use crate::domain::tender::{self, Action, TenderStatus};
 use crate::error::AppError;
 use crate::identity::SessionUser;
 use crate::tenders::AttachmentView;
 use serde_json::json;
 use sqlx::Row;
 
-pub async fn ensure_draft(db: &Db, tender_id: &str) -> Result<(), AppError> {
-    if load(db, tender_id).await?.status != TenderStatus::Draft {
-        return Err(AppError::field("file", "attachments_frozen", "附件须在发布前上传；发布后的变更请发布更正公告", "Attach files before publishing; later changes go through an amendment"));
+/// Refuses before the upload is read when the tender no longer takes attachments: a draft does,
+/// and a published tender does until its bid deadline (as an amendment, with a reason).
+pub async fn ensure_attachable(db: &Db, tender_id: &str, now_ms: i64) -> Result<(), AppError> {
+    let t = load(db, tender_id).await?;
+    tender::allowed(t.status, Action::Edit, now_ms, t.bid_deadline, t.opening_at).map_err(|_| {
+        AppError::field("file", "attachments_frozen", "投标截止后不能再增加附件", "Documents cannot be added after the bid deadline")
+    })
+}
+
+/// Everything [`add`] refuses without writing: the tender's state, a file attached already and,
+/// on a published tender, the amendment's reason. Called before the upload is kept.
+pub async fn check(db: &Db, tender_id: &str, file: &NewAttachment<'_>, reason: &str, now_ms: i64) -> Result<(), AppError> {
+    ensure_attachable(db, tender_id, now_ms).await?;
+    if list(db, tender_id).await?.iter().any(|a| a.sha256 == file.sha256) {
+        return Err(attached_already());
+    }
+    if load(db, tender_id).await?.status == TenderStatus::Published {
+        super::tenders::amendment_reason(reason)?;
     }
     Ok(())
 }
 
-pub async fn add(db: &Db, officer: &SessionUser, tender_id: &str, sha256: &str, file_name: &str, size: i64, content_type: &str, now_ms: i64) -> Result<(), AppError> {
-    ensure_draft(db, tender_id).await?;
+fn attached_already() -> AppError {
+    AppError::field("file", "attachment_exists", "同一文件已上传", "That file is attached already")
+}
+
+/// Attaches a checked, stored file. On a draft it simply joins the notice; on a published tender
+/// it is a material amendment (reason required, deadline pushed if too close), in one transaction.
+pub async fn add(db: &Db, officer: &SessionUser, tender_id: &str, file: &NewAttachment<'_>, reason: &str, now_ms: i64) -> Result<(), AppError> {
+    ensure_attachable(db, tender_id, now_ms).await?;
+    let t = load(db, tender_id).await?;
+    let amending = t.status == TenderStatus::Published;
+    let reason = if amending { super::tenders::amendment_reason(reason)? } else { "" };
     let mut tx = db.pool.begin().await?;
     sqlx::query("INSERT INTO tender_attachments (tender_id, sha256, file_name, file_size, content_type, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(tender_id)
-        .bind(sha256)
-        .bind(file_name)
-        .bind(size)
-        .bind(content_type)
+        .bind(file.sha256)
+        .bind(file.file_name)
+        .bind(file.size)
+        .bind(file.content_type)
         .bind(&officer.id)
         .bind(now_ms)
         .execute(&mut *tx)
         .await
-        .map_err(|e| if super::db::is_unique_violation(&e) { AppError::field("file", "attachment_exists", "同一文件已上传", "That file is attached already") } else { AppError::from(e) })?;
-    audit::record(&mut *tx, now_ms, Actor::User(officer), Change::new("tender.attach", "tender", tender_id).after(json!({"file": file_name, "sha256": sha256, "size": size}))).await?;
+        .map_err(|e| if super::db::is_unique_violation(&e) { attached_already() } else { AppError::from(e) })?;
+    let described = json!({"file": file.file_name, "sha256": file.sha256, "size": file.size});
+    if amending {
+        let plan = amendment::plan_attachment(&t.spec()?, file.file_name, file.sha256, now_ms);
+        super::tenders::record_amendment(&mut tx, officer, tender_id, t.version, &plan, reason, json!({"attached": described}), now_ms).await?;
+    } else {
+        audit::record(&mut *tx, now_ms, Actor::User(officer), Change::new("tender.attach", "tender", tender_id).after(described)).await?;
+    }
     tx.commit().await?;
     Ok(())
+}
+
+/// A stored file about to be attached.
+pub struct NewAttachment<'a> {
+    pub sha256: &'a str,
+    pub file_name: &'a str,
+    pub size: i64,
+    pub content_type: &'a str,
 }
 
 pub async fn list(db: &Db, tender_id: &str) -> Result<Vec<AttachmentView>, AppError> {

@@ -9,7 +9,8 @@ use super::sealing::{Sealer, TenderKey};
 use super::tenders::{load, tender_error, TenderRow};
 use crate::domain::money::Yuan;
 use crate::domain::roster::Declaration;
-use crate::domain::shenzhen::Application;
+use crate::domain::application::Answers;
+use crate::domain::template::ApplicationKind;
 use crate::domain::tender::{self, Action, TenderError, ValidTender};
 use crate::error::AppError;
 use crate::identity::SessionUser;
@@ -55,8 +56,8 @@ pub struct BidContext {
     pub org_name: String,
     pub credit_code: Option<String>,
     pub key: TenderKey,
-    /// The template has a project library: the bid is an application choosing projects.
-    pub takes_applications: bool,
+    /// A call for applications: the form its applicants fill in besides the documents.
+    pub application: Option<ApplicationKind>,
 }
 
 pub async fn context(db: &Db, sealer: &Sealer, bidder: &SessionUser, tender_id: &str, now_ms: i64) -> Result<BidContext, AppError> {
@@ -72,8 +73,8 @@ pub async fn context(db: &Db, sealer: &Sealer, bidder: &SessionUser, tender_id: 
         return Err(AppError::field("tender", "applicant_kind_mismatch", "本项目的申请主体类型与贵机构不符", "This call is for a different kind of applicant than your organisation"));
     }
     let key = sealing_key(sealer, &t)?;
-    let takes_applications = matches!(template.selection, Some(crate::domain::template::Selection::ProjectLibrary { .. }));
-    Ok(BidContext { tender: t, spec, org_id, org_name: org.get("name"), credit_code: org.get("credit_code"), key, takes_applications })
+    let application = template.application_kind();
+    Ok(BidContext { tender: t, spec, org_id, org_name: org.get("name"), credit_code: org.get("credit_code"), key, application })
 }
 
 /// The tender key for sealing. Reading sealed data goes through [`reading_key`] instead.
@@ -195,7 +196,7 @@ fn require_both(files: &[SealedFile]) -> Result<(), AppError> {
 
 /// Stores (or replaces) the organisation's sealed bid. `now_ms` is read after the upload, so a
 /// bid whose upload finished after the deadline is refused even if it started before.
-pub async fn submit(db: &Db, bidder: &SessionUser, ctx: &BidContext, prices: &[(i64, i64)], files: &[SealedFile], declaration: Option<&Declaration>, application: Option<&Application>, now_ms: i64) -> Result<BidReceipt, AppError> {
+pub async fn submit(db: &Db, bidder: &SessionUser, ctx: &BidContext, prices: &[(i64, i64)], files: &[SealedFile], declaration: Option<&Declaration>, application: Option<&Answers>, now_ms: i64) -> Result<BidReceipt, AppError> {
     require_both(files)?;
     let t = load(db, &ctx.tender.id).await?;
     tender::allowed(t.status, Action::SubmitBid, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;

@@ -9,10 +9,12 @@ use super::bids::{files_of, price_aad, reading_key, SealedPrices};
 use super::db::Db;
 use super::sealing::Sealer;
 use super::tenders::{load, tender_error};
+use crate::domain::application::Answers;
 use crate::domain::credit_code::CreditCode;
 use crate::domain::money::Yuan;
 use crate::domain::national::enough_bidders;
 use crate::domain::roster::{self, Declaration};
+use crate::domain::template::ApplicantKind;
 use crate::domain::tender::{self, Action, TenderStatus};
 use crate::domain::verdict::Verdict;
 use crate::error::AppError;
@@ -108,7 +110,7 @@ pub fn check_record_reader(user: &SessionUser, record: &OpeningRecordView) -> Re
 }
 
 /// The checks caiping makes on an opened bid for the purchaser's review.
-fn bid_checks(files: &[FileReceipt], confirmed: bool, lots: &[(String, i64)], budgets: &[(String, i64)], credit_code: Option<&str>) -> Vec<Verdict> {
+fn bid_checks(files: &[FileReceipt], confirmed: bool, lots: &[(String, i64)], budgets: &[(String, i64)], credit_code: Option<&str>, applicant: ApplicantKind) -> Vec<Verdict> {
     let mut v = vec![
         Verdict::check(
             "bid.documents",
@@ -138,22 +140,46 @@ fn bid_checks(files: &[FileReceipt], confirmed: bool, lots: &[(String, i64)], bu
             .fact("lot", name),
         );
     }
-    let civil = credit_code.and_then(|c| CreditCode::parse(c).ok()).map(|c| c.registered_with_civil_affairs());
-    v.push(Verdict::check(
-        "org.civil_affairs_registration",
-        civil == Some(true),
-        "GB 32100-2015 (registration-authority code 5)",
-        match civil {
-            Some(true) => "统一社会信用代码显示为民政部门登记的社会组织".into(),
-            Some(false) => "统一社会信用代码显示非民政部门登记".into(),
-            None => "未登记有效的统一社会信用代码".into(),
-        },
-        match civil {
-            Some(true) => "The credit code shows a civil-affairs registration".into(),
-            Some(false) => "The credit code shows a registration outside civil affairs".into(),
-            None => "No valid unified social credit code on file".into(),
-        },
-    ));
+    let code = credit_code.and_then(|c| CreditCode::parse(c).ok());
+    v.push(match applicant {
+        // A county-level unit applies as a government organ (seed 001: 以政府名义).
+        ApplicantKind::CountyGovernment => {
+            let organ = code.map(|c| c.registered_as_government_organ());
+            Verdict::check(
+                "org.government_organ",
+                organ == Some(true),
+                "seed 001 八(一); GB 32100-2015 (code 11: 机关)",
+                match organ {
+                    Some(true) => "统一社会信用代码显示为机关".into(),
+                    Some(false) => "统一社会信用代码显示不是机关，须以县级人民政府名义申报".into(),
+                    None => "未登记有效的统一社会信用代码".into(),
+                },
+                match organ {
+                    Some(true) => "The credit code shows a government organ".into(),
+                    Some(false) => "The credit code does not show a government organ; a county-level government applies".into(),
+                    None => "No valid unified social credit code on file".into(),
+                },
+            )
+        }
+        ApplicantKind::Ngo | ApplicantKind::ResidentsCommittee => {
+            let civil = code.map(|c| c.registered_with_civil_affairs());
+            Verdict::check(
+                "org.civil_affairs_registration",
+                civil == Some(true),
+                "GB 32100-2015 (registration-authority code 5)",
+                match civil {
+                    Some(true) => "统一社会信用代码显示为民政部门登记的社会组织".into(),
+                    Some(false) => "统一社会信用代码显示非民政部门登记".into(),
+                    None => "未登记有效的统一社会信用代码".into(),
+                },
+                match civil {
+                    Some(true) => "The credit code shows a civil-affairs registration".into(),
+                    Some(false) => "The credit code shows a registration outside civil affairs".into(),
+                    None => "No valid unified social credit code on file".into(),
+                },
+            )
+        }
+    });
     v
 }
 
@@ -177,23 +203,18 @@ pub async fn review_rows(db: &Db, id: &str) -> Result<Vec<ReviewRow>, AppError> 
     for r in &record.rows {
         let b = sqlx::query("SELECT declaration_json, application_json FROM bids WHERE id = $1").bind(&r.bid_id).fetch_one(&db.pool).await?;
         declared.push(b.get::<Option<String>, _>("declaration_json").and_then(|j| serde_json::from_str::<Declaration>(&j).ok()));
-        applications.push(b.get::<Option<String>, _>("application_json").and_then(|j| serde_json::from_str::<crate::domain::shenzhen::Application>(&j).ok()));
+        let kind = template.application_kind();
+        applications.push(b.get::<Option<String>, _>("application_json").and_then(|j| kind.and_then(|k| Answers::read(k, &j))));
     }
     let has_rules = !(template.qualification.is_empty() && template.team.is_empty());
-    let has_library = matches!(template.selection, Some(crate::domain::template::Selection::ProjectLibrary { .. }));
     let mut out = Vec::new();
     for (i, r) in record.rows.into_iter().enumerate() {
         let b = sqlx::query("SELECT b.confirmed_version, b.review_outcome, b.review_reason, o.credit_code FROM bids b JOIN organisations o ON o.id = b.org_id WHERE b.id = $1")
             .bind(&r.bid_id)
             .fetch_one(&db.pool)
             .await?;
-        let mut checks = bid_checks(&r.files, b.get::<i64, _>("confirmed_version") >= material, &r.lots, &budgets, b.get::<Option<String>, _>("credit_code").as_deref());
-        if has_library {
-            match &applications[i] {
-                Some(a) => checks.extend(crate::domain::shenzhen::application_verdicts(&template, a)),
-                None => checks.push(Verdict::check("shenzhen.application", false, "seed 003", "未提交申报内容（项目选择等）".into(), "No application answers (project choice etc.) were submitted".into())),
-            }
-        }
+        let mut checks = bid_checks(&r.files, b.get::<i64, _>("confirmed_version") >= material, &r.lots, &budgets, b.get::<Option<String>, _>("credit_code").as_deref(), template.applicant);
+        checks.extend(crate::domain::application::verdicts(&template, applications[i].as_ref()));
         match &declared[i] {
             _ if !has_rules => {}
             Some(d) => {

@@ -365,18 +365,32 @@ pub async fn amend(db: &Db, officer: &SessionUser, id: &str, input: &TenderInput
         tx.commit().await?;
         return Ok(1);
     }
+    let reason = amendment_reason(reason)?;
+    let plan = amendment::plan(&old, &v, now_ms).map_err(AppError::Validation)?;
+    let mut tx = db.pool.begin().await?;
+    let version = record_amendment(&mut tx, officer, id, t.version, &plan, reason, json!({}), now_ms).await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+/// An amendment's public reason, trimmed: what is corrected and why.
+pub fn amendment_reason(reason: &str) -> Result<&str, AppError> {
     let reason = reason.trim();
     if reason.chars().count() < 4 || reason.chars().count() > 2000 {
         return Err(AppError::field("reason", "reason_required", "请写明更正事项和理由（4–2000字）", "State what is corrected and why (4–2,000 characters)"));
     }
-    let plan = amendment::plan(&old, &v, now_ms).map_err(AppError::Validation)?;
-    let version = t.version + 1;
-    let mut tx = db.pool.begin().await?;
-    let done = sqlx::query("UPDATE tenders SET version = $1 WHERE id = $2 AND version = $3 AND status = 'published'").bind(version).bind(id).bind(t.version).execute(&mut *tx).await?;
+    Ok(reason)
+}
+
+/// Publishes a planned amendment as the version after `from_version`, in the caller's
+/// transaction; `extra` goes into the audit entry. Refused if the tender moved on meanwhile.
+pub async fn record_amendment(tx: &mut sqlx::Transaction<'_, sqlx::Any>, officer: &SessionUser, id: &str, from_version: i64, plan: &amendment::AmendmentPlan, reason: &str, extra: serde_json::Value, now_ms: i64) -> Result<i64, AppError> {
+    let version = from_version + 1;
+    let done = sqlx::query("UPDATE tenders SET version = $1 WHERE id = $2 AND version = $3 AND status = 'published'").bind(version).bind(id).bind(from_version).execute(&mut **tx).await?;
     if done.rows_affected() != 1 {
         return Err(AppError::Conflict("tender changed meanwhile".into()));
     }
-    write_spec(&mut tx, id, &plan.tender, version).await?;
+    write_spec(tx, id, &plan.tender, version).await?;
     sqlx::query("INSERT INTO tender_versions (tender_id, version, spec_json, changes_json, reason, material, pushed_from, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
         .bind(id)
         .bind(version)
@@ -387,18 +401,17 @@ pub async fn amend(db: &Db, officer: &SessionUser, id: &str, input: &TenderInput
         .bind(plan.pushed_from_ms)
         .bind(&officer.id)
         .bind(now_ms)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     audit::record(
-        &mut *tx,
+        &mut **tx,
         now_ms,
         Actor::User(officer),
         Change::new("tender.amend", "tender", id)
-            .before(json!({"version": t.version}))
-            .after(json!({"version": version, "reason": reason, "material": plan.material, "changes": plan.changes, "pushed_from": plan.pushed_from_ms})),
+            .before(json!({"version": from_version}))
+            .after(json!({"version": version, "reason": reason, "material": plan.material, "changes": plan.changes, "pushed_from": plan.pushed_from_ms, "extra": extra})),
     )
     .await?;
-    tx.commit().await?;
     Ok(version)
 }
 

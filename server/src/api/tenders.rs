@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/tenders/{id}/award-notice.pdf", get(award_notice))
         .route("/tenders/{id}/opening-record.pdf", get(opening_record_pdf))
         .route("/tenders/{id}/notice.pdf", get(notice_pdf))
+        .route("/tenders/{id}/document.pdf", get(document_pdf))
         .route("/tenders/{id}/attachments", post(attach).layer(DefaultBodyLimit::max(MAX_FILE as usize + 64 * 1024)))
         .route("/tenders/{id}/attachments/{sha256}", get(attachment))
 }
@@ -97,7 +98,9 @@ async fn check_and_seal(state: &AppState, ctx: &std::sync::Arc<BidContext>, spoo
         let (zh, en) = r.messages(&name);
         rejected(kind, r.code(), zh, en)
     })?;
-    if kind == "technical" {
+    // Only a tender's proposal is judged blind: a call's applicant presents its own plan (seed 001
+    // 申报陈述; seed 003 community → street → district review), so naming itself is expected.
+    if kind == "technical" && ctx.application.is_none() {
         let mut names = vec![name.as_str()];
         if let crate::packages::Kind::Zip { entries } = &doc {
             names.extend(entries.iter().map(String::as_str));
@@ -166,6 +169,7 @@ async fn receive_bid(state: &AppState, caller: &Caller, id: &str, form: Result<M
     let mut files: Vec<SealedFile> = Vec::new();
     let mut team = app::domain::roster::TeamChoice::default();
     let mut application = app::domain::shenzhen::ApplicationInput::default();
+    let mut zone = app::domain::shandong::ApplicationForm::default();
     let mut budget = MAX_BID;
     while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
         let name = field.name().unwrap_or_default().to_string();
@@ -191,6 +195,23 @@ async fn receive_bid(state: &AppState, caller: &Caller, id: &str, form: Result<M
             "residents_consulted" => application.residents_consulted = field.text().await.map_err(bad_form)?,
             "residents_agreeing" => application.residents_agreeing = field.text().await.map_err(bad_form)?,
             "centre_operating_months" => application.centre_operating_months = field.text().await.map_err(bad_form)?,
+            // A call for experimental zones (Shandong 申报表).
+            n if n.starts_with("zone_") => {
+                let v = field.text().await.map_err(bad_form)?;
+                let slot = match n {
+                    "zone_unit" => &mut zone.unit,
+                    "zone_party_secretary" => &mut zone.party_secretary,
+                    "zone_contacts" => &mut zone.contacts,
+                    "zone_background" => &mut zone.background,
+                    "zone_theme" => &mut zone.theme,
+                    "zone_content" => &mut zone.content,
+                    "zone_guarantees" => &mut zone.guarantees,
+                    "zone_city_opinion" => &mut zone.city_opinion,
+                    "zone_category" => &mut zone.category,
+                    _ => continue,
+                };
+                *slot = v;
+            }
             n if n.starts_with("omission_") => {
                 let project = n["omission_".len()..].to_string();
                 application.omissions.push((project, field.text().await.map_err(bad_form)?));
@@ -220,10 +241,13 @@ async fn receive_bid(state: &AppState, caller: &Caller, id: &str, form: Result<M
     };
     let parsed = bids::parse_prices(&ctx.spec, &lots, &typed)?;
     let declaration = app::server::profiles::declaration(&state.db, &ctx.org_id, team).await?;
-    // Only a template with a project library asks for an application.
-    let application = match ctx.takes_applications {
-        true => Some(app::domain::shenzhen::parse_application(&application).map_err(|e| ApiError(AppError::Validation(e)))?),
-        false => None,
+    // Only a call for applications asks for answers, in the form its template names.
+    use app::domain::{application::Answers, template::ApplicationKind};
+    let invalid = |e| ApiError(AppError::Validation(e));
+    let application = match ctx.application {
+        Some(ApplicationKind::ProjectLibrary) => Some(Answers::Library(app::domain::shenzhen::parse_application(&application).map_err(invalid)?)),
+        Some(ApplicationKind::ZoneForm) => Some(Answers::Zone(app::domain::shandong::parse_form(&zone).map_err(invalid)?)),
+        None => None,
     };
     // The clock is read again now: an upload that finishes after the deadline is late.
     Ok(bids::submit(&state.db, bidder, &ctx, &parsed, &files, declaration.as_ref(), application.as_ref(), state.now_ms()).await?)
@@ -246,39 +270,61 @@ async fn bid_file(State(state): State<AppState>, caller: Caller, Path((id, bid_i
 
 /// The officer attaches a document (PDF or zip, checked like a bid's) to a draft tender.
 async fn attach(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, headers: HeaderMap, form: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> ApiResult<Response> {
-    let officer = caller.require(&[Role::Officer])?;
-    app::server::attachments::ensure_draft(&state.db, &id).await?;
-    let mut form = form.map_err(|_| field_error("file", "multipart_expected", "请以表单（multipart/form-data）上传附件", "Send the file as multipart/form-data"))?;
-    let mut stored = None;
-    while let Some(mut field) = form.next_field().await.map_err(|_| field_error("file", "upload_interrupted", "上传中断，附件未保存", "The upload was interrupted; nothing was saved"))? {
-        if field.name() != Some("file") {
-            continue;
+    let browser_form = headers.get(ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
+    match receive_attachment(&state, &caller, &id, form).await {
+        Ok(()) if browser_form => Ok(Redirect::to(&format!("/officer/tenders/{id}")).into_response()),
+        Ok(()) => Ok(StatusCode::CREATED.into_response()),
+        // A browser's plain form post gets its page back with the reasons, not a JSON body.
+        Err(ApiError(AppError::Validation(fields))) if browser_form => {
+            let encoded = urlencode(&serde_json::to_string(&fields).unwrap_or_default());
+            Ok(Redirect::to(&format!("/officer/tenders/{id}?upload_error={encoded}")).into_response())
         }
-        let name = field.file_name().unwrap_or("").chars().filter(|c| !c.is_control()).take(200).collect::<String>();
-        if name.is_empty() {
-            continue;
-        }
-        let mut budget = MAX_FILE;
-        let (spooled, size, sha) = spool(&state, &mut field, &name, "file", &mut budget).await?;
-        let path = spooled.0.clone();
-        let kind = tokio::task::spawn_blocking(move || std::fs::File::open(&path).map(|f| crate::packages::inspect(std::io::BufReader::new(f), size)))
-            .await
-            .map_err(|e| internal("inspecting an attachment panicked")(e.to_string()))?
-            .map_err(|e| internal("reading a spool file failed")(e.to_string()))?
-            .map_err(|r| {
-                let (zh, en) = r.messages(&name);
-                rejected("file", r.code(), zh, en)
-            })?;
-        let saved = state.storage.adopt(&spooled.0).map_err(|e| internal("storing an attachment failed")(e.to_string()))?;
-        debug_assert_eq!(saved.sha256, sha);
-        stored = Some((saved.sha256, name, size, kind.content_type()));
+        Err(e) => Err(e),
     }
-    let Some((sha, name, size, content_type)) = stored else {
+}
+
+/// The officer's document (PDF or zip, checked like a bid's) for a draft, or for a published
+/// tender as an amendment with its `reason`. Nothing is stored unless all of it is accepted.
+async fn receive_attachment(state: &AppState, caller: &Caller, id: &str, form: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> ApiResult<()> {
+    let officer = caller.require(&[Role::Officer])?;
+    app::server::attachments::ensure_attachable(&state.db, id, state.now_ms()).await?;
+    let mut form = form.map_err(|_| field_error("file", "multipart_expected", "请以表单（multipart/form-data）上传附件", "Send the file as multipart/form-data"))?;
+    let interrupted = |_| field_error("file", "upload_interrupted", "上传中断，附件未保存", "The upload was interrupted; nothing was saved");
+    let mut received = None;
+    let mut reason = String::new();
+    while let Some(mut field) = form.next_field().await.map_err(interrupted)? {
+        match field.name() {
+            Some("reason") => reason = field.text().await.map_err(interrupted)?,
+            Some("file") => {
+                let name = field.file_name().unwrap_or("").chars().filter(|c| !c.is_control()).take(200).collect::<String>();
+                if name.is_empty() {
+                    continue;
+                }
+                let mut budget = MAX_FILE;
+                let (spooled, size, sha) = spool(state, &mut field, &name, "file", &mut budget).await?;
+                let path = spooled.0.clone();
+                let kind = tokio::task::spawn_blocking(move || std::fs::File::open(&path).map(|f| crate::packages::inspect(std::io::BufReader::new(f), size)))
+                    .await
+                    .map_err(|e| internal("inspecting an attachment panicked")(e.to_string()))?
+                    .map_err(|e| internal("reading a spool file failed")(e.to_string()))?
+                    .map_err(|r| {
+                        let (zh, en) = r.messages(&name);
+                        rejected("file", r.code(), zh, en)
+                    })?;
+                received = Some((spooled, sha, name, size, kind.content_type()));
+            }
+            _ => {}
+        }
+    }
+    let Some((spooled, sha, name, size, content_type)) = received else {
         return Err(field_error("file", "file_required", "请选择要上传的附件", "Choose a file to attach"));
     };
-    app::server::attachments::add(&state.db, officer, &id, &sha, &name, size as i64, content_type, state.now_ms()).await?;
-    let browser_form = headers.get(ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
-    Ok(if browser_form { Redirect::to(&format!("/officer/tenders/{id}")).into_response() } else { StatusCode::CREATED.into_response() })
+    // The reason is checked before the file is kept, so a refused amendment stores nothing.
+    let file = app::server::attachments::NewAttachment { sha256: &sha, file_name: &name, size: size as i64, content_type };
+    app::server::attachments::check(&state.db, id, &file, &reason, state.now_ms()).await?;
+    let saved = state.storage.adopt(&spooled.0).map_err(|e| internal("storing an attachment failed")(e.to_string()))?;
+    debug_assert_eq!(saved.sha256, sha);
+    Ok(app::server::attachments::add(&state.db, officer, id, &file, &reason, state.now_ms()).await?)
 }
 
 /// A tender's attachment: public once published (officers also see a draft's).
@@ -295,6 +341,14 @@ async fn notice_pdf(State(state): State<AppState>, Path(id): Path<String>) -> Ap
     let view = tenders::detail(&state.db, &id, false).await?;
     let pdf = tokio::task::spawn_blocking(move || crate::documents::tender_notice_pdf(&view)).await.map_err(|_| ApiError(AppError::Internal))?;
     Ok(([(CONTENT_TYPE, "application/pdf".to_string()), (CONTENT_DISPOSITION, "attachment; filename=\"tender-notice.pdf\"".to_string())], pdf).into_response())
+}
+
+/// 招标文件 of the current version as a PDF: public once published, as the notice is.
+async fn document_pdf(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
+    let view = tenders::detail(&state.db, &id, false).await?;
+    let template = app::server::templates::by_id(&state.db, &view.spec.template_id).await?.ok_or(ApiError(AppError::Internal))?;
+    let pdf = tokio::task::spawn_blocking(move || crate::documents::tender_document_pdf(&view, &template)).await.map_err(|_| ApiError(AppError::Internal))?;
+    Ok(([(CONTENT_TYPE, "application/pdf".to_string()), (CONTENT_DISPOSITION, "attachment; filename=\"tender-document.pdf\"".to_string())], pdf).into_response())
 }
 
 /// 开标一览表 as a PDF: the purchaser side and the bidders of this tender, once opened.
