@@ -54,8 +54,8 @@ fn demo_id_number(org: usize, n: usize) -> String {
 /// is what personnel de-duplication flags.
 pub const DEMO_SHARED_PERSON: &str = "周共享";
 
-/// Each NGO's profile and a roster of nine: eight of its own (three certified 社会工作师) and, for
-/// 益民 and 和谐, the same ninth person.
+/// Each NGO's profile and a roster of sixteen of its own, two lots' teams (three of each eight
+/// certified 社会工作师), and, for 益民 and 和谐, the same seventeenth person.
 async fn seed_profiles(state: &AppState, now: i64) -> anyhow::Result<()> {
     use app::domain::roster::{PersonInput, ProfileInput};
     use app::server::profiles;
@@ -78,12 +78,14 @@ async fn seed_profiles(state: &AppState, now: i64) -> anyhow::Result<()> {
         };
         profiles::save_profile(&state.db, &member, &profile, now).await?;
         let surname = ["王", "陈", "刘"][o];
-        for n in 0..9 {
-            let shared = n == 8 && o > 0;
-            if n == 8 && !shared {
+        // Two lots' worth of people, then the shared one.
+        let own = 2 * DEMO_TEAM_SIZE;
+        for n in 0..=own {
+            let shared = n == own && o > 0;
+            if n == own && !shared {
                 break;
             }
-            let certified = n < 3 || shared;
+            let certified = n % DEMO_TEAM_SIZE < 3 || shared;
             let person = PersonInput {
                 name: if shared { DEMO_SHARED_PERSON.to_string() } else { format!("{surname}社工{}", n + 1) },
                 id_number: if shared { demo_id_number(9, 9) } else { demo_id_number(o, n) },
@@ -109,12 +111,30 @@ async fn seed_profiles(state: &AppState, now: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The demo team: the first eight on the roster, the first as manager, the second as supervisor.
-pub async fn demo_team(state: &AppState, org_id: &str, with_shared: bool) -> anyhow::Result<app::domain::roster::TeamChoice> {
+/// The demo teams, one per lot: eight of the organisation's own people each (the first as
+/// manager, the second as supervisor), the same every year; the person the demo shares between
+/// two NGOs joins the first lot's staff only when `with_shared`.
+pub async fn demo_teams(state: &AppState, org_id: &str, lots: &[String], with_shared: bool) -> anyhow::Result<Vec<app::domain::roster::LotTeam>> {
+    use app::domain::roster::{LotTeam, TeamChoice};
     let roster = app::server::profiles::roster(&state.db, org_id).await?;
-    let staff: Vec<String> = roster.iter().filter(|m| with_shared || m.person.name != DEMO_SHARED_PERSON).map(|m| m.id.clone()).collect();
-    Ok(app::domain::roster::TeamChoice { manager: staff.first().cloned(), supervisors: staff.get(1).cloned().into_iter().collect(), staff })
+    let own: Vec<String> = roster.iter().filter(|m| m.person.name != DEMO_SHARED_PERSON).map(|m| m.id.clone()).collect();
+    let shared = roster.iter().find(|m| m.person.name == DEMO_SHARED_PERSON).map(|m| m.id.clone());
+    Ok(lots
+        .iter()
+        .enumerate()
+        .map(|(i, lot)| {
+            let mut staff: Vec<String> = own.iter().skip(i * DEMO_TEAM_SIZE).take(DEMO_TEAM_SIZE).cloned().collect();
+            let team = TeamChoice { manager: staff.first().cloned(), supervisors: staff.get(1).cloned().into_iter().collect(), staff: Vec::new(), later_staff: Vec::new() };
+            if i == 0 && with_shared {
+                staff.extend(shared.clone());
+            }
+            LotTeam { lot: lot.clone(), team: TeamChoice { staff, ..team } }
+        })
+        .collect())
 }
+
+/// Each demo lot's team: Suzhou's year-2 minimum of full-time staff.
+pub const DEMO_TEAM_SIZE: usize = 8;
 
 pub async fn seed(state: &AppState) -> anyhow::Result<()> {
     let now = state.now_ms();
@@ -235,8 +255,9 @@ async fn demo_bid(state: &AppState, bidder: &str, tender_id: &str, price: &str) 
         });
     }
     let prices = bids::parse_prices(&ctx.spec, &[0, 1], &[price.to_string(), price.to_string()])?;
-    let team = demo_team(state, &ctx.org_id, false).await?;
-    let declaration = app::server::profiles::declaration(&state.db, &ctx.org_id, team).await?;
+    let lots: Vec<String> = ctx.spec.lots.iter().map(|l| l.name.clone()).collect();
+    let teams = demo_teams(state, &ctx.org_id, &lots, false).await?;
+    let declaration = app::server::profiles::declaration(&state.db, &ctx.org_id, teams).await?;
     bids::submit(&state.db, &b, &ctx, &prices, &files, declaration.as_ref(), None, state.now_ms()).await?;
     Ok(())
 }

@@ -598,28 +598,29 @@ mod flow {
         upload_team(app, client, tender, prices, technical, qualification, false).await
     }
 
-    /// [`upload`] with the team taken from the bidder's roster: everyone, the person the demo
-    /// shares between two NGOs only when `with_shared`; the first is manager, the second supervisor.
+    /// [`upload`] with a team per lot taken from the bidder's roster, as the demo builds them: eight
+    /// people each, the person the demo shares between two NGOs in the first lot only when
+    /// `with_shared`.
     pub async fn upload_team(app: &TestApp, client: &reqwest::Client, tender: &str, prices: &[(i64, &str)], technical: Doc, qualification: Doc, with_shared: bool) -> reqwest::Response {
         let profile: Value = sf(app, client, "my_profile", &[]).await.json().await.unwrap();
-        let staff: Vec<String> = profile["roster"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|m| with_shared || m["person"]["name"] != server::demo::DEMO_SHARED_PERSON)
-            .map(|m| m["id"].as_str().unwrap().to_string())
-            .collect();
+        let roster: Vec<(String, String)> = profile["roster"].as_array().unwrap().iter().map(|m| (m["id"].as_str().unwrap().to_string(), m["person"]["name"].as_str().unwrap().to_string())).collect();
+        let own: Vec<&String> = roster.iter().filter(|(_, n)| n != server::demo::DEMO_SHARED_PERSON).map(|(id, _)| id).collect();
         let mut form = reqwest::multipart::Form::new();
-        for (i, s) in staff.iter().enumerate() {
-            form = form.text("staff", s.clone());
-            match i {
-                0 => form = form.text("manager", s.clone()),
-                1 => form = form.text("supervisor", s.clone()),
-                _ => {}
-            }
-        }
-        for (lot, price) in prices {
+        for (i, (lot, price)) in prices.iter().enumerate() {
             form = form.text("lot", lot.to_string()).text(format!("price_{lot}"), price.to_string());
+            let team: Vec<&String> = own.iter().skip(i * server::demo::DEMO_TEAM_SIZE).take(server::demo::DEMO_TEAM_SIZE).copied().collect();
+            for (j, id) in team.iter().enumerate() {
+                form = form.text(format!("staff_{lot}"), id.to_string());
+                match j {
+                    0 => form = form.text(format!("manager_{lot}"), id.to_string()),
+                    1 => form = form.text(format!("supervisor_{lot}"), id.to_string()),
+                    _ => {}
+                }
+            }
+            if i == 0 && with_shared {
+                let shared = roster.iter().find(|(_, n)| n == server::demo::DEMO_SHARED_PERSON).map(|(id, _)| id.clone()).expect("a shared person");
+                form = form.text(format!("staff_{lot}"), shared);
+            }
         }
         form = form
             .part("technical", reqwest::multipart::Part::bytes(technical.1).file_name(technical.0.to_string()))
@@ -753,7 +754,7 @@ async fn a_tender_from_publication_through_review_to_contract() {
         let res = upload_team(&app, &hexie, &id, &[(0, "288000"), (1, "288000")], pdf("hexie plan"), pdf("hexie qualification"), true).await;
         assert_eq!(res.status(), StatusCode::CREATED);
         let receipt: Value = res.json().await.unwrap();
-        assert_eq!(receipt["team"].as_array().unwrap().len(), 9);
+        assert_eq!(receipt["team"].as_array().unwrap().len(), 2 * server::demo::DEMO_TEAM_SIZE + 1, "two lots of eight and the shared person");
         assert!(receipt["team"].to_string().contains("**********"), "ID numbers are masked: {receipt}");
 
         // Sealed at rest: no plaintext price in the database, no plaintext file in storage.
@@ -1136,6 +1137,61 @@ async fn an_ngo_keeps_its_profile_and_roster() {
 
 /// Shenzhen's call is for residents' committees: an NGO is refused; a committee applies with its
 /// conditions and project choice, and the review judges them by the seed's rules.
+/// A bid's teams through the multipart fields: one per lot (`manager_N`, `supervisor_N`,
+/// `staff_N_yY`), judged per contract year at review; a person in two lots' teams is flagged.
+#[tokio::test]
+async fn each_lot_gets_its_own_team_with_staff_per_year() {
+    use flow::*;
+    let app = spawn_app(support::Backend::Sqlite, true).await;
+    let officer = app.signed_in(Role::Officer).await;
+    let id = create_published(&app, &officer, 21).await;
+    let ngo = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
+    let profile: Value = sf(&app, &ngo, "my_profile", &[]).await.json().await.unwrap();
+    let people: Vec<String> = profile["roster"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_string()).collect();
+    let mut form = reqwest::multipart::Form::new();
+    for lot in [0, 1] {
+        form = form.text("lot", lot.to_string()).text(format!("price_{lot}"), "290000");
+        let team = &people[lot * 8..lot * 8 + 8];
+        form = form.text(format!("manager_{lot}"), team[0].clone()).text(format!("supervisor_{lot}"), team[1].clone());
+        // Suzhou Annex 1 §2: five in year 1, eight in year 2 — for lot 1 only four in year 1.
+        let first_year = if lot == 0 { 5 } else { 4 };
+        for (i, person) in team.iter().enumerate() {
+            let field = if i < first_year { format!("staff_{lot}_y1") } else { format!("staff_{lot}_y2") };
+            form = form.text(field, person.clone());
+            if i < first_year {
+                form = form.text(format!("staff_{lot}_y2"), person.clone());
+            }
+        }
+    }
+    // Lot 0's manager is also a year-2 worker of lot 1.
+    form = form.text("staff_1_y2", people[0].clone());
+    form = form
+        .part("technical", reqwest::multipart::Part::bytes(pdf("方案").1).file_name("方案.pdf"))
+        .part("qualification", reqwest::multipart::Part::bytes(pdf("资格").1).file_name("资格.pdf"));
+    let res = ngo.post(format!("{}/api/v1/tenders/{id}/bids", app.base)).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    let stored: String = sqlx::query_scalar("SELECT declaration_json FROM bids WHERE tender_id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap();
+    let declared: app::domain::roster::Declaration = serde_json::from_str(&stored).unwrap();
+    let lots: Vec<(&str, usize, usize)> = declared.teams.iter().map(|t| (t.lot.as_str(), t.team.staff_in(1).len(), t.team.staff_in(2).len())).collect();
+    assert_eq!(lots, [("双塔社区", 5, 8), ("定慧寺社区", 4, 9)]);
+
+    let deadline: i64 = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json::<Value>().await.unwrap()["spec"]["bid_deadline_ms"].as_i64().unwrap();
+    advance(&app, deadline - app.state.now_ms());
+    let officer = app.signed_in(Role::Officer).await;
+    assert_eq!(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "open")]).await.status(), StatusCode::OK);
+    let review: Value = sf(&app, &officer, "review_rows", &[("id", &id)]).await.json().await.unwrap();
+    let failed: Vec<(String, String)> = review[0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["outcome"] == "fail")
+        .map(|c| (c["rule"].as_str().unwrap().to_string(), c["message_zh"].as_str().unwrap().to_string()))
+        .collect();
+    let rules: Vec<&str> = failed.iter().map(|(r, _)| r.as_str()).collect();
+    assert_eq!(rules, ["team-size", "team.one_lot_each"], "{failed:?}");
+    assert!(failed[0].1.starts_with("【定慧寺社区】第1年"), "{}", failed[0].1);
+}
+
 /// The officer creates and publishes a call for applications through the server functions.
 async fn publish_call(app: &TestApp, input: app::domain::tender::TenderInput) -> String {
     use flow::*;

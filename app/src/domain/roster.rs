@@ -236,20 +236,105 @@ pub fn parse_person(id: &str, input: &PersonInput) -> Result<Member, Vec<FieldEr
     }
 }
 
-/// The roster members a bid proposes, by roster id.
+/// The roster members a bid proposes for one lot, by roster id.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamChoice {
+    /// Full-time staff in contract year 1.
     pub staff: Vec<String>,
     pub manager: Option<String>,
     pub supervisors: Vec<String>,
+    /// Full-time staff in contract years 2, 3, …; a year not listed keeps the year before's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub later_staff: Vec<Vec<String>>,
 }
 
-/// What a bid declared about its organisation and team, kept with the bid as submitted.
+impl TeamChoice {
+    /// Suzhou Annex 1 §2: staff are promised per contract year (≥ 5 in year 1, ≥ 8 in year 2).
+    pub fn staff_in(&self, contract_year: u8) -> &[String] {
+        let later = usize::from(contract_year.max(1)) - 1;
+        match later {
+            0 => &self.staff,
+            n => self.later_staff.get(..n).and_then(|l| l.last()).map(Vec::as_slice).unwrap_or_else(|| self.staff_in(contract_year - 1)),
+        }
+    }
+
+    /// Everyone named in the team, each once.
+    pub fn everyone(&self) -> Vec<&String> {
+        let mut ids: Vec<&String> = self.staff.iter().chain(self.later_staff.iter().flatten()).chain(self.manager.iter()).chain(self.supervisors.iter()).collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+}
+
+/// A team as the bid form sends it: staff ticked for every year or for one year.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamInput {
+    pub manager: Option<String>,
+    pub supervisors: Vec<String>,
+    pub every_year: Vec<String>,
+    /// (contract year, roster id)
+    pub by_year: Vec<(u8, String)>,
+}
+
+impl TeamInput {
+    /// The team with each year's staff spelt out, for `contract_years` years.
+    pub fn choice(&self, contract_years: u8) -> TeamChoice {
+        let year = |y: u8| -> Vec<String> {
+            let mut ids: Vec<String> = self.every_year.iter().cloned().chain(self.by_year.iter().filter(|(n, _)| *n == y).map(|(_, id)| id.clone())).collect();
+            let mut seen = std::collections::HashSet::new();
+            ids.retain(|id| seen.insert(id.clone()));
+            ids
+        };
+        let mut supervisors = self.supervisors.clone();
+        let mut seen = std::collections::HashSet::new();
+        supervisors.retain(|id| seen.insert(id.clone()));
+        TeamChoice {
+            staff: year(1),
+            manager: self.manager.clone().filter(|m| !m.trim().is_empty()),
+            supervisors,
+            later_staff: (2..=contract_years.max(1)).map(year).collect(),
+        }
+    }
+}
+
+/// The team a bid proposes for one of its lots.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LotTeam {
+    /// The lot's name as the tender states it.
+    pub lot: String,
+    pub team: TeamChoice,
+}
+
+/// What a bid declared about its organisation and teams, kept with the bid as submitted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StoredDeclaration")]
 pub struct Declaration {
     pub profile: Profile,
     pub roster: Vec<Member>,
-    pub team: TeamChoice,
+    /// One team per lot of the bid (Suzhou Annex 1 §2: each lot has its own manager and supervisors).
+    pub teams: Vec<LotTeam>,
+}
+
+/// Declarations stored before teams were per lot kept a single `team` for the whole bid.
+#[derive(Deserialize)]
+struct StoredDeclaration {
+    profile: Profile,
+    roster: Vec<Member>,
+    #[serde(default)]
+    teams: Vec<LotTeam>,
+    #[serde(default)]
+    team: Option<TeamChoice>,
+}
+
+impl From<StoredDeclaration> for Declaration {
+    fn from(s: StoredDeclaration) -> Self {
+        let teams = match (s.teams.is_empty(), s.team) {
+            (true, Some(team)) => vec![LotTeam { lot: String::new(), team }],
+            _ => s.teams,
+        };
+        Declaration { profile: s.profile, roster: s.roster, teams }
+    }
 }
 
 impl Declaration {
@@ -271,19 +356,19 @@ impl Declaration {
         self.roster.iter().find(|m| m.id == id)
     }
 
-    /// The proposed team for a contract year (the same people every year).
-    pub fn team(&self, contract_year: u8) -> Team {
+    /// A lot's proposed team in a contract year.
+    pub fn team(&self, lot: &TeamChoice, contract_year: u8) -> Team {
         Team {
             contract_year,
-            staff: self.team.staff.iter().filter_map(|id| self.member(id)).map(|m| m.person.clone()).collect(),
-            manager: self.team.manager.as_deref().and_then(|id| self.member(id)).map(|m| m.person.clone()),
-            supervisors: self.team.supervisors.iter().filter_map(|id| self.member(id)).map(|m| m.person.clone()).collect(),
+            staff: lot.staff_in(contract_year).iter().filter_map(|id| self.member(id)).map(|m| m.person.clone()).collect(),
+            manager: lot.manager.as_deref().and_then(|id| self.member(id)).map(|m| m.person.clone()),
+            supervisors: lot.supervisors.iter().filter_map(|id| self.member(id)).map(|m| m.person.clone()).collect(),
         }
     }
 
-    /// Everyone the bid promises (staff, manager, supervisors), each once.
+    /// Everyone the bid promises in any lot (staff, manager, supervisors), each once.
     pub fn promised(&self) -> Vec<&Member> {
-        let mut ids: Vec<&String> = self.team.staff.iter().chain(self.team.manager.iter()).chain(self.team.supervisors.iter()).collect();
+        let mut ids: Vec<&String> = self.teams.iter().flat_map(|t| t.team.everyone()).collect();
         ids.sort();
         ids.dedup();
         ids.into_iter().filter_map(|id| self.member(id)).collect()
@@ -291,25 +376,50 @@ impl Declaration {
 }
 
 /// Every team member must be on the roster.
-pub fn check_choice(roster: &[Member], choice: &TeamChoice) -> Result<(), FieldError> {
-    let known = |id: &String| roster.iter().any(|m| &m.id == id);
-    if choice.staff.iter().chain(choice.manager.iter()).chain(choice.supervisors.iter()).all(known) {
+pub fn check_choice(roster: &[Member], teams: &[LotTeam]) -> Result<(), FieldError> {
+    let known = |id: &&String| roster.iter().any(|m| &m.id == *id);
+    if teams.iter().flat_map(|t| t.team.everyone()).all(|id| known(&id)) {
         Ok(())
     } else {
         Err(FieldError::new("team", "team_member_unknown", "所选人员不在本机构人员名册中", "A chosen person is not on the organisation's roster"))
     }
 }
 
-/// The template's qualification rules on the organisation, its team rules for each contract
-/// year, and each promised certificate still valid at the bid deadline.
+/// The template's qualification rules on the organisation; its team rules on each lot's team
+/// for each contract year; nobody promised to two lots; and each promised certificate still
+/// valid at the bid deadline.
 pub fn verdicts(qualification: &[RuleSpec], team_rules: &[RuleSpec], contract_years: u8, d: &Declaration, deadline: NaiveDate) -> Vec<Verdict> {
     let mut out = evaluate_org(qualification, &d.organisation());
-    for year in 1..=contract_years.max(1) {
-        for v in evaluate_team(team_rules, &d.team(year)) {
-            out.push(if contract_years > 1 { v.fact("contract_year", year) } else { v });
+    // A bid without any team is judged on an empty one, so each team rule shows why it fails.
+    let none = [LotTeam::default()];
+    let teams: &[LotTeam] = if d.teams.is_empty() { &none } else { &d.teams };
+    for lt in teams {
+        for year in 1..=contract_years.max(1) {
+            for v in evaluate_team(team_rules, &d.team(&lt.team, year)) {
+                let mut v = if contract_years > 1 { v.fact("contract_year", year) } else { v };
+                if teams.len() > 1 {
+                    v.message_zh = format!("【{}】{}", lt.lot, v.message_zh);
+                    v.message_en = format!("[{}] {}", lt.lot, v.message_en);
+                    v = v.fact("lot", &lt.lot);
+                }
+                out.push(v);
+            }
         }
     }
     for m in d.promised() {
+        let lots: Vec<&str> = d.teams.iter().filter(|t| t.team.everyone().contains(&&m.id)).map(|t| t.lot.as_str()).collect();
+        if lots.len() > 1 {
+            out.push(
+                Verdict::check(
+                    "team.one_lot_each",
+                    false,
+                    "人员不得重复承诺（招标文件要求）",
+                    format!("{}同时承诺于本投标的多个标段（{}）", m.person.name, lots.join("、")),
+                    format!("{} is promised to several lots of this bid ({})", m.person.name, lots.join(", ")),
+                )
+                .fact("person", &m.person.name),
+            );
+        }
         if let (Some(_), Some(expiry)) = (m.person.certificate, m.certificate_expiry) {
             out.push(
                 Verdict::check(
@@ -382,7 +492,7 @@ mod tests {
 
     /// Valid ID numbers made with the check function itself, for roster fixtures.
     fn ids() -> Vec<String> {
-        (0..12)
+        (0..20)
             .map(|i| {
                 let first = format!("3205081990010{:04}", 1000 + i);
                 format!("{first}{}", id_check_character(&first).unwrap())
@@ -402,8 +512,12 @@ mod tests {
             ..Default::default()
         })
         .unwrap();
-        let team = TeamChoice { staff: roster.iter().map(|m| m.id.clone()).collect(), manager: Some("m0".into()), supervisors: vec!["m1".into()] };
-        Declaration { profile, roster, team }
+        let team = TeamChoice { staff: roster.iter().map(|m| m.id.clone()).collect(), manager: Some("m0".into()), supervisors: vec!["m1".into()], later_staff: vec![] };
+        Declaration { profile, roster, teams: vec![LotTeam { lot: "双塔社区".into(), team }] }
+    }
+
+    fn ids_of(range: std::ops::Range<usize>) -> Vec<String> {
+        range.map(|i| format!("m{i}")).collect()
     }
 
     #[test]
@@ -462,5 +576,61 @@ mod tests {
         let flags = duplicates(&mine, &[("投标人乙".into(), other)]);
         assert_eq!(flags.len(), 1);
         assert!(flags[0].message_zh.contains("社工2") && flags[0].message_zh.contains("投标人乙"));
+    }
+
+    #[test]
+    fn staff_are_promised_per_year_five_then_eight() {
+        let t = builtin_by_id("suzhou-street-4plus1").unwrap();
+        let deadline = NaiveDate::from_ymd_opt(2026, 12, 20).unwrap();
+        let mut d = declaration(8, 4);
+        // Year 1 with five, year 2 with all eight: the seed's numbers exactly.
+        let input = TeamInput { manager: Some("m0".into()), supervisors: vec!["m1".into()], every_year: ids_of(0..5), by_year: ids_of(5..8).into_iter().map(|id| (2, id)).collect() };
+        d.teams[0].team = input.choice(t.contract_years);
+        assert_eq!(d.teams[0].team.staff_in(1).len(), 5);
+        assert_eq!(d.teams[0].team.staff_in(2).len(), 8);
+        let failed: Vec<String> = verdicts(&t.qualification, &t.team, t.contract_years, &d, deadline).into_iter().filter(|v| !v.passed()).map(|v| v.rule).collect();
+        assert!(failed.is_empty(), "{failed:?}");
+        // Four in year 1 is one short, and only year 1 fails.
+        let short = TeamInput { every_year: ids_of(0..4), by_year: ids_of(4..8).into_iter().map(|id| (2, id)).collect(), ..input };
+        d.teams[0].team = short.choice(t.contract_years);
+        let years: Vec<String> = verdicts(&t.qualification, &t.team, t.contract_years, &d, deadline)
+            .into_iter()
+            .filter(|v| !v.passed() && v.rule.contains("team-size"))
+            .flat_map(|v| v.facts.into_iter().filter(|(k, _)| k == "contract_year").map(|(_, y)| y))
+            .collect();
+        assert_eq!(years, ["1"]);
+    }
+
+    #[test]
+    fn each_lot_has_its_own_team_and_nobody_serves_two() {
+        let t = builtin_by_id("suzhou-street-4plus1").unwrap();
+        let deadline = NaiveDate::from_ymd_opt(2026, 12, 20).unwrap();
+        let mut d = declaration(16, 8);
+        let lot = |name: &str, people: std::ops::Range<usize>| {
+            let ids = ids_of(people);
+            LotTeam { lot: name.into(), team: TeamChoice { manager: ids.first().cloned(), supervisors: ids.get(1).cloned().into_iter().collect(), staff: ids, later_staff: vec![] } }
+        };
+        d.teams = vec![lot("双塔社区", 0..8), lot("定慧寺社区", 8..16)];
+        let v = verdicts(&t.qualification, &t.team, t.contract_years, &d, deadline);
+        assert!(v.iter().all(|x| x.passed()), "{:?}", v.iter().filter(|x| !x.passed()).collect::<Vec<_>>());
+        assert!(v.iter().any(|x| x.message_zh.starts_with("【定慧寺社区】")));
+        // The second lot borrows the first lot's manager as its ninth person.
+        d.teams[1].team.staff.push("m0".into());
+        let twice: Vec<Verdict> = verdicts(&t.qualification, &t.team, t.contract_years, &d, deadline).into_iter().filter(|x| x.rule == "team.one_lot_each").collect();
+        assert_eq!(twice.len(), 1);
+        assert!(twice[0].message_zh.contains("双塔社区、定慧寺社区"), "{}", twice[0].message_zh);
+    }
+
+    #[test]
+    fn a_declaration_stored_with_one_team_reads_as_one_lot() {
+        let d = declaration(5, 2);
+        let mut json = serde_json::to_value(&d).unwrap();
+        let team = json["teams"][0]["team"].clone();
+        json.as_object_mut().unwrap().remove("teams");
+        json["team"] = team;
+        let read: Declaration = serde_json::from_value(json).unwrap();
+        assert_eq!(read.teams.len(), 1);
+        assert_eq!(read.teams[0].team, d.teams[0].team);
+        assert_eq!(read.promised().len(), 5);
     }
 }

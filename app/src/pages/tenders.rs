@@ -294,6 +294,9 @@ pub fn BidPage() -> impl IntoView {
                     let tid = d.summary.id.clone();
                     let spec = d.spec.clone();
                     let priced = spec.price_scored();
+                    // The lots ticked in the form: each gets its own team.
+                    let chosen_lots = RwSignal::new(if spec.lots.len() == 1 { vec![0] } else { vec![] });
+                    let lot_names: Vec<String> = spec.lots.iter().map(|l| l.name.clone()).collect();
                     view! {
                         <h1 data-testid="tender-title">{d.summary.title.clone()}</h1>
                         <TenderFacts d=d.clone() />
@@ -348,7 +351,8 @@ pub fn BidPage() -> impl IntoView {
                                         <legend>{t!(i18n, tender.lot)}</legend>
                                         {spec.lots.iter().enumerate().map(|(i, l)| view! {
                                             <div class="criterion-row">
-                                                <label class="check"><input type="checkbox" name="lot" value=i.to_string() checked=spec.lots.len() == 1 data-testid=format!("bid-lot-{i}") />
+                                                <label class="check"><input type="checkbox" name="lot" value=i.to_string() checked=spec.lots.len() == 1 data-testid=format!("bid-lot-{i}")
+                                                    on:change=move |ev| { let on = event_target_checked(&ev); chosen_lots.update(|c| { c.retain(|x| *x != i); if on { c.push(i); c.sort(); } }) } />
                                                     <span>{format!("{}（{} 元/年）", l.name, l.budget)}</span></label>
                                                 {if priced {
                                                     view! { <input type="text" inputmode="decimal" name=format!("price_{i}") placeholder=move || t_string!(i18n, tender.bid_price) data-testid=format!("bid-price-{i}") /> }.into_any()
@@ -359,7 +363,7 @@ pub fn BidPage() -> impl IntoView {
                                         }).collect_view()}
                                     </fieldset>
                                     {form.clone().and_then(|f| f.application.clone()).map(|t| view! { <super::application::Application template=t /> })}
-                                    {form.clone().filter(|f| !(f.qualification.is_empty() && f.team_rules.is_empty())).map(|f| view! { <super::profile::TeamPicker form=f /> })}
+                                    {form.clone().filter(|f| !(f.qualification.is_empty() && f.team_rules.is_empty())).map(|f| view! { <super::profile::TeamPicker form=f lots=lot_names.clone() chosen=chosen_lots /> })}
                                     <label><span>{t!(i18n, tender.technical_file)}</span><input type="file" name="technical" accept="application/pdf,.pdf,application/zip,.zip" required data-testid="bid-technical" /></label>
                                     <label><span>{t!(i18n, tender.qualification_file)}</span><input type="file" name="qualification" accept="application/pdf,.pdf,application/zip,.zip" required data-testid="bid-qualification" /></label>
                                     <super::upload::UploadProgress progress=progress />

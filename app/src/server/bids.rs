@@ -58,6 +58,8 @@ pub struct BidContext {
     pub key: TenderKey,
     /// A call for applications: the form its applicants fill in besides the documents.
     pub application: Option<ApplicationKind>,
+    /// The template's contract years, for the team promised per year.
+    pub contract_years: u8,
 }
 
 pub async fn context(db: &Db, sealer: &Sealer, bidder: &SessionUser, tender_id: &str, now_ms: i64) -> Result<BidContext, AppError> {
@@ -74,7 +76,7 @@ pub async fn context(db: &Db, sealer: &Sealer, bidder: &SessionUser, tender_id: 
     }
     let key = sealing_key(sealer, &t)?;
     let application = template.application_kind();
-    Ok(BidContext { tender: t, spec, org_id, org_name: org.get("name"), credit_code: org.get("credit_code"), key, application })
+    Ok(BidContext { tender: t, spec, org_id, org_name: org.get("name"), credit_code: org.get("credit_code"), key, application, contract_years: template.contract_years })
 }
 
 /// The tender key for sealing. Reading sealed data goes through [`reading_key`] instead.

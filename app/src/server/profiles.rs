@@ -3,7 +3,7 @@
 
 use super::audit::{self, Actor, Change};
 use super::db::{new_id, Db};
-use crate::domain::roster::{self, mask_id, Declaration, Member, PersonInput, Profile, ProfileInput, TeamChoice};
+use crate::domain::roster::{self, mask_id, Declaration, LotTeam, Member, PersonInput, Profile, ProfileInput};
 use crate::error::AppError;
 use crate::identity::SessionUser;
 use serde_json::json;
@@ -83,13 +83,13 @@ pub async fn remove_member(db: &Db, member: &SessionUser, staff_id: &str, now_ms
     Ok(())
 }
 
-/// The declaration a bid keeps: the profile and roster as they are now, and the chosen team.
-/// `None` when the organisation has not filled in its profile.
-pub async fn declaration(db: &Db, org_id: &str, team: TeamChoice) -> Result<Option<Declaration>, AppError> {
+/// The declaration a bid keeps: the profile and roster as they are now, and the team chosen for
+/// each lot. `None` when the organisation has not filled in its profile.
+pub async fn declaration(db: &Db, org_id: &str, teams: Vec<LotTeam>) -> Result<Option<Declaration>, AppError> {
     let Some(profile) = profile(db, org_id).await? else { return Ok(None) };
     let roster = roster(db, org_id).await?;
-    roster::check_choice(&roster, &team).map_err(|e| AppError::Validation(vec![e]))?;
-    Ok(Some(Declaration { profile, roster, team }))
+    roster::check_choice(&roster, &teams).map_err(|e| AppError::Validation(vec![e]))?;
+    Ok(Some(Declaration { profile, roster, teams }))
 }
 
 /// Declarations of every live contract (awarded bids), for de-duplication.

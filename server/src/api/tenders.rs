@@ -167,7 +167,7 @@ async fn receive_bid(state: &AppState, caller: &Caller, id: &str, form: Result<M
     let mut lots: Vec<i64> = Vec::new();
     let mut prices: Vec<(i64, String)> = Vec::new();
     let mut files: Vec<SealedFile> = Vec::new();
-    let mut team = app::domain::roster::TeamChoice::default();
+    let mut teams: Vec<(i64, app::domain::roster::TeamInput)> = Vec::new();
     let mut application = app::domain::shenzhen::ApplicationInput::default();
     let mut zone = app::domain::shandong::ApplicationForm::default();
     let mut budget = MAX_BID;
@@ -182,11 +182,29 @@ async fn receive_bid(state: &AppState, caller: &Caller, id: &str, form: Result<M
                 let pos: i64 = n["price_".len()..].parse().map_err(|_| field_error("lots", "lot_unknown", "标段不存在", "No such lot"))?;
                 prices.push((pos, field.text().await.map_err(bad_form)?));
             }
-            "staff" => team.staff.push(field.text().await.map_err(bad_form)?),
-            "supervisor" => team.supervisors.push(field.text().await.map_err(bad_form)?),
-            "manager" => {
+            // The team of lot N: `manager_N`, `supervisor_N`, `staff_N` (every contract year) and
+            // `staff_N_yY` (contract year Y only).
+            n if n.starts_with("manager_") || n.starts_with("supervisor_") || n.starts_with("staff_") => {
+                let unknown_lot = || field_error("lots", "lot_unknown", "标段不存在", "No such lot");
+                let (role, rest) = n.split_once('_').expect("checked above");
+                let (lot, year) = match rest.split_once("_y") {
+                    Some((lot, year)) => (lot.parse::<i64>().map_err(|_| unknown_lot())?, Some(year.parse::<u8>().map_err(|_| unknown_lot())?)),
+                    None => (rest.parse::<i64>().map_err(|_| unknown_lot())?, None),
+                };
                 let v = field.text().await.map_err(bad_form)?;
-                team.manager = (!v.trim().is_empty()).then_some(v);
+                let team = match teams.iter_mut().find(|(l, _)| *l == lot) {
+                    Some((_, t)) => t,
+                    None => {
+                        teams.push((lot, app::domain::roster::TeamInput::default()));
+                        &mut teams.last_mut().expect("just pushed").1
+                    }
+                };
+                match (role, year) {
+                    ("manager", _) => team.manager = (!v.trim().is_empty()).then_some(v),
+                    ("supervisor", _) => team.supervisors.push(v),
+                    (_, Some(y)) => team.by_year.push((y, v)),
+                    (_, None) => team.every_year.push(v),
+                }
             }
             // A call for applications (Shenzhen demonstration sites).
             "project" => application.selected.push(field.text().await.map_err(bad_form)?),
@@ -240,7 +258,16 @@ async fn receive_bid(state: &AppState, caller: &Caller, id: &str, form: Result<M
         lots.iter().map(|l| prices.iter().find(|(p, _)| p == l).map(|(_, v)| v.clone()).unwrap_or_default()).collect()
     };
     let parsed = bids::parse_prices(&ctx.spec, &lots, &typed)?;
-    let declaration = app::server::profiles::declaration(&state.db, &ctx.org_id, team).await?;
+    // One team per lot of the bid, in the bid's lot order; teams sent for other lots are ignored.
+    let lot_teams = parsed
+        .iter()
+        .filter_map(|(pos, _)| ctx.spec.lots.get(*pos as usize).map(|l| (pos, l)))
+        .map(|(pos, l)| app::domain::roster::LotTeam {
+            lot: l.name.clone(),
+            team: teams.iter().find(|(p, _)| p == pos).map(|(_, t)| t.choice(ctx.contract_years)).unwrap_or_default(),
+        })
+        .collect();
+    let declaration = app::server::profiles::declaration(&state.db, &ctx.org_id, lot_teams).await?;
     // Only a call for applications asks for answers, in the form its template names.
     use app::domain::{application::Answers, template::ApplicationKind};
     let invalid = |e| ApiError(AppError::Validation(e));
