@@ -36,7 +36,7 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await officer.getByTestId('tender-title').fill(title);
   await officer.getByTestId('tender-buyer').fill('苏州市民政局');
   await officer.getByTestId('lot-name-0').fill('双塔社区');
-  await officer.getByTestId('lot-budget-0').fill('300000');
+  await officer.getByTestId('lot-budget-0').fill('60万/100万');
   await officer.getByTestId('lot-name-1').fill('定慧寺社区');
   await officer.getByTestId('lot-budget-1').fill('30万');
   await officer.getByTestId('tender-bid_deadline').fill(beijing(now + 2 * DAY));
@@ -84,6 +84,7 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await visitor.getByRole('link', { name: title }).click();
   await expect(visitor.getByTestId('version-2')).toContainText('criteria[0]');
   await expect(visitor.getByTestId('lots')).toContainText('定慧寺社区');
+  await expect(visitor.getByTestId('lots')).toContainText('第2年¥1,000,000.00');
   await expect(visitor.getByTestId('attachments')).toContainText('服务内容指导目录.pdf');
   await expect(visitor.getByTestId('attachments')).toContainText('服务需求清单.pdf');
   // The tender document (招标文件) states the template's team rules and lists the attachments.

@@ -217,7 +217,7 @@ fn demo_input(title: &str, deadline_ms: i64) -> app::domain::tender::TenderInput
         method: "open_tender".into(),
         title: title.into(),
         buyer: "苏州市民政局".into(),
-        lots: vec![LotInput { name: "双塔社区".into(), budget: "300000".into() }, LotInput { name: "定慧寺社区".into(), budget: "300000".into() }],
+        lots: vec![LotInput { name: "双塔社区".into(), budget: "30万/50万".into() }, LotInput { name: "定慧寺社区".into(), budget: "30万/50万".into() }],
         bid_deadline: beijing(deadline_ms),
         opening_time: beijing(deadline_ms),
         price_weight_pct: "20".into(),
@@ -273,7 +273,8 @@ pub async fn seed_tenders(state: &AppState) -> anyhow::Result<()> {
     let hour = 3_600_000;
     let id = tenders::create(&state.db, &officer, &demo_input(DEMO_TENDER_TO_OPEN, now + 21 * 24 * hour), now).await?;
     tenders::publish(&state.db, &state.sealer, &officer, &id, now).await?;
-    for (bidder, price) in [("ngo-yangguang", "295000"), ("ngo-yimin", "300000"), ("ngo-hexie", "288000")] {
+    // Prices are for each lot's whole two-year term (budget 30万 + 50万).
+    for (bidder, price) in [("ngo-yangguang", "785000"), ("ngo-yimin", "800000"), ("ngo-hexie", "768000")] {
         demo_bid(state, bidder, &id, price).await?;
     }
     // Demo data only: move this tender's timeline into the past so the opening can be tried at once.

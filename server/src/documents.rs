@@ -99,9 +99,9 @@ fn method_zh(m: Procedure) -> &'static str {
 fn notice_paragraphs(v: &TenderView) -> Vec<String> {
     let s = &v.spec;
     let mut paragraphs = vec![format!("{}就“{}”项目采用{}方式采购社会工作服务，欢迎符合条件的供应商参加。", s.buyer, s.title, method_zh(s.method))];
-    paragraphs.push(format!("预算（每年）：{}，共{}个标段：", s.budget, s.lots.len()));
+    paragraphs.push(format!("预算（服务期合计）：{}，共{}个标段：", s.budget, s.lots.len()));
     for (i, l) in s.lots.iter().enumerate() {
-        paragraphs.push(format!("标段{}：{}，预算{}/年", i + 1, l.name, l.budget));
+        paragraphs.push(format!("标段{}：{}，{}", i + 1, l.name, l.budget_summary(false)));
     }
     paragraphs.push(format!("招标文件提供期限：{} 至 {}", s.documents_from, s.documents_until));
     if let Some(c) = s.clarify_until_ms {
@@ -137,6 +137,9 @@ pub fn tender_document_pdf(v: &TenderView, t: &SchemeTemplate) -> Vec<u8> {
     p.push("# 第二章 投标人须知".into());
     p.push(format!("申请主体：{}。", applicant_zh(t.applicant)));
     p.push(format!("服务期：{}年；每个标段为一个{}。", t.contract_years, t.lot_unit.zh));
+    if !call {
+        p.push("报价为各标段服务期总价（含全部服务年度），不得超过该标段服务期预算合计，否则投标无效（政府采购货物和服务招标投标管理办法第六十三条）。".into());
+    }
     p.push("投标文件分两部分，均为PDF文件或zip压缩包（单个文件不超过20MB，每份投标合计不超过40MB）：技术方案与资格证明文件。".into());
     if call {
         p.push("申报单位须在系统中填写申报表，并上传实验方案或申报方案（技术文件）及证明材料（资格文件）。".into());

@@ -644,7 +644,7 @@ mod flow {
         [
             ("input[template_id]", "suzhou-street-4plus1"), ("input[method]", "open_tender"),
             ("input[title]", "双塔街道“4+1”社区服务综合包"), ("input[buyer]", "苏州市民政局"),
-            ("input[lots][0][name]", "双塔社区"), ("input[lots][0][budget]", "300000"),
+            ("input[lots][0][name]", "双塔社区"), ("input[lots][0][budget]", "200000/400000"),
             ("input[lots][1][name]", "定慧寺社区"), ("input[lots][1][budget]", "30万"),
             ("input[bid_deadline]", &deadline), ("input[opening_time]", &deadline), ("input[price_weight_pct]", "20"),
             ("input[criteria][0][name]", "服务方案"), ("input[criteria][0][max_points]", "50"), ("input[criteria][0][guidance]", "需求分析与目标"),
@@ -722,6 +722,7 @@ async fn a_tender_from_publication_through_review_to_contract() {
         assert_eq!(notice.status(), StatusCode::OK);
         let text = pdf_text(&notice.bytes().await.unwrap());
         assert!(text.contains("招标公告") && text.contains("双塔社区") && text.contains("价格分权重20%"), "{text}");
+        assert!(text.replace('\n', "").contains("第2年¥400,000.00"), "{text}");
         // The tender document: the template's requirements with their numbers, the scoring method.
         let document = app.anon().get(format!("{}/api/v1/tenders/{id}/document.pdf", app.base)).send().await.unwrap();
         assert_eq!(document.status(), StatusCode::OK);
@@ -749,7 +750,8 @@ async fn a_tender_from_publication_through_review_to_contract() {
         // The blind technical proposal must not carry the bidder's name.
         let named = upload(&app, &hexie, &id, &[(0, "288000"), (1, "288000")], ("和谐社会工作服务中心方案.pdf", pdf("x").1), pdf("q")).await;
         assert_eq!(field_code(named).await, "technical_not_anonymous");
-        let over = upload(&app, &hexie, &id, &[(0, "300000.01")], pdf("p"), pdf("q")).await;
+        // A price is for the whole term: 双塔社区 has 20万 in year 1 and 40万 in year 2.
+        let over = upload(&app, &hexie, &id, &[(0, "600000.01")], pdf("p"), pdf("q")).await;
         assert_eq!(field_code(over).await, "price_over_budget");
         let res = upload_team(&app, &hexie, &id, &[(0, "288000"), (1, "288000")], pdf("hexie plan"), pdf("hexie qualification"), true).await;
         assert_eq!(res.status(), StatusCode::CREATED);

@@ -56,7 +56,7 @@ pub fn diff(old: &ValidTender, new: &ValidTender) -> Vec<FieldChange> {
     };
     push("title", old.title.clone(), new.title.clone());
     push("buyer", old.buyer.clone(), new.buyer.clone());
-    let lots = |t: &ValidTender| t.lots.iter().map(|l| format!("{}：{}", l.name, l.budget)).collect::<Vec<_>>().join("；");
+    let lots = |t: &ValidTender| t.lots.iter().map(|l| format!("{}：{}", l.name, l.by_year_text())).collect::<Vec<_>>().join("；");
     push("lots", lots(old), lots(new));
     push("fixed_price", old.fixed_price.to_string(), new.fixed_price.to_string());
     push("price_weight_pct", old.price_weight_pct.normalize().to_string(), new.price_weight_pct.normalize().to_string());

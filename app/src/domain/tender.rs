@@ -130,7 +130,8 @@ pub struct CriterionInput {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LotInput {
     pub name: String,
-    /// Budget per contract year, in yuan.
+    /// Budget of each contract year, in yuan: one amount for every year, or one per year
+    /// separated by “/” (`60万/100万`).
     pub budget: String,
 }
 
@@ -148,7 +149,8 @@ pub struct TenderInput {
     pub method: String,
     pub title: String,
     pub buyer: String,
-    /// Budget per contract year in yuan when there are no lots; ignored when lots are given.
+    /// Budget of each contract year in yuan (one amount, or one per year separated by “/”) when
+    /// there are no lots; ignored when lots are given.
     #[serde(default)]
     pub budget: String,
     #[serde(default)]
@@ -187,8 +189,39 @@ pub struct Criterion {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lot {
     pub name: String,
-    /// Budget per contract year.
+    /// Budget for the whole contract term: the sum of `by_year`. A bid's price for the lot is
+    /// its price for the whole term and may not exceed this (O87 art. 63).
     pub budget: Yuan,
+    /// Budget of each contract year (Suzhou: 60万 in year 1, 100万 in year 2).
+    #[serde(default)]
+    pub by_year: Vec<Yuan>,
+}
+
+impl Lot {
+    /// The lot's budgets as notices state them: each year's, then the total for the term.
+    pub fn budget_summary(&self, en: bool) -> String {
+        let years: Vec<String> = self
+            .by_year
+            .iter()
+            .enumerate()
+            .map(|(i, y)| if en { format!("year {}: {y}", i + 1) } else { format!("第{}年{y}", i + 1) })
+            .collect();
+        match (years.len(), en) {
+            (0 | 1, false) => format!("预算{}", self.budget),
+            (0 | 1, true) => format!("budget {}", self.budget),
+            (_, false) => format!("预算{}，服务期合计{}", years.join("，"), self.budget),
+            (_, true) => format!("budget {}; {} for the term", years.join(", "), self.budget),
+        }
+    }
+
+    /// `60万/100万`, or `30万` when every year has the same budget: as the officer types it.
+    pub fn by_year_text(&self) -> String {
+        match self.by_year.as_slice() {
+            [] => self.budget.to_string(),
+            [first, rest @ ..] if rest.iter().all(|y| y == first) => first.to_string(),
+            years => years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join("/"),
+        }
+    }
 }
 
 /// A tender as the rules accept it. Stored whole as each version's snapshot.
@@ -198,7 +231,7 @@ pub struct ValidTender {
     pub method: Procedure,
     pub title: String,
     pub buyer: String,
-    /// Sum of the lots' budgets per contract year.
+    /// Sum of the lots' budgets for the whole contract term.
     pub budget: Yuan,
     pub lots: Vec<Lot>,
     pub fixed_price: bool,
@@ -256,6 +289,32 @@ fn parse_budget(field: &str, text: &str, errors: &mut Vec<FieldError>) -> Option
     }
 }
 
+/// A lot's budgets for `years` contract years: one amount for every year, or exactly one per year
+/// separated by “/”.
+fn parse_budgets(field: &str, text: &str, years: u8, errors: &mut Vec<FieldError>) -> Option<Vec<Yuan>> {
+    let parts: Vec<&str> = text.split(['/', '／']).collect();
+    let years = usize::from(years.max(1));
+    if parts.len() != 1 && parts.len() != years {
+        errors.push(FieldError::new(
+            field,
+            "budget_years",
+            &format!("服务期为{years}年：填写一个每年相同的预算，或用“/”分隔的{years}个年度预算"),
+            &format!("The contract runs {years} years: give one budget for every year, or {years} budgets separated by “/”"),
+        ));
+        return None;
+    }
+    let before = errors.len();
+    let amounts: Vec<Yuan> = parts.iter().filter_map(|p| parse_budget(field, p, errors)).collect();
+    if errors.len() > before {
+        return None;
+    }
+    Some(if amounts.len() == 1 { vec![amounts[0]; years] } else { amounts })
+}
+
+fn lot(name: String, by_year: Vec<Yuan>) -> Lot {
+    Lot { name, budget: Yuan::from_fen(by_year.iter().map(|y| y.fen()).sum()), by_year }
+}
+
 /// Criteria rows the officer left entirely blank are not criteria.
 fn criteria_rows(input: &TenderInput) -> Vec<&CriterionInput> {
     input.criteria.iter().filter(|c| !(c.name.trim().is_empty() && c.max_points.trim().is_empty() && c.guidance.trim().is_empty())).collect()
@@ -295,8 +354,8 @@ pub fn parse_tender_since(input: &TenderInput, now_ms: i64, documents_since: Opt
     let lot_rows: Vec<(usize, &LotInput)> = input.lots.iter().enumerate().filter(|(_, l)| !(l.name.trim().is_empty() && l.budget.trim().is_empty())).collect();
     let mut lots = Vec::new();
     if lot_rows.is_empty() {
-        if let Some(b) = parse_budget("budget", &input.budget, &mut errors) {
-            lots.push(Lot { name: title.clone(), budget: b });
+        if let Some(b) = parse_budgets("budget", &input.budget, template.contract_years, &mut errors) {
+            lots.push(lot(title.clone(), b));
         }
     } else {
         if lot_rows.len() > 50 {
@@ -309,8 +368,8 @@ pub fn parse_tender_since(input: &TenderInput, now_ms: i64, documents_since: Opt
             } else if lots.iter().any(|x: &Lot| x.name == name) {
                 errors.push(err(&format!("lots[{i}].name"), "lot_name_duplicate", "标段名称重复", "Two lots have the same name"));
             }
-            if let Some(b) = parse_budget(&format!("lots[{i}].budget"), &l.budget, &mut errors) {
-                lots.push(Lot { name, budget: b });
+            if let Some(b) = parse_budgets(&format!("lots[{i}].budget"), &l.budget, template.contract_years, &mut errors) {
+                lots.push(lot(name, b));
             }
         }
     }
@@ -500,8 +559,8 @@ pub fn to_input(t: &ValidTender) -> TenderInput {
         method: procedure_str(t.method).into(),
         title: t.title.clone(),
         buyer: t.buyer.clone(),
-        budget: t.budget.to_string(),
-        lots: if t.lots.len() == 1 && t.lots[0].name == t.title { vec![] } else { t.lots.iter().map(|l| LotInput { name: l.name.clone(), budget: l.budget.to_string() }).collect() },
+        budget: t.lots.first().map(Lot::by_year_text).unwrap_or_default(),
+        lots: if t.lots.len() == 1 && t.lots[0].name == t.title { vec![] } else { t.lots.iter().map(|l| LotInput { name: l.name.clone(), budget: l.by_year_text() }).collect() },
         fixed_price: t.fixed_price,
         documents_from: t.documents_from.to_string(),
         documents_until: t.documents_until.to_string(),
@@ -585,7 +644,9 @@ mod tests {
     #[test]
     fn a_complete_tender_parses() {
         let t = parse(&input()).unwrap();
-        assert_eq!(t.budget.fen(), 60_000_000);
+        // 60万 a year for the street template's two contract years.
+        assert_eq!(t.budget.fen(), 120_000_000);
+        assert_eq!(t.lots[0].by_year, [Yuan::from_fen(60_000_000); 2]);
         assert_eq!(t.lots.len(), 1);
         assert_eq!(t.opening_ms, t.bid_deadline_ms);
         assert_eq!(t.criteria.len(), 2);
@@ -608,6 +669,23 @@ mod tests {
     }
 
     #[test]
+    fn each_contract_year_may_have_its_own_budget() {
+        // Seed 002: the street's year 1 is 60万 (3 communities), year 2 is 100万 (6 communities).
+        let mut i = input();
+        i.lots = vec![LotInput { name: "双塔街道".into(), budget: "60万/100万".into() }];
+        let t = parse(&i).unwrap();
+        assert_eq!(t.lots[0].by_year, [Yuan::from_fen(60_000_000), Yuan::from_fen(100_000_000)]);
+        assert_eq!(t.lots[0].budget.fen(), 160_000_000);
+        assert_eq!(t.lots[0].budget_summary(false), "预算第1年¥600,000.00，第2年¥1,000,000.00，服务期合计¥1,600,000.00");
+        assert_eq!(parse(&to_input(&t)).unwrap(), t);
+        // Three amounts for a two-year contract, or a bad one among them, are refused.
+        i.lots[0].budget = "60万/100万/100万".into();
+        assert_eq!(codes(&i), ["budget_years"]);
+        i.lots[0].budget = "60万/0".into();
+        assert_eq!(codes(&i), ["budget_positive"]);
+    }
+
+    #[test]
     fn lots_carry_their_own_budgets() {
         let mut i = input();
         i.lots = vec![
@@ -617,7 +695,7 @@ mod tests {
         ];
         let t = parse(&i).unwrap();
         assert_eq!(t.lots.len(), 2);
-        assert_eq!(t.budget.fen(), 40_000_000);
+        assert_eq!(t.budget.fen(), 80_000_000);
         i.lots[2].name = "双塔社区".into();
         assert_eq!(codes(&i), ["lot_name_duplicate"]);
     }

@@ -75,7 +75,7 @@ pub fn TenderFacts(d: TenderView) -> impl IntoView {
             })}
             <h3>{t!(i18n, tender.lots)}</h3>
             <ul class="plain-list" data-testid="lots">
-                {spec.lots.iter().map(|l| view! { <li>{format!("{}：{} 元/年", l.name, l.budget)}</li> }).collect_view()}
+                {spec.lots.iter().map(|l| { let l = l.clone(); view! { <li>{move || format!("{}：{}", l.name, l.budget_summary(i18n.get_locale() == Locale::en))}</li> } }).collect_view()}
             </ul>
             <h3>{t!(i18n, tender.criteria)}</h3>
             <div class="table-wrap"><table data-testid="criteria">

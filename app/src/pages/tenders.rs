@@ -353,7 +353,7 @@ pub fn BidPage() -> impl IntoView {
                                             <div class="criterion-row">
                                                 <label class="check"><input type="checkbox" name="lot" value=i.to_string() checked=spec.lots.len() == 1 data-testid=format!("bid-lot-{i}")
                                                     on:change=move |ev| { let on = event_target_checked(&ev); chosen_lots.update(|c| { c.retain(|x| *x != i); if on { c.push(i); c.sort(); } }) } />
-                                                    <span>{format!("{}（{} 元/年）", l.name, l.budget)}</span></label>
+                                                    <span>{let l = l.clone(); move || format!("{}（{}）", l.name, l.budget_summary(i18n.get_locale() == Locale::en))}</span></label>
                                                 {if priced {
                                                     view! { <input type="text" inputmode="decimal" name=format!("price_{i}") placeholder=move || t_string!(i18n, tender.bid_price) data-testid=format!("bid-price-{i}") /> }.into_any()
                                                 } else {

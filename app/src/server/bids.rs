@@ -123,8 +123,8 @@ pub fn parse_prices(spec: &ValidTender, lots: &[i64], prices: &[String]) -> Resu
             Ok(p) if p.fen() > lot.budget.fen() => errors.push(crate::error::FieldError {
                 field,
                 code: "price_over_budget".into(),
-                message_zh: format!("“{}”报价超过该标段预算（{}元），投标无效", lot.name, lot.budget),
-                message_en: format!("The price for “{}” exceeds its budget (¥{}); the bid would be invalid", lot.name, lot.budget),
+                message_zh: format!("“{}”报价超过该标段服务期预算合计（{}元），投标无效", lot.name, lot.budget),
+                message_en: format!("The price for “{}” exceeds its budget for the contract term (¥{}); the bid would be invalid", lot.name, lot.budget),
             }),
             Ok(p) => out.push((*pos, p.fen())),
             Err(e) => errors.push(crate::error::FieldError::new(&field, e.code(), "报价金额无效（最多两位小数）", "Invalid price (at most two decimals)")),
@@ -372,8 +372,9 @@ mod tests {
     #[test]
     fn each_lot_price_stays_within_its_budget() {
         let s = spec(false);
-        assert_eq!(parse_prices(&s, &[0, 1], &["200000".into(), "179999.99".into()]).unwrap(), vec![(0, 20_000_000), (1, 17_999_999)]);
-        assert_eq!(codes(parse_prices(&s, &[1], &["180000.01".into()]).unwrap_err()), ["price_over_budget"]);
+        // A price is for the whole term: the 3+1 template's two years of 20万 and of 18万.
+        assert_eq!(parse_prices(&s, &[0, 1], &["400000".into(), "359999.99".into()]).unwrap(), vec![(0, 40_000_000), (1, 35_999_999)]);
+        assert_eq!(codes(parse_prices(&s, &[1], &["360000.01".into()]).unwrap_err()), ["price_over_budget"]);
         assert_eq!(codes(parse_prices(&s, &[0], &["0".into()]).unwrap_err()), ["price_positive"]);
         assert_eq!(codes(parse_prices(&s, &[], &[]).unwrap_err()), ["lots_required"]);
         assert_eq!(codes(parse_prices(&s, &[2], &["1".into()]).unwrap_err()), ["lot_unknown"]);
@@ -382,6 +383,6 @@ mod tests {
 
     #[test]
     fn a_fixed_price_bid_accepts_the_lot_budget() {
-        assert_eq!(parse_prices(&spec(true), &[1], &[]).unwrap(), vec![(1, 18_000_000)]);
+        assert_eq!(parse_prices(&spec(true), &[1], &[]).unwrap(), vec![(1, 36_000_000)]);
     }
 }
