@@ -69,6 +69,17 @@ pub struct TenderView {
     /// The officer's own documents published with the tender.
     #[serde(default)]
     pub attachments: Vec<AttachmentView>,
+    /// Lots that failed at review, and each lot's winner once awarded.
+    #[serde(default)]
+    pub lot_results: Vec<LotResultView>,
+}
+
+/// A lot's public result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LotResultView {
+    pub lot: String,
+    pub failed: Option<String>,
+    pub winner: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -201,9 +212,21 @@ pub struct RankRow {
     pub tied: bool,
 }
 
+/// One lot's evaluation: its bids ranked on that lot's prices, or why the lot failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LotRanking {
+    pub position: i64,
+    pub lot: String,
+    /// The lot's 废标 reason, when it failed at the qualification review.
+    pub failed: Option<String>,
+    /// The bid this lot was awarded to, once confirmed.
+    pub awarded_bid_id: Option<String>,
+    pub rows: Vec<RankRow>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RankingView {
-    pub rows: Vec<RankRow>,
+    pub lots: Vec<LotRanking>,
     pub sheets_submitted: i64,
     pub experts: i64,
 }
@@ -223,6 +246,9 @@ pub struct ObligationView {
 pub struct ContractView {
     pub id: String,
     pub tender_title: String,
+    /// The lot this contract is for.
+    #[serde(default)]
+    pub lot: String,
     pub buyer: String,
     pub price_fen: i64,
     pub awarded_at: i64,
@@ -403,13 +429,14 @@ pub async fn ranking(id: String) -> Result<RankingView, AppError> {
     tenders::ranking(&auth::state()?.db, &id).await.inspect_err(auth::set_status)
 }
 
+/// Awards lot `lot` (its position) to its first-ranked bid.
 #[server(endpoint = "award")]
-pub async fn award(id: String, bid_id: String) -> Result<(), AppError> {
+pub async fn award(id: String, lot: i64, bid_id: String) -> Result<(), AppError> {
     use crate::identity::Role;
     use crate::server::{auth, tenders};
     let officer = auth::require(&[Role::Officer]).await?;
     let state = auth::state()?;
-    tenders::award(&state.db, &officer, &id, &bid_id, state.now_ms()).await.inspect_err(auth::set_status)
+    tenders::award(&state.db, &officer, &id, lot, &bid_id, state.now_ms()).await.inspect_err(auth::set_status)
 }
 
 #[server(endpoint = "my_contracts")]

@@ -220,9 +220,16 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await officer.reload();
   await hydrated(officer);
   await expect(officer.getByTestId('sheets')).toHaveText('3/3');
-  await expect(officer.getByTestId('total-A')).toHaveText('91.00');
-  await officer.getByTestId('award-A').click();
+  // Each lot is ranked and awarded on its own; the tender is awarded with its last lot.
+  await expect(officer.getByTestId('total-0-A')).toHaveText('91.00');
+  await expect(officer.getByTestId('total-1-A')).toHaveText('91.00');
+  await officer.getByTestId('award-0-A').click();
+  await expect(officer.getByTestId('awarded-0')).toBeVisible();
+  await expect(officer.getByTestId('tender-status')).toHaveText('已开标');
+  await hydrated(officer);
+  await officer.getByTestId('award-1-A').click();
   await expect(officer.getByTestId('tender-status')).toHaveText('已中标');
+  await expect(officer.getByTestId('lot-results')).toContainText('定慧寺社区');
   const [download] = await Promise.all([officer.waitForEvent('download'), officer.getByTestId('award-notice').click()]);
   const text = execFileSync('pdftotext', [await download.path(), '-']).toString();
   expect(text).toContain('中标通知书');
@@ -230,11 +237,14 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
 
   // 7. The winner records staffing against the contract's obligation; the auditor sees every step.
   const winner = await as(browser, 'ngo-yangguang');
-  const row = winner.getByTestId('obligation-full_time_staff-1');
+  // One contract per awarded lot.
+  await expect(winner.getByTestId('contract')).toHaveCount(2);
+  const row = winner.getByTestId('contract').filter({ hasText: '双塔社区' }).getByTestId('obligation-full_time_staff-1');
   await expect(row).toHaveAttribute('data-outcome', 'fail');
   await hydrated(winner);
-  await winner.getByTestId('obligation-full_time_staff-1-value').fill('5');
-  await winner.getByTestId('obligation-full_time_staff-1-record').click();
+  const contract = winner.getByTestId('contract').filter({ hasText: '双塔社区' });
+  await contract.getByTestId('obligation-full_time_staff-1-value').fill('5');
+  await contract.getByTestId('obligation-full_time_staff-1-record').click();
   await expect(row).toHaveAttribute('data-outcome', 'pass');
   const auditor = await as(browser, 'auditor');
   const log = auditor.getByTestId('audit-table');

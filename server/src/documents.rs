@@ -50,40 +50,57 @@ impl Pages {
     }
 }
 
-/// A document: a centred-ish heading, wrapped paragraphs, then `label：value` lines and a
-/// right-hand signature block, on as many A4 pages as it needs.
+/// A document's parts: a heading, wrapped paragraphs (“# …” is a chapter heading), then
+/// `label：value` lines and a right-hand signature block.
+struct Doc<'a> {
+    heading: &'a str,
+    paragraphs: &'a [String],
+    facts: &'a [(&'a str, String)],
+    signature: &'a [String],
+}
+
+/// A document on as many A4 pages as it needs.
 fn render(heading: &str, paragraphs: &[String], facts: &[(&str, String)], signature: &[String]) -> Vec<u8> {
-    let mut doc = PdfDocument::new(heading);
-    let font = doc.add_font(font());
-    let mut p = Pages { font, pages: vec![Vec::new()], y: 260.0 };
-    p.text(heading, 24.0, 105.0 - heading.chars().count() as f32 * 4.3, 20.0);
-    for para in paragraphs {
-        // A paragraph written "# …" is a chapter heading.
-        if let Some(h) = para.strip_prefix("# ") {
-            p.y -= 4.0;
-            for l in wrap(h, 26) {
-                p.text(&l, 15.0, 25.0, 10.0);
+    render_all(heading, &[Doc { heading, paragraphs, facts, signature }])
+}
+
+/// Several documents in one PDF, each starting on a new page.
+fn render_all(title: &str, docs: &[Doc<'_>]) -> Vec<u8> {
+    let mut pdf = PdfDocument::new(title);
+    let font = pdf.add_font(font());
+    let mut p = Pages { font, pages: Vec::new(), y: 0.0 };
+    for d in docs {
+        p.pages.push(Vec::new());
+        p.y = 260.0;
+        p.text(d.heading, 24.0, 105.0 - d.heading.chars().count() as f32 * 4.3, 20.0);
+        for para in d.paragraphs {
+            // A paragraph written "# …" is a chapter heading.
+            if let Some(h) = para.strip_prefix("# ") {
+                p.y -= 4.0;
+                for l in wrap(h, 26) {
+                    p.text(&l, 15.0, 25.0, 10.0);
+                }
+                p.y -= 2.0;
+                continue;
             }
-            p.y -= 2.0;
-            continue;
+            for l in wrap(para, 34) {
+                p.text(&l, 12.0, 25.0, 8.0);
+            }
+            p.y -= 4.0;
         }
-        for l in wrap(para, 34) {
-            p.text(&l, 12.0, 25.0, 8.0);
+        p.y -= 6.0;
+        for (label, value) in d.facts {
+            for l in wrap(&format!("{label}：{value}"), 34) {
+                p.text(&l, 12.0, 25.0, 9.0);
+            }
         }
-        p.y -= 4.0;
-    }
-    p.y -= 6.0;
-    for (label, value) in facts {
-        for l in wrap(&format!("{label}：{value}"), 34) {
-            p.text(&l, 12.0, 25.0, 9.0);
+        p.y -= 12.0;
+        for s in d.signature {
+            p.text(s, 12.0, 110.0, 9.0);
         }
-    }
-    p.y -= 12.0;
-    for s in signature {
-        p.text(s, 12.0, 110.0, 9.0);
     }
     let pages = p.pages.into_iter().map(|ops| PdfPage::new(Mm(210.0), Mm(297.0), ops)).collect();
-    doc.with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new())
+    pdf.with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new())
 }
 
 fn method_zh(m: Procedure) -> &'static str {
@@ -148,7 +165,7 @@ pub fn tender_document_pdf(v: &TenderView, t: &SchemeTemplate) -> Vec<u8> {
     }
     p.push("投标文件在开标前加密保存，任何人（含采购人和系统管理员）在开标时间前均无法读取；回执载明每个文件的SHA-256摘要和递交时间。投标截止前可撤回、重新递交；截止后不得更改。".into());
     p.push("实质性更正公告发布后，已递交的投标须由投标人重新确认；更正距投标截止不足法定期限的，截止时间相应顺延。".into());
-    p.push("投标截止后提交投标的供应商不足3家，或资格审查合格的不足3家的，本项目废标并公告理由。".into());
+    p.push("各标段分别评审、分别排序、分别确定中标人，价格分按该标段的报价计算；投标人可投多个标段。某一标段投标截止后提交投标的供应商不足3家，或资格审查合格的不足3家的，该标段废标并公告理由，其他标段继续评审；全部标段废标的，本项目废标。".into());
     p.push("同一社工或督导（以身份证号或证书编号识别）不得在本项目不同投标中重复承诺，亦不得与在履行合同中的承诺重复，否则将在资格审查中标注。".into());
 
     p.push(format!("# 第三章 {}要求", if call { "申报条件" } else { "资格" }));
@@ -236,28 +253,35 @@ fn per_zh(per: &str) -> &'static str {
     }
 }
 
-/// 中标通知书 (award notice). Law art. 46: the contract is signed within 30 days of the notice.
-pub fn award_notice_pdf(n: &AwardNotice) -> Vec<u8> {
-    let date = format_shanghai(n.awarded_at);
-    render(
-        "中标通知书",
-        &[
-            format!("致：{}", n.winner),
-            format!(
-                "经评审委员会评审并经采购人确认，贵单位为“{}”项目的中标人，中标金额为人民币 {} 元。请于本通知书发出之日起三十日内，按照招标文件和投标文件与采购人订立政府采购合同。",
-                n.title, n.price
-            ),
-        ],
-        &[
-            ("项目名称", n.title.clone()),
-            ("采购人", n.buyer.clone()),
-            ("中标人", n.winner.clone()),
-            ("中标金额", format!("{}（人民币）", n.price)),
-            ("确认时间", format!("{date}（北京时间）")),
-            ("项目编号", n.tender_id.clone()),
-        ],
-        &[format!("采购人：{}", n.buyer), date.chars().take(10).collect()],
-    )
+/// 中标通知书 (award notices), one per winner and page. Law art. 46: the contract is signed
+/// within 30 days of the notice.
+pub fn award_notices_pdf(notices: &[AwardNotice]) -> Vec<u8> {
+    let parts: Vec<(Vec<String>, Vec<(&str, String)>, Vec<String>)> = notices
+        .iter()
+        .map(|n| {
+            let date = format_shanghai(n.awarded_at);
+            let lots = n.lots.iter().map(|(lot, price)| format!("“{lot}”（中标金额人民币 {price} 元）")).collect::<Vec<_>>().join("、");
+            let paragraphs = vec![
+                format!("致：{}", n.winner),
+                format!(
+                    "经评审委员会评审并经采购人确认，贵单位为“{}”项目{}的中标人，中标金额合计人民币 {} 元。请于本通知书发出之日起三十日内，按照招标文件和投标文件与采购人就各标段分别订立政府采购合同。",
+                    n.title, lots, n.price
+                ),
+            ];
+            let facts = vec![
+                ("项目名称", n.title.clone()),
+                ("采购人", n.buyer.clone()),
+                ("中标人", n.winner.clone()),
+                ("中标标段", n.lots.iter().map(|(lot, _)| lot.clone()).collect::<Vec<_>>().join("、")),
+                ("中标金额", format!("{}（人民币）", n.price)),
+                ("确认时间", format!("{date}（北京时间）")),
+                ("项目编号", n.tender_id.clone()),
+            ];
+            (paragraphs, facts, vec![format!("采购人：{}", n.buyer), date.chars().take(10).collect()])
+        })
+        .collect();
+    let docs: Vec<Doc<'_>> = parts.iter().map(|(paragraphs, facts, signature)| Doc { heading: "中标通知书", paragraphs, facts, signature }).collect();
+    render_all("中标通知书", &docs)
 }
 
 /// 开标一览表 (opening record): each bid's organisation, lots and prices, submission time and the

@@ -133,7 +133,7 @@ async fn tender_server_functions_check_roles_before_the_tender() {
         ("/api/review_rows", "id=nope", &[Role::Officer, Role::Auditor, Role::Admin]),
         ("/api/review_bid", "id=nope&bid_id=x&pass=true&reason=", &[Role::Officer]),
         ("/api/ranking", "id=nope", &[Role::Officer, Role::Auditor, Role::Admin]),
-        ("/api/award", "id=nope&bid_id=x", &[Role::Officer]),
+        ("/api/award", "id=nope&lot=0&bid_id=x", &[Role::Officer]),
         ("/api/score_sheet", "id=nope", &[Role::Expert]),
         ("/api/ask_question", "id=nope&question=x", &[Role::Bidder]),
         ("/api/save_profile", "input[legal_form]=x", &[Role::Bidder]),
@@ -894,18 +894,36 @@ async fn a_tender_from_publication_through_review_to_contract() {
             ]).await;
             assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
         }
-        // A = 75 + 576000/590000 × 20 = 94.53; C = 70 + 19.2 = 89.2; B = 60 + 20 = 80.
+        // Each lot is ranked on its own prices: A = 75 + 288000/295000 × 20 = 94.53;
+        // C = 70 + 19.2 = 89.2; B = 60 + 20 = 80 — in both lots, as every bid priced them alike.
         let ranking: Value = sf(&app, &officer, "ranking", &[("id", &id)]).await.json().await.unwrap();
-        let first = &ranking["rows"][0];
-        assert_eq!((first["alias"].as_str(), first["org_name"].as_str()), (Some("A"), Some(names[0])));
-        let total: rust_decimal::Decimal = first["total"].as_str().unwrap().parse().unwrap();
-        assert_eq!(app::domain::scoring::display(total), "94.53".parse().unwrap());
-        let winner = first["bid_id"].as_str().unwrap().to_string();
-        assert_eq!(sf(&app, &officer, "award", &[("id", &id), ("bid_id", &winner)]).await.status(), StatusCode::OK);
+        assert_eq!(ranking["lots"].as_array().unwrap().len(), 2);
+        for lot in [0, 1] {
+            let first = &ranking["lots"][lot]["rows"][0];
+            assert_eq!((first["alias"].as_str(), first["org_name"].as_str()), (Some("A"), Some(names[0])));
+            let total: rust_decimal::Decimal = first["total"].as_str().unwrap().parse().unwrap();
+            assert_eq!(app::domain::scoring::display(total), "94.53".parse().unwrap());
+        }
+        let winner = ranking["lots"][0]["rows"][0]["bid_id"].as_str().unwrap().to_string();
+        let second = ranking["lots"][0]["rows"][1]["bid_id"].as_str().unwrap().to_string();
+        assert_eq!(field_code(sf(&app, &officer, "award", &[("id", &id), ("lot", "0"), ("bid_id", &second)]).await).await, "not_first_ranked");
+        assert_eq!(sf(&app, &officer, "award", &[("id", &id), ("lot", "0"), ("bid_id", &winner)]).await.status(), StatusCode::OK);
+        assert_eq!(field_code(sf(&app, &officer, "award", &[("id", &id), ("lot", "0"), ("bid_id", &winner)]).await).await, "lot_awarded");
+        // One lot of two awarded: the tender is still open for the other.
+        let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
+        assert_eq!(public["summary"]["status"], "opened");
+        assert_eq!(sf(&app, &officer, "award", &[("id", &id), ("lot", "1"), ("bid_id", &winner)]).await.status(), StatusCode::OK);
+        let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
+        assert_eq!(public["summary"]["status"], "awarded");
+        assert_eq!(public["lot_results"][1]["winner"], names[0]);
         let notice = pdf_text(&officer.get(format!("{}/api/v1/tenders/{id}/award-notice.pdf", app.base)).send().await.unwrap().bytes().await.unwrap());
-        assert!(notice.contains("中标通知书") && notice.contains(names[0]) && notice.contains("¥590,000.00"), "{notice}");
+        assert!(notice.contains("中标通知书") && notice.contains(names[0]) && notice.contains("¥590,000.00") && notice.contains("定慧寺社区"), "{notice}");
+        let loser = hexie.get(format!("{}/api/v1/tenders/{id}/award-notice.pdf", app.base)).send().await.unwrap();
+        assert_eq!(loser.status(), StatusCode::FORBIDDEN, "a bidder that won nothing gets no notice");
         let contracts: Value = sf(&app, &yangguang, "my_contracts", &[]).await.json().await.unwrap();
-        assert_eq!(contracts.as_array().unwrap().len(), 1);
+        let lots: Vec<&str> = contracts.as_array().unwrap().iter().map(|c| c["lot"].as_str().unwrap()).collect();
+        assert_eq!(lots.len(), 2, "one contract per lot: {lots:?}");
+        assert!(contracts.as_array().unwrap().iter().all(|c| c["price_fen"] == 29_500_000));
         // The winner's team is now committed: promising it again in another tender is flagged.
         let officer2 = app.signed_in(Role::Officer).await;
         let next = create_published(&app, &officer2, 21).await;
@@ -1192,6 +1210,60 @@ async fn each_lot_gets_its_own_team_with_staff_per_year() {
     let rules: Vec<&str> = failed.iter().map(|(r, _)| r.as_str()).collect();
     assert_eq!(rules, ["team-size", "team.one_lot_each"], "{failed:?}");
     assert!(failed[0].1.starts_with("【定慧寺社区】第1年"), "{}", failed[0].1);
+}
+
+/// Each lot is judged apart: a lot with two bids fails at the review while the lot with three
+/// goes on, is ranked on its own prices and awarded, which awards the tender.
+#[tokio::test]
+async fn a_lot_with_two_bids_fails_while_the_other_is_awarded() {
+    use flow::*;
+    let app = spawn_app(support::Backend::Sqlite, true).await;
+    let officer = app.signed_in(Role::Officer).await;
+    let id = create_published(&app, &officer, 21).await;
+    for (user, lots) in [("ngo-yangguang", vec![(0, "590000"), (1, "590000")]), ("ngo-yimin", vec![(0, "600000"), (1, "580000")]), ("ngo-hexie", vec![(0, "560000")])] {
+        let ngo = app.sign_in_as(user, server::demo::DEMO_PASSWORD).await;
+        let res = upload(&app, &ngo, &id, &lots, pdf(&format!("{user} plan")), pdf("q")).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    }
+    let deadline: i64 = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json::<Value>().await.unwrap()["spec"]["bid_deadline_ms"].as_i64().unwrap();
+    advance(&app, deadline - app.state.now_ms());
+    let officer = app.signed_in(Role::Officer).await;
+    assert_eq!(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "open")]).await.status(), StatusCode::OK);
+    let review: Value = sf(&app, &officer, "review_rows", &[("id", &id)]).await.json().await.unwrap();
+    for row in review.as_array().unwrap() {
+        let res = sf(&app, &officer, "review_bid", &[("id", &id), ("bid_id", row["bid"]["bid_id"].as_str().unwrap()), ("pass", "true"), ("reason", "")]).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    }
+    assert_eq!(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "conclude_review")]).await.status(), StatusCode::OK);
+    let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
+    assert_eq!(public["summary"]["status"], "opened");
+    assert_eq!(public["lot_results"][0]["lot"], "定慧寺社区");
+    assert!(public["lot_results"][0]["failed"].as_str().unwrap().contains("投标人不足三家（2家）"), "{public}");
+
+    let experts = ["expert-zhou", "expert-wu", "expert-zheng"];
+    for e in experts {
+        let expert = app.sign_in_as(e, server::demo::DEMO_PASSWORD).await;
+        let res = sf(&app, &expert, "submit_scores", &[
+            ("id", &id),
+            ("scores[0][0]", "A"), ("scores[0][1][0]", "40"), ("scores[0][1][1]", "30"),
+            ("scores[1][0]", "B"), ("scores[1][1][0]", "40"), ("scores[1][1][1]", "30"),
+            ("scores[2][0]", "C"), ("scores[2][1][0]", "40"), ("scores[2][1][1]", "30"),
+        ]).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    }
+    let ranking: Value = sf(&app, &officer, "ranking", &[("id", &id)]).await.json().await.unwrap();
+    assert!(ranking["lots"][1]["failed"].is_string());
+    assert_eq!(ranking["lots"][1]["rows"].as_array().unwrap().len(), 0);
+    // Lot 0 on its own prices: 560000 is the base; equal technical scores, so the cheapest wins.
+    let rows = ranking["lots"][0]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["price"].as_str().map(|p| p.parse::<rust_decimal::Decimal>().unwrap()), Some("560000".parse().unwrap()));
+    let winner = rows[0]["bid_id"].as_str().unwrap();
+    assert_eq!(field_code(sf(&app, &officer, "award", &[("id", &id), ("lot", "1"), ("bid_id", winner)]).await).await, "lot_failed");
+    assert_eq!(sf(&app, &officer, "award", &[("id", &id), ("lot", "0"), ("bid_id", winner)]).await.status(), StatusCode::OK);
+    let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
+    assert_eq!(public["summary"]["status"], "awarded", "the only lot standing is awarded");
+    assert_eq!(public["summary"]["winner"], "苏州市吴中区和谐社会工作服务中心");
 }
 
 /// The officer creates and publishes a call for applications through the server functions.

@@ -78,6 +78,37 @@ pub fn enough_bidders(method: Method, qualified: u32, two_allowed_for_services: 
     .fact("minimum", min)
 }
 
+/// One lot's bids at the end of the qualification review: how many covered it, how many of
+/// those passed, and why it fails, if it does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LotOutcome {
+    pub lot: String,
+    pub submitted: u32,
+    pub passing: u32,
+    /// The public reason of this lot's 废标, in Chinese.
+    pub failed: Option<String>,
+}
+
+/// O87 art. 43–44 (verify), applied to each lot (包) separately, as each lot is evaluated and
+/// awarded on its own: a lot with fewer than three bids, or fewer than three passing review,
+/// fails while the others go on. A call for applications (no procurement method) fails a lot only
+/// when nobody passed. `bids` lists each bid's lots and whether it passed the review.
+pub fn lot_outcomes(method: Option<Method>, lots: &[String], bids: &[(Vec<String>, bool)]) -> Vec<LotOutcome> {
+    lots.iter()
+        .map(|lot| {
+            let covering: Vec<bool> = bids.iter().filter(|(l, _)| l.contains(lot)).map(|(_, pass)| *pass).collect();
+            let (submitted, passing) = (covering.len() as u32, covering.iter().filter(|p| **p).count() as u32);
+            let failed = match method {
+                Some(m) if !enough_bidders(m, submitted, false).passed() => Some(format!("“{lot}”投标人不足三家（{submitted}家），该标段废标（政府采购货物和服务招标投标管理办法第四十三条）。")),
+                Some(m) if !enough_bidders(m, passing, false).passed() => Some(format!("“{lot}”通过资格审查的投标人不足三家（{passing}家），该标段废标（政府采购货物和服务招标投标管理办法第四十四条）。")),
+                None if passing == 0 => Some(format!("“{lot}”没有通过审查的申报，该项不予确定。")),
+                _ => None,
+            };
+            LotOutcome { lot: lot.clone(), submitted, passing, failed }
+        })
+        .collect()
+}
+
 /// O87 art. 64 (verify): after totalling, a score may be corrected only for these reasons,
 /// each with a written note and an audit-log entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -338,5 +369,27 @@ mod tests {
         let v = timeline_verdicts(Method::OpenTender, date(2027, 3, 1), date(2027, 3, 8), date(2027, 3, 31), &cal);
         assert!(v.iter().any(|v| v.outcome == Outcome::Warning));
         assert!(all_pass(&v));
+    }
+
+    #[test]
+    fn each_lot_needs_three_bids_and_three_passing() {
+        let lots = ["双塔社区".to_string(), "定慧寺社区".to_string()];
+        let both = || vec!["双塔社区".to_string(), "定慧寺社区".to_string()];
+        let first = || vec!["双塔社区".to_string()];
+        // Three bids for the first lot, two for the second: only the second fails.
+        let bids = [(both(), true), (both(), true), (first(), true)];
+        let out = lot_outcomes(Some(Method::OpenTender), &lots, &bids);
+        assert_eq!((out[0].submitted, out[0].failed.is_none()), (3, true));
+        assert_eq!(out[1].submitted, 2);
+        assert!(out[1].failed.as_deref().unwrap().contains("投标人不足三家（2家）"));
+        // Three bids but one fails review: two passing is one short.
+        let bids = [(both(), true), (both(), false), (first(), true), (both(), true)];
+        let out = lot_outcomes(Some(Method::OpenTender), &lots, &bids);
+        assert!(out[0].failed.is_none(), "three of four pass in the first lot");
+        assert!(out[1].failed.as_deref().unwrap().contains("通过资格审查的投标人不足三家（2家）"));
+        // A call decides with any passing application.
+        let out = lot_outcomes(None, &lots[..1], &[(first(), true)]);
+        assert!(out[0].failed.is_none());
+        assert!(lot_outcomes(None, &lots[..1], &[(first(), false)])[0].failed.is_some());
     }
 }

@@ -9,6 +9,7 @@ use crate::domain::tender::TenderStatus;
 use crate::domain::time::format_shanghai;
 use crate::domain::verdict::Outcome;
 use crate::i18n::*;
+use crate::pages::profile::lz;
 use crate::tenders::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -41,6 +42,17 @@ pub fn TenderFacts(d: TenderView) -> impl IntoView {
         <section class="card">
             {d.failed_reason.clone().map(|r| view! {
                 <div class="notice notice-error" data-testid="failed-notice"><strong>{t!(i18n, tender.failed_notice)}</strong>" "{r}</div>
+            })}
+            {(!d.lot_results.is_empty()).then(|| view! {
+                <ul class="lot-results" data-testid="lot-results">
+                    {d.lot_results.iter().map(|r| view! {
+                        <li>
+                            <strong>{r.lot.clone()}</strong>"："
+                            {r.failed.clone().map(|f| view! { <span class="verdict-fail">{f}</span> })}
+                            {r.winner.clone().map(|w| view! { <span>{move || lz(i18n, "中标人：", "Awarded to: ")()}{w.clone()}</span> })}
+                        </li>
+                    }).collect_view()}
+                </ul>
             })}
             <dl class="facts">
                 <dt>{t!(i18n, tender.buyer)}</dt><dd>{spec.buyer.clone()}</dd>

@@ -181,32 +181,50 @@ pub fn OfficerTenderPage() -> impl IntoView {
                         <section class="card">
                             <h2>{t!(i18n, tender.ranking)}</h2>
                             <p>{t!(i18n, tender.sheets)}": "<span data-testid="sheets">{format!("{}/{}", r.sheets_submitted, r.experts)}</span></p>
-                            <div class="table-wrap"><table data-testid="ranking">
-                                <thead><tr>
-                                    <th>{t!(i18n, tender.rank)}</th><th>{t!(i18n, tender.alias)}</th><th>{t!(i18n, tender.org)}</th><th>{t!(i18n, tender.price)}</th>
-                                    <th>{t!(i18n, tender.technical)}</th><th>{t!(i18n, tender.price_points)}</th><th>{t!(i18n, tender.total)}</th><th>{t!(i18n, tender.file)}</th><th></th>
-                                </tr></thead>
-                                <tbody>
-                                    {r.rows.into_iter().map(|row| {
-                                        let can_award = row.rank == 1 && r.sheets_submitted == r.experts;
-                                        let tid2 = tid.clone();
-                                        view! { <tr>
-                                            <td>{row.rank}{if row.tied { " *" } else { "" }}</td><td>{row.alias.clone()}</td><td>{row.org_name.clone()}</td>
-                                            <td>{Yuan::round_from(row.price).map(|y| y.to_string()).unwrap_or_default()}</td>
-                                            <td>{format!("{:.2}", display(row.technical))}</td><td>{format!("{:.2}", display(row.price_points))}</td>
-                                            <td data-testid=format!("total-{}", row.alias)>{format!("{:.2}", display(row.total))}</td>
-                                            <td><a href=format!("/api/v1/tenders/{tid}/bids/{}/files/technical", row.bid_id)>{t!(i18n, tender.view)}</a></td>
-                                            <td>{can_award.then(|| view! {
-                                                <ActionForm action=award_action>
-                                                    <input type="hidden" name="id" value=tid2.clone() />
-                                                    <input type="hidden" name="bid_id" value=row.bid_id.clone() />
-                                                    <button type="submit" class="btn btn-primary" data-testid=format!("award-{}", row.alias)>{t!(i18n, tender.award)}</button>
-                                                </ActionForm>
-                                            })}</td>
-                                        </tr> }
-                                    }).collect_view()}
-                                </tbody>
-                            </table></div>
+                            {r.lots.into_iter().map(|lot| {
+                                let tid = tid.clone();
+                                let all_in = r.sheets_submitted == r.experts;
+                                let position = lot.position;
+                                view! {
+                                    <h3>{lot.lot.clone()}</h3>
+                                    {match (lot.failed.clone(), lot.awarded_bid_id.clone()) {
+                                        (Some(reason), _) => view! { <p class="notice notice-error" data-testid=format!("lot-failed-{position}")>{reason}</p> }.into_any(),
+                                        (None, awarded) => view! {
+                                            <div class="table-wrap"><table data-testid=format!("ranking-{position}")>
+                                                <thead><tr>
+                                                    <th>{t!(i18n, tender.rank)}</th><th>{t!(i18n, tender.alias)}</th><th>{t!(i18n, tender.org)}</th><th>{t!(i18n, tender.price)}</th>
+                                                    <th>{t!(i18n, tender.technical)}</th><th>{t!(i18n, tender.price_points)}</th><th>{t!(i18n, tender.total)}</th><th>{t!(i18n, tender.file)}</th><th></th>
+                                                </tr></thead>
+                                                <tbody>
+                                                    {lot.rows.into_iter().map(|row| {
+                                                        let can_award = row.rank == 1 && all_in && awarded.is_none();
+                                                        let won = awarded.as_deref() == Some(row.bid_id.as_str());
+                                                        let tid2 = tid.clone();
+                                                        view! { <tr>
+                                                            <td>{row.rank}{if row.tied { " *" } else { "" }}</td><td>{row.alias.clone()}</td><td>{row.org_name.clone()}</td>
+                                                            <td>{Yuan::round_from(row.price).map(|y| y.to_string()).unwrap_or_default()}</td>
+                                                            <td>{format!("{:.2}", display(row.technical))}</td><td>{format!("{:.2}", display(row.price_points))}</td>
+                                                            <td data-testid=format!("total-{position}-{}", row.alias)>{format!("{:.2}", display(row.total))}</td>
+                                                            <td><a href=format!("/api/v1/tenders/{tid}/bids/{}/files/technical", row.bid_id)>{t!(i18n, tender.view)}</a></td>
+                                                            <td>
+                                                                {won.then(|| view! { <strong data-testid=format!("awarded-{position}")>{t!(i18n, tender.st_awarded)}</strong> })}
+                                                                {can_award.then(|| view! {
+                                                                    <ActionForm action=award_action>
+                                                                        <input type="hidden" name="id" value=tid2.clone() />
+                                                                        <input type="hidden" name="lot" value=position.to_string() />
+                                                                        <input type="hidden" name="bid_id" value=row.bid_id.clone() />
+                                                                        <button type="submit" class="btn btn-primary" data-testid=format!("award-{position}-{}", row.alias)>{t!(i18n, tender.award)}</button>
+                                                                    </ActionForm>
+                                                                })}
+                                                            </td>
+                                                        </tr> }
+                                                    }).collect_view()}
+                                                </tbody>
+                                            </table></div>
+                                        }.into_any(),
+                                    }}
+                                }
+                            }).collect_view()}
                             {action_error(award_action.value())}
                         </section>
                     }.into_any()
@@ -397,7 +415,7 @@ pub fn BidderContracts(contracts: Loaded<Vec<ContractView>>, record: ServerActio
                             view! {
                                 <article class="contract" data-testid="contract">
                                     <h3>{c.tender_title.clone()}</h3>
-                                    <p>{c.buyer.clone()}" · "{Yuan::from_fen(c.price_fen).to_string()}" · "{format_shanghai(c.awarded_at)}</p>
+                                    <p>{c.lot.clone()}" · "{c.buyer.clone()}" · "{Yuan::from_fen(c.price_fen).to_string()}" · "{format_shanghai(c.awarded_at)}</p>
                                     <div class="table-wrap"><table>
                                         <thead><tr><th>{t!(i18n, tender.obligations)}</th><th>{t!(i18n, tender.year)}</th><th>{t!(i18n, tender.minimum)}</th><th>{t!(i18n, tender.current)}</th><th></th></tr></thead>
                                         <tbody>

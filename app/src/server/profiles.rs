@@ -92,15 +92,24 @@ pub async fn declaration(db: &Db, org_id: &str, teams: Vec<LotTeam>) -> Result<O
     Ok(Some(Declaration { profile, roster, teams }))
 }
 
-/// Declarations of every live contract (awarded bids), for de-duplication.
+/// Declarations of every live contract, for de-duplication: the team of the contract's lot only
+/// (a declaration stored before teams were per lot keeps its single team).
 pub async fn contract_declarations(db: &Db, except_tender: &str) -> Result<Vec<(String, Declaration)>, AppError> {
-    let rows = sqlx::query("SELECT t.title, b.declaration_json FROM contracts c JOIN bids b ON b.id = c.bid_id JOIN tenders t ON t.id = c.tender_id WHERE c.tender_id <> $1 AND b.declaration_json IS NOT NULL")
-        .bind(except_tender)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT t.title, t.spec_json, c.lot_position, b.declaration_json FROM contracts c JOIN bids b ON b.id = c.bid_id JOIN tenders t ON t.id = c.tender_id \
+         WHERE c.tender_id <> $1 AND b.declaration_json IS NOT NULL",
+    )
+    .bind(except_tender)
+    .fetch_all(&db.pool)
+    .await?;
     Ok(rows
         .iter()
-        .filter_map(|r| serde_json::from_str(&r.get::<String, _>("declaration_json")).ok().map(|d| (format!("在履行合同“{}”", r.get::<String, _>("title")), d)))
+        .filter_map(|r| {
+            let mut d: Declaration = serde_json::from_str(&r.get::<String, _>("declaration_json")).ok()?;
+            let lot = super::tenders::lot_name(r.get("spec_json"), r.get("lot_position"));
+            d.teams.retain(|t| t.lot.is_empty() || t.lot == lot);
+            Some((format!("在履行合同“{}”", r.get::<String, _>("title")), d))
+        })
         .collect())
 }
 

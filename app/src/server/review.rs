@@ -12,7 +12,7 @@ use super::tenders::{load, tender_error};
 use crate::domain::application::Answers;
 use crate::domain::credit_code::CreditCode;
 use crate::domain::money::Yuan;
-use crate::domain::national::enough_bidders;
+use crate::domain::national::lot_outcomes;
 use crate::domain::roster::{self, Declaration};
 use crate::domain::template::ApplicantKind;
 use crate::domain::tender::{self, Action, TenderStatus};
@@ -284,8 +284,10 @@ pub async fn review_bid(db: &Db, officer: &SessionUser, id: &str, bid_id: &str, 
     Ok(())
 }
 
-/// Closes the review. Too few bids or too few passing → 废标 with the reason on the public
-/// board; otherwise the passing bids get their aliases (A, B, …) and go to the experts.
+/// Closes the review, lot by lot (each lot is evaluated on its own): a lot with too few bids or
+/// too few passing fails with its reason on the public board; when every lot fails, the tender
+/// does (废标). Otherwise the passing bids of the remaining lots get their aliases (A, B, …) and
+/// go to the experts.
 pub async fn conclude(db: &Db, officer: &SessionUser, id: &str, now_ms: i64) -> Result<TenderStatus, AppError> {
     let t = load(db, id).await?;
     if t.status != TenderStatus::Opened || t.review_done_at.is_some() {
@@ -294,9 +296,13 @@ pub async fn conclude(db: &Db, officer: &SessionUser, id: &str, now_ms: i64) -> 
     let spec = t.spec()?;
     let rows = review_rows(db, id).await?;
     let method = spec.method.procurement_method();
-    let submitted = enough_bidders(method.unwrap_or(crate::domain::scoring::Method::OpenTender), rows.len() as u32, false);
-    if method.is_some() && !submitted.passed() {
-        return fail(db, officer, &t.id, format!("投标人不足三家（{}家），本项目废标。{}", rows.len(), submitted.citation), now_ms).await;
+    let lots: Vec<String> = spec.lots.iter().map(|l| l.name.clone()).collect();
+    let lots_of = |r: &ReviewRow| r.bid.lots.iter().map(|(name, _)| name.clone()).collect::<Vec<_>>();
+    // Too few bids in every lot: nothing to review.
+    let submitted = lot_outcomes(method, &lots, &rows.iter().map(|r| (lots_of(r), true)).collect::<Vec<_>>());
+    if method.is_some() && submitted.iter().all(|o| o.failed.is_some()) {
+        let reason = submitted.iter().filter_map(|o| o.failed.clone()).collect::<Vec<_>>().join("");
+        return fail(db, officer, &t.id, format!("{reason}本项目废标。"), now_ms).await;
     }
     if let Some(r) = rows.iter().find(|r| r.outcome.is_none()) {
         return Err(AppError::Validation(vec![crate::error::FieldError {
@@ -306,20 +312,35 @@ pub async fn conclude(db: &Db, officer: &SessionUser, id: &str, now_ms: i64) -> 
             message_en: format!("A bid ({}) has no review decision yet", r.bid.org_name),
         }]));
     }
-    let passing: Vec<&String> = rows.iter().filter(|r| r.outcome.as_deref() == Some("pass")).map(|r| &r.bid.bid_id).collect();
-    let qualified = enough_bidders(method.unwrap_or(crate::domain::scoring::Method::OpenTender), passing.len() as u32, false);
-    if (method.is_some() && !qualified.passed()) || passing.is_empty() {
-        return fail(db, officer, &t.id, format!("通过资格审查的投标人不足三家（{}家），本项目废标。{}", passing.len(), qualified.citation), now_ms).await;
+    let passed = |r: &ReviewRow| r.outcome.as_deref() == Some("pass");
+    let outcomes = lot_outcomes(method, &lots, &rows.iter().map(|r| (lots_of(r), passed(r))).collect::<Vec<_>>());
+    if outcomes.iter().all(|o| o.failed.is_some()) {
+        let reason = outcomes.iter().filter_map(|o| o.failed.clone()).collect::<Vec<_>>().join("");
+        return fail(db, officer, &t.id, format!("{reason}本项目废标。"), now_ms).await;
     }
+    let live: Vec<&String> = outcomes.iter().filter(|o| o.failed.is_none()).map(|o| &o.lot).collect();
+    // A passing bid goes to the experts when it covers at least one lot still standing.
+    let to_experts: Vec<&String> = rows.iter().filter(|r| passed(r) && lots_of(r).iter().any(|l| live.contains(&l))).map(|r| &r.bid.bid_id).collect();
     let mut tx = db.pool.begin().await?;
     let done = sqlx::query("UPDATE tenders SET review_done_at = $1 WHERE id = $2 AND review_done_at IS NULL").bind(now_ms).bind(id).execute(&mut *tx).await?;
     if done.rows_affected() != 1 {
         return Err(AppError::Conflict("review already closed".into()));
     }
-    for (i, bid) in passing.iter().enumerate() {
+    for (i, bid) in to_experts.iter().enumerate() {
         sqlx::query("UPDATE bids SET alias = $1 WHERE id = $2").bind(tender::alias(i)).bind(*bid).execute(&mut *tx).await?;
     }
-    audit::record(&mut *tx, now_ms, Actor::User(officer), Change::new("tender.review_done", "tender", id).after(json!({"passing": passing.len(), "bids": rows.len()}))).await?;
+    for (position, o) in outcomes.iter().enumerate() {
+        if let Some(reason) = &o.failed {
+            sqlx::query("INSERT INTO lot_failures (tender_id, lot_position, reason, failed_at) VALUES ($1, $2, $3, $4)").bind(id).bind(position as i64).bind(reason).bind(now_ms).execute(&mut *tx).await?;
+        }
+    }
+    audit::record(
+        &mut *tx,
+        now_ms,
+        Actor::User(officer),
+        Change::new("tender.review_done", "tender", id).after(json!({"passing": to_experts.len(), "bids": rows.len(), "lots": outcomes})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(TenderStatus::Opened)
 }

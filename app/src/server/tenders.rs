@@ -104,15 +104,50 @@ pub async fn load(db: &Db, id: &str) -> Result<TenderRow, AppError> {
     tender_row(&row)
 }
 
+/// A lot's name from a stored tender snapshot.
+pub fn lot_name(spec_json: Option<String>, position: i64) -> String {
+    spec_json
+        .and_then(|j| serde_json::from_str::<ValidTender>(&j).ok())
+        .and_then(|spec| spec.lots.get(position as usize).map(|l| l.name.clone()))
+        .unwrap_or_default()
+}
+
+/// The published result: each winning organisation once, in lot order, once the tender is awarded.
 async fn winner_name(db: &Db, t: &TenderRow) -> Result<Option<String>, AppError> {
-    match (&t.awarded_bid_id, t.status) {
-        (Some(bid), TenderStatus::Awarded) => Ok(sqlx::query("SELECT o.name FROM bids b JOIN organisations o ON o.id = b.org_id WHERE b.id = $1")
-            .bind(bid)
-            .fetch_optional(&db.pool)
-            .await?
-            .map(|r| r.get::<String, _>("name"))),
-        _ => Ok(None),
+    if t.status != TenderStatus::Awarded {
+        return Ok(None);
     }
+    let rows = sqlx::query("SELECT o.name FROM contracts c JOIN organisations o ON o.id = c.org_id WHERE c.tender_id = $1 ORDER BY c.lot_position").bind(&t.id).fetch_all(&db.pool).await?;
+    let mut names: Vec<String> = Vec::new();
+    for r in rows {
+        let name: String = r.get("name");
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    Ok((!names.is_empty()).then(|| names.join("、")))
+}
+
+/// Each lot's public result: its 废标 reason once the review is done, its winner once the tender
+/// is awarded.
+async fn lot_results(db: &Db, t: &TenderRow, spec: &ValidTender) -> Result<Vec<LotResultView>, AppError> {
+    let failures = sqlx::query("SELECT lot_position, reason FROM lot_failures WHERE tender_id = $1").bind(&t.id).fetch_all(&db.pool).await?;
+    let winners = if t.status == TenderStatus::Awarded {
+        sqlx::query("SELECT c.lot_position, o.name FROM contracts c JOIN organisations o ON o.id = c.org_id WHERE c.tender_id = $1").bind(&t.id).fetch_all(&db.pool).await?
+    } else {
+        Vec::new()
+    };
+    Ok(spec
+        .lots
+        .iter()
+        .enumerate()
+        .map(|(i, l)| LotResultView {
+            lot: l.name.clone(),
+            failed: failures.iter().find(|f| f.get::<i64, _>("lot_position") == i as i64).map(|f| f.get("reason")),
+            winner: winners.iter().find(|w| w.get::<i64, _>("lot_position") == i as i64).map(|w| w.get("name")),
+        })
+        .filter(|r| r.failed.is_some() || r.winner.is_some())
+        .collect())
 }
 
 async fn summary(db: &Db, t: &TenderRow) -> Result<TenderSummary, AppError> {
@@ -302,8 +337,10 @@ pub async fn detail(db: &Db, id: &str, with_bids: bool) -> Result<TenderView, Ap
         Some(template) => crate::domain::template::lint(&template),
         None => vec![],
     };
+    let spec = t.spec()?;
     Ok(TenderView {
-        spec: t.spec()?,
+        lot_results: lot_results(db, &t, &spec).await?,
+        spec,
         version: t.version,
         versions: versions(db, id).await?,
         price_weight_pct: from_centi(t.price_weight_centi),
@@ -548,6 +585,7 @@ pub async fn ranking(db: &Db, id: &str) -> Result<RankingView, AppError> {
     if !tender::bids_readable(t.status) {
         return Err(tender_error(TenderError::NotYetOpen));
     }
+    let spec = t.spec()?;
     let crit = criteria(db, id).await?;
     let experts: i64 = sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM tender_experts WHERE tender_id = $1").bind(id).fetch_one(&db.pool).await?.get("n");
     let sheets: Vec<String> = sqlx::query("SELECT expert_id FROM score_sheets WHERE tender_id = $1 ORDER BY expert_id")
@@ -557,14 +595,18 @@ pub async fn ranking(db: &Db, id: &str) -> Result<RankingView, AppError> {
         .iter()
         .map(|r| r.get("expert_id"))
         .collect();
-    let bids = sqlx::query("SELECT b.id, b.alias, b.price_fen, o.name FROM bids b JOIN organisations o ON o.id = b.org_id WHERE b.tender_id = $1 AND b.alias IS NOT NULL ORDER BY b.alias")
+    let bids = sqlx::query("SELECT b.id, b.alias, o.name FROM bids b JOIN organisations o ON o.id = b.org_id WHERE b.tender_id = $1 AND b.alias IS NOT NULL ORDER BY b.alias")
         .bind(id)
         .fetch_all(&db.pool)
         .await?;
-    if sheets.is_empty() || bids.is_empty() {
-        return Ok(RankingView { rows: vec![], sheets_submitted: sheets.len() as i64, experts });
-    }
-    let mut matrix = Vec::new();
+    let lot_prices = sqlx::query("SELECT l.bid_id, l.lot_position, l.price_fen FROM bid_lots l JOIN bids b ON b.id = l.bid_id WHERE b.tender_id = $1 AND b.alias IS NOT NULL")
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?;
+    let failures = sqlx::query("SELECT lot_position, reason FROM lot_failures WHERE tender_id = $1").bind(id).fetch_all(&db.pool).await?;
+    let awards = sqlx::query("SELECT lot_position, bid_id FROM contracts WHERE tender_id = $1").bind(id).fetch_all(&db.pool).await?;
+    // Each expert's scores for each bid (one sheet per bid, used in every lot it covers).
+    let mut matrix: Vec<Vec<Vec<Decimal>>> = Vec::new();
     for e in &sheets {
         let mut per_bid = Vec::new();
         for b in &bids {
@@ -578,96 +620,165 @@ pub async fn ranking(db: &Db, id: &str) -> Result<RankingView, AppError> {
         matrix.push(per_bid);
     }
     let criteria: Vec<Criterion> = crit.iter().map(|c| Criterion { id: c.position.to_string(), max_points: c.max_points }).collect();
-    let prices: Vec<(String, Decimal)> = bids.iter().map(|b| (b.get::<String, _>("id"), Yuan::from_fen(b.get("price_fen")).amount())).collect();
-    let totals = scoring::totals(&criteria, &prices, &matrix, Some(from_centi(t.price_weight_centi))).map_err(|e| {
-        tracing::error!(error = %e, "stored scores do not compute");
-        AppError::Internal
-    })?;
-    let rows = scoring::rank(totals)
-        .into_iter()
-        .map(|r| {
-            let b = bids.iter().find(|b| b.get::<String, _>("id") == r.total.bid).expect("ranked bids come from this list");
-            RankRow {
-                bid_id: r.total.bid.clone(),
-                alias: b.get::<Option<String>, _>("alias").unwrap_or_default(),
-                org_name: b.get("name"),
-                price: r.total.price,
-                technical: r.total.technical,
-                price_points: r.total.price_points,
-                total: r.total.total,
-                rank: r.rank,
-                tied: r.tied,
-            }
-        })
-        .collect();
-    Ok(RankingView { rows, sheets_submitted: sheets.len() as i64, experts })
+    let mut lots = Vec::new();
+    for (position, lot) in spec.lots.iter().enumerate() {
+        let position = position as i64;
+        let failed = failures.iter().find(|f| f.get::<i64, _>("lot_position") == position).map(|f| f.get::<String, _>("reason"));
+        let awarded_bid_id = awards.iter().find(|a| a.get::<i64, _>("lot_position") == position).map(|a| a.get::<String, _>("bid_id"));
+        // The bids covering this lot, with this lot's price: each lot is ranked on its own prices.
+        let covering: Vec<(usize, String, Decimal)> = bids
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| {
+                let bid: String = b.get("id");
+                lot_prices
+                    .iter()
+                    .find(|p| p.get::<String, _>("bid_id") == bid && p.get::<i64, _>("lot_position") == position)
+                    .map(|p| (i, bid, Yuan::from_fen(p.get("price_fen")).amount()))
+            })
+            .collect();
+        let mut rows = Vec::new();
+        if failed.is_none() && !sheets.is_empty() && !covering.is_empty() {
+            let prices: Vec<(String, Decimal)> = covering.iter().map(|(_, bid, price)| (bid.clone(), *price)).collect();
+            let scores: Vec<Vec<Vec<Decimal>>> = matrix.iter().map(|per_bid| covering.iter().map(|(i, _, _)| per_bid[*i].clone()).collect()).collect();
+            let totals = scoring::totals(&criteria, &prices, &scores, Some(from_centi(t.price_weight_centi))).map_err(|e| {
+                tracing::error!(error = %e, "stored scores do not compute");
+                AppError::Internal
+            })?;
+            rows = scoring::rank(totals)
+                .into_iter()
+                .map(|r| {
+                    let b = bids.iter().find(|b| b.get::<String, _>("id") == r.total.bid).expect("ranked bids come from this list");
+                    RankRow {
+                        bid_id: r.total.bid.clone(),
+                        alias: b.get::<Option<String>, _>("alias").unwrap_or_default(),
+                        org_name: b.get("name"),
+                        price: r.total.price,
+                        technical: r.total.technical,
+                        price_points: r.total.price_points,
+                        total: r.total.total,
+                        rank: r.rank,
+                        tied: r.tied,
+                    }
+                })
+                .collect();
+        }
+        lots.push(LotRanking { position, lot: lot.name.clone(), failed, awarded_bid_id, rows });
+    }
+    Ok(RankingView { lots, sheets_submitted: sheets.len() as i64, experts })
 }
 
-/// Confirms the award to a first-ranked bid once every assigned expert has submitted, and
-/// creates the contract whose obligations come from the tender's template.
-pub async fn award(db: &Db, officer: &SessionUser, id: &str, bid_id: &str, now_ms: i64) -> Result<(), AppError> {
+/// Confirms the award of one lot to its first-ranked bid once every assigned expert has
+/// submitted, and creates that lot's contract, whose obligations come from the tender's
+/// template. The tender is awarded when every lot still standing is.
+pub async fn award(db: &Db, officer: &SessionUser, id: &str, lot: i64, bid_id: &str, now_ms: i64) -> Result<(), AppError> {
     let t = load(db, id).await?;
     tender::allowed(t.status, Action::Award, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
     let r = ranking(db, id).await?;
     if r.sheets_submitted < r.experts {
         return Err(AppError::field("award", "sheets_missing", "尚有专家未提交评分表", "Not every expert has submitted a score sheet"));
     }
-    let Some(row) = r.rows.iter().find(|row| row.bid_id == bid_id) else {
+    let Some(lot_ranking) = r.lots.iter().find(|l| l.position == lot) else {
+        return Err(AppError::NotFound);
+    };
+    if lot_ranking.failed.is_some() {
+        return Err(AppError::field("award", "lot_failed", "该标段已废标", "This lot has failed"));
+    }
+    if lot_ranking.awarded_bid_id.is_some() {
+        return Err(AppError::field("award", "lot_awarded", "该标段已确定中标人", "This lot is awarded already"));
+    }
+    let Some(row) = lot_ranking.rows.iter().find(|row| row.bid_id == bid_id) else {
         return Err(AppError::NotFound);
     };
     if row.rank != 1 {
         return Err(AppError::field("award", "not_first_ranked", "只能确定排名第一的投标人为中标人", "Only a first-ranked bid can be awarded"));
     }
     let org_id: String = sqlx::query("SELECT org_id FROM bids WHERE id = $1").bind(bid_id).fetch_one(&db.pool).await?.get("org_id");
+    // The tender is awarded with its last open lot.
+    let open_lots = r.lots.iter().filter(|l| l.failed.is_none() && l.awarded_bid_id.is_none()).count();
     let mut tx = db.pool.begin().await?;
-    let done = sqlx::query("UPDATE tenders SET status = 'awarded', awarded_bid_id = $1, awarded_at = $2 WHERE id = $3 AND status = 'opened'")
-        .bind(bid_id)
-        .bind(now_ms)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    if done.rows_affected() != 1 {
-        return Err(AppError::Conflict("tender state changed".into()));
-    }
     let contract_id = new_id();
-    sqlx::query("INSERT INTO contracts (id, tender_id, bid_id, org_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+    sqlx::query("INSERT INTO contracts (id, tender_id, lot_position, bid_id, org_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(&contract_id)
         .bind(id)
+        .bind(lot)
         .bind(bid_id)
         .bind(&org_id)
         .bind(now_ms)
         .execute(&mut *tx)
-        .await?;
+        .await
+        .map_err(|e| if super::db::is_unique_violation(&e) { AppError::Conflict("lot awarded meanwhile".into()) } else { AppError::from(e) })?;
+    if open_lots == 1 {
+        let done = sqlx::query("UPDATE tenders SET status = 'awarded', awarded_bid_id = $1, awarded_at = $2 WHERE id = $3 AND status = 'opened'")
+            .bind(bid_id)
+            .bind(now_ms)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Err(AppError::Conflict("tender state changed".into()));
+        }
+    }
     audit::record(
         &mut *tx,
         now_ms,
         Actor::User(officer),
         Change::new("tender.award", "tender", id)
             .before(json!({"status": "opened"}))
-            .after(json!({"status": "awarded", "bid": bid_id, "winner": row.org_name, "price": Yuan::round_from(row.price).map(|y| y.to_string()).ok(), "total": scoring::display(row.total), "contract": contract_id})),
+            .after(json!({
+                "status": if open_lots == 1 { "awarded" } else { "opened" },
+                "lot": lot_ranking.lot, "bid": bid_id, "winner": row.org_name,
+                "price": Yuan::round_from(row.price).map(|y| y.to_string()).ok(), "total": scoring::display(row.total), "contract": contract_id,
+            })),
     )
     .await?;
     tx.commit().await?;
     Ok(())
 }
 
+/// A 中标通知书 for one winning organisation: the lots it was awarded and their prices.
 pub struct AwardNotice {
     pub tender_id: String,
     pub title: String,
     pub buyer: String,
     pub winner: String,
     pub winner_org_id: String,
+    /// (lot name, the bid's price for that lot)
+    pub lots: Vec<(String, Yuan)>,
     pub price: Yuan,
     pub awarded_at: i64,
 }
 
-pub async fn award_notice(db: &Db, id: &str) -> Result<AwardNotice, AppError> {
+/// One notice per organisation awarded at least one lot of the tender, in lot order.
+pub async fn award_notices(db: &Db, id: &str) -> Result<Vec<AwardNotice>, AppError> {
     let t = load(db, id).await?;
-    let (Some(bid), Some(at)) = (t.awarded_bid_id.clone(), t.awarded_at) else {
+    let spec = t.spec()?;
+    let rows = sqlx::query(
+        "SELECT c.lot_position, c.created_at, c.org_id, o.name, l.price_fen FROM contracts c JOIN organisations o ON o.id = c.org_id \
+         JOIN bid_lots l ON l.bid_id = c.bid_id AND l.lot_position = c.lot_position WHERE c.tender_id = $1 ORDER BY c.lot_position",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out: Vec<AwardNotice> = Vec::new();
+    for r in &rows {
+        let org: String = r.get("org_id");
+        let lot = spec.lots.get(r.get::<i64, _>("lot_position") as usize).map(|l| l.name.clone()).unwrap_or_default();
+        let price = Yuan::from_fen(r.get("price_fen"));
+        let at: i64 = r.get("created_at");
+        match out.iter_mut().find(|n| n.winner_org_id == org) {
+            Some(n) => {
+                n.lots.push((lot, price));
+                n.price = Yuan::from_fen(n.price.fen() + price.fen());
+                n.awarded_at = n.awarded_at.max(at);
+            }
+            None => out.push(AwardNotice { tender_id: t.id.clone(), title: t.title.clone(), buyer: t.buyer.clone(), winner: r.get("name"), winner_org_id: org, lots: vec![(lot, price)], price, awarded_at: at }),
+        }
+    }
+    if out.is_empty() {
         return Err(AppError::NotFound);
-    };
-    let row = sqlx::query("SELECT b.price_fen, o.name, o.id AS org_id FROM bids b JOIN organisations o ON o.id = b.org_id WHERE b.id = $1").bind(&bid).fetch_one(&db.pool).await?;
-    Ok(AwardNotice { tender_id: t.id, title: t.title, buyer: t.buyer, winner: row.get("name"), winner_org_id: row.get("org_id"), price: Yuan::from_fen(row.get("price_fen")), awarded_at: at })
+    }
+    Ok(out)
 }
 
 async fn obligations_of(db: &Db, contract_id: &str, template_id: &str) -> Result<Vec<ObligationView>, AppError> {
@@ -704,9 +815,11 @@ async fn obligations_of(db: &Db, contract_id: &str, template_id: &str) -> Result
 /// The awarded operator's contracts: its members see them, nobody else through this path.
 pub async fn contracts_for(db: &Db, member: &SessionUser) -> Result<Vec<ContractView>, AppError> {
     let Some(org) = &member.org_id else { return Ok(vec![]) };
+    // One contract per awarded lot, at that lot's price.
     let rows = sqlx::query(
-        "SELECT c.id, t.title, t.buyer, t.template_id, t.awarded_at, b.price_fen FROM contracts c \
-         JOIN tenders t ON t.id = c.tender_id JOIN bids b ON b.id = c.bid_id WHERE c.org_id = $1 ORDER BY c.created_at DESC",
+        "SELECT c.id, c.lot_position, c.created_at, t.title, t.buyer, t.template_id, t.spec_json, l.price_fen FROM contracts c \
+         JOIN tenders t ON t.id = c.tender_id LEFT JOIN bid_lots l ON l.bid_id = c.bid_id AND l.lot_position = c.lot_position \
+         WHERE c.org_id = $1 ORDER BY c.created_at DESC, c.lot_position",
     )
     .bind(org)
     .fetch_all(&db.pool)
@@ -715,13 +828,15 @@ pub async fn contracts_for(db: &Db, member: &SessionUser) -> Result<Vec<Contract
     for r in &rows {
         let id: String = r.get("id");
         let template_id: String = r.get("template_id");
+        let lot = lot_name(r.get("spec_json"), r.get("lot_position"));
         out.push(ContractView {
             obligations: obligations_of(db, &id, &template_id).await?,
             id,
             tender_title: r.get("title"),
+            lot,
             buyer: r.get("buyer"),
-            price_fen: r.get("price_fen"),
-            awarded_at: r.get::<Option<i64>, _>("awarded_at").unwrap_or_default(),
+            price_fen: r.get::<Option<i64>, _>("price_fen").unwrap_or_default(),
+            awarded_at: r.get("created_at"),
         });
     }
     Ok(out)

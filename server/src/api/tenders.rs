@@ -387,14 +387,19 @@ async fn opening_record_pdf(State(state): State<AppState>, caller: Caller, Path(
     Ok(([(CONTENT_TYPE, "application/pdf".to_string()), (CONTENT_DISPOSITION, "attachment; filename=\"opening-record.pdf\"".to_string())], pdf).into_response())
 }
 
-/// 中标通知书: the purchaser side, and the winning organisation's members, after the award.
+/// 中标通知书, one per winning organisation with the lots it was awarded: the purchaser side gets
+/// them all, a winning organisation's members their own; 404 until a lot is awarded.
 async fn award_notice(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<Response> {
     let user = caller.require(&[Role::Officer, Role::Auditor, Role::Admin, Role::Bidder])?;
-    let notice = tenders::award_notice(&state.db, &id).await?;
-    if user.role == Role::Bidder && user.org_id.as_deref() != Some(notice.winner_org_id.as_str()) {
-        return Err(ApiError(AppError::Forbidden));
+    let mut notices = tenders::award_notices(&state.db, &id).await?;
+    // A bidder gets its own notice only; the purchaser side gets every winner's.
+    if user.role == Role::Bidder {
+        notices.retain(|n| user.org_id.as_deref() == Some(n.winner_org_id.as_str()));
+        if notices.is_empty() {
+            return Err(ApiError(AppError::Forbidden));
+        }
     }
-    let pdf = tokio::task::spawn_blocking(move || crate::documents::award_notice_pdf(&notice)).await.map_err(|_| ApiError(AppError::Internal))?;
+    let pdf = tokio::task::spawn_blocking(move || crate::documents::award_notices_pdf(&notices)).await.map_err(|_| ApiError(AppError::Internal))?;
     Ok((
         [(CONTENT_TYPE, "application/pdf".to_string()), (CONTENT_DISPOSITION, "attachment; filename=\"award-notice.pdf\"".to_string())],
         pdf,
