@@ -77,11 +77,7 @@ fn ZoneApplication(template: SchemeTemplate) -> impl IntoView {
             {field("city_opinion", ("市级民政部门审核意见（审核文件放入资格材料）", "City civil-affairs opinion (its letter goes in the qualification documents)"), true, |f, v| f.city_opinion = v)}
             <p class="hint">{lz(i18n, "完整的实验方案请作为技术文件上传；每栏不超过2000字。", "Upload the full plan as the technical document; each field takes at most 2,000 characters.")}</p>
         </fieldset>
-        <section class="verdicts" data-testid="application-verdicts">
-            <ul class="verdicts">
-                {move || verdict_items(i18n, judged.get())}
-            </ul>
-        </section>
+        <ApplicationVerdicts judged=judged />
     }
     .into_any()
 }
@@ -133,11 +129,20 @@ fn ApplicationPicker(template: SchemeTemplate) -> impl IntoView {
             }).collect_view()}
             <p class="hint">{lz(i18n, "★ 原则上应纳入的项目；¥ 商业性项目（不使用彩票公益金）", "★ expected projects; ¥ commercial projects (no lottery funds)")}</p>
         </fieldset>
+        <ApplicationVerdicts judged=judged />
+    }
+    .into_any()
+}
+
+/// The seed's rules on the application as it is being filled in.
+#[component]
+fn ApplicationVerdicts(judged: Memo<Vec<crate::domain::verdict::Verdict>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
         <section class="verdicts" data-testid="application-verdicts">
             <ul class="verdicts">
                 {move || verdict_items(i18n, judged.get())}
             </ul>
         </section>
     }
-    .into_any()
 }
