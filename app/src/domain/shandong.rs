@@ -67,12 +67,13 @@ pub fn form_verdicts(t: &SchemeTemplate, f: &ApplicationForm) -> Vec<Verdict> {
         Some(Selection::ZoneQuota { quotas }) => quotas.iter().map(|q| q.name.clone()).collect(),
         _ => Vec::new(),
     };
+    let chosen = categories.contains(&f.category);
     let category = Verdict::check(
         "shandong.form.category",
-        categories.contains(&f.category),
+        chosen,
         "seed 001 一、三",
-        "请选择实验区类别（城市社区或农村社区）".into(),
-        "Choose the zone's category (urban or rural)".into(),
+        if chosen { format!("实验区类别：{}", if f.category == "rural" { "农村社区" } else { "城市社区" }) } else { "请选择实验区类别（城市社区或农村社区）".into() },
+        if chosen { format!("Zone category: {}", f.category) } else { "Choose the zone's category (urban or rural)".into() },
     );
     std::iter::once(category).chain([
         ("unit", &f.unit, "申报单位", "applying unit"),
@@ -86,7 +87,9 @@ pub fn form_verdicts(t: &SchemeTemplate, f: &ApplicationForm) -> Vec<Verdict> {
     ]
     .into_iter()
     .map(|(id, value, zh, en)| {
-        Verdict::check(&format!("shandong.form.{id}"), !value.trim().is_empty(), "seed 001 申报表", format!("请填写{zh}"), format!("Fill in the {en}"))
+        let filled = !value.trim().is_empty();
+        let (zh, en) = if filled { (format!("{zh}已填写"), format!("The {en} is filled in")) } else { (format!("请填写{zh}"), format!("Fill in the {en}")) };
+        Verdict::check(&format!("shandong.form.{id}"), filled, "seed 001 申报表", zh, en)
     }))
     .collect()
 }

@@ -80,7 +80,7 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
         {text("price_weight_pct", t_string!(i18n, tender.price_weight).into(), v.price_weight_pct.clone(), "10–30")}
         {text("budget", t_string!(i18n, tender.budget_hint).into(), if v.lots.is_empty() { v.budget.clone() } else { String::new() }, "600000 / 60万")}
         <fieldset class="lots">
-            <legend>{t!(i18n, tender.lots)}</legend>
+            <legend>{t!(i18n, tender.lots_input)}</legend>
             {lots.into_iter().enumerate().map(|(i, l)| view! {
                 <div class="criterion-row">
                     <input type="text" name=format!("input[lots][{i}][name]") value=l.name data-testid=format!("lot-name-{i}") placeholder=move || t_string!(i18n, tender.lot_name) />

@@ -89,15 +89,17 @@ pub fn TenderFacts(d: TenderView) -> impl IntoView {
             <ul class="plain-list" data-testid="lots">
                 {spec.lots.iter().map(|l| { let l = l.clone(); view! { <li>{move || format!("{}：{}", l.name, l.budget_summary(i18n.get_locale() == Locale::en))}</li> } }).collect_view()}
             </ul>
-            <h3>{t!(i18n, tender.criteria)}</h3>
-            <div class="table-wrap"><table data-testid="criteria">
-                <thead><tr><th>{t!(i18n, tender.criterion)}</th><th>{t!(i18n, tender.max_points)}</th><th>{t!(i18n, tender.objective)}</th><th>{t!(i18n, tender.guidance)}</th></tr></thead>
-                <tbody>
-                    {d.criteria.iter().map(|c| view! {
-                        <tr><td>{c.name.clone()}</td><td>{c.max_points.normalize().to_string()}</td><td>{if c.objective { "✓" } else { "" }}</td><td>{c.guidance.clone()}</td></tr>
-                    }).collect_view()}
-                </tbody>
-            </table></div>
+            {(!d.criteria.is_empty()).then(|| view! {
+                <h3>{t!(i18n, tender.criteria)}</h3>
+                <div class="table-wrap"><table data-testid="criteria">
+                    <thead><tr><th>{t!(i18n, tender.criterion)}</th><th>{t!(i18n, tender.max_points)}</th><th>{t!(i18n, tender.objective)}</th><th>{t!(i18n, tender.guidance)}</th></tr></thead>
+                    <tbody>
+                        {d.criteria.iter().map(|c| view! {
+                            <tr><td>{c.name.clone()}</td><td>{c.max_points.normalize().to_string()}</td><td>{if c.objective { "✓" } else { "" }}</td><td>{c.guidance.clone()}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table></div>
+            })}
             {(!d.versions.is_empty()).then(|| view! {
                 <h3>{t!(i18n, tender.versions)}</h3>
                 <ol class="versions" data-testid="versions">

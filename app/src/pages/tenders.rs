@@ -312,6 +312,8 @@ pub fn BidPage() -> impl IntoView {
                     let tid = d.summary.id.clone();
                     let spec = d.spec.clone();
                     let priced = spec.price_scored();
+                    // A call for applications: its plan is presented by the applicant, not judged blind.
+                    let call = spec.method.procurement_method().is_none();
                     // The lots ticked in the form: each gets its own team.
                     let chosen_lots = RwSignal::new(if spec.lots.len() == 1 { vec![0] } else { vec![] });
                     let lot_names: Vec<String> = spec.lots.iter().map(|l| l.name.clone()).collect();
@@ -382,10 +384,10 @@ pub fn BidPage() -> impl IntoView {
                                     </fieldset>
                                     {form.clone().and_then(|f| f.application.clone()).map(|t| view! { <super::application::Application template=t /> })}
                                     {form.clone().filter(|f| !(f.qualification.is_empty() && f.team_rules.is_empty())).map(|f| view! { <super::profile::TeamPicker form=f lots=lot_names.clone() chosen=chosen_lots /> })}
-                                    <label><span>{t!(i18n, tender.technical_file)}</span><input type="file" name="technical" accept="application/pdf,.pdf,application/zip,.zip" required data-testid="bid-technical" /></label>
+                                    <label><span>{move || if call { t_string!(i18n, tender.plan_file) } else { t_string!(i18n, tender.technical_file) }}</span><input type="file" name="technical" accept="application/pdf,.pdf,application/zip,.zip" required data-testid="bid-technical" /></label>
                                     <label><span>{t!(i18n, tender.qualification_file)}</span><input type="file" name="qualification" accept="application/pdf,.pdf,application/zip,.zip" required data-testid="bid-qualification" /></label>
                                     <super::upload::UploadProgress progress=progress />
-                                    <button type="submit" class="btn btn-primary" data-testid="bid-submit">{move || if receipt.is_some() { t_string!(i18n, tender.resubmit) } else { t_string!(i18n, tender.submit_bid) }}</button>
+                                    <button type="submit" class="btn btn-primary" data-testid="bid-submit">{move || match (receipt.is_some(), call) { (true, _) => t_string!(i18n, tender.resubmit), (false, true) => t_string!(i18n, tender.submit_application), (false, false) => t_string!(i18n, tender.submit_bid) }}</button>
                                 </form>
                             }.into_any()
                         } else {
