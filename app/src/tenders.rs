@@ -23,9 +23,12 @@ pub struct TenderSummary {
     pub status: TenderStatus,
     /// Published result: the winner's name, only once awarded.
     pub winner: Option<String>,
-    /// The scheme (and so the city or province) the tender follows: template id and names.
+    /// The scheme the tender follows: template id and names.
     #[serde(default)]
     pub scheme: (String, String, String),
+    /// The city or county the tender is for.
+    #[serde(default)]
+    pub region: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

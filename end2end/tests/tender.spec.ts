@@ -80,6 +80,9 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await visitor.getByTestId('notice-scheme').selectOption('shenzhen-demonstration-site');
   await expect(visitor.getByRole('link', { name: title })).toBeHidden();
   await visitor.getByTestId('notice-scheme').selectOption('suzhou-street-4plus1');
+  await visitor.getByTestId('notice-region').selectOption('深圳市');
+  await expect(visitor.getByRole('link', { name: title })).toBeHidden();
+  await visitor.getByTestId('notice-region').selectOption('苏州市');
   await visitor.getByTestId('notice-search').fill('双塔街道');
   await visitor.getByRole('link', { name: title }).click();
   await expect(visitor.getByTestId('version-2')).toContainText('criteria[0]');

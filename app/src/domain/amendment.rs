@@ -20,7 +20,7 @@ pub struct FieldChange {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AmendmentPlan {
     pub changes: Vec<FieldChange>,
-    /// Changes other than wording of the title or buyer may affect bid preparation.
+    /// Changes other than wording of the title, buyer or region may affect bid preparation.
     pub material: bool,
     /// The tender as it stands after the amendment (deadline and opening possibly pushed out).
     pub tender: ValidTender,
@@ -56,6 +56,7 @@ pub fn diff(old: &ValidTender, new: &ValidTender) -> Vec<FieldChange> {
     };
     push("title", old.title.clone(), new.title.clone());
     push("buyer", old.buyer.clone(), new.buyer.clone());
+    push("region", old.region.clone(), new.region.clone());
     let lots = |t: &ValidTender| t.lots.iter().map(|l| format!("{}：{}", l.name, l.by_year_text())).collect::<Vec<_>>().join("；");
     push("lots", lots(old), lots(new));
     push("fixed_price", old.fixed_price.to_string(), new.fixed_price.to_string());
@@ -85,7 +86,7 @@ pub fn plan(old: &ValidTender, new: &ValidTender, now_ms: i64) -> Result<Amendme
     if changes.is_empty() {
         return Err(vec![FieldError::new("tender", "amendment_empty", "更正内容与现行版本相同", "The amendment changes nothing")]);
     }
-    let material = changes.iter().any(|c| c.field != "title" && c.field != "buyer");
+    let material = changes.iter().any(|c| !matches!(c.field.as_str(), "title" | "buyer" | "region"));
     let (tender, pushed_from_ms) = give_notice(new, material, now_ms);
     Ok(AmendmentPlan { changes: diff(old, &tender), material, tender, pushed_from_ms })
 }

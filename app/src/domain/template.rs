@@ -191,6 +191,9 @@ pub struct SchemeTemplate {
     pub price_weight_pct: Option<Decimal>,
     pub contract_years: u8,
     pub lot_unit: Text,
+    /// The city or province whose scheme this is; a tender names its own region, this by default.
+    #[serde(default)]
+    pub region: Option<Text>,
     #[serde(default)]
     pub service_items: Vec<ServiceItem>,
     #[serde(default)]

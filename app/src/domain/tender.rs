@@ -149,6 +149,9 @@ pub struct TenderInput {
     pub method: String,
     pub title: String,
     pub buyer: String,
+    /// The city or county the tender is for (苏州市, 深圳市福田区); empty means the template's.
+    #[serde(default)]
+    pub region: String,
     /// Budget of each contract year in yuan (one amount, or one per year separated by “/”) when
     /// there are no lots; ignored when lots are given.
     #[serde(default)]
@@ -231,6 +234,9 @@ pub struct ValidTender {
     pub method: Procedure,
     pub title: String,
     pub buyer: String,
+    /// The city or county the tender is for, for the public board's filter.
+    #[serde(default)]
+    pub region: String,
     /// Sum of the lots' budgets for the whole contract term.
     pub budget: Yuan,
     pub lots: Vec<Lot>,
@@ -350,6 +356,13 @@ pub fn parse_tender_since(input: &TenderInput, now_ms: i64, documents_since: Opt
     let buyer = input.buyer.trim().to_string();
     if buyer.is_empty() || buyer.chars().count() > 100 {
         errors.push(err("buyer", "buyer_required", "请填写采购人", "Enter the buyer"));
+    }
+    let region = match input.region.trim() {
+        "" => template.region.as_ref().map(|r| r.zh.clone()).unwrap_or_default(),
+        r => r.to_string(),
+    };
+    if region.chars().count() > 40 {
+        errors.push(err("region", "region_length", "地区不超过40个字（如“苏州市”“深圳市福田区”）", "The region takes at most 40 characters (e.g. 苏州市)"));
     }
     let lot_rows: Vec<(usize, &LotInput)> = input.lots.iter().enumerate().filter(|(_, l)| !(l.name.trim().is_empty() && l.budget.trim().is_empty())).collect();
     let mut lots = Vec::new();
@@ -512,6 +525,7 @@ pub fn parse_tender_since(input: &TenderInput, now_ms: i64, documents_since: Opt
             method,
             title,
             buyer,
+            region,
             budget,
             lots,
             fixed_price,
@@ -559,6 +573,7 @@ pub fn to_input(t: &ValidTender) -> TenderInput {
         method: procedure_str(t.method).into(),
         title: t.title.clone(),
         buyer: t.buyer.clone(),
+        region: t.region.clone(),
         budget: t.lots.first().map(Lot::by_year_text).unwrap_or_default(),
         lots: if t.lots.len() == 1 && t.lots[0].name == t.title { vec![] } else { t.lots.iter().map(|l| LotInput { name: l.name.clone(), budget: l.by_year_text() }).collect() },
         fixed_price: t.fixed_price,
@@ -587,6 +602,7 @@ pub fn input_from_template(t: &SchemeTemplate) -> TenderInput {
     TenderInput {
         template_id: t.id.clone(),
         method: procedure_str(t.procedure).into(),
+        region: t.region.as_ref().map(|r| r.zh.clone()).unwrap_or_default(),
         fixed_price: t.price_weight_pct.is_none(),
         price_weight_pct: t.price_weight_pct.map(|w| w.normalize().to_string()).unwrap_or_default(),
         criteria: t
@@ -654,7 +670,10 @@ mod tests {
         assert_eq!(t.documents_from.to_string(), "2026-11-18");
         assert_eq!(t.documents_until.to_string(), "2026-12-20");
         assert!(t.lint_override.is_some());
+        assert_eq!(t.region, "苏州市", "the template's region when none is typed");
         assert_eq!(parse(&to_input(&t)).unwrap(), t);
+        let county = TenderInput { region: " 苏州市姑苏区 ".into(), ..input() };
+        assert_eq!(parse(&county).unwrap().region, "苏州市姑苏区");
     }
 
     #[test]

@@ -59,6 +59,7 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
         <input type="hidden" name="input[template_id]" value=v.template_id.clone() />
         {text("title", t_string!(i18n, tender.title).into(), v.title.clone(), "")}
         {text("buyer", t_string!(i18n, tender.buyer).into(), v.buyer.clone(), "")}
+        {text("region", t_string!(i18n, tender.region).into(), v.region.clone(), "苏州市 / 深圳市福田区")}
         <label>
             <span>{t!(i18n, tender.method)}</span>
             <select name="input[method]" data-testid="tender-method">

@@ -56,6 +56,7 @@ pub fn TenderFacts(d: TenderView) -> impl IntoView {
             })}
             <dl class="facts">
                 <dt>{t!(i18n, tender.buyer)}</dt><dd>{spec.buyer.clone()}</dd>
+                <dt>{t!(i18n, tender.region)}</dt><dd data-testid="facts-region">{if spec.region.is_empty() { "—".to_string() } else { spec.region.clone() }}</dd>
                 <dt>{t!(i18n, tender.method)}</dt><dd>{move || method_label(i18n, method)}</dd>
                 <dt>{t!(i18n, tender.budget)}</dt><dd>{spec.budget.to_string()}</dd>
                 <dt>{t!(i18n, tender.price_weight)}</dt>

@@ -31,7 +31,8 @@ fn param_id() -> impl Fn() -> String + Copy + Send + Sync + 'static {
     move || params.read().get("id").unwrap_or_default()
 }
 
-/// The public notice board (no sign-in needed): search by title or buyer, filter by status.
+/// The public notice board (no sign-in needed): search by title, buyer, scheme or region; filter
+/// by region, scheme and status.
 #[component]
 pub fn NoticeList() -> impl IntoView {
     let i18n = use_i18n();
@@ -39,6 +40,7 @@ pub fn NoticeList() -> impl IntoView {
     let (query, set_query) = signal(String::new());
     let (status_filter, set_status_filter) = signal(String::new());
     let (scheme_filter, set_scheme_filter) = signal(String::new());
+    let (region_filter, set_region_filter) = signal(String::new());
     let statuses = [TenderStatus::Published, TenderStatus::Opened, TenderStatus::Awarded, TenderStatus::Failed];
     view! {
         <section class="card">
@@ -57,10 +59,17 @@ pub fn NoticeList() -> impl IntoView {
                 let mut schemes: Vec<(String, String, String)> = list.iter().map(|t| t.scheme.clone()).collect();
                 schemes.sort();
                 schemes.dedup();
+                let mut regions: Vec<String> = list.iter().map(|t| t.region.clone()).filter(|r| !r.is_empty()).collect();
+                regions.sort();
+                regions.dedup();
                 view! {
                     <div class="filters">
+                        <select data-testid="notice-region" on:change=move |ev| set_region_filter.set(event_target_value(&ev))>
+                            <option value="">{super::profile::lz(i18n, "全部地区", "All regions")}</option>
+                            {regions.into_iter().map(|r| view! { <option value=r.clone()>{r.clone()}</option> }).collect_view()}
+                        </select>
                         <select data-testid="notice-scheme" on:change=move |ev| set_scheme_filter.set(event_target_value(&ev))>
-                            <option value="">{super::profile::lz(i18n, "全部方案（城市）", "All schemes (cities)")}</option>
+                            <option value="">{super::profile::lz(i18n, "全部方案", "All schemes")}</option>
                             {schemes.into_iter().map(|(id, zh, en)| view! { <option value=id>{move || if i18n.get_locale() == Locale::en { en.clone() } else { zh.clone() }}</option> }).collect_view()}
                         </select>
                     </div>
@@ -73,13 +82,18 @@ pub fn NoticeList() -> impl IntoView {
                             <tbody>
                                 {list.into_iter().map(|t| {
                                     let status = t.status;
-                                    let haystack = format!("{} {} {}", t.title, t.buyer, t.scheme.1);
+                                    let haystack = format!("{} {} {} {}", t.title, t.buyer, t.scheme.1, t.region);
                                     let scheme = t.scheme.0.clone();
+                                    let region = t.region.clone();
                                     let shown = move || {
                                         let q = query.get();
                                         let f = status_filter.get();
                                         let sch = scheme_filter.get();
-                                        (q.trim().is_empty() || haystack.contains(q.trim())) && (f.is_empty() || f == status.as_str()) && (sch.is_empty() || sch == scheme)
+                                        let reg = region_filter.get();
+                                        (q.trim().is_empty() || haystack.contains(q.trim()))
+                                            && (f.is_empty() || f == status.as_str())
+                                            && (sch.is_empty() || sch == scheme)
+                                            && (reg.is_empty() || reg == region)
                                     };
                                     view! { <tr style:display=move || if shown() { "" } else { "none" }>
                                         <td><A href=format!("/tenders/{}", t.id)>{t.title}</A></td><td>{t.buyer}</td><td>{Yuan::from_fen(t.budget_fen).to_string()}</td>

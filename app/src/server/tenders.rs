@@ -160,6 +160,7 @@ async fn summary(db: &Db, t: &TenderRow) -> Result<TenderSummary, AppError> {
         opening_at: t.opening_at,
         status: t.status,
         winner: winner_name(db, t).await?,
+        region: t.spec().map(|s| s.region).unwrap_or_default(),
         scheme: match super::templates::by_id(db, &t.template_id).await? {
             Some(template) => (template.id, template.name.zh, template.name.en),
             None => (t.template_id.clone(), t.template_id.clone(), t.template_id.clone()),
