@@ -129,10 +129,19 @@ pub async fn register_organisation(
     let now = state.now_ms();
     let kind = match org_kind.as_deref().map(str::trim).unwrap_or("") {
         "" => OrgKind::Ngo,
-        k => OrgKind::parse(k).ok_or_else(|| AppError::field("org_kind", "org_kind_unknown", "请选择机构类型", "Choose the kind of organisation")).inspect_err(auth::set_status)?,
+        k => OrgKind::parse(k)
+            .ok_or_else(|| {
+                AppError::field("org_kind", "org_kind_unknown", "请选择机构类型", "Choose the kind of organisation")
+            })
+            .inspect_err(auth::set_status)?,
     };
-    let registered = accounts::register_organisation(&state.db, &org_name, &credit_code, kind, &new, now).await.inspect_err(auth::set_status)?;
-    let (user, token) = accounts::sign_in(&state.db, &registered.username, &password, now, state.settings.session_hours).await.inspect_err(auth::set_status)?;
+    let registered = accounts::register_organisation(&state.db, &org_name, &credit_code, kind, &new, now)
+        .await
+        .inspect_err(auth::set_status)?;
+    let (user, token) =
+        accounts::sign_in(&state.db, &registered.username, &password, now, state.settings.session_hours)
+            .await
+            .inspect_err(auth::set_status)?;
     auth::set_cookie(auth::session_cookie(&token, state.settings.secure_cookies, state.settings.session_hours));
     leptos_axum::redirect(user.role.home_path());
     Ok(user)
@@ -143,7 +152,8 @@ pub async fn sign_out() -> Result<(), AppError> {
     use crate::server::{accounts, auth};
     let state = auth::state()?;
     let headers = auth::request_headers()?;
-    if let (Some(token), Some(user)) = (auth::session_token(&headers), auth::user_from_headers(&state, &headers).await?) {
+    if let (Some(token), Some(user)) = (auth::session_token(&headers), auth::user_from_headers(&state, &headers).await?)
+    {
         accounts::sign_out(&state.db, &token, &user, state.now_ms()).await?;
     }
     auth::set_cookie(auth::cleared_session_cookie(state.settings.secure_cookies));
@@ -169,9 +179,7 @@ pub async fn create_user(new_user: NewUser) -> Result<String, AppError> {
     use crate::server::{accounts, audit::Actor, auth};
     let admin = auth::require(&[Role::Admin]).await?;
     let state = auth::state()?;
-    accounts::create_user(&state.db, Actor::User(&admin), &new_user, state.now_ms())
-        .await
-        .inspect_err(auth::set_status)
+    accounts::create_user(&state.db, Actor::User(&admin), &new_user, state.now_ms()).await.inspect_err(auth::set_status)
 }
 
 #[cfg(test)]
@@ -179,7 +187,13 @@ mod tests {
     use super::*;
 
     fn user(username: &str, name: &str, password: &str) -> NewUser {
-        NewUser { username: username.into(), display_name: name.into(), role: Role::Expert, org_id: None, password: password.into() }
+        NewUser {
+            username: username.into(),
+            display_name: name.into(),
+            role: Role::Expert,
+            org_id: None,
+            password: password.into(),
+        }
     }
 
     #[test]

@@ -18,9 +18,9 @@ pub mod domain;
 pub mod error;
 pub mod identity;
 pub mod pages;
-pub mod tenders;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod tenders;
 
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -52,8 +52,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     // The language follows the user's explicit choice (cookie) and otherwise defaults to
     // Simplified Chinese; the browser's Accept-Language is deliberately not consulted.
-    let no_header_language =
-        leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(|| None);
+    let no_header_language = leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(|| None);
 
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {

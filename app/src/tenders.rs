@@ -303,7 +303,10 @@ pub async fn tender_form(template_id: String) -> Result<(TenderInput, Vec<Verdic
     use crate::identity::Role;
     use crate::server::{auth, templates};
     auth::require(&[Role::Officer]).await?;
-    let t = templates::by_id(&auth::state()?.db, &template_id).await?.ok_or(AppError::NotFound).inspect_err(auth::set_status)?;
+    let t = templates::by_id(&auth::state()?.db, &template_id)
+        .await?
+        .ok_or(AppError::NotFound)
+        .inspect_err(auth::set_status)?;
     Ok((crate::domain::tender::input_from_template(&t), crate::domain::template::lint(&t)))
 }
 
@@ -365,7 +368,13 @@ pub async fn my_bid(id: String) -> Result<(TenderView, Option<BidReceipt>), AppE
 #[server(endpoint = "opening_record")]
 pub async fn opening_record(id: String) -> Result<OpeningRecordView, AppError> {
     use crate::server::{auth, review};
-    let user = auth::require(&[crate::identity::Role::Officer, crate::identity::Role::Auditor, crate::identity::Role::Admin, crate::identity::Role::Bidder]).await?;
+    let user = auth::require(&[
+        crate::identity::Role::Officer,
+        crate::identity::Role::Auditor,
+        crate::identity::Role::Admin,
+        crate::identity::Role::Bidder,
+    ])
+    .await?;
     let record = review::opening_record(&auth::state()?.db, &id).await.inspect_err(auth::set_status)?;
     review::check_record_reader(&user, &record).inspect_err(auth::set_status)?;
     Ok(record)
@@ -387,7 +396,9 @@ pub async fn review_bid(id: String, bid_id: String, pass: bool, reason: String) 
     use crate::server::{auth, review};
     let officer = auth::require(&[Role::Officer]).await?;
     let state = auth::state()?;
-    review::review_bid(&state.db, &officer, &id, &bid_id, pass, &reason, state.now_ms()).await.inspect_err(auth::set_status)
+    review::review_bid(&state.db, &officer, &id, &bid_id, pass, &reason, state.now_ms())
+        .await
+        .inspect_err(auth::set_status)
 }
 
 #[server(endpoint = "open_tenders")]
@@ -451,12 +462,19 @@ pub async fn my_contracts() -> Result<Vec<ContractView>, AppError> {
 }
 
 #[server(endpoint = "record_obligation")]
-pub async fn record_obligation(contract_id: String, metric: String, contract_year: u8, value: String) -> Result<(), AppError> {
+pub async fn record_obligation(
+    contract_id: String,
+    metric: String,
+    contract_year: u8,
+    value: String,
+) -> Result<(), AppError> {
     use crate::identity::Role;
     use crate::server::{auth, tenders};
     let member = auth::require(&[Role::Bidder]).await?;
     let state = auth::state()?;
-    tenders::record_obligation(&state.db, &member, &contract_id, &metric, contract_year, &value, state.now_ms()).await.inspect_err(auth::set_status)
+    tenders::record_obligation(&state.db, &member, &contract_id, &metric, contract_year, &value, state.now_ms())
+        .await
+        .inspect_err(auth::set_status)
 }
 
 /// Templates an officer can start a tender from: (id, Chinese name, English name).
@@ -491,7 +509,9 @@ pub async fn answer_question(question_id: String, answer: String) -> Result<(), 
     use crate::server::{auth, clarifications};
     let officer = auth::require(&[Role::Officer]).await?;
     let state = auth::state()?;
-    clarifications::answer(&state.db, &officer, &question_id, &answer, state.now_ms()).await.inspect_err(auth::set_status)
+    clarifications::answer(&state.db, &officer, &question_id, &answer, state.now_ms())
+        .await
+        .inspect_err(auth::set_status)
 }
 
 #[server(endpoint = "my_profile")]
@@ -501,7 +521,10 @@ pub async fn my_profile() -> Result<ProfileView, AppError> {
     let member = auth::require(&[Role::Bidder]).await?;
     let org = member.org_id.clone().ok_or(AppError::Forbidden)?;
     let db = auth::state()?.db;
-    Ok(ProfileView { profile: profiles::profile(&db, &org).await?, roster: profiles::masked(profiles::roster(&db, &org).await?) })
+    Ok(ProfileView {
+        profile: profiles::profile(&db, &org).await?,
+        roster: profiles::masked(profiles::roster(&db, &org).await?),
+    })
 }
 
 #[server(endpoint = "save_profile")]
@@ -541,7 +564,9 @@ pub async fn bid_form(id: String) -> Result<BidFormView, AppError> {
     let db = auth::state()?.db;
     let view = tenders::detail(&db, &id, false).await.inspect_err(auth::set_status)?;
     let template = templates::by_id(&db, &view.spec.template_id).await?.ok_or(AppError::Internal)?;
-    let deadline = crate::domain::time::from_millis(view.spec.bid_deadline_ms).map(|t| t.with_timezone(&crate::domain::time::shanghai()).date_naive()).ok_or(AppError::Internal)?;
+    let deadline = crate::domain::time::from_millis(view.spec.bid_deadline_ms)
+        .map(|t| t.with_timezone(&crate::domain::time::shanghai()).date_naive())
+        .ok_or(AppError::Internal)?;
     let application = template.application_kind().map(|_| template.clone());
     Ok(BidFormView {
         application,

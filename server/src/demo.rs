@@ -30,12 +30,39 @@ pub const DEMO_COMMITTEE: (&str, &str) = ("深圳市福田区莲花北社区居�
 pub const DEMO_COUNTY: (&str, &str) = ("济南市历下区人民政府", "11370102004123456X");
 
 pub const DEMO_LOGINS: &[DemoLogin] = &[
-    DemoLogin { username: "officer", display_name: "李采购（苏州市民政局）", role: Role::Officer, org: None },
-    DemoLogin { username: "ngo-yangguang", display_name: "王社工", role: Role::Bidder, org: Some("苏州市姑苏区阳光社会工作服务社") },
-    DemoLogin { username: "ngo-yimin", display_name: "陈社工", role: Role::Bidder, org: Some("苏州工业园区益民社工事务所") },
-    DemoLogin { username: "ngo-hexie", display_name: "刘社工", role: Role::Bidder, org: Some("苏州市吴中区和谐社会工作服务中心") },
-    DemoLogin { username: "sq-lianhua", display_name: "黄主任（莲花北社区）", role: Role::Bidder, org: Some("深圳市福田区莲花北社区居民委员会") },
-    DemoLogin { username: "qx-lixia", display_name: "孙科长（历下区民政局）", role: Role::Bidder, org: Some("济南市历下区人民政府") },
+    DemoLogin {
+        username: "officer", display_name: "李采购（苏州市民政局）", role: Role::Officer, org: None
+    },
+    DemoLogin {
+        username: "ngo-yangguang",
+        display_name: "王社工",
+        role: Role::Bidder,
+        org: Some("苏州市姑苏区阳光社会工作服务社"),
+    },
+    DemoLogin {
+        username: "ngo-yimin",
+        display_name: "陈社工",
+        role: Role::Bidder,
+        org: Some("苏州工业园区益民社工事务所"),
+    },
+    DemoLogin {
+        username: "ngo-hexie",
+        display_name: "刘社工",
+        role: Role::Bidder,
+        org: Some("苏州市吴中区和谐社会工作服务中心"),
+    },
+    DemoLogin {
+        username: "sq-lianhua",
+        display_name: "黄主任（莲花北社区）",
+        role: Role::Bidder,
+        org: Some("深圳市福田区莲花北社区居民委员会"),
+    },
+    DemoLogin {
+        username: "qx-lixia",
+        display_name: "孙科长（历下区民政局）",
+        role: Role::Bidder,
+        org: Some("济南市历下区人民政府"),
+    },
     DemoLogin { username: "expert-zhou", display_name: "周专家", role: Role::Expert, org: None },
     DemoLogin { username: "expert-wu", display_name: "吴专家", role: Role::Expert, org: None },
     DemoLogin { username: "expert-zheng", display_name: "郑专家", role: Role::Expert, org: None },
@@ -65,7 +92,9 @@ async fn seed_profiles(state: &AppState, now: i64) -> anyhow::Result<()> {
             continue;
         }
         let login = DEMO_LOGINS.iter().find(|l| l.org == Some(*name)).expect("every demo NGO has a login");
-        let member = accounts::user_by_username(&state.db, login.username).await?.ok_or_else(|| anyhow::anyhow!("demo user missing"))?;
+        let member = accounts::user_by_username(&state.db, login.username)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo user missing"))?;
         let profile = ProfileInput {
             legal_form: "private_non_enterprise".into(),
             registration_level: "county".into(),
@@ -114,17 +143,28 @@ async fn seed_profiles(state: &AppState, now: i64) -> anyhow::Result<()> {
 /// The demo teams, one per lot: eight of the organisation's own people each (the first as
 /// manager, the second as supervisor), the same every year; the person the demo shares between
 /// two NGOs joins the first lot's staff only when `with_shared`.
-pub async fn demo_teams(state: &AppState, org_id: &str, lots: &[String], with_shared: bool) -> anyhow::Result<Vec<app::domain::roster::LotTeam>> {
+pub async fn demo_teams(
+    state: &AppState,
+    org_id: &str,
+    lots: &[String],
+    with_shared: bool,
+) -> anyhow::Result<Vec<app::domain::roster::LotTeam>> {
     use app::domain::roster::{LotTeam, TeamChoice};
     let roster = app::server::profiles::roster(&state.db, org_id).await?;
-    let own: Vec<String> = roster.iter().filter(|m| m.person.name != DEMO_SHARED_PERSON).map(|m| m.id.clone()).collect();
+    let own: Vec<String> =
+        roster.iter().filter(|m| m.person.name != DEMO_SHARED_PERSON).map(|m| m.id.clone()).collect();
     let shared = roster.iter().find(|m| m.person.name == DEMO_SHARED_PERSON).map(|m| m.id.clone());
     Ok(lots
         .iter()
         .enumerate()
         .map(|(i, lot)| {
             let mut staff: Vec<String> = own.iter().skip(i * DEMO_TEAM_SIZE).take(DEMO_TEAM_SIZE).cloned().collect();
-            let team = TeamChoice { manager: staff.first().cloned(), supervisors: staff.get(1).cloned().into_iter().collect(), staff: Vec::new(), later_staff: Vec::new() };
+            let team = TeamChoice {
+                manager: staff.first().cloned(),
+                supervisors: staff.get(1).cloned().into_iter().collect(),
+                staff: Vec::new(),
+                later_staff: Vec::new(),
+            };
             if i == 0 && with_shared {
                 staff.extend(shared.clone());
             }
@@ -144,10 +184,26 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         }
     }
     if accounts::find_organisation_by_name(&state.db, DEMO_COMMITTEE.0).await?.is_none() {
-        accounts::create_organisation(&state.db, Actor::Console, DEMO_COMMITTEE.0, OrgKind::ResidentsCommittee, Some(DEMO_COMMITTEE.1), now).await?;
+        accounts::create_organisation(
+            &state.db,
+            Actor::Console,
+            DEMO_COMMITTEE.0,
+            OrgKind::ResidentsCommittee,
+            Some(DEMO_COMMITTEE.1),
+            now,
+        )
+        .await?;
     }
     if accounts::find_organisation_by_name(&state.db, DEMO_COUNTY.0).await?.is_none() {
-        accounts::create_organisation(&state.db, Actor::Console, DEMO_COUNTY.0, OrgKind::CountyGovernment, Some(DEMO_COUNTY.1), now).await?;
+        accounts::create_organisation(
+            &state.db,
+            Actor::Console,
+            DEMO_COUNTY.0,
+            OrgKind::CountyGovernment,
+            Some(DEMO_COUNTY.1),
+            now,
+        )
+        .await?;
     }
     for login in DEMO_LOGINS {
         if accounts::user_exists(&state.db, login.username).await? {
@@ -186,7 +242,13 @@ pub fn demo_zone_call_input(deadline_ms: i64) -> app::domain::tender::TenderInpu
     call_input("shandong-experimental-zone", DEMO_ZONE_CALL, "山东省民政厅", "600000", deadline_ms)
 }
 
-fn call_input(template_id: &str, title: &str, buyer: &str, budget: &str, deadline_ms: i64) -> app::domain::tender::TenderInput {
+fn call_input(
+    template_id: &str,
+    title: &str,
+    buyer: &str,
+    budget: &str,
+    deadline_ms: i64,
+) -> app::domain::tender::TenderInput {
     let template = app::domain::template::builtin_by_id(template_id).expect("shipped template");
     app::domain::tender::TenderInput {
         title: title.into(),
@@ -217,13 +279,26 @@ fn demo_input(title: &str, deadline_ms: i64) -> app::domain::tender::TenderInput
         method: "open_tender".into(),
         title: title.into(),
         buyer: "苏州市民政局".into(),
-        lots: vec![LotInput { name: "双塔社区".into(), budget: "30万/50万".into() }, LotInput { name: "定慧寺社区".into(), budget: "30万/50万".into() }],
+        lots: vec![
+            LotInput { name: "双塔社区".into(), budget: "30万/50万".into() },
+            LotInput { name: "定慧寺社区".into(), budget: "30万/50万".into() },
+        ],
         bid_deadline: beijing(deadline_ms),
         opening_time: beijing(deadline_ms),
         price_weight_pct: "20".into(),
         criteria: vec![
-            CriterionInput { name: "服务方案".into(), max_points: "50".into(), guidance: "需求分析准确、目标可衡量、活动安排可行".into(), objective: false },
-            CriterionInput { name: "团队配备与督导".into(), max_points: "30".into(), guidance: "持证社工比例、督导资质与本地经验".into(), objective: true },
+            CriterionInput {
+                name: "服务方案".into(),
+                max_points: "50".into(),
+                guidance: "需求分析准确、目标可衡量、活动安排可行".into(),
+                objective: false,
+            },
+            CriterionInput {
+                name: "团队配备与督导".into(),
+                max_points: "30".into(),
+                guidance: "持证社工比例、督导资质与本地经验".into(),
+                objective: true,
+            },
         ],
         lint_override: "苏州市民政局文件对承接主体的组织形式和人数有明确规定（演示）".into(),
         ..TenderInput::default()
@@ -250,7 +325,14 @@ async fn demo_bid(state: &AppState, bidder: &str, tender_id: &str, price: &str) 
         drop(out);
         let stored = state.storage.adopt(&tmp)?;
         files.push(SealedFile {
-            receipt: FileReceipt { kind: kind.into(), file_name: name.into(), file_size: pdf.len() as i64, content_type: "application/pdf".into(), sha256: sha, entries: 0 },
+            receipt: FileReceipt {
+                kind: kind.into(),
+                file_name: name.into(),
+                file_size: pdf.len() as i64,
+                content_type: "application/pdf".into(),
+                sha256: sha,
+                entries: 0,
+            },
             stored_sha256: stored.sha256,
         });
     }
@@ -264,7 +346,10 @@ async fn demo_bid(state: &AppState, bidder: &str, tender_id: &str, price: &str) 
 
 pub async fn seed_tenders(state: &AppState) -> anyhow::Result<()> {
     use app::server::tenders;
-    let exists = sqlx::query("SELECT id FROM tenders WHERE title = $1").bind(DEMO_TENDER_TO_OPEN).fetch_optional(&state.db.pool).await?;
+    let exists = sqlx::query("SELECT id FROM tenders WHERE title = $1")
+        .bind(DEMO_TENDER_TO_OPEN)
+        .fetch_optional(&state.db.pool)
+        .await?;
     if exists.is_some() {
         return Ok(());
     }
@@ -293,7 +378,8 @@ pub async fn seed_tenders(state: &AppState) -> anyhow::Result<()> {
         &mut *tx,
         now,
         Actor::Console,
-        app::server::audit::Change::new("demo.timeline_moved", "tender", &id).after(serde_json::json!({"bid_deadline": spec.bid_deadline_ms, "opening_at": spec.opening_ms})),
+        app::server::audit::Change::new("demo.timeline_moved", "tender", &id)
+            .after(serde_json::json!({"bid_deadline": spec.bid_deadline_ms, "opening_at": spec.opening_ms})),
     )
     .await?;
     tx.commit().await?;
@@ -312,4 +398,3 @@ pub fn print_logins() {
         println!("  {:<14} {:<8} {}", l.username, l.role.as_str(), l.display_name);
     }
 }
-

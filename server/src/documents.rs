@@ -1,11 +1,11 @@
 //! Generated documents (PDF) with Chinese text, from an embedded CJK font (WenQuanYi Micro Hei,
 //! Apache-2.0, shipped in `server/assets/fonts` with its licence). Fonts are subset on save.
 
-use app::domain::time::format_shanghai;
 use app::domain::money::Yuan;
-use app::server::tenders::AwardNotice;
 use app::domain::qualification::requirement_zh;
 use app::domain::template::{ApplicantKind, Procedure, SchemeTemplate};
+use app::domain::time::format_shanghai;
+use app::server::tenders::AwardNotice;
 use app::tenders::{OpeningRecordView, TenderView};
 use printpdf::{Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem};
 use std::sync::OnceLock;
@@ -115,7 +115,12 @@ fn method_zh(m: Procedure) -> &'static str {
 /// The notice's body: what is bought, lots, timeline, how bids are scored, the amendments.
 fn notice_paragraphs(v: &TenderView) -> Vec<String> {
     let s = &v.spec;
-    let mut paragraphs = vec![format!("{}就“{}”项目采用{}方式采购社会工作服务，欢迎符合条件的供应商参加。", s.buyer, s.title, method_zh(s.method))];
+    let mut paragraphs = vec![format!(
+        "{}就“{}”项目采用{}方式采购社会工作服务，欢迎符合条件的供应商参加。",
+        s.buyer,
+        s.title,
+        method_zh(s.method)
+    )];
     paragraphs.push(format!("预算（服务期合计）：{}，共{}个标段：", s.budget, s.lots.len()));
     for (i, l) in s.lots.iter().enumerate() {
         paragraphs.push(format!("标段{}：{}，{}", i + 1, l.name, l.budget_summary(false)));
@@ -124,13 +129,32 @@ fn notice_paragraphs(v: &TenderView) -> Vec<String> {
     if let Some(c) = s.clarify_until_ms {
         paragraphs.push(format!("澄清提问截止：{}（北京时间）", format_shanghai(c)));
     }
-    paragraphs.push(format!("投标截止时间：{}（北京时间）；开标时间：{}（北京时间）", format_shanghai(s.bid_deadline_ms), format_shanghai(s.opening_ms)));
-    paragraphs.push(if s.price_scored() { format!("评标方法：综合评分法，价格分权重{}%。", s.price_weight_pct.normalize()) } else { "评标方法：固定价格，不评价格分。".to_string() });
+    paragraphs.push(format!(
+        "投标截止时间：{}（北京时间）；开标时间：{}（北京时间）",
+        format_shanghai(s.bid_deadline_ms),
+        format_shanghai(s.opening_ms)
+    ));
+    paragraphs.push(if s.price_scored() {
+        format!("评标方法：综合评分法，价格分权重{}%。", s.price_weight_pct.normalize())
+    } else {
+        "评标方法：固定价格，不评价格分。".to_string()
+    });
     for c in &v.criteria {
-        paragraphs.push(format!("· {}（{}分{}）{}", c.name, c.max_points.normalize(), if c.objective { "，客观分" } else { "" }, c.guidance));
+        paragraphs.push(format!(
+            "· {}（{}分{}）{}",
+            c.name,
+            c.max_points.normalize(),
+            if c.objective { "，客观分" } else { "" },
+            c.guidance
+        ));
     }
     for ver in v.versions.iter().filter(|x| x.version > 1) {
-        paragraphs.push(format!("更正公告（第{}版，{}）：{}", ver.version, format_shanghai(ver.published_at), ver.reason));
+        paragraphs.push(format!(
+            "更正公告（第{}版，{}）：{}",
+            ver.version,
+            format_shanghai(ver.published_at),
+            ver.reason
+        ));
     }
     paragraphs
 }
@@ -139,7 +163,12 @@ fn notice_paragraphs(v: &TenderView) -> Vec<String> {
 pub fn tender_notice_pdf(v: &TenderView) -> Vec<u8> {
     let s = &v.spec;
     let heading = if s.method.procurement_method().is_some() { "招标公告" } else { "申报通知" };
-    render(heading, &notice_paragraphs(v), &[("项目编号", v.summary.id.clone()), ("公告版本", format!("第{}版", v.version))], &[format!("采购人：{}", s.buyer)])
+    render(
+        heading,
+        &notice_paragraphs(v),
+        &[("项目编号", v.summary.id.clone()), ("公告版本", format!("第{}版", v.version))],
+        &[format!("采购人：{}", s.buyer)],
+    )
 }
 
 /// 招标文件 (tender document) of the current version: the notice, instructions to bidders, the
@@ -164,13 +193,19 @@ pub fn tender_document_pdf(v: &TenderView, t: &SchemeTemplate) -> Vec<u8> {
         p.push("技术方案实行暗标评审：文件及压缩包内的文件名、文件内容均不得出现投标人名称、统一社会信用代码或其他可识别投标人身份的信息，否则系统拒收或按无效投标处理。".into());
     }
     p.push("投标文件在开标前加密保存，任何人（含采购人和系统管理员）在开标时间前均无法读取；回执载明每个文件的SHA-256摘要和递交时间。投标截止前可撤回、重新递交；截止后不得更改。".into());
-    p.push("实质性更正公告发布后，已递交的投标须由投标人重新确认；更正距投标截止不足法定期限的，截止时间相应顺延。".into());
+    p.push(
+        "实质性更正公告发布后，已递交的投标须由投标人重新确认；更正距投标截止不足法定期限的，截止时间相应顺延。".into(),
+    );
     p.push("各标段分别评审、分别排序、分别确定中标人，价格分按该标段的报价计算；投标人可投多个标段。某一标段投标截止后提交投标的供应商不足3家，或资格审查合格的不足3家的，该标段废标并公告理由，其他标段继续评审；全部标段废标的，本项目废标。".into());
     p.push("同一社工或督导（以身份证号或证书编号识别）不得在本项目不同投标中重复承诺，亦不得与在履行合同中的承诺重复，否则将在资格审查中标注。".into());
 
     p.push(format!("# 第三章 {}要求", if call { "申报条件" } else { "资格" }));
     if t.qualification.is_empty() {
-        p.push(if call { "申报条件见申报表各项要求。".into() } else { "无特定资格条件（法定条件除外）。".into() });
+        p.push(if call {
+            "申报条件见申报表各项要求。".into()
+        } else {
+            "无特定资格条件（法定条件除外）。".into()
+        });
     }
     for (i, r) in t.qualification.iter().enumerate() {
         p.push(format!("{}. {}（依据：{}）", i + 1, requirement_zh(&r.rule), r.citation));
@@ -180,7 +215,10 @@ pub fn tender_document_pdf(v: &TenderView, t: &SchemeTemplate) -> Vec<u8> {
         for (i, r) in t.team.iter().enumerate() {
             p.push(format!("{}. {}（依据：{}）", i + 1, requirement_zh(&r.rule), r.citation));
         }
-        p.push("社工证书须在投标截止日有效；投标时从本机构人员名册中选定项目主管、督导和员工，系统保存投标时的声明快照。".into());
+        p.push(
+            "社工证书须在投标截止日有效；投标时从本机构人员名册中选定项目主管、督导和员工，系统保存投标时的声明快照。"
+                .into(),
+        );
     }
 
     p.push("# 第五章 评审办法".into());
@@ -190,7 +228,14 @@ pub fn tender_document_pdf(v: &TenderView, t: &SchemeTemplate) -> Vec<u8> {
         p.push("固定价格采购，不评价格分；评审只比较服务方案与能力。".into());
     }
     for (i, c) in v.criteria.iter().enumerate() {
-        p.push(format!("{}. {}：{}分{}。评分细则：{}", i + 1, c.name, c.max_points.normalize(), if c.objective { "（客观分，各评委评分应一致）" } else { "" }, if c.guidance.is_empty() { "—" } else { &c.guidance }));
+        p.push(format!(
+            "{}. {}：{}分{}。评分细则：{}",
+            i + 1,
+            c.name,
+            c.max_points.normalize(),
+            if c.objective { "（客观分，各评委评分应一致）" } else { "" },
+            if c.guidance.is_empty() { "—" } else { &c.guidance }
+        ));
     }
 
     p.push("# 第六章 服务内容与要求".into());
@@ -203,7 +248,8 @@ pub fn tender_document_pdf(v: &TenderView, t: &SchemeTemplate) -> Vec<u8> {
     if !t.obligations.is_empty() {
         p.push("履约承诺（按服务年度）：".into());
         for o in &t.obligations {
-            let years: Vec<String> = o.min_by_year.iter().enumerate().map(|(i, m)| format!("第{}年{}", i + 1, m.normalize())).collect();
+            let years: Vec<String> =
+                o.min_by_year.iter().enumerate().map(|(i, m)| format!("第{}年{}", i + 1, m.normalize())).collect();
             p.push(format!("· {}：{}{}（依据：{}）", o.name.zh, years.join("，"), o.unit.zh, o.citation));
         }
     }
@@ -231,7 +277,11 @@ pub fn tender_document_pdf(v: &TenderView, t: &SchemeTemplate) -> Vec<u8> {
     render(
         heading,
         &p,
-        &[("方案模板", format!("{}（{}）", t.name.zh, t.source)), ("项目编号", v.summary.id.clone()), ("文件版本", format!("第{}版", v.version))],
+        &[
+            ("方案模板", format!("{}（{}）", t.name.zh, t.source)),
+            ("项目编号", v.summary.id.clone()),
+            ("文件版本", format!("第{}版", v.version)),
+        ],
         &[format!("采购人：{}", s.buyer)],
     )
 }
@@ -280,14 +330,21 @@ pub fn award_notices_pdf(notices: &[AwardNotice]) -> Vec<u8> {
             (paragraphs, facts, vec![format!("采购人：{}", n.buyer), date.chars().take(10).collect()])
         })
         .collect();
-    let docs: Vec<Doc<'_>> = parts.iter().map(|(paragraphs, facts, signature)| Doc { heading: "中标通知书", paragraphs, facts, signature }).collect();
+    let docs: Vec<Doc<'_>> = parts
+        .iter()
+        .map(|(paragraphs, facts, signature)| Doc { heading: "中标通知书", paragraphs, facts, signature })
+        .collect();
     render_all("中标通知书", &docs)
 }
 
 /// 开标一览表 (opening record): each bid's organisation, lots and prices, submission time and the
 /// SHA-256 of each document as the bidder's receipt showed it.
 pub fn opening_record_pdf(r: &OpeningRecordView) -> Vec<u8> {
-    let mut paragraphs = vec![format!("项目名称：{}", r.title), format!("采购人：{}", r.buyer), format!("开标时间：{}（北京时间）", format_shanghai(r.opened_at))];
+    let mut paragraphs = vec![
+        format!("项目名称：{}", r.title),
+        format!("采购人：{}", r.buyer),
+        format!("开标时间：{}（北京时间）", format_shanghai(r.opened_at)),
+    ];
     if r.rows.is_empty() {
         paragraphs.push("截至投标截止时间，未收到投标文件。".to_string());
     }
@@ -295,23 +352,43 @@ pub fn opening_record_pdf(r: &OpeningRecordView) -> Vec<u8> {
         let lots = row
             .lots
             .iter()
-            .map(|(lot, fen)| if r.fixed_price { format!("{lot}（接受固定价格{}元）", Yuan::from_fen(*fen)) } else { format!("{lot}：{}元", Yuan::from_fen(*fen)) })
+            .map(|(lot, fen)| {
+                if r.fixed_price {
+                    format!("{lot}（接受固定价格{}元）", Yuan::from_fen(*fen))
+                } else {
+                    format!("{lot}：{}元", Yuan::from_fen(*fen))
+                }
+            })
             .collect::<Vec<_>>()
             .join("；");
-        paragraphs.push(format!("{}. {} —— {}；递交时间 {}", i + 1, row.org_name, lots, format_shanghai(row.submitted_at)));
+        paragraphs.push(format!(
+            "{}. {} —— {}；递交时间 {}",
+            i + 1,
+            row.org_name,
+            lots,
+            format_shanghai(row.submitted_at)
+        ));
         for f in &row.files {
             let kind = if f.kind == "technical" { "技术方案" } else { "资格证明" };
             paragraphs.push(format!("{kind} {}：SHA-256 {}", f.file_name, f.sha256));
         }
     }
-    render("开标一览表", &paragraphs, &[("投标人数量", r.rows.len().to_string()), ("项目编号", r.tender_id.clone())], &[format!("采购人：{}", r.buyer)])
+    render(
+        "开标一览表",
+        &paragraphs,
+        &[("投标人数量", r.rows.len().to_string()), ("项目编号", r.tender_id.clone())],
+        &[format!("采购人：{}", r.buyer)],
+    )
 }
 
 /// A demo bid's technical proposal (demo data only). It names no bidder: it is judged blind.
 pub fn demo_proposal_pdf(tender: &str) -> Vec<u8> {
     render(
         "技术方案（演示）",
-        &[format!("本文件为采评演示数据，代表对“{tender}”项目提交的技术方案（暗标，不含投标人信息）。"), "服务方案、团队配备与督导安排详见正文。".to_string()],
+        &[
+            format!("本文件为采评演示数据，代表对“{tender}”项目提交的技术方案（暗标，不含投标人信息）。"),
+            "服务方案、团队配备与督导安排详见正文。".to_string(),
+        ],
         &[("项目", tender.to_string())],
         &[],
     )
@@ -319,5 +396,10 @@ pub fn demo_proposal_pdf(tender: &str) -> Vec<u8> {
 
 /// A demo bid's qualification documents (demo data only).
 pub fn demo_qualification_pdf(org: &str) -> Vec<u8> {
-    render("资格证明文件（演示）", &[format!("{org}的登记证书、财务状况、社保缴纳及无重大违法记录声明（演示数据）。")], &[("投标人", org.to_string())], &[org.to_string()])
+    render(
+        "资格证明文件（演示）",
+        &[format!("{org}的登记证书、财务状况、社保缴纳及无重大违法记录声明（演示数据）。")],
+        &[("投标人", org.to_string())],
+        &[org.to_string()],
+    )
 }

@@ -41,10 +41,17 @@ async fn console_state(cli: &Cli) -> anyhow::Result<app::server::state::AppState
 
 async fn serve(cli: &Cli, args: ServeArgs) -> anyhow::Result<()> {
     if args.test_mode {
-        tracing::warn!("TEST MODE: the application clock can be moved through /api/v1/test/clock — never use this in production");
+        tracing::warn!(
+            "TEST MODE: the application clock can be moved through /api/v1/test/clock — never use this in production"
+        );
     }
     let options = startup::leptos_options(&args.site_root, args.addr);
-    let settings = Settings { secure_cookies: args.secure_cookies, test_mode: args.test_mode, master_key_file: cli.master_key_file.clone(), ..Settings::default() };
+    let settings = Settings {
+        secure_cookies: args.secure_cookies,
+        test_mode: args.test_mode,
+        master_key_file: cli.master_key_file.clone(),
+        ..Settings::default()
+    };
     let state = startup::build_state(&cli.database_url, &cli.data_dir, options, settings).await?;
     let backend = state.db.backend;
     let app = startup::router(state);
@@ -76,15 +83,18 @@ async fn create_user(cli: &Cli, args: CreateUserArgs) -> anyhow::Result<()> {
     let role: Role = args.role.parse()?;
     let now = state.now_ms();
     let org_id = match &args.org {
-        Some(name) => Some(match accounts::find_organisation_by_name(&state.db, name).await.map_err(|e| anyhow::anyhow!("{e:?}"))? {
-            Some(id) => id,
-            None => accounts::create_organisation(&state.db, Actor::Console, name, OrgKind::Ngo, None, now)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e:?}"))?,
-        }),
+        Some(name) => Some(
+            match accounts::find_organisation_by_name(&state.db, name).await.map_err(|e| anyhow::anyhow!("{e:?}"))? {
+                Some(id) => id,
+                None => accounts::create_organisation(&state.db, Actor::Console, name, OrgKind::Ngo, None, now)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+            },
+        ),
         None => None,
     };
-    let new = NewUser { username: args.username.clone(), display_name: args.name, role, org_id, password: args.password };
+    let new =
+        NewUser { username: args.username.clone(), display_name: args.name, role, org_id, password: args.password };
     match accounts::create_user(&state.db, Actor::Console, &new, now).await {
         Ok(id) => {
             println!("created {} ({}) id={id}", args.username, role.as_str());

@@ -73,17 +73,44 @@ impl Rejection {
     /// (zh, en) messages naming the uploaded file and, where there is one, the entry.
     pub fn messages(&self, file: &str) -> (String, String) {
         match self {
-            Rejection::NotPdfOrZip => (format!("“{file}”不是PDF或zip文件"), format!("“{file}” is neither a PDF nor a zip file")),
+            Rejection::NotPdfOrZip => {
+                (format!("“{file}”不是PDF或zip文件"), format!("“{file}” is neither a PDF nor a zip file"))
+            }
             Rejection::Empty => (format!("“{file}”为空文件"), format!("“{file}” is empty")),
-            Rejection::Unreadable => (format!("“{file}”不是有效的zip压缩包"), format!("“{file}” is not a valid zip archive")),
-            Rejection::TooManyEntries(n) => (format!("“{file}”包含{n}个文件，超过{MAX_ENTRIES}个上限"), format!("“{file}” holds {n} entries, more than {MAX_ENTRIES}")),
-            Rejection::UnsafeName(e) => (format!("“{file}”中的“{e}”路径不安全（含“..”、绝对路径或非法字符）"), format!("“{e}” in “{file}” has an unsafe path (“..”, absolute, or illegal characters)")),
-            Rejection::Symlink(e) => (format!("“{file}”中的“{e}”是符号链接，不予接受"), format!("“{e}” in “{file}” is a symbolic link, which is not accepted")),
-            Rejection::Encrypted(e) => (format!("“{file}”中的“{e}”已加密，请上传未加密的文件"), format!("“{e}” in “{file}” is encrypted; upload it unencrypted")),
-            Rejection::Method(e) => (format!("“{file}”中的“{e}”使用了不支持的压缩方式（仅支持存储和Deflate）"), format!("“{e}” in “{file}” uses an unsupported compression method (only stored and deflate)")),
-            Rejection::TooLarge(e) => (format!("“{file}”中的“{e}”解压后超过大小上限"), format!("“{e}” in “{file}” exceeds the size limit when unpacked")),
-            Rejection::Bomb(e) => (format!("“{file}”中的“{e}”压缩比异常，疑似压缩炸弹"), format!("“{e}” in “{file}” has an abnormal compression ratio (a zip bomb)")),
-            Rejection::Overlapping => (format!("“{file}”的压缩包结构异常（条目重叠）"), format!("“{file}” has overlapping entries")),
+            Rejection::Unreadable => {
+                (format!("“{file}”不是有效的zip压缩包"), format!("“{file}” is not a valid zip archive"))
+            }
+            Rejection::TooManyEntries(n) => (
+                format!("“{file}”包含{n}个文件，超过{MAX_ENTRIES}个上限"),
+                format!("“{file}” holds {n} entries, more than {MAX_ENTRIES}"),
+            ),
+            Rejection::UnsafeName(e) => (
+                format!("“{file}”中的“{e}”路径不安全（含“..”、绝对路径或非法字符）"),
+                format!("“{e}” in “{file}” has an unsafe path (“..”, absolute, or illegal characters)"),
+            ),
+            Rejection::Symlink(e) => (
+                format!("“{file}”中的“{e}”是符号链接，不予接受"),
+                format!("“{e}” in “{file}” is a symbolic link, which is not accepted"),
+            ),
+            Rejection::Encrypted(e) => (
+                format!("“{file}”中的“{e}”已加密，请上传未加密的文件"),
+                format!("“{e}” in “{file}” is encrypted; upload it unencrypted"),
+            ),
+            Rejection::Method(e) => (
+                format!("“{file}”中的“{e}”使用了不支持的压缩方式（仅支持存储和Deflate）"),
+                format!("“{e}” in “{file}” uses an unsupported compression method (only stored and deflate)"),
+            ),
+            Rejection::TooLarge(e) => (
+                format!("“{file}”中的“{e}”解压后超过大小上限"),
+                format!("“{e}” in “{file}” exceeds the size limit when unpacked"),
+            ),
+            Rejection::Bomb(e) => (
+                format!("“{file}”中的“{e}”压缩比异常，疑似压缩炸弹"),
+                format!("“{e}” in “{file}” has an abnormal compression ratio (a zip bomb)"),
+            ),
+            Rejection::Overlapping => {
+                (format!("“{file}”的压缩包结构异常（条目重叠）"), format!("“{file}” has overlapping entries"))
+            }
         }
     }
 }

@@ -1,19 +1,19 @@
 use app::server::clock::{Clock, SystemClock, TestClock};
 use app::server::db::Db;
-use app::server::state::{AppState, Settings};
 use app::server::sealing::Sealer;
+use app::server::state::{AppState, Settings};
 use app::server::storage::Storage;
 use app::{shell, App};
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
-use axum::extract::{Request, State};
-use axum::http::StatusCode;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
 use std::time::Duration;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -22,12 +22,7 @@ use tower_http::trace::TraceLayer;
 pub const OUTPUT_NAME: &str = "caiping";
 
 pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
-    LeptosOptions::builder()
-        .output_name(OUTPUT_NAME)
-        .site_root(site_root)
-        .site_pkg_dir("pkg")
-        .site_addr(addr)
-        .build()
+    LeptosOptions::builder().output_name(OUTPUT_NAME).site_root(site_root).site_pkg_dir("pkg").site_addr(addr).build()
 }
 
 /// Connects, migrates and assembles the state. Every instance built this way against the same
@@ -40,7 +35,10 @@ pub async fn build_state(
 ) -> anyhow::Result<AppState> {
     // The shipped scheme templates are data: refuse to start if any fails validation.
     app::domain::template::builtin().map_err(|errors| {
-        anyhow::anyhow!("shipped templates are invalid: {}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))
+        anyhow::anyhow!(
+            "shipped templates are invalid: {}",
+            errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
+        )
     })?;
     let db = Db::connect(database_url).await?;
     db.migrate().await?;
@@ -51,7 +49,9 @@ pub async fn build_state(
         tracing::info!(cleared, "removed temporary upload files left by an earlier process");
     }
     let key_file = settings.master_key_file.clone().unwrap_or_else(|| data_dir.join("master.key"));
-    let sealer = Arc::new(Sealer::load_or_create(&key_file).map_err(|e| anyhow::anyhow!("master key {}: {e}", key_file.display()))?);
+    let sealer = Arc::new(
+        Sealer::load_or_create(&key_file).map_err(|e| anyhow::anyhow!("master key {}: {e}", key_file.display()))?,
+    );
     let test_clock = settings.test_mode.then(|| Arc::new(TestClock::default()));
     let clock: Arc<dyn Clock> = match &test_clock {
         Some(tc) => tc.clone(),

@@ -36,9 +36,10 @@ async fn call(app: &TestApp, client: &reqwest::Client, route: &server::api::Rout
     let req = match (route.path, route.example) {
         // A derived template: the shipped Suzhou one under a new id.
         ("/templates/validate", _) | ("/templates", _) if route.method == "post" => {
-            let t = app::domain::template::builtin_by_id("suzhou-street-4plus1")
-                .unwrap()
-                .derive(&format!("derived-{}", uuid::Uuid::new_v4().simple()), app::domain::template::Text { zh: "派生".into(), en: "Derived".into() });
+            let t = app::domain::template::builtin_by_id("suzhou-street-4plus1").unwrap().derive(
+                &format!("derived-{}", uuid::Uuid::new_v4().simple()),
+                app::domain::template::Text { zh: "派生".into(), en: "Derived".into() },
+            );
             req.json(&t)
         }
         // Signing in as nobody in particular, so the matrix keeps its sessions.
@@ -67,12 +68,18 @@ async fn health_reports_version_and_backend() {
 #[tokio::test]
 async fn openapi_describes_exactly_the_mounted_routes() {
     let app = spawn_app(support::Backend::Sqlite, false).await;
-    let doc: Value = app.anon().get(format!("{}/api/v1/openapi.json", app.base)).send().await.unwrap().json().await.unwrap();
+    let doc: Value =
+        app.anon().get(format!("{}/api/v1/openapi.json", app.base)).send().await.unwrap().json().await.unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().unwrap();
     for route in ROUTES {
         let path = format!("/api/v1{}", route.path);
-        assert_eq!(paths.get(&path).and_then(|p| p.get(route.method)).is_some(), !route.test_mode_only, "{} {path}", route.method);
+        assert_eq!(
+            paths.get(&path).and_then(|p| p.get(route.method)).is_some(),
+            !route.test_mode_only,
+            "{} {path}",
+            route.method
+        );
     }
     // Every documented operation answers with something other than 404/405.
     let admin = app.signed_in(Role::Admin).await;
@@ -80,7 +87,12 @@ async fn openapi_describes_exactly_the_mounted_routes() {
         let status = call(&app, &admin, route).await.status();
         // Tender routes need a real tender (the flow test covers them); here they must exist.
         let needs_tender = route.path.starts_with("/tenders/{id}");
-        assert!(status != StatusCode::METHOD_NOT_ALLOWED && (needs_tender || status != StatusCode::NOT_FOUND), "{} {} -> {status}", route.method, route.path);
+        assert!(
+            status != StatusCode::METHOD_NOT_ALLOWED && (needs_tender || status != StatusCode::NOT_FOUND),
+            "{} {} -> {status}",
+            route.method,
+            route.path
+        );
     }
 }
 
@@ -109,7 +121,12 @@ async fn every_api_route_refuses_anonymous_and_wrong_roles() {
                 };
                 if allowed {
                     let needs_tender = route.path.starts_with("/tenders/{id}");
-                    assert!(status.is_success() || (needs_tender && status == StatusCode::NOT_FOUND), "{role} {} {} -> {status}", route.method, route.path);
+                    assert!(
+                        status.is_success() || (needs_tender && status == StatusCode::NOT_FOUND),
+                        "{role} {} {} -> {status}",
+                        route.method,
+                        route.path
+                    );
                 } else {
                     assert_eq!(status, StatusCode::FORBIDDEN, "{role} {} {}", route.method, route.path);
                 }
@@ -148,12 +165,21 @@ async fn tender_server_functions_check_roles_before_the_tender() {
         clients.push((role, app.signed_in(role).await));
     }
     for (path, body, allowed) in cases {
-        let post = |client: &reqwest::Client| client.post(format!("{}{}", app.base, path)).header("content-type", "application/x-www-form-urlencoded").body(body.to_string()).send();
+        let post = |client: &reqwest::Client| {
+            client
+                .post(format!("{}{}", app.base, path))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body.to_string())
+                .send()
+        };
         assert_eq!(post(&app.anon()).await.unwrap().status(), StatusCode::UNAUTHORIZED, "anonymous {path}");
         for (role, client) in &clients {
             let status = post(client).await.unwrap().status();
             if allowed.contains(role) {
-                assert!(status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN, "{role} {path} -> {status}");
+                assert!(
+                    status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
+                    "{role} {path} -> {status}"
+                );
             } else {
                 assert_eq!(status, StatusCode::FORBIDDEN, "{role} {path}");
             }
@@ -291,9 +317,15 @@ async fn repeated_wrong_passwords_lock_the_username_for_fifteen_minutes() {
         assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(locked.json::<Value>().await.unwrap()["error"]["code"], "too_many_attempts");
         // Other accounts are unaffected.
-        assert!(app.anon().post(format!("{}/api/v1/session", app.base))
+        assert!(app
+            .anon()
+            .post(format!("{}/api/v1/session", app.base))
             .json(&json!({"username": "auditor", "password": server::demo::DEMO_PASSWORD}))
-            .send().await.unwrap().status().is_success());
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .is_success());
         app.state.test_clock.as_ref().unwrap().advance_ms(15 * 60 * 1000 + 1);
         assert_eq!(try_sign_in(server::demo::DEMO_PASSWORD).await.status(), StatusCode::OK);
     }
@@ -302,14 +334,30 @@ async fn repeated_wrong_passwords_lock_the_username_for_fifteen_minutes() {
 #[tokio::test]
 async fn the_test_clock_exists_only_in_test_mode() {
     let app = spawn_app(support::Backend::Sqlite, false).await;
-    let res = app.anon().post(format!("{}/api/v1/test/clock", app.base)).json(&json!({"advance_ms": 1000})).send().await.unwrap();
+    let res = app
+        .anon()
+        .post(format!("{}/api/v1/test/clock", app.base))
+        .json(&json!({"advance_ms": 1000}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert!(app.state.test_clock.is_none());
 
     let app = spawn_app(support::Backend::Sqlite, true).await;
-    let before: Value = app.anon().get(format!("{}/api/v1/test/clock", app.base)).send().await.unwrap().json().await.unwrap();
+    let before: Value =
+        app.anon().get(format!("{}/api/v1/test/clock", app.base)).send().await.unwrap().json().await.unwrap();
     let day = 24 * 3600 * 1000;
-    let after: Value = app.anon().post(format!("{}/api/v1/test/clock", app.base)).json(&json!({"advance_ms": day})).send().await.unwrap().json().await.unwrap();
+    let after: Value = app
+        .anon()
+        .post(format!("{}/api/v1/test/clock", app.base))
+        .json(&json!({"advance_ms": day}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let moved = after["now_ms"].as_i64().unwrap() - before["now_ms"].as_i64().unwrap();
     assert!((day..day + 60_000).contains(&moved), "moved {moved}");
     let bad = app.anon().post(format!("{}/api/v1/test/clock", app.base)).json(&json!({})).send().await.unwrap();
@@ -322,10 +370,16 @@ async fn creating_accounts_validates_and_audits() {
         let app = spawn_app(backend, false).await;
         let admin = app.signed_in(Role::Admin).await;
         let url = format!("{}/api/v1/users", app.base);
-        let bad = admin.post(&url).json(&json!({"username": "X", "display_name": "", "role": "expert", "org_id": null, "password": "short"})).send().await.unwrap();
+        let bad = admin
+            .post(&url)
+            .json(&json!({"username": "X", "display_name": "", "role": "expert", "org_id": null, "password": "short"}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let body: Value = bad.json().await.unwrap();
-        let fields: Vec<&str> = body["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+        let fields: Vec<&str> =
+            body["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
         assert_eq!(fields, ["username", "display_name", "password"]);
         assert!(body["error"]["fields"][0]["message_zh"].as_str().unwrap().contains("用户名"));
 
@@ -336,9 +390,21 @@ async fn creating_accounts_validates_and_audits() {
         let bidder_without_org = admin.post(&url).json(&json!({"username": "lonely", "display_name": "无机构", "role": "bidder", "org_id": null, "password": "0123456789abc"})).send().await.unwrap();
         assert_eq!(bidder_without_org.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
-        let audit: Value = app.signed_in(Role::Auditor).await.get(format!("{}/api/v1/audit", app.base)).send().await.unwrap().json().await.unwrap();
+        let audit: Value = app
+            .signed_in(Role::Auditor)
+            .await
+            .get(format!("{}/api/v1/audit", app.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         let entries = audit.as_array().unwrap();
-        let created = entries.iter().find(|e| e["action"] == "user.create" && e["after"].as_str().unwrap_or("").contains("expert.sun")).expect("audit entry for the new user");
+        let created = entries
+            .iter()
+            .find(|e| e["action"] == "user.create" && e["after"].as_str().unwrap_or("").contains("expert.sun"))
+            .expect("audit entry for the new user");
         assert!(created["actor"].as_str().unwrap().starts_with("admin"));
         assert!(entries.iter().any(|e| e["action"] == "session.sign_in"));
         // The new account can sign in.
@@ -360,14 +426,26 @@ async fn money_time_and_chinese_text_round_trip_exactly() {
         ];
         for (id, amount, at, label) in &cases {
             sqlx::query("INSERT INTO round_trip (id, amount_fen, at, label) VALUES ($1, $2, $3, $4)")
-                .bind(*id).bind(amount.fen()).bind(*at).bind(*label)
-                .execute(pool).await.unwrap();
+                .bind(*id)
+                .bind(amount.fen())
+                .bind(*at)
+                .bind(*label)
+                .execute(pool)
+                .await
+                .unwrap();
         }
         let sum: i64 = sqlx::query("SELECT CAST(SUM(amount_fen) AS BIGINT) AS s FROM round_trip WHERE id <> 'c'")
-            .fetch_one(pool).await.unwrap().get("s");
+            .fetch_one(pool)
+            .await
+            .unwrap()
+            .get("s");
         assert_eq!(Yuan::from_fen(sum).to_string(), "¥14,400,000.01", "{backend:?}");
         for (id, amount, at, label) in &cases {
-            let row = sqlx::query("SELECT amount_fen, at, label FROM round_trip WHERE id = $1").bind(*id).fetch_one(pool).await.unwrap();
+            let row = sqlx::query("SELECT amount_fen, at, label FROM round_trip WHERE id = $1")
+                .bind(*id)
+                .fetch_one(pool)
+                .await
+                .unwrap();
             assert_eq!(Yuan::from_fen(row.get("amount_fen")), *amount, "{backend:?}");
             assert_eq!(row.get::<i64, _>("at"), *at, "{backend:?}");
             assert_eq!(row.get::<String, _>("label"), *label, "{backend:?}");
@@ -380,7 +458,8 @@ async fn pages_are_chinese_by_default_and_english_on_request() {
     let app = spawn_app(support::Backend::Sqlite, false).await;
     let url = format!("{}/login", app.base);
     // The browser's language does not switch the UI: Chinese first.
-    let zh = app.anon().get(&url).header("accept-language", "en-US,en;q=0.9").send().await.unwrap().text().await.unwrap();
+    let zh =
+        app.anon().get(&url).header("accept-language", "en-US,en;q=0.9").send().await.unwrap().text().await.unwrap();
     assert!(zh.contains("登录采评"), "{zh}");
     assert!(zh.contains("lang=\"zh-CN\""));
     // The language switch stores its choice in a cookie, which the server honours.
@@ -411,14 +490,27 @@ async fn two_processes_share_one_database() {
         assert!(seed.status.success(), "{}", String::from_utf8_lossy(&seed.stderr));
 
         let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-        let res = client.post(format!("{}/api/v1/session", a.base)).json(&json!({"username": "admin", "password": server::demo::DEMO_PASSWORD})).send().await.unwrap();
+        let res = client
+            .post(format!("{}/api/v1/session", a.base))
+            .json(&json!({"username": "admin", "password": server::demo::DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
         let created = reqwest::Client::new().post(format!("{}/api/v1/users", b.base)).header("cookie", &cookie)
             .json(&json!({"username": "via.b", "display_name": "乙实例", "role": "auditor", "org_id": null, "password": "0123456789abc"}))
             .send().await.unwrap();
         assert_eq!(created.status(), StatusCode::CREATED, "session from A accepted by B");
-        let users: Value = reqwest::Client::new().get(format!("{}/api/v1/users", a.base)).header("cookie", &cookie).send().await.unwrap().json().await.unwrap();
+        let users: Value = reqwest::Client::new()
+            .get(format!("{}/api/v1/users", a.base))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert!(users.as_array().unwrap().iter().any(|u| u["username"] == "via.b"), "A sees what B wrote");
         let health: Value = reqwest::get(format!("{}/api/v1/health", b.base)).await.unwrap().json().await.unwrap();
         assert_eq!(health["database"], backend.name());
@@ -472,7 +564,13 @@ async fn calculators_answer_as_the_domain_does() {
 
     let q = post_example(&app, &officer, "/calc/qualification").await;
     assert_eq!(q["passed"], false);
-    let failed: Vec<&str> = q["verdicts"].as_array().unwrap().iter().filter(|v| v["outcome"] == "fail").map(|v| v["rule"].as_str().unwrap()).collect();
+    let failed: Vec<&str> = q["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["outcome"] == "fail")
+        .map(|v| v["rule"].as_str().unwrap())
+        .collect();
     assert_eq!(failed, ["employees"]);
 }
 
@@ -481,7 +579,13 @@ async fn bad_calculator_input_gets_structured_errors() {
     let app = spawn_app(support::Backend::Sqlite, false).await;
     let officer = app.signed_in(Role::Officer).await;
     let url = |p: &str| format!("{}/api/v1{p}", app.base);
-    let syntax = officer.post(url("/calc/dongguan/composite")).header("content-type", "application/json").body("{not json").send().await.unwrap();
+    let syntax = officer
+        .post(url("/calc/dongguan/composite"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(syntax.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = syntax.json().await.unwrap();
     assert_eq!(body["error"]["fields"][0]["field"], "body");
@@ -499,8 +603,19 @@ async fn templates_are_listed_linted_and_derived_templates_validated() {
     let officer = app.signed_in(Role::Officer).await;
     let list: Value = officer.get(format!("{}/api/v1/templates", app.base)).send().await.unwrap().json().await.unwrap();
     assert_eq!(list.as_array().unwrap().len(), 5);
-    let one: Value = officer.get(format!("{}/api/v1/templates/suzhou-street-4plus1", app.base)).send().await.unwrap().json().await.unwrap();
-    assert!(one["lint"].as_array().unwrap().iter().any(|w| w["rule"] == "lint.headcount.employees" && w["outcome"] == "warning"));
+    let one: Value = officer
+        .get(format!("{}/api/v1/templates/suzhou-street-4plus1", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(one["lint"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["rule"] == "lint.headcount.employees" && w["outcome"] == "warning"));
     let missing = officer.get(format!("{}/api/v1/templates/none", app.base)).send().await.unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 
@@ -512,7 +627,15 @@ async fn templates_are_listed_linted_and_derived_templates_validated() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"]["fields"][0]["field"], "criteria");
     derived.criteria[0].max_points -= rust_decimal::Decimal::ONE;
-    let ok: Value = officer.post(format!("{}/api/v1/templates/validate", app.base)).json(&derived).send().await.unwrap().json().await.unwrap();
+    let ok: Value = officer
+        .post(format!("{}/api/v1/templates/validate", app.base))
+        .json(&derived)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(ok["valid"], true);
 
     // Stored, it is listed and readable like a shipped one; its id cannot be taken twice.
@@ -520,13 +643,21 @@ async fn templates_are_listed_linted_and_derived_templates_validated() {
     let created = officer.post(format!("{}/api/v1/templates", app.base)).json(&derived).send().await.unwrap();
     assert_eq!(created.status(), StatusCode::CREATED);
     let list: Value = officer.get(format!("{}/api/v1/templates", app.base)).send().await.unwrap().json().await.unwrap();
-    assert!(list.as_array().unwrap().iter().any(|t| t["id"] == "dongguan-2027" && t["derived_from"] == "dongguan-centre-operator"));
-    let stored: Value = officer.get(format!("{}/api/v1/templates/dongguan-2027", app.base)).send().await.unwrap().json().await.unwrap();
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["id"] == "dongguan-2027" && t["derived_from"] == "dongguan-centre-operator"));
+    let stored: Value =
+        officer.get(format!("{}/api/v1/templates/dongguan-2027", app.base)).send().await.unwrap().json().await.unwrap();
     assert_eq!(stored["template"], serde_json::to_value(&derived).unwrap());
     let twice = officer.post(format!("{}/api/v1/templates", app.base)).json(&derived).send().await.unwrap();
     assert_eq!(twice.json::<Value>().await.unwrap()["error"]["fields"][0]["code"], "template_id_taken");
     let bidder = app.signed_in(Role::Bidder).await;
-    assert_eq!(bidder.post(format!("{}/api/v1/templates", app.base)).json(&derived).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        bidder.post(format!("{}/api/v1/templates", app.base)).json(&derived).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[tokio::test]
@@ -537,23 +668,48 @@ async fn an_admin_adds_a_holiday_year_and_deadlines_use_it() {
         let officer = app.signed_in(Role::Officer).await;
         let url = |p: &str| format!("{}/api/v1{p}", app.base);
         // Before: 2026-12-31 (Thu) + 1 working day = 2027-01-01 (Fri), only weekends known for 2027.
-        let before: Value = officer.post(url("/calc/deadline")).json(&json!({"step": "publicity", "from": "2026-12-31"})).send().await.unwrap().json().await.unwrap();
+        let before: Value = officer
+            .post(url("/calc/deadline"))
+            .json(&json!({"step": "publicity", "from": "2026-12-31"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(before["deadline"], "2027-01-01");
         assert_eq!(before["calendar_covers_year"], false);
         let notice = "[[year]]\nyear = 2027\nsource = \"国务院办公厅关于2027年部分节假日安排的通知\"\nholidays = [\"2027-01-01\"]\nworking_weekends = []\n";
         let refused = officer.post(url("/calendar")).json(&json!({"calendar_toml": notice})).send().await.unwrap();
         assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-        let bad = admin.post(url("/calendar")).json(&json!({"calendar_toml": notice.replace("2027-01-01", "2027-01-02")})).send().await.unwrap();
+        let bad = admin
+            .post(url("/calendar"))
+            .json(&json!({"calendar_toml": notice.replace("2027-01-01", "2027-01-02")}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY, "Jan 2 2027 is a Saturday");
         let added = admin.post(url("/calendar")).json(&json!({"calendar_toml": notice})).send().await.unwrap();
         assert_eq!(added.status(), StatusCode::CREATED);
         let again = admin.post(url("/calendar")).json(&json!({"calendar_toml": notice})).send().await.unwrap();
         assert_eq!(again.status(), StatusCode::CONFLICT);
-        let after: Value = officer.post(url("/calc/deadline")).json(&json!({"step": "publicity", "from": "2026-12-31"})).send().await.unwrap().json().await.unwrap();
+        let after: Value = officer
+            .post(url("/calc/deadline"))
+            .json(&json!({"step": "publicity", "from": "2026-12-31"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(after["deadline"], "2027-01-04");
         assert_eq!(after["calendar_covers_year"], true);
         let audit: Value = admin.get(url("/audit")).send().await.unwrap().json().await.unwrap();
-        assert!(audit.as_array().unwrap().iter().any(|e| e["action"] == "calendar.add_year" && e["entity_id"] == "2027"));
+        assert!(audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "calendar.add_year" && e["entity_id"] == "2027"));
     }
 }
 
@@ -577,7 +733,15 @@ mod flow {
     }
 
     fn urlencode(s: &str) -> String {
-        s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+        s.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect()
     }
 
     /// Beijing wall-clock time `hours` from the application clock's now.
@@ -594,21 +758,43 @@ mod flow {
     }
 
     /// Uploads a bid: `prices` as (lot position, yuan), the two documents, and the demo team.
-    pub async fn upload(app: &TestApp, client: &reqwest::Client, tender: &str, prices: &[(i64, &str)], technical: Doc, qualification: Doc) -> reqwest::Response {
+    pub async fn upload(
+        app: &TestApp,
+        client: &reqwest::Client,
+        tender: &str,
+        prices: &[(i64, &str)],
+        technical: Doc,
+        qualification: Doc,
+    ) -> reqwest::Response {
         upload_team(app, client, tender, prices, technical, qualification, false).await
     }
 
     /// [`upload`] with a team per lot taken from the bidder's roster, as the demo builds them: eight
     /// people each, the person the demo shares between two NGOs in the first lot only when
     /// `with_shared`.
-    pub async fn upload_team(app: &TestApp, client: &reqwest::Client, tender: &str, prices: &[(i64, &str)], technical: Doc, qualification: Doc, with_shared: bool) -> reqwest::Response {
+    pub async fn upload_team(
+        app: &TestApp,
+        client: &reqwest::Client,
+        tender: &str,
+        prices: &[(i64, &str)],
+        technical: Doc,
+        qualification: Doc,
+        with_shared: bool,
+    ) -> reqwest::Response {
         let profile: Value = sf(app, client, "my_profile", &[]).await.json().await.unwrap();
-        let roster: Vec<(String, String)> = profile["roster"].as_array().unwrap().iter().map(|m| (m["id"].as_str().unwrap().to_string(), m["person"]["name"].as_str().unwrap().to_string())).collect();
-        let own: Vec<&String> = roster.iter().filter(|(_, n)| n != server::demo::DEMO_SHARED_PERSON).map(|(id, _)| id).collect();
+        let roster: Vec<(String, String)> = profile["roster"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| (m["id"].as_str().unwrap().to_string(), m["person"]["name"].as_str().unwrap().to_string()))
+            .collect();
+        let own: Vec<&String> =
+            roster.iter().filter(|(_, n)| n != server::demo::DEMO_SHARED_PERSON).map(|(id, _)| id).collect();
         let mut form = reqwest::multipart::Form::new();
         for (i, (lot, price)) in prices.iter().enumerate() {
             form = form.text("lot", lot.to_string()).text(format!("price_{lot}"), price.to_string());
-            let team: Vec<&String> = own.iter().skip(i * server::demo::DEMO_TEAM_SIZE).take(server::demo::DEMO_TEAM_SIZE).copied().collect();
+            let team: Vec<&String> =
+                own.iter().skip(i * server::demo::DEMO_TEAM_SIZE).take(server::demo::DEMO_TEAM_SIZE).copied().collect();
             for (j, id) in team.iter().enumerate() {
                 form = form.text(format!("staff_{lot}"), id.to_string());
                 match j {
@@ -618,13 +804,20 @@ mod flow {
                 }
             }
             if i == 0 && with_shared {
-                let shared = roster.iter().find(|(_, n)| n == server::demo::DEMO_SHARED_PERSON).map(|(id, _)| id.clone()).expect("a shared person");
+                let shared = roster
+                    .iter()
+                    .find(|(_, n)| n == server::demo::DEMO_SHARED_PERSON)
+                    .map(|(id, _)| id.clone())
+                    .expect("a shared person");
                 form = form.text(format!("staff_{lot}"), shared);
             }
         }
         form = form
             .part("technical", reqwest::multipart::Part::bytes(technical.1).file_name(technical.0.to_string()))
-            .part("qualification", reqwest::multipart::Part::bytes(qualification.1).file_name(qualification.0.to_string()));
+            .part(
+                "qualification",
+                reqwest::multipart::Part::bytes(qualification.1).file_name(qualification.0.to_string()),
+            );
         client.post(format!("{}/api/v1/tenders/{tender}/bids", app.base)).multipart(form).send().await.unwrap()
     }
 
@@ -642,13 +835,23 @@ mod flow {
     pub fn suzhou_form(app: &TestApp, days: i64) -> Vec<(String, String)> {
         let deadline = beijing_in(app, days * 24);
         [
-            ("input[template_id]", "suzhou-street-4plus1"), ("input[method]", "open_tender"),
-            ("input[title]", "双塔街道“4+1”社区服务综合包"), ("input[buyer]", "苏州市民政局"),
-            ("input[lots][0][name]", "双塔社区"), ("input[lots][0][budget]", "200000/400000"),
-            ("input[lots][1][name]", "定慧寺社区"), ("input[lots][1][budget]", "30万"),
-            ("input[bid_deadline]", &deadline), ("input[opening_time]", &deadline), ("input[price_weight_pct]", "20"),
-            ("input[criteria][0][name]", "服务方案"), ("input[criteria][0][max_points]", "50"), ("input[criteria][0][guidance]", "需求分析与目标"),
-            ("input[criteria][1][name]", "团队配备"), ("input[criteria][1][max_points]", "30"), ("input[criteria][1][objective]", "true"),
+            ("input[template_id]", "suzhou-street-4plus1"),
+            ("input[method]", "open_tender"),
+            ("input[title]", "双塔街道“4+1”社区服务综合包"),
+            ("input[buyer]", "苏州市民政局"),
+            ("input[lots][0][name]", "双塔社区"),
+            ("input[lots][0][budget]", "200000/400000"),
+            ("input[lots][1][name]", "定慧寺社区"),
+            ("input[lots][1][budget]", "30万"),
+            ("input[bid_deadline]", &deadline),
+            ("input[opening_time]", &deadline),
+            ("input[price_weight_pct]", "20"),
+            ("input[criteria][0][name]", "服务方案"),
+            ("input[criteria][0][max_points]", "50"),
+            ("input[criteria][0][guidance]", "需求分析与目标"),
+            ("input[criteria][1][name]", "团队配备"),
+            ("input[criteria][1][max_points]", "30"),
+            ("input[criteria][1][objective]", "true"),
             ("input[lint_override]", "苏州市民政局文件明确规定承接主体的组织形式和人数"),
         ]
         .iter()
@@ -670,7 +873,11 @@ mod flow {
     pub async fn field_code(res: reqwest::Response) -> String {
         let status = res.status();
         let body: Value = res.json().await.unwrap();
-        body["error"]["fields"][0]["code"].as_str().or(body["detail"][0]["code"].as_str()).unwrap_or_else(|| panic!("{status} {body}")).to_string()
+        body["error"]["fields"][0]["code"]
+            .as_str()
+            .or(body["detail"][0]["code"].as_str())
+            .unwrap_or_else(|| panic!("{status} {body}"))
+            .to_string()
     }
 
     pub fn advance(app: &TestApp, ms: i64) {
@@ -703,14 +910,33 @@ async fn a_tender_from_publication_through_review_to_contract() {
     for backend in backends() {
         let app = spawn_app(backend, true).await;
         let officer = app.signed_in(Role::Officer).await;
-        let names = ["苏州市姑苏区阳光社会工作服务社", "苏州工业园区益民社工事务所", "苏州市吴中区和谐社会工作服务中心"];
+        let names =
+            ["苏州市姑苏区阳光社会工作服务社", "苏州工业园区益民社工事务所", "苏州市吴中区和谐社会工作服务中心"];
 
         // 1. Bad input is reported field by field; a valid tender is created and published.
-        let bad = sf(&app, &officer, "create_tender", &[("input[template_id]", "suzhou-street-4plus1"), ("input[title]", "x"), ("input[bid_deadline]", &beijing_in(&app, 48)), ("input[opening_time]", &beijing_in(&app, 48)), ("input[price_weight_pct]", "5")]).await;
+        let bad = sf(
+            &app,
+            &officer,
+            "create_tender",
+            &[
+                ("input[template_id]", "suzhou-street-4plus1"),
+                ("input[title]", "x"),
+                ("input[bid_deadline]", &beijing_in(&app, 48)),
+                ("input[opening_time]", &beijing_in(&app, 48)),
+                ("input[price_weight_pct]", "5"),
+            ],
+        )
+        .await;
         assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let bad: Value = bad.json().await.unwrap();
         let codes: Vec<&str> = bad["detail"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
-        for code in ["title_length", "buyer_required", "national.timeline.bid_period", "price_weight_out_of_bounds", "lint_override_required"] {
+        for code in [
+            "title_length",
+            "buyer_required",
+            "national.timeline.bid_period",
+            "price_weight_out_of_bounds",
+            "lint_override_required",
+        ] {
             assert!(codes.contains(&code), "{code} missing from {codes:?}");
         }
         let id = create_published(&app, &officer, 21).await;
@@ -730,7 +956,15 @@ async fn a_tender_from_publication_through_review_to_contract() {
         let document = app.anon().get(format!("{}/api/v1/tenders/{id}/document.pdf", app.base)).send().await.unwrap();
         assert_eq!(document.status(), StatusCode::OK);
         let text = pdf_text(&document.bytes().await.unwrap()).replace('\n', "");
-        for part in ["招标文件", "第二章 投标人须知", "暗标", "第四章 项目团队要求", "专业社会工作者占50%以上", "评标基准价", "第七章 附件"] {
+        for part in [
+            "招标文件",
+            "第二章 投标人须知",
+            "暗标",
+            "第四章 项目团队要求",
+            "专业社会工作者占50%以上",
+            "评标基准价",
+            "第七章 附件",
+        ] {
             assert!(text.contains(part), "{part} missing from {text}");
         }
 
@@ -740,7 +974,15 @@ async fn a_tender_from_publication_through_review_to_contract() {
 
         // 2. Bids: a zip technical package, PDFs; each receipt has the SHA-256 and never a price.
         let package = zip_of(&[("技术方案.pdf", b"%PDF-1.7 plan"), ("附件/督导安排.pdf", b"%PDF-1.7 supervision")]);
-        let res = upload(&app, &yangguang, &id, &[(0, "295000"), (1, "295000")], ("方案包.zip", package.clone()), pdf("yangguang qualification")).await;
+        let res = upload(
+            &app,
+            &yangguang,
+            &id,
+            &[(0, "295000"), (1, "295000")],
+            ("方案包.zip", package.clone()),
+            pdf("yangguang qualification"),
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::CREATED);
         let receipt: Value = res.json().await.unwrap();
         assert_eq!(receipt["files"][0]["kind"], "technical");
@@ -748,22 +990,52 @@ async fn a_tender_from_publication_through_review_to_contract() {
         assert_eq!(receipt["files"][0]["entries"], 2);
         assert!(!receipt.to_string().contains("295000"));
         advance(&app, 60_000);
-        assert_eq!(upload(&app, &yimin, &id, &[(0, "300000"), (1, "300000")], pdf("yimin plan"), pdf("yimin qualification")).await.status(), StatusCode::CREATED);
+        assert_eq!(
+            upload(&app, &yimin, &id, &[(0, "300000"), (1, "300000")], pdf("yimin plan"), pdf("yimin qualification"))
+                .await
+                .status(),
+            StatusCode::CREATED
+        );
         advance(&app, 60_000);
         // The blind technical proposal must not carry the bidder's name.
-        let named = upload(&app, &hexie, &id, &[(0, "288000"), (1, "288000")], ("和谐社会工作服务中心方案.pdf", pdf("x").1), pdf("q")).await;
+        let named = upload(
+            &app,
+            &hexie,
+            &id,
+            &[(0, "288000"), (1, "288000")],
+            ("和谐社会工作服务中心方案.pdf", pdf("x").1),
+            pdf("q"),
+        )
+        .await;
         assert_eq!(field_code(named).await, "technical_not_anonymous");
         // A price is for the whole term: 双塔社区 has 20万 in year 1 and 40万 in year 2.
         let over = upload(&app, &hexie, &id, &[(0, "600000.01")], pdf("p"), pdf("q")).await;
         assert_eq!(field_code(over).await, "price_over_budget");
-        let res = upload_team(&app, &hexie, &id, &[(0, "288000"), (1, "288000")], pdf("hexie plan"), pdf("hexie qualification"), true).await;
+        let res = upload_team(
+            &app,
+            &hexie,
+            &id,
+            &[(0, "288000"), (1, "288000")],
+            pdf("hexie plan"),
+            pdf("hexie qualification"),
+            true,
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::CREATED);
         let receipt: Value = res.json().await.unwrap();
-        assert_eq!(receipt["team"].as_array().unwrap().len(), 2 * server::demo::DEMO_TEAM_SIZE + 1, "two lots of eight and the shared person");
+        assert_eq!(
+            receipt["team"].as_array().unwrap().len(),
+            2 * server::demo::DEMO_TEAM_SIZE + 1,
+            "two lots of eight and the shared person"
+        );
         assert!(receipt["team"].to_string().contains("**********"), "ID numbers are masked: {receipt}");
 
         // Sealed at rest: no plaintext price in the database, no plaintext file in storage.
-        let rows = sqlx::query("SELECT price_fen, sealed_prices FROM bids WHERE tender_id = $1").bind(&id).fetch_all(&app.state.db.pool).await.unwrap();
+        let rows = sqlx::query("SELECT price_fen, sealed_prices FROM bids WHERE tender_id = $1")
+            .bind(&id)
+            .fetch_all(&app.state.db.pool)
+            .await
+            .unwrap();
         for r in &rows {
             assert_eq!(r.get::<i64, _>("price_fen"), 0);
             assert!(!r.get::<String, _>("sealed_prices").contains("2950000"));
@@ -776,29 +1048,54 @@ async fn a_tender_from_publication_through_review_to_contract() {
             .unwrap()
             .get("stored_sha256");
         let at_rest = app.state.storage.read(&stored).await.unwrap();
-        assert!(!at_rest.windows(4).any(|w| w == b"PK\x03\x04") && !at_rest.windows(13).any(|w| w == b"%PDF-1.7 plan"), "stored in the clear");
+        assert!(
+            !at_rest.windows(4).any(|w| w == b"PK\x03\x04") && !at_rest.windows(13).any(|w| w == b"%PDF-1.7 plan"),
+            "stored in the clear"
+        );
 
         // Nobody reads a price or a file before the opening, whatever the role.
-        let bid_id: String = sqlx::query("SELECT id FROM bids WHERE tender_id = $1 ORDER BY submitted_at LIMIT 1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap().get("id");
+        let bid_id: String = sqlx::query("SELECT id FROM bids WHERE tender_id = $1 ORDER BY submitted_at LIMIT 1")
+            .bind(&id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap()
+            .get("id");
         let auditor = app.signed_in(Role::Auditor).await;
         let admin = app.signed_in(Role::Admin).await;
         let expert = app.sign_in_as("expert-zhou", server::demo::DEMO_PASSWORD).await;
         for client in [&officer, &yangguang, &expert, &auditor, &admin, &app.anon()] {
-            let file = client.get(format!("{}/api/v1/tenders/{id}/bids/{bid_id}/files/technical", app.base)).send().await.unwrap();
+            let file = client
+                .get(format!("{}/api/v1/tenders/{id}/bids/{bid_id}/files/technical", app.base))
+                .send()
+                .await
+                .unwrap();
             assert!(file.status().is_client_error(), "bid file readable before opening: {}", file.status());
             for name in ["ranking", "review_rows", "opening_record"] {
                 let res = sf(&app, client, name, &[("id", &id)]).await;
                 assert!(res.status().is_client_error(), "{name} before opening: {}", res.status());
                 assert!(!res.text().await.unwrap().contains("295"));
             }
-            assert!(client.get(format!("{}/api/v1/tenders/{id}/opening-record.pdf", app.base)).send().await.unwrap().status().is_client_error());
+            assert!(client
+                .get(format!("{}/api/v1/tenders/{id}/opening-record.pdf", app.base))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .is_client_error());
         }
-        assert_eq!(field_code(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "open")]).await).await, "opening_time_not_reached");
+        assert_eq!(
+            field_code(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "open")]).await).await,
+            "opening_time_not_reached"
+        );
 
         // 3. A material amendment (new guidance) is published with its diff; every bid must be reconfirmed.
         let mut form = suzhou_form(&app, 21);
         let deadline = public["spec"]["bid_deadline_ms"].as_i64().unwrap();
-        let local = app::domain::time::from_millis(deadline).unwrap().with_timezone(&app::domain::time::shanghai()).format("%Y-%m-%dT%H:%M").to_string();
+        let local = app::domain::time::from_millis(deadline)
+            .unwrap()
+            .with_timezone(&app::domain::time::shanghai())
+            .format("%Y-%m-%dT%H:%M")
+            .to_string();
         for (k, v) in form.iter_mut() {
             if k == "input[criteria][0][guidance]" {
                 *v = "需求分析、目标与评估方法".into();
@@ -826,57 +1123,130 @@ async fn a_tender_from_publication_through_review_to_contract() {
             assert_eq!(mine[1]["needs_reconfirmation"], true);
         }
         advance(&app, 60_000);
-        assert_eq!(sf(&app, &yangguang, "bid_action", &[("id", &id), ("action", "reconfirm")]).await.status(), StatusCode::OK);
+        assert_eq!(
+            sf(&app, &yangguang, "bid_action", &[("id", &id), ("action", "reconfirm")]).await.status(),
+            StatusCode::OK
+        );
         // Yimin withdraws, then bids again; hexie does nothing.
-        assert_eq!(sf(&app, &yimin, "bid_action", &[("id", &id), ("action", "withdraw")]).await.status(), StatusCode::OK);
+        assert_eq!(
+            sf(&app, &yimin, "bid_action", &[("id", &id), ("action", "withdraw")]).await.status(),
+            StatusCode::OK
+        );
         let mine: Value = sf(&app, &yimin, "my_bid", &[("id", &id)]).await.json().await.unwrap();
         assert_eq!(mine[1], Value::Null);
         advance(&app, 60_000);
-        assert_eq!(upload_team(&app, &yimin, &id, &[(0, "300000"), (1, "300000")], pdf("yimin plan 2"), pdf("yimin qualification"), true).await.status(), StatusCode::CREATED);
+        assert_eq!(
+            upload_team(
+                &app,
+                &yimin,
+                &id,
+                &[(0, "300000"), (1, "300000")],
+                pdf("yimin plan 2"),
+                pdf("yimin qualification"),
+                true
+            )
+            .await
+            .status(),
+            StatusCode::CREATED
+        );
 
         // 4. The deadline passes (to the millisecond); then the opening time.
         let now = app.state.now_ms();
         advance(&app, deadline - now);
         // Three weeks later the 12-hour sessions have expired: everyone signs in again.
-        assert_eq!(hexie.get(format!("{}/api/v1/me", app.base)).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            hexie.get(format!("{}/api/v1/me", app.base)).send().await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
         let hexie = app.sign_in_as("ngo-hexie", server::demo::DEMO_PASSWORD).await;
         let late = upload(&app, &hexie, &id, &[(0, "1000")], pdf("late"), pdf("late")).await;
         assert_eq!(field_code(late).await, "bid_deadline_passed");
         let officer = app.signed_in(Role::Officer).await;
         let yangguang = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
-        assert_eq!(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "open")]).await.status(), StatusCode::OK);
-        let file = officer.get(format!("{}/api/v1/tenders/{id}/bids/{bid_id}/files/technical", app.base)).send().await.unwrap();
+        assert_eq!(
+            sf(&app, &officer, "tender_action", &[("id", &id), ("action", "open")]).await.status(),
+            StatusCode::OK
+        );
+        let file = officer
+            .get(format!("{}/api/v1/tenders/{id}/bids/{bid_id}/files/technical", app.base))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(file.headers()["content-type"], "application/zip");
         assert_eq!(file.bytes().await.unwrap().to_vec(), package, "decrypted byte for byte");
 
         // The opening record: purchaser side and the tender's bidders; not experts.
         let record: Value = sf(&app, &yangguang, "opening_record", &[("id", &id)]).await.json().await.unwrap();
-        let orgs: Vec<&str> = record["rows"].as_array().unwrap().iter().map(|r| r["org_name"].as_str().unwrap()).collect();
+        let orgs: Vec<&str> =
+            record["rows"].as_array().unwrap().iter().map(|r| r["org_name"].as_str().unwrap()).collect();
         assert_eq!(orgs, [names[0], names[2], names[1]]);
         assert_eq!(record["rows"][0]["lots"][0][1], 29_500_000);
-        let pdf_res = yangguang.get(format!("{}/api/v1/tenders/{id}/opening-record.pdf", app.base)).send().await.unwrap();
+        let pdf_res =
+            yangguang.get(format!("{}/api/v1/tenders/{id}/opening-record.pdf", app.base)).send().await.unwrap();
         assert_eq!(pdf_res.status(), StatusCode::OK);
         let text = pdf_text(&pdf_res.bytes().await.unwrap());
         assert!(text.contains("开标一览表") && text.contains(names[0]) && text.contains("295,000.00"), "{text}");
         let expert = app.sign_in_as("expert-zhou", server::demo::DEMO_PASSWORD).await;
-        assert_eq!(expert.get(format!("{}/api/v1/tenders/{id}/opening-record.pdf", app.base)).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            expert.get(format!("{}/api/v1/tenders/{id}/opening-record.pdf", app.base)).send().await.unwrap().status(),
+            StatusCode::FORBIDDEN
+        );
 
         // 5. Qualification review: the template's rules on each declared team; hexie did not
         // reconfirm, and hexie and yimin both promise the same person — each needs a written reason.
         let review: Value = sf(&app, &officer, "review_rows", &[("id", &id)]).await.json().await.unwrap();
         let bid_of = |i: usize| review[i]["bid"]["bid_id"].as_str().unwrap().to_string();
-        let failed = |i: usize| -> Vec<String> { review[i]["checks"].as_array().unwrap().iter().filter(|c| c["outcome"] == "fail").map(|c| c["rule"].as_str().unwrap().to_string()).collect() };
+        let failed = |i: usize| -> Vec<String> {
+            review[i]["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["outcome"] == "fail")
+                .map(|c| c["rule"].as_str().unwrap().to_string())
+                .collect()
+        };
         assert!(failed(0).is_empty(), "{:?}", failed(0));
         assert_eq!(failed(1), ["bid.reconfirmed", "team.not_promised_elsewhere"]);
         assert_eq!(failed(2), ["team.not_promised_elsewhere"]);
-        assert!(review[0]["checks"].as_array().unwrap().iter().any(|c| c["rule"] == "team-size"), "the template's team rules are checked");
-        assert_eq!(field_code(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "conclude_review")]).await).await, "review_incomplete");
-        assert_eq!(field_code(sf(&app, &officer, "review_bid", &[("id", &id), ("bid_id", &bid_of(1)), ("pass", "true"), ("reason", "")]).await).await, "override_reason_required");
-        for (i, reason) in [(0, ""), (1, "更正仅涉及评分细则措辞；周共享已书面确认仅服务本机构"), (2, "周共享已书面确认仅服务和谐，由替补人员承担")] {
-            let res = sf(&app, &officer, "review_bid", &[("id", &id), ("bid_id", &bid_of(i)), ("pass", "true"), ("reason", reason)]).await;
+        assert!(
+            review[0]["checks"].as_array().unwrap().iter().any(|c| c["rule"] == "team-size"),
+            "the template's team rules are checked"
+        );
+        assert_eq!(
+            field_code(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "conclude_review")]).await).await,
+            "review_incomplete"
+        );
+        assert_eq!(
+            field_code(
+                sf(
+                    &app,
+                    &officer,
+                    "review_bid",
+                    &[("id", &id), ("bid_id", &bid_of(1)), ("pass", "true"), ("reason", "")]
+                )
+                .await
+            )
+            .await,
+            "override_reason_required"
+        );
+        for (i, reason) in [
+            (0, ""),
+            (1, "更正仅涉及评分细则措辞；周共享已书面确认仅服务本机构"),
+            (2, "周共享已书面确认仅服务和谐，由替补人员承担"),
+        ] {
+            let res = sf(
+                &app,
+                &officer,
+                "review_bid",
+                &[("id", &id), ("bid_id", &bid_of(i)), ("pass", "true"), ("reason", reason)],
+            )
+            .await;
             assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
         }
-        assert_eq!(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "conclude_review")]).await.status(), StatusCode::OK);
+        assert_eq!(
+            sf(&app, &officer, "tender_action", &[("id", &id), ("action", "conclude_review")]).await.status(),
+            StatusCode::OK
+        );
 
         // 6. Experts score A, B, C (yangguang, hexie, yimin) without names; A wins on points.
         let experts = [
@@ -889,12 +1259,24 @@ async fn a_tender_from_publication_through_review_to_contract() {
             for name in names {
                 assert!(!sheet.contains(name), "{name} leaked to an expert");
             }
-            let res = sf(&app, expert, "submit_scores", &[
-                ("id", &id),
-                ("scores[0][0]", "A"), ("scores[0][1][0]", a.0), ("scores[0][1][1]", a.1),
-                ("scores[1][0]", "B"), ("scores[1][1][0]", "35"), ("scores[1][1][1]", "25"),
-                ("scores[2][0]", "C"), ("scores[2][1][0]", "40"), ("scores[2][1][1]", "30"),
-            ]).await;
+            let res = sf(
+                &app,
+                expert,
+                "submit_scores",
+                &[
+                    ("id", &id),
+                    ("scores[0][0]", "A"),
+                    ("scores[0][1][0]", a.0),
+                    ("scores[0][1][1]", a.1),
+                    ("scores[1][0]", "B"),
+                    ("scores[1][1][0]", "35"),
+                    ("scores[1][1][1]", "25"),
+                    ("scores[2][0]", "C"),
+                    ("scores[2][1][0]", "40"),
+                    ("scores[2][1][1]", "30"),
+                ],
+            )
+            .await;
             assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
         }
         // Each lot is ranked on its own prices: A = 75 + 288000/295000 × 20 = 94.53;
@@ -909,18 +1291,45 @@ async fn a_tender_from_publication_through_review_to_contract() {
         }
         let winner = ranking["lots"][0]["rows"][0]["bid_id"].as_str().unwrap().to_string();
         let second = ranking["lots"][0]["rows"][1]["bid_id"].as_str().unwrap().to_string();
-        assert_eq!(field_code(sf(&app, &officer, "award", &[("id", &id), ("lot", "0"), ("bid_id", &second)]).await).await, "not_first_ranked");
-        assert_eq!(sf(&app, &officer, "award", &[("id", &id), ("lot", "0"), ("bid_id", &winner)]).await.status(), StatusCode::OK);
-        assert_eq!(field_code(sf(&app, &officer, "award", &[("id", &id), ("lot", "0"), ("bid_id", &winner)]).await).await, "lot_awarded");
+        assert_eq!(
+            field_code(sf(&app, &officer, "award", &[("id", &id), ("lot", "0"), ("bid_id", &second)]).await).await,
+            "not_first_ranked"
+        );
+        assert_eq!(
+            sf(&app, &officer, "award", &[("id", &id), ("lot", "0"), ("bid_id", &winner)]).await.status(),
+            StatusCode::OK
+        );
+        assert_eq!(
+            field_code(sf(&app, &officer, "award", &[("id", &id), ("lot", "0"), ("bid_id", &winner)]).await).await,
+            "lot_awarded"
+        );
         // One lot of two awarded: the tender is still open for the other.
         let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
         assert_eq!(public["summary"]["status"], "opened");
-        assert_eq!(sf(&app, &officer, "award", &[("id", &id), ("lot", "1"), ("bid_id", &winner)]).await.status(), StatusCode::OK);
+        assert_eq!(
+            sf(&app, &officer, "award", &[("id", &id), ("lot", "1"), ("bid_id", &winner)]).await.status(),
+            StatusCode::OK
+        );
         let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
         assert_eq!(public["summary"]["status"], "awarded");
         assert_eq!(public["lot_results"][1]["winner"], names[0]);
-        let notice = pdf_text(&officer.get(format!("{}/api/v1/tenders/{id}/award-notice.pdf", app.base)).send().await.unwrap().bytes().await.unwrap());
-        assert!(notice.contains("中标通知书") && notice.contains(names[0]) && notice.contains("¥590,000.00") && notice.contains("定慧寺社区"), "{notice}");
+        let notice = pdf_text(
+            &officer
+                .get(format!("{}/api/v1/tenders/{id}/award-notice.pdf", app.base))
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap(),
+        );
+        assert!(
+            notice.contains("中标通知书")
+                && notice.contains(names[0])
+                && notice.contains("¥590,000.00")
+                && notice.contains("定慧寺社区"),
+            "{notice}"
+        );
         let loser = hexie.get(format!("{}/api/v1/tenders/{id}/award-notice.pdf", app.base)).send().await.unwrap();
         assert_eq!(loser.status(), StatusCode::FORBIDDEN, "a bidder that won nothing gets no notice");
         let contracts: Value = sf(&app, &yangguang, "my_contracts", &[]).await.json().await.unwrap();
@@ -937,13 +1346,36 @@ async fn a_tender_from_publication_through_review_to_contract() {
         assert!(flags[0]["message_zh"].as_str().unwrap().contains("在履行合同"));
 
         // 7. Every step left its audit entry; none of the pre-opening entries carries a price.
-        let audit: Value = app.signed_in(Role::Auditor).await.get(format!("{}/api/v1/audit", app.base)).send().await.unwrap().json().await.unwrap();
+        let audit: Value = app
+            .signed_in(Role::Auditor)
+            .await
+            .get(format!("{}/api/v1/audit", app.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         let entries = audit.as_array().unwrap();
         let actions: Vec<&str> = entries.iter().map(|e| e["action"].as_str().unwrap()).collect();
-        for step in ["tender.create", "tender.publish", "bid.submit", "tender.amend", "bid.reconfirm", "bid.withdraw", "tender.open", "bid.review", "tender.review_done", "scores.submit", "tender.award"] {
+        for step in [
+            "tender.create",
+            "tender.publish",
+            "bid.submit",
+            "tender.amend",
+            "bid.reconfirm",
+            "bid.withdraw",
+            "tender.open",
+            "bid.review",
+            "tender.review_done",
+            "scores.submit",
+            "tender.award",
+        ] {
             assert!(actions.contains(&step), "no audit entry for {step}: {actions:?}");
         }
-        for e in entries.iter().filter(|e| e["action"].as_str().unwrap().starts_with("bid.") && e["action"] != "bid.review") {
+        for e in
+            entries.iter().filter(|e| e["action"].as_str().unwrap().starts_with("bid.") && e["action"] != "bid.review")
+        {
             assert!(!e.to_string().contains("29500000") && !e.to_string().contains("295000"), "price in {e}");
         }
     }
@@ -964,11 +1396,20 @@ async fn unsafe_packages_and_broken_uploads_change_nothing() {
 
     let dir = support::temp_dir();
     std::fs::write(dir.join("plan.pdf"), b"%PDF-1.7 secret").unwrap();
-    let ok = std::process::Command::new("zip").current_dir(&dir).args(["-q", "-P", "pw", "enc.zip", "plan.pdf"]).status().expect("Debian zip is installed by make test");
+    let ok = std::process::Command::new("zip")
+        .current_dir(&dir)
+        .args(["-q", "-P", "pw", "enc.zip", "plan.pdf"])
+        .status()
+        .expect("Debian zip is installed by make test");
     assert!(ok.success());
     let encrypted = std::fs::read(dir.join("enc.zip")).unwrap();
     std::os::unix::fs::symlink("/etc/passwd", dir.join("link")).unwrap();
-    assert!(std::process::Command::new("zip").current_dir(&dir).args(["-q", "--symlinks", "link.zip", "link"]).status().unwrap().success());
+    assert!(std::process::Command::new("zip")
+        .current_dir(&dir)
+        .args(["-q", "--symlinks", "link.zip", "link"])
+        .status()
+        .unwrap()
+        .success());
     let symlink = std::fs::read(dir.join("link.zip")).unwrap();
     let many: Vec<String> = (0..201).map(|i| format!("f{i}.pdf")).collect();
     let many_entries: Vec<(&str, &[u8])> = many.iter().map(|n| (n.as_str(), &b"x"[..])).collect();
@@ -988,7 +1429,10 @@ async fn unsafe_packages_and_broken_uploads_change_nothing() {
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{name}");
         let body: Value = res.json().await.unwrap();
         assert_eq!(body["error"]["fields"][0]["code"], code, "{name}: {body}");
-        assert!(body["error"]["fields"][0]["message_zh"].as_str().unwrap().contains(name), "the message names the file: {body}");
+        assert!(
+            body["error"]["fields"][0]["message_zh"].as_str().unwrap().contains(name),
+            "the message names the file: {body}"
+        );
     }
     assert_eq!(walk(app.state.storage.root()), files_before, "a refused upload stores nothing");
 
@@ -997,10 +1441,20 @@ async fn unsafe_packages_and_broken_uploads_change_nothing() {
         .text("lot", "0")
         .part("technical", reqwest::multipart::Part::bytes(b"GIF89a".to_vec()).file_name("photo.gif"))
         .part("qualification", reqwest::multipart::Part::bytes(pdf("q").1).file_name("q.pdf"));
-    let res = ngo.post(format!("{}/api/v1/tenders/{id}/bids", app.base)).header("accept", "text/html").multipart(form).send().await.unwrap();
+    let res = ngo
+        .post(format!("{}/api/v1/tenders/{id}/bids", app.base))
+        .header("accept", "text/html")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     assert!(res.status().is_redirection(), "{}", res.status());
     let location = res.headers()["location"].to_str().unwrap().to_string();
-    assert!(location.starts_with(&format!("/bidder/tenders/{id}?upload_error=")) && location.contains("file_not_pdf_or_zip"), "{location}");
+    assert!(
+        location.starts_with(&format!("/bidder/tenders/{id}?upload_error="))
+            && location.contains("file_not_pdf_or_zip"),
+        "{location}"
+    );
 
     // A body cut off half-way: the earlier bid stays as it was.
     let boundary = "caipingboundary";
@@ -1064,18 +1518,40 @@ async fn a_late_amendment_pushes_the_deadline_and_two_bids_fail_the_tender() {
         assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
         let view: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
         let new_deadline = view["spec"]["bid_deadline_ms"].as_i64().unwrap();
-        assert!(new_deadline >= app.state.now_ms() + 15 * 24 * 3_600_000 - 1000 && new_deadline > old_deadline, "pushed to 15 days out");
+        assert!(
+            new_deadline >= app.state.now_ms() + 15 * 24 * 3_600_000 - 1000 && new_deadline > old_deadline,
+            "pushed to 15 days out"
+        );
         assert!(view["versions"][1]["pushed_from"].is_i64());
 
         advance(&app, new_deadline - app.state.now_ms());
         let officer = app.signed_in(Role::Officer).await;
-        assert_eq!(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "open")]).await.status(), StatusCode::OK);
-        assert_eq!(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "conclude_review")]).await.status(), StatusCode::OK);
+        assert_eq!(
+            sf(&app, &officer, "tender_action", &[("id", &id), ("action", "open")]).await.status(),
+            StatusCode::OK
+        );
+        assert_eq!(
+            sf(&app, &officer, "tender_action", &[("id", &id), ("action", "conclude_review")]).await.status(),
+            StatusCode::OK
+        );
         let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
         assert_eq!(public["summary"]["status"], "failed");
         assert!(public["failed_reason"].as_str().unwrap().contains("不足三家"), "{public}");
-        let audit: Value = app.signed_in(Role::Auditor).await.get(format!("{}/api/v1/audit", app.base)).send().await.unwrap().json().await.unwrap();
-        assert!(audit.as_array().unwrap().iter().any(|e| e["action"] == "tender.fail" && e["entity_id"] == id.as_str()));
+        let audit: Value = app
+            .signed_in(Role::Auditor)
+            .await
+            .get(format!("{}/api/v1/audit", app.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "tender.fail" && e["entity_id"] == id.as_str()));
     }
 }
 
@@ -1092,14 +1568,27 @@ async fn clarifications_are_answered_in_public_without_the_asker() {
         let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let id: String = sf(&app, &officer, "create_tender", &pairs).await.json().await.unwrap();
         // A draft is nobody's business but the officer's: no public notice, no questions.
-        assert_eq!(app.anon().get(format!("{}/api/v1/tenders/{id}/notice.pdf", app.base)).send().await.unwrap().status(), StatusCode::NOT_FOUND);
-        assert_eq!(app.anon().get(format!("{}/api/v1/tenders/{id}/document.pdf", app.base)).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            app.anon().get(format!("{}/api/v1/tenders/{id}/notice.pdf", app.base)).send().await.unwrap().status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.anon().get(format!("{}/api/v1/tenders/{id}/document.pdf", app.base)).send().await.unwrap().status(),
+            StatusCode::NOT_FOUND
+        );
         assert_eq!(sf(&app, &app.anon(), "clarifications", &[("id", &id)]).await.status(), StatusCode::NOT_FOUND);
-        assert_eq!(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "publish")]).await.status(), StatusCode::OK);
+        assert_eq!(
+            sf(&app, &officer, "tender_action", &[("id", &id), ("action", "publish")]).await.status(),
+            StatusCode::OK
+        );
         let asker = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
         let other = app.sign_in_as("ngo-yimin", server::demo::DEMO_PASSWORD).await;
-        assert_eq!(field_code(sf(&app, &asker, "ask_question", &[("id", &id), ("question", "?")]).await).await, "question_length");
-        let res = sf(&app, &asker, "ask_question", &[("id", &id), ("question", "定慧寺社区现有活动场地面积是多少？")]).await;
+        assert_eq!(
+            field_code(sf(&app, &asker, "ask_question", &[("id", &id), ("question", "?")]).await).await,
+            "question_length"
+        );
+        let res =
+            sf(&app, &asker, "ask_question", &[("id", &id), ("question", "定慧寺社区现有活动场地面积是多少？")]).await;
         assert_eq!(res.status(), StatusCode::OK);
         let qid: String = res.json().await.unwrap();
         let count = |v: &Value| v.as_array().unwrap().len();
@@ -1108,8 +1597,17 @@ async fn clarifications_are_answered_in_public_without_the_asker() {
         let own: Value = sf(&app, &asker, "clarifications", &[("id", &id)]).await.json().await.unwrap();
         assert_eq!(own[0]["mine"], true);
         assert_eq!(count(&sf(&app, &officer, "clarifications", &[("id", &id)]).await.json().await.unwrap()), 1);
-        assert_eq!(sf(&app, &officer, "answer_question", &[("question_id", &qid), ("answer", "约420平方米，详见附件")]).await.status(), StatusCode::OK);
-        assert_eq!(field_code(sf(&app, &officer, "answer_question", &[("question_id", &qid), ("answer", "再答一次")]).await).await, "already_answered");
+        assert_eq!(
+            sf(&app, &officer, "answer_question", &[("question_id", &qid), ("answer", "约420平方米，详见附件")])
+                .await
+                .status(),
+            StatusCode::OK
+        );
+        assert_eq!(
+            field_code(sf(&app, &officer, "answer_question", &[("question_id", &qid), ("answer", "再答一次")]).await)
+                .await,
+            "already_answered"
+        );
         let public = sf(&app, &app.anon(), "clarifications", &[("id", &id)]).await.text().await.unwrap();
         assert!(public.contains("约420平方米") && public.contains("活动场地面积"), "{public}");
         for leak in ["ngo-yangguang", "阳光", "asked_by"] {
@@ -1117,8 +1615,21 @@ async fn clarifications_are_answered_in_public_without_the_asker() {
         }
         advance(&app, 5 * 24 * 3_600_000);
         let asker = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
-        assert_eq!(field_code(sf(&app, &asker, "ask_question", &[("id", &id), ("question", "还可以再提问吗？谢谢")]).await).await, "clarification_closed");
-        let audit: Value = app.signed_in(Role::Auditor).await.get(format!("{}/api/v1/audit", app.base)).send().await.unwrap().json().await.unwrap();
+        assert_eq!(
+            field_code(sf(&app, &asker, "ask_question", &[("id", &id), ("question", "还可以再提问吗？谢谢")]).await)
+                .await,
+            "clarification_closed"
+        );
+        let audit: Value = app
+            .signed_in(Role::Auditor)
+            .await
+            .get(format!("{}/api/v1/audit", app.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         let actions: Vec<&str> = audit.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
         assert!(actions.contains(&"clarification.ask") && actions.contains(&"clarification.answer"));
     }
@@ -1131,14 +1642,41 @@ async fn an_ngo_keeps_its_profile_and_roster() {
     use flow::*;
     let app = spawn_app(support::Backend::Sqlite, false).await;
     let ngo = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
-    let bad = sf(&app, &ngo, "save_profile", &[("input[legal_form]", "club"), ("input[registration_level]", "county"), ("input[board_others]", "many")]).await;
+    let bad = sf(
+        &app,
+        &ngo,
+        "save_profile",
+        &[("input[legal_form]", "club"), ("input[registration_level]", "county"), ("input[board_others]", "many")],
+    )
+    .await;
     let body: Value = bad.json().await.unwrap();
     let codes: Vec<&str> = body["detail"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["choice_invalid", "count_invalid"]);
-    let ok = sf(&app, &ngo, "save_profile", &[("input[legal_form]", "social_group"), ("input[registration_level]", "city"), ("input[civil_affairs_registration]", "true"), ("input[region]", "苏州市")]).await;
+    let ok = sf(
+        &app,
+        &ngo,
+        "save_profile",
+        &[
+            ("input[legal_form]", "social_group"),
+            ("input[registration_level]", "city"),
+            ("input[civil_affairs_registration]", "true"),
+            ("input[region]", "苏州市"),
+        ],
+    )
+    .await;
     assert_eq!(ok.status(), StatusCode::OK);
     let person = |id: &'static str| {
-        vec![("person[name]", "林新人"), ("person[id_number]", id), ("person[education]", "master"), ("person[major]", "social_work"), ("person[certificate]", "senior"), ("person[certificate_number]", "S-2026-01"), ("person[certificate_expiry]", "2030-01-01"), ("person[full_time]", "true"), ("person[contract_months]", "24")]
+        vec![
+            ("person[name]", "林新人"),
+            ("person[id_number]", id),
+            ("person[education]", "master"),
+            ("person[major]", "social_work"),
+            ("person[certificate]", "senior"),
+            ("person[certificate_number]", "S-2026-01"),
+            ("person[certificate_expiry]", "2030-01-01"),
+            ("person[full_time]", "true"),
+            ("person[contract_months]", "24"),
+        ]
     };
     assert_eq!(field_code(sf(&app, &ngo, "add_staff", &person("320508199001011233")).await).await, "id_number_invalid");
     let added = sf(&app, &ngo, "add_staff", &person("320508199001011232")).await;
@@ -1153,7 +1691,16 @@ async fn an_ngo_keeps_its_profile_and_roster() {
     let other = app.sign_in_as("ngo-yimin", server::demo::DEMO_PASSWORD).await;
     assert_eq!(sf(&app, &other, "remove_staff", &[("staff_id", &staff_id)]).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(sf(&app, &ngo, "remove_staff", &[("staff_id", &staff_id)]).await.status(), StatusCode::OK);
-    let audit = app.signed_in(Role::Auditor).await.get(format!("{}/api/v1/audit", app.base)).send().await.unwrap().text().await.unwrap();
+    let audit = app
+        .signed_in(Role::Auditor)
+        .await
+        .get(format!("{}/api/v1/audit", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(audit.contains("staff.add") && audit.contains("staff.remove") && audit.contains("organisation.profile"));
     assert!(!audit.contains("320508199001011232"), "the audit log shows ID numbers masked");
 }
@@ -1170,7 +1717,8 @@ async fn each_lot_gets_its_own_team_with_staff_per_year() {
     let id = create_published(&app, &officer, 21).await;
     let ngo = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
     let profile: Value = sf(&app, &ngo, "my_profile", &[]).await.json().await.unwrap();
-    let people: Vec<String> = profile["roster"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_string()).collect();
+    let people: Vec<String> =
+        profile["roster"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_string()).collect();
     let mut form = reqwest::multipart::Form::new();
     for lot in [0, 1] {
         form = form.text("lot", lot.to_string()).text(format!("price_{lot}"), "290000");
@@ -1193,12 +1741,20 @@ async fn each_lot_gets_its_own_team_with_staff_per_year() {
         .part("qualification", reqwest::multipart::Part::bytes(pdf("资格").1).file_name("资格.pdf"));
     let res = ngo.post(format!("{}/api/v1/tenders/{id}/bids", app.base)).multipart(form).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
-    let stored: String = sqlx::query_scalar("SELECT declaration_json FROM bids WHERE tender_id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap();
+    let stored: String = sqlx::query_scalar("SELECT declaration_json FROM bids WHERE tender_id = $1")
+        .bind(&id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
     let declared: app::domain::roster::Declaration = serde_json::from_str(&stored).unwrap();
-    let lots: Vec<(&str, usize, usize)> = declared.teams.iter().map(|t| (t.lot.as_str(), t.team.staff_in(1).len(), t.team.staff_in(2).len())).collect();
+    let lots: Vec<(&str, usize, usize)> =
+        declared.teams.iter().map(|t| (t.lot.as_str(), t.team.staff_in(1).len(), t.team.staff_in(2).len())).collect();
     assert_eq!(lots, [("双塔社区", 5, 8), ("定慧寺社区", 4, 9)]);
 
-    let deadline: i64 = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json::<Value>().await.unwrap()["spec"]["bid_deadline_ms"].as_i64().unwrap();
+    let deadline: i64 = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json::<Value>().await.unwrap()
+        ["spec"]["bid_deadline_ms"]
+        .as_i64()
+        .unwrap();
     advance(&app, deadline - app.state.now_ms());
     let officer = app.signed_in(Role::Officer).await;
     assert_eq!(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "open")]).await.status(), StatusCode::OK);
@@ -1223,21 +1779,37 @@ async fn a_lot_with_two_bids_fails_while_the_other_is_awarded() {
     let app = spawn_app(support::Backend::Sqlite, true).await;
     let officer = app.signed_in(Role::Officer).await;
     let id = create_published(&app, &officer, 21).await;
-    for (user, lots) in [("ngo-yangguang", vec![(0, "590000"), (1, "590000")]), ("ngo-yimin", vec![(0, "600000"), (1, "580000")]), ("ngo-hexie", vec![(0, "560000")])] {
+    for (user, lots) in [
+        ("ngo-yangguang", vec![(0, "590000"), (1, "590000")]),
+        ("ngo-yimin", vec![(0, "600000"), (1, "580000")]),
+        ("ngo-hexie", vec![(0, "560000")]),
+    ] {
         let ngo = app.sign_in_as(user, server::demo::DEMO_PASSWORD).await;
         let res = upload(&app, &ngo, &id, &lots, pdf(&format!("{user} plan")), pdf("q")).await;
         assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
     }
-    let deadline: i64 = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json::<Value>().await.unwrap()["spec"]["bid_deadline_ms"].as_i64().unwrap();
+    let deadline: i64 = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json::<Value>().await.unwrap()
+        ["spec"]["bid_deadline_ms"]
+        .as_i64()
+        .unwrap();
     advance(&app, deadline - app.state.now_ms());
     let officer = app.signed_in(Role::Officer).await;
     assert_eq!(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "open")]).await.status(), StatusCode::OK);
     let review: Value = sf(&app, &officer, "review_rows", &[("id", &id)]).await.json().await.unwrap();
     for row in review.as_array().unwrap() {
-        let res = sf(&app, &officer, "review_bid", &[("id", &id), ("bid_id", row["bid"]["bid_id"].as_str().unwrap()), ("pass", "true"), ("reason", "")]).await;
+        let res = sf(
+            &app,
+            &officer,
+            "review_bid",
+            &[("id", &id), ("bid_id", row["bid"]["bid_id"].as_str().unwrap()), ("pass", "true"), ("reason", "")],
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
     }
-    assert_eq!(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "conclude_review")]).await.status(), StatusCode::OK);
+    assert_eq!(
+        sf(&app, &officer, "tender_action", &[("id", &id), ("action", "conclude_review")]).await.status(),
+        StatusCode::OK
+    );
     let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
     assert_eq!(public["summary"]["status"], "opened");
     assert_eq!(public["lot_results"][0]["lot"], "定慧寺社区");
@@ -1246,12 +1818,24 @@ async fn a_lot_with_two_bids_fails_while_the_other_is_awarded() {
     let experts = ["expert-zhou", "expert-wu", "expert-zheng"];
     for e in experts {
         let expert = app.sign_in_as(e, server::demo::DEMO_PASSWORD).await;
-        let res = sf(&app, &expert, "submit_scores", &[
-            ("id", &id),
-            ("scores[0][0]", "A"), ("scores[0][1][0]", "40"), ("scores[0][1][1]", "30"),
-            ("scores[1][0]", "B"), ("scores[1][1][0]", "40"), ("scores[1][1][1]", "30"),
-            ("scores[2][0]", "C"), ("scores[2][1][0]", "40"), ("scores[2][1][1]", "30"),
-        ]).await;
+        let res = sf(
+            &app,
+            &expert,
+            "submit_scores",
+            &[
+                ("id", &id),
+                ("scores[0][0]", "A"),
+                ("scores[0][1][0]", "40"),
+                ("scores[0][1][1]", "30"),
+                ("scores[1][0]", "B"),
+                ("scores[1][1][0]", "40"),
+                ("scores[1][1][1]", "30"),
+                ("scores[2][0]", "C"),
+                ("scores[2][1][0]", "40"),
+                ("scores[2][1][1]", "30"),
+            ],
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
     }
     let ranking: Value = sf(&app, &officer, "ranking", &[("id", &id)]).await.json().await.unwrap();
@@ -1260,10 +1844,19 @@ async fn a_lot_with_two_bids_fails_while_the_other_is_awarded() {
     // Lot 0 on its own prices: 560000 is the base; equal technical scores, so the cheapest wins.
     let rows = ranking["lots"][0]["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 3);
-    assert_eq!(rows[0]["price"].as_str().map(|p| p.parse::<rust_decimal::Decimal>().unwrap()), Some("560000".parse().unwrap()));
+    assert_eq!(
+        rows[0]["price"].as_str().map(|p| p.parse::<rust_decimal::Decimal>().unwrap()),
+        Some("560000".parse().unwrap())
+    );
     let winner = rows[0]["bid_id"].as_str().unwrap();
-    assert_eq!(field_code(sf(&app, &officer, "award", &[("id", &id), ("lot", "1"), ("bid_id", winner)]).await).await, "lot_failed");
-    assert_eq!(sf(&app, &officer, "award", &[("id", &id), ("lot", "0"), ("bid_id", winner)]).await.status(), StatusCode::OK);
+    assert_eq!(
+        field_code(sf(&app, &officer, "award", &[("id", &id), ("lot", "1"), ("bid_id", winner)]).await).await,
+        "lot_failed"
+    );
+    assert_eq!(
+        sf(&app, &officer, "award", &[("id", &id), ("lot", "0"), ("bid_id", winner)]).await.status(),
+        StatusCode::OK
+    );
     let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
     assert_eq!(public["summary"]["status"], "awarded", "the only lot standing is awarded");
     assert_eq!(public["summary"]["winner"], "苏州市吴中区和谐社会工作服务中心");
@@ -1274,9 +1867,13 @@ async fn publish_call(app: &TestApp, input: app::domain::tender::TenderInput) ->
     use flow::*;
     let officer = app.signed_in(Role::Officer).await;
     let mut form: Vec<(String, String)> = vec![
-        ("input[template_id]".into(), input.template_id.clone()), ("input[method]".into(), input.method.clone()),
-        ("input[title]".into(), input.title.clone()), ("input[buyer]".into(), input.buyer.clone()), ("input[budget]".into(), input.budget.clone()),
-        ("input[bid_deadline]".into(), input.bid_deadline.clone()), ("input[opening_time]".into(), input.opening_time.clone()),
+        ("input[template_id]".into(), input.template_id.clone()),
+        ("input[method]".into(), input.method.clone()),
+        ("input[title]".into(), input.title.clone()),
+        ("input[buyer]".into(), input.buyer.clone()),
+        ("input[budget]".into(), input.budget.clone()),
+        ("input[bid_deadline]".into(), input.bid_deadline.clone()),
+        ("input[opening_time]".into(), input.opening_time.clone()),
     ];
     if input.fixed_price {
         form.push(("input[fixed_price]".into(), "true".into()));
@@ -1289,7 +1886,10 @@ async fn publish_call(app: &TestApp, input: app::domain::tender::TenderInput) ->
     let res = sf(app, &officer, "create_tender", &pairs).await;
     assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
     let id: String = res.json().await.unwrap();
-    assert_eq!(sf(app, &officer, "tender_action", &[("id", &id), ("action", "publish")]).await.status(), StatusCode::OK);
+    assert_eq!(
+        sf(app, &officer, "tender_action", &[("id", &id), ("action", "publish")]).await.status(),
+        StatusCode::OK
+    );
     id
 }
 
@@ -1297,7 +1897,10 @@ async fn publish_call(app: &TestApp, input: app::domain::tender::TenderInput) ->
 /// (rule, outcome) pairs.
 async fn open_and_review(app: &TestApp, id: &str) -> Vec<Vec<(String, String)>> {
     use flow::*;
-    let deadline: i64 = sf(app, &app.anon(), "public_tender", &[("id", id)]).await.json::<Value>().await.unwrap()["spec"]["bid_deadline_ms"].as_i64().unwrap();
+    let deadline: i64 = sf(app, &app.anon(), "public_tender", &[("id", id)]).await.json::<Value>().await.unwrap()
+        ["spec"]["bid_deadline_ms"]
+        .as_i64()
+        .unwrap();
     advance(app, deadline - app.state.now_ms());
     let officer = app.signed_in(Role::Officer).await;
     assert_eq!(sf(app, &officer, "tender_action", &[("id", id), ("action", "open")]).await.status(), StatusCode::OK);
@@ -1306,7 +1909,14 @@ async fn open_and_review(app: &TestApp, id: &str) -> Vec<Vec<(String, String)>> 
         .as_array()
         .unwrap()
         .iter()
-        .map(|row| row["checks"].as_array().unwrap().iter().map(|c| (c["rule"].as_str().unwrap().to_string(), c["outcome"].as_str().unwrap().to_string())).collect())
+        .map(|row| {
+            row["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| (c["rule"].as_str().unwrap().to_string(), c["outcome"].as_str().unwrap().to_string()))
+                .collect()
+        })
         .collect()
 }
 
@@ -1318,7 +1928,10 @@ async fn a_county_government_applies_to_a_shandong_call() {
         let id = publish_call(&app, server::demo::demo_zone_call_input(app.state.now_ms() + 21 * 24 * 3_600_000)).await;
         let url = format!("{}/api/v1/tenders/{id}/bids", app.base);
         let committee = app.sign_in_as("sq-lianhua", server::demo::DEMO_PASSWORD).await;
-        assert_eq!(field_code(upload(&app, &committee, &id, &[], pdf("plan"), pdf("q")).await).await, "applicant_kind_mismatch");
+        assert_eq!(
+            field_code(upload(&app, &committee, &id, &[], pdf("plan"), pdf("q")).await).await,
+            "applicant_kind_mismatch"
+        );
 
         let county = app.sign_in_as("qx-lixia", server::demo::DEMO_PASSWORD).await;
         let apply = |content: String, guarantees: &'static str| {
@@ -1333,7 +1946,10 @@ async fn a_county_government_applies_to_a_shandong_call() {
                 .text("zone_guarantees", guarantees)
                 .text("zone_city_opinion", "同意推荐")
                 // A call's plan names its applicant: no blind check here.
-                .part("technical", reqwest::multipart::Part::bytes(pdf("方案").1).file_name("济南市历下区人民政府实验方案.pdf"))
+                .part(
+                    "technical",
+                    reqwest::multipart::Part::bytes(pdf("方案").1).file_name("济南市历下区人民政府实验方案.pdf"),
+                )
                 .part("qualification", reqwest::multipart::Part::bytes(pdf("申请文件").1).file_name("申请文件.pdf"))
         };
         let long = county.post(&url).multipart(apply("内".repeat(2_001), "")).send().await.unwrap();
@@ -1345,7 +1961,11 @@ async fn a_county_government_applies_to_a_shandong_call() {
         let failed: Vec<&str> = checks[0].iter().filter(|(_, o)| o == "fail").map(|(r, _)| r.as_str()).collect();
         assert_eq!(failed, ["shandong.form.guarantees"], "{checks:?}");
         assert!(checks[0].contains(&("shandong.form.category".into(), "pass".into())));
-        let stored: String = sqlx::query_scalar("SELECT application_json FROM bids WHERE tender_id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap();
+        let stored: String = sqlx::query_scalar("SELECT application_json FROM bids WHERE tender_id = $1")
+            .bind(&id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
         assert!(stored.contains("\"unit\":\"济南市历下区\""), "trimmed: {stored}");
     }
 }
@@ -1358,11 +1978,16 @@ async fn a_residents_committee_applies_to_a_shenzhen_call() {
         let id = publish_call(&app, server::demo::demo_call_input(app.state.now_ms() + 21 * 24 * 3_600_000)).await;
 
         let ngo = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
-        assert_eq!(field_code(upload(&app, &ngo, &id, &[], pdf("plan"), pdf("q")).await).await, "applicant_kind_mismatch");
+        assert_eq!(
+            field_code(upload(&app, &ngo, &id, &[], pdf("plan"), pdf("q")).await).await,
+            "applicant_kind_mismatch"
+        );
 
         let committee = app.sign_in_as("sq-lianhua", server::demo::DEMO_PASSWORD).await;
         let t = app::domain::template::builtin_by_id("shenzhen-demonstration-site").unwrap();
-        let Some(app::domain::template::Selection::ProjectLibrary { projects, .. }) = &t.selection else { panic!("a library") };
+        let Some(app::domain::template::Selection::ProjectLibrary { projects, .. }) = &t.selection else {
+            panic!("a library")
+        };
         let apply = |picked: usize, agreeing: &'static str| {
             let mut form = reqwest::multipart::Form::new()
                 .text("premises_available", "true")
@@ -1384,10 +2009,19 @@ async fn a_residents_committee_applies_to_a_shenzhen_call() {
 
         let checks = open_and_review(&app, &id).await;
         let rules: Vec<(&str, &str)> = checks[0].iter().map(|(r, o)| (r.as_str(), o.as_str())).collect();
-        for rule in ["shenzhen.premises", "shenzhen.residents_consent", "shenzhen.centre_operating", "shenzhen.min_projects", "shenzhen.expected_projects"] {
+        for rule in [
+            "shenzhen.premises",
+            "shenzhen.residents_consent",
+            "shenzhen.centre_operating",
+            "shenzhen.min_projects",
+            "shenzhen.expected_projects",
+        ] {
             assert!(rules.contains(&(rule, "pass")), "{rule} in {rules:?}");
         }
-        assert!(!rules.iter().any(|(r, _)| r.starts_with("org.") && *r != "org.civil_affairs_registration"), "no roster rules for a committee: {rules:?}");
+        assert!(
+            !rules.iter().any(|(r, _)| r.starts_with("org.") && *r != "org.civil_affairs_registration"),
+            "no roster rules for a committee: {rules:?}"
+        );
     }
 }
 
@@ -1402,25 +2036,40 @@ async fn officers_attach_documents_before_and_after_publishing() {
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let id: String = sf(&app, &officer, "create_tender", &pairs).await.json().await.unwrap();
     let attach = |who: &reqwest::Client, bytes: Vec<u8>, name: &'static str, reason: &'static str| {
-        let form = reqwest::multipart::Form::new().text("reason", reason).part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
+        let form = reqwest::multipart::Form::new()
+            .text("reason", reason)
+            .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
         who.post(format!("{}/api/v1/tenders/{id}/attachments", app.base)).multipart(form).send()
     };
     let doc = pdf("服务内容指导目录").1;
     assert_eq!(attach(&officer, doc.clone(), "服务内容指导目录.pdf", "").await.unwrap().status(), StatusCode::CREATED);
     assert_eq!(field_code(attach(&officer, doc.clone(), "again.pdf", "").await.unwrap()).await, "attachment_exists");
-    assert_eq!(field_code(attach(&officer, zip_of(&[("../x.pdf", b"x")]), "bad.zip", "").await.unwrap()).await, "zip_unsafe_path");
+    assert_eq!(
+        field_code(attach(&officer, zip_of(&[("../x.pdf", b"x")]), "bad.zip", "").await.unwrap()).await,
+        "zip_unsafe_path"
+    );
     use sha2::Digest;
     let sha = hex::encode(sha2::Sha256::digest(&doc));
     let url = format!("{}/api/v1/tenders/{id}/attachments/{sha}", app.base);
-    assert_eq!(app.anon().get(&url).send().await.unwrap().status(), StatusCode::NOT_FOUND, "a draft's attachment is not public");
-    assert_eq!(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "publish")]).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.anon().get(&url).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND,
+        "a draft's attachment is not public"
+    );
+    assert_eq!(
+        sf(&app, &officer, "tender_action", &[("id", &id), ("action", "publish")]).await.status(),
+        StatusCode::OK
+    );
     let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
     assert_eq!(public["attachments"][0]["file_name"], "服务内容指导目录.pdf");
     assert_eq!(app.anon().get(&url).send().await.unwrap().bytes().await.unwrap().to_vec(), doc);
 
     // Published: a reason is required, and a refused amendment keeps nothing.
     let files_before = walk(app.state.storage.root());
-    assert_eq!(field_code(attach(&officer, pdf("清单").1, "服务需求清单.pdf", "").await.unwrap()).await, "reason_required");
+    assert_eq!(
+        field_code(attach(&officer, pdf("清单").1, "服务需求清单.pdf", "").await.unwrap()).await,
+        "reason_required"
+    );
     assert_eq!(walk(app.state.storage.root()), files_before);
     // Two days before the deadline: the amendment pushes it to 15 days out.
     let deadline = public["spec"]["bid_deadline_ms"].as_i64().unwrap();
@@ -1440,8 +2089,20 @@ async fn officers_attach_documents_before_and_after_publishing() {
 
     advance(&app, pushed - app.state.now_ms());
     let officer = app.signed_in(Role::Officer).await;
-    assert_eq!(field_code(attach(&officer, pdf("late").1, "late.pdf", "截止后补充材料").await.unwrap()).await, "attachments_frozen");
-    let audit = app.signed_in(Role::Auditor).await.get(format!("{}/api/v1/audit", app.base)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(
+        field_code(attach(&officer, pdf("late").1, "late.pdf", "截止后补充材料").await.unwrap()).await,
+        "attachments_frozen"
+    );
+    let audit = app
+        .signed_in(Role::Auditor)
+        .await
+        .get(format!("{}/api/v1/audit", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(audit.contains("tender.attach") && audit.contains("tender.amend") && audit.contains("服务需求清单.pdf"));
 }
 
@@ -1454,21 +2115,43 @@ async fn demo_data_offers_a_tender_to_open_and_one_to_bid_on() {
     let public: Value = flow::sf(&app, &app.anon(), "public_tenders", &[]).await.json().await.unwrap();
     let titles: Vec<&str> = public.as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap()).collect();
     assert_eq!(titles.len(), 4, "{titles:?}");
-    let to_open: String = sqlx::query("SELECT id FROM tenders WHERE title = $1").bind(server::demo::DEMO_TENDER_TO_OPEN).fetch_one(&app.state.db.pool).await.unwrap().get("id");
-    assert_eq!(flow::sf(&app, &officer, "tender_action", &[("id", &to_open), ("action", "open")]).await.status(), StatusCode::OK);
+    let to_open: String = sqlx::query("SELECT id FROM tenders WHERE title = $1")
+        .bind(server::demo::DEMO_TENDER_TO_OPEN)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("id");
+    assert_eq!(
+        flow::sf(&app, &officer, "tender_action", &[("id", &to_open), ("action", "open")]).await.status(),
+        StatusCode::OK
+    );
     let review: Value = flow::sf(&app, &officer, "review_rows", &[("id", &to_open)]).await.json().await.unwrap();
     assert_eq!(review.as_array().unwrap().len(), 3);
     for row in review.as_array().unwrap() {
         let failed: Vec<&Value> = row["checks"].as_array().unwrap().iter().filter(|c| c["outcome"] == "fail").collect();
         assert!(failed.is_empty(), "{failed:?}");
-        let res = flow::sf(&app, &officer, "review_bid", &[("id", &to_open), ("bid_id", row["bid"]["bid_id"].as_str().unwrap()), ("pass", "true"), ("reason", "")]).await;
+        let res = flow::sf(
+            &app,
+            &officer,
+            "review_bid",
+            &[("id", &to_open), ("bid_id", row["bid"]["bid_id"].as_str().unwrap()), ("pass", "true"), ("reason", "")],
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::OK);
     }
-    assert_eq!(flow::sf(&app, &officer, "tender_action", &[("id", &to_open), ("action", "conclude_review")]).await.status(), StatusCode::OK);
+    assert_eq!(
+        flow::sf(&app, &officer, "tender_action", &[("id", &to_open), ("action", "conclude_review")]).await.status(),
+        StatusCode::OK
+    );
     let ranking: Value = flow::sf(&app, &officer, "ranking", &[("id", &to_open)]).await.json().await.unwrap();
     assert_eq!(ranking["experts"], 3);
-    let bidder_view: Value = flow::sf(&app, &app.signed_in(Role::Bidder).await, "open_tenders", &[]).await.json().await.unwrap();
-    assert!(bidder_view.as_array().unwrap().iter().any(|t| t[0]["title"] == server::demo::DEMO_TENDER_OPEN && t[0]["status"] == "published"));
+    let bidder_view: Value =
+        flow::sf(&app, &app.signed_in(Role::Bidder).await, "open_tenders", &[]).await.json().await.unwrap();
+    assert!(bidder_view
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t[0]["title"] == server::demo::DEMO_TENDER_OPEN && t[0]["status"] == "published"));
 }
 
 /// An NGO registers itself with a valid credit code; a refused registration leaves nothing.
@@ -1482,7 +2165,13 @@ async fn an_ngo_registers_and_nothing_is_half_saved() {
             async move {
                 let res = client
                     .post(url)
-                    .form(&[("org_name", org), ("credit_code", code), ("username", user), ("display_name", "林社工"), ("password", "register-pw-2026")])
+                    .form(&[
+                        ("org_name", org),
+                        ("credit_code", code),
+                        ("username", user),
+                        ("display_name", "林社工"),
+                        ("password", "register-pw-2026"),
+                    ])
                     .send()
                     .await
                     .unwrap();
@@ -1493,18 +2182,40 @@ async fn an_ngo_registers_and_nothing_is_half_saved() {
         let (_, bad) = register("吴江区同心社会工作服务中心", "52320509MJ5912345X", "officer").await;
         assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let body: Value = bad.json().await.unwrap();
-        let fields: Vec<&str> = body["detail"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+        let fields: Vec<&str> =
+            body["detail"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
         assert_eq!(fields, ["credit_code", "username"]);
-        let orgs: i64 = sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM organisations WHERE name = $1").bind("吴江区同心社会工作服务中心").fetch_one(&app.state.db.pool).await.unwrap().get("n");
+        let orgs: i64 = sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM organisations WHERE name = $1")
+            .bind("吴江区同心社会工作服务中心")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap()
+            .get("n");
         assert_eq!(orgs, 0);
 
         let (client, ok) = register("吴江区同心社会工作服务中心", "52320508MJ59123453", "tongxin").await;
         assert_eq!(ok.status(), StatusCode::OK, "{}", ok.text().await.unwrap());
         let me: Value = client.get(format!("{}/api/v1/me", app.base)).send().await.unwrap().json().await.unwrap();
-        assert_eq!((me["role"].as_str(), me["org_name"].as_str()), (Some("bidder"), Some("吴江区同心社会工作服务中心")));
+        assert_eq!(
+            (me["role"].as_str(), me["org_name"].as_str()),
+            (Some("bidder"), Some("吴江区同心社会工作服务中心"))
+        );
         let (_, twice) = register("吴江区同心社会工作服务中心", "52320508MJ59123453", "tongxin2").await;
         assert_eq!(twice.json::<Value>().await.unwrap()["detail"][0]["code"], "org_name_taken");
-        let audit: Value = app.signed_in(Role::Auditor).await.get(format!("{}/api/v1/audit", app.base)).send().await.unwrap().json().await.unwrap();
-        assert!(audit.as_array().unwrap().iter().any(|e| e["action"] == "organisation.register" && e["actor"] == "anonymous"));
+        let audit: Value = app
+            .signed_in(Role::Auditor)
+            .await
+            .get(format!("{}/api/v1/audit", app.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "organisation.register" && e["actor"] == "anonymous"));
     }
 }

@@ -44,7 +44,9 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
 }
 
 /// The error of the last run of a server action, if it failed; nothing otherwise.
-pub fn action_error<T: Clone + Send + Sync + 'static>(value: impl Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static) -> impl IntoView {
+pub fn action_error<T: Clone + Send + Sync + 'static>(
+    value: impl Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+) -> impl IntoView {
     move || match value.get() {
         Some(Err(e)) => view! { <ErrorNote error=e /> }.into_any(),
         _ => ().into_any(),
@@ -53,7 +55,10 @@ pub fn action_error<T: Clone + Send + Sync + 'static>(value: impl Get<Value = Op
 
 /// Waits for a server function's answer: its error in the user's language, or `render` of the
 /// value. The one place pages turn a loading resource into a view.
-pub fn loaded<T, V>(resource: Resource<Result<T, AppError>>, render: impl Fn(T) -> V + Clone + Send + Sync + 'static) -> impl IntoView
+pub fn loaded<T, V>(
+    resource: Resource<Result<T, AppError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
 where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
     V: IntoView + 'static,

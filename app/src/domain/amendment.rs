@@ -57,18 +57,41 @@ pub fn diff(old: &ValidTender, new: &ValidTender) -> Vec<FieldChange> {
     push("title", old.title.clone(), new.title.clone());
     push("buyer", old.buyer.clone(), new.buyer.clone());
     push("region", old.region.clone(), new.region.clone());
-    let lots = |t: &ValidTender| t.lots.iter().map(|l| format!("{}：{}", l.name, l.by_year_text())).collect::<Vec<_>>().join("；");
+    let lots = |t: &ValidTender| {
+        t.lots.iter().map(|l| format!("{}：{}", l.name, l.by_year_text())).collect::<Vec<_>>().join("；")
+    };
     push("lots", lots(old), lots(new));
     push("fixed_price", old.fixed_price.to_string(), new.fixed_price.to_string());
-    push("price_weight_pct", old.price_weight_pct.normalize().to_string(), new.price_weight_pct.normalize().to_string());
+    push(
+        "price_weight_pct",
+        old.price_weight_pct.normalize().to_string(),
+        new.price_weight_pct.normalize().to_string(),
+    );
     let n = old.criteria.len().max(new.criteria.len());
     for i in 0..n {
-        let c = |t: &ValidTender| t.criteria.get(i).map(|c| format!("{}（{}分{}）{}", c.name, c.max_points.normalize(), if c.objective { "，客观" } else { "" }, c.guidance)).unwrap_or_default();
+        let c = |t: &ValidTender| {
+            t.criteria
+                .get(i)
+                .map(|c| {
+                    format!(
+                        "{}（{}分{}）{}",
+                        c.name,
+                        c.max_points.normalize(),
+                        if c.objective { "，客观" } else { "" },
+                        c.guidance
+                    )
+                })
+                .unwrap_or_default()
+        };
         push(&format!("criteria[{i}]"), c(old), c(new));
     }
     push("documents_from", old.documents_from.to_string(), new.documents_from.to_string());
     push("documents_until", old.documents_until.to_string(), new.documents_until.to_string());
-    push("clarify_until", old.clarify_until_ms.map(format_shanghai).unwrap_or_default(), new.clarify_until_ms.map(format_shanghai).unwrap_or_default());
+    push(
+        "clarify_until",
+        old.clarify_until_ms.map(format_shanghai).unwrap_or_default(),
+        new.clarify_until_ms.map(format_shanghai).unwrap_or_default(),
+    );
     push("bid_deadline", format_shanghai(old.bid_deadline_ms), format_shanghai(new.bid_deadline_ms));
     push("opening_time", format_shanghai(old.opening_ms), format_shanghai(new.opening_ms));
     push("lint_override", show(&old.lint_override), show(&new.lint_override));
@@ -80,11 +103,21 @@ pub fn diff(old: &ValidTender, new: &ValidTender) -> Vec<FieldChange> {
 /// opening, keeping its distance) to exactly that many days after the amendment.
 pub fn plan(old: &ValidTender, new: &ValidTender, now_ms: i64) -> Result<AmendmentPlan, Vec<FieldError>> {
     if old.template_id != new.template_id || old.method != new.method {
-        return Err(vec![FieldError::new("method", "amendment_changes_scheme", "更正不得变更方案模板或采购方式，请终止后重新招标", "An amendment cannot change the scheme or the method; cancel and tender again")]);
+        return Err(vec![FieldError::new(
+            "method",
+            "amendment_changes_scheme",
+            "更正不得变更方案模板或采购方式，请终止后重新招标",
+            "An amendment cannot change the scheme or the method; cancel and tender again",
+        )]);
     }
     let changes = diff(old, new);
     if changes.is_empty() {
-        return Err(vec![FieldError::new("tender", "amendment_empty", "更正内容与现行版本相同", "The amendment changes nothing")]);
+        return Err(vec![FieldError::new(
+            "tender",
+            "amendment_empty",
+            "更正内容与现行版本相同",
+            "The amendment changes nothing",
+        )]);
     }
     let material = changes.iter().any(|c| !matches!(c.field.as_str(), "title" | "buyer" | "region"));
     let (tender, pushed_from_ms) = give_notice(new, material, now_ms);
@@ -95,7 +128,11 @@ pub fn plan(old: &ValidTender, new: &ValidTender, now_ms: i64) -> Result<Amendme
 /// amendment like any other (O87 art. 27, verify), with the deadline pushed as [`plan`] does.
 pub fn plan_attachment(current: &ValidTender, file_name: &str, sha256: &str, now_ms: i64) -> AmendmentPlan {
     let (tender, pushed_from_ms) = give_notice(current, true, now_ms);
-    let mut changes = vec![FieldChange { field: "attachments".into(), before: String::new(), after: format!("+ {file_name}（SHA-256 {}…）", &sha256[..sha256.len().min(12)]) }];
+    let mut changes = vec![FieldChange {
+        field: "attachments".into(),
+        before: String::new(),
+        after: format!("+ {file_name}（SHA-256 {}…）", &sha256[..sha256.len().min(12)]),
+    }];
     changes.extend(diff(current, &tender));
     AmendmentPlan { changes, material: true, tender, pushed_from_ms }
 }
@@ -137,7 +174,9 @@ mod tests {
             bid_deadline: deadline.into(),
             opening_time: deadline.into(),
             price_weight_pct: "10".into(),
-            criteria: vec![CriterionInput { name: "服务方案".into(), max_points: "90".into(), ..Default::default() }],
+            criteria: vec![CriterionInput {
+                name: "服务方案".into(), max_points: "90".into(), ..Default::default()
+            }],
             lint_override: "依据苏州市民政局文件要求民办非企业单位".into(),
             ..Default::default()
         };

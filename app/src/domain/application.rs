@@ -32,10 +32,22 @@ pub fn verdicts(t: &SchemeTemplate, answers: Option<&Answers>) -> Vec<Verdict> {
         (Some(ApplicationKind::ProjectLibrary), Some(Answers::Library(a))) => shenzhen::application_verdicts(t, a),
         (Some(ApplicationKind::ZoneForm), Some(Answers::Zone(f))) => shandong::form_verdicts(t, f),
         (Some(ApplicationKind::ProjectLibrary), _) => {
-            vec![Verdict::check("shenzhen.application", false, "seed 003", "未提交申报内容（项目选择等）".into(), "No application answers (project choice etc.) were submitted".into())]
+            vec![Verdict::check(
+                "shenzhen.application",
+                false,
+                "seed 003",
+                "未提交申报内容（项目选择等）".into(),
+                "No application answers (project choice etc.) were submitted".into(),
+            )]
         }
         (Some(ApplicationKind::ZoneForm), _) => {
-            vec![Verdict::check("shandong.application", false, "seed 001 申报表", "未提交申报表".into(), "No application form was submitted".into())]
+            vec![Verdict::check(
+                "shandong.application",
+                false,
+                "seed 001 申报表",
+                "未提交申报表".into(),
+                "No application form was submitted".into(),
+            )]
         }
     }
 }
@@ -47,7 +59,8 @@ mod tests {
 
     #[test]
     fn answers_are_read_as_the_call_asks() {
-        let zone = shandong::ApplicationForm { unit: "历下区".into(), category: "urban".into(), ..Default::default() };
+        let zone =
+            shandong::ApplicationForm { unit: "历下区".into(), category: "urban".into(), ..Default::default() };
         let json = serde_json::to_string(&Answers::Zone(zone.clone())).unwrap();
         assert_eq!(Answers::read(ApplicationKind::ZoneForm, &json), Some(Answers::Zone(zone)));
         assert_eq!(Answers::read(ApplicationKind::ProjectLibrary, &json), None);

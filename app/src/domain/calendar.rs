@@ -162,7 +162,7 @@ mod tests {
         let cal = HolidayCalendar::builtin();
         assert!(!cal.is_working_day(date(2026, 2, 16)));
         assert!(cal.is_working_day(date(2026, 2, 14))); // Saturday, make-up day
-        // Friday Feb 13 + 1 working day → Saturday Feb 14 (make-up), + 2 → Tuesday Feb 24.
+                                                        // Friday Feb 13 + 1 working day → Saturday Feb 14 (make-up), + 2 → Tuesday Feb 24.
         assert_eq!(cal.add_working_days(date(2026, 2, 13), 1), date(2026, 2, 14));
         assert_eq!(cal.add_working_days(date(2026, 2, 13), 2), date(2026, 2, 24));
     }
@@ -177,7 +177,10 @@ mod tests {
     #[test]
     fn a_later_year_can_be_added_but_not_replaced() {
         let mut cal = HolidayCalendar::builtin();
-        let y2027 = HolidayCalendar::from_toml("[[year]]\nyear = 2027\nsource = \"x\"\nholidays = [\"2027-01-01\"]\nworking_weekends = []\n").unwrap();
+        let y2027 = HolidayCalendar::from_toml(
+            "[[year]]\nyear = 2027\nsource = \"x\"\nholidays = [\"2027-01-01\"]\nworking_weekends = []\n",
+        )
+        .unwrap();
         cal.merge(y2027.clone()).unwrap();
         assert!(cal.knows_year(2027));
         assert!(!cal.is_working_day(date(2027, 1, 1)));

@@ -102,10 +102,12 @@ mod tests {
 
     #[test]
     fn government_organs_start_with_one_one() {
-        let organ = CreditCode::parse(&format!("11370102004123456{}", check_character("11370102004123456").unwrap())).unwrap();
+        let organ =
+            CreditCode::parse(&format!("11370102004123456{}", check_character("11370102004123456").unwrap())).unwrap();
         assert!(organ.registered_as_government_organ() && !organ.registered_with_civil_affairs());
         // Authority 1 with type 2 (事业单位) is not an organ.
-        let institution = CreditCode::parse(&format!("12370102004123456{}", check_character("12370102004123456").unwrap())).unwrap();
+        let institution =
+            CreditCode::parse(&format!("12370102004123456{}", check_character("12370102004123456").unwrap())).unwrap();
         assert!(!institution.registered_as_government_organ());
     }
 }

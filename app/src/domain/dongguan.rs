@@ -173,12 +173,26 @@ pub struct RoomSpec {
 
 /// The 10 mandatory rooms (必备功能室).
 pub const MANDATORY_ROOMS: [RoomSpec; 10] = [
-    RoomSpec { id: "elderly-day-care", name_zh: "老人日间照料室", name_en: "Elderly day care", min_area_m2: 100 },
-    RoomSpec { id: "youth", name_zh: "青少年活动室（四点半学校）", name_en: "Youth room (4:30 school)", min_area_m2: 100 },
-    RoomSpec { id: "social-work-volunteers", name_zh: "社会工作室及志愿者活动室", name_en: "Social-work and volunteer room", min_area_m2: 50 },
+    RoomSpec {
+        id: "elderly-day-care", name_zh: "老人日间照料室", name_en: "Elderly day care", min_area_m2: 100
+    },
+    RoomSpec {
+        id: "youth",
+        name_zh: "青少年活动室（四点半学校）",
+        name_en: "Youth room (4:30 school)",
+        min_area_m2: 100,
+    },
+    RoomSpec {
+        id: "social-work-volunteers",
+        name_zh: "社会工作室及志愿者活动室",
+        name_en: "Social-work and volunteer room",
+        min_area_m2: 50,
+    },
     RoomSpec { id: "library", name_zh: "图书阅览室", name_en: "Library", min_area_m2: 100 },
     RoomSpec { id: "sports", name_zh: "体育活动室", name_en: "Sports room", min_area_m2: 200 },
-    RoomSpec { id: "rehabilitation", name_zh: "残疾人康复室", name_en: "Disability rehabilitation", min_area_m2: 100 },
+    RoomSpec {
+        id: "rehabilitation", name_zh: "残疾人康复室", name_en: "Disability rehabilitation", min_area_m2: 100
+    },
     RoomSpec { id: "citizens-school", name_zh: "市民学校", name_en: "Citizens' school", min_area_m2: 100 },
     RoomSpec { id: "housekeeping", name_zh: "家政服务室", name_en: "Housekeeping services", min_area_m2: 50 },
     RoomSpec { id: "family", name_zh: "家庭服务室", name_en: "Family services", min_area_m2: 50 },
@@ -220,11 +234,10 @@ fn room_area(plan: &FacilityPlan, id: &str) -> Option<Decimal> {
 pub fn facility_verdicts(plan: &FacilityPlan) -> Vec<super::verdict::Verdict> {
     use super::verdict::Verdict;
     const CITE: &str = "seed 000 附件1 (一)";
-    let missing: Vec<&RoomSpec> = MANDATORY_ROOMS
-        .iter()
-        .filter(|r| room_area(plan, r.id).is_none_or(|a| a < dec(r.min_area_m2)))
-        .collect();
-    let optional_built = OPTIONAL_ROOMS.iter().filter(|r| room_area(plan, r.id).is_some_and(|a| a >= dec(r.min_area_m2))).count();
+    let missing: Vec<&RoomSpec> =
+        MANDATORY_ROOMS.iter().filter(|r| room_area(plan, r.id).is_none_or(|a| a < dec(r.min_area_m2))).collect();
+    let optional_built =
+        OPTIONAL_ROOMS.iter().filter(|r| room_area(plan, r.id).is_some_and(|a| a >= dec(r.min_area_m2))).count();
     vec![
         Verdict::check(
             "dongguan.facilities.total_area",
@@ -237,8 +250,18 @@ pub fn facility_verdicts(plan: &FacilityPlan) -> Vec<super::verdict::Verdict> {
             "dongguan.facilities.mandatory_rooms",
             missing.is_empty(),
             CITE,
-            format!("必备功能室缺少或面积不足：{}", missing.iter().map(|r| format!("{}（≥{}㎡）", r.name_zh, r.min_area_m2)).collect::<Vec<_>>().join("、")),
-            format!("Mandatory rooms missing or too small: {}", missing.iter().map(|r| format!("{} (≥ {} m²)", r.name_en, r.min_area_m2)).collect::<Vec<_>>().join(", ")),
+            format!(
+                "必备功能室缺少或面积不足：{}",
+                missing.iter().map(|r| format!("{}（≥{}㎡）", r.name_zh, r.min_area_m2)).collect::<Vec<_>>().join("、")
+            ),
+            format!(
+                "Mandatory rooms missing or too small: {}",
+                missing
+                    .iter()
+                    .map(|r| format!("{} (≥ {} m²)", r.name_en, r.min_area_m2))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         )
         .fact("missing", missing.len()),
         Verdict::check(
@@ -277,7 +300,12 @@ pub struct IndicatorScores {
 
 /// Seed 000 Annex 1 (一)–(四): facilities 40 + team 20 + activities 20 + funding 20 = 100.
 pub fn indicator_score(s: &IndicatorScores) -> Result<Decimal, DongguanError> {
-    for (field, value, max) in [("facilities", s.facilities, 40), ("team", s.team, 20), ("activities", s.activities, 20), ("funding", s.funding, 20)] {
+    for (field, value, max) in [
+        ("facilities", s.facilities, 40),
+        ("team", s.team, 20),
+        ("activities", s.activities, 20),
+        ("funding", s.funding, 20),
+    ] {
         if value < Decimal::ZERO || value > dec(max) {
             return Err(DongguanError::OutOfRange { field, max: dec(max) });
         }
@@ -384,7 +412,8 @@ mod tests {
     }
 
     fn full_plan() -> FacilityPlan {
-        let mut rooms: Vec<(String, Decimal)> = MANDATORY_ROOMS.iter().map(|r| (r.id.to_string(), dec(r.min_area_m2))).collect();
+        let mut rooms: Vec<(String, Decimal)> =
+            MANDATORY_ROOMS.iter().map(|r| (r.id.to_string(), dec(r.min_area_m2))).collect();
         rooms.extend(OPTIONAL_ROOMS[..4].iter().map(|r| (r.id.to_string(), dec(r.min_area_m2))));
         FacilityPlan { rooms, extension_rooms: 1, library_books: 5000, total_area_m2: d("1500") }
     }
@@ -403,12 +432,21 @@ mod tests {
 
     #[test]
     fn facility_boundaries() {
-        let fails = |p: &FacilityPlan| facility_verdicts(p).into_iter().filter(|v| !v.passed()).map(|v| v.rule).collect::<Vec<_>>();
+        let fails = |p: &FacilityPlan| {
+            facility_verdicts(p).into_iter().filter(|v| !v.passed()).map(|v| v.rule).collect::<Vec<_>>()
+        };
         let mut p = full_plan();
         p.total_area_m2 = d("1499.99");
         p.library_books = 4999;
         p.extension_rooms = 0;
-        assert_eq!(fails(&p), ["dongguan.facilities.total_area", "dongguan.facilities.library_books", "dongguan.facilities.extension_rooms"]);
+        assert_eq!(
+            fails(&p),
+            [
+                "dongguan.facilities.total_area",
+                "dongguan.facilities.library_books",
+                "dongguan.facilities.extension_rooms"
+            ]
+        );
         let mut p = full_plan();
         p.rooms.retain(|(id, _)| id != "chess"); // 3 of 8 optional
         p.rooms.iter_mut().find(|(id, _)| id == "sports").unwrap().1 = d("199");

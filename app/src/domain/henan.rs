@@ -90,7 +90,12 @@ mod tests {
     use super::*;
 
     fn facts(households: u64, temporary: u64) -> CommunityFacts {
-        CommunityFacts { households, temporary_residents: temporary, residents: households * 3, kind: CentreKind::UrbanCommunity }
+        CommunityFacts {
+            households,
+            temporary_residents: temporary,
+            residents: households * 3,
+            kind: CentreKind::UrbanCommunity,
+        }
     }
 
     #[test]
@@ -104,7 +109,10 @@ mod tests {
     #[test]
     fn temporary_residents_add_one_per_thousand() {
         let n = norms(&facts(3000, 1000));
-        assert_eq!((n.workers_for_households, n.extra_workers_for_temporary_residents, n.full_time_workers), (10, 1, 11));
+        assert_eq!(
+            (n.workers_for_households, n.extra_workers_for_temporary_residents, n.full_time_workers),
+            (10, 1, 11)
+        );
         assert_eq!(norms(&facts(3000, 1001)).extra_workers_for_temporary_residents, 2);
     }
 

@@ -239,7 +239,8 @@ pub fn timeline_verdicts(
     bid_deadline: NaiveDate,
     cal: &HolidayCalendar,
 ) -> Vec<Verdict> {
-    let availability = cal.working_days_between(documents_from, documents_until) + u32::from(cal.is_working_day(documents_from));
+    let availability =
+        cal.working_days_between(documents_from, documents_until) + u32::from(cal.is_working_day(documents_from));
     let span = (bid_deadline - documents_from).num_days();
     let (min_span, citation) = match method {
         Method::OpenTender => (20, "Law art. 35"),
@@ -258,8 +259,14 @@ pub fn timeline_verdicts(
             "national.timeline.bid_period",
             span >= min_span,
             citation,
-            format!("自招标文件发出之日起至投标截止之日止不得少于{min_span}日（现{span}日，最早可定于{}）", documents_from + chrono::Duration::days(min_span)),
-            format!("At least {min_span} days from issuing the documents to the bid deadline (has {span}; earliest {})", documents_from + chrono::Duration::days(min_span)),
+            format!(
+                "自招标文件发出之日起至投标截止之日止不得少于{min_span}日（现{span}日，最早可定于{}）",
+                documents_from + chrono::Duration::days(min_span)
+            ),
+            format!(
+                "At least {min_span} days from issuing the documents to the bid deadline (has {span}; earliest {})",
+                documents_from + chrono::Duration::days(min_span)
+            ),
         )
         .fact("days", span),
     ];
@@ -293,10 +300,19 @@ mod tests {
 
     #[test]
     fn open_tender_panel_of_five_with_four_experts() {
-        assert!(all_pass(&panel_verdicts(&Panel { purchaser_representatives: 1, experts: 4 }, &ctx(Method::OpenTender, 600_000))));
+        assert!(all_pass(&panel_verdicts(
+            &Panel { purchaser_representatives: 1, experts: 4 },
+            &ctx(Method::OpenTender, 600_000)
+        )));
         // Even size fails; fewer than 2/3 experts fails (2 of 5 reps → 3/5 < 2/3).
-        assert!(!all_pass(&panel_verdicts(&Panel { purchaser_representatives: 2, experts: 4 }, &ctx(Method::OpenTender, 600_000))));
-        assert!(!all_pass(&panel_verdicts(&Panel { purchaser_representatives: 2, experts: 3 }, &ctx(Method::OpenTender, 600_000))));
+        assert!(!all_pass(&panel_verdicts(
+            &Panel { purchaser_representatives: 2, experts: 4 },
+            &ctx(Method::OpenTender, 600_000)
+        )));
+        assert!(!all_pass(&panel_verdicts(
+            &Panel { purchaser_representatives: 2, experts: 3 },
+            &ctx(Method::OpenTender, 600_000)
+        )));
     }
 
     #[test]
@@ -304,7 +320,10 @@ mod tests {
         let five = Panel { purchaser_representatives: 1, experts: 4 };
         assert!(all_pass(&panel_verdicts(&five, &ctx(Method::OpenTender, 9_999_999))));
         assert!(!all_pass(&panel_verdicts(&five, &ctx(Method::OpenTender, 10_000_000))));
-        assert!(all_pass(&panel_verdicts(&Panel { purchaser_representatives: 2, experts: 5 }, &ctx(Method::OpenTender, 10_000_000))));
+        assert!(all_pass(&panel_verdicts(
+            &Panel { purchaser_representatives: 2, experts: 5 },
+            &ctx(Method::OpenTender, 10_000_000)
+        )));
         let mut complex = ctx(Method::OpenTender, 600_000);
         complex.complex_or_high_impact = true;
         assert!(!all_pass(&panel_verdicts(&five, &complex)));
@@ -312,8 +331,14 @@ mod tests {
 
     #[test]
     fn consultation_panel_of_three() {
-        assert!(all_pass(&panel_verdicts(&Panel { purchaser_representatives: 1, experts: 2 }, &ctx(Method::CompetitiveConsultation, 600_000))));
-        assert!(!all_pass(&panel_verdicts(&Panel { purchaser_representatives: 0, experts: 2 }, &ctx(Method::CompetitiveConsultation, 600_000))));
+        assert!(all_pass(&panel_verdicts(
+            &Panel { purchaser_representatives: 1, experts: 2 },
+            &ctx(Method::CompetitiveConsultation, 600_000)
+        )));
+        assert!(!all_pass(&panel_verdicts(
+            &Panel { purchaser_representatives: 0, experts: 2 },
+            &ctx(Method::CompetitiveConsultation, 600_000)
+        )));
     }
 
     #[test]
@@ -333,7 +358,11 @@ mod tests {
     #[test]
     fn recusal_grounds_are_listed() {
         assert!(recusal_grounds(&RecusalDeclaration::default()).is_empty());
-        let d = RecusalDeclaration { employed_within_3_years: true, family_of_legal_representative: true, ..Default::default() };
+        let d = RecusalDeclaration {
+            employed_within_3_years: true,
+            family_of_legal_representative: true,
+            ..Default::default()
+        };
         assert_eq!(recusal_grounds(&d), ["employed_within_3_years", "family_of_legal_representative"]);
     }
 
@@ -358,9 +387,18 @@ mod tests {
         assert_eq!(short.iter().find(|v| v.rule == "national.timeline.bid_period").unwrap().outcome, Outcome::Fail);
         // Documents available Mon–Thu only: 4 working days.
         let brief = timeline_verdicts(Method::OpenTender, from, date(2026, 11, 5), date(2026, 11, 30), &cal);
-        assert_eq!(brief.iter().find(|v| v.rule == "national.timeline.documents_available").unwrap().outcome, Outcome::Fail);
+        assert_eq!(
+            brief.iter().find(|v| v.rule == "national.timeline.documents_available").unwrap().outcome,
+            Outcome::Fail
+        );
         // Consultation: 10 days suffice.
-        assert!(all_pass(&timeline_verdicts(Method::CompetitiveConsultation, from, date(2026, 11, 9), date(2026, 11, 12), &cal)));
+        assert!(all_pass(&timeline_verdicts(
+            Method::CompetitiveConsultation,
+            from,
+            date(2026, 11, 9),
+            date(2026, 11, 12),
+            &cal
+        )));
     }
 
     #[test]

@@ -41,7 +41,9 @@ mod tests {
     #[test]
     fn suzhou_staffing_five_then_eight() {
         let t = builtin_by_id("suzhou-street-4plus1").unwrap();
-        let staff = |year, n| obligation_verdicts(&t, year, &[actual("full_time_staff", n), actual("communities", 6)])[0].outcome;
+        let staff = |year, n| {
+            obligation_verdicts(&t, year, &[actual("full_time_staff", n), actual("communities", 6)])[0].outcome
+        };
         assert_eq!(staff(1, 5), Outcome::Pass);
         assert_eq!(staff(1, 4), Outcome::Fail);
         assert_eq!(staff(2, 7), Outcome::Fail);
@@ -51,7 +53,15 @@ mod tests {
     #[test]
     fn dongguan_operator_team_and_a_missing_record() {
         let t = builtin_by_id("dongguan-centre-operator").unwrap();
-        let v = obligation_verdicts(&t, 1, &[actual("operator_staff", 10), actual("resident_service_teams", 9), actual("community_social_organisations", 2)]);
+        let v = obligation_verdicts(
+            &t,
+            1,
+            &[
+                actual("operator_staff", 10),
+                actual("resident_service_teams", 9),
+                actual("community_social_organisations", 2),
+            ],
+        );
         let outcomes: Vec<_> = v.iter().map(|v| (v.rule.as_str(), v.outcome)).collect();
         assert_eq!(
             outcomes,

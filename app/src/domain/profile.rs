@@ -122,4 +122,3 @@ pub struct OverseasProof {
     pub registration_certificate: bool,
     pub practice_proof: bool,
 }
-

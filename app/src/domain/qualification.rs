@@ -53,7 +53,11 @@ impl Rule {
     pub fn is_team_rule(&self) -> bool {
         matches!(
             self,
-            Rule::TeamSize { .. } | Rule::ProfessionalShare { .. } | Rule::ExperienceShare { .. } | Rule::Manager { .. } | Rule::Supervisors { .. }
+            Rule::TeamSize { .. }
+                | Rule::ProfessionalShare { .. }
+                | Rule::ExperienceShare { .. }
+                | Rule::Manager { .. }
+                | Rule::Supervisors { .. }
         )
     }
 
@@ -147,7 +151,10 @@ fn org_verdict(spec: &RuleSpec, org: &Organisation) -> Verdict {
             allowed.contains(&org.legal_form),
             cite,
             format!("组织形式须为{}", allowed.iter().map(|f| legal_form_zh(*f)).collect::<Vec<_>>().join("、")),
-            format!("Legal form must be one of: {}", allowed.iter().map(|f| format!("{f:?}")).collect::<Vec<_>>().join(", ")),
+            format!(
+                "Legal form must be one of: {}",
+                allowed.iter().map(|f| format!("{f:?}")).collect::<Vec<_>>().join(", ")
+            ),
         )
         .fact("legal_form", format!("{:?}", org.legal_form)),
         Rule::Registration { min_level, civil_affairs, social_work_scope } => Verdict::check(
@@ -189,7 +196,11 @@ fn org_verdict(spec: &RuleSpec, org: &Organisation) -> Verdict {
             let qualifying: Vec<&Person> = org
                 .staff
                 .iter()
-                .filter(|p| p.full_time && p.contract_months >= *min_contract_months && (!social_insurance || p.social_insurance))
+                .filter(|p| {
+                    p.full_time
+                        && p.contract_months >= *min_contract_months
+                        && (!social_insurance || p.social_insurance)
+                })
                 .collect();
             let professional = qualifying.iter().filter(|p| is_professional(p)).count();
             Verdict::check(
@@ -288,7 +299,11 @@ pub fn evaluate_team(rules: &[RuleSpec], team: &Team) -> Vec<Verdict> {
             }
             Rule::Manager { min_related_months } => {
                 let (ok, name, months) = match &team.manager {
-                    Some(m) => (is_professional(m) && m.related_months >= *min_related_months, m.name.clone(), m.related_months),
+                    Some(m) => (
+                        is_professional(m) && m.related_months >= *min_related_months,
+                        m.name.clone(),
+                        m.related_months,
+                    ),
                     None => (false, "—".to_string(), 0),
                 };
                 out.push(
@@ -302,7 +317,15 @@ pub fn evaluate_team(rules: &[RuleSpec], team: &Team) -> Vec<Verdict> {
                     .fact("related_months", months),
                 );
             }
-            Rule::Supervisors { min, max, min_local, min_practice_months, teacher_min_projects, teacher_min_months, certificate_needs_registration } => {
+            Rule::Supervisors {
+                min,
+                max,
+                min_local,
+                min_practice_months,
+                teacher_min_projects,
+                teacher_min_months,
+                certificate_needs_registration,
+            } => {
                 let count = team.supervisors.len();
                 let locals = team.supervisors.iter().filter(|s| s.local).count();
                 out.push(
@@ -310,21 +333,31 @@ pub fn evaluate_team(rules: &[RuleSpec], team: &Team) -> Vec<Verdict> {
                         id,
                         (*min..=*max).contains(&count) && locals >= *min_local,
                         cite,
-                        format!("须配备{min}~{max}名专业督导，其中至少{min_local}名本土督导（现{count}名，本土{locals}名）"),
-                        format!("Needs {min}–{max} supervisors, at least {min_local} local (has {count}, {locals} local)"),
+                        format!(
+                            "须配备{min}~{max}名专业督导，其中至少{min_local}名本土督导（现{count}名，本土{locals}名）"
+                        ),
+                        format!(
+                            "Needs {min}–{max} supervisors, at least {min_local} local (has {count}, {locals} local)"
+                        ),
                     )
                     .fact("supervisors", count)
                     .fact("local", locals),
                 );
                 for s in &team.supervisors {
                     let teacher = s.university_teacher.is_some();
-                    let degree = matches!(s.major, Major::SocialWork | Major::Sociology) && s.education >= Education::Bachelor;
-                    let certified = s.certificate.is_some_and(|c| c >= Certificate::SocialWorker) && (!certificate_needs_registration || s.jiangsu_registered);
+                    let degree =
+                        matches!(s.major, Major::SocialWork | Major::Sociology) && s.education >= Education::Bachelor;
+                    let certified = s.certificate.is_some_and(|c| c >= Certificate::SocialWorker)
+                        && (!certificate_needs_registration || s.jiangsu_registered);
                     // University social-work teachers are exempt from the certificate only.
                     let qualification = degree || certified || (teacher && s.major == Major::SocialWork);
                     let practice = match (s.university_teacher, s.overseas) {
-                        (Some(t), _) => t.projects_led >= *teacher_min_projects && t.project_months_total >= *teacher_min_months,
-                        (None, Some(o)) => o.registration_certificate && o.practice_proof && s.practice_months >= *min_practice_months,
+                        (Some(t), _) => {
+                            t.projects_led >= *teacher_min_projects && t.project_months_total >= *teacher_min_months
+                        }
+                        (None, Some(o)) => {
+                            o.registration_certificate && o.practice_proof && s.practice_months >= *min_practice_months
+                        }
                         (None, None) => s.practice_months >= *min_practice_months,
                     };
                     out.push(Verdict::check(
@@ -389,6 +422,9 @@ mod tests {
         assert_eq!(texts.len(), t.qualification.len() + t.team.len());
         assert!(texts.iter().all(|x| !x.is_empty()));
         assert!(texts.iter().any(|x| x.contains("50%")), "{texts:?}");
-        assert_eq!(requirement_zh(&Rule::TeamSize { by_year: vec![8, 10] }), "全职员工：第1年不少于8名，第2年不少于10名");
+        assert_eq!(
+            requirement_zh(&Rule::TeamSize { by_year: vec![8, 10] }),
+            "全职员工：第1年不少于8名，第2年不少于10名"
+        );
     }
 }

@@ -3,7 +3,10 @@
 //! qualification and team rules, certificate expiry, and personnel promised twice.
 
 use super::field::FieldError;
-use super::profile::{Certificate, Education, LegalForm, Major, Organisation, OverseasProof, Person, RegistrationLevel, Team, TeacherRecord};
+use super::profile::{
+    Certificate, Education, LegalForm, Major, Organisation, OverseasProof, Person, RegistrationLevel, TeacherRecord,
+    Team,
+};
 use super::qualification::{evaluate_org, evaluate_team, RuleSpec};
 use super::verdict::Verdict;
 use chrono::NaiveDate;
@@ -33,7 +36,12 @@ pub fn mask_id(id: &str) -> String {
     if chars.len() < 10 {
         return "*".repeat(chars.len());
     }
-    format!("{}{}{}", chars[..4].iter().collect::<String>(), "*".repeat(chars.len() - 8), chars[chars.len() - 4..].iter().collect::<String>())
+    format!(
+        "{}{}{}",
+        chars[..4].iter().collect::<String>(),
+        "*".repeat(chars.len() - 8),
+        chars[chars.len() - 4..].iter().collect::<String>()
+    )
 }
 
 /// The organisation's facts other than its staff, as typed.
@@ -57,7 +65,12 @@ fn count(field: &str, text: &str, errors: &mut Vec<FieldError>) -> usize {
     match text.trim() {
         "" => 0,
         t => t.parse::<usize>().ok().filter(|n| *n <= 100).unwrap_or_else(|| {
-            errors.push(FieldError::new(field, "count_invalid", "请填写0–100的整数", "Enter a whole number from 0 to 100"));
+            errors.push(FieldError::new(
+                field,
+                "count_invalid",
+                "请填写0–100的整数",
+                "Enter a whole number from 0 to 100",
+            ));
             0
         }),
     }
@@ -71,8 +84,12 @@ fn pick<T: Copy>(field: &str, text: &str, options: &[(&str, T)], errors: &mut Ve
     found
 }
 
-const LEGAL_FORMS: [(&str, LegalForm); 4] =
-    [("private_non_enterprise", LegalForm::PrivateNonEnterprise), ("social_group", LegalForm::SocialGroup), ("foundation", LegalForm::Foundation), ("company", LegalForm::Company)];
+const LEGAL_FORMS: [(&str, LegalForm); 4] = [
+    ("private_non_enterprise", LegalForm::PrivateNonEnterprise),
+    ("social_group", LegalForm::SocialGroup),
+    ("foundation", LegalForm::Foundation),
+    ("company", LegalForm::Company),
+];
 const LEVELS: [(&str, RegistrationLevel); 5] = [
     ("below_county", RegistrationLevel::BelowCounty),
     ("county", RegistrationLevel::County),
@@ -88,9 +105,14 @@ const EDUCATION: [(&str, Education); 6] = [
     ("master", Education::Master),
     ("doctorate", Education::Doctorate),
 ];
-const MAJORS: [(&str, Major); 3] = [("social_work", Major::SocialWork), ("sociology", Major::Sociology), ("other", Major::Other)];
-const CERTIFICATES: [(&str, Option<Certificate>); 4] =
-    [("", None), ("assistant", Some(Certificate::Assistant)), ("social_worker", Some(Certificate::SocialWorker)), ("senior", Some(Certificate::Senior))];
+const MAJORS: [(&str, Major); 3] =
+    [("social_work", Major::SocialWork), ("sociology", Major::Sociology), ("other", Major::Other)];
+const CERTIFICATES: [(&str, Option<Certificate>); 4] = [
+    ("", None),
+    ("assistant", Some(Certificate::Assistant)),
+    ("social_worker", Some(Certificate::SocialWorker)),
+    ("senior", Some(Certificate::Senior)),
+];
 
 /// The organisation's profile without staff (the roster is kept per person).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,7 +132,12 @@ pub fn parse_profile(input: &ProfileInput) -> Result<Profile, Vec<FieldError>> {
     let level = pick("registration_level", &input.registration_level, &LEVELS, &mut errors);
     let region = input.region.trim().to_string();
     if region.chars().count() > 50 {
-        errors.push(FieldError::new("region", "region_too_long", "登记地不得超过50字", "The region is limited to 50 characters"));
+        errors.push(FieldError::new(
+            "region",
+            "region_too_long",
+            "登记地不得超过50字",
+            "The region is limited to 50 characters",
+        ));
     }
     let sw = count("board_social_workers", &input.board_social_workers, &mut errors);
     let assistants = count("board_assistants", &input.board_assistants, &mut errors);
@@ -120,7 +147,14 @@ pub fn parse_profile(input: &ProfileInput) -> Result<Profile, Vec<FieldError>> {
             let mut board = vec![Some(Certificate::SocialWorker); sw];
             board.extend(vec![Some(Certificate::Assistant); assistants]);
             board.extend(vec![None; others]);
-            Ok(Profile { legal_form, registration_level, civil_affairs_registration: input.civil_affairs_registration, social_work_scope: input.social_work_scope, region, board })
+            Ok(Profile {
+                legal_form,
+                registration_level,
+                civil_affairs_registration: input.civil_affairs_registration,
+                social_work_scope: input.social_work_scope,
+                region,
+                board,
+            })
         }
         _ => Err(errors),
     }
@@ -169,7 +203,12 @@ fn months(field: &str, text: &str, errors: &mut Vec<FieldError>) -> u32 {
     match text.trim() {
         "" => 0,
         t => t.parse::<u32>().ok().filter(|m| *m <= 600).unwrap_or_else(|| {
-            errors.push(FieldError::new(field, "months_invalid", "请填写0–600的整数（月）", "Enter whole months from 0 to 600"));
+            errors.push(FieldError::new(
+                field,
+                "months_invalid",
+                "请填写0–600的整数（月）",
+                "Enter whole months from 0 to 600",
+            ));
             0
         }),
     }
@@ -184,7 +223,12 @@ pub fn parse_person(id: &str, input: &PersonInput) -> Result<Member, Vec<FieldEr
     }
     let id_number = input.id_number.trim().to_ascii_uppercase();
     if !id_number_valid(&id_number) {
-        errors.push(FieldError::new("id_number", "id_number_invalid", "身份证号码无效（18位，末位校验码不符）", "Invalid citizen ID number (18 characters with a valid check character)"));
+        errors.push(FieldError::new(
+            "id_number",
+            "id_number_invalid",
+            "身份证号码无效（18位，末位校验码不符）",
+            "Invalid citizen ID number (18 characters with a valid check character)",
+        ));
     }
     let education = pick("education", &input.education, &EDUCATION, &mut errors);
     let major = pick("major", &input.major, &MAJORS, &mut errors);
@@ -195,13 +239,23 @@ pub fn parse_person(id: &str, input: &PersonInput) -> Result<Member, Vec<FieldEr
         t => match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
-                errors.push(FieldError::new("certificate_expiry", "date_invalid", "日期格式应为 2027-06-30", "Dates look like 2027-06-30"));
+                errors.push(FieldError::new(
+                    "certificate_expiry",
+                    "date_invalid",
+                    "日期格式应为 2027-06-30",
+                    "Dates look like 2027-06-30",
+                ));
                 None
             }
         },
     };
     if certificate.is_some() && (certificate_number.is_empty() || input.certificate_expiry.trim().is_empty()) {
-        errors.push(FieldError::new("certificate_number", "certificate_details_required", "持证人员须填写证书编号和有效期", "A certificate needs its number and expiry date"));
+        errors.push(FieldError::new(
+            "certificate_number",
+            "certificate_details_required",
+            "持证人员须填写证书编号和有效期",
+            "A certificate needs its number and expiry date",
+        ));
     }
     let contract_months = months("contract_months", &input.contract_months, &mut errors);
     let practice_months = months("practice_months", &input.practice_months, &mut errors);
@@ -226,9 +280,12 @@ pub fn parse_person(id: &str, input: &PersonInput) -> Result<Member, Vec<FieldEr
                 related_months,
                 local: input.local,
                 jiangsu_registered: input.jiangsu_registered,
-                university_teacher: (teacher_projects > 0).then_some(TeacherRecord { projects_led: teacher_projects, project_months_total: teacher_months }),
-                overseas: (input.overseas_registration || input.overseas_practice)
-                    .then_some(OverseasProof { registration_certificate: input.overseas_registration, practice_proof: input.overseas_practice }),
+                university_teacher: (teacher_projects > 0)
+                    .then_some(TeacherRecord { projects_led: teacher_projects, project_months_total: teacher_months }),
+                overseas: (input.overseas_registration || input.overseas_practice).then_some(OverseasProof {
+                    registration_certificate: input.overseas_registration,
+                    practice_proof: input.overseas_practice,
+                }),
                 supervision_norms: input.supervision_norms,
             },
         }),
@@ -254,13 +311,24 @@ impl TeamChoice {
         let later = usize::from(contract_year.max(1)) - 1;
         match later {
             0 => &self.staff,
-            n => self.later_staff.get(..n).and_then(|l| l.last()).map(Vec::as_slice).unwrap_or_else(|| self.staff_in(contract_year - 1)),
+            n => self
+                .later_staff
+                .get(..n)
+                .and_then(|l| l.last())
+                .map(Vec::as_slice)
+                .unwrap_or_else(|| self.staff_in(contract_year - 1)),
         }
     }
 
     /// Everyone named in the team, each once.
     pub fn everyone(&self) -> Vec<&String> {
-        let mut ids: Vec<&String> = self.staff.iter().chain(self.later_staff.iter().flatten()).chain(self.manager.iter()).chain(self.supervisors.iter()).collect();
+        let mut ids: Vec<&String> = self
+            .staff
+            .iter()
+            .chain(self.later_staff.iter().flatten())
+            .chain(self.manager.iter())
+            .chain(self.supervisors.iter())
+            .collect();
         ids.sort();
         ids.dedup();
         ids
@@ -281,7 +349,12 @@ impl TeamInput {
     /// The team with each year's staff spelt out, for `contract_years` years.
     pub fn choice(&self, contract_years: u8) -> TeamChoice {
         let year = |y: u8| -> Vec<String> {
-            let mut ids: Vec<String> = self.every_year.iter().cloned().chain(self.by_year.iter().filter(|(n, _)| *n == y).map(|(_, id)| id.clone())).collect();
+            let mut ids: Vec<String> = self
+                .every_year
+                .iter()
+                .cloned()
+                .chain(self.by_year.iter().filter(|(n, _)| *n == y).map(|(_, id)| id.clone()))
+                .collect();
             let mut seen = std::collections::HashSet::new();
             ids.retain(|id| seen.insert(id.clone()));
             ids
@@ -360,7 +433,12 @@ impl Declaration {
     pub fn team(&self, lot: &TeamChoice, contract_year: u8) -> Team {
         Team {
             contract_year,
-            staff: lot.staff_in(contract_year).iter().filter_map(|id| self.member(id)).map(|m| m.person.clone()).collect(),
+            staff: lot
+                .staff_in(contract_year)
+                .iter()
+                .filter_map(|id| self.member(id))
+                .map(|m| m.person.clone())
+                .collect(),
             manager: lot.manager.as_deref().and_then(|id| self.member(id)).map(|m| m.person.clone()),
             supervisors: lot.supervisors.iter().filter_map(|id| self.member(id)).map(|m| m.person.clone()).collect(),
         }
@@ -381,14 +459,25 @@ pub fn check_choice(roster: &[Member], teams: &[LotTeam]) -> Result<(), FieldErr
     if teams.iter().flat_map(|t| t.team.everyone()).all(|id| known(&id)) {
         Ok(())
     } else {
-        Err(FieldError::new("team", "team_member_unknown", "所选人员不在本机构人员名册中", "A chosen person is not on the organisation's roster"))
+        Err(FieldError::new(
+            "team",
+            "team_member_unknown",
+            "所选人员不在本机构人员名册中",
+            "A chosen person is not on the organisation's roster",
+        ))
     }
 }
 
 /// The template's qualification rules on the organisation; its team rules on each lot's team
 /// for each contract year; nobody promised to two lots; and each promised certificate still
 /// valid at the bid deadline.
-pub fn verdicts(qualification: &[RuleSpec], team_rules: &[RuleSpec], contract_years: u8, d: &Declaration, deadline: NaiveDate) -> Vec<Verdict> {
+pub fn verdicts(
+    qualification: &[RuleSpec],
+    team_rules: &[RuleSpec],
+    contract_years: u8,
+    d: &Declaration,
+    deadline: NaiveDate,
+) -> Vec<Verdict> {
     let mut out = evaluate_org(qualification, &d.organisation());
     // A bid without any team is judged on an empty one, so each team rule shows why it fails.
     let none = [LotTeam::default()];
@@ -407,7 +496,8 @@ pub fn verdicts(qualification: &[RuleSpec], team_rules: &[RuleSpec], contract_ye
         }
     }
     for m in d.promised() {
-        let lots: Vec<&str> = d.teams.iter().filter(|t| t.team.everyone().contains(&&m.id)).map(|t| t.lot.as_str()).collect();
+        let lots: Vec<&str> =
+            d.teams.iter().filter(|t| t.team.everyone().contains(&&m.id)).map(|t| t.lot.as_str()).collect();
         if lots.len() > 1 {
             out.push(
                 Verdict::check(
@@ -442,7 +532,10 @@ pub fn duplicates(mine: &Declaration, others: &[(String, Declaration)]) -> Vec<V
     let mut out = Vec::new();
     for m in mine.promised() {
         for (label, other) in others {
-            let hit = other.promised().into_iter().any(|o| o.id_number == m.id_number || (!m.certificate_number.is_empty() && o.certificate_number == m.certificate_number));
+            let hit = other.promised().into_iter().any(|o| {
+                o.id_number == m.id_number
+                    || (!m.certificate_number.is_empty() && o.certificate_number == m.certificate_number)
+            });
             if hit {
                 out.push(
                     Verdict::check(
@@ -501,7 +594,9 @@ mod tests {
     }
 
     fn declaration(n: usize, certified: usize) -> Declaration {
-        let roster: Vec<Member> = (0..n).map(|i| parse_person(&format!("m{i}"), &person(i, if i < certified { "assistant" } else { "" })).unwrap()).collect();
+        let roster: Vec<Member> = (0..n)
+            .map(|i| parse_person(&format!("m{i}"), &person(i, if i < certified { "assistant" } else { "" })).unwrap())
+            .collect();
         let profile = parse_profile(&ProfileInput {
             legal_form: "private_non_enterprise".into(),
             registration_level: "county".into(),
@@ -512,7 +607,12 @@ mod tests {
             ..Default::default()
         })
         .unwrap();
-        let team = TeamChoice { staff: roster.iter().map(|m| m.id.clone()).collect(), manager: Some("m0".into()), supervisors: vec!["m1".into()], later_staff: vec![] };
+        let team = TeamChoice {
+            staff: roster.iter().map(|m| m.id.clone()).collect(),
+            manager: Some("m0".into()),
+            supervisors: vec!["m1".into()],
+            later_staff: vec![],
+        };
         Declaration { profile, roster, teams: vec![LotTeam { lot: "双塔社区".into(), team }] }
     }
 
@@ -584,14 +684,27 @@ mod tests {
         let deadline = NaiveDate::from_ymd_opt(2026, 12, 20).unwrap();
         let mut d = declaration(8, 4);
         // Year 1 with five, year 2 with all eight: the seed's numbers exactly.
-        let input = TeamInput { manager: Some("m0".into()), supervisors: vec!["m1".into()], every_year: ids_of(0..5), by_year: ids_of(5..8).into_iter().map(|id| (2, id)).collect() };
+        let input = TeamInput {
+            manager: Some("m0".into()),
+            supervisors: vec!["m1".into()],
+            every_year: ids_of(0..5),
+            by_year: ids_of(5..8).into_iter().map(|id| (2, id)).collect(),
+        };
         d.teams[0].team = input.choice(t.contract_years);
         assert_eq!(d.teams[0].team.staff_in(1).len(), 5);
         assert_eq!(d.teams[0].team.staff_in(2).len(), 8);
-        let failed: Vec<String> = verdicts(&t.qualification, &t.team, t.contract_years, &d, deadline).into_iter().filter(|v| !v.passed()).map(|v| v.rule).collect();
+        let failed: Vec<String> = verdicts(&t.qualification, &t.team, t.contract_years, &d, deadline)
+            .into_iter()
+            .filter(|v| !v.passed())
+            .map(|v| v.rule)
+            .collect();
         assert!(failed.is_empty(), "{failed:?}");
         // Four in year 1 is one short, and only year 1 fails.
-        let short = TeamInput { every_year: ids_of(0..4), by_year: ids_of(4..8).into_iter().map(|id| (2, id)).collect(), ..input };
+        let short = TeamInput {
+            every_year: ids_of(0..4),
+            by_year: ids_of(4..8).into_iter().map(|id| (2, id)).collect(),
+            ..input
+        };
         d.teams[0].team = short.choice(t.contract_years);
         let years: Vec<String> = verdicts(&t.qualification, &t.team, t.contract_years, &d, deadline)
             .into_iter()
@@ -608,7 +721,15 @@ mod tests {
         let mut d = declaration(16, 8);
         let lot = |name: &str, people: std::ops::Range<usize>| {
             let ids = ids_of(people);
-            LotTeam { lot: name.into(), team: TeamChoice { manager: ids.first().cloned(), supervisors: ids.get(1).cloned().into_iter().collect(), staff: ids, later_staff: vec![] } }
+            LotTeam {
+                lot: name.into(),
+                team: TeamChoice {
+                    manager: ids.first().cloned(),
+                    supervisors: ids.get(1).cloned().into_iter().collect(),
+                    staff: ids,
+                    later_staff: vec![],
+                },
+            }
         };
         d.teams = vec![lot("双塔社区", 0..8), lot("定慧寺社区", 8..16)];
         let v = verdicts(&t.qualification, &t.team, t.contract_years, &d, deadline);
@@ -616,7 +737,10 @@ mod tests {
         assert!(v.iter().any(|x| x.message_zh.starts_with("【定慧寺社区】")));
         // The second lot borrows the first lot's manager as its ninth person.
         d.teams[1].team.staff.push("m0".into());
-        let twice: Vec<Verdict> = verdicts(&t.qualification, &t.team, t.contract_years, &d, deadline).into_iter().filter(|x| x.rule == "team.one_lot_each").collect();
+        let twice: Vec<Verdict> = verdicts(&t.qualification, &t.team, t.contract_years, &d, deadline)
+            .into_iter()
+            .filter(|x| x.rule == "team.one_lot_each")
+            .collect();
         assert_eq!(twice.len(), 1);
         assert!(twice[0].message_zh.contains("双塔社区、定慧寺社区"), "{}", twice[0].message_zh);
     }

@@ -154,7 +154,11 @@ pub fn totals(
                         .zip(row)
                         .map(|(c, s)| {
                             if *s < Decimal::ZERO || *s > c.max_points {
-                                Err(ScoringError::ScoreOutOfRange { criterion: c.id.clone(), score: *s, max: c.max_points })
+                                Err(ScoringError::ScoreOutOfRange {
+                                    criterion: c.id.clone(),
+                                    score: *s,
+                                    max: c.max_points,
+                                })
                             } else {
                                 Ok(*s)
                             }

@@ -57,7 +57,11 @@ pub fn parse_form(input: &ApplicationForm) -> Result<ApplicationForm, Vec<FieldE
             ));
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Seed 001 申报表: every field is required before the application goes to review, and the zone
@@ -72,26 +76,41 @@ pub fn form_verdicts(t: &SchemeTemplate, f: &ApplicationForm) -> Vec<Verdict> {
         "shandong.form.category",
         chosen,
         "seed 001 一、三",
-        if chosen { format!("实验区类别：{}", if f.category == "rural" { "农村社区" } else { "城市社区" }) } else { "请选择实验区类别（城市社区或农村社区）".into() },
-        if chosen { format!("Zone category: {}", f.category) } else { "Choose the zone's category (urban or rural)".into() },
+        if chosen {
+            format!("实验区类别：{}", if f.category == "rural" { "农村社区" } else { "城市社区" })
+        } else {
+            "请选择实验区类别（城市社区或农村社区）".into()
+        },
+        if chosen {
+            format!("Zone category: {}", f.category)
+        } else {
+            "Choose the zone's category (urban or rural)".into()
+        },
     );
-    std::iter::once(category).chain([
-        ("unit", &f.unit, "申报单位", "applying unit"),
-        ("party_secretary", &f.party_secretary, "党委书记", "party secretary"),
-        ("contacts", &f.contacts, "联系人及电话", "contacts"),
-        ("background", &f.background, "申报背景", "background"),
-        ("theme", &f.theme, "实验主题", "theme"),
-        ("content", &f.content, "实验内容", "content"),
-        ("guarantees", &f.guarantees, "保障措施", "guarantees"),
-        ("city_opinion", &f.city_opinion, "市级审核意见", "city-level review opinion"),
-    ]
-    .into_iter()
-    .map(|(id, value, zh, en)| {
-        let filled = !value.trim().is_empty();
-        let (zh, en) = if filled { (format!("{zh}已填写"), format!("The {en} is filled in")) } else { (format!("请填写{zh}"), format!("Fill in the {en}")) };
-        Verdict::check(&format!("shandong.form.{id}"), filled, "seed 001 申报表", zh, en)
-    }))
-    .collect()
+    std::iter::once(category)
+        .chain(
+            [
+                ("unit", &f.unit, "申报单位", "applying unit"),
+                ("party_secretary", &f.party_secretary, "党委书记", "party secretary"),
+                ("contacts", &f.contacts, "联系人及电话", "contacts"),
+                ("background", &f.background, "申报背景", "background"),
+                ("theme", &f.theme, "实验主题", "theme"),
+                ("content", &f.content, "实验内容", "content"),
+                ("guarantees", &f.guarantees, "保障措施", "guarantees"),
+                ("city_opinion", &f.city_opinion, "市级审核意见", "city-level review opinion"),
+            ]
+            .into_iter()
+            .map(|(id, value, zh, en)| {
+                let filled = !value.trim().is_empty();
+                let (zh, en) = if filled {
+                    (format!("{zh}已填写"), format!("The {en} is filled in"))
+                } else {
+                    (format!("请填写{zh}"), format!("Fill in the {en}"))
+                };
+                Verdict::check(&format!("shandong.form.{id}"), filled, "seed 001 申报表", zh, en)
+            }),
+        )
+        .collect()
 }
 
 /// The review meeting's steps, in the only order the seed allows.
@@ -122,7 +141,11 @@ impl ReviewStep {
             ReviewStep::Vote => ReviewStep::Published,
             ReviewStep::Published => return Err(OutOfOrder { from: self, to }),
         };
-        if to == next { Ok(next) } else { Err(OutOfOrder { from: self, to }) }
+        if to == next {
+            Ok(next)
+        } else {
+            Err(OutOfOrder { from: self, to })
+        }
     }
 }
 
@@ -214,7 +237,8 @@ mod tests {
     #[test]
     fn the_template_has_a_three_year_cycle_ending_in_pass_fail() {
         let t = t();
-        let kinds: Vec<_> = t.evaluations.iter().map(|e| (e.contract_year, e.kind.as_str(), e.result.as_str())).collect();
+        let kinds: Vec<_> =
+            t.evaluations.iter().map(|e| (e.contract_year, e.kind.as_str(), e.result.as_str())).collect();
         assert_eq!(kinds, [(1, "annual", "score"), (2, "mid_term", "score"), (3, "final", "pass_fail")]);
     }
 
@@ -235,13 +259,18 @@ mod tests {
         };
         assert!(all_pass(&form_verdicts(&t(), &full)));
         let elsewhere = ApplicationForm { category: "suburban".into(), ..full.clone() };
-        let failed: Vec<_> = form_verdicts(&t(), &elsewhere).into_iter().filter(|v| !v.passed()).map(|v| v.rule).collect();
+        let failed: Vec<_> =
+            form_verdicts(&t(), &elsewhere).into_iter().filter(|v| !v.passed()).map(|v| v.rule).collect();
         assert_eq!(failed, ["shandong.form.category"]);
     }
 
     #[test]
     fn form_fields_are_trimmed_and_bounded() {
-        let typed = ApplicationForm { unit: "  济南市历下区 ".into(), theme: "主".repeat(FIELD_MAX_CHARS), ..Default::default() };
+        let typed = ApplicationForm {
+            unit: "  济南市历下区 ".into(),
+            theme: "主".repeat(FIELD_MAX_CHARS),
+            ..Default::default()
+        };
         let parsed = parse_form(&typed).unwrap();
         assert_eq!(parsed.unit, "济南市历下区");
         let long = ApplicationForm { content: "内".repeat(FIELD_MAX_CHARS + 1), ..typed };
@@ -261,8 +290,14 @@ mod tests {
     #[test]
     fn three_urban_and_three_rural_by_majority_and_votes() {
         let tally = [
-            c("u1", "urban", 7), c("u2", "urban", 6), c("u3", "urban", 5), c("u4", "urban", 4),
-            c("r1", "rural", 9), c("r2", "rural", 5), c("r3", "rural", 5), c("r4", "rural", 3),
+            c("u1", "urban", 7),
+            c("u2", "urban", 6),
+            c("u3", "urban", 5),
+            c("u4", "urban", 4),
+            c("r1", "rural", 9),
+            c("r2", "rural", 5),
+            c("r3", "rural", 5),
+            c("r4", "rural", 3),
         ];
         let r = recommend(&t(), 9, &tally);
         assert_eq!(r.recommended, ["u1", "u2", "u3", "r1", "r2", "r3"]);

@@ -1,7 +1,7 @@
 //! Shenzhen demonstration sites (seed 003): eligibility of the applying community, the choice of
 //! projects from the template's library, district quotas, and the grant.
 
-use super::template::{Funding, LibraryProject, Selection, SchemeTemplate};
+use super::template::{Funding, LibraryProject, SchemeTemplate, Selection};
 use super::verdict::{Outcome, Verdict};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -55,7 +55,12 @@ pub fn parse_application(input: &ApplicationInput) -> Result<Application, Vec<cr
         match text.trim() {
             "" => 0,
             t => t.parse::<u32>().ok().filter(|n| *n <= 1_000_000).unwrap_or_else(|| {
-                errors.push(FieldError::new(field, "count_invalid", "请填写不小于零的整数", "Enter a whole number of at least zero"));
+                errors.push(FieldError::new(
+                    field,
+                    "count_invalid",
+                    "请填写不小于零的整数",
+                    "Enter a whole number of at least zero",
+                ));
                 0
             }),
         }
@@ -64,13 +69,32 @@ pub fn parse_application(input: &ApplicationInput) -> Result<Application, Vec<cr
     let agreeing = number("residents_agreeing", &input.residents_agreeing);
     let months = number("centre_operating_months", &input.centre_operating_months);
     if agreeing > consulted {
-        errors.push(FieldError::new("residents_agreeing", "agreeing_over_consulted", "同意人数不能多于征求意见人数", "More residents agree than were consulted"));
+        errors.push(FieldError::new(
+            "residents_agreeing",
+            "agreeing_over_consulted",
+            "同意人数不能多于征求意见人数",
+            "More residents agree than were consulted",
+        ));
     }
-    let mut selected = input.selected.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect::<Vec<_>>();
+    let mut selected =
+        input.selected.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect::<Vec<_>>();
     selected.dedup();
-    let omissions = input.omissions.iter().filter(|(_, why)| !why.trim().is_empty()).map(|(id, why)| (id.clone(), why.trim().to_string())).collect();
+    let omissions = input
+        .omissions
+        .iter()
+        .filter(|(_, why)| !why.trim().is_empty())
+        .map(|(id, why)| (id.clone(), why.trim().to_string()))
+        .collect();
     if errors.is_empty() {
-        Ok(Application { premises_available: input.premises_available, residents_consulted: consulted, residents_agreeing: agreeing, centre_operating_months: months, selected, omissions, district_matches: input.district_matches })
+        Ok(Application {
+            premises_available: input.premises_available,
+            residents_consulted: consulted,
+            residents_agreeing: agreeing,
+            centre_operating_months: months,
+            selected,
+            omissions,
+            district_matches: input.district_matches,
+        })
     } else {
         Err(errors)
     }
@@ -90,13 +114,22 @@ pub fn application_verdicts(t: &SchemeTemplate, a: &Application) -> Vec<Verdict>
         .filter(|p| !a.omissions.iter().any(|(id, why)| id == &p.id && why.trim().chars().count() >= 4))
         .collect();
     vec![
-        Verdict::check("shenzhen.premises", a.premises_available, CITE_CONDITIONS, "社区须有可用于开展项目的场地及硬件条件".into(), "The community must have premises and hardware for the projects".into()),
+        Verdict::check(
+            "shenzhen.premises",
+            a.premises_available,
+            CITE_CONDITIONS,
+            "社区须有可用于开展项目的场地及硬件条件".into(),
+            "The community must have premises and hardware for the projects".into(),
+        ),
         Verdict::check(
             "shenzhen.residents_consent",
             majority,
             CITE_CONDITIONS,
             format!("须征求居民意见并得到多数同意（{}/{}）", a.residents_agreeing, a.residents_consulted),
-            format!("Residents must be consulted and a majority agree ({}/{})", a.residents_agreeing, a.residents_consulted),
+            format!(
+                "Residents must be consulted and a majority agree ({}/{})",
+                a.residents_agreeing, a.residents_consulted
+            ),
         ),
         Verdict::check(
             "shenzhen.centre_operating",
@@ -109,8 +142,14 @@ pub fn application_verdicts(t: &SchemeTemplate, a: &Application) -> Vec<Verdict>
             "shenzhen.known_projects",
             unknown.is_empty(),
             CITE_LIBRARY,
-            format!("所选项目须来自项目库（未知：{}）；新项目须先申报入库", unknown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("、")),
-            format!("Projects must come from the library (unknown: {}); propose new ones for the library first", unknown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")),
+            format!(
+                "所选项目须来自项目库（未知：{}）；新项目须先申报入库",
+                unknown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("、")
+            ),
+            format!(
+                "Projects must come from the library (unknown: {}); propose new ones for the library first",
+                unknown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            ),
         ),
         Verdict::check(
             "shenzhen.min_projects",
@@ -123,8 +162,14 @@ pub fn application_verdicts(t: &SchemeTemplate, a: &Application) -> Vec<Verdict>
             "shenzhen.expected_projects",
             missing_expected.is_empty(),
             CITE_LIBRARY,
-            format!("原则上应纳入的项目未选且未书面说明理由：{}", missing_expected.iter().map(|p| p.name.zh.as_str()).collect::<Vec<_>>().join("、")),
-            format!("Expected projects left out without a written reason: {}", missing_expected.iter().map(|p| p.name.en.as_str()).collect::<Vec<_>>().join(", ")),
+            format!(
+                "原则上应纳入的项目未选且未书面说明理由：{}",
+                missing_expected.iter().map(|p| p.name.zh.as_str()).collect::<Vec<_>>().join("、")
+            ),
+            format!(
+                "Expected projects left out without a written reason: {}",
+                missing_expected.iter().map(|p| p.name.en.as_str()).collect::<Vec<_>>().join(", ")
+            ),
         ),
     ]
 }
@@ -146,16 +191,24 @@ pub fn grant(t: &SchemeTemplate, a: &Application) -> Grant {
         _ => (Decimal::ZERO, Decimal::ZERO),
     };
     let (_, projects) = library(t);
-    let commercial = projects.iter().filter(|p| p.commercial && a.selected.contains(&p.id)).map(|p| p.id.clone()).collect();
+    let commercial =
+        projects.iter().filter(|p| p.commercial && a.selected.contains(&p.id)).map(|p| p.id.clone()).collect();
     let district = if a.district_matches { per_site * ratio } else { Decimal::ZERO };
-    Grant { lottery_fund_yuan: per_site, district_match_yuan: district, total_yuan: per_site + district, commercial_projects: commercial }
+    Grant {
+        lottery_fund_yuan: per_site,
+        district_match_yuan: district,
+        total_yuan: per_site + district,
+        commercial_projects: commercial,
+    }
 }
 
 /// Seed 003 细则 二(一): the district quotas add up to the city's ~100 sites; a district may not
 /// exceed its quota.
 pub fn quota_verdict(t: &SchemeTemplate, district: &str, approved_so_far: u32) -> Verdict {
     let quota = match &t.selection {
-        Some(Selection::ProjectLibrary { district_quotas, .. }) => district_quotas.iter().find(|q| q.name == district).map(|q| q.count),
+        Some(Selection::ProjectLibrary { district_quotas, .. }) => {
+            district_quotas.iter().find(|q| q.name == district).map(|q| q.count)
+        }
         _ => None,
     };
     match quota {
@@ -166,7 +219,16 @@ pub fn quota_verdict(t: &SchemeTemplate, district: &str, approved_so_far: u32) -
             format!("{district}名额为{q}个，已确定{approved_so_far}个"),
             format!("{district} has a quota of {q}; {approved_so_far} already chosen"),
         ),
-        None => Verdict { outcome: Outcome::Fail, ..Verdict::check("shenzhen.district_quota", false, "seed 003 细则 二(一)", format!("{district}不在名额表中"), format!("{district} has no quota")) },
+        None => Verdict {
+            outcome: Outcome::Fail,
+            ..Verdict::check(
+                "shenzhen.district_quota",
+                false,
+                "seed 003 细则 二(一)",
+                format!("{district}不在名额表中"),
+                format!("{district} has no quota"),
+            )
+        },
     }
 }
 
@@ -175,11 +237,22 @@ mod tests {
 
     #[test]
     fn the_application_form_parses_and_refuses_more_agreeing_than_consulted() {
-        let input = ApplicationInput { residents_consulted: "40".into(), residents_agreeing: "21".into(), centre_operating_months: "12".into(), selected: vec!["a".into(), "a".into(), " ".into()], ..Default::default() };
+        let input = ApplicationInput {
+            residents_consulted: "40".into(),
+            residents_agreeing: "21".into(),
+            centre_operating_months: "12".into(),
+            selected: vec!["a".into(), "a".into(), " ".into()],
+            ..Default::default()
+        };
         let a = parse_application(&input).unwrap();
         assert_eq!((a.residents_consulted, a.residents_agreeing, a.centre_operating_months), (40, 21, 12));
         assert_eq!(a.selected, ["a"]);
-        let bad = ApplicationInput { residents_agreeing: "41".into(), residents_consulted: "40".into(), centre_operating_months: "x".into(), ..Default::default() };
+        let bad = ApplicationInput {
+            residents_agreeing: "41".into(),
+            residents_consulted: "40".into(),
+            centre_operating_months: "x".into(),
+            ..Default::default()
+        };
         let codes: Vec<String> = parse_application(&bad).unwrap_err().into_iter().map(|e| e.code).collect();
         assert_eq!(codes, ["count_invalid", "agreeing_over_consulted"]);
     }
@@ -193,10 +266,18 @@ mod tests {
     }
 
     fn expected_seven() -> Vec<String> {
-        ["residents-council", "community-web", "stress-room", "family-education", "waste-sorting", "elderly-alarm", "women-children"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
+        [
+            "residents-council",
+            "community-web",
+            "stress-room",
+            "family-education",
+            "waste-sorting",
+            "elderly-alarm",
+            "women-children",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
     }
 
     fn application(extra: &[&str]) -> Application {
@@ -222,7 +303,8 @@ mod tests {
 
     #[test]
     fn ten_projects_with_the_seven_expected_pass() {
-        let v = application_verdicts(&template(), &application(&["health-checks", "clothes-recycling", "charity-walk"]));
+        let v =
+            application_verdicts(&template(), &application(&["health-checks", "clothes-recycling", "charity-walk"]));
         assert!(all_pass(&v), "{v:#?}");
     }
 
@@ -236,7 +318,9 @@ mod tests {
     fn an_omitted_expected_project_needs_a_written_reason() {
         let mut a = application(&["health-checks", "clothes-recycling", "charity-walk", "information-screens"]);
         a.selected.retain(|p| p != "waste-sorting");
-        let rule = |a: &Application| application_verdicts(&template(), a).into_iter().find(|v| v.rule == "shenzhen.expected_projects").unwrap();
+        let rule = |a: &Application| {
+            application_verdicts(&template(), a).into_iter().find(|v| v.rule == "shenzhen.expected_projects").unwrap()
+        };
         assert_eq!(rule(&a).outcome, Outcome::Fail);
         a.omissions.push(("waste-sorting".into(), "本社区已由街道统一实施垃圾分类".into()));
         assert_eq!(rule(&a).outcome, Outcome::Pass);

@@ -6,7 +6,11 @@ use serde::{Deserialize, Serialize};
 
 /// Seed 002 §(六): the bundle's budget and the communities it covers, by contract year.
 pub fn bundle_budget_yuan(contract_year: u8) -> (i64, u32) {
-    if contract_year >= 2 { (1_000_000, 6) } else { (600_000, 3) }
+    if contract_year >= 2 {
+        (1_000_000, 6)
+    } else {
+        (600_000, 3)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,7 +175,8 @@ mod tests {
     #[test]
     fn manager_needs_exactly_two_years() {
         let staff: Vec<_> = (0..5).map(|i| worker(&i.to_string())).collect();
-        let check = |m: Person| outcome(&evaluate_team(&rules().1, &team(1, staff.clone(), m, vec![supervisor()])), "manager");
+        let check =
+            |m: Person| outcome(&evaluate_team(&rules().1, &team(1, staff.clone(), m, vec![supervisor()])), "manager");
         assert_eq!(check(Person { related_months: 24, ..worker("主管") }), Outcome::Pass);
         assert_eq!(check(Person { related_months: 23, ..worker("主管") }), Outcome::Fail);
         assert_eq!(check(Person { related_months: 60, ..layperson("主管") }), Outcome::Fail);
@@ -184,7 +189,12 @@ mod tests {
         assert!(ok(supervisor()));
         assert!(!ok(Person { practice_months: 35, ..supervisor() }));
         // Certificate route needs the Jiangsu registration.
-        let cert = Person { major: Major::Other, education: Education::JuniorCollege, certificate: Some(Certificate::SocialWorker), ..supervisor() };
+        let cert = Person {
+            major: Major::Other,
+            education: Education::JuniorCollege,
+            certificate: Some(Certificate::SocialWorker),
+            ..supervisor()
+        };
         assert!(!ok(cert.clone()));
         assert!(ok(Person { jiangsu_registered: true, ..cert }));
         // University teacher: ≥ 3 projects and ≥ 36 months in total, no certificate needed.
@@ -198,7 +208,10 @@ mod tests {
         assert!(!ok(teacher(3, 35)));
         assert!(!ok(teacher(2, 48)));
         // Overseas: registration and practice proof both required.
-        let overseas = |reg, proof| Person { overseas: Some(OverseasProof { registration_certificate: reg, practice_proof: proof }), ..supervisor() };
+        let overseas = |reg, proof| Person {
+            overseas: Some(OverseasProof { registration_certificate: reg, practice_proof: proof }),
+            ..supervisor()
+        };
         assert!(ok(overseas(true, true)));
         assert!(!ok(overseas(true, false)));
     }
@@ -207,7 +220,9 @@ mod tests {
     fn supervisors_one_or_two_with_a_local() {
         let staff: Vec<_> = (0..5).map(|i| worker(&i.to_string())).collect();
         let outsider = Person { local: false, ..supervisor() };
-        let check = |sups: Vec<Person>| outcome(&evaluate_team(&rules().1, &team(1, staff.clone(), worker("主管"), sups)), "supervisors");
+        let check = |sups: Vec<Person>| {
+            outcome(&evaluate_team(&rules().1, &team(1, staff.clone(), worker("主管"), sups)), "supervisors")
+        };
         assert_eq!(check(vec![outsider.clone()]), Outcome::Fail);
         assert_eq!(check(vec![outsider, supervisor()]), Outcome::Pass);
         assert_eq!(check(vec![supervisor(), supervisor(), supervisor()]), Outcome::Fail);

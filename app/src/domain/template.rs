@@ -240,7 +240,8 @@ fn hundred() -> Decimal {
 }
 
 fn valid_id(id: &str) -> bool {
-    !id.is_empty() && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_' || c == '.')
+    !id.is_empty()
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_' || c == '.')
 }
 
 /// What a call for applications asks the applicant to state besides its documents.
@@ -266,7 +267,11 @@ impl SchemeTemplate {
     /// Parses and validates; a parse error names the line, a validation error the field.
     pub fn from_toml(file: &str, text: &str) -> Result<Self, Vec<TemplateError>> {
         let template: SchemeTemplate = toml::from_str(text).map_err(|e| {
-            vec![TemplateError { file: file.to_string(), field: "(syntax)".into(), reason: e.to_string().trim().replace('\n', " ") }]
+            vec![TemplateError {
+                file: file.to_string(),
+                field: "(syntax)".into(),
+                reason: e.to_string().trim().replace('\n', " "),
+            }]
         })?;
         template.validate(file)?;
         Ok(template)
@@ -277,13 +282,21 @@ impl SchemeTemplate {
         let mut e = Errors { file, list: Vec::new() };
         let years = usize::from(self.contract_years);
         e.check(valid_id(&self.id), "id", "lowercase letters, digits, '-', '_' or '.' only");
-        e.check(!self.name.zh.trim().is_empty() && !self.name.en.trim().is_empty(), "name", "both zh and en are required");
+        e.check(
+            !self.name.zh.trim().is_empty() && !self.name.en.trim().is_empty(),
+            "name",
+            "both zh and en are required",
+        );
         e.check((1..=5).contains(&self.contract_years), "contract_years", "between 1 and 5");
 
         match (self.procedure.procurement_method(), self.price_weight_pct) {
             (Some(method), Some(w)) => {
                 let (min, max) = price_weight_bounds(method);
-                e.check(w >= min && w <= max, "price_weight_pct", format!("{w}% is outside {min}%–{max}% for services under {method:?}"));
+                e.check(
+                    w >= min && w <= max,
+                    "price_weight_pct",
+                    format!("{w}% is outside {min}%–{max}% for services under {method:?}"),
+                );
             }
             (None, Some(_)) => e.check(false, "price_weight_pct", "only open tenders and consultations score price"),
             _ => {}
@@ -291,19 +304,32 @@ impl SchemeTemplate {
 
         let mut ids = HashSet::new();
         for (i, c) in self.criteria.iter().enumerate() {
-            e.check(valid_id(&c.id) && ids.insert(format!("criterion:{}", c.id)), format!("criteria[{i}].id"), "missing, malformed or duplicate");
+            e.check(
+                valid_id(&c.id) && ids.insert(format!("criterion:{}", c.id)),
+                format!("criteria[{i}].id"),
+                "missing, malformed or duplicate",
+            );
             e.check(c.max_points > Decimal::ZERO, format!("criteria[{i}].max_points"), "must be positive");
         }
         let scored = matches!(self.procedure, Procedure::OpenTender | Procedure::CompetitiveConsultation);
         if scored {
-            let sum: Decimal = self.criteria.iter().map(|c| c.max_points).sum::<Decimal>() + self.price_weight_pct.unwrap_or_default();
-            e.check(sum == hundred(), "criteria", format!("criteria points plus price weight must total 100 (they total {sum})"));
+            let sum: Decimal =
+                self.criteria.iter().map(|c| c.max_points).sum::<Decimal>() + self.price_weight_pct.unwrap_or_default();
+            e.check(
+                sum == hundred(),
+                "criteria",
+                format!("criteria points plus price weight must total 100 (they total {sum})"),
+            );
         }
 
         for (list, name, team) in [(&self.qualification, "qualification", false), (&self.team, "team", true)] {
             for (i, r) in list.iter().enumerate() {
                 let at = format!("{name}[{i}]");
-                e.check(valid_id(&r.id) && ids.insert(format!("rule:{}", r.id)), format!("{at}.id"), "missing, malformed or duplicate");
+                e.check(
+                    valid_id(&r.id) && ids.insert(format!("rule:{}", r.id)),
+                    format!("{at}.id"),
+                    "missing, malformed or duplicate",
+                );
                 e.check(!r.citation.trim().is_empty(), format!("{at}.citation"), "every rule cites its source");
                 e.check(
                     r.rule.is_team_rule() == team,
@@ -311,41 +337,89 @@ impl SchemeTemplate {
                     format!("`{}` belongs in [[{}]]", r.rule.kind(), if team { "qualification" } else { "team" }),
                 );
                 match &r.rule {
-                    Rule::TeamSize { by_year } => e.check(by_year.len() == years, format!("{at}.rule.by_year"), format!("one entry per contract year ({years})")),
-                    Rule::ProfessionalShare { min_pct } | Rule::ExperienceShare { min_pct, .. } => e.check(*min_pct <= 100, format!("{at}.rule.min_pct"), "at most 100"),
-                    Rule::Supervisors { min, max, min_local, .. } => e.check(min <= max && min_local <= max, format!("{at}.rule"), "need min ≤ max and min_local ≤ max"),
-                    Rule::LegalForm { allowed } => e.check(!allowed.is_empty(), format!("{at}.rule.allowed"), "list at least one legal form"),
-                    Rule::RegisteredIn { regions } => e.check(!regions.is_empty(), format!("{at}.rule.regions"), "list at least one region"),
+                    Rule::TeamSize { by_year } => e.check(
+                        by_year.len() == years,
+                        format!("{at}.rule.by_year"),
+                        format!("one entry per contract year ({years})"),
+                    ),
+                    Rule::ProfessionalShare { min_pct } | Rule::ExperienceShare { min_pct, .. } => {
+                        e.check(*min_pct <= 100, format!("{at}.rule.min_pct"), "at most 100")
+                    }
+                    Rule::Supervisors { min, max, min_local, .. } => e.check(
+                        min <= max && min_local <= max,
+                        format!("{at}.rule"),
+                        "need min ≤ max and min_local ≤ max",
+                    ),
+                    Rule::LegalForm { allowed } => {
+                        e.check(!allowed.is_empty(), format!("{at}.rule.allowed"), "list at least one legal form")
+                    }
+                    Rule::RegisteredIn { regions } => {
+                        e.check(!regions.is_empty(), format!("{at}.rule.regions"), "list at least one region")
+                    }
                     _ => {}
                 }
             }
         }
 
         for (i, s) in self.service_items.iter().enumerate() {
-            e.check(valid_id(&s.id) && ids.insert(format!("item:{}", s.id)), format!("service_items[{i}].id"), "missing, malformed or duplicate");
-            e.check(["street", "community", "site", "zone"].contains(&s.level.as_str()), format!("service_items[{i}].level"), "street, community, site or zone");
+            e.check(
+                valid_id(&s.id) && ids.insert(format!("item:{}", s.id)),
+                format!("service_items[{i}].id"),
+                "missing, malformed or duplicate",
+            );
+            e.check(
+                ["street", "community", "site", "zone"].contains(&s.level.as_str()),
+                format!("service_items[{i}].level"),
+                "street, community, site or zone",
+            );
             for (j, t) in s.targets.iter().enumerate() {
                 e.check(t.min >= Decimal::ZERO, format!("service_items[{i}].targets[{j}].min"), "must not be negative");
-                e.check(["year", "month", "community_year", "contract"].contains(&t.per.as_str()), format!("service_items[{i}].targets[{j}].per"), "year, month, community_year or contract");
+                e.check(
+                    ["year", "month", "community_year", "contract"].contains(&t.per.as_str()),
+                    format!("service_items[{i}].targets[{j}].per"),
+                    "year, month, community_year or contract",
+                );
             }
         }
         for (i, o) in self.obligations.iter().enumerate() {
-            e.check(valid_id(&o.id) && ids.insert(format!("obligation:{}", o.id)), format!("obligations[{i}].id"), "missing, malformed or duplicate");
-            e.check(o.min_by_year.len() == years, format!("obligations[{i}].min_by_year"), format!("one entry per contract year ({years})"));
+            e.check(
+                valid_id(&o.id) && ids.insert(format!("obligation:{}", o.id)),
+                format!("obligations[{i}].id"),
+                "missing, malformed or duplicate",
+            );
+            e.check(
+                o.min_by_year.len() == years,
+                format!("obligations[{i}].min_by_year"),
+                format!("one entry per contract year ({years})"),
+            );
         }
         match &self.funding {
             Funding::FixedByYear { amounts_yuan, coverage_by_year, split } => {
-                e.check(amounts_yuan.len() == years, "funding.amounts_yuan", format!("one entry per contract year ({years})"));
-                e.check(coverage_by_year.len() == years, "funding.coverage_by_year", format!("one entry per contract year ({years})"));
+                e.check(
+                    amounts_yuan.len() == years,
+                    "funding.amounts_yuan",
+                    format!("one entry per contract year ({years})"),
+                );
+                e.check(
+                    coverage_by_year.len() == years,
+                    "funding.coverage_by_year",
+                    format!("one entry per contract year ({years})"),
+                );
                 for (i, s) in split.iter().enumerate() {
-                    e.check(s.city_pct >= Decimal::ZERO && s.city_pct <= hundred(), format!("funding.split[{i}].city_pct"), "between 0 and 100");
+                    e.check(
+                        s.city_pct >= Decimal::ZERO && s.city_pct <= hundred(),
+                        format!("funding.split[{i}].city_pct"),
+                        "between 0 and 100",
+                    );
                 }
             }
             Funding::SiteSubsidy { renovation_city_pct, matching_min_pct, .. } => {
                 e.check(*renovation_city_pct <= hundred(), "funding.renovation_city_pct", "at most 100");
                 e.check(*matching_min_pct <= hundred(), "funding.matching_min_pct", "at most 100");
             }
-            Funding::Grant { per_site_yuan, .. } => e.check(*per_site_yuan > Decimal::ZERO, "funding.per_site_yuan", "must be positive"),
+            Funding::Grant { per_site_yuan, .. } => {
+                e.check(*per_site_yuan > Decimal::ZERO, "funding.per_site_yuan", "must be positive")
+            }
             Funding::None => {}
         }
         if !self.payments.is_empty() {
@@ -353,14 +427,30 @@ impl SchemeTemplate {
             e.check(sum == hundred(), "payments", format!("instalments must total 100% (they total {sum}%)"));
         }
         for (i, ev) in self.evaluations.iter().enumerate() {
-            e.check(ev.contract_year >= 1 && ev.contract_year <= self.contract_years, format!("evaluations[{i}].contract_year"), "within the contract term");
-            e.check(["half_year", "annual", "mid_term", "final"].contains(&ev.kind.as_str()), format!("evaluations[{i}].kind"), "half_year, annual, mid_term or final");
-            e.check(["score", "stars", "pass_fail"].contains(&ev.result.as_str()), format!("evaluations[{i}].result"), "score, stars or pass_fail");
+            e.check(
+                ev.contract_year >= 1 && ev.contract_year <= self.contract_years,
+                format!("evaluations[{i}].contract_year"),
+                "within the contract term",
+            );
+            e.check(
+                ["half_year", "annual", "mid_term", "final"].contains(&ev.kind.as_str()),
+                format!("evaluations[{i}].kind"),
+                "half_year, annual, mid_term or final",
+            );
+            e.check(
+                ["score", "stars", "pass_fail"].contains(&ev.result.as_str()),
+                format!("evaluations[{i}].result"),
+                "score, stars or pass_fail",
+            );
         }
         if let Some(Selection::ProjectLibrary { min_selected, projects, .. }) = &self.selection {
             let mut pids = HashSet::new();
             for (i, p) in projects.iter().enumerate() {
-                e.check(valid_id(&p.id) && pids.insert(p.id.clone()), format!("selection.projects[{i}].id"), "missing, malformed or duplicate");
+                e.check(
+                    valid_id(&p.id) && pids.insert(p.id.clone()),
+                    format!("selection.projects[{i}].id"),
+                    "missing, malformed or duplicate",
+                );
             }
             e.check(*min_selected <= projects.len(), "selection.min_selected", "more than the library holds");
         }
@@ -391,7 +481,11 @@ pub fn builtin() -> Result<Vec<SchemeTemplate>, Vec<TemplateError>> {
             Err(e) => errors.extend(e),
         }
     }
-    if errors.is_empty() { Ok(ok) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(ok)
+    } else {
+        Err(errors)
+    }
 }
 
 pub fn builtin_by_id(id: &str) -> Option<SchemeTemplate> {
@@ -454,7 +548,13 @@ mod tests {
         let ids: Vec<_> = all.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(
             ids,
-            ["suzhou-street-4plus1", "suzhou-community-3plus1", "dongguan-centre-operator", "shenzhen-demonstration-site", "shandong-experimental-zone"]
+            [
+                "suzhou-street-4plus1",
+                "suzhou-community-3plus1",
+                "dongguan-centre-operator",
+                "shenzhen-demonstration-site",
+                "shandong-experimental-zone"
+            ]
         );
     }
 
@@ -505,7 +605,10 @@ mod tests {
     #[test]
     fn an_officer_derives_a_template_without_code() {
         let base = builtin_by_id("suzhou-street-4plus1").unwrap();
-        let mut mine = base.derive("wujiang-street-4plus1", Text { zh: "吴江区街道综合包".into(), en: "Wujiang street bundle".into() });
+        let mut mine = base.derive(
+            "wujiang-street-4plus1",
+            Text { zh: "吴江区街道综合包".into(), en: "Wujiang street bundle".into() },
+        );
         if let Funding::FixedByYear { amounts_yuan, .. } = &mut mine.funding {
             amounts_yuan[0] = Decimal::from(700_000);
         }
@@ -528,7 +631,9 @@ mod tests {
             citation: "officer".into(),
             rule: Rule::RegisteredIn { regions: vec!["苏州市".into()] },
         });
-        assert!(lint(&local_only).iter().any(|v| v.rule == "lint.location.local-registration" && v.outcome == Outcome::Warning));
+        assert!(lint(&local_only)
+            .iter()
+            .any(|v| v.rule == "lint.location.local-registration" && v.outcome == Outcome::Warning));
         assert!(lint(&builtin_by_id("shandong-experimental-zone").unwrap()).is_empty());
     }
 }

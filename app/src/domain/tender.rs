@@ -38,7 +38,15 @@ impl TenderStatus {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [TenderStatus::Draft, TenderStatus::Published, TenderStatus::Opened, TenderStatus::Awarded, TenderStatus::Failed].into_iter().find(|t| t.as_str() == s)
+        [
+            TenderStatus::Draft,
+            TenderStatus::Published,
+            TenderStatus::Opened,
+            TenderStatus::Awarded,
+            TenderStatus::Failed,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == s)
     }
 }
 
@@ -80,7 +88,13 @@ impl TenderError {
 /// The one place that decides whether an action fits the tender's state and the clock.
 /// Bids are accepted up to (not including) the deadline's millisecond; opening needs the
 /// opening time to have come (O87 art. 39: bids are opened at the time the documents set).
-pub fn allowed(status: TenderStatus, action: Action, now_ms: i64, bid_deadline_ms: i64, opening_ms: i64) -> Result<(), TenderError> {
+pub fn allowed(
+    status: TenderStatus,
+    action: Action,
+    now_ms: i64,
+    bid_deadline_ms: i64,
+    opening_ms: i64,
+) -> Result<(), TenderError> {
     use TenderStatus::*;
     match (action, status) {
         (Action::Publish, Draft) | (Action::Edit, Draft) => Ok(()),
@@ -289,7 +303,12 @@ fn parse_budget(field: &str, text: &str, errors: &mut Vec<FieldError>) -> Option
             None
         }
         Err(e) => {
-            errors.push(err(field, e.code(), "预算金额无效（最多两位小数，可写“60万”）", "Invalid budget (at most two decimals; 60万 is accepted)"));
+            errors.push(err(
+                field,
+                e.code(),
+                "预算金额无效（最多两位小数，可写“60万”）",
+                "Invalid budget (at most two decimals; 60万 is accepted)",
+            ));
             None
         }
     }
@@ -305,7 +324,9 @@ fn parse_budgets(field: &str, text: &str, years: u8, errors: &mut Vec<FieldError
             field,
             "budget_years",
             &format!("服务期为{years}年：填写一个每年相同的预算，或用“/”分隔的{years}个年度预算"),
-            &format!("The contract runs {years} years: give one budget for every year, or {years} budgets separated by “/”"),
+            &format!(
+                "The contract runs {years} years: give one budget for every year, or {years} budgets separated by “/”"
+            ),
         ));
         return None;
     }
@@ -323,7 +344,11 @@ fn lot(name: String, by_year: Vec<Yuan>) -> Lot {
 
 /// Criteria rows the officer left entirely blank are not criteria.
 fn criteria_rows(input: &TenderInput) -> Vec<&CriterionInput> {
-    input.criteria.iter().filter(|c| !(c.name.trim().is_empty() && c.max_points.trim().is_empty() && c.guidance.trim().is_empty())).collect()
+    input
+        .criteria
+        .iter()
+        .filter(|c| !(c.name.trim().is_empty() && c.max_points.trim().is_empty() && c.guidance.trim().is_empty()))
+        .collect()
 }
 
 /// Parses an officer's input into a valid tender under `template`, reporting every bad field at
@@ -331,13 +356,24 @@ fn criteria_rows(input: &TenderInput) -> Vec<&CriterionInput> {
 /// within the method's bounds (O87 art. 55, C214 art. 24); the timeline keeps the statutory
 /// minimums in Chinese working days (Reg. art. 31, Law art. 35, C214 art. 10); the template
 /// linter's warnings need a written override (Reg. art. 20, O87 art. 17).
-pub fn parse_tender(input: &TenderInput, now_ms: i64, template: &SchemeTemplate, cal: &HolidayCalendar) -> Result<ValidTender, Vec<FieldError>> {
+pub fn parse_tender(
+    input: &TenderInput,
+    now_ms: i64,
+    template: &SchemeTemplate,
+    cal: &HolidayCalendar,
+) -> Result<ValidTender, Vec<FieldError>> {
     parse_tender_since(input, now_ms, None, template, cal)
 }
 
 /// [`parse_tender`] for an amendment: the documents may have been available since
 /// `documents_since`, before today.
-pub fn parse_tender_since(input: &TenderInput, now_ms: i64, documents_since: Option<NaiveDate>, template: &SchemeTemplate, cal: &HolidayCalendar) -> Result<ValidTender, Vec<FieldError>> {
+pub fn parse_tender_since(
+    input: &TenderInput,
+    now_ms: i64,
+    documents_since: Option<NaiveDate>,
+    template: &SchemeTemplate,
+    cal: &HolidayCalendar,
+) -> Result<ValidTender, Vec<FieldError>> {
     let mut errors = Vec::new();
     let method = parse_method(&input.method, template);
     if method.is_none() {
@@ -346,7 +382,12 @@ pub fn parse_tender_since(input: &TenderInput, now_ms: i64, documents_since: Opt
     if let Some(m) = method {
         // A procurement template cannot become a call for applications and back.
         if m.procurement_method().is_some() != template.procedure.procurement_method().is_some() {
-            errors.push(err("method", "method_mismatch", "该方案模板不适用此采购方式", "This scheme template does not fit that method"));
+            errors.push(err(
+                "method",
+                "method_mismatch",
+                "该方案模板不适用此采购方式",
+                "This scheme template does not fit that method",
+            ));
         }
     }
     let title = input.title.trim().to_string();
@@ -362,9 +403,19 @@ pub fn parse_tender_since(input: &TenderInput, now_ms: i64, documents_since: Opt
         r => r.to_string(),
     };
     if region.chars().count() > 40 {
-        errors.push(err("region", "region_length", "地区不超过40个字（如“苏州市”“深圳市福田区”）", "The region takes at most 40 characters (e.g. 苏州市)"));
+        errors.push(err(
+            "region",
+            "region_length",
+            "地区不超过40个字（如“苏州市”“深圳市福田区”）",
+            "The region takes at most 40 characters (e.g. 苏州市)",
+        ));
     }
-    let lot_rows: Vec<(usize, &LotInput)> = input.lots.iter().enumerate().filter(|(_, l)| !(l.name.trim().is_empty() && l.budget.trim().is_empty())).collect();
+    let lot_rows: Vec<(usize, &LotInput)> = input
+        .lots
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !(l.name.trim().is_empty() && l.budget.trim().is_empty()))
+        .collect();
     let mut lots = Vec::new();
     if lot_rows.is_empty() {
         if let Some(b) = parse_budgets("budget", &input.budget, template.contract_years, &mut errors) {
@@ -377,11 +428,23 @@ pub fn parse_tender_since(input: &TenderInput, now_ms: i64, documents_since: Opt
         for (i, l) in &lot_rows {
             let name = l.name.trim().to_string();
             if name.is_empty() || name.chars().count() > 100 {
-                errors.push(err(&format!("lots[{i}].name"), "lot_name_required", "请填写标段（社区）名称", "Name the lot (community)"));
+                errors.push(err(
+                    &format!("lots[{i}].name"),
+                    "lot_name_required",
+                    "请填写标段（社区）名称",
+                    "Name the lot (community)",
+                ));
             } else if lots.iter().any(|x: &Lot| x.name == name) {
-                errors.push(err(&format!("lots[{i}].name"), "lot_name_duplicate", "标段名称重复", "Two lots have the same name"));
+                errors.push(err(
+                    &format!("lots[{i}].name"),
+                    "lot_name_duplicate",
+                    "标段名称重复",
+                    "Two lots have the same name",
+                ));
             }
-            if let Some(b) = parse_budgets(&format!("lots[{i}].budget"), &l.budget, template.contract_years, &mut errors) {
+            if let Some(b) =
+                parse_budgets(&format!("lots[{i}].budget"), &l.budget, template.contract_years, &mut errors)
+            {
                 lots.push(lot(name, b));
             }
         }
@@ -391,31 +454,65 @@ pub fn parse_tender_since(input: &TenderInput, now_ms: i64, documents_since: Opt
     let deadline = super::time::parse_shanghai_local(&input.bid_deadline).map(|t| t.timestamp_millis());
     let opening = super::time::parse_shanghai_local(&input.opening_time).map(|t| t.timestamp_millis());
     match deadline {
-        None => errors.push(err("bid_deadline", "time_invalid", "请填写投标截止时间（北京时间）", "Enter the bid deadline (Beijing time)")),
-        Some(d) if d <= now_ms => errors.push(err("bid_deadline", "time_in_past", "投标截止时间须晚于当前时间", "The bid deadline must be in the future")),
+        None => errors.push(err(
+            "bid_deadline",
+            "time_invalid",
+            "请填写投标截止时间（北京时间）",
+            "Enter the bid deadline (Beijing time)",
+        )),
+        Some(d) if d <= now_ms => errors.push(err(
+            "bid_deadline",
+            "time_in_past",
+            "投标截止时间须晚于当前时间",
+            "The bid deadline must be in the future",
+        )),
         _ => {}
     }
     match (deadline, opening) {
-        (_, None) => errors.push(err("opening_time", "time_invalid", "请填写开标时间（北京时间）", "Enter the opening time (Beijing time)")),
-        (Some(d), Some(o)) if o < d => errors.push(err("opening_time", "opening_before_deadline", "开标时间不得早于投标截止时间", "Opening cannot be before the bid deadline")),
+        (_, None) => errors.push(err(
+            "opening_time",
+            "time_invalid",
+            "请填写开标时间（北京时间）",
+            "Enter the opening time (Beijing time)",
+        )),
+        (Some(d), Some(o)) if o < d => errors.push(err(
+            "opening_time",
+            "opening_before_deadline",
+            "开标时间不得早于投标截止时间",
+            "Opening cannot be before the bid deadline",
+        )),
         _ => {}
     }
     let clarify = match input.clarify_until.trim() {
         "" => None,
         text => match super::time::parse_shanghai_local(text).map(|t| t.timestamp_millis()) {
             None => {
-                errors.push(err("clarify_until", "time_invalid", "澄清截止时间格式无效（北京时间）", "Invalid clarification deadline (Beijing time)"));
+                errors.push(err(
+                    "clarify_until",
+                    "time_invalid",
+                    "澄清截止时间格式无效（北京时间）",
+                    "Invalid clarification deadline (Beijing time)",
+                ));
                 None
             }
             Some(c) if deadline.is_some_and(|d| c >= d) => {
-                errors.push(err("clarify_until", "clarify_after_deadline", "澄清截止时间须早于投标截止时间", "Questions must close before the bid deadline"));
+                errors.push(err(
+                    "clarify_until",
+                    "clarify_after_deadline",
+                    "澄清截止时间须早于投标截止时间",
+                    "Questions must close before the bid deadline",
+                ));
                 None
             }
             Some(c) => Some(c),
         },
     };
     let today = super::time::from_millis(now_ms).map(|t| t.with_timezone(&super::time::shanghai()).date_naive());
-    let parse_date = |field: &str, text: &str, fallback: Option<NaiveDate>, errors: &mut Vec<FieldError>| -> Option<NaiveDate> {
+    let parse_date = |field: &str,
+                      text: &str,
+                      fallback: Option<NaiveDate>,
+                      errors: &mut Vec<FieldError>|
+     -> Option<NaiveDate> {
         match text.trim() {
             "" => fallback,
             t => match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
@@ -427,26 +524,44 @@ pub fn parse_tender_since(input: &TenderInput, now_ms: i64, documents_since: Opt
             },
         }
     };
-    let deadline_day = deadline.and_then(super::time::from_millis).map(|t| t.with_timezone(&super::time::shanghai()).date_naive());
+    let deadline_day =
+        deadline.and_then(super::time::from_millis).map(|t| t.with_timezone(&super::time::shanghai()).date_naive());
     let documents_from = parse_date("documents_from", &input.documents_from, today, &mut errors);
     let documents_until = parse_date("documents_until", &input.documents_until, deadline_day, &mut errors);
     if let (Some(f), Some(t)) = (documents_from, today) {
         let floor = documents_since.map_or(t, |d| d.min(t));
         if f < floor && !input.documents_from.trim().is_empty() {
-            errors.push(err("documents_from", "date_in_past", "招标文件发售起始日不得早于今天", "Documents cannot become available before today"));
+            errors.push(err(
+                "documents_from",
+                "date_in_past",
+                "招标文件发售起始日不得早于今天",
+                "Documents cannot become available before today",
+            ));
         }
     }
     if let (Some(f), Some(u)) = (documents_from, documents_until) {
         if u < f {
-            errors.push(err("documents_until", "until_before_from", "招标文件发售截止日不得早于起始日", "The documents' last day cannot be before their first"));
+            errors.push(err(
+                "documents_until",
+                "until_before_from",
+                "招标文件发售截止日不得早于起始日",
+                "The documents' last day cannot be before their first",
+            ));
         }
     }
     // Statutory minimums apply to procurement; calls for applications follow their own notices.
-    if let (Some(Some(m)), Some(f), Some(u), Some(d)) = (method.map(|m| m.procurement_method()), documents_from, documents_until, deadline_day) {
+    if let (Some(Some(m)), Some(f), Some(u), Some(d)) =
+        (method.map(|m| m.procurement_method()), documents_from, documents_until, deadline_day)
+    {
         for v in timeline_verdicts(m, f, u, d, cal) {
             if v.outcome == Outcome::Fail {
                 let field = if v.rule.ends_with("documents_available") { "documents_until" } else { "bid_deadline" };
-                errors.push(FieldError { field: field.into(), code: v.rule.clone(), message_zh: format!("{}（{}）", v.message_zh, v.citation), message_en: format!("{} ({})", v.message_en, v.citation) });
+                errors.push(FieldError {
+                    field: field.into(),
+                    code: v.rule.clone(),
+                    message_zh: format!("{}（{}）", v.message_zh, v.citation),
+                    message_en: format!("{} ({})", v.message_en, v.citation),
+                });
             }
         }
     }
@@ -455,21 +570,38 @@ pub fn parse_tender_since(input: &TenderInput, now_ms: i64, documents_since: Opt
     let price_scored = method.is_some_and(|m| m.procurement_method().is_some()) && !fixed_price;
     let weight = if price_scored {
         match input.price_weight_pct.trim().parse::<Decimal>() {
-            Ok(w) => match check_price_weight(method.and_then(|m| m.procurement_method()).unwrap_or(Method::OpenTender), w) {
-                Ok(()) => Some(w),
-                Err(_) => {
-                    let (lo, hi) = price_weight_bounds(method.and_then(|m| m.procurement_method()).unwrap_or(Method::OpenTender));
-                    errors.push(FieldError {
-                        field: "price_weight_pct".into(),
-                        code: "price_weight_out_of_bounds".into(),
-                        message_zh: format!("服务项目价格分权重须在{}%–{}%之间（O87第55条；C214第24条）", lo.normalize(), hi.normalize()),
-                        message_en: format!("For services the price weight must be {}–{} % (O87 art. 55; C214 art. 24)", lo.normalize(), hi.normalize()),
-                    });
-                    None
+            Ok(w) => {
+                match check_price_weight(method.and_then(|m| m.procurement_method()).unwrap_or(Method::OpenTender), w) {
+                    Ok(()) => Some(w),
+                    Err(_) => {
+                        let (lo, hi) = price_weight_bounds(
+                            method.and_then(|m| m.procurement_method()).unwrap_or(Method::OpenTender),
+                        );
+                        errors.push(FieldError {
+                            field: "price_weight_pct".into(),
+                            code: "price_weight_out_of_bounds".into(),
+                            message_zh: format!(
+                                "服务项目价格分权重须在{}%–{}%之间（O87第55条；C214第24条）",
+                                lo.normalize(),
+                                hi.normalize()
+                            ),
+                            message_en: format!(
+                                "For services the price weight must be {}–{} % (O87 art. 55; C214 art. 24)",
+                                lo.normalize(),
+                                hi.normalize()
+                            ),
+                        });
+                        None
+                    }
                 }
-            },
+            }
             Err(_) => {
-                errors.push(err("price_weight_pct", "not_a_number", "价格权重须为数字", "The price weight must be a number"));
+                errors.push(err(
+                    "price_weight_pct",
+                    "not_a_number",
+                    "价格权重须为数字",
+                    "The price weight must be a number",
+                ));
                 None
             }
         }
@@ -486,14 +618,34 @@ pub fn parse_tender_since(input: &TenderInput, now_ms: i64, documents_since: Opt
     for (i, c) in rows.iter().enumerate() {
         let name = c.name.trim().to_string();
         if name.is_empty() || name.chars().count() > 100 {
-            errors.push(err(&format!("criteria[{i}].name"), "criterion_name_required", "请填写评分因素名称", "Name the criterion"));
+            errors.push(err(
+                &format!("criteria[{i}].name"),
+                "criterion_name_required",
+                "请填写评分因素名称",
+                "Name the criterion",
+            ));
         }
         if c.guidance.chars().count() > 2000 {
-            errors.push(err(&format!("criteria[{i}].guidance"), "guidance_too_long", "评分细则不得超过2000字", "Scoring guidance is limited to 2,000 characters"));
+            errors.push(err(
+                &format!("criteria[{i}].guidance"),
+                "guidance_too_long",
+                "评分细则不得超过2000字",
+                "Scoring guidance is limited to 2,000 characters",
+            ));
         }
         match parse_points(&c.max_points) {
-            Some(p) => criteria.push(Criterion { name, max_points: p, guidance: c.guidance.trim().to_string(), objective: c.objective }),
-            None => errors.push(err(&format!("criteria[{i}].max_points"), "points_invalid", "分值须为大于零的数（最多两位小数）", "Points must be a positive number (two decimals at most)")),
+            Some(p) => criteria.push(Criterion {
+                name,
+                max_points: p,
+                guidance: c.guidance.trim().to_string(),
+                objective: c.objective,
+            }),
+            None => errors.push(err(
+                &format!("criteria[{i}].max_points"),
+                "points_invalid",
+                "分值须为大于零的数（最多两位小数）",
+                "Points must be a positive number (two decimals at most)",
+            )),
         }
     }
     if let Some(w) = weight {
@@ -504,7 +656,10 @@ pub fn parse_tender_since(input: &TenderInput, now_ms: i64, documents_since: Opt
                     field: "criteria".into(),
                     code: "points_total".into(),
                     message_zh: format!("评分因素分值与价格权重合计须为100（现为{}）", sum.normalize()),
-                    message_en: format!("Criteria points plus the price weight must total 100 (they total {})", sum.normalize()),
+                    message_en: format!(
+                        "Criteria points plus the price weight must total 100 (they total {})",
+                        sum.normalize()
+                    ),
                 });
             }
         }
@@ -516,28 +671,33 @@ pub fn parse_tender_since(input: &TenderInput, now_ms: i64, documents_since: Opt
             field: "lint_override".into(),
             code: "lint_override_required".into(),
             message_zh: format!("模板有{}项合规提示，须写明不少于10个字的依据方可继续", warnings.len()),
-            message_en: format!("The template has {} compliance warning(s); give a written basis of at least 10 characters to continue", warnings.len()),
+            message_en: format!(
+                "The template has {} compliance warning(s); give a written basis of at least 10 characters to continue",
+                warnings.len()
+            ),
         });
     }
     match (method, documents_from, documents_until, deadline, opening, weight, errors.is_empty()) {
-        (Some(method), Some(documents_from), Some(documents_until), Some(d), Some(o), Some(w), true) => Ok(ValidTender {
-            template_id: template.id.clone(),
-            method,
-            title,
-            buyer,
-            region,
-            budget,
-            lots,
-            fixed_price,
-            documents_from,
-            documents_until,
-            clarify_until_ms: clarify,
-            bid_deadline_ms: d,
-            opening_ms: o,
-            price_weight_pct: w,
-            criteria,
-            lint_override: (!warnings.is_empty()).then_some(lint_override),
-        }),
+        (Some(method), Some(documents_from), Some(documents_until), Some(d), Some(o), Some(w), true) => {
+            Ok(ValidTender {
+                template_id: template.id.clone(),
+                method,
+                title,
+                buyer,
+                region,
+                budget,
+                lots,
+                fixed_price,
+                documents_from,
+                documents_until,
+                clarify_until_ms: clarify,
+                bid_deadline_ms: d,
+                opening_ms: o,
+                price_weight_pct: w,
+                criteria,
+                lint_override: (!warnings.is_empty()).then_some(lint_override),
+            })
+        }
         _ => Err(errors),
     }
 }
@@ -547,7 +707,10 @@ pub fn parse_tender_since(input: &TenderInput, now_ms: i64, documents_since: Opt
 fn core_name(org: &str) -> &str {
     let mut rest = org;
     loop {
-        let next = ["省", "自治区", "市", "区", "县", "镇", "街道"].iter().filter_map(|m| rest.find(m).map(|i| i + m.len())).min();
+        let next = ["省", "自治区", "市", "区", "县", "镇", "街道"]
+            .iter()
+            .filter_map(|m| rest.find(m).map(|i| i + m.len()))
+            .min();
         match next {
             // Only a short place prefix (≤ 4 characters before the marker) is stripped.
             Some(i) if rest[..i].chars().count() <= 5 && rest[i..].chars().count() >= 4 => rest = &rest[i..],
@@ -562,12 +725,18 @@ pub fn identifies_bidder(text: &str, org_name: &str, credit_code: Option<&str>) 
     let org = org_name.trim();
     let core = core_name(org);
     let code = credit_code.unwrap_or("").trim();
-    (org.chars().count() >= 2 && text.contains(org)) || (core.chars().count() >= 4 && text.contains(core)) || (!code.is_empty() && text.to_uppercase().contains(code))
+    (org.chars().count() >= 2 && text.contains(org))
+        || (core.chars().count() >= 4 && text.contains(core))
+        || (!code.is_empty() && text.to_uppercase().contains(code))
 }
 
 /// The input that reproduces a valid tender, for the amendment form.
 pub fn to_input(t: &ValidTender) -> TenderInput {
-    let local = |ms: i64| super::time::from_millis(ms).map(|x| x.with_timezone(&super::time::shanghai()).format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default();
+    let local = |ms: i64| {
+        super::time::from_millis(ms)
+            .map(|x| x.with_timezone(&super::time::shanghai()).format("%Y-%m-%dT%H:%M").to_string())
+            .unwrap_or_default()
+    };
     TenderInput {
         template_id: t.template_id.clone(),
         method: procedure_str(t.method).into(),
@@ -575,7 +744,11 @@ pub fn to_input(t: &ValidTender) -> TenderInput {
         buyer: t.buyer.clone(),
         region: t.region.clone(),
         budget: t.lots.first().map(Lot::by_year_text).unwrap_or_default(),
-        lots: if t.lots.len() == 1 && t.lots[0].name == t.title { vec![] } else { t.lots.iter().map(|l| LotInput { name: l.name.clone(), budget: l.by_year_text() }).collect() },
+        lots: if t.lots.len() == 1 && t.lots[0].name == t.title {
+            vec![]
+        } else {
+            t.lots.iter().map(|l| LotInput { name: l.name.clone(), budget: l.by_year_text() }).collect()
+        },
         fixed_price: t.fixed_price,
         documents_from: t.documents_from.to_string(),
         documents_until: t.documents_until.to_string(),
@@ -583,7 +756,16 @@ pub fn to_input(t: &ValidTender) -> TenderInput {
         bid_deadline: local(t.bid_deadline_ms),
         opening_time: local(t.opening_ms),
         price_weight_pct: if t.price_scored() { t.price_weight_pct.normalize().to_string() } else { String::new() },
-        criteria: t.criteria.iter().map(|c| CriterionInput { name: c.name.clone(), max_points: c.max_points.normalize().to_string(), guidance: c.guidance.clone(), objective: c.objective }).collect(),
+        criteria: t
+            .criteria
+            .iter()
+            .map(|c| CriterionInput {
+                name: c.name.clone(),
+                max_points: c.max_points.normalize().to_string(),
+                guidance: c.guidance.clone(),
+                objective: c.objective,
+            })
+            .collect(),
         lint_override: t.lint_override.clone().unwrap_or_default(),
     }
 }
@@ -608,7 +790,12 @@ pub fn input_from_template(t: &SchemeTemplate) -> TenderInput {
         criteria: t
             .criteria
             .iter()
-            .map(|c| CriterionInput { name: c.name.zh.clone(), max_points: c.max_points.normalize().to_string(), guidance: c.guidance.zh.clone(), objective: c.objective })
+            .map(|c| CriterionInput {
+                name: c.name.zh.clone(),
+                max_points: c.max_points.normalize().to_string(),
+                guidance: c.guidance.zh.clone(),
+                objective: c.objective,
+            })
             .collect(),
         ..TenderInput::default()
     }
@@ -641,8 +828,18 @@ mod tests {
             opening_time: "2026-12-20T09:30".into(),
             price_weight_pct: "20".into(),
             criteria: vec![
-                CriterionInput { name: "服务方案".into(), max_points: "50".into(), guidance: "完整、可行".into(), objective: false },
-                CriterionInput { name: "团队配备".into(), max_points: "30".into(), guidance: String::new(), objective: true },
+                CriterionInput {
+                    name: "服务方案".into(),
+                    max_points: "50".into(),
+                    guidance: "完整、可行".into(),
+                    objective: false,
+                },
+                CriterionInput {
+                    name: "团队配备".into(),
+                    max_points: "30".into(),
+                    guidance: String::new(),
+                    objective: true,
+                },
             ],
             lint_override: "苏州市民政局文件明确要求民办非企业单位".into(),
             ..Default::default()
@@ -695,7 +892,10 @@ mod tests {
         let t = parse(&i).unwrap();
         assert_eq!(t.lots[0].by_year, [Yuan::from_fen(60_000_000), Yuan::from_fen(100_000_000)]);
         assert_eq!(t.lots[0].budget.fen(), 160_000_000);
-        assert_eq!(t.lots[0].budget_summary(false), "预算第1年¥600,000.00，第2年¥1,000,000.00，服务期合计¥1,600,000.00");
+        assert_eq!(
+            t.lots[0].budget_summary(false),
+            "预算第1年¥600,000.00，第2年¥1,000,000.00，服务期合计¥1,600,000.00"
+        );
         assert_eq!(parse(&to_input(&t)).unwrap(), t);
         // Three amounts for a two-year contract, or a bad one among them, are refused.
         i.lots[0].budget = "60万/100万/100万".into();
@@ -826,8 +1026,14 @@ mod tests {
         assert_eq!(allowed(TenderStatus::Published, Action::SubmitBid, d, d, o), Err(TenderError::DeadlinePassed));
         assert_eq!(allowed(TenderStatus::Published, Action::Open, o - 1, d, o), Err(TenderError::NotYetOpen));
         assert!(allowed(TenderStatus::Published, Action::Open, o, d, o).is_ok());
-        assert_eq!(allowed(TenderStatus::Draft, Action::SubmitBid, NOW, d, o), Err(TenderError::WrongState(TenderStatus::Draft)));
-        assert_eq!(allowed(TenderStatus::Awarded, Action::Award, NOW, d, o), Err(TenderError::WrongState(TenderStatus::Awarded)));
+        assert_eq!(
+            allowed(TenderStatus::Draft, Action::SubmitBid, NOW, d, o),
+            Err(TenderError::WrongState(TenderStatus::Draft))
+        );
+        assert_eq!(
+            allowed(TenderStatus::Awarded, Action::Award, NOW, d, o),
+            Err(TenderError::WrongState(TenderStatus::Awarded))
+        );
     }
 
     #[test]

@@ -30,10 +30,7 @@ pub fn parse_shanghai_local(input: &str) -> Option<DateTime<Utc>> {
         .or_else(|_| NaiveDateTime::parse_from_str(input, "%Y-%m-%dT%H:%M:%S"))
         .or_else(|_| NaiveDateTime::parse_from_str(input, "%Y-%m-%d %H:%M"))
         .ok()?;
-    shanghai()
-        .from_local_datetime(&naive)
-        .single()
-        .map(|t| t.with_timezone(&Utc))
+    shanghai().from_local_datetime(&naive).single().map(|t| t.with_timezone(&Utc))
 }
 
 #[cfg(test)]

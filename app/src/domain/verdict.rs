@@ -50,4 +50,3 @@ impl Verdict {
 pub fn all_pass(verdicts: &[Verdict]) -> bool {
     verdicts.iter().all(Verdict::passed)
 }
-

@@ -32,7 +32,10 @@ fn ZoneApplication(template: SchemeTemplate) -> impl IntoView {
         Ok(f) => form_verdicts(&template, &f),
         Err(_) => vec![],
     });
-    let field = move |name: &'static str, label: (&'static str, &'static str), long: bool, set: fn(&mut ApplicationForm, String)| {
+    let field = move |name: &'static str,
+                      label: (&'static str, &'static str),
+                      long: bool,
+                      set: fn(&mut ApplicationForm, String)| {
         let on_input = move |ev| {
             let v = event_target_value(&ev);
             input.update(|f| set(f, v))
@@ -93,9 +96,13 @@ fn ApplicationPicker(template: SchemeTemplate) -> impl IntoView {
         Ok(a) => application_verdicts(&template, &a),
         Err(_) => vec![],
     });
-    let number = move |name: &'static str, label: (&'static str, &'static str), set: fn(&mut ApplicationInput, String)| view! {
-        <label><span>{lz(i18n, label.0, label.1)}</span>
-            <input type="text" inputmode="numeric" name=name data-testid=format!("app-{name}") on:input=move |ev| { let v = event_target_value(&ev); input.update(|a| set(a, v)) } /></label>
+    let number = move |name: &'static str,
+                       label: (&'static str, &'static str),
+                       set: fn(&mut ApplicationInput, String)| {
+        view! {
+            <label><span>{lz(i18n, label.0, label.1)}</span>
+                <input type="text" inputmode="numeric" name=name data-testid=format!("app-{name}") on:input=move |ev| { let v = event_target_value(&ev); input.update(|a| set(a, v)) } /></label>
+        }
     };
     view! {
         <fieldset class="application" data-testid="application">

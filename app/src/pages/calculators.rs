@@ -105,7 +105,13 @@ fn DongguanSubsidy() -> impl IntoView {
     let i18n = use_i18n();
     let area = RwSignal::new("1500".to_string());
     let operator = RwSignal::new("700000".to_string());
-    let result = move || dongguan::subsidy(&SubsidyRequest { renovated_area_m2: num(&area.get())?, operator_cost_yuan: num(&operator.get())? }).ok();
+    let result = move || {
+        dongguan::subsidy(&SubsidyRequest {
+            renovated_area_m2: num(&area.get())?,
+            operator_cost_yuan: num(&operator.get())?,
+        })
+        .ok()
+    };
     view! {
         <section class="card calc">
             <h2>{t!(i18n, calc.subsidy_title)}</h2>
@@ -134,7 +140,8 @@ fn DongguanSubsidy() -> impl IntoView {
 fn PricePoints() -> impl IntoView {
     let i18n = use_i18n();
     let weight = RwSignal::new("20".to_string());
-    let prices = [RwSignal::new("600000".to_string()), RwSignal::new("630000".to_string()), RwSignal::new("650000".to_string())];
+    let prices =
+        [RwSignal::new("600000".to_string()), RwSignal::new("630000".to_string()), RwSignal::new("650000".to_string())];
     let points = move || -> Option<Vec<Decimal>> {
         let w = num(&weight.get())?;
         let ps: Vec<Decimal> = prices.iter().map(|p| num(&p.get())).collect::<Option<_>>()?;
@@ -174,7 +181,12 @@ fn HenanNorms() -> impl IntoView {
     let residents = RwSignal::new("4500".to_string());
     let result = move || {
         let n = |s: RwSignal<String>| s.get().trim().parse::<u64>().ok();
-        Some(henan::norms(&CommunityFacts { households: n(households)?, temporary_residents: n(temporary)?, residents: n(residents)?, kind: CentreKind::UrbanCommunity }))
+        Some(henan::norms(&CommunityFacts {
+            households: n(households)?,
+            temporary_residents: n(temporary)?,
+            residents: n(residents)?,
+            kind: CentreKind::UrbanCommunity,
+        }))
     };
     view! {
         <section class="card calc">

@@ -1,8 +1,8 @@
 pub mod application;
 pub mod calculators;
 pub mod login;
-pub mod profile;
 pub mod not_found;
+pub mod profile;
 pub mod public;
 pub mod register;
 pub mod tender_form;

@@ -10,7 +10,11 @@ use crate::tenders::*;
 use leptos::prelude::*;
 
 /// A label in the user's language, for option lists that are data rather than UI text.
-pub fn lz(i18n: leptos_i18n::I18nContext<Locale>, zh: &'static str, en: &'static str) -> impl Fn() -> &'static str + Send + Sync + Copy + 'static {
+pub fn lz(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    zh: &'static str,
+    en: &'static str,
+) -> impl Fn() -> &'static str + Send + Sync + Copy + 'static {
     move || if i18n.get_locale() == Locale::en { en } else { zh }
 }
 
@@ -35,9 +39,14 @@ pub const EDUCATION: [(&str, &str, &str); 6] = [
     ("master", "硕士", "Master"),
     ("doctorate", "博士", "Doctorate"),
 ];
-pub const MAJORS: [(&str, &str, &str); 3] = [("social_work", "社会工作", "Social work"), ("sociology", "社会学", "Sociology"), ("other", "其他", "Other")];
-pub const CERTIFICATES: [(&str, &str, &str); 4] =
-    [("", "无证书", "None"), ("assistant", "助理社会工作师", "Assistant social worker"), ("social_worker", "社会工作师", "Social worker"), ("senior", "高级社会工作师", "Senior social worker")];
+pub const MAJORS: [(&str, &str, &str); 3] =
+    [("social_work", "社会工作", "Social work"), ("sociology", "社会学", "Sociology"), ("other", "其他", "Other")];
+pub const CERTIFICATES: [(&str, &str, &str); 4] = [
+    ("", "无证书", "None"),
+    ("assistant", "助理社会工作师", "Assistant social worker"),
+    ("social_worker", "社会工作师", "Social worker"),
+    ("senior", "高级社会工作师", "Senior social worker"),
+];
 
 fn key<T: serde::Serialize>(v: T) -> String {
     serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
@@ -50,7 +59,12 @@ pub fn certificate_label(i18n: leptos_i18n::I18nContext<Locale>, c: Option<Certi
 }
 
 #[component]
-fn Select(name: String, options: &'static [(&'static str, &'static str, &'static str)], selected: String, testid: String) -> impl IntoView {
+fn Select(
+    name: String,
+    options: &'static [(&'static str, &'static str, &'static str)],
+    selected: String,
+    testid: String,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <select name=name data-testid=testid>
@@ -65,9 +79,12 @@ pub fn ProfilePage() -> impl IntoView {
     let save = ServerAction::<SaveProfile>::new();
     let add = ServerAction::<AddStaff>::new();
     let remove = ServerAction::<RemoveStaff>::new();
-    let data = Resource::new(move || (save.version().get(), add.version().get(), remove.version().get()), |_| my_profile());
-    let check = move |name: &'static str, label: (&'static str, &'static str), checked: bool| view! {
-        <label class="check"><input type="checkbox" name=name value="true" checked=checked data-testid=name.replace(['[', ']'], "-") /><span>{lz(i18n, label.0, label.1)}</span></label>
+    let data =
+        Resource::new(move || (save.version().get(), add.version().get(), remove.version().get()), |_| my_profile());
+    let check = move |name: &'static str, label: (&'static str, &'static str), checked: bool| {
+        view! {
+            <label class="check"><input type="checkbox" name=name value="true" checked=checked data-testid=name.replace(['[', ']'], "-") /><span>{lz(i18n, label.0, label.1)}</span></label>
+        }
     };
     view! {
         <RequireRole roles=&[Role::Bidder]>
@@ -160,7 +177,10 @@ pub fn ProfilePage() -> impl IntoView {
 
 /// Verdicts as list items, rule by rule with the citation; `data-rule`/`data-outcome` let tests
 /// and styles find them.
-pub fn verdict_items(i18n: leptos_i18n::I18nContext<Locale>, verdicts: Vec<crate::domain::verdict::Verdict>) -> impl IntoView {
+pub fn verdict_items(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    verdicts: Vec<crate::domain::verdict::Verdict>,
+) -> impl IntoView {
     use crate::domain::verdict::Outcome;
     verdicts
         .into_iter()
@@ -200,7 +220,11 @@ pub fn TeamPicker(form: BidFormView, lots: Vec<String>, chosen: RwSignal<Vec<usi
     let teams = RwSignal::new(vec![empty; lots.len()]);
     // Year `y`'s staff list of a lot (year 1 is `staff`).
     fn year_list(t: &mut TeamChoice, y: u8) -> &mut Vec<String> {
-        if y <= 1 { &mut t.staff } else { &mut t.later_staff[usize::from(y) - 2] }
+        if y <= 1 {
+            &mut t.staff
+        } else {
+            &mut t.later_staff[usize::from(y) - 2]
+        }
     }
     let tick_staff = move |lot: usize, id: String, year: u8, on: bool| {
         teams.update(|all| {
@@ -227,11 +251,23 @@ pub fn TeamPicker(form: BidFormView, lots: Vec<String>, chosen: RwSignal<Vec<usi
     let form_for_verdicts = form.clone();
     let lot_names = lots.clone();
     let judged = Memo::new(move |_| {
-        let chosen_teams: Vec<LotTeam> = chosen.get().into_iter().filter_map(|i| Some(LotTeam { lot: lot_names.get(i)?.clone(), team: teams.with(|t| t.get(i).cloned())? })).collect();
+        let chosen_teams: Vec<LotTeam> = chosen
+            .get()
+            .into_iter()
+            .filter_map(|i| Some(LotTeam { lot: lot_names.get(i)?.clone(), team: teams.with(|t| t.get(i).cloned())? }))
+            .collect();
         let d = Declaration { profile: profile.clone(), roster: form_for_verdicts.roster.clone(), teams: chosen_teams };
-        verdicts(&form_for_verdicts.qualification, &form_for_verdicts.team_rules, form_for_verdicts.contract_years, &d, form_for_verdicts.deadline)
+        verdicts(
+            &form_for_verdicts.qualification,
+            &form_for_verdicts.team_rules,
+            form_for_verdicts.contract_years,
+            &d,
+            form_for_verdicts.deadline,
+        )
     });
-    let year_heads = move || (1..=years).map(|y| view! { <th>{move || if i18n.get_locale() == Locale::en { format!("Staff, year {y}") } else { format!("第{y}年服务人员") }}</th> }).collect_view();
+    let year_heads = move || {
+        (1..=years).map(|y| view! { <th>{move || if i18n.get_locale() == Locale::en { format!("Staff, year {y}") } else { format!("第{y}年服务人员") }}</th> }).collect_view()
+    };
     view! {
         {lots.into_iter().enumerate().map(|(lot, name)| view! {
             <fieldset class="team" hidden=move || !chosen.get().contains(&lot) data-testid=format!("team-{lot}")>

@@ -15,8 +15,10 @@ pub fn RegisterPage() -> impl IntoView {
             navigate(user.role.home_path(), Default::default());
         }
     });
-    let field = move |name: &'static str, label: &'static str, kind: &'static str| view! {
-        <label><span>{label}</span><input type=kind name=name data-testid=format!("register-{name}") required /></label>
+    let field = move |name: &'static str, label: &'static str, kind: &'static str| {
+        view! {
+            <label><span>{label}</span><input type=kind name=name data-testid=format!("register-{name}") required /></label>
+        }
     };
     view! {
         <section class="card narrow">

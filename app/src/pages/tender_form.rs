@@ -4,8 +4,8 @@
 
 use crate::components::errors::{action_error, ErrorNote};
 use crate::components::guard::RequireRole;
-use crate::domain::tender::{to_input, TenderInput};
 use crate::domain::tender::TenderStatus;
+use crate::domain::tender::{to_input, TenderInput};
 use crate::domain::verdict::Verdict;
 use crate::i18n::*;
 use crate::identity::Role;
@@ -13,7 +13,11 @@ use crate::tenders::*;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-fn localized(i18n: leptos_i18n::I18nContext<Locale>, zh: String, en: String) -> impl Fn() -> String + Send + Sync + 'static {
+fn localized(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    zh: String,
+    en: String,
+) -> impl Fn() -> String + Send + Sync + 'static {
     move || if i18n.get_locale() == Locale::en { en.clone() } else { zh.clone() }
 }
 
@@ -43,11 +47,13 @@ fn LintBox(lint: Vec<Verdict>, value: String) -> impl IntoView {
 #[component]
 fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
     let i18n = use_i18n();
-    let text = move |name: &'static str, label: String, value: String, hint: &'static str| view! {
-        <label>
-            <span>{label}</span>
-            <input type="text" name=format!("input[{name}]") data-testid=format!("tender-{name}") value=value placeholder=hint />
-        </label>
+    let text = move |name: &'static str, label: String, value: String, hint: &'static str| {
+        view! {
+            <label>
+                <span>{label}</span>
+                <input type="text" name=format!("input[{name}]") data-testid=format!("tender-{name}") value=value placeholder=hint />
+            </label>
+        }
     };
     let mut lots = v.lots.clone();
     lots.resize(lots.len() + 3, Default::default());

@@ -14,7 +14,11 @@ use crate::tenders::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-fn localized(i18n: leptos_i18n::I18nContext<Locale>, zh: String, en: String) -> impl Fn() -> String + Send + Sync + 'static {
+fn localized(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    zh: String,
+    en: String,
+) -> impl Fn() -> String + Send + Sync + 'static {
     move || if i18n.get_locale() == Locale::en { en.clone() } else { zh.clone() }
 }
 
@@ -28,7 +32,12 @@ pub fn method_label(i18n: leptos_i18n::I18nContext<Locale>, m: &str) -> &'static
 }
 
 fn change_line(c: &FieldChange) -> String {
-    format!("{}：{} → {}", c.field, if c.before.is_empty() { "—" } else { &c.before }, if c.after.is_empty() { "—" } else { &c.after })
+    format!(
+        "{}：{} → {}",
+        c.field,
+        if c.before.is_empty() { "—" } else { &c.before },
+        if c.after.is_empty() { "—" } else { &c.after }
+    )
 }
 
 /// The published facts of a tender.
@@ -150,7 +159,8 @@ pub struct ReviewState {
 impl ReviewState {
     pub fn new(id: impl Fn() -> String + Copy + Send + Sync + 'static, act: ServerAction<TenderAction>) -> Self {
         let review = ServerAction::<ReviewBid>::new();
-        let rows = Resource::new(move || (id(), review.version().get(), act.version().get()), |(id, _, _)| review_rows(id));
+        let rows =
+            Resource::new(move || (id(), review.version().get(), act.version().get()), |(id, _, _)| review_rows(id));
         let detail = Resource::new(move || (id(), act.version().get()), |(id, _)| tender_detail(id));
         Self { rows, detail, review, act }
     }
@@ -240,7 +250,8 @@ impl QaState {
     pub fn new(id: impl Fn() -> String + Copy + Send + Sync + 'static) -> Self {
         let ask = ServerAction::<AskQuestion>::new();
         let reply = ServerAction::<AnswerQuestion>::new();
-        let list = Resource::new(move || (id(), ask.version().get(), reply.version().get()), |(id, _, _)| clarifications(id));
+        let list =
+            Resource::new(move || (id(), ask.version().get(), reply.version().get()), |(id, _, _)| clarifications(id));
         Self { list, ask, reply }
     }
 }

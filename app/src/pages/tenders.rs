@@ -1,9 +1,9 @@
 //! The walking skeleton's pages: public notices, the officer's tenders, the bidder's bid and
 //! contract, the expert's anonymous score sheet.
 
+use super::tender_notice::{Clarifications, QaState, ReviewSection, ReviewState, TenderFacts};
 use crate::components::errors::{action_error, loaded, ErrorNote};
 use crate::components::guard::RequireRole;
-use super::tender_notice::{Clarifications, QaState, ReviewSection, ReviewState, TenderFacts};
 use crate::domain::money::Yuan;
 use crate::domain::scoring::display;
 use crate::domain::tender::TenderStatus;
@@ -139,8 +139,12 @@ pub fn OfficerTenderPage() -> impl IntoView {
     let id = param_id();
     let act = ServerAction::<TenderAction>::new();
     let award_action = ServerAction::<Award>::new();
-    let detail = Resource::new(move || (id(), act.version().get(), award_action.version().get()), |(id, _, _)| tender_detail(id));
-    let rank = Resource::new(move || (id(), act.version().get(), award_action.version().get()), |(id, _, _)| ranking(id));
+    let detail = Resource::new(
+        move || (id(), act.version().get(), award_action.version().get()),
+        |(id, _, _)| tender_detail(id),
+    );
+    let rank =
+        Resource::new(move || (id(), act.version().get(), award_action.version().get()), |(id, _, _)| ranking(id));
     let review_state = ReviewState::new(id, act);
     let qa = QaState::new(id);
     let refused = super::upload::refused_in_query();
@@ -297,7 +301,10 @@ pub fn BidPage() -> impl IntoView {
     let xhr_error = RwSignal::new(None::<crate::error::AppError>);
     let refused = super::upload::refused_in_query();
     let upload_error = move || {
-        xhr_error.get().or_else(refused).map(|error| view! { <div data-testid="upload-error"><ErrorNote error=error /></div> })
+        xhr_error
+            .get()
+            .or_else(refused)
+            .map(|error| view! { <div data-testid="upload-error"><ErrorNote error=error /></div> })
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]

@@ -8,7 +8,13 @@ use leptos::prelude::*;
 /// in the `upload_error` query parameter.
 pub fn refused_in_query() -> impl Fn() -> Option<crate::error::AppError> + Copy + Send + Sync + 'static {
     let query = leptos_router::hooks::use_query_map();
-    move || query.read().get("upload_error").and_then(|e| serde_json::from_str::<Vec<crate::error::FieldError>>(&e).ok()).map(crate::error::AppError::Validation)
+    move || {
+        query
+            .read()
+            .get("upload_error")
+            .and_then(|e| serde_json::from_str::<Vec<crate::error::FieldError>>(&e).ok())
+            .map(crate::error::AppError::Validation)
+    }
 }
 
 /// Bytes sent and total, while an upload runs.
@@ -17,7 +23,11 @@ pub type Progress = RwSignal<Option<(f64, f64)>>;
 /// Sends `form` to its action; on success reloads the page (to show the receipt), on failure
 /// puts the server's reasons into `error`.
 #[cfg(feature = "hydrate")]
-pub fn send(form: web_sys::HtmlFormElement, progress: Progress, error: RwSignal<Option<crate::error::AppError>>) -> Result<(), wasm_bindgen::JsValue> {
+pub fn send(
+    form: web_sys::HtmlFormElement,
+    progress: Progress,
+    error: RwSignal<Option<crate::error::AppError>>,
+) -> Result<(), wasm_bindgen::JsValue> {
     use crate::error::AppError;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;

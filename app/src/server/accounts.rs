@@ -20,13 +20,10 @@ pub async fn hash_password(password: &str) -> Result<String, AppError> {
     let password = password.to_string();
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| {
-                tracing::error!(error = %e, "password hashing failed");
-                AppError::Internal
-            })
+        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| {
+            tracing::error!(error = %e, "password hashing failed");
+            AppError::Internal
+        })
     })
     .await
     .map_err(|_| AppError::Internal)?
@@ -56,7 +53,12 @@ pub async fn create_organisation(
 ) -> Result<String, AppError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(AppError::field("name", "org_name_length", "机构名称须为 1–100 个字", "Organisation name must be 1–100 characters"));
+        return Err(AppError::field(
+            "name",
+            "org_name_length",
+            "机构名称须为 1–100 个字",
+            "Organisation name must be 1–100 characters",
+        ));
     }
     let id = new_id();
     let mut tx = db.pool.begin().await?;
@@ -81,10 +83,7 @@ pub async fn create_organisation(
 }
 
 pub async fn find_organisation_by_name(db: &Db, name: &str) -> Result<Option<String>, AppError> {
-    let row = sqlx::query("SELECT id FROM organisations WHERE name = $1")
-        .bind(name)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row = sqlx::query("SELECT id FROM organisations WHERE name = $1").bind(name).fetch_optional(&db.pool).await?;
     Ok(row.map(|r| r.get::<String, _>("id")))
 }
 
@@ -92,7 +91,12 @@ pub async fn find_organisation_by_name(db: &Db, name: &str) -> Result<Option<Str
 pub async fn create_user(db: &Db, actor: Actor<'_>, new: &NewUser, now_ms: i64) -> Result<String, AppError> {
     new.validate()?;
     if new.role == Role::Bidder && new.org_id.is_none() {
-        return Err(AppError::field("org_id", "bidder_needs_org", "投标人账号必须属于一个机构", "A bidder account must belong to an organisation"));
+        return Err(AppError::field(
+            "org_id",
+            "bidder_needs_org",
+            "投标人账号必须属于一个机构",
+            "A bidder account must belong to an organisation",
+        ));
     }
     if user_exists(db, new.username.trim()).await? {
         return Err(AppError::field("username", "username_taken", "用户名已被使用", "This username is already taken"));
@@ -129,7 +133,14 @@ pub async fn create_user(db: &Db, actor: Actor<'_>, new: &NewUser, now_ms: i64) 
 
 /// Registers an organisation and its first bidder account together: one transaction, so a
 /// refusal leaves nothing behind.
-pub async fn register_organisation(db: &Db, org_name: &str, credit_code: &str, kind: OrgKind, new: &NewUser, now_ms: i64) -> Result<SessionUser, AppError> {
+pub async fn register_organisation(
+    db: &Db,
+    org_name: &str,
+    credit_code: &str,
+    kind: OrgKind,
+    new: &NewUser,
+    now_ms: i64,
+) -> Result<SessionUser, AppError> {
     use crate::domain::credit_code::CreditCode;
     let mut errors = match new.validate() {
         Ok(()) => Vec::new(),
@@ -138,14 +149,29 @@ pub async fn register_organisation(db: &Db, org_name: &str, credit_code: &str, k
     };
     let org_name = org_name.trim();
     if org_name.chars().count() < 2 || org_name.chars().count() > 100 {
-        errors.push(FieldError::new("org_name", "org_name_length", "机构名称须为 2–100 个字", "Organisation name must be 2–100 characters"));
+        errors.push(FieldError::new(
+            "org_name",
+            "org_name_length",
+            "机构名称须为 2–100 个字",
+            "Organisation name must be 2–100 characters",
+        ));
     } else if find_organisation_by_name(db, org_name).await?.is_some() {
-        errors.push(FieldError::new("org_name", "org_name_taken", "该机构已注册，请联系本机构的已有账号", "This organisation is registered already; ask its existing members"));
+        errors.push(FieldError::new(
+            "org_name",
+            "org_name_taken",
+            "该机构已注册，请联系本机构的已有账号",
+            "This organisation is registered already; ask its existing members",
+        ));
     }
     let code = match CreditCode::parse(credit_code) {
         Ok(c) => Some(c),
         Err(e) => {
-            errors.push(FieldError::new("credit_code", e.code(), "统一社会信用代码无效（18位，校验位须正确）", "Invalid unified social credit code (18 characters with a valid check character)"));
+            errors.push(FieldError::new(
+                "credit_code",
+                e.code(),
+                "统一社会信用代码无效（18位，校验位须正确）",
+                "Invalid unified social credit code (18 characters with a valid check character)",
+            ));
             None
         }
     };
@@ -200,11 +226,7 @@ pub async fn register_organisation(db: &Db, org_name: &str, credit_code: &str, k
 }
 
 pub async fn user_exists(db: &Db, username: &str) -> Result<bool, AppError> {
-    Ok(sqlx::query("SELECT id FROM users WHERE username = $1")
-        .bind(username)
-        .fetch_optional(&db.pool)
-        .await?
-        .is_some())
+    Ok(sqlx::query("SELECT id FROM users WHERE username = $1").bind(username).fetch_optional(&db.pool).await?.is_some())
 }
 
 const SESSION_USER_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.org_id, o.name AS org_name \
@@ -225,15 +247,20 @@ fn session_user_from_row(row: &sqlx::any::AnyRow) -> Result<SessionUser, AppErro
 /// Checks the password, with throttling: after `MAX_FAILED_LOGINS` failures for a username
 /// within `LOGIN_WINDOW_MS` (since its last success) further attempts are refused, whatever
 /// the password, until the window has passed.
-pub async fn sign_in(db: &Db, username: &str, password: &str, now_ms: i64, session_hours: i64) -> Result<(SessionUser, String), AppError> {
+pub async fn sign_in(
+    db: &Db,
+    username: &str,
+    password: &str,
+    now_ms: i64,
+    session_hours: i64,
+) -> Result<(SessionUser, String), AppError> {
     let username = username.trim();
-    let last_success: Option<i64> = sqlx::query(
-        "SELECT CAST(MAX(at) AS BIGINT) AS at FROM login_attempts WHERE username = $1 AND succeeded = 1",
-    )
-    .bind(username)
-    .fetch_one(&db.pool)
-    .await?
-    .get("at");
+    let last_success: Option<i64> =
+        sqlx::query("SELECT CAST(MAX(at) AS BIGINT) AS at FROM login_attempts WHERE username = $1 AND succeeded = 1")
+            .bind(username)
+            .fetch_one(&db.pool)
+            .await?
+            .get("at");
     let since = (now_ms - LOGIN_WINDOW_MS).max(last_success.unwrap_or(i64::MIN));
     let failures: i64 = sqlx::query(
         "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM login_attempts WHERE username = $1 AND succeeded = 0 AND at > $2",
@@ -284,10 +311,8 @@ pub async fn sign_in(db: &Db, username: &str, password: &str, now_ms: i64, sessi
         .bind(now_ms + session_hours * 3_600_000)
         .execute(&mut *tx)
         .await?;
-    let user_row = sqlx::query(&format!("{SESSION_USER_SELECT} WHERE u.id = $1"))
-        .bind(&user_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let user_row =
+        sqlx::query(&format!("{SESSION_USER_SELECT} WHERE u.id = $1")).bind(&user_id).fetch_one(&mut *tx).await?;
     let user = session_user_from_row(&user_row)?;
     // Expired sessions are useless; clearing them here keeps the table small without a job.
     sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now_ms).execute(&mut *tx).await?;
@@ -298,7 +323,10 @@ pub async fn sign_in(db: &Db, username: &str, password: &str, now_ms: i64, sessi
 
 /// An account by username, as the pages would see it once signed in (console tasks only).
 pub async fn user_by_username(db: &Db, username: &str) -> Result<Option<SessionUser>, AppError> {
-    let row = sqlx::query(&format!("{SESSION_USER_SELECT} WHERE u.username = $1")).bind(username).fetch_optional(&db.pool).await?;
+    let row = sqlx::query(&format!("{SESSION_USER_SELECT} WHERE u.username = $1"))
+        .bind(username)
+        .fetch_optional(&db.pool)
+        .await?;
     row.as_ref().map(session_user_from_row).transpose()
 }
 
@@ -317,10 +345,7 @@ pub async fn session_user(db: &Db, token: &str, now_ms: i64) -> Result<Option<Se
 
 pub async fn sign_out(db: &Db, token: &str, user: &SessionUser, now_ms: i64) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await?;
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash(token))
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(&mut *tx).await?;
     audit::record(&mut *tx, now_ms, Actor::User(user), Change::new("session.sign_out", "user", &user.id)).await?;
     tx.commit().await?;
     Ok(())

@@ -18,13 +18,24 @@ use sqlx::Row;
 pub async fn ensure_attachable(db: &Db, tender_id: &str, now_ms: i64) -> Result<(), AppError> {
     let t = load(db, tender_id).await?;
     tender::allowed(t.status, Action::Edit, now_ms, t.bid_deadline, t.opening_at).map_err(|_| {
-        AppError::field("file", "attachments_frozen", "投标截止后不能再增加附件", "Documents cannot be added after the bid deadline")
+        AppError::field(
+            "file",
+            "attachments_frozen",
+            "投标截止后不能再增加附件",
+            "Documents cannot be added after the bid deadline",
+        )
     })
 }
 
 /// Everything [`add`] refuses without writing: the tender's state, a file attached already and,
 /// on a published tender, the amendment's reason. Called before the upload is kept.
-pub async fn check(db: &Db, tender_id: &str, file: &NewAttachment<'_>, reason: &str, now_ms: i64) -> Result<(), AppError> {
+pub async fn check(
+    db: &Db,
+    tender_id: &str,
+    file: &NewAttachment<'_>,
+    reason: &str,
+    now_ms: i64,
+) -> Result<(), AppError> {
     ensure_attachable(db, tender_id, now_ms).await?;
     if list(db, tender_id).await?.iter().any(|a| a.sha256 == file.sha256) {
         return Err(attached_already());
@@ -41,7 +52,14 @@ fn attached_already() -> AppError {
 
 /// Attaches a checked, stored file. On a draft it simply joins the notice; on a published tender
 /// it is a material amendment (reason required, deadline pushed if too close), in one transaction.
-pub async fn add(db: &Db, officer: &SessionUser, tender_id: &str, file: &NewAttachment<'_>, reason: &str, now_ms: i64) -> Result<(), AppError> {
+pub async fn add(
+    db: &Db,
+    officer: &SessionUser,
+    tender_id: &str,
+    file: &NewAttachment<'_>,
+    reason: &str,
+    now_ms: i64,
+) -> Result<(), AppError> {
     ensure_attachable(db, tender_id, now_ms).await?;
     let t = load(db, tender_id).await?;
     let amending = t.status == TenderStatus::Published;
@@ -61,9 +79,25 @@ pub async fn add(db: &Db, officer: &SessionUser, tender_id: &str, file: &NewAtta
     let described = json!({"file": file.file_name, "sha256": file.sha256, "size": file.size});
     if amending {
         let plan = amendment::plan_attachment(&t.spec()?, file.file_name, file.sha256, now_ms);
-        super::tenders::record_amendment(&mut tx, officer, tender_id, t.version, &plan, reason, json!({"attached": described}), now_ms).await?;
+        super::tenders::record_amendment(
+            &mut tx,
+            officer,
+            tender_id,
+            t.version,
+            &plan,
+            reason,
+            json!({"attached": described}),
+            now_ms,
+        )
+        .await?;
     } else {
-        audit::record(&mut *tx, now_ms, Actor::User(officer), Change::new("tender.attach", "tender", tender_id).after(described)).await?;
+        audit::record(
+            &mut *tx,
+            now_ms,
+            Actor::User(officer),
+            Change::new("tender.attach", "tender", tender_id).after(described),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())
@@ -88,7 +122,12 @@ pub async fn list(db: &Db, tender_id: &str) -> Result<Vec<AttachmentView>, AppEr
 }
 
 /// An attachment for download: anyone once the tender is published; drafts only for officers.
-pub async fn for_download(db: &Db, viewer: Option<&SessionUser>, tender_id: &str, sha256: &str) -> Result<AttachmentView, AppError> {
+pub async fn for_download(
+    db: &Db,
+    viewer: Option<&SessionUser>,
+    tender_id: &str,
+    sha256: &str,
+) -> Result<AttachmentView, AppError> {
     let t = load(db, tender_id).await?;
     if t.status == TenderStatus::Draft && !viewer.is_some_and(|v| v.role == crate::identity::Role::Officer) {
         return Err(AppError::NotFound);

@@ -72,9 +72,7 @@ pub fn state() -> Result<AppState, AppError> {
 }
 
 pub fn request_headers() -> Result<HeaderMap, AppError> {
-    use_context::<http::request::Parts>()
-        .map(|p| p.headers)
-        .ok_or(AppError::Internal)
+    use_context::<http::request::Parts>().map(|p| p.headers).ok_or(AppError::Internal)
 }
 
 /// The caller, if signed in.

@@ -7,9 +7,9 @@ use super::audit::{self, Actor, Change};
 use super::db::{new_id, Db};
 use super::sealing::{Sealer, TenderKey};
 use super::tenders::{load, tender_error, TenderRow};
+use crate::domain::application::Answers;
 use crate::domain::money::Yuan;
 use crate::domain::roster::Declaration;
-use crate::domain::application::Answers;
 use crate::domain::template::ApplicationKind;
 use crate::domain::tender::{self, Action, TenderError, ValidTender};
 use crate::error::AppError;
@@ -62,21 +62,45 @@ pub struct BidContext {
     pub contract_years: u8,
 }
 
-pub async fn context(db: &Db, sealer: &Sealer, bidder: &SessionUser, tender_id: &str, now_ms: i64) -> Result<BidContext, AppError> {
+pub async fn context(
+    db: &Db,
+    sealer: &Sealer,
+    bidder: &SessionUser,
+    tender_id: &str,
+    now_ms: i64,
+) -> Result<BidContext, AppError> {
     let org_id = bidder.org_id.clone().ok_or(AppError::Forbidden)?;
     let t = load(db, tender_id).await?;
     tender::allowed(t.status, Action::SubmitBid, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
     let spec = t.spec()?;
-    let org = sqlx::query("SELECT name, credit_code, kind FROM organisations WHERE id = $1").bind(&org_id).fetch_one(&db.pool).await?;
+    let org = sqlx::query("SELECT name, credit_code, kind FROM organisations WHERE id = $1")
+        .bind(&org_id)
+        .fetch_one(&db.pool)
+        .await?;
     // The template says who may apply: NGOs, residents' committees or county governments.
     let template = super::templates::by_id(db, &spec.template_id).await?.ok_or(AppError::Internal)?;
-    let wanted = serde_json::to_value(template.applicant).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let wanted =
+        serde_json::to_value(template.applicant).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
     if org.get::<String, _>("kind") != wanted {
-        return Err(AppError::field("tender", "applicant_kind_mismatch", "本项目的申请主体类型与贵机构不符", "This call is for a different kind of applicant than your organisation"));
+        return Err(AppError::field(
+            "tender",
+            "applicant_kind_mismatch",
+            "本项目的申请主体类型与贵机构不符",
+            "This call is for a different kind of applicant than your organisation",
+        ));
     }
     let key = sealing_key(sealer, &t)?;
     let application = template.application_kind();
-    Ok(BidContext { tender: t, spec, org_id, org_name: org.get("name"), credit_code: org.get("credit_code"), key, application, contract_years: template.contract_years })
+    Ok(BidContext {
+        tender: t,
+        spec,
+        org_id,
+        org_name: org.get("name"),
+        credit_code: org.get("credit_code"),
+        key,
+        application,
+        contract_years: template.contract_years,
+    })
 }
 
 /// The tender key for sealing. Reading sealed data goes through [`reading_key`] instead.
@@ -118,16 +142,29 @@ pub fn parse_prices(spec: &ValidTender, lots: &[i64], prices: &[String]) -> Resu
         }
         let field = format!("prices[{i}]");
         match Yuan::parse(prices.get(i).map(String::as_str).unwrap_or("")) {
-            Ok(p) if p.fen() <= 0 => errors.push(crate::error::FieldError::new(&field, "price_positive", "报价须大于零", "The price must be positive")),
+            Ok(p) if p.fen() <= 0 => errors.push(crate::error::FieldError::new(
+                &field,
+                "price_positive",
+                "报价须大于零",
+                "The price must be positive",
+            )),
             // O87 art. 63: a bid above the purchase budget is invalid.
             Ok(p) if p.fen() > lot.budget.fen() => errors.push(crate::error::FieldError {
                 field,
                 code: "price_over_budget".into(),
                 message_zh: format!("“{}”报价超过该标段服务期预算合计（{}元），投标无效", lot.name, lot.budget),
-                message_en: format!("The price for “{}” exceeds its budget for the contract term (¥{}); the bid would be invalid", lot.name, lot.budget),
+                message_en: format!(
+                    "The price for “{}” exceeds its budget for the contract term (¥{}); the bid would be invalid",
+                    lot.name, lot.budget
+                ),
             }),
             Ok(p) => out.push((*pos, p.fen())),
-            Err(e) => errors.push(crate::error::FieldError::new(&field, e.code(), "报价金额无效（最多两位小数）", "Invalid price (at most two decimals)")),
+            Err(e) => errors.push(crate::error::FieldError::new(
+                &field,
+                e.code(),
+                "报价金额无效（最多两位小数）",
+                "Invalid price (at most two decimals)",
+            )),
         }
     }
     if !errors.is_empty() {
@@ -138,7 +175,12 @@ pub fn parse_prices(spec: &ValidTender, lots: &[i64], prices: &[String]) -> Resu
 
 /// The version after which bids must be reconfirmed: the latest material amendment.
 async fn material_version(db: &Db, tender_id: &str) -> Result<i64, AppError> {
-    let row = sqlx::query("SELECT CAST(MAX(version) AS BIGINT) AS v FROM tender_versions WHERE tender_id = $1 AND material = 1").bind(tender_id).fetch_one(&db.pool).await?;
+    let row = sqlx::query(
+        "SELECT CAST(MAX(version) AS BIGINT) AS v FROM tender_versions WHERE tender_id = $1 AND material = 1",
+    )
+    .bind(tender_id)
+    .fetch_one(&db.pool)
+    .await?;
     Ok(row.get::<Option<i64>, _>("v").unwrap_or(1))
 }
 
@@ -173,23 +215,46 @@ pub async fn receipt(db: &Db, tender_id: &str, org_id: &str) -> Result<Option<Bi
     let files = files_of(db, &bid_id).await?;
     let lots: Vec<String> = serde_json::from_str(&row.get::<String, _>("lots_json")).unwrap_or_default();
     let needs = row.get::<i64, _>("confirmed_version") < material_version(db, tender_id).await?;
-    let declaration: Option<Declaration> = row.get::<Option<String>, _>("declaration_json").and_then(|j| serde_json::from_str(&j).ok());
+    let declaration: Option<Declaration> =
+        row.get::<Option<String>, _>("declaration_json").and_then(|j| serde_json::from_str(&j).ok());
     let (team, flags) = match &declaration {
         Some(d) => (
-            d.promised().iter().map(|m| (m.person.name.clone(), crate::domain::roster::mask_id(&m.id_number))).collect(),
+            d.promised()
+                .iter()
+                .map(|m| (m.person.name.clone(), crate::domain::roster::mask_id(&m.id_number)))
+                .collect(),
             crate::domain::roster::duplicates(d, &super::profiles::contract_declarations(db, tender_id).await?),
         ),
         None => (vec![], vec![]),
     };
-    Ok(Some(BidReceipt { tender_id: tender_id.into(), bid_id, lots, files, submitted_at: row.get("submitted_at"), needs_reconfirmation: needs, team, flags }))
+    Ok(Some(BidReceipt {
+        tender_id: tender_id.into(),
+        bid_id,
+        lots,
+        files,
+        submitted_at: row.get("submitted_at"),
+        needs_reconfirmation: needs,
+        team,
+        flags,
+    }))
 }
 
 fn require_both(files: &[SealedFile]) -> Result<(), AppError> {
     for kind in KINDS {
         if !files.iter().any(|f| f.receipt.kind == kind) {
             return Err(match kind {
-                "technical" => AppError::field("technical", "file_required", "请上传技术方案（暗标，PDF或zip）", "Attach the technical proposal (anonymous; PDF or zip)"),
-                _ => AppError::field("qualification", "file_required", "请上传资格证明文件（PDF或zip）", "Attach the qualification documents (PDF or zip)"),
+                "technical" => AppError::field(
+                    "technical",
+                    "file_required",
+                    "请上传技术方案（暗标，PDF或zip）",
+                    "Attach the technical proposal (anonymous; PDF or zip)",
+                ),
+                _ => AppError::field(
+                    "qualification",
+                    "file_required",
+                    "请上传资格证明文件（PDF或zip）",
+                    "Attach the qualification documents (PDF or zip)",
+                ),
             });
         }
     }
@@ -198,14 +263,27 @@ fn require_both(files: &[SealedFile]) -> Result<(), AppError> {
 
 /// Stores (or replaces) the organisation's sealed bid. `now_ms` is read after the upload, so a
 /// bid whose upload finished after the deadline is refused even if it started before.
-pub async fn submit(db: &Db, bidder: &SessionUser, ctx: &BidContext, prices: &[(i64, i64)], files: &[SealedFile], declaration: Option<&Declaration>, application: Option<&Answers>, now_ms: i64) -> Result<BidReceipt, AppError> {
+pub async fn submit(
+    db: &Db,
+    bidder: &SessionUser,
+    ctx: &BidContext,
+    prices: &[(i64, i64)],
+    files: &[SealedFile],
+    declaration: Option<&Declaration>,
+    application: Option<&Answers>,
+    now_ms: i64,
+) -> Result<BidReceipt, AppError> {
     require_both(files)?;
     let t = load(db, &ctx.tender.id).await?;
     tender::allowed(t.status, Action::SubmitBid, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
     let previous = receipt(db, &t.id, &ctx.org_id).await?;
     let bid_id = previous.as_ref().map(|p| p.bid_id.clone()).unwrap_or_else(new_id);
-    let sealed = ctx.key.seal(&price_aad(&t.id, &bid_id), &serde_json::to_vec(&SealedPrices { lots: prices.to_vec() }).expect("prices serialise"));
-    let lot_names: Vec<String> = prices.iter().filter_map(|(p, _)| ctx.spec.lots.get(*p as usize).map(|l| l.name.clone())).collect();
+    let sealed = ctx.key.seal(
+        &price_aad(&t.id, &bid_id),
+        &serde_json::to_vec(&SealedPrices { lots: prices.to_vec() }).expect("prices serialise"),
+    );
+    let lot_names: Vec<String> =
+        prices.iter().filter_map(|(p, _)| ctx.spec.lots.get(*p as usize).map(|l| l.name.clone())).collect();
     let technical = files.iter().find(|f| f.receipt.kind == "technical").expect("checked above");
     let version: i64 = t.version;
     let declared = declaration.map(|d| serde_json::to_string(d).expect("a declaration serialises"));
@@ -272,7 +350,9 @@ pub async fn submit(db: &Db, bidder: &SessionUser, ctx: &BidContext, prices: &[(
             .execute(&mut *tx)
             .await?;
     }
-    let hashes = |fs: &[FileReceipt]| fs.iter().map(|f| json!({"kind": f.kind, "sha256": f.sha256, "size": f.file_size})).collect::<Vec<_>>();
+    let hashes = |fs: &[FileReceipt]| {
+        fs.iter().map(|f| json!({"kind": f.kind, "sha256": f.sha256, "size": f.file_size})).collect::<Vec<_>>()
+    };
     let receipts: Vec<FileReceipt> = files.iter().map(|f| f.receipt.clone()).collect();
     // The audit entry names lots and file hashes, never a price: the auditor reads it before the opening.
     let mut change = Change::new(if previous.is_some() { "bid.resubmit" } else { "bid.submit" }, "bid", &bid_id)
@@ -286,7 +366,12 @@ pub async fn submit(db: &Db, bidder: &SessionUser, ctx: &BidContext, prices: &[(
 }
 
 /// The caller's organisation's bid on a tender that still takes bids.
-async fn own_bid(db: &Db, bidder: &SessionUser, tender_id: &str, now_ms: i64) -> Result<(TenderRow, BidReceipt), AppError> {
+async fn own_bid(
+    db: &Db,
+    bidder: &SessionUser,
+    tender_id: &str,
+    now_ms: i64,
+) -> Result<(TenderRow, BidReceipt), AppError> {
     let org = bidder.org_id.clone().ok_or(AppError::Forbidden)?;
     let t = load(db, tender_id).await?;
     tender::allowed(t.status, Action::SubmitBid, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
@@ -316,15 +401,32 @@ pub async fn withdraw(db: &Db, bidder: &SessionUser, tender_id: &str, now_ms: i6
 pub async fn reconfirm(db: &Db, bidder: &SessionUser, tender_id: &str, now_ms: i64) -> Result<(), AppError> {
     let (t, previous) = own_bid(db, bidder, tender_id, now_ms).await?;
     let mut tx = db.pool.begin().await?;
-    sqlx::query("UPDATE bids SET confirmed_version = $1 WHERE id = $2").bind(t.version).bind(&previous.bid_id).execute(&mut *tx).await?;
-    audit::record(&mut *tx, now_ms, Actor::User(bidder), Change::new("bid.reconfirm", "bid", &previous.bid_id).after(json!({"tender": tender_id, "tender_version": t.version}))).await?;
+    sqlx::query("UPDATE bids SET confirmed_version = $1 WHERE id = $2")
+        .bind(t.version)
+        .bind(&previous.bid_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut *tx,
+        now_ms,
+        Actor::User(bidder),
+        Change::new("bid.reconfirm", "bid", &previous.bid_id)
+            .after(json!({"tender": tender_id, "tender_version": t.version})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// A bid's document for the purchaser side — only once the bids are open. Returns the stored
 /// (encrypted) file's hash, its name and content type, and the key to open it with.
-pub async fn file_for_reading(db: &Db, sealer: &Sealer, tender_id: &str, bid_id: &str, kind: &str) -> Result<(String, String, String, TenderKey), AppError> {
+pub async fn file_for_reading(
+    db: &Db,
+    sealer: &Sealer,
+    tender_id: &str,
+    bid_id: &str,
+    kind: &str,
+) -> Result<(String, String, String, TenderKey), AppError> {
     let t = load(db, tender_id).await?;
     let key = reading_key(sealer, &t)?;
     let row = sqlx::query("SELECT f.stored_sha256, f.file_name, f.content_type FROM bid_files f JOIN bids b ON b.id = f.bid_id WHERE f.bid_id = $1 AND b.tender_id = $2 AND f.kind = $3")
@@ -350,12 +452,19 @@ mod tests {
             template_id: t.id.clone(),
             title: "姑苏区社区“3+1”项目".into(),
             buyer: "姑苏区民政局".into(),
-            lots: vec![LotInput { name: "双塔社区".into(), budget: "20万".into() }, LotInput { name: "沧浪社区".into(), budget: "18万".into() }],
+            lots: vec![
+                LotInput { name: "双塔社区".into(), budget: "20万".into() },
+                LotInput { name: "沧浪社区".into(), budget: "18万".into() },
+            ],
             fixed_price: fixed,
             bid_deadline: "2026-12-30T09:30".into(),
             opening_time: "2026-12-30T09:30".into(),
             price_weight_pct: if fixed { String::new() } else { "10".into() },
-            criteria: vec![CriterionInput { name: "服务方案".into(), max_points: if fixed { "100".into() } else { "90".into() }, ..Default::default() }],
+            criteria: vec![CriterionInput {
+                name: "服务方案".into(),
+                max_points: if fixed { "100".into() } else { "90".into() },
+                ..Default::default()
+            }],
             lint_override: "依据苏州市民政局文件要求民办非企业单位".into(),
             ..Default::default()
         };
@@ -373,7 +482,10 @@ mod tests {
     fn each_lot_price_stays_within_its_budget() {
         let s = spec(false);
         // A price is for the whole term: the 3+1 template's two years of 20万 and of 18万.
-        assert_eq!(parse_prices(&s, &[0, 1], &["400000".into(), "359999.99".into()]).unwrap(), vec![(0, 40_000_000), (1, 35_999_999)]);
+        assert_eq!(
+            parse_prices(&s, &[0, 1], &["400000".into(), "359999.99".into()]).unwrap(),
+            vec![(0, 40_000_000), (1, 35_999_999)]
+        );
         assert_eq!(codes(parse_prices(&s, &[1], &["360000.01".into()]).unwrap_err()), ["price_over_budget"]);
         assert_eq!(codes(parse_prices(&s, &[0], &["0".into()]).unwrap_err()), ["price_positive"]);
         assert_eq!(codes(parse_prices(&s, &[], &[]).unwrap_err()), ["lots_required"]);

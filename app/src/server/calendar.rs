@@ -34,7 +34,8 @@ pub async fn add_years(db: &Db, admin: &SessionUser, toml_text: &str, now_ms: i6
         other => calendar_error(other),
     })?;
     // Each year is stored as its own [[year]] table so it can be read back alone.
-    let parsed: toml::Value = toml::from_str(toml_text).map_err(|e| AppError::field("calendar_toml", "calendar_invalid", "节假日日历有误", &e.to_string()))?;
+    let parsed: toml::Value = toml::from_str(toml_text)
+        .map_err(|e| AppError::field("calendar_toml", "calendar_invalid", "节假日日历有误", &e.to_string()))?;
     let years = parsed.get("year").and_then(|v| v.as_array()).cloned().unwrap_or_default();
     let mut tx = db.pool.begin().await?;
     let mut stored = Vec::new();
@@ -44,15 +45,24 @@ pub async fn add_years(db: &Db, admin: &SessionUser, toml_text: &str, now_ms: i6
         let mut one = toml::map::Map::new();
         one.insert("year".into(), toml::Value::Array(vec![entry.clone()]));
         let text = toml::to_string(&toml::Value::Table(one)).map_err(|_| AppError::Internal)?;
-        sqlx::query("INSERT INTO holiday_years (year, source, calendar_toml, added_by, added_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(year)
-            .bind(&source)
-            .bind(&text)
-            .bind(&admin.id)
-            .bind(now_ms)
-            .execute(&mut *tx)
-            .await?;
-        audit::record(&mut *tx, now_ms, Actor::User(admin), Change::new("calendar.add_year", "holiday_year", &year.to_string()).after(serde_json::json!({"source": source, "calendar": text}))).await?;
+        sqlx::query(
+            "INSERT INTO holiday_years (year, source, calendar_toml, added_by, added_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(year)
+        .bind(&source)
+        .bind(&text)
+        .bind(&admin.id)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut *tx,
+            now_ms,
+            Actor::User(admin),
+            Change::new("calendar.add_year", "holiday_year", &year.to_string())
+                .after(serde_json::json!({"source": source, "calendar": text})),
+        )
+        .await?;
         stored.push(year as i32);
     }
     tx.commit().await?;

@@ -12,16 +12,36 @@ use crate::tenders::ClarificationView;
 use serde_json::json;
 use sqlx::Row;
 
-pub async fn ask(db: &Db, bidder: &SessionUser, tender_id: &str, question: &str, now_ms: i64) -> Result<String, AppError> {
+pub async fn ask(
+    db: &Db,
+    bidder: &SessionUser,
+    tender_id: &str,
+    question: &str,
+    now_ms: i64,
+) -> Result<String, AppError> {
     let t = load(db, tender_id).await?;
     tender::allowed(t.status, Action::Ask, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
-    let closes = sqlx::query("SELECT clarify_until FROM tenders WHERE id = $1").bind(tender_id).fetch_one(&db.pool).await?.get::<Option<i64>, _>("clarify_until");
+    let closes = sqlx::query("SELECT clarify_until FROM tenders WHERE id = $1")
+        .bind(tender_id)
+        .fetch_one(&db.pool)
+        .await?
+        .get::<Option<i64>, _>("clarify_until");
     if closes.is_some_and(|c| now_ms >= c) {
-        return Err(AppError::field("question", "clarification_closed", "澄清提问已截止", "Questions for this tender have closed"));
+        return Err(AppError::field(
+            "question",
+            "clarification_closed",
+            "澄清提问已截止",
+            "Questions for this tender have closed",
+        ));
     }
     let question = question.trim();
     if !(5..=1000).contains(&question.chars().count()) {
-        return Err(AppError::field("question", "question_length", "问题须为 5–1000 字", "A question has 5–1,000 characters"));
+        return Err(AppError::field(
+            "question",
+            "question_length",
+            "问题须为 5–1000 字",
+            "A question has 5–1,000 characters",
+        ));
     }
     let id = new_id();
     let mut tx = db.pool.begin().await?;
@@ -33,36 +53,70 @@ pub async fn ask(db: &Db, bidder: &SessionUser, tender_id: &str, question: &str,
         .bind(now_ms)
         .execute(&mut *tx)
         .await?;
-    audit::record(&mut *tx, now_ms, Actor::User(bidder), Change::new("clarification.ask", "clarification", &id).after(json!({"tender": tender_id, "question": question}))).await?;
+    audit::record(
+        &mut *tx,
+        now_ms,
+        Actor::User(bidder),
+        Change::new("clarification.ask", "clarification", &id)
+            .after(json!({"tender": tender_id, "question": question})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
 
 pub async fn answer(db: &Db, officer: &SessionUser, id: &str, answer: &str, now_ms: i64) -> Result<(), AppError> {
-    let row = sqlx::query("SELECT tender_id, answer FROM clarifications WHERE id = $1").bind(id).fetch_optional(&db.pool).await?.ok_or(AppError::NotFound)?;
+    let row = sqlx::query("SELECT tender_id, answer FROM clarifications WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let t = load(db, &row.get::<String, _>("tender_id")).await?;
     if t.status != TenderStatus::Published {
-        return Err(AppError::field("answer", "tender_not_published", "只能在招标期间答复", "Answers are given while the tender is open"));
+        return Err(AppError::field(
+            "answer",
+            "tender_not_published",
+            "只能在招标期间答复",
+            "Answers are given while the tender is open",
+        ));
     }
     if row.get::<Option<String>, _>("answer").is_some() {
-        return Err(AppError::field("answer", "already_answered", "该问题已答复；如需变更请发布更正公告", "Already answered; publish an amendment to change it"));
+        return Err(AppError::field(
+            "answer",
+            "already_answered",
+            "该问题已答复；如需变更请发布更正公告",
+            "Already answered; publish an amendment to change it",
+        ));
     }
     let answer = answer.trim();
     if !(2..=4000).contains(&answer.chars().count()) {
-        return Err(AppError::field("answer", "answer_length", "答复须为 2–4000 字", "An answer has 2–4,000 characters"));
+        return Err(AppError::field(
+            "answer",
+            "answer_length",
+            "答复须为 2–4000 字",
+            "An answer has 2–4,000 characters",
+        ));
     }
     let mut tx = db.pool.begin().await?;
-    let done = sqlx::query("UPDATE clarifications SET answer = $1, answered_by = $2, answered_at = $3 WHERE id = $4 AND answer IS NULL")
-        .bind(answer)
-        .bind(&officer.id)
-        .bind(now_ms)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    let done = sqlx::query(
+        "UPDATE clarifications SET answer = $1, answered_by = $2, answered_at = $3 WHERE id = $4 AND answer IS NULL",
+    )
+    .bind(answer)
+    .bind(&officer.id)
+    .bind(now_ms)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
     if done.rows_affected() != 1 {
         return Err(AppError::Conflict("answered meanwhile".into()));
     }
-    audit::record(&mut *tx, now_ms, Actor::User(officer), Change::new("clarification.answer", "clarification", id).after(json!({"tender": t.id, "answer": answer}))).await?;
+    audit::record(
+        &mut *tx,
+        now_ms,
+        Actor::User(officer),
+        Change::new("clarification.answer", "clarification", id).after(json!({"tender": t.id, "answer": answer})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

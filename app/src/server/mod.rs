@@ -4,15 +4,15 @@
 pub mod accounts;
 pub mod attachments;
 pub mod audit;
-pub mod bids;
 pub mod auth;
+pub mod bids;
 pub mod calendar;
 pub mod clarifications;
 pub mod clock;
 pub mod db;
 pub mod profiles;
-pub mod sealing;
 pub mod review;
+pub mod sealing;
 pub mod state;
 pub mod storage;
 pub mod templates;

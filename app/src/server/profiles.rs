@@ -14,13 +14,22 @@ fn org_of(member: &SessionUser) -> Result<String, AppError> {
 }
 
 pub async fn profile(db: &Db, org_id: &str) -> Result<Option<Profile>, AppError> {
-    let row = sqlx::query("SELECT profile_json FROM organisations WHERE id = $1").bind(org_id).fetch_optional(&db.pool).await?.ok_or(AppError::NotFound)?;
+    let row = sqlx::query("SELECT profile_json FROM organisations WHERE id = $1")
+        .bind(org_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(row.get::<Option<String>, _>("profile_json").and_then(|j| serde_json::from_str(&j).ok()))
 }
 
 /// The organisation's current roster (removed members excluded), oldest first.
 pub async fn roster(db: &Db, org_id: &str) -> Result<Vec<Member>, AppError> {
-    let rows = sqlx::query("SELECT member_json FROM staff_members WHERE org_id = $1 AND removed_at IS NULL ORDER BY created_at, id").bind(org_id).fetch_all(&db.pool).await?;
+    let rows = sqlx::query(
+        "SELECT member_json FROM staff_members WHERE org_id = $1 AND removed_at IS NULL ORDER BY created_at, id",
+    )
+    .bind(org_id)
+    .fetch_all(&db.pool)
+    .await?;
     rows.iter()
         .map(|r| {
             serde_json::from_str(&r.get::<String, _>("member_json")).map_err(|e| {
@@ -36,8 +45,18 @@ pub async fn save_profile(db: &Db, member: &SessionUser, input: &ProfileInput, n
     let parsed = roster::parse_profile(input).map_err(AppError::Validation)?;
     let before = profile(db, &org).await?;
     let mut tx = db.pool.begin().await?;
-    sqlx::query("UPDATE organisations SET profile_json = $1 WHERE id = $2").bind(serde_json::to_string(&parsed).expect("a profile serialises")).bind(&org).execute(&mut *tx).await?;
-    audit::record(&mut *tx, now_ms, Actor::User(member), Change::new("organisation.profile", "organisation", &org).before(json!(before)).after(json!(parsed))).await?;
+    sqlx::query("UPDATE organisations SET profile_json = $1 WHERE id = $2")
+        .bind(serde_json::to_string(&parsed).expect("a profile serialises"))
+        .bind(&org)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut *tx,
+        now_ms,
+        Actor::User(member),
+        Change::new("organisation.profile", "organisation", &org).before(json!(before)).after(json!(parsed)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -47,7 +66,12 @@ pub async fn add_member(db: &Db, member: &SessionUser, input: &PersonInput, now_
     let id = new_id();
     let m = roster::parse_person(&id, input).map_err(AppError::Validation)?;
     if roster(db, &org).await?.iter().any(|x| x.id_number == m.id_number) {
-        return Err(AppError::field("id_number", "member_exists", "该身份证号码已在本机构名册中", "That ID number is already on the roster"));
+        return Err(AppError::field(
+            "id_number",
+            "member_exists",
+            "该身份证号码已在本机构名册中",
+            "That ID number is already on the roster",
+        ));
     }
     let mut tx = db.pool.begin().await?;
     sqlx::query("INSERT INTO staff_members (id, org_id, id_number, certificate_number, member_json, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -74,11 +98,23 @@ pub async fn add_member(db: &Db, member: &SessionUser, input: &PersonInput, now_
 pub async fn remove_member(db: &Db, member: &SessionUser, staff_id: &str, now_ms: i64) -> Result<(), AppError> {
     let org = org_of(member)?;
     let mut tx = db.pool.begin().await?;
-    let done = sqlx::query("UPDATE staff_members SET removed_at = $1 WHERE id = $2 AND org_id = $3 AND removed_at IS NULL").bind(now_ms).bind(staff_id).bind(&org).execute(&mut *tx).await?;
+    let done =
+        sqlx::query("UPDATE staff_members SET removed_at = $1 WHERE id = $2 AND org_id = $3 AND removed_at IS NULL")
+            .bind(now_ms)
+            .bind(staff_id)
+            .bind(&org)
+            .execute(&mut *tx)
+            .await?;
     if done.rows_affected() != 1 {
         return Err(AppError::NotFound);
     }
-    audit::record(&mut *tx, now_ms, Actor::User(member), Change::new("staff.remove", "organisation", &org).after(json!({"member": staff_id}))).await?;
+    audit::record(
+        &mut *tx,
+        now_ms,
+        Actor::User(member),
+        Change::new("staff.remove", "organisation", &org).after(json!({"member": staff_id})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

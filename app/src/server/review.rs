@@ -28,14 +28,22 @@ pub async fn open(db: &Db, sealer: &Sealer, officer: &SessionUser, id: &str, now
     let t = load(db, id).await?;
     tender::allowed(t.status, Action::Open, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
     let mut tx = db.pool.begin().await?;
-    let done = sqlx::query("UPDATE tenders SET status = 'opened', opened_at = $1 WHERE id = $2 AND status = 'published'").bind(now_ms).bind(id).execute(&mut *tx).await?;
+    let done =
+        sqlx::query("UPDATE tenders SET status = 'opened', opened_at = $1 WHERE id = $2 AND status = 'published'")
+            .bind(now_ms)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
     if done.rows_affected() != 1 {
         return Err(AppError::Conflict("tender state changed".into()));
     }
     let mut opened = t;
     opened.status = TenderStatus::Opened;
     let key = reading_key(sealer, &opened)?;
-    let bids = sqlx::query("SELECT id, sealed_prices FROM bids WHERE tender_id = $1 ORDER BY submitted_at, id").bind(id).fetch_all(&mut *tx).await?;
+    let bids = sqlx::query("SELECT id, sealed_prices FROM bids WHERE tender_id = $1 ORDER BY submitted_at, id")
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
     let mut decrypted = Vec::new();
     for b in &bids {
         let bid_id: String = b.get("id");
@@ -49,7 +57,12 @@ pub async fn open(db: &Db, sealer: &Sealer, officer: &SessionUser, id: &str, now
                 AppError::Internal
             })?;
         for (lot, fen) in &prices.lots {
-            sqlx::query("INSERT INTO bid_lots (bid_id, lot_position, price_fen) VALUES ($1, $2, $3)").bind(&bid_id).bind(lot).bind(fen).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO bid_lots (bid_id, lot_position, price_fen) VALUES ($1, $2, $3)")
+                .bind(&bid_id)
+                .bind(lot)
+                .bind(fen)
+                .execute(&mut *tx)
+                .await?;
         }
         let total: i64 = prices.lots.iter().map(|(_, f)| f).sum();
         sqlx::query("UPDATE bids SET price_fen = $1 WHERE id = $2").bind(total).bind(&bid_id).execute(&mut *tx).await?;
@@ -59,7 +72,9 @@ pub async fn open(db: &Db, sealer: &Sealer, officer: &SessionUser, id: &str, now
         &mut *tx,
         now_ms,
         Actor::User(officer),
-        Change::new("tender.open", "tender", id).before(json!({"status": "published"})).after(json!({"status": "opened", "bids": bids.len(), "decrypted": decrypted})),
+        Change::new("tender.open", "tender", id)
+            .before(json!({"status": "published"}))
+            .after(json!({"status": "opened", "bids": bids.len(), "decrypted": decrypted})),
     )
     .await?;
     tx.commit().await?;
@@ -74,7 +89,12 @@ pub async fn opening_record(db: &Db, id: &str) -> Result<OpeningRecordView, AppE
         return Err(tender_error(crate::domain::tender::TenderError::NotYetOpen));
     }
     let spec = t.spec()?;
-    let opened_at: i64 = sqlx::query("SELECT opened_at FROM tenders WHERE id = $1").bind(id).fetch_one(&db.pool).await?.get::<Option<i64>, _>("opened_at").unwrap_or_default();
+    let opened_at: i64 = sqlx::query("SELECT opened_at FROM tenders WHERE id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await?
+        .get::<Option<i64>, _>("opened_at")
+        .unwrap_or_default();
     let bids = sqlx::query("SELECT b.id, b.org_id, b.submitted_at, o.name FROM bids b JOIN organisations o ON o.id = b.org_id WHERE b.tender_id = $1 ORDER BY b.submitted_at, b.id")
         .bind(id)
         .fetch_all(&db.pool)
@@ -82,7 +102,10 @@ pub async fn opening_record(db: &Db, id: &str) -> Result<OpeningRecordView, AppE
     let mut rows = Vec::new();
     for b in &bids {
         let bid_id: String = b.get("id");
-        let lots = sqlx::query("SELECT lot_position, price_fen FROM bid_lots WHERE bid_id = $1 ORDER BY lot_position").bind(&bid_id).fetch_all(&db.pool).await?;
+        let lots = sqlx::query("SELECT lot_position, price_fen FROM bid_lots WHERE bid_id = $1 ORDER BY lot_position")
+            .bind(&bid_id)
+            .fetch_all(&db.pool)
+            .await?;
         rows.push(OpeningRowView {
             bid_id: bid_id.clone(),
             org_id: b.get("org_id"),
@@ -91,26 +114,45 @@ pub async fn opening_record(db: &Db, id: &str) -> Result<OpeningRecordView, AppE
                 .iter()
                 .map(|l| {
                     let pos: i64 = l.get("lot_position");
-                    (spec.lots.get(pos as usize).map(|x| x.name.clone()).unwrap_or_default(), l.get::<i64, _>("price_fen"))
+                    (
+                        spec.lots.get(pos as usize).map(|x| x.name.clone()).unwrap_or_default(),
+                        l.get::<i64, _>("price_fen"),
+                    )
                 })
                 .collect(),
             submitted_at: b.get("submitted_at"),
             files: files_of(db, &bid_id).await?,
         });
     }
-    Ok(OpeningRecordView { tender_id: t.id.clone(), title: t.title.clone(), buyer: t.buyer.clone(), opened_at, fixed_price: !spec.price_scored(), rows })
+    Ok(OpeningRecordView {
+        tender_id: t.id.clone(),
+        title: t.title.clone(),
+        buyer: t.buyer.clone(),
+        opened_at,
+        fixed_price: !spec.price_scored(),
+        rows,
+    })
 }
 
 /// Bidders read the opening record of a tender only when their organisation bid on it.
 pub fn check_record_reader(user: &SessionUser, record: &OpeningRecordView) -> Result<(), AppError> {
-    if user.role == crate::identity::Role::Bidder && !record.rows.iter().any(|r| Some(&r.org_id) == user.org_id.as_ref()) {
+    if user.role == crate::identity::Role::Bidder
+        && !record.rows.iter().any(|r| Some(&r.org_id) == user.org_id.as_ref())
+    {
         return Err(AppError::Forbidden);
     }
     Ok(())
 }
 
 /// The checks caiping makes on an opened bid for the purchaser's review.
-fn bid_checks(files: &[FileReceipt], confirmed: bool, lots: &[(String, i64)], budgets: &[(String, i64)], credit_code: Option<&str>, applicant: ApplicantKind) -> Vec<Verdict> {
+fn bid_checks(
+    files: &[FileReceipt],
+    confirmed: bool,
+    lots: &[(String, i64)],
+    budgets: &[(String, i64)],
+    credit_code: Option<&str>,
+    applicant: ApplicantKind,
+) -> Vec<Verdict> {
     let mut v = vec![
         Verdict::check(
             "bid.documents",
@@ -123,8 +165,16 @@ fn bid_checks(files: &[FileReceipt], confirmed: bool, lots: &[(String, i64)], bu
             "bid.reconfirmed",
             confirmed,
             "O87 art. 27 (verify)",
-            if confirmed { "投标已按最新更正公告确认".into() } else { "实质性更正后投标人未重新确认投标".into() },
-            if confirmed { "Bid confirmed against the latest amendment".into() } else { "The bidder did not reconfirm after a material amendment".into() },
+            if confirmed {
+                "投标已按最新更正公告确认".into()
+            } else {
+                "实质性更正后投标人未重新确认投标".into()
+            },
+            if confirmed {
+                "Bid confirmed against the latest amendment".into()
+            } else {
+                "The bidder did not reconfirm after a material amendment".into()
+            },
         ),
     ];
     for (name, fen) in lots {
@@ -156,7 +206,9 @@ fn bid_checks(files: &[FileReceipt], confirmed: bool, lots: &[(String, i64)], bu
                 },
                 match organ {
                     Some(true) => "The credit code shows a government organ".into(),
-                    Some(false) => "The credit code does not show a government organ; a county-level government applies".into(),
+                    Some(false) => {
+                        "The credit code does not show a government organ; a county-level government applies".into()
+                    }
                     None => "No valid unified social credit code on file".into(),
                 },
             )
@@ -188,23 +240,33 @@ pub async fn review_rows(db: &Db, id: &str) -> Result<Vec<ReviewRow>, AppError> 
     let record = opening_record(db, id).await?;
     let t = load(db, id).await?;
     let spec = t.spec()?;
-    let material: i64 = sqlx::query("SELECT CAST(MAX(version) AS BIGINT) AS v FROM tender_versions WHERE tender_id = $1 AND material = 1")
-        .bind(id)
-        .fetch_one(&db.pool)
-        .await?
-        .get::<Option<i64>, _>("v")
-        .unwrap_or(1);
+    let material: i64 = sqlx::query(
+        "SELECT CAST(MAX(version) AS BIGINT) AS v FROM tender_versions WHERE tender_id = $1 AND material = 1",
+    )
+    .bind(id)
+    .fetch_one(&db.pool)
+    .await?
+    .get::<Option<i64>, _>("v")
+    .unwrap_or(1);
     let budgets: Vec<(String, i64)> = spec.lots.iter().map(|l| (l.name.clone(), l.budget.fen())).collect();
     let template = super::templates::by_id(db, &spec.template_id).await?.ok_or(AppError::Internal)?;
-    let deadline = crate::domain::time::from_millis(spec.bid_deadline_ms).map(|t| t.with_timezone(&crate::domain::time::shanghai()).date_naive()).ok_or(AppError::Internal)?;
+    let deadline = crate::domain::time::from_millis(spec.bid_deadline_ms)
+        .map(|t| t.with_timezone(&crate::domain::time::shanghai()).date_naive())
+        .ok_or(AppError::Internal)?;
     let contracts = super::profiles::contract_declarations(db, id).await?;
     let mut declared = Vec::new();
     let mut applications = Vec::new();
     for r in &record.rows {
-        let b = sqlx::query("SELECT declaration_json, application_json FROM bids WHERE id = $1").bind(&r.bid_id).fetch_one(&db.pool).await?;
-        declared.push(b.get::<Option<String>, _>("declaration_json").and_then(|j| serde_json::from_str::<Declaration>(&j).ok()));
+        let b = sqlx::query("SELECT declaration_json, application_json FROM bids WHERE id = $1")
+            .bind(&r.bid_id)
+            .fetch_one(&db.pool)
+            .await?;
+        declared.push(
+            b.get::<Option<String>, _>("declaration_json").and_then(|j| serde_json::from_str::<Declaration>(&j).ok()),
+        );
         let kind = template.application_kind();
-        applications.push(b.get::<Option<String>, _>("application_json").and_then(|j| kind.and_then(|k| Answers::read(k, &j))));
+        applications
+            .push(b.get::<Option<String>, _>("application_json").and_then(|j| kind.and_then(|k| Answers::read(k, &j))));
     }
     let has_rules = !(template.qualification.is_empty() && template.team.is_empty());
     let mut out = Vec::new();
@@ -213,7 +275,14 @@ pub async fn review_rows(db: &Db, id: &str) -> Result<Vec<ReviewRow>, AppError> 
             .bind(&r.bid_id)
             .fetch_one(&db.pool)
             .await?;
-        let mut checks = bid_checks(&r.files, b.get::<i64, _>("confirmed_version") >= material, &r.lots, &budgets, b.get::<Option<String>, _>("credit_code").as_deref(), template.applicant);
+        let mut checks = bid_checks(
+            &r.files,
+            b.get::<i64, _>("confirmed_version") >= material,
+            &r.lots,
+            &budgets,
+            b.get::<Option<String>, _>("credit_code").as_deref(),
+            template.applicant,
+        );
         checks.extend(crate::domain::application::verdicts(&template, applications[i].as_ref()));
         match &declared[i] {
             _ if !has_rules => {}
@@ -245,10 +314,23 @@ pub async fn review_rows(db: &Db, id: &str) -> Result<Vec<ReviewRow>, AppError> 
 
 /// Records the purchaser's decision on one bid. Failing a bid, or passing one that a check
 /// failed, needs a written reason.
-pub async fn review_bid(db: &Db, officer: &SessionUser, id: &str, bid_id: &str, pass: bool, reason: &str, now_ms: i64) -> Result<(), AppError> {
+pub async fn review_bid(
+    db: &Db,
+    officer: &SessionUser,
+    id: &str,
+    bid_id: &str,
+    pass: bool,
+    reason: &str,
+    now_ms: i64,
+) -> Result<(), AppError> {
     let t = load(db, id).await?;
     if t.status != TenderStatus::Opened || t.review_done_at.is_some() {
-        return Err(AppError::field("tender", "review_closed", "资格审查不在进行中", "Qualification review is not open"));
+        return Err(AppError::field(
+            "tender",
+            "review_closed",
+            "资格审查不在进行中",
+            "Qualification review is not open",
+        ));
     }
     let rows = review_rows(db, id).await?;
     let row = rows.iter().find(|r| r.bid.bid_id == bid_id).ok_or(AppError::NotFound)?;
@@ -256,21 +338,33 @@ pub async fn review_bid(db: &Db, officer: &SessionUser, id: &str, bid_id: &str, 
     let reason = reason.trim();
     if (!pass || overriding) && reason.chars().count() < 4 {
         return Err(if pass {
-            AppError::field("reason", "override_reason_required", "有检查项未通过，判定合格须写明理由", "A check failed: passing the bid needs a written reason")
+            AppError::field(
+                "reason",
+                "override_reason_required",
+                "有检查项未通过，判定合格须写明理由",
+                "A check failed: passing the bid needs a written reason",
+            )
         } else {
-            AppError::field("reason", "fail_reason_required", "判定不合格须写明理由", "Failing a bid needs a written reason")
+            AppError::field(
+                "reason",
+                "fail_reason_required",
+                "判定不合格须写明理由",
+                "Failing a bid needs a written reason",
+            )
         });
     }
     let outcome = if pass { "pass" } else { "fail" };
     let mut tx = db.pool.begin().await?;
-    sqlx::query("UPDATE bids SET review_outcome = $1, review_reason = $2, reviewed_by = $3, reviewed_at = $4 WHERE id = $5")
-        .bind(outcome)
-        .bind(reason)
-        .bind(&officer.id)
-        .bind(now_ms)
-        .bind(bid_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE bids SET review_outcome = $1, review_reason = $2, reviewed_by = $3, reviewed_at = $4 WHERE id = $5",
+    )
+    .bind(outcome)
+    .bind(reason)
+    .bind(&officer.id)
+    .bind(now_ms)
+    .bind(bid_id)
+    .execute(&mut *tx)
+    .await?;
     audit::record(
         &mut *tx,
         now_ms,
@@ -291,7 +385,12 @@ pub async fn review_bid(db: &Db, officer: &SessionUser, id: &str, bid_id: &str, 
 pub async fn conclude(db: &Db, officer: &SessionUser, id: &str, now_ms: i64) -> Result<TenderStatus, AppError> {
     let t = load(db, id).await?;
     if t.status != TenderStatus::Opened || t.review_done_at.is_some() {
-        return Err(AppError::field("tender", "review_closed", "资格审查不在进行中", "Qualification review is not open"));
+        return Err(AppError::field(
+            "tender",
+            "review_closed",
+            "资格审查不在进行中",
+            "Qualification review is not open",
+        ));
     }
     let spec = t.spec()?;
     let rows = review_rows(db, id).await?;
@@ -320,25 +419,46 @@ pub async fn conclude(db: &Db, officer: &SessionUser, id: &str, now_ms: i64) -> 
     }
     let live: Vec<&String> = outcomes.iter().filter(|o| o.failed.is_none()).map(|o| &o.lot).collect();
     // A passing bid goes to the experts when it covers at least one lot still standing.
-    let to_experts: Vec<&String> = rows.iter().filter(|r| passed(r) && lots_of(r).iter().any(|l| live.contains(&l))).map(|r| &r.bid.bid_id).collect();
+    let to_experts: Vec<&String> = rows
+        .iter()
+        .filter(|r| passed(r) && lots_of(r).iter().any(|l| live.contains(&l)))
+        .map(|r| &r.bid.bid_id)
+        .collect();
     let mut tx = db.pool.begin().await?;
-    let done = sqlx::query("UPDATE tenders SET review_done_at = $1 WHERE id = $2 AND review_done_at IS NULL").bind(now_ms).bind(id).execute(&mut *tx).await?;
+    let done = sqlx::query("UPDATE tenders SET review_done_at = $1 WHERE id = $2 AND review_done_at IS NULL")
+        .bind(now_ms)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     if done.rows_affected() != 1 {
         return Err(AppError::Conflict("review already closed".into()));
     }
     for (i, bid) in to_experts.iter().enumerate() {
-        sqlx::query("UPDATE bids SET alias = $1 WHERE id = $2").bind(tender::alias(i)).bind(*bid).execute(&mut *tx).await?;
+        sqlx::query("UPDATE bids SET alias = $1 WHERE id = $2")
+            .bind(tender::alias(i))
+            .bind(*bid)
+            .execute(&mut *tx)
+            .await?;
     }
     for (position, o) in outcomes.iter().enumerate() {
         if let Some(reason) = &o.failed {
-            sqlx::query("INSERT INTO lot_failures (tender_id, lot_position, reason, failed_at) VALUES ($1, $2, $3, $4)").bind(id).bind(position as i64).bind(reason).bind(now_ms).execute(&mut *tx).await?;
+            sqlx::query(
+                "INSERT INTO lot_failures (tender_id, lot_position, reason, failed_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(position as i64)
+            .bind(reason)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
         }
     }
     audit::record(
         &mut *tx,
         now_ms,
         Actor::User(officer),
-        Change::new("tender.review_done", "tender", id).after(json!({"passing": to_experts.len(), "bids": rows.len(), "lots": outcomes})),
+        Change::new("tender.review_done", "tender", id)
+            .after(json!({"passing": to_experts.len(), "bids": rows.len(), "lots": outcomes})),
     )
     .await?;
     tx.commit().await?;
@@ -356,7 +476,15 @@ async fn fail(db: &Db, officer: &SessionUser, id: &str, reason: String, now_ms: 
     if done.rows_affected() != 1 {
         return Err(AppError::Conflict("tender state changed".into()));
     }
-    audit::record(&mut *tx, now_ms, Actor::User(officer), Change::new("tender.fail", "tender", id).before(json!({"status": "opened"})).after(json!({"status": "failed", "reason": reason}))).await?;
+    audit::record(
+        &mut *tx,
+        now_ms,
+        Actor::User(officer),
+        Change::new("tender.fail", "tender", id)
+            .before(json!({"status": "opened"}))
+            .after(json!({"status": "failed", "reason": reason})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(TenderStatus::Failed)
 }

@@ -36,7 +36,9 @@ fn random<const N: usize>() -> [u8; N] {
 fn seal_bytes(key: &[u8; 32], aad: &[u8], plain: &[u8]) -> String {
     let nonce = random::<12>();
     let cipher = ChaCha20Poly1305::new(Key::from_slice(key));
-    let ct = cipher.encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad }).expect("encrypting in memory cannot fail");
+    let ct = cipher
+        .encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad })
+        .expect("encrypting in memory cannot fail");
     let mut out = nonce.to_vec();
     out.extend_from_slice(&ct);
     B64.encode(out)
@@ -88,8 +90,11 @@ impl Sealer {
             }
         }
         let text = std::fs::read_to_string(path)?;
-        let bytes = hex::decode(text.trim()).map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "master key file is not hex"))?;
-        let master: [u8; 32] = bytes.try_into().map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "master key must be 32 bytes"))?;
+        let bytes = hex::decode(text.trim())
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "master key file is not hex"))?;
+        let master: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "master key must be 32 bytes"))?;
         Ok(Self { master })
     }
 

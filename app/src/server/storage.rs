@@ -172,9 +172,7 @@ mod tests {
     fn count_files(dir: &Path) -> usize {
         std::fs::read_dir(dir)
             .map(|rd| {
-                rd.filter_map(Result::ok)
-                    .map(|e| if e.path().is_dir() { count_files(&e.path()) } else { 1 })
-                    .sum()
+                rd.filter_map(Result::ok).map(|e| if e.path().is_dir() { count_files(&e.path()) } else { 1 }).sum()
             })
             .unwrap_or(0)
     }
@@ -195,10 +193,7 @@ mod tests {
     #[tokio::test]
     async fn an_interrupted_upload_leaves_nothing_behind() {
         let storage = Storage::new(temp_root()).unwrap();
-        let chunks = futures::stream::iter(vec![
-            Ok(Bytes::from_static(b"first half")),
-            Err("connection reset"),
-        ]);
+        let chunks = futures::stream::iter(vec![Ok(Bytes::from_static(b"first half")), Err("connection reset")]);
         let err = storage.put_stream(chunks, 1 << 20).await.unwrap_err();
         assert!(matches!(err, StorageError::Interrupted(_)));
         assert_eq!(count_files(storage.root()), 0);

@@ -16,7 +16,9 @@ fn shipped() -> Result<Vec<SchemeTemplate>, AppError> {
 
 pub async fn all(db: &Db) -> Result<Vec<SchemeTemplate>, AppError> {
     let mut list = shipped()?;
-    let rows = sqlx::query("SELECT id, template_toml FROM scheme_templates ORDER BY created_at, id").fetch_all(&db.pool).await?;
+    let rows = sqlx::query("SELECT id, template_toml FROM scheme_templates ORDER BY created_at, id")
+        .fetch_all(&db.pool)
+        .await?;
     for row in rows {
         let id: String = row.get("id");
         let text: String = row.get("template_toml");
@@ -37,7 +39,12 @@ pub fn validation_error(errors: Vec<crate::domain::template::TemplateError>) -> 
     AppError::Validation(
         errors
             .into_iter()
-            .map(|e| FieldError { field: e.field, code: "template_invalid".into(), message_zh: format!("模板有误：{}", e.reason), message_en: e.reason })
+            .map(|e| FieldError {
+                field: e.field,
+                code: "template_invalid".into(),
+                message_zh: format!("模板有误：{}", e.reason),
+                message_en: e.reason,
+            })
             .collect(),
     )
 }
@@ -50,7 +57,12 @@ pub async fn store(db: &Db, officer: &SessionUser, t: &SchemeTemplate, now_ms: i
     }
     if let Some(base) = &t.derived_from {
         if by_id(db, base).await?.is_none() {
-            return Err(AppError::field("derived_from", "unknown_template", "所依据的模板不存在", "The template it derives from does not exist"));
+            return Err(AppError::field(
+                "derived_from",
+                "unknown_template",
+                "所依据的模板不存在",
+                "The template it derives from does not exist",
+            ));
         }
     }
     let text = t.to_toml();
@@ -63,7 +75,14 @@ pub async fn store(db: &Db, officer: &SessionUser, t: &SchemeTemplate, now_ms: i
         .bind(now_ms)
         .execute(&mut *tx)
         .await?;
-    audit::record(&mut *tx, now_ms, Actor::User(officer), Change::new("template.create", "scheme_template", &t.id).after(serde_json::json!({"derived_from": t.derived_from, "toml": text}))).await?;
+    audit::record(
+        &mut *tx,
+        now_ms,
+        Actor::User(officer),
+        Change::new("template.create", "scheme_template", &t.id)
+            .after(serde_json::json!({"derived_from": t.derived_from, "toml": text})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

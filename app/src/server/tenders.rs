@@ -7,9 +7,9 @@ use super::db::{new_id, Db};
 use super::sealing::Sealer;
 use crate::domain::amendment;
 use crate::domain::money::Yuan;
-use crate::domain::template::SchemeTemplate;
 use crate::domain::obligations::obligation_verdicts;
 use crate::domain::scoring::{self, Criterion};
+use crate::domain::template::SchemeTemplate;
 use crate::domain::tender::{self, Action, TenderError, TenderInput, TenderStatus, ValidTender};
 use crate::error::{AppError, FieldError};
 use crate::identity::SessionUser;
@@ -19,7 +19,6 @@ use rust_decimal::Decimal;
 use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::Row;
-
 
 fn centi(d: Decimal) -> i64 {
     (d * Decimal::from(100)).round().to_i64().unwrap_or(i64::MAX)
@@ -31,11 +30,19 @@ fn from_centi(c: i64) -> Decimal {
 
 pub(crate) fn tender_error(e: TenderError) -> AppError {
     let (zh, en) = match &e {
-        TenderError::WrongState(s) => (format!("招标项目当前状态（{}）不允许此操作", s.as_str()), format!("Not allowed while the tender is {}", s.as_str())),
+        TenderError::WrongState(s) => (
+            format!("招标项目当前状态（{}）不允许此操作", s.as_str()),
+            format!("Not allowed while the tender is {}", s.as_str()),
+        ),
         TenderError::DeadlinePassed => ("投标截止时间已过".to_string(), "The bid deadline has passed".to_string()),
         TenderError::NotYetOpen => ("尚未到开标时间".to_string(), "The opening time has not come".to_string()),
     };
-    AppError::Validation(vec![FieldError { field: "tender".into(), code: e.code().into(), message_zh: zh, message_en: en }])
+    AppError::Validation(vec![FieldError {
+        field: "tender".into(),
+        code: e.code().into(),
+        message_zh: zh,
+        message_en: en,
+    }])
 }
 
 pub struct TenderRow {
@@ -69,7 +76,8 @@ impl TenderRow {
     }
 }
 
-const TENDER_COLUMNS: &str = "id, title, buyer, budget_fen, price_weight_centi, bid_deadline, opening_at, status, awarded_bid_id, awarded_at, \
+const TENDER_COLUMNS: &str =
+    "id, title, buyer, budget_fen, price_weight_centi, bid_deadline, opening_at, status, awarded_bid_id, awarded_at, \
      template_id, spec_json, version, sealing_key, review_done_at, failed_reason, created_by";
 
 fn tender_row(r: &AnyRow) -> Result<TenderRow, AppError> {
@@ -131,7 +139,10 @@ async fn winner_name(db: &Db, t: &TenderRow) -> Result<Option<String>, AppError>
 /// Each lot's public result: its 废标 reason once the review is done, its winner once the tender
 /// is awarded.
 async fn lot_results(db: &Db, t: &TenderRow, spec: &ValidTender) -> Result<Vec<LotResultView>, AppError> {
-    let failures = sqlx::query("SELECT lot_position, reason FROM lot_failures WHERE tender_id = $1").bind(&t.id).fetch_all(&db.pool).await?;
+    let failures = sqlx::query("SELECT lot_position, reason FROM lot_failures WHERE tender_id = $1")
+        .bind(&t.id)
+        .fetch_all(&db.pool)
+        .await?;
     let winners = if t.status == TenderStatus::Awarded {
         sqlx::query("SELECT c.lot_position, o.name FROM contracts c JOIN organisations o ON o.id = c.org_id WHERE c.tender_id = $1").bind(&t.id).fetch_all(&db.pool).await?
     } else {
@@ -178,17 +189,21 @@ async fn summaries(db: &Db, rows: Vec<AnyRow>) -> Result<Vec<TenderSummary>, App
 
 /// Published notices, newest first; drafts are never public.
 pub async fn public_list(db: &Db) -> Result<Vec<TenderSummary>, AppError> {
-    let rows = sqlx::query(&format!("SELECT {TENDER_COLUMNS} FROM tenders WHERE status <> 'draft' ORDER BY published_at DESC, id"))
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {TENDER_COLUMNS} FROM tenders WHERE status <> 'draft' ORDER BY published_at DESC, id"
+    ))
+    .fetch_all(&db.pool)
+    .await?;
     summaries(db, rows).await
 }
 
 pub async fn officer_list(db: &Db, officer: &SessionUser) -> Result<Vec<TenderSummary>, AppError> {
-    let rows = sqlx::query(&format!("SELECT {TENDER_COLUMNS} FROM tenders WHERE created_by = $1 ORDER BY created_at DESC, id"))
-        .bind(&officer.id)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {TENDER_COLUMNS} FROM tenders WHERE created_by = $1 ORDER BY created_at DESC, id"
+    ))
+    .bind(&officer.id)
+    .fetch_all(&db.pool)
+    .await?;
     summaries(db, rows).await
 }
 
@@ -213,11 +228,18 @@ async fn template_for(db: &Db, id: &str) -> Result<SchemeTemplate, AppError> {
     if id.trim().is_empty() {
         return Err(AppError::field("template_id", "template_required", "请选择方案模板", "Choose a scheme template"));
     }
-    super::templates::by_id(db, id.trim()).await?.ok_or_else(|| AppError::field("template_id", "template_unknown", "方案模板不存在", "No such scheme template"))
+    super::templates::by_id(db, id.trim())
+        .await?
+        .ok_or_else(|| AppError::field("template_id", "template_unknown", "方案模板不存在", "No such scheme template"))
 }
 
 /// Writes the parsed tender into the queryable columns, lots and criteria (inside `tx`).
-async fn write_spec(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: &str, v: &ValidTender, version: i64) -> Result<(), AppError> {
+async fn write_spec(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: &str,
+    v: &ValidTender,
+    version: i64,
+) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE tenders SET title = $1, buyer = $2, method = $3, budget_fen = $4, price_weight_centi = $5, bid_deadline = $6, opening_at = $7, \
          clarify_until = $8, spec_json = $9, version = $10 WHERE id = $11",
@@ -262,10 +284,16 @@ async fn write_spec(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: &str, v: &Val
 
 /// Parses `input` for a tender created or last changed as `old` (whose documents may already
 /// be available since before today).
-async fn parse_input(db: &Db, input: &TenderInput, old: Option<&ValidTender>, now_ms: i64) -> Result<(SchemeTemplate, ValidTender), AppError> {
+async fn parse_input(
+    db: &Db,
+    input: &TenderInput,
+    old: Option<&ValidTender>,
+    now_ms: i64,
+) -> Result<(SchemeTemplate, ValidTender), AppError> {
     let template = template_for(db, &input.template_id).await?;
     let cal = super::calendar::load(db).await?;
-    let v = tender::parse_tender_since(input, now_ms, old.map(|o| o.documents_from), &template, &cal).map_err(AppError::Validation)?;
+    let v = tender::parse_tender_since(input, now_ms, old.map(|o| o.documents_from), &template, &cal)
+        .map_err(AppError::Validation)?;
     Ok((template, v))
 }
 
@@ -300,7 +328,13 @@ pub async fn create(db: &Db, officer: &SessionUser, input: &TenderInput, now_ms:
             .execute(&mut *tx)
             .await?;
     }
-    audit::record(&mut *tx, now_ms, Actor::User(officer), Change::new("tender.create", "tender", &id).after(json!({"spec": v, "experts": experts.len()}))).await?;
+    audit::record(
+        &mut *tx,
+        now_ms,
+        Actor::User(officer),
+        Change::new("tender.create", "tender", &id).after(json!({"spec": v, "experts": experts.len()})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -330,7 +364,13 @@ pub async fn detail(db: &Db, id: &str, with_bids: bool) -> Result<TenderView, Ap
         return Err(AppError::NotFound);
     }
     let bid_count = if with_bids {
-        Some(sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM bids WHERE tender_id = $1").bind(id).fetch_one(&db.pool).await?.get("n"))
+        Some(
+            sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM bids WHERE tender_id = $1")
+                .bind(id)
+                .fetch_one(&db.pool)
+                .await?
+                .get("n"),
+        )
     } else {
         None
     };
@@ -381,7 +421,15 @@ pub async fn publish(db: &Db, sealer: &Sealer, officer: &SessionUser, id: &str, 
         .bind(now_ms)
         .execute(&mut *tx)
         .await?;
-    audit::record(&mut *tx, now_ms, Actor::User(officer), Change::new("tender.publish", "tender", id).before(json!({"status": "draft"})).after(json!({"status": "published", "version": 1, "lint_override": v.lint_override}))).await?;
+    audit::record(
+        &mut *tx,
+        now_ms,
+        Actor::User(officer),
+        Change::new("tender.publish", "tender", id)
+            .before(json!({"status": "draft"}))
+            .after(json!({"status": "published", "version": 1, "lint_override": v.lint_override})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -389,7 +437,14 @@ pub async fn publish(db: &Db, sealer: &Sealer, officer: &SessionUser, id: &str, 
 /// Changes a draft in place, or amends a published tender before its deadline: a new version
 /// with its public diff; a material change pushes the deadline (O87 art. 27) and asks every
 /// bidder to reconfirm.
-pub async fn amend(db: &Db, officer: &SessionUser, id: &str, input: &TenderInput, reason: &str, now_ms: i64) -> Result<i64, AppError> {
+pub async fn amend(
+    db: &Db,
+    officer: &SessionUser,
+    id: &str,
+    input: &TenderInput,
+    reason: &str,
+    now_ms: i64,
+) -> Result<i64, AppError> {
     let t = load(db, id).await?;
     tender::allowed(t.status, Action::Edit, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
     let old = t.spec()?;
@@ -399,7 +454,13 @@ pub async fn amend(db: &Db, officer: &SessionUser, id: &str, input: &TenderInput
     if t.status == TenderStatus::Draft {
         let mut tx = db.pool.begin().await?;
         write_spec(&mut tx, id, &v, 1).await?;
-        audit::record(&mut *tx, now_ms, Actor::User(officer), Change::new("tender.edit_draft", "tender", id).before(json!({"spec": old})).after(json!({"spec": v}))).await?;
+        audit::record(
+            &mut *tx,
+            now_ms,
+            Actor::User(officer),
+            Change::new("tender.edit_draft", "tender", id).before(json!({"spec": old})).after(json!({"spec": v})),
+        )
+        .await?;
         tx.commit().await?;
         return Ok(1);
     }
@@ -415,16 +476,35 @@ pub async fn amend(db: &Db, officer: &SessionUser, id: &str, input: &TenderInput
 pub fn amendment_reason(reason: &str) -> Result<&str, AppError> {
     let reason = reason.trim();
     if reason.chars().count() < 4 || reason.chars().count() > 2000 {
-        return Err(AppError::field("reason", "reason_required", "请写明更正事项和理由（4–2000字）", "State what is corrected and why (4–2,000 characters)"));
+        return Err(AppError::field(
+            "reason",
+            "reason_required",
+            "请写明更正事项和理由（4–2000字）",
+            "State what is corrected and why (4–2,000 characters)",
+        ));
     }
     Ok(reason)
 }
 
 /// Publishes a planned amendment as the version after `from_version`, in the caller's
 /// transaction; `extra` goes into the audit entry. Refused if the tender moved on meanwhile.
-pub async fn record_amendment(tx: &mut sqlx::Transaction<'_, sqlx::Any>, officer: &SessionUser, id: &str, from_version: i64, plan: &amendment::AmendmentPlan, reason: &str, extra: serde_json::Value, now_ms: i64) -> Result<i64, AppError> {
+pub async fn record_amendment(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    officer: &SessionUser,
+    id: &str,
+    from_version: i64,
+    plan: &amendment::AmendmentPlan,
+    reason: &str,
+    extra: serde_json::Value,
+    now_ms: i64,
+) -> Result<i64, AppError> {
     let version = from_version + 1;
-    let done = sqlx::query("UPDATE tenders SET version = $1 WHERE id = $2 AND version = $3 AND status = 'published'").bind(version).bind(id).bind(from_version).execute(&mut **tx).await?;
+    let done = sqlx::query("UPDATE tenders SET version = $1 WHERE id = $2 AND version = $3 AND status = 'published'")
+        .bind(version)
+        .bind(id)
+        .bind(from_version)
+        .execute(&mut **tx)
+        .await?;
     if done.rows_affected() != 1 {
         return Err(AppError::Conflict("tender changed meanwhile".into()));
     }
@@ -499,14 +579,18 @@ pub async fn score_sheet(db: &Db, expert: &SessionUser, id: &str) -> Result<Scor
         return Err(tender_error(TenderError::NotYetOpen));
     }
     let crit = criteria(db, id).await?;
-    let bids = sqlx::query("SELECT id, alias FROM bids WHERE tender_id = $1 AND alias IS NOT NULL ORDER BY alias").bind(id).fetch_all(&db.pool).await?;
+    let bids = sqlx::query("SELECT id, alias FROM bids WHERE tender_id = $1 AND alias IS NOT NULL ORDER BY alias")
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?;
     let mut rows = Vec::new();
     for b in &bids {
-        let scores = sqlx::query("SELECT points_centi FROM scores WHERE expert_id = $1 AND bid_id = $2 ORDER BY position")
-            .bind(&expert.id)
-            .bind(b.get::<String, _>("id"))
-            .fetch_all(&db.pool)
-            .await?;
+        let scores =
+            sqlx::query("SELECT points_centi FROM scores WHERE expert_id = $1 AND bid_id = $2 ORDER BY position")
+                .bind(&expert.id)
+                .bind(b.get::<String, _>("id"))
+                .fetch_all(&db.pool)
+                .await?;
         rows.push((b.get::<String, _>("alias"), scores.iter().map(|s| from_centi(s.get("points_centi"))).collect()));
     }
     let submitted = sqlx::query("SELECT expert_id FROM score_sheets WHERE tender_id = $1 AND expert_id = $2")
@@ -519,25 +603,42 @@ pub async fn score_sheet(db: &Db, expert: &SessionUser, id: &str) -> Result<Scor
 }
 
 /// Stores one expert's complete sheet (Reg. art. 34: each member scores independently, once).
-pub async fn submit_scores(db: &Db, expert: &SessionUser, id: &str, scores: &[(String, Vec<String>)], now_ms: i64) -> Result<(), AppError> {
+pub async fn submit_scores(
+    db: &Db,
+    expert: &SessionUser,
+    id: &str,
+    scores: &[(String, Vec<String>)],
+    now_ms: i64,
+) -> Result<(), AppError> {
     let sheet = score_sheet(db, expert, id).await?;
     let t = load(db, id).await?;
     tender::allowed(t.status, Action::Score, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
     if sheet.submitted {
-        return Err(AppError::field("scores", "sheet_already_submitted", "评分表已提交，不能再修改", "The score sheet was already submitted"));
+        return Err(AppError::field(
+            "scores",
+            "sheet_already_submitted",
+            "评分表已提交，不能再修改",
+            "The score sheet was already submitted",
+        ));
     }
-    let bid_ids: Vec<(String, String)> = sqlx::query("SELECT id, alias FROM bids WHERE tender_id = $1 AND alias IS NOT NULL")
-        .bind(id)
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|r| (r.get::<String, _>("alias"), r.get::<String, _>("id")))
-        .collect();
+    let bid_ids: Vec<(String, String)> =
+        sqlx::query("SELECT id, alias FROM bids WHERE tender_id = $1 AND alias IS NOT NULL")
+            .bind(id)
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|r| (r.get::<String, _>("alias"), r.get::<String, _>("id")))
+            .collect();
     let mut errors = Vec::new();
     let mut parsed: Vec<(String, Vec<Decimal>)> = Vec::new();
     for (alias, _) in &bid_ids {
         let Some((_, values)) = scores.iter().find(|(a, _)| a == alias) else {
-            errors.push(FieldError::new(&format!("scores[{alias}]"), "scores_missing", &format!("请为投标人{alias}评分"), &format!("Score bidder {alias}")));
+            errors.push(FieldError::new(
+                &format!("scores[{alias}]"),
+                "scores_missing",
+                &format!("请为投标人{alias}评分"),
+                &format!("Score bidder {alias}"),
+            ));
             continue;
         };
         let mut row = Vec::new();
@@ -547,15 +648,28 @@ pub async fn submit_scores(db: &Db, expert: &SessionUser, id: &str, scores: &[(S
                 _ => errors.push(FieldError {
                     field: format!("scores[{alias}][{i}]"),
                     code: "score_out_of_range".into(),
-                    message_zh: format!("投标人{alias}“{}”须为0–{}分（最多两位小数）", c.name, c.max_points.normalize()),
-                    message_en: format!("Bidder {alias}, “{}”: 0–{} points (two decimals at most)", c.name, c.max_points.normalize()),
+                    message_zh: format!(
+                        "投标人{alias}“{}”须为0–{}分（最多两位小数）",
+                        c.name,
+                        c.max_points.normalize()
+                    ),
+                    message_en: format!(
+                        "Bidder {alias}, “{}”: 0–{} points (two decimals at most)",
+                        c.name,
+                        c.max_points.normalize()
+                    ),
                 }),
             }
         }
         parsed.push((alias.clone(), row));
     }
     if scores.iter().any(|(a, _)| !bid_ids.iter().any(|(b, _)| b == a)) {
-        errors.push(FieldError::new("scores", "unknown_bidder", "评分表含有不存在的投标人", "The sheet names a bidder that does not exist"));
+        errors.push(FieldError::new(
+            "scores",
+            "unknown_bidder",
+            "评分表含有不存在的投标人",
+            "The sheet names a bidder that does not exist",
+        ));
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -564,18 +678,31 @@ pub async fn submit_scores(db: &Db, expert: &SessionUser, id: &str, scores: &[(S
     for (alias, row) in &parsed {
         let bid_id = &bid_ids.iter().find(|(a, _)| a == alias).expect("checked above").1;
         for (i, p) in row.iter().enumerate() {
-            sqlx::query("INSERT INTO scores (tender_id, expert_id, bid_id, position, points_centi) VALUES ($1, $2, $3, $4, $5)")
-                .bind(id)
-                .bind(&expert.id)
-                .bind(bid_id)
-                .bind(i as i64)
-                .bind(centi(*p))
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO scores (tender_id, expert_id, bid_id, position, points_centi) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(&expert.id)
+            .bind(bid_id)
+            .bind(i as i64)
+            .bind(centi(*p))
+            .execute(&mut *tx)
+            .await?;
         }
     }
-    sqlx::query("INSERT INTO score_sheets (tender_id, expert_id, submitted_at) VALUES ($1, $2, $3)").bind(id).bind(&expert.id).bind(now_ms).execute(&mut *tx).await?;
-    audit::record(&mut *tx, now_ms, Actor::User(expert), Change::new("scores.submit", "tender", id).after(json!({"sheet": parsed}))).await?;
+    sqlx::query("INSERT INTO score_sheets (tender_id, expert_id, submitted_at) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(&expert.id)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut *tx,
+        now_ms,
+        Actor::User(expert),
+        Change::new("scores.submit", "tender", id).after(json!({"sheet": parsed})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -588,7 +715,11 @@ pub async fn ranking(db: &Db, id: &str) -> Result<RankingView, AppError> {
     }
     let spec = t.spec()?;
     let crit = criteria(db, id).await?;
-    let experts: i64 = sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM tender_experts WHERE tender_id = $1").bind(id).fetch_one(&db.pool).await?.get("n");
+    let experts: i64 = sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM tender_experts WHERE tender_id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await?
+        .get("n");
     let sheets: Vec<String> = sqlx::query("SELECT expert_id FROM score_sheets WHERE tender_id = $1 ORDER BY expert_id")
         .bind(id)
         .fetch_all(&db.pool)
@@ -604,28 +735,38 @@ pub async fn ranking(db: &Db, id: &str) -> Result<RankingView, AppError> {
         .bind(id)
         .fetch_all(&db.pool)
         .await?;
-    let failures = sqlx::query("SELECT lot_position, reason FROM lot_failures WHERE tender_id = $1").bind(id).fetch_all(&db.pool).await?;
-    let awards = sqlx::query("SELECT lot_position, bid_id FROM contracts WHERE tender_id = $1").bind(id).fetch_all(&db.pool).await?;
+    let failures = sqlx::query("SELECT lot_position, reason FROM lot_failures WHERE tender_id = $1")
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?;
+    let awards = sqlx::query("SELECT lot_position, bid_id FROM contracts WHERE tender_id = $1")
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?;
     // Each expert's scores for each bid (one sheet per bid, used in every lot it covers).
     let mut matrix: Vec<Vec<Vec<Decimal>>> = Vec::new();
     for e in &sheets {
         let mut per_bid = Vec::new();
         for b in &bids {
-            let points = sqlx::query("SELECT points_centi FROM scores WHERE expert_id = $1 AND bid_id = $2 ORDER BY position")
-                .bind(e)
-                .bind(b.get::<String, _>("id"))
-                .fetch_all(&db.pool)
-                .await?;
+            let points =
+                sqlx::query("SELECT points_centi FROM scores WHERE expert_id = $1 AND bid_id = $2 ORDER BY position")
+                    .bind(e)
+                    .bind(b.get::<String, _>("id"))
+                    .fetch_all(&db.pool)
+                    .await?;
             per_bid.push(points.iter().map(|p| from_centi(p.get("points_centi"))).collect::<Vec<_>>());
         }
         matrix.push(per_bid);
     }
-    let criteria: Vec<Criterion> = crit.iter().map(|c| Criterion { id: c.position.to_string(), max_points: c.max_points }).collect();
+    let criteria: Vec<Criterion> =
+        crit.iter().map(|c| Criterion { id: c.position.to_string(), max_points: c.max_points }).collect();
     let mut lots = Vec::new();
     for (position, lot) in spec.lots.iter().enumerate() {
         let position = position as i64;
-        let failed = failures.iter().find(|f| f.get::<i64, _>("lot_position") == position).map(|f| f.get::<String, _>("reason"));
-        let awarded_bid_id = awards.iter().find(|a| a.get::<i64, _>("lot_position") == position).map(|a| a.get::<String, _>("bid_id"));
+        let failed =
+            failures.iter().find(|f| f.get::<i64, _>("lot_position") == position).map(|f| f.get::<String, _>("reason"));
+        let awarded_bid_id =
+            awards.iter().find(|a| a.get::<i64, _>("lot_position") == position).map(|a| a.get::<String, _>("bid_id"));
         // The bids covering this lot, with this lot's price: each lot is ranked on its own prices.
         let covering: Vec<(usize, String, Decimal)> = bids
             .iter()
@@ -641,15 +782,20 @@ pub async fn ranking(db: &Db, id: &str) -> Result<RankingView, AppError> {
         let mut rows = Vec::new();
         if failed.is_none() && !sheets.is_empty() && !covering.is_empty() {
             let prices: Vec<(String, Decimal)> = covering.iter().map(|(_, bid, price)| (bid.clone(), *price)).collect();
-            let scores: Vec<Vec<Vec<Decimal>>> = matrix.iter().map(|per_bid| covering.iter().map(|(i, _, _)| per_bid[*i].clone()).collect()).collect();
-            let totals = scoring::totals(&criteria, &prices, &scores, Some(from_centi(t.price_weight_centi))).map_err(|e| {
-                tracing::error!(error = %e, "stored scores do not compute");
-                AppError::Internal
-            })?;
+            let scores: Vec<Vec<Vec<Decimal>>> =
+                matrix.iter().map(|per_bid| covering.iter().map(|(i, _, _)| per_bid[*i].clone()).collect()).collect();
+            let totals =
+                scoring::totals(&criteria, &prices, &scores, Some(from_centi(t.price_weight_centi))).map_err(|e| {
+                    tracing::error!(error = %e, "stored scores do not compute");
+                    AppError::Internal
+                })?;
             rows = scoring::rank(totals)
                 .into_iter()
                 .map(|r| {
-                    let b = bids.iter().find(|b| b.get::<String, _>("id") == r.total.bid).expect("ranked bids come from this list");
+                    let b = bids
+                        .iter()
+                        .find(|b| b.get::<String, _>("id") == r.total.bid)
+                        .expect("ranked bids come from this list");
                     RankRow {
                         bid_id: r.total.bid.clone(),
                         alias: b.get::<Option<String>, _>("alias").unwrap_or_default(),
@@ -672,12 +818,24 @@ pub async fn ranking(db: &Db, id: &str) -> Result<RankingView, AppError> {
 /// Confirms the award of one lot to its first-ranked bid once every assigned expert has
 /// submitted, and creates that lot's contract, whose obligations come from the tender's
 /// template. The tender is awarded when every lot still standing is.
-pub async fn award(db: &Db, officer: &SessionUser, id: &str, lot: i64, bid_id: &str, now_ms: i64) -> Result<(), AppError> {
+pub async fn award(
+    db: &Db,
+    officer: &SessionUser,
+    id: &str,
+    lot: i64,
+    bid_id: &str,
+    now_ms: i64,
+) -> Result<(), AppError> {
     let t = load(db, id).await?;
     tender::allowed(t.status, Action::Award, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
     let r = ranking(db, id).await?;
     if r.sheets_submitted < r.experts {
-        return Err(AppError::field("award", "sheets_missing", "尚有专家未提交评分表", "Not every expert has submitted a score sheet"));
+        return Err(AppError::field(
+            "award",
+            "sheets_missing",
+            "尚有专家未提交评分表",
+            "Not every expert has submitted a score sheet",
+        ));
     }
     let Some(lot_ranking) = r.lots.iter().find(|l| l.position == lot) else {
         return Err(AppError::NotFound);
@@ -692,9 +850,15 @@ pub async fn award(db: &Db, officer: &SessionUser, id: &str, lot: i64, bid_id: &
         return Err(AppError::NotFound);
     };
     if row.rank != 1 {
-        return Err(AppError::field("award", "not_first_ranked", "只能确定排名第一的投标人为中标人", "Only a first-ranked bid can be awarded"));
+        return Err(AppError::field(
+            "award",
+            "not_first_ranked",
+            "只能确定排名第一的投标人为中标人",
+            "Only a first-ranked bid can be awarded",
+        ));
     }
-    let org_id: String = sqlx::query("SELECT org_id FROM bids WHERE id = $1").bind(bid_id).fetch_one(&db.pool).await?.get("org_id");
+    let org_id: String =
+        sqlx::query("SELECT org_id FROM bids WHERE id = $1").bind(bid_id).fetch_one(&db.pool).await?.get("org_id");
     // The tender is awarded with its last open lot.
     let open_lots = r.lots.iter().filter(|l| l.failed.is_none() && l.awarded_bid_id.is_none()).count();
     let mut tx = db.pool.begin().await?;
@@ -773,7 +937,16 @@ pub async fn award_notices(db: &Db, id: &str) -> Result<Vec<AwardNotice>, AppErr
                 n.price = Yuan::from_fen(n.price.fen() + price.fen());
                 n.awarded_at = n.awarded_at.max(at);
             }
-            None => out.push(AwardNotice { tender_id: t.id.clone(), title: t.title.clone(), buyer: t.buyer.clone(), winner: r.get("name"), winner_org_id: org, lots: vec![(lot, price)], price, awarded_at: at }),
+            None => out.push(AwardNotice {
+                tender_id: t.id.clone(),
+                title: t.title.clone(),
+                buyer: t.buyer.clone(),
+                winner: r.get("name"),
+                winner_org_id: org,
+                lots: vec![(lot, price)],
+                price,
+                awarded_at: at,
+            }),
         }
     }
     if out.is_empty() {
@@ -844,27 +1017,59 @@ pub async fn contracts_for(db: &Db, member: &SessionUser) -> Result<Vec<Contract
 }
 
 /// Records the operator's current figure for an obligation (append-only history).
-pub async fn record_obligation(db: &Db, member: &SessionUser, contract_id: &str, metric: &str, year: u8, value: &str, now_ms: i64) -> Result<(), AppError> {
-    let row = sqlx::query("SELECT c.org_id, t.template_id FROM contracts c JOIN tenders t ON t.id = c.tender_id WHERE c.id = $1")
-        .bind(contract_id)
-        .fetch_optional(&db.pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
+pub async fn record_obligation(
+    db: &Db,
+    member: &SessionUser,
+    contract_id: &str,
+    metric: &str,
+    year: u8,
+    value: &str,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let row = sqlx::query(
+        "SELECT c.org_id, t.template_id FROM contracts c JOIN tenders t ON t.id = c.tender_id WHERE c.id = $1",
+    )
+    .bind(contract_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
     if member.org_id.as_deref() != Some(row.get::<String, _>("org_id").as_str()) {
         return Err(AppError::Forbidden);
     }
-    let template = super::templates::by_id(db, &row.get::<String, _>("template_id")).await?.ok_or(AppError::Internal)?;
+    let template =
+        super::templates::by_id(db, &row.get::<String, _>("template_id")).await?.ok_or(AppError::Internal)?;
     if !template.obligations.iter().any(|o| o.metric == metric) {
-        return Err(AppError::field("metric", "unknown_obligation", "合同中没有该项义务", "The contract has no such obligation"));
+        return Err(AppError::field(
+            "metric",
+            "unknown_obligation",
+            "合同中没有该项义务",
+            "The contract has no such obligation",
+        ));
     }
     if year < 1 || year > template.contract_years {
-        return Err(AppError::field("contract_year", "year_outside_term", "合同年度超出合同期限", "The year is outside the contract term"));
+        return Err(AppError::field(
+            "contract_year",
+            "year_outside_term",
+            "合同年度超出合同期限",
+            "The year is outside the contract term",
+        ));
     }
     let value = match value.trim().parse::<Decimal>() {
         Ok(v) if v >= Decimal::ZERO && v.normalize().scale() <= 2 => v,
-        _ => return Err(AppError::field("value", "value_invalid", "请输入不小于零的数（最多两位小数）", "Enter a number of at least zero (two decimals at most)")),
+        _ => {
+            return Err(AppError::field(
+                "value",
+                "value_invalid",
+                "请输入不小于零的数（最多两位小数）",
+                "Enter a number of at least zero (two decimals at most)",
+            ))
+        }
     };
-    let previous = obligations_of(db, contract_id, &template.id).await?.into_iter().find(|o| o.metric == metric && o.contract_year == year).and_then(|o| o.current);
+    let previous = obligations_of(db, contract_id, &template.id)
+        .await?
+        .into_iter()
+        .find(|o| o.metric == metric && o.contract_year == year)
+        .and_then(|o| o.current);
     let id = new_id();
     let mut tx = db.pool.begin().await?;
     sqlx::query("INSERT INTO obligation_records (id, contract_id, metric, contract_year, value_centi, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")

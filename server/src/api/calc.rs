@@ -35,11 +35,17 @@ pub fn router() -> Router<AppState> {
 }
 
 fn invalid(field: &str, code: &str, zh: &str, en: String) -> AppError {
-    AppError::Validation(vec![app::error::FieldError { field: field.into(), code: code.into(), message_zh: zh.into(), message_en: en }])
+    AppError::Validation(vec![app::error::FieldError {
+        field: field.into(),
+        code: code.into(),
+        message_zh: zh.into(),
+        message_en: en,
+    }])
 }
 
 fn template(id: &str) -> Result<app::domain::template::SchemeTemplate, AppError> {
-    builtin_by_id(id).ok_or_else(|| invalid("template", "unknown_template", "未知的方案模板", format!("Unknown template `{id}`")))
+    builtin_by_id(id)
+        .ok_or_else(|| invalid("template", "unknown_template", "未知的方案模板", format!("Unknown template `{id}`")))
 }
 
 #[derive(Serialize)]
@@ -89,7 +95,14 @@ struct ScoresRequest {
 /// Mean of the experts' scores plus price points, ranked (O87 art. 55, 57).
 async fn scores(_: Caller, ApiJson(r): ApiJson<ScoresRequest>) -> ApiResult<Json<Value>> {
     if let Some(w) = r.price_weight_pct {
-        scoring::check_price_weight(r.method, w).map_err(|e| invalid("price_weight_pct", "price_weight_out_of_bounds", "价格分权重超出该采购方式允许的范围", e.to_string()))?;
+        scoring::check_price_weight(r.method, w).map_err(|e| {
+            invalid(
+                "price_weight_pct",
+                "price_weight_out_of_bounds",
+                "价格分权重超出该采购方式允许的范围",
+                e.to_string(),
+            )
+        })?;
     }
     let bids: Vec<(String, Decimal)> = r.bids.into_iter().map(|b| (b.bid, b.price)).collect();
     let totals = scoring::totals(&r.criteria, &bids, &r.expert_scores, r.price_weight_pct)
@@ -104,19 +117,26 @@ async fn scores(_: Caller, ApiJson(r): ApiJson<ScoresRequest>) -> ApiResult<Json
             })
         })
         .collect();
-    Ok(Json(json!({ "ranking": ranked, "rounding": "shown to 2 decimals, half away from zero; ranked on exact totals" })))
+    Ok(Json(
+        json!({ "ranking": ranked, "rounding": "shown to 2 decimals, half away from zero; ranked on exact totals" }),
+    ))
 }
 
 async fn dongguan_composite(_: Caller, ApiJson(e): ApiJson<AnnualEvaluation>) -> ApiResult<Json<Value>> {
     let c = dongguan::composite(&e).map_err(|err| match &err {
-        dongguan::DongguanError::OutOfRange { field, .. } => invalid(field, "out_of_range", "数值超出允许范围", err.to_string()),
-        dongguan::DongguanError::NoResidents => invalid("resident_population", "must_be_positive", "常住人口须大于零", err.to_string()),
+        dongguan::DongguanError::OutOfRange { field, .. } => {
+            invalid(field, "out_of_range", "数值超出允许范围", err.to_string())
+        }
+        dongguan::DongguanError::NoResidents => {
+            invalid("resident_population", "must_be_positive", "常住人口须大于零", err.to_string())
+        }
     })?;
     Ok(Json(json!({ "composite": c, "consequences": c.stars.consequences() })))
 }
 
 async fn dongguan_subsidy(_: Caller, ApiJson(r): ApiJson<SubsidyRequest>) -> ApiResult<Json<dongguan::Subsidy>> {
-    let s = dongguan::subsidy(&r).map_err(|err| invalid("body", "out_of_range", "数值超出允许范围", err.to_string()))?;
+    let s =
+        dongguan::subsidy(&r).map_err(|err| invalid("body", "out_of_range", "数值超出允许范围", err.to_string()))?;
     Ok(Json(s))
 }
 
@@ -127,7 +147,9 @@ async fn shenzhen_application(_: Caller, ApiJson(a): ApiJson<Application>) -> Ap
 }
 
 async fn henan_norms(_: Caller, ApiJson(f): ApiJson<CommunityFacts>) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({ "norms": henan::norms(&f), "rounding": "staff rounded up per started block of 300 households / 1,000 temporary residents; areas exact" })))
+    Ok(Json(
+        json!({ "norms": henan::norms(&f), "rounding": "staff rounded up per started block of 300 households / 1,000 temporary residents; areas exact" }),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -136,11 +158,17 @@ struct DeadlineRequest {
     from: NaiveDate,
 }
 
-async fn deadline(State(state): State<AppState>, _: Caller, ApiJson(r): ApiJson<DeadlineRequest>) -> ApiResult<Json<Value>> {
+async fn deadline(
+    State(state): State<AppState>,
+    _: Caller,
+    ApiJson(r): ApiJson<DeadlineRequest>,
+) -> ApiResult<Json<Value>> {
     let cal = app::server::calendar::load(&state.db).await?;
     let (days, citation) = r.step.limit();
     let due = national::deadline(r.step, r.from, &cal);
-    Ok(Json(json!({ "step": r.step, "from": r.from, "deadline": due, "limit": days, "citation": citation, "calendar_covers_year": cal.knows_year(chrono::Datelike::year(&due)) })))
+    Ok(Json(
+        json!({ "step": r.step, "from": r.from, "deadline": due, "limit": days, "citation": citation, "calendar_covers_year": cal.knows_year(chrono::Datelike::year(&due)) }),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -151,7 +179,11 @@ struct TimelineRequest {
     bid_deadline: NaiveDate,
 }
 
-async fn timeline(State(state): State<AppState>, _: Caller, ApiJson(r): ApiJson<TimelineRequest>) -> ApiResult<Json<Verdicts>> {
+async fn timeline(
+    State(state): State<AppState>,
+    _: Caller,
+    ApiJson(r): ApiJson<TimelineRequest>,
+) -> ApiResult<Json<Verdicts>> {
     let cal = app::server::calendar::load(&state.db).await?;
     Ok(verdicts(national::timeline_verdicts(r.method, r.documents_from, r.documents_until, r.bid_deadline, &cal)))
 }

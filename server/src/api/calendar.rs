@@ -25,7 +25,11 @@ struct AddYears {
     calendar_toml: String,
 }
 
-async fn add(State(state): State<AppState>, caller: Caller, ApiJson(body): ApiJson<AddYears>) -> ApiResult<(StatusCode, Json<Value>)> {
+async fn add(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<AddYears>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
     let admin = caller.require(&[Role::Admin])?;
     let years = calendar::add_years(&state.db, admin, &body.calendar_toml, state.now_ms()).await?;
     Ok((StatusCode::CREATED, Json(json!({ "added": years }))))

@@ -1,7 +1,7 @@
 use super::{ApiError, ApiResult, Caller};
 use app::identity::SessionUser;
-use app::server::{accounts, auth};
 use app::server::state::AppState;
+use app::server::{accounts, auth};
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::HeaderMap;
@@ -11,9 +11,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/session", post(sign_in).delete(sign_out))
-        .route("/me", get(me))
+    Router::new().route("/session", post(sign_in).delete(sign_out)).route("/me", get(me))
 }
 
 #[derive(Deserialize)]
@@ -32,7 +30,10 @@ async fn sign_in(State(state): State<AppState>, Json(c): Json<Credentials>) -> A
 async fn sign_out(State(state): State<AppState>, caller: Caller, headers: HeaderMap) -> ApiResult<impl IntoResponse> {
     let token = auth::session_token(&headers).ok_or(ApiError(app::error::AppError::Unauthenticated))?;
     accounts::sign_out(&state.db, &token, &caller.0, state.now_ms()).await?;
-    Ok(([(SET_COOKIE, auth::cleared_session_cookie(state.settings.secure_cookies))], Json(serde_json::json!({"signed_out": true}))))
+    Ok((
+        [(SET_COOKIE, auth::cleared_session_cookie(state.settings.secure_cookies))],
+        Json(serde_json::json!({"signed_out": true})),
+    ))
 }
 
 async fn me(caller: Caller) -> Json<SessionUser> {

@@ -42,7 +42,11 @@ async fn validate(caller: Caller, ApiJson(t): ApiJson<SchemeTemplate>) -> ApiRes
     Ok(Json(json!({ "valid": true, "lint": lint(&t) })))
 }
 
-async fn create(State(state): State<AppState>, caller: Caller, ApiJson(t): ApiJson<SchemeTemplate>) -> ApiResult<(StatusCode, Json<Value>)> {
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(t): ApiJson<SchemeTemplate>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
     let officer = caller.require(&[Role::Officer, Role::Admin])?;
     templates::store(&state.db, officer, &t, state.now_ms()).await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": t.id, "lint": lint(&t) }))))

@@ -19,7 +19,11 @@ async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<V
     Ok(Json(accounts::list_users(&state.db).await?))
 }
 
-async fn create(State(state): State<AppState>, caller: Caller, Json(new): Json<NewUser>) -> ApiResult<(StatusCode, Json<Value>)> {
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(new): Json<NewUser>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
     let admin = caller.require(&[Role::Admin])?;
     let id = accounts::create_user(&state.db, Actor::User(admin), &new, state.now_ms()).await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))))

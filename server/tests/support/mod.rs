@@ -122,7 +122,15 @@ impl ServerProcess {
     pub async fn start(db_url: &str, data_dir: &std::path::Path) -> ServerProcess {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let child = Command::new(env!("CARGO_BIN_EXE_caiping"))
-            .args(["--database-url", db_url, "--data-dir", data_dir.to_str().unwrap(), "serve", "--addr", &format!("127.0.0.1:{port}")])
+            .args([
+                "--database-url",
+                db_url,
+                "--data-dir",
+                data_dir.to_str().unwrap(),
+                "serve",
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
