@@ -13,11 +13,16 @@ pub use i18n_gen::i18n;
 
 pub mod accounts;
 pub mod audit;
+pub mod bids;
+pub mod clarifications;
 pub mod components;
 pub mod domain;
 pub mod error;
 pub mod identity;
+pub mod opening;
 pub mod pages;
+pub mod profiles;
+pub mod schemes;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod tenders;
@@ -70,18 +75,18 @@ pub fn App() -> impl IntoView {
                 <components::layout::Layout>
                     <Routes fallback=pages::not_found::NotFound>
                         <Route path=path!("/") view=pages::public::PublicHome />
-                        <Route path=path!("/login") view=pages::login::LoginPage />
-                        <Route path=path!("/register") view=pages::register::RegisterPage />
+                        <Route path=path!("/login") view=accounts::login::LoginPage />
+                        <Route path=path!("/register") view=accounts::register::RegisterPage />
                         <Route path=path!("/officer") view=pages::workbench::OfficerHome />
-                        <Route path=path!("/officer/calculators") view=pages::calculators::CalculatorsPage />
-                        <Route path=path!("/officer/tenders/new") view=pages::tender_form::NewTenderPage />
-                        <Route path=path!("/officer/tenders/:id/amend") view=pages::tender_form::AmendTenderPage />
-                        <Route path=path!("/tenders/:id") view=pages::tender_notice::PublicTenderPage />
+                        <Route path=path!("/officer/calculators") view=schemes::calculators::CalculatorsPage />
+                        <Route path=path!("/officer/tenders/new") view=tenders::form::NewTenderPage />
+                        <Route path=path!("/officer/tenders/:id/amend") view=tenders::form::AmendTenderPage />
+                        <Route path=path!("/tenders/:id") view=tenders::notice::PublicTenderPage />
                         <Route path=path!("/officer/tenders/:id") view=pages::tenders::OfficerTenderPage />
                         <Route path=path!("/bidder/tenders/:id") view=pages::tenders::BidPage />
                         <Route path=path!("/expert/tenders/:id") view=pages::tenders::ScoreSheetPage />
                         <Route path=path!("/bidder") view=pages::workbench::BidderHome />
-                        <Route path=path!("/bidder/profile") view=pages::profile::ProfilePage />
+                        <Route path=path!("/bidder/profile") view=profiles::page::ProfilePage />
                         <Route path=path!("/expert") view=pages::workbench::ExpertHome />
                         <Route path=path!("/auditor") view=pages::workbench::AuditorHome />
                         <Route path=path!("/admin") view=pages::workbench::AdminHome />

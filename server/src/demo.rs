@@ -3,7 +3,7 @@
 
 use app::accounts::{NewUser, OrgKind};
 use app::identity::Role;
-use app::server::accounts;
+use app::accounts::server as accounts;
 use app::server::audit::Actor;
 use app::server::state::AppState;
 
@@ -85,7 +85,7 @@ pub const DEMO_SHARED_PERSON: &str = "周共享";
 /// certified 社会工作师), and, for 益民 and 和谐, the same seventeenth person.
 async fn seed_profiles(state: &AppState, now: i64) -> anyhow::Result<()> {
     use app::domain::roster::{PersonInput, ProfileInput};
-    use app::server::profiles;
+    use app::profiles::server as profiles;
     for (o, (name, _)) in DEMO_ORGS.iter().enumerate() {
         let Some(org_id) = accounts::find_organisation_by_name(&state.db, name).await? else { continue };
         if profiles::profile(&state.db, &org_id).await?.is_some() {
@@ -150,7 +150,7 @@ pub async fn demo_teams(
     with_shared: bool,
 ) -> anyhow::Result<Vec<app::domain::roster::LotTeam>> {
     use app::domain::roster::{LotTeam, TeamChoice};
-    let roster = app::server::profiles::roster(&state.db, org_id).await?;
+    let roster = app::profiles::server::roster(&state.db, org_id).await?;
     let own: Vec<String> =
         roster.iter().filter(|m| m.person.name != DEMO_SHARED_PERSON).map(|m| m.id.clone()).collect();
     let shared = roster.iter().find(|m| m.person.name == DEMO_SHARED_PERSON).map(|m| m.id.clone());
@@ -307,7 +307,7 @@ fn demo_input(title: &str, deadline_ms: i64) -> app::domain::tender::TenderInput
 
 /// Submits a demo bid through the same sealing path as an upload.
 async fn demo_bid(state: &AppState, bidder: &str, tender_id: &str, price: &str) -> anyhow::Result<()> {
-    use app::server::bids::{self, file_aad, SealedFile};
+    use app::bids::server::{self as bids, file_aad, SealedFile};
     use app::tenders::FileReceipt;
     let b = user(state, bidder).await?;
     let ctx = bids::context(&state.db, &state.sealer, &b, tender_id, state.now_ms()).await?;
@@ -339,13 +339,13 @@ async fn demo_bid(state: &AppState, bidder: &str, tender_id: &str, price: &str) 
     let prices = bids::parse_prices(&ctx.spec, &[0, 1], &[price.to_string(), price.to_string()])?;
     let lots: Vec<String> = ctx.spec.lots.iter().map(|l| l.name.clone()).collect();
     let teams = demo_teams(state, &ctx.org_id, &lots, false).await?;
-    let declaration = app::server::profiles::declaration(&state.db, &ctx.org_id, teams).await?;
+    let declaration = app::profiles::server::declaration(&state.db, &ctx.org_id, teams).await?;
     bids::submit(&state.db, &b, &ctx, &prices, &files, declaration.as_ref(), None, state.now_ms()).await?;
     Ok(())
 }
 
 pub async fn seed_tenders(state: &AppState) -> anyhow::Result<()> {
-    use app::server::tenders;
+    use app::tenders::server as tenders;
     let exists = sqlx::query("SELECT id FROM tenders WHERE title = $1")
         .bind(DEMO_TENDER_TO_OPEN)
         .fetch_optional(&state.db.pool)

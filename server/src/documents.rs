@@ -5,7 +5,7 @@ use app::domain::money::Yuan;
 use app::domain::qualification::requirement_zh;
 use app::domain::template::{ApplicantKind, Procedure, SchemeTemplate};
 use app::domain::time::format_shanghai;
-use app::server::tenders::AwardNotice;
+use app::tenders::server::AwardNotice;
 use app::tenders::{OpeningRecordView, TenderView};
 use printpdf::{Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem};
 use std::sync::OnceLock;

@@ -1,12 +1,4 @@
-pub mod application;
-pub mod calculators;
-pub mod login;
 pub mod not_found;
-pub mod profile;
 pub mod public;
-pub mod register;
-pub mod tender_form;
-pub mod tender_notice;
 pub mod tenders;
-pub mod upload;
 pub mod workbench;

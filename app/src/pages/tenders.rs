@@ -1,7 +1,7 @@
 //! The walking skeleton's pages: public notices, the officer's tenders, the bidder's bid and
 //! contract, the expert's anonymous score sheet.
 
-use super::tender_notice::{Clarifications, QaState, ReviewSection, ReviewState, TenderFacts};
+use crate::tenders::notice::{Clarifications, QaState, ReviewSection, ReviewState, TenderFacts};
 use crate::components::errors::{action_error, loaded, ErrorNote};
 use crate::components::guard::RequireRole;
 use crate::domain::money::Yuan;
@@ -65,11 +65,11 @@ pub fn NoticeList() -> impl IntoView {
                 view! {
                     <div class="filters">
                         <select data-testid="notice-region" on:change=move |ev| set_region_filter.set(event_target_value(&ev))>
-                            <option value="">{super::profile::lz(i18n, "全部地区", "All regions")}</option>
+                            <option value="">{crate::profiles::page::lz(i18n, "全部地区", "All regions")}</option>
                             {regions.into_iter().map(|r| view! { <option value=r.clone()>{r.clone()}</option> }).collect_view()}
                         </select>
                         <select data-testid="notice-scheme" on:change=move |ev| set_scheme_filter.set(event_target_value(&ev))>
-                            <option value="">{super::profile::lz(i18n, "全部方案", "All schemes")}</option>
+                            <option value="">{crate::profiles::page::lz(i18n, "全部方案", "All schemes")}</option>
                             {schemes.into_iter().map(|(id, zh, en)| view! { <option value=id>{move || if i18n.get_locale() == Locale::en { en.clone() } else { zh.clone() }}</option> }).collect_view()}
                         </select>
                     </div>
@@ -147,7 +147,7 @@ pub fn OfficerTenderPage() -> impl IntoView {
         Resource::new(move || (id(), act.version().get(), award_action.version().get()), |(id, _, _)| ranking(id));
     let review_state = ReviewState::new(id, act);
     let qa = QaState::new(id);
-    let refused = super::upload::refused_in_query();
+    let refused = crate::bids::upload::refused_in_query();
     view! {
         <RequireRole roles=&[Role::Officer]>
             <Suspense fallback=|| ()>
@@ -165,12 +165,12 @@ pub fn OfficerTenderPage() -> impl IntoView {
                             {let tid = tid.clone(); matches!(status, TenderStatus::Draft | TenderStatus::Published).then(move || view! {
                                 <form class="inline-form" method="post" enctype="multipart/form-data" action=format!("/api/v1/tenders/{tid}/attachments") data-testid="attach-form">
                                     {(status == TenderStatus::Published).then(|| view! {
-                                        <label><span>{super::profile::lz(i18n, "更正理由（发布后增加附件即为更正公告）", "Reason (a document added after publication is an amendment)")}</span>
+                                        <label><span>{crate::profiles::page::lz(i18n, "更正理由（发布后增加附件即为更正公告）", "Reason (a document added after publication is an amendment)")}</span>
                                             <textarea name="reason" rows="2" required minlength="4" maxlength="2000" data-testid="attach-reason"></textarea></label>
                                     })}
-                                    <label><span>{super::profile::lz(i18n, "上传附件（PDF或zip）", "Attach a document (PDF or zip)")}</span>
+                                    <label><span>{crate::profiles::page::lz(i18n, "上传附件（PDF或zip）", "Attach a document (PDF or zip)")}</span>
                                         <input type="file" name="file" accept="application/pdf,.pdf,application/zip,.zip" required data-testid="attach-file" /></label>
-                                    <button type="submit" class="btn" data-testid="attach-submit">{super::profile::lz(i18n, "上传", "Upload")}</button>
+                                    <button type="submit" class="btn" data-testid="attach-submit">{crate::profiles::page::lz(i18n, "上传", "Upload")}</button>
                                 </form>
                                 {move || refused().map(|error| view! { <div data-testid="upload-error"><ErrorNote error=error /></div> })}
                             })}
@@ -297,9 +297,9 @@ pub fn BidPage() -> impl IntoView {
     );
     // A refused upload: from the browser's upload (XMLHttpRequest, with progress), or back here
     // in the query when the form posted without JavaScript.
-    let progress: super::upload::Progress = RwSignal::new(None);
+    let progress: crate::bids::upload::Progress = RwSignal::new(None);
     let xhr_error = RwSignal::new(None::<crate::error::AppError>);
-    let refused = super::upload::refused_in_query();
+    let refused = crate::bids::upload::refused_in_query();
     let upload_error = move || {
         xhr_error
             .get()
@@ -312,7 +312,7 @@ pub fn BidPage() -> impl IntoView {
             use wasm_bindgen::JsCast;
             if let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) {
                 ev.prevent_default();
-                if super::upload::send(form, progress, xhr_error).is_err() {
+                if crate::bids::upload::send(form, progress, xhr_error).is_err() {
                     xhr_error.set(Some(crate::error::AppError::Internal));
                 }
             }
@@ -352,7 +352,7 @@ pub fn BidPage() -> impl IntoView {
                                 <dl class="facts">
                                     <dt>{t!(i18n, tender.lot)}</dt><dd data-testid="receipt-lots">{r.lots.join("、")}</dd>
                                     <dt>{t!(i18n, tender.submitted_at)}</dt><dd>{format_shanghai(r.submitted_at)}</dd>
-                                    <dt>{super::profile::lz(i18n, "投标团队", "Team")}</dt><dd data-testid="receipt-team">{if r.team.is_empty() { "—".to_string() } else { r.team.iter().map(|(n, id)| format!("{n}（{id}）")).collect::<Vec<_>>().join("、") }}</dd>
+                                    <dt>{crate::profiles::page::lz(i18n, "投标团队", "Team")}</dt><dd data-testid="receipt-team">{if r.team.is_empty() { "—".to_string() } else { r.team.iter().map(|(n, id)| format!("{n}（{id}）")).collect::<Vec<_>>().join("、") }}</dd>
                                 </dl>
                                 {(!r.flags.is_empty()).then(|| view! {
                                     <ul class="notice notice-error" data-testid="receipt-flags">
@@ -403,11 +403,11 @@ pub fn BidPage() -> impl IntoView {
                                             </div>
                                         }).collect_view()}
                                     </fieldset>
-                                    {form.clone().and_then(|f| f.application.clone()).map(|t| view! { <super::application::Application template=t /> })}
-                                    {form.clone().filter(|f| !(f.qualification.is_empty() && f.team_rules.is_empty())).map(|f| view! { <super::profile::TeamPicker form=f lots=lot_names.clone() chosen=chosen_lots /> })}
+                                    {form.clone().and_then(|f| f.application.clone()).map(|t| view! { <crate::bids::application::Application template=t /> })}
+                                    {form.clone().filter(|f| !(f.qualification.is_empty() && f.team_rules.is_empty())).map(|f| view! { <crate::profiles::page::TeamPicker form=f lots=lot_names.clone() chosen=chosen_lots /> })}
                                     <label><span>{move || if call { t_string!(i18n, tender.plan_file) } else { t_string!(i18n, tender.technical_file) }}</span><input type="file" name="technical" accept="application/pdf,.pdf,application/zip,.zip" required data-testid="bid-technical" /></label>
                                     <label><span>{t!(i18n, tender.qualification_file)}</span><input type="file" name="qualification" accept="application/pdf,.pdf,application/zip,.zip" required data-testid="bid-qualification" /></label>
-                                    <super::upload::UploadProgress progress=progress />
+                                    <crate::bids::upload::UploadProgress progress=progress />
                                     <button type="submit" class="btn btn-primary" data-testid="bid-submit">{move || match (receipt.is_some(), call) { (true, _) => t_string!(i18n, tender.resubmit), (false, true) => t_string!(i18n, tender.submit_application), (false, false) => t_string!(i18n, tender.submit_bid) }}</button>
                                 </form>
                             }.into_any()

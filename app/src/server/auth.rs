@@ -1,7 +1,7 @@
 //! Who is calling: the session cookie read from the request, checked against the database.
 //! Used by server functions here and by the JSON API's extractor in the server crate.
 
-use super::accounts;
+use crate::accounts::server as accounts;
 use super::state::AppState;
 use crate::error::AppError;
 use crate::identity::{Role, SessionUser};

@@ -1,19 +1,11 @@
-//! Server-only support for server functions and the JSON API: state, database, clock,
-//! accounts and sessions, audit log, file storage. Compiled only with the `ssr` feature.
+//! Shared server-side infrastructure, compiled only with the `ssr` feature: state, database,
+//! clock, sessions and sign-in checks, the audit-log writer, file storage and sealing. The
+//! capability folders (`tenders/`, `bids/`, …) hold their own SSR queries in `server.rs`.
 
-pub mod accounts;
-pub mod attachments;
 pub mod audit;
 pub mod auth;
-pub mod bids;
-pub mod calendar;
-pub mod clarifications;
 pub mod clock;
 pub mod db;
-pub mod profiles;
-pub mod review;
 pub mod sealing;
 pub mod state;
 pub mod storage;
-pub mod templates;
-pub mod tenders;

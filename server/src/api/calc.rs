@@ -163,7 +163,7 @@ async fn deadline(
     _: Caller,
     ApiJson(r): ApiJson<DeadlineRequest>,
 ) -> ApiResult<Json<Value>> {
-    let cal = app::server::calendar::load(&state.db).await?;
+    let cal = app::schemes::calendar::load(&state.db).await?;
     let (days, citation) = r.step.limit();
     let due = national::deadline(r.step, r.from, &cal);
     Ok(Json(
@@ -184,7 +184,7 @@ async fn timeline(
     _: Caller,
     ApiJson(r): ApiJson<TimelineRequest>,
 ) -> ApiResult<Json<Verdicts>> {
-    let cal = app::server::calendar::load(&state.db).await?;
+    let cal = app::schemes::calendar::load(&state.db).await?;
     Ok(verdicts(national::timeline_verdicts(r.method, r.documents_from, r.documents_until, r.bid_deadline, &cal)))
 }
 

@@ -2,7 +2,7 @@
 
 use super::{ApiJson, ApiResult, Caller};
 use app::identity::Role;
-use app::server::calendar;
+use app::schemes::calendar;
 use app::server::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -1,7 +1,8 @@
 use super::{ApiError, ApiResult, Caller};
 use app::identity::SessionUser;
 use app::server::state::AppState;
-use app::server::{accounts, auth};
+use app::accounts::server as accounts;
+use app::server::auth;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::HeaderMap;

@@ -6,7 +6,7 @@ use app::domain::template::{lint, SchemeTemplate};
 use app::error::AppError;
 use app::identity::Role;
 use app::server::state::AppState;
-use app::server::templates;
+use app::schemes::server as templates;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};

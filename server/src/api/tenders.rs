@@ -5,10 +5,10 @@
 use super::{ApiError, ApiResult, Caller};
 use app::error::AppError;
 use app::identity::Role;
-use app::server::bids::{self, file_aad, BidContext, SealedFile, MAX_BID, MAX_FILE};
-use app::server::review;
+use app::bids::server::{self as bids, file_aad, BidContext, SealedFile, MAX_BID, MAX_FILE};
+use app::opening::server as review;
 use app::server::state::AppState;
-use app::server::tenders;
+use app::tenders::server as tenders;
 use app::tenders::FileReceipt;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::header::{ACCEPT, CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -348,7 +348,7 @@ async fn receive_bid(
             team: teams.iter().find(|(p, _)| p == pos).map(|(_, t)| t.choice(ctx.contract_years)).unwrap_or_default(),
         })
         .collect();
-    let declaration = app::server::profiles::declaration(&state.db, &ctx.org_id, lot_teams).await?;
+    let declaration = app::profiles::server::declaration(&state.db, &ctx.org_id, lot_teams).await?;
     // Only a call for applications asks for answers, in the form its template names.
     use app::domain::{application::Answers, template::ApplicationKind};
     let invalid = |e| ApiError(AppError::Validation(e));
@@ -425,7 +425,7 @@ async fn receive_attachment(
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<()> {
     let officer = caller.require(&[Role::Officer])?;
-    app::server::attachments::ensure_attachable(&state.db, id, state.now_ms()).await?;
+    app::tenders::attachments::ensure_attachable(&state.db, id, state.now_ms()).await?;
     let mut form = form.map_err(|_| {
         field_error(
             "file",
@@ -476,11 +476,11 @@ async fn receive_attachment(
     };
     // The reason is checked before the file is kept, so a refused amendment stores nothing.
     let file =
-        app::server::attachments::NewAttachment { sha256: &sha, file_name: &name, size: size as i64, content_type };
-    app::server::attachments::check(&state.db, id, &file, &reason, state.now_ms()).await?;
+        app::tenders::attachments::NewAttachment { sha256: &sha, file_name: &name, size: size as i64, content_type };
+    app::tenders::attachments::check(&state.db, id, &file, &reason, state.now_ms()).await?;
     let saved = state.storage.adopt(&spooled.0).map_err(|e| internal("storing an attachment failed")(e.to_string()))?;
     debug_assert_eq!(saved.sha256, sha);
-    Ok(app::server::attachments::add(&state.db, officer, id, &file, &reason, state.now_ms()).await?)
+    Ok(app::tenders::attachments::add(&state.db, officer, id, &file, &reason, state.now_ms()).await?)
 }
 
 /// A tender's attachment: public once published (officers also see a draft's).
@@ -490,7 +490,7 @@ async fn attachment(
     Path((id, sha256)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let viewer = app::server::auth::user_from_headers(&state, &headers).await?;
-    let a = app::server::attachments::for_download(&state.db, viewer.as_ref(), &id, &sha256).await?;
+    let a = app::tenders::attachments::for_download(&state.db, viewer.as_ref(), &id, &sha256).await?;
     let bytes =
         state.storage.read(&a.sha256).await.map_err(|e| internal("reading an attachment failed")(e.to_string()))?;
     let disposition = format!("attachment; filename*=UTF-8''{}", urlencode(&a.file_name));
@@ -517,7 +517,7 @@ async fn notice_pdf(State(state): State<AppState>, Path(id): Path<String>) -> Ap
 async fn document_pdf(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
     let view = tenders::detail(&state.db, &id, false).await?;
     let template =
-        app::server::templates::by_id(&state.db, &view.spec.template_id).await?.ok_or(ApiError(AppError::Internal))?;
+        app::schemes::server::by_id(&state.db, &view.spec.template_id).await?.ok_or(ApiError(AppError::Internal))?;
     let pdf = tokio::task::spawn_blocking(move || crate::documents::tender_document_pdf(&view, &template))
         .await
         .map_err(|_| ApiError(AppError::Internal))?;

@@ -9,7 +9,7 @@ use crate::domain::tender::TenderStatus;
 use crate::domain::time::format_shanghai;
 use crate::domain::verdict::Outcome;
 use crate::i18n::*;
-use crate::pages::profile::lz;
+use crate::profiles::page::lz;
 use crate::tenders::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -74,7 +74,7 @@ pub fn TenderFacts(d: TenderView) -> impl IntoView {
                 <dt>{t!(i18n, tender.clarify_until)}</dt><dd>{spec.clarify_until_ms.map(format_shanghai).unwrap_or_else(|| "—".into())}</dd>
                 <dt>{t!(i18n, tender.deadline)}</dt><dd data-testid="facts-deadline">{format_shanghai(spec.bid_deadline_ms)}</dd>
                 <dt>{t!(i18n, tender.opening)}</dt><dd>{format_shanghai(spec.opening_ms)}</dd>
-                <dt>{t!(i18n, tender.status)}</dt><dd data-testid="tender-status">{move || super::tenders::status_label(i18n, status)}</dd>
+                <dt>{t!(i18n, tender.status)}</dt><dd data-testid="tender-status">{move || crate::pages::tenders::status_label(i18n, status)}</dd>
                 {d.bid_count.map(|n| view! { <dt>{t!(i18n, tender.bid_count)}</dt><dd data-testid="bid-count">{n}</dd> })}
             </dl>
             {(status != TenderStatus::Draft).then(|| view! {
@@ -86,7 +86,7 @@ pub fn TenderFacts(d: TenderView) -> impl IntoView {
             {(!d.attachments.is_empty()).then(|| {
                 let tid = d.summary.id.clone();
                 view! {
-                    <h3>{crate::pages::profile::lz(i18n, "附件", "Attachments")}</h3>
+                    <h3>{crate::profiles::page::lz(i18n, "附件", "Attachments")}</h3>
                     <ul class="plain-list" data-testid="attachments">
                         {d.attachments.iter().map(|a| view! {
                             <li><a href=format!("/api/v1/tenders/{tid}/attachments/{}", a.sha256)>{a.file_name.clone()}</a>

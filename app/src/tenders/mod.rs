@@ -2,6 +2,13 @@
 //! skeleton (create, publish, open, score, rank, award, obligations). Each server function
 //! authorises, then calls `server::tenders`.
 
+#[cfg(feature = "ssr")]
+pub mod attachments;
+pub mod form;
+pub mod notice;
+#[cfg(feature = "ssr")]
+pub mod server;
+
 use crate::domain::amendment::FieldChange;
 use crate::domain::qualification::RuleSpec;
 use crate::domain::roster::{Member, PersonInput, Profile, ProfileInput};
@@ -261,13 +268,13 @@ pub struct ContractView {
 #[server(endpoint = "public_tenders")]
 pub async fn public_tenders() -> Result<Vec<TenderSummary>, AppError> {
     let state = crate::server::auth::state()?;
-    crate::server::tenders::public_list(&state.db).await
+    crate::tenders::server::public_list(&state.db).await
 }
 
 #[server(endpoint = "officer_tenders")]
 pub async fn officer_tenders() -> Result<Vec<TenderSummary>, AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, tenders};
+    use {crate::server::auth, crate::tenders::server as tenders};
     let officer = auth::require(&[Role::Officer]).await?;
     tenders::officer_list(&auth::state()?.db, &officer).await
 }
@@ -275,7 +282,7 @@ pub async fn officer_tenders() -> Result<Vec<TenderSummary>, AppError> {
 #[server(endpoint = "create_tender")]
 pub async fn create_tender(input: TenderInput) -> Result<String, AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, tenders};
+    use {crate::server::auth, crate::tenders::server as tenders};
     let officer = auth::require(&[Role::Officer]).await?;
     let state = auth::state()?;
     tenders::create(&state.db, &officer, &input, state.now_ms()).await.inspect_err(auth::set_status)
@@ -284,7 +291,7 @@ pub async fn create_tender(input: TenderInput) -> Result<String, AppError> {
 #[server(endpoint = "tender_detail")]
 pub async fn tender_detail(id: String) -> Result<TenderView, AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, tenders};
+    use {crate::server::auth, crate::tenders::server as tenders};
     auth::require(&[Role::Officer, Role::Auditor, Role::Admin]).await?;
     tenders::detail(&auth::state()?.db, &id, true).await.inspect_err(auth::set_status)
 }
@@ -292,7 +299,7 @@ pub async fn tender_detail(id: String) -> Result<TenderView, AppError> {
 /// A published tender as the public notice board shows it (no sign-in; drafts are not found).
 #[server(endpoint = "public_tender")]
 pub async fn public_tender(id: String) -> Result<TenderView, AppError> {
-    use crate::server::{auth, tenders};
+    use {crate::server::auth, crate::tenders::server as tenders};
     tenders::detail(&auth::state()?.db, &id, false).await.inspect_err(auth::set_status)
 }
 
@@ -301,7 +308,7 @@ pub async fn public_tender(id: String) -> Result<TenderView, AppError> {
 #[server(endpoint = "tender_form")]
 pub async fn tender_form(template_id: String) -> Result<(TenderInput, Vec<Verdict>), AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, templates};
+    use {crate::server::auth, crate::schemes::server as templates};
     auth::require(&[Role::Officer]).await?;
     let t = templates::by_id(&auth::state()?.db, &template_id)
         .await?
@@ -314,7 +321,7 @@ pub async fn tender_form(template_id: String) -> Result<(TenderInput, Vec<Verdic
 #[server(endpoint = "amend_tender")]
 pub async fn amend_tender(id: String, input: TenderInput, reason: String) -> Result<i64, AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, tenders};
+    use {crate::server::auth, crate::tenders::server as tenders};
     let officer = auth::require(&[Role::Officer]).await?;
     let state = auth::state()?;
     tenders::amend(&state.db, &officer, &id, &input, &reason, state.now_ms()).await.inspect_err(auth::set_status)
@@ -323,7 +330,7 @@ pub async fn amend_tender(id: String, input: TenderInput, reason: String) -> Res
 #[server(endpoint = "tender_action")]
 pub async fn tender_action(id: String, action: String) -> Result<(), AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, review, tenders};
+    use {crate::server::auth, crate::opening::server as review, crate::tenders::server as tenders};
     let officer = auth::require(&[Role::Officer]).await?;
     let state = auth::state()?;
     let now = state.now_ms();
@@ -340,7 +347,7 @@ pub async fn tender_action(id: String, action: String) -> Result<(), AppError> {
 #[server(endpoint = "bid_action")]
 pub async fn bid_action(id: String, action: String) -> Result<(), AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, bids};
+    use {crate::server::auth, crate::bids::server as bids};
     let bidder = auth::require(&[Role::Bidder]).await?;
     let state = auth::state()?;
     let now = state.now_ms();
@@ -356,7 +363,7 @@ pub async fn bid_action(id: String, action: String) -> Result<(), AppError> {
 #[server(endpoint = "my_bid")]
 pub async fn my_bid(id: String) -> Result<(TenderView, Option<BidReceipt>), AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, bids, tenders};
+    use {crate::server::auth, crate::bids::server as bids, crate::tenders::server as tenders};
     let bidder = auth::require(&[Role::Bidder]).await?;
     let state = auth::state()?;
     let org = bidder.org_id.clone().ok_or(AppError::Forbidden)?;
@@ -367,7 +374,7 @@ pub async fn my_bid(id: String) -> Result<(TenderView, Option<BidReceipt>), AppE
 /// 开标一览表 after the opening: the purchaser side, and the organisations that bid.
 #[server(endpoint = "opening_record")]
 pub async fn opening_record(id: String) -> Result<OpeningRecordView, AppError> {
-    use crate::server::{auth, review};
+    use {crate::server::auth, crate::opening::server as review};
     let user = auth::require(&[
         crate::identity::Role::Officer,
         crate::identity::Role::Auditor,
@@ -383,7 +390,7 @@ pub async fn opening_record(id: String) -> Result<OpeningRecordView, AppError> {
 #[server(endpoint = "review_rows")]
 pub async fn review_rows(id: String) -> Result<Vec<ReviewRow>, AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, review};
+    use {crate::server::auth, crate::opening::server as review};
     auth::require(&[Role::Officer, Role::Auditor, Role::Admin]).await?;
     review::review_rows(&auth::state()?.db, &id).await.inspect_err(auth::set_status)
 }
@@ -393,7 +400,7 @@ pub async fn review_rows(id: String) -> Result<Vec<ReviewRow>, AppError> {
 #[server(endpoint = "review_bid")]
 pub async fn review_bid(id: String, bid_id: String, pass: bool, reason: String) -> Result<(), AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, review};
+    use {crate::server::auth, crate::opening::server as review};
     let officer = auth::require(&[Role::Officer]).await?;
     let state = auth::state()?;
     review::review_bid(&state.db, &officer, &id, &bid_id, pass, &reason, state.now_ms())
@@ -404,7 +411,7 @@ pub async fn review_bid(id: String, bid_id: String, pass: bool, reason: String) 
 #[server(endpoint = "open_tenders")]
 pub async fn open_tenders() -> Result<Vec<(TenderSummary, Option<BidReceipt>)>, AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, tenders};
+    use {crate::server::auth, crate::tenders::server as tenders};
     let bidder = auth::require(&[Role::Bidder]).await?;
     tenders::bidder_list(&auth::state()?.db, &bidder).await
 }
@@ -412,7 +419,7 @@ pub async fn open_tenders() -> Result<Vec<(TenderSummary, Option<BidReceipt>)>, 
 #[server(endpoint = "expert_tenders")]
 pub async fn expert_tenders() -> Result<Vec<TenderSummary>, AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, tenders};
+    use {crate::server::auth, crate::tenders::server as tenders};
     let expert = auth::require(&[Role::Expert]).await?;
     tenders::expert_list(&auth::state()?.db, &expert).await
 }
@@ -420,7 +427,7 @@ pub async fn expert_tenders() -> Result<Vec<TenderSummary>, AppError> {
 #[server(endpoint = "score_sheet")]
 pub async fn score_sheet(id: String) -> Result<ScoreSheetView, AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, tenders};
+    use {crate::server::auth, crate::tenders::server as tenders};
     let expert = auth::require(&[Role::Expert]).await?;
     tenders::score_sheet(&auth::state()?.db, &expert, &id).await.inspect_err(auth::set_status)
 }
@@ -429,7 +436,7 @@ pub async fn score_sheet(id: String) -> Result<ScoreSheetView, AppError> {
 #[server(endpoint = "submit_scores")]
 pub async fn submit_scores(id: String, scores: Vec<(String, Vec<String>)>) -> Result<(), AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, tenders};
+    use {crate::server::auth, crate::tenders::server as tenders};
     let expert = auth::require(&[Role::Expert]).await?;
     let state = auth::state()?;
     tenders::submit_scores(&state.db, &expert, &id, &scores, state.now_ms()).await.inspect_err(auth::set_status)
@@ -438,7 +445,7 @@ pub async fn submit_scores(id: String, scores: Vec<(String, Vec<String>)>) -> Re
 #[server(endpoint = "ranking")]
 pub async fn ranking(id: String) -> Result<RankingView, AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, tenders};
+    use {crate::server::auth, crate::tenders::server as tenders};
     auth::require(&[Role::Officer, Role::Auditor, Role::Admin]).await?;
     tenders::ranking(&auth::state()?.db, &id).await.inspect_err(auth::set_status)
 }
@@ -447,7 +454,7 @@ pub async fn ranking(id: String) -> Result<RankingView, AppError> {
 #[server(endpoint = "award")]
 pub async fn award(id: String, lot: i64, bid_id: String) -> Result<(), AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, tenders};
+    use {crate::server::auth, crate::tenders::server as tenders};
     let officer = auth::require(&[Role::Officer]).await?;
     let state = auth::state()?;
     tenders::award(&state.db, &officer, &id, lot, &bid_id, state.now_ms()).await.inspect_err(auth::set_status)
@@ -456,7 +463,7 @@ pub async fn award(id: String, lot: i64, bid_id: String) -> Result<(), AppError>
 #[server(endpoint = "my_contracts")]
 pub async fn my_contracts() -> Result<Vec<ContractView>, AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, tenders};
+    use {crate::server::auth, crate::tenders::server as tenders};
     let member = auth::require(&[Role::Bidder]).await?;
     tenders::contracts_for(&auth::state()?.db, &member).await
 }
@@ -469,7 +476,7 @@ pub async fn record_obligation(
     value: String,
 ) -> Result<(), AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, tenders};
+    use {crate::server::auth, crate::tenders::server as tenders};
     let member = auth::require(&[Role::Bidder]).await?;
     let state = auth::state()?;
     tenders::record_obligation(&state.db, &member, &contract_id, &metric, contract_year, &value, state.now_ms())
@@ -481,7 +488,7 @@ pub async fn record_obligation(
 #[server(endpoint = "tender_templates")]
 pub async fn tender_templates() -> Result<Vec<(String, String, String)>, AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, templates};
+    use {crate::server::auth, crate::schemes::server as templates};
     auth::require(&[Role::Officer]).await?;
     Ok(templates::all(&auth::state()?.db).await?.into_iter().map(|t| (t.id, t.name.zh, t.name.en)).collect())
 }
@@ -489,7 +496,7 @@ pub async fn tender_templates() -> Result<Vec<(String, String, String)>, AppErro
 /// Questions and answers of a published tender (no sign-in needed for the answered ones).
 #[server(endpoint = "clarifications")]
 pub async fn clarifications(id: String) -> Result<Vec<ClarificationView>, AppError> {
-    use crate::server::{auth, clarifications};
+    use {crate::server::auth, crate::clarifications::server as clarifications};
     let viewer = auth::current_user().await?;
     clarifications::list(&auth::state()?.db, viewer.as_ref(), &id).await.inspect_err(auth::set_status)
 }
@@ -497,7 +504,7 @@ pub async fn clarifications(id: String) -> Result<Vec<ClarificationView>, AppErr
 #[server(endpoint = "ask_question")]
 pub async fn ask_question(id: String, question: String) -> Result<String, AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, clarifications};
+    use {crate::server::auth, crate::clarifications::server as clarifications};
     let bidder = auth::require(&[Role::Bidder]).await?;
     let state = auth::state()?;
     clarifications::ask(&state.db, &bidder, &id, &question, state.now_ms()).await.inspect_err(auth::set_status)
@@ -506,7 +513,7 @@ pub async fn ask_question(id: String, question: String) -> Result<String, AppErr
 #[server(endpoint = "answer_question")]
 pub async fn answer_question(question_id: String, answer: String) -> Result<(), AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, clarifications};
+    use {crate::server::auth, crate::clarifications::server as clarifications};
     let officer = auth::require(&[Role::Officer]).await?;
     let state = auth::state()?;
     clarifications::answer(&state.db, &officer, &question_id, &answer, state.now_ms())
@@ -517,7 +524,7 @@ pub async fn answer_question(question_id: String, answer: String) -> Result<(), 
 #[server(endpoint = "my_profile")]
 pub async fn my_profile() -> Result<ProfileView, AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, profiles};
+    use {crate::server::auth, crate::profiles::server as profiles};
     let member = auth::require(&[Role::Bidder]).await?;
     let org = member.org_id.clone().ok_or(AppError::Forbidden)?;
     let db = auth::state()?.db;
@@ -530,7 +537,7 @@ pub async fn my_profile() -> Result<ProfileView, AppError> {
 #[server(endpoint = "save_profile")]
 pub async fn save_profile(input: ProfileInput) -> Result<(), AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, profiles};
+    use {crate::server::auth, crate::profiles::server as profiles};
     let member = auth::require(&[Role::Bidder]).await?;
     let state = auth::state()?;
     profiles::save_profile(&state.db, &member, &input, state.now_ms()).await.inspect_err(auth::set_status)
@@ -539,7 +546,7 @@ pub async fn save_profile(input: ProfileInput) -> Result<(), AppError> {
 #[server(endpoint = "add_staff")]
 pub async fn add_staff(person: PersonInput) -> Result<String, AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, profiles};
+    use {crate::server::auth, crate::profiles::server as profiles};
     let member = auth::require(&[Role::Bidder]).await?;
     let state = auth::state()?;
     profiles::add_member(&state.db, &member, &person, state.now_ms()).await.inspect_err(auth::set_status)
@@ -548,7 +555,7 @@ pub async fn add_staff(person: PersonInput) -> Result<String, AppError> {
 #[server(endpoint = "remove_staff")]
 pub async fn remove_staff(staff_id: String) -> Result<(), AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, profiles};
+    use {crate::server::auth, crate::profiles::server as profiles};
     let member = auth::require(&[Role::Bidder]).await?;
     let state = auth::state()?;
     profiles::remove_member(&state.db, &member, &staff_id, state.now_ms()).await.inspect_err(auth::set_status)
@@ -558,7 +565,7 @@ pub async fn remove_staff(staff_id: String) -> Result<(), AppError> {
 #[server(endpoint = "bid_form")]
 pub async fn bid_form(id: String) -> Result<BidFormView, AppError> {
     use crate::identity::Role;
-    use crate::server::{auth, profiles, templates, tenders};
+    use {crate::server::auth, crate::profiles::server as profiles, crate::schemes::server as templates, crate::tenders::server as tenders};
     let member = auth::require(&[Role::Bidder]).await?;
     let org = member.org_id.clone().ok_or(AppError::Forbidden)?;
     let db = auth::state()?.db;

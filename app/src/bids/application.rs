@@ -7,7 +7,7 @@ use crate::domain::shandong::{form_verdicts, parse_form, ApplicationForm};
 use crate::domain::shenzhen::{application_verdicts, parse_application, ApplicationInput};
 use crate::domain::template::{ApplicationKind, SchemeTemplate, Selection};
 use crate::i18n::*;
-use crate::pages::profile::{lz, verdict_items};
+use crate::profiles::page::{lz, verdict_items};
 use leptos::prelude::*;
 
 /// The form the call's template asks for.

@@ -1,7 +1,7 @@
 //! Scheme templates in force: the shipped ones plus those officers derived and stored.
 
-use super::audit::{self, Actor, Change};
-use super::db::Db;
+use crate::server::audit::{self, Actor, Change};
+use crate::server::db::Db;
 use crate::domain::template::{builtin, SchemeTemplate};
 use crate::error::{AppError, FieldError};
 use crate::identity::SessionUser;

@@ -1,7 +1,7 @@
 //! The working-day calendar in force: the shipped years plus those an admin added.
 
-use super::audit::{self, Actor, Change};
-use super::db::Db;
+use crate::server::audit::{self, Actor, Change};
+use crate::server::db::Db;
 use crate::domain::calendar::{CalendarError, HolidayCalendar};
 use crate::error::AppError;
 use crate::identity::SessionUser;

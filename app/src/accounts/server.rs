@@ -1,8 +1,8 @@
 //! Accounts, organisations, password hashing, sessions and sign-in throttling. Sessions live
 //! in the database so any instance can serve any request.
 
-use super::audit::{self, Actor, Change};
-use super::db::{new_id, new_ordered_id, Db};
+use crate::server::audit::{self, Actor, Change};
+use crate::server::db::{new_id, new_ordered_id, Db};
 use crate::accounts::{NewUser, OrgKind, UserSummary};
 use crate::error::{AppError, FieldError};
 use crate::identity::{Role, SessionUser};

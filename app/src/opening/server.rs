@@ -4,11 +4,11 @@
 //! checks caiping can make; fewer than three bids, or fewer than three passing, ends the tender
 //! (废标, O87 art. 43–44) with a public reason.
 
-use super::audit::{self, Actor, Change};
-use super::bids::{files_of, price_aad, reading_key, SealedPrices};
-use super::db::Db;
-use super::sealing::Sealer;
-use super::tenders::{load, tender_error};
+use crate::server::audit::{self, Actor, Change};
+use crate::bids::server::{files_of, price_aad, reading_key, SealedPrices};
+use crate::server::db::Db;
+use crate::server::sealing::Sealer;
+use crate::tenders::server::{load, tender_error};
 use crate::domain::application::Answers;
 use crate::domain::credit_code::CreditCode;
 use crate::domain::money::Yuan;
@@ -249,11 +249,11 @@ pub async fn review_rows(db: &Db, id: &str) -> Result<Vec<ReviewRow>, AppError> 
     .get::<Option<i64>, _>("v")
     .unwrap_or(1);
     let budgets: Vec<(String, i64)> = spec.lots.iter().map(|l| (l.name.clone(), l.budget.fen())).collect();
-    let template = super::templates::by_id(db, &spec.template_id).await?.ok_or(AppError::Internal)?;
+    let template = crate::schemes::server::by_id(db, &spec.template_id).await?.ok_or(AppError::Internal)?;
     let deadline = crate::domain::time::from_millis(spec.bid_deadline_ms)
         .map(|t| t.with_timezone(&crate::domain::time::shanghai()).date_naive())
         .ok_or(AppError::Internal)?;
-    let contracts = super::profiles::contract_declarations(db, id).await?;
+    let contracts = crate::profiles::server::contract_declarations(db, id).await?;
     let mut declared = Vec::new();
     let mut applications = Vec::new();
     for r in &record.rows {

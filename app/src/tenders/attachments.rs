@@ -2,9 +2,9 @@
 //! published notice) or, once published and before the deadline, as an amendment of their own;
 //! listed and downloadable by everyone once published.
 
-use super::audit::{self, Actor, Change};
-use super::db::Db;
-use super::tenders::load;
+use crate::server::audit::{self, Actor, Change};
+use crate::server::db::Db;
+use crate::tenders::server::load;
 use crate::domain::amendment;
 use crate::domain::tender::{self, Action, TenderStatus};
 use crate::error::AppError;
@@ -41,7 +41,7 @@ pub async fn check(
         return Err(attached_already());
     }
     if load(db, tender_id).await?.status == TenderStatus::Published {
-        super::tenders::amendment_reason(reason)?;
+        crate::tenders::server::amendment_reason(reason)?;
     }
     Ok(())
 }
@@ -63,7 +63,7 @@ pub async fn add(
     ensure_attachable(db, tender_id, now_ms).await?;
     let t = load(db, tender_id).await?;
     let amending = t.status == TenderStatus::Published;
-    let reason = if amending { super::tenders::amendment_reason(reason)? } else { "" };
+    let reason = if amending { crate::tenders::server::amendment_reason(reason)? } else { "" };
     let mut tx = db.pool.begin().await?;
     sqlx::query("INSERT INTO tender_attachments (tender_id, sha256, file_name, file_size, content_type, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(tender_id)
@@ -75,11 +75,11 @@ pub async fn add(
         .bind(now_ms)
         .execute(&mut *tx)
         .await
-        .map_err(|e| if super::db::is_unique_violation(&e) { attached_already() } else { AppError::from(e) })?;
+        .map_err(|e| if crate::server::db::is_unique_violation(&e) { attached_already() } else { AppError::from(e) })?;
     let described = json!({"file": file.file_name, "sha256": file.sha256, "size": file.size});
     if amending {
         let plan = amendment::plan_attachment(&t.spec()?, file.file_name, file.sha256, now_ms);
-        super::tenders::record_amendment(
+        crate::tenders::server::record_amendment(
             &mut tx,
             officer,
             tender_id,

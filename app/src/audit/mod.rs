@@ -20,7 +20,7 @@ pub struct AuditRecord {
 #[server(endpoint = "audit_log")]
 pub async fn audit_log() -> Result<Vec<AuditRecord>, AppError> {
     use crate::identity::Role;
-    use crate::server::{audit, auth};
+    use {crate::server::audit, crate::server::auth};
     auth::require(&[Role::Auditor, Role::Admin]).await?;
     audit::recent(&auth::state()?.db, 200).await
 }

@@ -3,10 +3,10 @@
 //! (`sealing.rs`); `bids.price_fen` stays 0 until the opening decrypts them. The files arrive
 //! already sealed from the upload route.
 
-use super::audit::{self, Actor, Change};
-use super::db::{new_id, Db};
-use super::sealing::{Sealer, TenderKey};
-use super::tenders::{load, tender_error, TenderRow};
+use crate::server::audit::{self, Actor, Change};
+use crate::server::db::{new_id, Db};
+use crate::server::sealing::{Sealer, TenderKey};
+use crate::tenders::server::{load, tender_error, TenderRow};
 use crate::domain::application::Answers;
 use crate::domain::money::Yuan;
 use crate::domain::roster::Declaration;
@@ -78,7 +78,7 @@ pub async fn context(
         .fetch_one(&db.pool)
         .await?;
     // The template says who may apply: NGOs, residents' committees or county governments.
-    let template = super::templates::by_id(db, &spec.template_id).await?.ok_or(AppError::Internal)?;
+    let template = crate::schemes::server::by_id(db, &spec.template_id).await?.ok_or(AppError::Internal)?;
     let wanted =
         serde_json::to_value(template.applicant).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
     if org.get::<String, _>("kind") != wanted {
@@ -223,7 +223,7 @@ pub async fn receipt(db: &Db, tender_id: &str, org_id: &str) -> Result<Option<Bi
                 .iter()
                 .map(|m| (m.person.name.clone(), crate::domain::roster::mask_id(&m.id_number)))
                 .collect(),
-            crate::domain::roster::duplicates(d, &super::profiles::contract_declarations(db, tender_id).await?),
+            crate::domain::roster::duplicates(d, &crate::profiles::server::contract_declarations(db, tender_id).await?),
         ),
         None => (vec![], vec![]),
     };
@@ -329,7 +329,7 @@ pub async fn submit(
         .execute(&mut *tx)
         .await
         .map_err(|e| {
-            if super::db::is_unique_violation(&e) {
+            if crate::server::db::is_unique_violation(&e) {
                 // Two submissions from the same organisation at once: the other one won.
                 AppError::Conflict("bid submitted concurrently".into())
             } else {

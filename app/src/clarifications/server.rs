@@ -2,9 +2,9 @@
 //! clarification deadline (or the bid deadline when none was set); an officer answers, and the
 //! answer is published to everyone without the asker's identity (O87 art. 27, verify).
 
-use super::audit::{self, Actor, Change};
-use super::db::{new_id, Db};
-use super::tenders::{load, tender_error};
+use crate::server::audit::{self, Actor, Change};
+use crate::server::db::{new_id, Db};
+use crate::tenders::server::{load, tender_error};
 use crate::domain::tender::{self, Action, TenderStatus};
 use crate::error::AppError;
 use crate::identity::{Role, SessionUser};

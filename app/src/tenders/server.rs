@@ -2,9 +2,9 @@
 //! entry in the same transaction. Bids stay sealed (no price, no file) until the officer opens
 //! them, which the domain allows only from the opening time on.
 
-use super::audit::{self, Actor, Change};
-use super::db::{new_id, Db};
-use super::sealing::Sealer;
+use crate::server::audit::{self, Actor, Change};
+use crate::server::db::{new_id, Db};
+use crate::server::sealing::Sealer;
 use crate::domain::amendment;
 use crate::domain::money::Yuan;
 use crate::domain::obligations::obligation_verdicts;
@@ -172,7 +172,7 @@ async fn summary(db: &Db, t: &TenderRow) -> Result<TenderSummary, AppError> {
         status: t.status,
         winner: winner_name(db, t).await?,
         region: t.spec().map(|s| s.region).unwrap_or_default(),
-        scheme: match super::templates::by_id(db, &t.template_id).await? {
+        scheme: match crate::schemes::server::by_id(db, &t.template_id).await? {
             Some(template) => (template.id, template.name.zh, template.name.en),
             None => (t.template_id.clone(), t.template_id.clone(), t.template_id.clone()),
         },
@@ -228,7 +228,7 @@ async fn template_for(db: &Db, id: &str) -> Result<SchemeTemplate, AppError> {
     if id.trim().is_empty() {
         return Err(AppError::field("template_id", "template_required", "请选择方案模板", "Choose a scheme template"));
     }
-    super::templates::by_id(db, id.trim())
+    crate::schemes::server::by_id(db, id.trim())
         .await?
         .ok_or_else(|| AppError::field("template_id", "template_unknown", "方案模板不存在", "No such scheme template"))
 }
@@ -291,7 +291,7 @@ async fn parse_input(
     now_ms: i64,
 ) -> Result<(SchemeTemplate, ValidTender), AppError> {
     let template = template_for(db, &input.template_id).await?;
-    let cal = super::calendar::load(db).await?;
+    let cal = crate::schemes::calendar::load(db).await?;
     let v = tender::parse_tender_since(input, now_ms, old.map(|o| o.documents_from), &template, &cal)
         .map_err(AppError::Validation)?;
     Ok((template, v))
@@ -374,7 +374,7 @@ pub async fn detail(db: &Db, id: &str, with_bids: bool) -> Result<TenderView, Ap
     } else {
         None
     };
-    let lint = match super::templates::by_id(db, &t.template_id).await? {
+    let lint = match crate::schemes::server::by_id(db, &t.template_id).await? {
         Some(template) => crate::domain::template::lint(&template),
         None => vec![],
     };
@@ -389,7 +389,7 @@ pub async fn detail(db: &Db, id: &str, with_bids: bool) -> Result<TenderView, Ap
         bid_count,
         lint,
         failed_reason: t.failed_reason.clone(),
-        attachments: super::attachments::list(db, id).await?,
+        attachments: crate::tenders::attachments::list(db, id).await?,
         summary: summary(db, &t).await?,
     })
 }
@@ -537,7 +537,7 @@ pub async fn bidder_list(db: &Db, bidder: &SessionUser) -> Result<Vec<(TenderSum
     let org = bidder.org_id.clone().ok_or(AppError::Forbidden)?;
     let mut out = Vec::new();
     for s in public_list(db).await? {
-        let r = super::bids::receipt(db, &s.id, &org).await?;
+        let r = crate::bids::server::receipt(db, &s.id, &org).await?;
         out.push((s, r));
     }
     Ok(out)
@@ -872,7 +872,7 @@ pub async fn award(
         .bind(now_ms)
         .execute(&mut *tx)
         .await
-        .map_err(|e| if super::db::is_unique_violation(&e) { AppError::Conflict("lot awarded meanwhile".into()) } else { AppError::from(e) })?;
+        .map_err(|e| if crate::server::db::is_unique_violation(&e) { AppError::Conflict("lot awarded meanwhile".into()) } else { AppError::from(e) })?;
     if open_lots == 1 {
         let done = sqlx::query("UPDATE tenders SET status = 'awarded', awarded_bid_id = $1, awarded_at = $2 WHERE id = $3 AND status = 'opened'")
             .bind(bid_id)
@@ -956,7 +956,7 @@ pub async fn award_notices(db: &Db, id: &str) -> Result<Vec<AwardNotice>, AppErr
 }
 
 async fn obligations_of(db: &Db, contract_id: &str, template_id: &str) -> Result<Vec<ObligationView>, AppError> {
-    let template = super::templates::by_id(db, template_id).await?.ok_or(AppError::Internal)?;
+    let template = crate::schemes::server::by_id(db, template_id).await?.ok_or(AppError::Internal)?;
     let mut out = Vec::new();
     for year in 1..=template.contract_years {
         let mut actuals = Vec::new();
@@ -1037,7 +1037,7 @@ pub async fn record_obligation(
         return Err(AppError::Forbidden);
     }
     let template =
-        super::templates::by_id(db, &row.get::<String, _>("template_id")).await?.ok_or(AppError::Internal)?;
+        crate::schemes::server::by_id(db, &row.get::<String, _>("template_id")).await?.ok_or(AppError::Internal)?;
     if !template.obligations.iter().any(|o| o.metric == metric) {
         return Err(AppError::field(
             "metric",

@@ -1,6 +1,11 @@
 //! Accounts as the pages see them, and the server functions to sign in, sign out and manage
 //! users. Each server function authorises first, then calls plain functions in `server::`.
 
+pub mod login;
+pub mod register;
+#[cfg(feature = "ssr")]
+pub mod server;
+
 use crate::error::AppError;
 use crate::identity::{Role, SessionUser};
 use leptos::prelude::*;
@@ -95,7 +100,7 @@ pub struct UserSummary {
 /// Signs in and sets the session cookie; a browser form post is redirected to the role's home.
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(username: String, password: String) -> Result<SessionUser, AppError> {
-    use crate::server::{accounts, auth};
+    use {crate::accounts::server as accounts, crate::server::auth};
     let state = auth::state()?;
     let result = accounts::sign_in(&state.db, &username, &password, state.now_ms(), state.settings.session_hours).await;
     match result {
@@ -123,7 +128,7 @@ pub async fn register_organisation(
     /// `county_government` (Shandong experimental zones): the applicant kinds templates ask for.
     org_kind: Option<String>,
 ) -> Result<SessionUser, AppError> {
-    use crate::server::{accounts, auth};
+    use {crate::accounts::server as accounts, crate::server::auth};
     let state = auth::state()?;
     let new = NewUser { username, display_name, role: Role::Bidder, org_id: None, password: password.clone() };
     let now = state.now_ms();
@@ -149,7 +154,7 @@ pub async fn register_organisation(
 
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::server::{accounts, auth};
+    use {crate::accounts::server as accounts, crate::server::auth};
     let state = auth::state()?;
     let headers = auth::request_headers()?;
     if let (Some(token), Some(user)) = (auth::session_token(&headers), auth::user_from_headers(&state, &headers).await?)
@@ -169,14 +174,14 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 
 #[server(endpoint = "list_users")]
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
-    use crate::server::{accounts, auth};
+    use {crate::accounts::server as accounts, crate::server::auth};
     auth::require(&[Role::Admin]).await?;
     accounts::list_users(&auth::state()?.db).await
 }
 
 #[server(endpoint = "create_user")]
 pub async fn create_user(new_user: NewUser) -> Result<String, AppError> {
-    use crate::server::{accounts, audit::Actor, auth};
+    use {crate::accounts::server as accounts, crate::server::audit::Actor, crate::server::auth};
     let admin = auth::require(&[Role::Admin]).await?;
     let state = auth::state()?;
     accounts::create_user(&state.db, Actor::User(&admin), &new_user, state.now_ms()).await.inspect_err(auth::set_status)

@@ -1,8 +1,8 @@
 //! Organisation profiles and staff rosters in the database. Members of the organisation edit
 //! them; every change is audited with ID numbers masked. A bid keeps a declaration snapshot.
 
-use super::audit::{self, Actor, Change};
-use super::db::{new_id, Db};
+use crate::server::audit::{self, Actor, Change};
+use crate::server::db::{new_id, Db};
 use crate::domain::roster::{self, mask_id, Declaration, LotTeam, Member, PersonInput, Profile, ProfileInput};
 use crate::error::AppError;
 use crate::identity::SessionUser;
@@ -142,7 +142,7 @@ pub async fn contract_declarations(db: &Db, except_tender: &str) -> Result<Vec<(
         .iter()
         .filter_map(|r| {
             let mut d: Declaration = serde_json::from_str(&r.get::<String, _>("declaration_json")).ok()?;
-            let lot = super::tenders::lot_name(r.get("spec_json"), r.get("lot_position"));
+            let lot = crate::tenders::server::lot_name(r.get("spec_json"), r.get("lot_position"));
             d.teams.retain(|t| t.lot.is_empty() || t.lot == lot);
             Some((format!("在履行合同“{}”", r.get::<String, _>("title")), d))
         })

@@ -1,0 +1,4 @@
+pub mod application;
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod upload;

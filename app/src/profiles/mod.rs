@@ -1,0 +1,3 @@
+pub mod page;
+#[cfg(feature = "ssr")]
+pub mod server;
