@@ -16,6 +16,7 @@ pub mod audit;
 pub mod bids;
 pub mod clarifications;
 pub mod components;
+pub mod contracts;
 pub mod domain;
 pub mod error;
 pub mod identity;
@@ -23,6 +24,7 @@ pub mod opening;
 pub mod pages;
 pub mod profiles;
 pub mod schemes;
+pub mod scoring;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod tenders;
@@ -82,9 +84,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/officer/tenders/new") view=tenders::form::NewTenderPage />
                         <Route path=path!("/officer/tenders/:id/amend") view=tenders::form::AmendTenderPage />
                         <Route path=path!("/tenders/:id") view=tenders::notice::PublicTenderPage />
-                        <Route path=path!("/officer/tenders/:id") view=pages::tenders::OfficerTenderPage />
-                        <Route path=path!("/bidder/tenders/:id") view=pages::tenders::BidPage />
-                        <Route path=path!("/expert/tenders/:id") view=pages::tenders::ScoreSheetPage />
+                        <Route path=path!("/officer/tenders/:id") view=pages::officer_tender::OfficerTenderPage />
+                        <Route path=path!("/bidder/tenders/:id") view=bids::page::BidPage />
+                        <Route path=path!("/expert/tenders/:id") view=scoring::sheet::ScoreSheetPage />
                         <Route path=path!("/bidder") view=pages::workbench::BidderHome />
                         <Route path=path!("/bidder/profile") view=profiles::page::ProfilePage />
                         <Route path=path!("/expert") view=pages::workbench::ExpertHome />

@@ -1,9 +1,9 @@
 //! Demo data for `make run`: one account per role, three NGOs with a bidder each.
 //! Idempotent: running it again creates nothing twice.
 
+use app::accounts::server as accounts;
 use app::accounts::{NewUser, OrgKind};
 use app::identity::Role;
-use app::accounts::server as accounts;
 use app::server::audit::Actor;
 use app::server::state::AppState;
 
@@ -308,14 +308,14 @@ fn demo_input(title: &str, deadline_ms: i64) -> app::domain::tender::TenderInput
 /// Submits a demo bid through the same sealing path as an upload.
 async fn demo_bid(state: &AppState, bidder: &str, tender_id: &str, price: &str) -> anyhow::Result<()> {
     use app::bids::server::{self as bids, file_aad, SealedFile};
-    use app::tenders::FileReceipt;
+    use app::bids::{FileKind, FileReceipt};
     let b = user(state, bidder).await?;
     let ctx = bids::context(&state.db, &state.sealer, &b, tender_id, state.now_ms()).await?;
     let org = b.org_name.clone().unwrap_or_default();
     let mut files = Vec::new();
     for (kind, name, pdf) in [
-        ("technical", "技术方案.pdf", crate::documents::demo_proposal_pdf(DEMO_TENDER_TO_OPEN)),
-        ("qualification", "资格证明文件.pdf", crate::documents::demo_qualification_pdf(&org)),
+        (FileKind::Technical, "技术方案.pdf", crate::documents::demo_proposal_pdf(DEMO_TENDER_TO_OPEN)),
+        (FileKind::Qualification, "资格证明文件.pdf", crate::documents::demo_qualification_pdf(&org)),
     ] {
         use sha2::Digest;
         let sha = hex::encode(sha2::Sha256::digest(&pdf));
@@ -326,7 +326,7 @@ async fn demo_bid(state: &AppState, bidder: &str, tender_id: &str, price: &str) 
         let stored = state.storage.adopt(&tmp)?;
         files.push(SealedFile {
             receipt: FileReceipt {
-                kind: kind.into(),
+                kind,
                 file_name: name.into(),
                 file_size: pdf.len() as i64,
                 content_type: "application/pdf".into(),

@@ -1,12 +1,13 @@
 //! Generated documents (PDF) with Chinese text, from an embedded CJK font (WenQuanYi Micro Hei,
 //! Apache-2.0, shipped in `server/assets/fonts` with its licence). Fonts are subset on save.
 
+use app::contracts::server::AwardNotice;
 use app::domain::money::Yuan;
 use app::domain::qualification::requirement_zh;
 use app::domain::template::{ApplicantKind, Procedure, SchemeTemplate};
 use app::domain::time::format_shanghai;
-use app::tenders::server::AwardNotice;
-use app::tenders::{OpeningRecordView, TenderView};
+use app::opening::OpeningRecordView;
+use app::tenders::TenderView;
 use printpdf::{Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem};
 use std::sync::OnceLock;
 
@@ -310,7 +311,7 @@ pub fn award_notices_pdf(notices: &[AwardNotice]) -> Vec<u8> {
         .iter()
         .map(|n| {
             let date = format_shanghai(n.awarded_at);
-            let lots = n.lots.iter().map(|(lot, price)| format!("“{lot}”（中标金额人民币 {price} 元）")).collect::<Vec<_>>().join("、");
+            let lots = n.lots.iter().map(|l| format!("“{}”（中标金额人民币 {} 元）", l.lot, l.price)).collect::<Vec<_>>().join("、");
             let paragraphs = vec![
                 format!("致：{}", n.winner),
                 format!(
@@ -322,7 +323,7 @@ pub fn award_notices_pdf(notices: &[AwardNotice]) -> Vec<u8> {
                 ("项目名称", n.title.clone()),
                 ("采购人", n.buyer.clone()),
                 ("中标人", n.winner.clone()),
-                ("中标标段", n.lots.iter().map(|(lot, _)| lot.clone()).collect::<Vec<_>>().join("、")),
+                ("中标标段", n.lots.iter().map(|l| l.lot.clone()).collect::<Vec<_>>().join("、")),
                 ("中标金额", format!("{}（人民币）", n.price)),
                 ("确认时间", format!("{date}（北京时间）")),
                 ("项目编号", n.tender_id.clone()),
@@ -352,11 +353,11 @@ pub fn opening_record_pdf(r: &OpeningRecordView) -> Vec<u8> {
         let lots = row
             .lots
             .iter()
-            .map(|(lot, fen)| {
+            .map(|l| {
                 if r.fixed_price {
-                    format!("{lot}（接受固定价格{}元）", Yuan::from_fen(*fen))
+                    format!("{}（接受固定价格{}元）", l.lot, Yuan::from_fen(l.price_fen))
                 } else {
-                    format!("{lot}：{}元", Yuan::from_fen(*fen))
+                    format!("{}：{}元", l.lot, Yuan::from_fen(l.price_fen))
                 }
             })
             .collect::<Vec<_>>()
@@ -369,7 +370,7 @@ pub fn opening_record_pdf(r: &OpeningRecordView) -> Vec<u8> {
             format_shanghai(row.submitted_at)
         ));
         for f in &row.files {
-            let kind = if f.kind == "technical" { "技术方案" } else { "资格证明" };
+            let kind = if f.kind == app::bids::FileKind::Technical { "技术方案" } else { "资格证明" };
             paragraphs.push(format!("{kind} {}：SHA-256 {}", f.file_name, f.sha256));
         }
     }

@@ -1,6 +1,6 @@
+use app::accounts::server as accounts;
 use app::accounts::{NewUser, OrgKind};
 use app::identity::Role;
-use app::accounts::server as accounts;
 use app::server::audit::Actor;
 use app::server::state::Settings;
 use axum::serve::ListenerExt;

@@ -143,12 +143,14 @@ async fn tender_server_functions_check_roles_before_the_tender() {
         ("/api/tender_detail", "id=nope", &[Role::Officer, Role::Auditor, Role::Admin]),
         ("/api/tender_form", "template_id=nope", &[Role::Officer]),
         ("/api/amend_tender", "id=nope&reason=x&input[title]=x", &[Role::Officer]),
-        ("/api/tender_action", "id=nope&action=open", &[Role::Officer]),
+        ("/api/publish_tender", "id=nope", &[Role::Officer]),
+        ("/api/open_bids", "id=nope", &[Role::Officer]),
+        ("/api/conclude_review", "id=nope", &[Role::Officer]),
         ("/api/bid_action", "id=nope&action=withdraw", &[Role::Bidder]),
         ("/api/my_bid", "id=nope", &[Role::Bidder]),
         ("/api/opening_record", "id=nope", &[Role::Officer, Role::Auditor, Role::Admin, Role::Bidder]),
         ("/api/review_rows", "id=nope", &[Role::Officer, Role::Auditor, Role::Admin]),
-        ("/api/review_bid", "id=nope&bid_id=x&pass=true&reason=", &[Role::Officer]),
+        ("/api/review_bid", "id=nope&bid_id=x&outcome=pass&reason=", &[Role::Officer]),
         ("/api/ranking", "id=nope", &[Role::Officer, Role::Auditor, Role::Admin]),
         ("/api/award", "id=nope&lot=0&bid_id=x", &[Role::Officer]),
         ("/api/score_sheet", "id=nope", &[Role::Expert]),
@@ -865,7 +867,7 @@ mod flow {
         let res = sf(app, officer, "create_tender", &pairs).await;
         assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
         let id: String = res.json().await.unwrap();
-        let publish = sf(app, officer, "tender_action", &[("id", &id), ("action", "publish")]).await;
+        let publish = sf(app, officer, "publish_tender", &[("id", &id)]).await;
         assert_eq!(publish.status(), StatusCode::OK, "{}", publish.text().await.unwrap());
         id
     }
@@ -1083,10 +1085,7 @@ async fn a_tender_from_publication_through_review_to_contract() {
                 .status()
                 .is_client_error());
         }
-        assert_eq!(
-            field_code(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "open")]).await).await,
-            "opening_time_not_reached"
-        );
+        assert_eq!(field_code(sf(&app, &officer, "open_bids", &[("id", &id)]).await).await, "opening_time_not_reached");
 
         // 3. A material amendment (new guidance) is published with its diff; every bid must be reconfirmed.
         let mut form = suzhou_form(&app, 21);
@@ -1120,7 +1119,7 @@ async fn a_tender_from_publication_through_review_to_contract() {
         assert_eq!(v2["pushed_from"], Value::Null, "21 days out: no push");
         for client in [&yangguang, &yimin, &hexie] {
             let mine: Value = sf(&app, client, "my_bid", &[("id", &id)]).await.json().await.unwrap();
-            assert_eq!(mine[1]["needs_reconfirmation"], true);
+            assert_eq!(mine["receipt"]["needs_reconfirmation"], true);
         }
         advance(&app, 60_000);
         assert_eq!(
@@ -1133,7 +1132,7 @@ async fn a_tender_from_publication_through_review_to_contract() {
             StatusCode::OK
         );
         let mine: Value = sf(&app, &yimin, "my_bid", &[("id", &id)]).await.json().await.unwrap();
-        assert_eq!(mine[1], Value::Null);
+        assert_eq!(mine["receipt"], Value::Null);
         advance(&app, 60_000);
         assert_eq!(
             upload_team(
@@ -1163,10 +1162,7 @@ async fn a_tender_from_publication_through_review_to_contract() {
         assert_eq!(field_code(late).await, "bid_deadline_passed");
         let officer = app.signed_in(Role::Officer).await;
         let yangguang = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
-        assert_eq!(
-            sf(&app, &officer, "tender_action", &[("id", &id), ("action", "open")]).await.status(),
-            StatusCode::OK
-        );
+        assert_eq!(sf(&app, &officer, "open_bids", &[("id", &id)]).await.status(), StatusCode::OK);
         let file = officer
             .get(format!("{}/api/v1/tenders/{id}/bids/{bid_id}/files/technical", app.base))
             .send()
@@ -1180,7 +1176,7 @@ async fn a_tender_from_publication_through_review_to_contract() {
         let orgs: Vec<&str> =
             record["rows"].as_array().unwrap().iter().map(|r| r["org_name"].as_str().unwrap()).collect();
         assert_eq!(orgs, [names[0], names[2], names[1]]);
-        assert_eq!(record["rows"][0]["lots"][0][1], 29_500_000);
+        assert_eq!(record["rows"][0]["lots"][0]["price_fen"], 29_500_000);
         let pdf_res =
             yangguang.get(format!("{}/api/v1/tenders/{id}/opening-record.pdf", app.base)).send().await.unwrap();
         assert_eq!(pdf_res.status(), StatusCode::OK);
@@ -1212,17 +1208,14 @@ async fn a_tender_from_publication_through_review_to_contract() {
             review[0]["checks"].as_array().unwrap().iter().any(|c| c["rule"] == "team-size"),
             "the template's team rules are checked"
         );
-        assert_eq!(
-            field_code(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "conclude_review")]).await).await,
-            "review_incomplete"
-        );
+        assert_eq!(field_code(sf(&app, &officer, "conclude_review", &[("id", &id)]).await).await, "review_incomplete");
         assert_eq!(
             field_code(
                 sf(
                     &app,
                     &officer,
                     "review_bid",
-                    &[("id", &id), ("bid_id", &bid_of(1)), ("pass", "true"), ("reason", "")]
+                    &[("id", &id), ("bid_id", &bid_of(1)), ("outcome", "pass"), ("reason", "")]
                 )
                 .await
             )
@@ -1238,15 +1231,12 @@ async fn a_tender_from_publication_through_review_to_contract() {
                 &app,
                 &officer,
                 "review_bid",
-                &[("id", &id), ("bid_id", &bid_of(i)), ("pass", "true"), ("reason", reason)],
+                &[("id", &id), ("bid_id", &bid_of(i)), ("outcome", "pass"), ("reason", reason)],
             )
             .await;
             assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
         }
-        assert_eq!(
-            sf(&app, &officer, "tender_action", &[("id", &id), ("action", "conclude_review")]).await.status(),
-            StatusCode::OK
-        );
+        assert_eq!(sf(&app, &officer, "conclude_review", &[("id", &id)]).await.status(), StatusCode::OK);
 
         // 6. Experts score A, B, C (yangguang, hexie, yimin) without names; A wins on points.
         let experts = [
@@ -1265,15 +1255,15 @@ async fn a_tender_from_publication_through_review_to_contract() {
                 "submit_scores",
                 &[
                     ("id", &id),
-                    ("scores[0][0]", "A"),
-                    ("scores[0][1][0]", a.0),
-                    ("scores[0][1][1]", a.1),
-                    ("scores[1][0]", "B"),
-                    ("scores[1][1][0]", "35"),
-                    ("scores[1][1][1]", "25"),
-                    ("scores[2][0]", "C"),
-                    ("scores[2][1][0]", "40"),
-                    ("scores[2][1][1]", "30"),
+                    ("scores[0][alias]", "A"),
+                    ("scores[0][points][0]", a.0),
+                    ("scores[0][points][1]", a.1),
+                    ("scores[1][alias]", "B"),
+                    ("scores[1][points][0]", "35"),
+                    ("scores[1][points][1]", "25"),
+                    ("scores[2][alias]", "C"),
+                    ("scores[2][points][0]", "40"),
+                    ("scores[2][points][1]", "30"),
                 ],
             )
             .await;
@@ -1468,7 +1458,7 @@ async fn unsafe_packages_and_broken_uploads_change_nothing() {
         .unwrap();
     assert!(res.status().is_client_error(), "{}", res.status());
     let mine: Value = flow::sf(&app, &ngo, "my_bid", &[("id", &id)]).await.json().await.unwrap();
-    assert_eq!(mine[1]["files"], receipt["files"]);
+    assert_eq!(mine["receipt"]["files"], receipt["files"]);
     assert_eq!(walk(app.state.storage.root()), files_before);
 }
 
@@ -1526,14 +1516,8 @@ async fn a_late_amendment_pushes_the_deadline_and_two_bids_fail_the_tender() {
 
         advance(&app, new_deadline - app.state.now_ms());
         let officer = app.signed_in(Role::Officer).await;
-        assert_eq!(
-            sf(&app, &officer, "tender_action", &[("id", &id), ("action", "open")]).await.status(),
-            StatusCode::OK
-        );
-        assert_eq!(
-            sf(&app, &officer, "tender_action", &[("id", &id), ("action", "conclude_review")]).await.status(),
-            StatusCode::OK
-        );
+        assert_eq!(sf(&app, &officer, "open_bids", &[("id", &id)]).await.status(), StatusCode::OK);
+        assert_eq!(sf(&app, &officer, "conclude_review", &[("id", &id)]).await.status(), StatusCode::OK);
         let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
         assert_eq!(public["summary"]["status"], "failed");
         assert!(public["failed_reason"].as_str().unwrap().contains("不足三家"), "{public}");
@@ -1577,10 +1561,7 @@ async fn clarifications_are_answered_in_public_without_the_asker() {
             StatusCode::NOT_FOUND
         );
         assert_eq!(sf(&app, &app.anon(), "clarifications", &[("id", &id)]).await.status(), StatusCode::NOT_FOUND);
-        assert_eq!(
-            sf(&app, &officer, "tender_action", &[("id", &id), ("action", "publish")]).await.status(),
-            StatusCode::OK
-        );
+        assert_eq!(sf(&app, &officer, "publish_tender", &[("id", &id)]).await.status(), StatusCode::OK);
         let asker = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
         let other = app.sign_in_as("ngo-yimin", server::demo::DEMO_PASSWORD).await;
         assert_eq!(
@@ -1757,7 +1738,7 @@ async fn each_lot_gets_its_own_team_with_staff_per_year() {
         .unwrap();
     advance(&app, deadline - app.state.now_ms());
     let officer = app.signed_in(Role::Officer).await;
-    assert_eq!(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "open")]).await.status(), StatusCode::OK);
+    assert_eq!(sf(&app, &officer, "open_bids", &[("id", &id)]).await.status(), StatusCode::OK);
     let review: Value = sf(&app, &officer, "review_rows", &[("id", &id)]).await.json().await.unwrap();
     let failed: Vec<(String, String)> = review[0]["checks"]
         .as_array()
@@ -1794,22 +1775,19 @@ async fn a_lot_with_two_bids_fails_while_the_other_is_awarded() {
         .unwrap();
     advance(&app, deadline - app.state.now_ms());
     let officer = app.signed_in(Role::Officer).await;
-    assert_eq!(sf(&app, &officer, "tender_action", &[("id", &id), ("action", "open")]).await.status(), StatusCode::OK);
+    assert_eq!(sf(&app, &officer, "open_bids", &[("id", &id)]).await.status(), StatusCode::OK);
     let review: Value = sf(&app, &officer, "review_rows", &[("id", &id)]).await.json().await.unwrap();
     for row in review.as_array().unwrap() {
         let res = sf(
             &app,
             &officer,
             "review_bid",
-            &[("id", &id), ("bid_id", row["bid"]["bid_id"].as_str().unwrap()), ("pass", "true"), ("reason", "")],
+            &[("id", &id), ("bid_id", row["bid"]["bid_id"].as_str().unwrap()), ("outcome", "pass"), ("reason", "")],
         )
         .await;
         assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
     }
-    assert_eq!(
-        sf(&app, &officer, "tender_action", &[("id", &id), ("action", "conclude_review")]).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(sf(&app, &officer, "conclude_review", &[("id", &id)]).await.status(), StatusCode::OK);
     let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
     assert_eq!(public["summary"]["status"], "opened");
     assert_eq!(public["lot_results"][0]["lot"], "定慧寺社区");
@@ -1824,15 +1802,15 @@ async fn a_lot_with_two_bids_fails_while_the_other_is_awarded() {
             "submit_scores",
             &[
                 ("id", &id),
-                ("scores[0][0]", "A"),
-                ("scores[0][1][0]", "40"),
-                ("scores[0][1][1]", "30"),
-                ("scores[1][0]", "B"),
-                ("scores[1][1][0]", "40"),
-                ("scores[1][1][1]", "30"),
-                ("scores[2][0]", "C"),
-                ("scores[2][1][0]", "40"),
-                ("scores[2][1][1]", "30"),
+                ("scores[0][alias]", "A"),
+                ("scores[0][points][0]", "40"),
+                ("scores[0][points][1]", "30"),
+                ("scores[1][alias]", "B"),
+                ("scores[1][points][0]", "40"),
+                ("scores[1][points][1]", "30"),
+                ("scores[2][alias]", "C"),
+                ("scores[2][points][0]", "40"),
+                ("scores[2][points][1]", "30"),
             ],
         )
         .await;
@@ -1886,10 +1864,7 @@ async fn publish_call(app: &TestApp, input: app::domain::tender::TenderInput) ->
     let res = sf(app, &officer, "create_tender", &pairs).await;
     assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
     let id: String = res.json().await.unwrap();
-    assert_eq!(
-        sf(app, &officer, "tender_action", &[("id", &id), ("action", "publish")]).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(sf(app, &officer, "publish_tender", &[("id", &id)]).await.status(), StatusCode::OK);
     id
 }
 
@@ -1903,7 +1878,7 @@ async fn open_and_review(app: &TestApp, id: &str) -> Vec<Vec<(String, String)>> 
         .unwrap();
     advance(app, deadline - app.state.now_ms());
     let officer = app.signed_in(Role::Officer).await;
-    assert_eq!(sf(app, &officer, "tender_action", &[("id", id), ("action", "open")]).await.status(), StatusCode::OK);
+    assert_eq!(sf(app, &officer, "open_bids", &[("id", id)]).await.status(), StatusCode::OK);
     let review: Value = sf(app, &officer, "review_rows", &[("id", id)]).await.json().await.unwrap();
     review
         .as_array()
@@ -2056,10 +2031,7 @@ async fn officers_attach_documents_before_and_after_publishing() {
         StatusCode::NOT_FOUND,
         "a draft's attachment is not public"
     );
-    assert_eq!(
-        sf(&app, &officer, "tender_action", &[("id", &id), ("action", "publish")]).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(sf(&app, &officer, "publish_tender", &[("id", &id)]).await.status(), StatusCode::OK);
     let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
     assert_eq!(public["attachments"][0]["file_name"], "服务内容指导目录.pdf");
     assert_eq!(app.anon().get(&url).send().await.unwrap().bytes().await.unwrap().to_vec(), doc);
@@ -2121,10 +2093,7 @@ async fn demo_data_offers_a_tender_to_open_and_one_to_bid_on() {
         .await
         .unwrap()
         .get("id");
-    assert_eq!(
-        flow::sf(&app, &officer, "tender_action", &[("id", &to_open), ("action", "open")]).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(flow::sf(&app, &officer, "open_bids", &[("id", &to_open)]).await.status(), StatusCode::OK);
     let review: Value = flow::sf(&app, &officer, "review_rows", &[("id", &to_open)]).await.json().await.unwrap();
     assert_eq!(review.as_array().unwrap().len(), 3);
     for row in review.as_array().unwrap() {
@@ -2134,15 +2103,17 @@ async fn demo_data_offers_a_tender_to_open_and_one_to_bid_on() {
             &app,
             &officer,
             "review_bid",
-            &[("id", &to_open), ("bid_id", row["bid"]["bid_id"].as_str().unwrap()), ("pass", "true"), ("reason", "")],
+            &[
+                ("id", &to_open),
+                ("bid_id", row["bid"]["bid_id"].as_str().unwrap()),
+                ("outcome", "pass"),
+                ("reason", ""),
+            ],
         )
         .await;
         assert_eq!(res.status(), StatusCode::OK);
     }
-    assert_eq!(
-        flow::sf(&app, &officer, "tender_action", &[("id", &to_open), ("action", "conclude_review")]).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(flow::sf(&app, &officer, "conclude_review", &[("id", &to_open)]).await.status(), StatusCode::OK);
     let ranking: Value = flow::sf(&app, &officer, "ranking", &[("id", &to_open)]).await.json().await.unwrap();
     assert_eq!(ranking["experts"], 3);
     let bidder_view: Value =
@@ -2151,7 +2122,7 @@ async fn demo_data_offers_a_tender_to_open_and_one_to_bid_on() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|t| t[0]["title"] == server::demo::DEMO_TENDER_OPEN && t[0]["status"] == "published"));
+        .any(|t| t["tender"]["title"] == server::demo::DEMO_TENDER_OPEN && t["tender"]["status"] == "published"));
 }
 
 /// An NGO registers itself with a valid credit code; a refused registration leaves nothing.

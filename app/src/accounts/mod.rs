@@ -5,6 +5,7 @@ pub mod login;
 pub mod register;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod users;
 
 use crate::error::AppError;
 use crate::identity::{Role, SessionUser};
@@ -100,9 +101,9 @@ pub struct UserSummary {
 /// Signs in and sets the session cookie; a browser form post is redirected to the role's home.
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(username: String, password: String) -> Result<SessionUser, AppError> {
-    use {crate::accounts::server as accounts, crate::server::auth};
+    use crate::server::auth;
     let state = auth::state()?;
-    let result = accounts::sign_in(&state.db, &username, &password, state.now_ms(), state.settings.session_hours).await;
+    let result = server::sign_in(&state.db, &username, &password, state.now_ms(), state.settings.session_hours).await;
     match result {
         Ok((user, token)) => {
             auth::set_cookie(auth::session_cookie(&token, state.settings.secure_cookies, state.settings.session_hours));
@@ -128,7 +129,7 @@ pub async fn register_organisation(
     /// `county_government` (Shandong experimental zones): the applicant kinds templates ask for.
     org_kind: Option<String>,
 ) -> Result<SessionUser, AppError> {
-    use {crate::accounts::server as accounts, crate::server::auth};
+    use crate::server::auth;
     let state = auth::state()?;
     let new = NewUser { username, display_name, role: Role::Bidder, org_id: None, password: password.clone() };
     let now = state.now_ms();
@@ -140,13 +141,12 @@ pub async fn register_organisation(
             })
             .inspect_err(auth::set_status)?,
     };
-    let registered = accounts::register_organisation(&state.db, &org_name, &credit_code, kind, &new, now)
+    let registered = server::register_organisation(&state.db, &org_name, &credit_code, kind, &new, now)
         .await
         .inspect_err(auth::set_status)?;
-    let (user, token) =
-        accounts::sign_in(&state.db, &registered.username, &password, now, state.settings.session_hours)
-            .await
-            .inspect_err(auth::set_status)?;
+    let (user, token) = server::sign_in(&state.db, &registered.username, &password, now, state.settings.session_hours)
+        .await
+        .inspect_err(auth::set_status)?;
     auth::set_cookie(auth::session_cookie(&token, state.settings.secure_cookies, state.settings.session_hours));
     leptos_axum::redirect(user.role.home_path());
     Ok(user)
@@ -154,12 +154,12 @@ pub async fn register_organisation(
 
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use {crate::accounts::server as accounts, crate::server::auth};
+    use crate::server::auth;
     let state = auth::state()?;
     let headers = auth::request_headers()?;
     if let (Some(token), Some(user)) = (auth::session_token(&headers), auth::user_from_headers(&state, &headers).await?)
     {
-        accounts::sign_out(&state.db, &token, &user, state.now_ms()).await?;
+        crate::server::sessions::close(&state.db, &token, &user, state.now_ms()).await?;
     }
     auth::set_cookie(auth::cleared_session_cookie(state.settings.secure_cookies));
     leptos_axum::redirect("/");
@@ -174,17 +174,17 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 
 #[server(endpoint = "list_users")]
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
-    use {crate::accounts::server as accounts, crate::server::auth};
+    use crate::server::auth;
     auth::require(&[Role::Admin]).await?;
-    accounts::list_users(&auth::state()?.db).await
+    server::list_users(&auth::state()?.db).await
 }
 
 #[server(endpoint = "create_user")]
 pub async fn create_user(new_user: NewUser) -> Result<String, AppError> {
-    use {crate::accounts::server as accounts, crate::server::audit::Actor, crate::server::auth};
+    use crate::server::{audit::Actor, auth};
     let admin = auth::require(&[Role::Admin]).await?;
     let state = auth::state()?;
-    accounts::create_user(&state.db, Actor::User(&admin), &new_user, state.now_ms()).await.inspect_err(auth::set_status)
+    server::create_user(&state.db, Actor::User(&admin), &new_user, state.now_ms()).await.inspect_err(auth::set_status)
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
 use crate::accounts::RegisterOrganisation;
+use crate::components::bilingual::lz;
 use crate::components::errors::action_error;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -25,11 +26,11 @@ pub fn RegisterPage() -> impl IntoView {
             <h1>{t!(i18n, register.title)}</h1>
             <p class="lead">{t!(i18n, register.intro)}</p>
             <ActionForm action=action attr:class="form" attr:data-testid="register-form">
-                <label><span>{crate::profiles::page::lz(i18n, "机构类型", "Kind of organisation")}</span>
+                <label><span>{lz(i18n, "机构类型", "Kind of organisation")}</span>
                     <select name="org_kind" data-testid="register-org_kind">
-                        <option value="ngo">{crate::profiles::page::lz(i18n, "社会工作服务机构", "Social-work organisation (NGO)")}</option>
-                        <option value="residents_committee">{crate::profiles::page::lz(i18n, "社区居民委员会", "Residents' committee")}</option>
-                        <option value="county_government">{crate::profiles::page::lz(i18n, "县级人民政府", "County-level government")}</option>
+                        <option value="ngo">{lz(i18n, "社会工作服务机构", "Social-work organisation (NGO)")}</option>
+                        <option value="residents_committee">{lz(i18n, "社区居民委员会", "Residents' committee")}</option>
+                        <option value="county_government">{lz(i18n, "县级人民政府", "County-level government")}</option>
                     </select>
                 </label>
                 {move || field("org_name", t_string!(i18n, register.org_name), "text")}

@@ -1,47 +1,17 @@
-//! Accounts, organisations, password hashing, sessions and sign-in throttling. Sessions live
-//! in the database so any instance can serve any request.
+//! Accounts and organisations in the database, and the sign-in check with its throttling.
+//! Sessions and password hashing are shared infrastructure (`server::sessions`, `server::passwords`).
 
-use crate::server::audit::{self, Actor, Change};
-use crate::server::db::{new_id, new_ordered_id, Db};
 use crate::accounts::{NewUser, OrgKind, UserSummary};
 use crate::error::{AppError, FieldError};
 use crate::identity::{Role, SessionUser};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
+use crate::server::audit::{self, Actor, Change};
+use crate::server::db::{new_id, new_ordered_id, Db};
+use crate::server::{passwords, sessions};
 use sqlx::Row;
 
 /// Failed sign-ins allowed per username inside the window before it is locked.
 pub const MAX_FAILED_LOGINS: i64 = 5;
 pub const LOGIN_WINDOW_MS: i64 = 15 * 60 * 1000;
-
-pub async fn hash_password(password: &str) -> Result<String, AppError> {
-    let password = password.to_string();
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| {
-            tracing::error!(error = %e, "password hashing failed");
-            AppError::Internal
-        })
-    })
-    .await
-    .map_err(|_| AppError::Internal)?
-}
-
-async fn verify_password(hash: String, password: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-            .unwrap_or(false)
-    })
-    .await
-    .unwrap_or(false)
-}
-
-fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
 
 pub async fn create_organisation(
     db: &Db,
@@ -101,7 +71,7 @@ pub async fn create_user(db: &Db, actor: Actor<'_>, new: &NewUser, now_ms: i64) 
     if user_exists(db, new.username.trim()).await? {
         return Err(AppError::field("username", "username_taken", "用户名已被使用", "This username is already taken"));
     }
-    let hash = hash_password(&new.password).await?;
+    let hash = passwords::hash(&new.password).await?;
     let id = new_id();
     let mut tx = db.pool.begin().await?;
     sqlx::query(
@@ -182,7 +152,7 @@ pub async fn register_organisation(
         return Err(AppError::Validation(errors));
     }
     let code = code.expect("checked above");
-    let hash = hash_password(&new.password).await?;
+    let hash = passwords::hash(&new.password).await?;
     let (org_id, user_id) = (new_id(), new_id());
     let mut tx = db.pool.begin().await?;
     sqlx::query("INSERT INTO organisations (id, name, kind, credit_code, created_at) VALUES ($1, $2, $3, $4, $5)")
@@ -229,21 +199,6 @@ pub async fn user_exists(db: &Db, username: &str) -> Result<bool, AppError> {
     Ok(sqlx::query("SELECT id FROM users WHERE username = $1").bind(username).fetch_optional(&db.pool).await?.is_some())
 }
 
-const SESSION_USER_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.org_id, o.name AS org_name \
-     FROM users u LEFT JOIN organisations o ON o.id = u.org_id";
-
-fn session_user_from_row(row: &sqlx::any::AnyRow) -> Result<SessionUser, AppError> {
-    let role: String = row.get("role");
-    Ok(SessionUser {
-        id: row.get("id"),
-        username: row.get("username"),
-        display_name: row.get("display_name"),
-        role: role.parse().map_err(|_| AppError::Internal)?,
-        org_id: row.get("org_id"),
-        org_name: row.get("org_name"),
-    })
-}
-
 /// Checks the password, with throttling: after `MAX_FAILED_LOGINS` failures for a username
 /// within `LOGIN_WINDOW_MS` (since its last success) further attempts are refused, whatever
 /// the password, until the window has passed.
@@ -281,11 +236,11 @@ pub async fn sign_in(
     let verified = match row {
         Some(row) if row.get::<i64, _>("active") == 1 => {
             let hash: String = row.get("password_hash");
-            verify_password(hash, password.to_string()).await.then(|| row.get::<String, _>("id"))
+            passwords::verify(hash, password.to_string()).await.then(|| row.get::<String, _>("id"))
         }
         _ => {
             // Same work for unknown users, so timing does not reveal which usernames exist.
-            let _ = hash_password(password).await;
+            let _ = passwords::hash(password).await;
             None
         }
     };
@@ -300,55 +255,16 @@ pub async fn sign_in(
         return Err(AppError::InvalidCredentials);
     };
 
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
-    let mut tx = db.pool.begin().await?;
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-        .bind(token_hash(&token))
-        .bind(&user_id)
-        .bind(now_ms)
-        .bind(now_ms + session_hours * 3_600_000)
-        .execute(&mut *tx)
-        .await?;
-    let user_row =
-        sqlx::query(&format!("{SESSION_USER_SELECT} WHERE u.id = $1")).bind(&user_id).fetch_one(&mut *tx).await?;
-    let user = session_user_from_row(&user_row)?;
-    // Expired sessions are useless; clearing them here keeps the table small without a job.
-    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now_ms).execute(&mut *tx).await?;
-    audit::record(&mut *tx, now_ms, Actor::User(&user), Change::new("session.sign_in", "user", &user.id)).await?;
-    tx.commit().await?;
-    Ok((user, token))
+    sessions::open(db, &user_id, now_ms, session_hours).await
 }
 
 /// An account by username, as the pages would see it once signed in (console tasks only).
 pub async fn user_by_username(db: &Db, username: &str) -> Result<Option<SessionUser>, AppError> {
-    let row = sqlx::query(&format!("{SESSION_USER_SELECT} WHERE u.username = $1"))
+    let row = sqlx::query(&format!("{} WHERE u.username = $1", sessions::USER_SELECT))
         .bind(username)
         .fetch_optional(&db.pool)
         .await?;
-    row.as_ref().map(session_user_from_row).transpose()
-}
-
-/// The user behind a session token, if the session exists and has not expired.
-pub async fn session_user(db: &Db, token: &str, now_ms: i64) -> Result<Option<SessionUser>, AppError> {
-    let row = sqlx::query(&format!(
-        "{SESSION_USER_SELECT} JOIN sessions s ON s.user_id = u.id \
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1"
-    ))
-    .bind(token_hash(token))
-    .bind(now_ms)
-    .fetch_optional(&db.pool)
-    .await?;
-    row.as_ref().map(session_user_from_row).transpose()
-}
-
-pub async fn sign_out(db: &Db, token: &str, user: &SessionUser, now_ms: i64) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(&mut *tx).await?;
-    audit::record(&mut *tx, now_ms, Actor::User(user), Change::new("session.sign_out", "user", &user.id)).await?;
-    tx.commit().await?;
-    Ok(())
+    row.as_ref().map(sessions::user_from_row).transpose()
 }
 
 pub async fn list_users(db: &Db) -> Result<Vec<UserSummary>, AppError> {

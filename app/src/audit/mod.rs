@@ -1,5 +1,9 @@
 //! The audit log as auditors and admins read it.
 
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod table;
+
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -20,7 +24,7 @@ pub struct AuditRecord {
 #[server(endpoint = "audit_log")]
 pub async fn audit_log() -> Result<Vec<AuditRecord>, AppError> {
     use crate::identity::Role;
-    use {crate::server::audit, crate::server::auth};
+    use crate::server::auth;
     auth::require(&[Role::Auditor, Role::Admin]).await?;
-    audit::recent(&auth::state()?.db, 200).await
+    server::recent(&auth::state()?.db, 200).await
 }

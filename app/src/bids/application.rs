@@ -3,11 +3,12 @@
 //! rules are judged in the browser as the form is filled. The inputs belong to the surrounding
 //! bid form.
 
+use crate::components::bilingual::lz;
+use crate::components::verdicts::verdict_items;
 use crate::domain::shandong::{form_verdicts, parse_form, ApplicationForm};
 use crate::domain::shenzhen::{application_verdicts, parse_application, ApplicationInput};
 use crate::domain::template::{ApplicationKind, SchemeTemplate, Selection};
 use crate::i18n::*;
-use crate::profiles::page::{lz, verdict_items};
 use leptos::prelude::*;
 
 /// The form the call's template asks for.

@@ -3,10 +3,7 @@
 //! (`sealing.rs`); `bids.price_fen` stays 0 until the opening decrypts them. The files arrive
 //! already sealed from the upload route.
 
-use crate::server::audit::{self, Actor, Change};
-use crate::server::db::{new_id, Db};
-use crate::server::sealing::{Sealer, TenderKey};
-use crate::tenders::server::{load, tender_error, TenderRow};
+use super::{BidReceipt, FileKind, FileReceipt, OpenTender, TeamMemberView};
 use crate::domain::application::Answers;
 use crate::domain::money::Yuan;
 use crate::domain::roster::Declaration;
@@ -14,7 +11,10 @@ use crate::domain::template::ApplicationKind;
 use crate::domain::tender::{self, Action, TenderError, ValidTender};
 use crate::error::AppError;
 use crate::identity::SessionUser;
-use crate::tenders::{BidReceipt, FileReceipt};
+use crate::server::audit::{self, Actor, Change};
+use crate::server::db::{new_id, Db};
+use crate::server::sealing::{Sealer, TenderKey};
+use crate::tenders::server::{load, tender_error, TenderRow};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
@@ -23,8 +23,6 @@ use sqlx::Row;
 pub const MAX_FILE: u64 = 20 * 1024 * 1024;
 /// The largest bid: all documents together (bytes).
 pub const MAX_BID: u64 = 40 * 1024 * 1024;
-/// The documents of a bid, in the order the receipt lists them.
-pub const KINDS: [&str; 2] = ["technical", "qualification"];
 
 /// A document sealed into storage by the upload route.
 #[derive(Debug, Clone)]
@@ -43,8 +41,8 @@ pub fn price_aad(tender_id: &str, bid_id: &str) -> String {
     format!("{tender_id}/bid/{bid_id}/prices")
 }
 
-pub fn file_aad(tender_id: &str, kind: &str) -> String {
-    format!("{tender_id}/file/{kind}")
+pub fn file_aad(tender_id: &str, kind: FileKind) -> String {
+    format!("{tender_id}/file/{}", kind.as_str())
 }
 
 /// What the upload needs before it reads a byte: the tender accepts bids now, the caller's
@@ -191,13 +189,19 @@ pub async fn files_of(db: &Db, bid_id: &str) -> Result<Vec<FileReceipt>, AppErro
         .fetch_all(&db.pool)
         .await?
         .iter()
-        .map(|f| FileReceipt {
-            kind: f.get("kind"),
+        .filter_map(|f| {
+            let Some(kind) = FileKind::parse(&f.get::<String, _>("kind")) else {
+                tracing::error!(bid = %bid_id, "a stored bid file has an unknown kind");
+                return None;
+            };
+            Some(FileReceipt {
+            kind,
             file_name: f.get("file_name"),
             file_size: f.get("file_size"),
             content_type: f.get("content_type"),
             sha256: f.get("plain_sha256"),
             entries: f.get("entries"),
+        })
         })
         .collect())
 }
@@ -221,7 +225,10 @@ pub async fn receipt(db: &Db, tender_id: &str, org_id: &str) -> Result<Option<Bi
         Some(d) => (
             d.promised()
                 .iter()
-                .map(|m| (m.person.name.clone(), crate::domain::roster::mask_id(&m.id_number)))
+                .map(|m| TeamMemberView {
+                    name: m.person.name.clone(),
+                    masked_id: crate::domain::roster::mask_id(&m.id_number),
+                })
                 .collect(),
             crate::domain::roster::duplicates(d, &crate::profiles::server::contract_declarations(db, tender_id).await?),
         ),
@@ -240,16 +247,16 @@ pub async fn receipt(db: &Db, tender_id: &str, org_id: &str) -> Result<Option<Bi
 }
 
 fn require_both(files: &[SealedFile]) -> Result<(), AppError> {
-    for kind in KINDS {
+    for kind in FileKind::ALL {
         if !files.iter().any(|f| f.receipt.kind == kind) {
             return Err(match kind {
-                "technical" => AppError::field(
+                FileKind::Technical => AppError::field(
                     "technical",
                     "file_required",
                     "请上传技术方案（暗标，PDF或zip）",
                     "Attach the technical proposal (anonymous; PDF or zip)",
                 ),
-                _ => AppError::field(
+                FileKind::Qualification => AppError::field(
                     "qualification",
                     "file_required",
                     "请上传资格证明文件（PDF或zip）",
@@ -284,7 +291,7 @@ pub async fn submit(
     );
     let lot_names: Vec<String> =
         prices.iter().filter_map(|(p, _)| ctx.spec.lots.get(*p as usize).map(|l| l.name.clone())).collect();
-    let technical = files.iter().find(|f| f.receipt.kind == "technical").expect("checked above");
+    let technical = files.iter().find(|f| f.receipt.kind == FileKind::Technical).expect("checked above");
     let version: i64 = t.version;
     let declared = declaration.map(|d| serde_json::to_string(d).expect("a declaration serialises"));
     let applied = application.map(|a| serde_json::to_string(a).expect("an application serialises"));
@@ -340,7 +347,7 @@ pub async fn submit(
     for f in files {
         sqlx::query("INSERT INTO bid_files (bid_id, kind, file_name, file_size, content_type, plain_sha256, stored_sha256, entries) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(&bid_id)
-            .bind(&f.receipt.kind)
+            .bind(f.receipt.kind.as_str())
             .bind(&f.receipt.file_name)
             .bind(f.receipt.file_size)
             .bind(&f.receipt.content_type)
@@ -418,25 +425,49 @@ pub async fn reconfirm(db: &Db, bidder: &SessionUser, tender_id: &str, now_ms: i
     Ok(())
 }
 
-/// A bid's document for the purchaser side — only once the bids are open. Returns the stored
-/// (encrypted) file's hash, its name and content type, and the key to open it with.
+/// A sealed document of a bid and the key to open it with.
+pub struct SealedDocument {
+    /// The stored (encrypted) file's hash.
+    pub stored_sha256: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub key: TenderKey,
+}
+
+/// A bid's document for the purchaser side — only once the bids are open.
 pub async fn file_for_reading(
     db: &Db,
     sealer: &Sealer,
     tender_id: &str,
     bid_id: &str,
-    kind: &str,
-) -> Result<(String, String, String, TenderKey), AppError> {
+    kind: FileKind,
+) -> Result<SealedDocument, AppError> {
     let t = load(db, tender_id).await?;
     let key = reading_key(sealer, &t)?;
     let row = sqlx::query("SELECT f.stored_sha256, f.file_name, f.content_type FROM bid_files f JOIN bids b ON b.id = f.bid_id WHERE f.bid_id = $1 AND b.tender_id = $2 AND f.kind = $3")
         .bind(bid_id)
         .bind(tender_id)
-        .bind(kind)
+        .bind(kind.as_str())
         .fetch_optional(&db.pool)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok((row.get("stored_sha256"), row.get("file_name"), row.get("content_type"), key))
+    Ok(SealedDocument {
+        stored_sha256: row.get("stored_sha256"),
+        file_name: row.get("file_name"),
+        content_type: row.get("content_type"),
+        key,
+    })
+}
+
+/// Every published tender with the organisation's receipt where it bid.
+pub async fn bidder_list(db: &Db, bidder: &SessionUser) -> Result<Vec<OpenTender>, AppError> {
+    let org = bidder.org_id.clone().ok_or(AppError::Forbidden)?;
+    let mut out = Vec::new();
+    for tender in crate::tenders::server::public_list(db).await? {
+        let receipt = receipt(db, &tender.id, &org).await?;
+        out.push(OpenTender { tender, receipt });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

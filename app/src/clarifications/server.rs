@@ -2,13 +2,13 @@
 //! clarification deadline (or the bid deadline when none was set); an officer answers, and the
 //! answer is published to everyone without the asker's identity (O87 art. 27, verify).
 
-use crate::server::audit::{self, Actor, Change};
-use crate::server::db::{new_id, Db};
-use crate::tenders::server::{load, tender_error};
+use super::ClarificationView;
 use crate::domain::tender::{self, Action, TenderStatus};
 use crate::error::AppError;
 use crate::identity::{Role, SessionUser};
-use crate::tenders::ClarificationView;
+use crate::server::audit::{self, Actor, Change};
+use crate::server::db::{new_id, Db};
+use crate::tenders::server::{load, tender_error};
 use serde_json::json;
 use sqlx::Row;
 

@@ -43,6 +43,11 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
     }
 }
 
+/// A server function's answer as a resource. Workbench sections take their resources from the
+/// page: made inside the role guard's children they ran without the request context on the
+/// server (see `RequireRole`).
+pub type Loaded<T> = Resource<Result<T, AppError>>;
+
 /// The error of the last run of a server action, if it failed; nothing otherwise.
 pub fn action_error<T: Clone + Send + Sync + 'static>(
     value: impl Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,

@@ -1,3 +1,8 @@
+//! Components and small view functions shared by every capability's pages.
+
+pub mod bilingual;
 pub mod errors;
 pub mod guard;
 pub mod layout;
+pub mod params;
+pub mod verdicts;

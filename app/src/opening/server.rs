@@ -4,11 +4,9 @@
 //! checks caiping can make; fewer than three bids, or fewer than three passing, ends the tender
 //! (废标, O87 art. 43–44) with a public reason.
 
-use crate::server::audit::{self, Actor, Change};
+use super::{LotPrice, OpeningRecordView, OpeningRowView, ReviewOutcome, ReviewRow};
 use crate::bids::server::{files_of, price_aad, reading_key, SealedPrices};
-use crate::server::db::Db;
-use crate::server::sealing::Sealer;
-use crate::tenders::server::{load, tender_error};
+use crate::bids::{FileKind, FileReceipt};
 use crate::domain::application::Answers;
 use crate::domain::credit_code::CreditCode;
 use crate::domain::money::Yuan;
@@ -19,7 +17,10 @@ use crate::domain::tender::{self, Action, TenderStatus};
 use crate::domain::verdict::Verdict;
 use crate::error::AppError;
 use crate::identity::SessionUser;
-use crate::tenders::{FileReceipt, OpeningRecordView, OpeningRowView, ReviewRow};
+use crate::server::audit::{self, Actor, Change};
+use crate::server::db::Db;
+use crate::server::sealing::Sealer;
+use crate::tenders::server::{load, tender_error};
 use serde_json::json;
 use sqlx::Row;
 
@@ -114,10 +115,10 @@ pub async fn opening_record(db: &Db, id: &str) -> Result<OpeningRecordView, AppE
                 .iter()
                 .map(|l| {
                     let pos: i64 = l.get("lot_position");
-                    (
-                        spec.lots.get(pos as usize).map(|x| x.name.clone()).unwrap_or_default(),
-                        l.get::<i64, _>("price_fen"),
-                    )
+                    LotPrice {
+                        lot: spec.lots.get(pos as usize).map(|x| x.name.clone()).unwrap_or_default(),
+                        price_fen: l.get("price_fen"),
+                    }
                 })
                 .collect(),
             submitted_at: b.get("submitted_at"),
@@ -148,7 +149,7 @@ pub fn check_record_reader(user: &SessionUser, record: &OpeningRecordView) -> Re
 fn bid_checks(
     files: &[FileReceipt],
     confirmed: bool,
-    lots: &[(String, i64)],
+    lots: &[LotPrice],
     budgets: &[(String, i64)],
     credit_code: Option<&str>,
     applicant: ApplicantKind,
@@ -156,7 +157,7 @@ fn bid_checks(
     let mut v = vec![
         Verdict::check(
             "bid.documents",
-            ["technical", "qualification"].iter().all(|k| files.iter().any(|f| f.kind == *k)),
+            FileKind::ALL.iter().all(|k| files.iter().any(|f| f.kind == *k)),
             "O87 art. 44 (verify)",
             "技术方案与资格证明文件齐全".into(),
             "Technical proposal and qualification documents present".into(),
@@ -177,7 +178,7 @@ fn bid_checks(
             },
         ),
     ];
-    for (name, fen) in lots {
+    for LotPrice { lot: name, price_fen: fen } in lots {
         let budget = budgets.iter().find(|(n, _)| n == name).map(|(_, b)| *b).unwrap_or(0);
         v.push(
             Verdict::check(
@@ -307,7 +308,12 @@ pub async fn review_rows(db: &Db, id: &str) -> Result<Vec<ReviewRow>, AppError> 
                 "The bidder has no organisation profile or roster on file; qualification and team rules cannot be checked".into(),
             )),
         }
-        out.push(ReviewRow { outcome: b.get("review_outcome"), reason: b.get("review_reason"), checks, bid: r });
+        out.push(ReviewRow {
+            outcome: b.get::<Option<String>, _>("review_outcome").as_deref().and_then(ReviewOutcome::parse),
+            reason: b.get("review_reason"),
+            checks,
+            bid: r,
+        });
     }
     Ok(out)
 }
@@ -319,10 +325,11 @@ pub async fn review_bid(
     officer: &SessionUser,
     id: &str,
     bid_id: &str,
-    pass: bool,
+    outcome: ReviewOutcome,
     reason: &str,
     now_ms: i64,
 ) -> Result<(), AppError> {
+    let pass = outcome == ReviewOutcome::Pass;
     let t = load(db, id).await?;
     if t.status != TenderStatus::Opened || t.review_done_at.is_some() {
         return Err(AppError::field(
@@ -353,7 +360,7 @@ pub async fn review_bid(
             )
         });
     }
-    let outcome = if pass { "pass" } else { "fail" };
+    let outcome = outcome.as_str();
     let mut tx = db.pool.begin().await?;
     sqlx::query(
         "UPDATE bids SET review_outcome = $1, review_reason = $2, reviewed_by = $3, reviewed_at = $4 WHERE id = $5",
@@ -396,7 +403,7 @@ pub async fn conclude(db: &Db, officer: &SessionUser, id: &str, now_ms: i64) -> 
     let rows = review_rows(db, id).await?;
     let method = spec.method.procurement_method();
     let lots: Vec<String> = spec.lots.iter().map(|l| l.name.clone()).collect();
-    let lots_of = |r: &ReviewRow| r.bid.lots.iter().map(|(name, _)| name.clone()).collect::<Vec<_>>();
+    let lots_of = |r: &ReviewRow| r.bid.lots.iter().map(|l| l.lot.clone()).collect::<Vec<_>>();
     // Too few bids in every lot: nothing to review.
     let submitted = lot_outcomes(method, &lots, &rows.iter().map(|r| (lots_of(r), true)).collect::<Vec<_>>());
     if method.is_some() && submitted.iter().all(|o| o.failed.is_some()) {
@@ -411,7 +418,7 @@ pub async fn conclude(db: &Db, officer: &SessionUser, id: &str, now_ms: i64) -> 
             message_en: format!("A bid ({}) has no review decision yet", r.bid.org_name),
         }]));
     }
-    let passed = |r: &ReviewRow| r.outcome.as_deref() == Some("pass");
+    let passed = |r: &ReviewRow| r.outcome == Some(ReviewOutcome::Pass);
     let outcomes = lot_outcomes(method, &lots, &rows.iter().map(|r| (lots_of(r), passed(r))).collect::<Vec<_>>());
     if outcomes.iter().all(|o| o.failed.is_some()) {
         let reason = outcomes.iter().filter_map(|o| o.failed.clone()).collect::<Vec<_>>().join("");

@@ -24,6 +24,6 @@ pub fn PublicHome() -> impl IntoView {
                 })}
             </Suspense>
         </section>
-        <crate::pages::tenders::NoticeList />
+        <crate::tenders::board::NoticeList />
     }
 }

@@ -2,10 +2,8 @@
 
 use crate::accounts::list_users;
 use crate::audit::audit_log;
-use crate::components::errors::loaded;
 use crate::components::guard::RequireRole;
 use crate::components::layout::role_label;
-use crate::domain::time::format_shanghai;
 use crate::i18n::*;
 use crate::identity::{Role, SessionUser};
 use leptos::prelude::*;
@@ -70,7 +68,7 @@ pub fn OfficerHome() -> impl IntoView {
     let tenders = Resource::new(|| (), |_| crate::tenders::officer_tenders());
     view! {
         <RoleHome role=Role::Officer>
-            <crate::pages::tenders::OfficerTenders tenders=tenders />
+            <crate::tenders::board::OfficerTenders tenders=tenders />
             <section class="card">
                 <a href="/officer/calculators" class="btn btn-quiet" data-testid="open-calculators">{t!(i18n, calc.open)}</a>
             </section>
@@ -80,14 +78,14 @@ pub fn OfficerHome() -> impl IntoView {
 
 #[component]
 pub fn BidderHome() -> impl IntoView {
-    let list = Resource::new(|| (), |_| crate::tenders::open_tenders());
-    let record = ServerAction::<crate::tenders::RecordObligation>::new();
-    let contracts = Resource::new(move || record.version().get(), |_| crate::tenders::my_contracts());
+    let list = Resource::new(|| (), |_| crate::bids::open_tenders());
+    let record = ServerAction::<crate::contracts::RecordObligation>::new();
+    let contracts = Resource::new(move || record.version().get(), |_| crate::contracts::my_contracts());
     view! {
         <RoleHome role=Role::Bidder>
             <ProfileLink />
-            <crate::pages::tenders::BidderTenders list=list />
-            <crate::pages::tenders::BidderContracts contracts=contracts record=record />
+            <crate::bids::list::BidderTenders list=list />
+            <crate::contracts::list::BidderContracts contracts=contracts record=record />
         </RoleHome>
     }
 }
@@ -100,10 +98,10 @@ fn ProfileLink() -> impl IntoView {
 
 #[component]
 pub fn ExpertHome() -> impl IntoView {
-    let list = Resource::new(|| (), |_| crate::tenders::expert_tenders());
+    let list = Resource::new(|| (), |_| crate::scoring::expert_tenders());
     view! {
         <RoleHome role=Role::Expert>
-            <crate::pages::tenders::ExpertAssignments list=list />
+            <crate::scoring::sheet::ExpertAssignments list=list />
         </RoleHome>
     }
 }
@@ -113,7 +111,7 @@ pub fn AuditorHome() -> impl IntoView {
     let entries = Resource::new(|| (), |_| audit_log());
     view! {
         <RoleHome role=Role::Auditor>
-            <AuditTable entries=entries />
+            <crate::audit::table::AuditTable entries=entries />
         </RoleHome>
     }
 }
@@ -124,89 +122,8 @@ pub fn AdminHome() -> impl IntoView {
     let entries = Resource::new(|| (), |_| audit_log());
     view! {
         <RoleHome role=Role::Admin>
-            <UserTable users=users />
-            <AuditTable entries=entries />
+            <crate::accounts::users::UserTable users=users />
+            <crate::audit::table::AuditTable entries=entries />
         </RoleHome>
-    }
-}
-
-#[component]
-fn UserTable(users: crate::pages::tenders::Loaded<Vec<crate::accounts::UserSummary>>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <section class="card">
-            <h2>{t!(i18n, admin.users)}</h2>
-            {loaded(users, move |list: Vec<crate::accounts::UserSummary>| match list {
-                        list => view! {
-                            <div class="table-wrap">
-                                <table>
-                                    <thead>
-                                        <tr>
-                                            <th>{t!(i18n, admin.username)}</th>
-                                            <th>{t!(i18n, home.name)}</th>
-                                            <th>{t!(i18n, home.role)}</th>
-                                            <th>{t!(i18n, home.organisation)}</th>
-                                            <th>{t!(i18n, admin.active)}</th>
-                                            <th>{t!(i18n, admin.created)}</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {list.into_iter().map(|u| {
-                                            let role = u.role;
-                                            let active = u.active;
-                                            view! {
-                                                <tr>
-                                                    <td>{u.username}</td>
-                                                    <td>{u.display_name}</td>
-                                                    <td>{move || role_label(i18n, role)}</td>
-                                                    <td>{u.org_name.unwrap_or_default()}</td>
-                                                    <td>{move || if active { t_string!(i18n, admin.enabled) } else { t_string!(i18n, admin.disabled) }}</td>
-                                                    <td>{format_shanghai(u.created_at)}</td>
-                                                </tr>
-                                            }
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                        }.into_any(),
-            })}
-        </section>
-    }
-}
-
-#[component]
-fn AuditTable(entries: crate::pages::tenders::Loaded<Vec<crate::audit::AuditRecord>>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <section class="card">
-            <h2>{t!(i18n, audit.title)}</h2>
-            {loaded(entries, move |list: Vec<crate::audit::AuditRecord>| match list {
-                        list if list.is_empty() => view! { <p>{t!(i18n, audit.empty)}</p> }.into_any(),
-                        list => view! {
-                            <div class="table-wrap">
-                                <table data-testid="audit-table">
-                                    <thead>
-                                        <tr>
-                                            <th>{t!(i18n, audit.at)}</th>
-                                            <th>{t!(i18n, audit.actor)}</th>
-                                            <th>{t!(i18n, audit.action)}</th>
-                                            <th>{t!(i18n, audit.entity)}</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {list.into_iter().map(|e| view! {
-                                            <tr>
-                                                <td>{format_shanghai(e.at)}</td>
-                                                <td>{e.actor}</td>
-                                                <td><code>{e.action}</code></td>
-                                                <td>{format!("{} {}", e.entity, e.entity_id)}</td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                        }.into_any(),
-            })}
-        </section>
     }
 }

@@ -1,11 +1,11 @@
 //! Organisation profiles and staff rosters in the database. Members of the organisation edit
 //! them; every change is audited with ID numbers masked. A bid keeps a declaration snapshot.
 
-use crate::server::audit::{self, Actor, Change};
-use crate::server::db::{new_id, Db};
 use crate::domain::roster::{self, mask_id, Declaration, LotTeam, Member, PersonInput, Profile, ProfileInput};
 use crate::error::AppError;
 use crate::identity::SessionUser;
+use crate::server::audit::{self, Actor, Change};
+use crate::server::db::{new_id, Db};
 use serde_json::json;
 use sqlx::Row;
 

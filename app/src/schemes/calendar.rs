@@ -1,10 +1,10 @@
 //! The working-day calendar in force: the shipped years plus those an admin added.
 
-use crate::server::audit::{self, Actor, Change};
-use crate::server::db::Db;
 use crate::domain::calendar::{CalendarError, HolidayCalendar};
 use crate::error::AppError;
 use crate::identity::SessionUser;
+use crate::server::audit::{self, Actor, Change};
+use crate::server::db::Db;
 use sqlx::Row;
 
 fn calendar_error(e: CalendarError) -> AppError {

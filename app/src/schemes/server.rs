@@ -1,10 +1,10 @@
 //! Scheme templates in force: the shipped ones plus those officers derived and stored.
 
-use crate::server::audit::{self, Actor, Change};
-use crate::server::db::Db;
 use crate::domain::template::{builtin, SchemeTemplate};
 use crate::error::{AppError, FieldError};
 use crate::identity::SessionUser;
+use crate::server::audit::{self, Actor, Change};
+use crate::server::db::Db;
 use sqlx::Row;
 
 fn shipped() -> Result<Vec<SchemeTemplate>, AppError> {

@@ -1,11 +1,10 @@
 //! The append-only audit log: who, when, what, and the state before and after. The
 //! application only ever inserts into it; there is no update or delete path.
 
-use super::db::{new_ordered_id, Db};
-use crate::audit::AuditRecord;
+use super::db::new_ordered_id;
 use crate::error::AppError;
 use crate::identity::SessionUser;
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, Executor};
 
 /// Who made a change.
 #[derive(Clone, Copy)]
@@ -77,27 +76,4 @@ where
     .execute(exec)
     .await?;
     Ok(())
-}
-
-pub async fn recent(db: &Db, limit: i64) -> Result<Vec<AuditRecord>, AppError> {
-    let rows = sqlx::query(
-        "SELECT id, at, actor_label, action, entity, entity_id, before_json, after_json \
-         FROM audit_log ORDER BY at DESC, id DESC LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| AuditRecord {
-            id: r.get("id"),
-            at: r.get("at"),
-            actor: r.get("actor_label"),
-            action: r.get("action"),
-            entity: r.get("entity"),
-            entity_id: r.get("entity_id"),
-            before: r.get("before_json"),
-            after: r.get("after_json"),
-        })
-        .collect())
 }

@@ -1,7 +1,7 @@
 //! Who is calling: the session cookie read from the request, checked against the database.
 //! Used by server functions here and by the JSON API's extractor in the server crate.
 
-use crate::accounts::server as accounts;
+use super::sessions;
 use super::state::AppState;
 use crate::error::AppError;
 use crate::identity::{Role, SessionUser};
@@ -26,7 +26,7 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
 
 pub async fn user_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Option<SessionUser>, AppError> {
     match session_token(headers) {
-        Some(token) => accounts::session_user(&state.db, &token, state.now_ms()).await,
+        Some(token) => sessions::user(&state.db, &token, state.now_ms()).await,
         None => Ok(None),
     }
 }

@@ -3,6 +3,8 @@
 //! strictly portable: text ids, BIGINT fen for money, BIGINT epoch milliseconds for instants,
 //! BIGINT 0/1 for flags (see shared/notes/stack-findings.md for why).
 
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
@@ -111,4 +113,14 @@ pub fn new_ordered_id() -> String {
 /// True for a unique-constraint violation, on either backend (a concurrent duplicate insert).
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+/// A decimal (points, percentages, staff counts) as the integer hundredths it is stored in.
+pub fn centi(d: Decimal) -> i64 {
+    (d * Decimal::from(100)).round().to_i64().unwrap_or(i64::MAX)
+}
+
+/// A stored integer of hundredths back as a decimal.
+pub fn from_centi(c: i64) -> Decimal {
+    Decimal::new(c, 2)
 }

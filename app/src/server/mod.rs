@@ -6,6 +6,8 @@ pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod db;
+pub mod passwords;
 pub mod sealing;
+pub mod sessions;
 pub mod state;
 pub mod storage;

@@ -2,13 +2,13 @@
 //! published notice) or, once published and before the deadline, as an amendment of their own;
 //! listed and downloadable by everyone once published.
 
-use crate::server::audit::{self, Actor, Change};
-use crate::server::db::Db;
-use crate::tenders::server::load;
 use crate::domain::amendment;
 use crate::domain::tender::{self, Action, TenderStatus};
 use crate::error::AppError;
 use crate::identity::SessionUser;
+use crate::server::audit::{self, Actor, Change};
+use crate::server::db::Db;
+use crate::tenders::server::load;
 use crate::tenders::AttachmentView;
 use serde_json::json;
 use sqlx::Row;

@@ -2,24 +2,20 @@
 //! price weight as defaults), and the same form to change a draft or publish an amendment.
 //! Plain named inputs: the form also works before (or without) hydration.
 
+use super::notice::method_label;
+use super::{tender_detail, tender_form, AmendTender, CreateTender, TenderFormView};
+use crate::components::bilingual::localized;
 use crate::components::errors::{action_error, ErrorNote};
 use crate::components::guard::RequireRole;
-use crate::domain::tender::TenderStatus;
-use crate::domain::tender::{to_input, TenderInput};
+use crate::components::params::param_id;
+use crate::domain::template::Procedure;
+use crate::domain::tender::{procedure_str, to_input, TenderInput, TenderStatus};
 use crate::domain::verdict::Verdict;
 use crate::i18n::*;
 use crate::identity::Role;
-use crate::tenders::*;
+use crate::schemes::tender_templates;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
-
-fn localized(
-    i18n: leptos_i18n::I18nContext<Locale>,
-    zh: String,
-    en: String,
-) -> impl Fn() -> String + Send + Sync + 'static {
-    move || if i18n.get_locale() == Locale::en { en.clone() } else { zh.clone() }
-}
+use leptos_router::hooks::use_navigate;
 
 /// The template linter's warnings and the override the officer must write.
 #[component]
@@ -60,7 +56,12 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
     let mut criteria = v.criteria.clone();
     criteria.resize(criteria.len() + 2, Default::default());
     let method = v.method.clone();
-    let methods = ["open_tender", "competitive_consultation", "application_review", "expert_vote"];
+    let methods = [
+        Procedure::OpenTender,
+        Procedure::CompetitiveConsultation,
+        Procedure::ApplicationReview,
+        Procedure::ExpertVote,
+    ];
     view! {
         <input type="hidden" name="input[template_id]" value=v.template_id.clone() />
         {text("title", t_string!(i18n, tender.title).into(), v.title.clone(), "")}
@@ -70,13 +71,8 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
             <span>{t!(i18n, tender.method)}</span>
             <select name="input[method]" data-testid="tender-method">
                 {methods.into_iter().map(|m| {
-                    let label = move || match m {
-                        "open_tender" => t_string!(i18n, tender.m_open_tender),
-                        "competitive_consultation" => t_string!(i18n, tender.m_competitive_consultation),
-                        "application_review" => t_string!(i18n, tender.m_application_review),
-                        _ => t_string!(i18n, tender.m_expert_vote),
-                    };
-                    view! { <option value=m selected=method == m>{label}</option> }
+                    let value = procedure_str(m);
+                    view! { <option value=value selected=method == value>{move || method_label(i18n, m)}</option> }
                 }).collect_view()}
             </select>
         </label>
@@ -140,9 +136,9 @@ pub fn NewTenderPage() -> impl IntoView {
                             let list = templates.await.unwrap_or_default();
                             view! {
                                 <select data-testid="tender-template" on:change=move |ev| set_template.set(event_target_value(&ev))>
-                                    {list.into_iter().map(|(id, zh, en)| {
-                                        let selected = id == template.get_untracked();
-                                        view! { <option value=id.clone() selected=selected>{localized(i18n, zh, en)}</option> }
+                                    {list.into_iter().map(|s| {
+                                        let selected = s.id == template.get_untracked();
+                                        view! { <option value=s.id.clone() selected=selected>{localized(i18n, s.zh, s.en)}</option> }
                                     }).collect_view()}
                                 </select>
                             }
@@ -153,7 +149,7 @@ pub fn NewTenderPage() -> impl IntoView {
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match form.await {
-                        Ok((input, lint)) => view! {
+                        Ok(TenderFormView { input, lint }) => view! {
                             <ActionForm action=action attr:class="form card" attr:data-testid="tender-form">
                                 <TenderFields v=input lint=lint />
                                 <button type="submit" class="btn btn-primary" data-testid="tender-save">{t!(i18n, tender.create)}</button>
@@ -172,8 +168,7 @@ pub fn NewTenderPage() -> impl IntoView {
 #[component]
 pub fn AmendTenderPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
+    let id = param_id();
     let action = ServerAction::<AmendTender>::new();
     let navigate = use_navigate();
     Effect::new(move |_| {

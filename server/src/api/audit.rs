@@ -12,5 +12,5 @@ pub fn router() -> Router<AppState> {
 
 async fn recent(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<AuditRecord>>> {
     caller.require(&[Role::Auditor, Role::Admin])?;
-    Ok(Json(app::server::audit::recent(&state.db, 200).await?))
+    Ok(Json(app::audit::server::recent(&state.db, 200).await?))
 }

@@ -2,10 +2,14 @@
 //! `router()`; the catalogue below feeds both the OpenAPI document and the route × role tests.
 
 mod audit;
+mod bids;
 mod calc;
 mod calendar;
+mod contracts;
+mod files;
 mod health;
 mod openapi;
+mod opening;
 mod session;
 mod templates;
 mod tenders;
@@ -33,7 +37,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(templates::router())
         .merge(calc::router())
         .merge(calendar::router())
-        .merge(tenders::router());
+        .merge(tenders::router())
+        .merge(bids::router())
+        .merge(opening::router())
+        .merge(contracts::router());
     if state.settings.test_mode {
         api.merge(test_clock::router())
     } else {

@@ -1,8 +1,8 @@
 use super::{ApiError, ApiResult, Caller};
-use app::identity::SessionUser;
-use app::server::state::AppState;
 use app::accounts::server as accounts;
+use app::identity::SessionUser;
 use app::server::auth;
+use app::server::state::AppState;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::HeaderMap;
@@ -30,7 +30,7 @@ async fn sign_in(State(state): State<AppState>, Json(c): Json<Credentials>) -> A
 
 async fn sign_out(State(state): State<AppState>, caller: Caller, headers: HeaderMap) -> ApiResult<impl IntoResponse> {
     let token = auth::session_token(&headers).ok_or(ApiError(app::error::AppError::Unauthenticated))?;
-    accounts::sign_out(&state.db, &token, &caller.0, state.now_ms()).await?;
+    app::server::sessions::close(&state.db, &token, &caller.0, state.now_ms()).await?;
     Ok((
         [(SET_COOKIE, auth::cleared_session_cookie(state.settings.secure_cookies))],
         Json(serde_json::json!({"signed_out": true})),

@@ -1,7 +1,7 @@
 use super::{ApiResult, Caller};
+use app::accounts::server as accounts;
 use app::accounts::{NewUser, UserSummary};
 use app::identity::Role;
-use app::accounts::server as accounts;
 use app::server::audit::Actor;
 use app::server::state::AppState;
 use axum::extract::State;

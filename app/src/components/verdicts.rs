@@ -1,0 +1,23 @@
+//! Rule verdicts as the pages list them.
+
+use crate::domain::verdict::{Outcome, Verdict};
+use crate::i18n::*;
+use leptos::prelude::*;
+
+/// Verdicts as list items, rule by rule with the citation; `data-rule`/`data-outcome` let tests
+/// and styles find them.
+pub fn verdict_items(i18n: leptos_i18n::I18nContext<Locale>, verdicts: Vec<Verdict>) -> impl IntoView {
+    verdicts
+        .into_iter()
+        .map(|v| {
+            let outcome = match v.outcome {
+                Outcome::Pass => "pass",
+                Outcome::Fail => "fail",
+                Outcome::Warning => "warning",
+            };
+            let class = if v.outcome == Outcome::Fail { "verdict-fail" } else { "verdict-pass" };
+            let message = super::bilingual::localized(i18n, v.message_zh.clone(), v.message_en.clone());
+            view! { <li class=class data-rule=v.rule.clone() data-outcome=outcome>{message}" （"{v.citation.clone()}"）"</li> }
+        })
+        .collect_view()
+}

@@ -1,0 +1,115 @@
+//! The officer's opening record and qualification review section.
+
+use super::{review_rows, ConcludeReview, OpenBids, ReviewBid, ReviewOutcome, ReviewRow};
+use crate::components::bilingual::localized;
+use crate::components::errors::action_error;
+use crate::domain::money::Yuan;
+use crate::domain::tender::TenderStatus;
+use crate::domain::time::format_shanghai;
+use crate::domain::verdict::Outcome;
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::tenders::{tender_detail, TenderView};
+use leptos::prelude::*;
+
+/// The review section's resources and actions, made by the page itself: resources created
+/// inside the role guard's children lost their owner on the server and broke hydration.
+#[derive(Clone, Copy)]
+pub struct ReviewState {
+    rows: Resource<Result<Vec<ReviewRow>, AppError>>,
+    detail: Resource<Result<TenderView, AppError>>,
+    review: ServerAction<ReviewBid>,
+    /// Concluding the review; pages refresh what depends on it.
+    pub conclude: ServerAction<ConcludeReview>,
+}
+
+impl ReviewState {
+    /// `opened`: the page's opening action, after which the rows exist.
+    pub fn new(id: impl Fn() -> String + Copy + Send + Sync + 'static, opened: ServerAction<OpenBids>) -> Self {
+        let review = ServerAction::<ReviewBid>::new();
+        let conclude = ServerAction::<ConcludeReview>::new();
+        let rows = Resource::new(
+            move || (id(), review.version().get(), opened.version().get(), conclude.version().get()),
+            |(id, _, _, _)| review_rows(id),
+        );
+        let detail = Resource::new(
+            move || (id(), opened.version().get(), conclude.version().get()),
+            |(id, _, _)| tender_detail(id),
+        );
+        Self { rows, detail, review, conclude }
+    }
+}
+
+/// The opening record and the qualification review, for the officer once the bids are open. A
+/// page-level section with its own resources: nested inside another resource's Suspend, its
+/// resource broke hydration.
+#[component]
+pub fn ReviewSection(id: String, state: ReviewState) -> impl IntoView {
+    let i18n = use_i18n();
+    let ReviewState { rows, detail, review, conclude } = state;
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let id = id.clone();
+                Suspend::new(async move {
+                    // Before the opening the rows are refused: there is nothing to show yet.
+                    let (Ok(rows), Ok(d)) = (rows.await, detail.await) else { return ().into_any() };
+                    let status = d.summary.status;
+                    let tid = id.clone();
+                    view! {
+                        <section class="card" data-testid="review">
+                            <h2>{t!(i18n, tender.opening_record)}" · "{t!(i18n, tender.review)}</h2>
+                            <p><a class="btn" data-testid="opening-pdf" href=format!("/api/v1/tenders/{tid}/opening-record.pdf") download="opening-record.pdf">{t!(i18n, tender.opening_pdf)}</a></p>
+                            <div class="table-wrap"><table data-testid="review-table">
+                                <thead><tr>
+                                    <th>{t!(i18n, tender.org)}</th><th>{t!(i18n, tender.price)}</th><th>{t!(i18n, tender.submitted_at)}</th>
+                                    <th>{t!(i18n, tender.file)}</th><th>{t!(i18n, tender.checks)}</th><th>{t!(i18n, tender.decision)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {rows.into_iter().enumerate().map(|(i, r)| {
+                                        let tid = tid.clone();
+                                        let bid_id = r.bid.bid_id.clone();
+                                        view! { <tr data-testid=format!("review-row-{i}")>
+                                            <td>{r.bid.org_name.clone()}</td>
+                                            <td>{r.bid.lots.iter().map(|l| format!("{}：{}", l.lot, Yuan::from_fen(l.price_fen))).collect::<Vec<_>>().join("；")}</td>
+                                            <td>{format_shanghai(r.bid.submitted_at)}</td>
+                                            <td>{r.bid.files.iter().map(|f| {
+                                                let kind = f.kind.as_str();
+                                                view! { <div><a href=format!("/api/v1/tenders/{tid}/bids/{bid_id}/files/{kind}")>{f.file_name.clone()}</a>
+                                                    <br /><code class="hash">{f.sha256.chars().take(16).collect::<String>()}"…"</code></div> }
+                                            }).collect_view()}</td>
+                                            <td><ul class="verdicts">{r.checks.into_iter().map(|c| {
+                                                let class = if c.outcome == Outcome::Fail { "verdict-fail" } else { "verdict-pass" };
+                                                view! { <li class=class>{localized(i18n, c.message_zh, c.message_en)}" （"{c.citation}"）"</li> }
+                                            }).collect_view()}</ul></td>
+                                            <td>
+                                                {r.outcome.map(|o| view! { <p data-testid=format!("review-outcome-{i}")>{move || if o == ReviewOutcome::Pass { t_string!(i18n, tender.pass) } else { t_string!(i18n, tender.fail) }}" "{r.reason.clone().unwrap_or_default()}</p> })}
+                                                {(status == TenderStatus::Opened).then(|| view! {
+                                                    <ActionForm action=review attr:class="inline-form">
+                                                        <input type="hidden" name="id" value=tid.clone() />
+                                                        <input type="hidden" name="bid_id" value=bid_id.clone() />
+                                                        <input type="text" name="reason" placeholder=move || t_string!(i18n, tender.reason) data-testid=format!("review-reason-{i}") />
+                                                        <button type="submit" name="outcome" value="pass" class="btn" data-testid=format!("review-pass-{i}")>{t!(i18n, tender.pass)}</button>
+                                                        <button type="submit" name="outcome" value="fail" class="btn" data-testid=format!("review-fail-{i}")>{t!(i18n, tender.fail)}</button>
+                                                    </ActionForm>
+                                                })}
+                                            </td>
+                                        </tr> }
+                                    }).collect_view()}
+                                </tbody>
+                            </table></div>
+                            {action_error(review.value())}
+                            {action_error(conclude.value())}
+                            {(status == TenderStatus::Opened).then(|| view! {
+                                <ActionForm action=conclude>
+                                    <input type="hidden" name="id" value=id.clone() />
+                                    <button type="submit" class="btn btn-primary" data-testid="conclude-review">{t!(i18n, tender.conclude_review)}</button>
+                                </ActionForm>
+                            })}
+                        </section>
+                    }.into_any()
+                })
+            }}
+        </Suspense>
+    }
+}

@@ -1,0 +1,165 @@
+//! Moving files over HTTP: uploads spooled to disk under limits while hashed, checked as PDF
+//! or zip packages, browser-form answers, and download responses.
+
+use super::{ApiError, ApiResult};
+use app::error::{AppError, FieldError};
+use app::server::state::AppState;
+use axum::http::header::{ACCEPT, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+
+/// The largest single document accepted (bytes).
+pub const MAX_FILE: u64 = app::bids::server::MAX_FILE;
+
+pub fn field_error(field: &str, code: &str, zh: &str, en: &str) -> ApiError {
+    ApiError(AppError::field(field, code, zh, en))
+}
+
+/// Logs `what` with the error and answers 500 without details.
+pub fn internal(what: &'static str) -> impl Fn(String) -> ApiError {
+    move |e| {
+        tracing::error!(error = %e, "{what}");
+        ApiError(AppError::Internal)
+    }
+}
+
+pub fn rejected(field: &str, code: &str, zh: String, en: String) -> ApiError {
+    ApiError(AppError::Validation(vec![FieldError {
+        field: field.into(),
+        code: code.into(),
+        message_zh: zh,
+        message_en: en,
+    }]))
+}
+
+/// A plaintext spool that is deleted however the request ends.
+pub struct Spool(pub std::path::PathBuf);
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// A file field's name as the browser sent it, without control characters, at most 200
+/// characters; empty for an empty file input.
+pub fn file_name(field: &axum::extract::multipart::Field<'_>) -> String {
+    field.file_name().unwrap_or("").chars().filter(|c| !c.is_control()).take(200).collect()
+}
+
+/// Streams one multipart file field to a temporary file, hashing it and stopping at the limits.
+pub async fn spool(
+    state: &AppState,
+    field: &mut axum::extract::multipart::Field<'_>,
+    name: &str,
+    kind: &str,
+    budget: &mut u64,
+) -> ApiResult<(Spool, u64, String)> {
+    use sha2::{Digest, Sha256};
+    use tokio::io::AsyncWriteExt;
+    let path = Spool(state.storage.temp_path());
+    let mut file =
+        tokio::fs::File::create(&path.0).await.map_err(|e| internal("creating a spool file failed")(e.to_string()))?;
+    let mut hasher = Sha256::new();
+    let mut size = 0u64;
+    loop {
+        let chunk = match field.chunk().await {
+            Ok(Some(c)) => c,
+            Ok(None) => break,
+            Err(_) => {
+                return Err(field_error(
+                    kind,
+                    "upload_interrupted",
+                    "上传中断，投标未保存（原投标不变）",
+                    "The upload was interrupted; nothing was saved (any earlier bid is unchanged)",
+                ))
+            }
+        };
+        size += chunk.len() as u64;
+        if size > MAX_FILE {
+            return Err(rejected(
+                kind,
+                "file_too_large",
+                format!("“{name}”超过{}MB上限", MAX_FILE / 1024 / 1024),
+                format!("“{name}” is larger than {} MB", MAX_FILE / 1024 / 1024),
+            ));
+        }
+        if size > *budget {
+            return Err(rejected(
+                kind,
+                "bid_too_large",
+                format!("投标文件合计超过{}MB上限", app::bids::server::MAX_BID / 1024 / 1024),
+                format!("The bid's documents together exceed {} MB", app::bids::server::MAX_BID / 1024 / 1024),
+            ));
+        }
+        hasher.update(&chunk);
+        file.write_all(&chunk).await.map_err(|e| internal("writing a spool file failed")(e.to_string()))?;
+    }
+    file.flush().await.map_err(|e| internal("flushing a spool file failed")(e.to_string()))?;
+    *budget -= size;
+    Ok((path, size, hex::encode(hasher.finalize())))
+}
+
+/// Checks a spooled upload as a PDF or a zip package, off the async threads; a refusal names
+/// the file under `field`.
+pub async fn inspect(spool: &Spool, size: u64, name: &str, field: &str) -> ApiResult<crate::packages::Kind> {
+    let path = spool.0.clone();
+    tokio::task::spawn_blocking(move || {
+        std::fs::File::open(&path).map(|f| crate::packages::inspect(std::io::BufReader::new(f), size))
+    })
+    .await
+    .map_err(|e| internal("inspecting an upload panicked")(e.to_string()))?
+    .map_err(|e| internal("reading a spool file failed")(e.to_string()))?
+    .map_err(|r| {
+        let (zh, en) = r.messages(name);
+        rejected(field, r.code(), zh, en)
+    })
+}
+
+/// True when a browser's plain form (no JavaScript) posted the upload.
+pub fn from_browser_form(headers: &HeaderMap) -> bool {
+    headers.get(ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+}
+
+/// The answer to an upload: JSON (`created`) for API clients and scripts; for a browser's plain
+/// form post, back to `page`, with the reasons in `upload_error` when it was refused.
+pub fn upload_answer(browser_form: bool, page: &str, result: ApiResult<Response>) -> ApiResult<Response> {
+    match result {
+        Ok(_) if browser_form => Ok(Redirect::to(page).into_response()),
+        Ok(created) => Ok(created),
+        Err(ApiError(AppError::Validation(fields))) if browser_form => {
+            let encoded = urlencode(&serde_json::to_string(&fields).unwrap_or_default());
+            Ok(Redirect::to(&format!("{page}?upload_error={encoded}")).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// 201 with a JSON body.
+pub fn created<T: serde::Serialize>(body: T) -> Response {
+    (StatusCode::CREATED, axum::Json(body)).into_response()
+}
+
+/// A file download under its own (UTF-8) name.
+pub fn download(content_type: &str, name: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename*=UTF-8''{}", urlencode(name));
+    ([(CONTENT_TYPE, content_type.to_string()), (CONTENT_DISPOSITION, disposition)], bytes).into_response()
+}
+
+/// A generated PDF, made off the async threads.
+pub async fn pdf(name: &str, make: impl FnOnce() -> Vec<u8> + Send + 'static) -> ApiResult<Response> {
+    let bytes = tokio::task::spawn_blocking(make).await.map_err(|_| ApiError(AppError::Internal))?;
+    Ok(download("application/pdf", name, bytes))
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
