@@ -74,7 +74,7 @@ pub fn App() -> impl IntoView {
             <Stylesheet id="leptos" href="/pkg/caiping.css" />
             <AppTitle />
             <Router>
-                <components::layout::Layout>
+                <pages::layout::Layout>
                     <Routes fallback=pages::not_found::NotFound>
                         <Route path=path!("/") view=pages::public::PublicHome />
                         <Route path=path!("/login") view=accounts::login::LoginPage />
@@ -83,7 +83,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/officer/calculators") view=schemes::calculators::CalculatorsPage />
                         <Route path=path!("/officer/tenders/new") view=tenders::form::NewTenderPage />
                         <Route path=path!("/officer/tenders/:id/amend") view=tenders::form::AmendTenderPage />
-                        <Route path=path!("/tenders/:id") view=tenders::notice::PublicTenderPage />
+                        <Route path=path!("/tenders/:id") view=pages::public_tender::PublicTenderPage />
                         <Route path=path!("/officer/tenders/:id") view=pages::officer_tender::OfficerTenderPage />
                         <Route path=path!("/bidder/tenders/:id") view=bids::page::BidPage />
                         <Route path=path!("/expert/tenders/:id") view=scoring::sheet::ScoreSheetPage />
@@ -93,7 +93,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/auditor") view=pages::workbench::AuditorHome />
                         <Route path=path!("/admin") view=pages::workbench::AdminHome />
                     </Routes>
-                </components::layout::Layout>
+                </pages::layout::Layout>
             </Router>
         </I18nContextProvider>
     }

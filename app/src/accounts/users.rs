@@ -2,7 +2,7 @@
 
 use super::UserSummary;
 use crate::components::errors::{loaded, Loaded};
-use crate::components::layout::role_label;
+use crate::components::role::role_label;
 use crate::domain::time::format_shanghai;
 use crate::i18n::*;
 use leptos::prelude::*;

@@ -3,6 +3,6 @@
 pub mod bilingual;
 pub mod errors;
 pub mod guard;
-pub mod layout;
 pub mod params;
+pub mod role;
 pub mod verdicts;

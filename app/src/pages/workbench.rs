@@ -3,7 +3,7 @@
 use crate::accounts::list_users;
 use crate::audit::audit_log;
 use crate::components::guard::RequireRole;
-use crate::components::layout::role_label;
+use crate::components::role::role_label;
 use crate::i18n::*;
 use crate::identity::{Role, SessionUser};
 use leptos::prelude::*;

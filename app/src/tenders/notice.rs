@@ -3,11 +3,8 @@
 //! the officer's page.
 
 use super::board::status_label;
-use super::{public_tender, TenderView};
-use crate::clarifications::qa::{Clarifications, QaState};
+use super::TenderView;
 use crate::components::bilingual::lz;
-use crate::components::errors::loaded;
-use crate::components::params::param_id;
 use crate::domain::amendment::FieldChange;
 use crate::domain::template::Procedure;
 use crate::domain::tender::TenderStatus;
@@ -118,20 +115,5 @@ pub fn TenderFacts(d: TenderView) -> impl IntoView {
                 </ol>
             })}
         </section>
-    }
-}
-
-/// The public notice page (no sign-in).
-#[component]
-pub fn PublicTenderPage() -> impl IntoView {
-    let id = param_id();
-    let detail = Resource::new(id, public_tender);
-    let qa = QaState::new(id);
-    view! {
-        {loaded(detail, |d: TenderView| view! {
-            <h1 data-testid="tender-title">{d.summary.title.clone()}</h1>
-            <TenderFacts d=d />
-        })}
-        <Clarifications id=id() qa=qa can_ask=false can_answer=false />
     }
 }

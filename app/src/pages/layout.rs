@@ -1,20 +1,13 @@
-use super::guard::UserResource;
+//! The frame of every page: the top bar with the signed-in user, sign-out and the language
+//! switch. It provides the user resource the role guards read.
+
 use crate::accounts::{current_user, SignOut};
+use crate::components::guard::UserResource;
+use crate::components::role::role_label;
 use crate::i18n::*;
-use crate::identity::Role;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
-
-pub fn role_label(i18n: leptos_i18n::I18nContext<Locale>, role: Role) -> String {
-    match role {
-        Role::Officer => t_string!(i18n, role.officer).to_string(),
-        Role::Bidder => t_string!(i18n, role.bidder).to_string(),
-        Role::Expert => t_string!(i18n, role.expert).to_string(),
-        Role::Auditor => t_string!(i18n, role.auditor).to_string(),
-        Role::Admin => t_string!(i18n, role.admin).to_string(),
-    }
-}
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
