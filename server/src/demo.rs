@@ -340,7 +340,9 @@ async fn demo_bid(state: &AppState, bidder: &str, tender_id: &str, price: &str) 
     let lots: Vec<String> = ctx.spec.lots.iter().map(|l| l.name.clone()).collect();
     let teams = demo_teams(state, &ctx.org_id, &lots, false).await?;
     let declaration = app::profiles::server::declaration(&state.db, &ctx.org_id, teams).await?;
-    bids::submit(&state.db, &b, &ctx, &prices, &files, declaration.as_ref(), None, state.now_ms()).await?;
+    let contents =
+        bids::BidContents { prices: &prices, files: &files, declaration: declaration.as_ref(), application: None };
+    bids::submit(&state.db, &b, &ctx, contents, state.now_ms()).await?;
     Ok(())
 }
 

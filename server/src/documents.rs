@@ -307,7 +307,13 @@ fn per_zh(per: &str) -> &'static str {
 /// 中标通知书 (award notices), one per winner and page. Law art. 46: the contract is signed
 /// within 30 days of the notice.
 pub fn award_notices_pdf(notices: &[AwardNotice]) -> Vec<u8> {
-    let parts: Vec<(Vec<String>, Vec<(&str, String)>, Vec<String>)> = notices
+    /// One notice's text, kept while the pages borrow it.
+    struct Notice {
+        paragraphs: Vec<String>,
+        facts: Vec<(&'static str, String)>,
+        signature: Vec<String>,
+    }
+    let parts: Vec<Notice> = notices
         .iter()
         .map(|n| {
             let date = format_shanghai(n.awarded_at);
@@ -328,12 +334,14 @@ pub fn award_notices_pdf(notices: &[AwardNotice]) -> Vec<u8> {
                 ("确认时间", format!("{date}（北京时间）")),
                 ("项目编号", n.tender_id.clone()),
             ];
-            (paragraphs, facts, vec![format!("采购人：{}", n.buyer), date.chars().take(10).collect()])
+            Notice { paragraphs, facts, signature: vec![format!("采购人：{}", n.buyer), date.chars().take(10).collect()] }
         })
         .collect();
     let docs: Vec<Doc<'_>> = parts
         .iter()
-        .map(|(paragraphs, facts, signature)| Doc { heading: "中标通知书", paragraphs, facts, signature })
+        .map(|n| Doc {
+            heading: "中标通知书", paragraphs: &n.paragraphs, facts: &n.facts, signature: &n.signature
+        })
         .collect();
     render_all("中标通知书", &docs)
 }

@@ -127,7 +127,7 @@ fn ApplicationPicker(template: SchemeTemplate) -> impl IntoView {
                     <div class="criterion-row">
                         <label class="check"><input type="checkbox" name="project" value=p.id.clone() data-testid=format!("app-project-{i}")
                             on:change=move |ev| { let on = event_target_checked(&ev); let id = id.clone(); input.update(|a| { a.selected.retain(|x| *x != id); if on { a.selected.push(id) } }) } />
-                            <span>{move || if i18n.get_locale() == Locale::en { en.clone() } else { zh.clone() }}{p.expected.then(|| view! { " ★" })}{p.commercial.then(|| view! { " ¥" })}</span></label>
+                            <span>{move || if i18n.get_locale() == Locale::en { en.clone() } else { zh.clone() }}{p.expected.then_some(" ★")}{p.commercial.then_some(" ¥")}</span></label>
                         {p.expected.then(|| view! {
                             <input type="text" name=format!("omission_{}", p.id) placeholder=move || lz(i18n, "不选时须写明理由", "Reason if left out")()
                                 on:input=move |ev| { let v = event_target_value(&ev); let id = id2.clone(); input.update(|a| { a.omissions.retain(|(x, _)| *x != id); a.omissions.push((id, v)) }) } />

@@ -268,18 +268,27 @@ fn require_both(files: &[SealedFile]) -> Result<(), AppError> {
     Ok(())
 }
 
+/// What a bid holds once its upload was read and checked.
+pub struct BidContents<'a> {
+    /// (lot position, price in fen), as [`parse_prices`] returns them.
+    pub prices: &'a [(i64, i64)],
+    pub files: &'a [SealedFile],
+    /// The profile, roster and team; `None` when the organisation has no profile yet.
+    pub declaration: Option<&'a Declaration>,
+    /// A call for applications' answers.
+    pub application: Option<&'a Answers>,
+}
+
 /// Stores (or replaces) the organisation's sealed bid. `now_ms` is read after the upload, so a
 /// bid whose upload finished after the deadline is refused even if it started before.
 pub async fn submit(
     db: &Db,
     bidder: &SessionUser,
     ctx: &BidContext,
-    prices: &[(i64, i64)],
-    files: &[SealedFile],
-    declaration: Option<&Declaration>,
-    application: Option<&Answers>,
+    contents: BidContents<'_>,
     now_ms: i64,
 ) -> Result<BidReceipt, AppError> {
+    let BidContents { prices, files, declaration, application } = contents;
     require_both(files)?;
     let t = load(db, &ctx.tender.id).await?;
     tender::allowed(t.status, Action::SubmitBid, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;

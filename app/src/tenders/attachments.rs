@@ -79,17 +79,13 @@ pub async fn add(
     let described = json!({"file": file.file_name, "sha256": file.sha256, "size": file.size});
     if amending {
         let plan = amendment::plan_attachment(&t.spec()?, file.file_name, file.sha256, now_ms);
-        crate::tenders::server::record_amendment(
-            &mut tx,
-            officer,
-            tender_id,
-            t.version,
-            &plan,
+        let amendment = super::server::Amendment {
+            from_version: t.version,
+            plan: &plan,
             reason,
-            json!({"attached": described}),
-            now_ms,
-        )
-        .await?;
+            extra: json!({"attached": described}),
+        };
+        super::server::record_amendment(&mut tx, officer, tender_id, amendment, now_ms).await?;
     } else {
         audit::record(
             &mut *tx,

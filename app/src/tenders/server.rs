@@ -455,7 +455,8 @@ pub async fn amend(
     let reason = amendment_reason(reason)?;
     let plan = amendment::plan(&old, &v, now_ms).map_err(AppError::Validation)?;
     let mut tx = db.pool.begin().await?;
-    let version = record_amendment(&mut tx, officer, id, t.version, &plan, reason, json!({}), now_ms).await?;
+    let amendment = Amendment { from_version: t.version, plan: &plan, reason, extra: json!({}) };
+    let version = record_amendment(&mut tx, officer, id, amendment, now_ms).await?;
     tx.commit().await?;
     Ok(version)
 }
@@ -474,18 +475,26 @@ pub fn amendment_reason(reason: &str) -> Result<&str, AppError> {
     Ok(reason)
 }
 
+/// An amendment about to be published.
+pub struct Amendment<'a> {
+    /// The version it amends; refused if the tender moved on meanwhile.
+    pub from_version: i64,
+    pub plan: &'a amendment::AmendmentPlan,
+    pub reason: &'a str,
+    /// Goes into the audit entry (e.g. the attached file).
+    pub extra: serde_json::Value,
+}
+
 /// Publishes a planned amendment as the version after `from_version`, in the caller's
-/// transaction; `extra` goes into the audit entry. Refused if the tender moved on meanwhile.
+/// transaction.
 pub async fn record_amendment(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     officer: &SessionUser,
     id: &str,
-    from_version: i64,
-    plan: &amendment::AmendmentPlan,
-    reason: &str,
-    extra: serde_json::Value,
+    amendment: Amendment<'_>,
     now_ms: i64,
 ) -> Result<i64, AppError> {
+    let Amendment { from_version, plan, reason, extra } = amendment;
     let version = from_version + 1;
     let done = sqlx::query("UPDATE tenders SET version = $1 WHERE id = $2 AND version = $3 AND status = 'published'")
         .bind(version)

@@ -253,17 +253,13 @@ async fn receive_bid(
         None => None,
     };
     // The clock is read again now: an upload that finishes after the deadline is late.
-    Ok(bids::submit(
-        &state.db,
-        bidder,
-        &ctx,
-        &parsed,
-        &files,
-        declaration.as_ref(),
-        application.as_ref(),
-        state.now_ms(),
-    )
-    .await?)
+    let contents = bids::BidContents {
+        prices: &parsed,
+        files: &files,
+        declaration: declaration.as_ref(),
+        application: application.as_ref(),
+    };
+    Ok(bids::submit(&state.db, bidder, &ctx, contents, state.now_ms()).await?)
 }
 
 /// A bid's document (`technical` or `qualification`), decrypted: purchaser side only, and only
