@@ -135,10 +135,11 @@ impl ServerProcess {
             .stderr(Stdio::null())
             .spawn()
             .expect("start caiping");
-        let base = format!("http://127.0.0.1:{port}");
+        // Owned from here on, so a failed start still kills the process (Drop).
+        let server = ServerProcess { base: format!("http://127.0.0.1:{port}"), child };
         for _ in 0..200 {
-            if reqwest::get(format!("{base}/api/v1/health")).await.is_ok_and(|r| r.status().is_success()) {
-                return ServerProcess { base, child };
+            if reqwest::get(format!("{}/api/v1/health", server.base)).await.is_ok_and(|r| r.status().is_success()) {
+                return server;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

@@ -1,0 +1,176 @@
+//! Sign-in and sign-out, throttling, account creation, and an NGO registering itself.
+
+use super::*;
+
+#[tokio::test]
+async fn sign_in_lands_on_the_role_home_and_sign_out_ends_the_session() {
+    for backend in backends() {
+        let app = spawn_app(backend, false).await;
+        for role in ALL {
+            let client = app.anon();
+            // The browser's form post: redirected to the role's home page.
+            let res = client
+                .post(format!("{}/api/sign_in", app.base))
+                .header("accept", "text/html")
+                .form(&[("username", demo_user(role)), ("password", server::demo::DEMO_PASSWORD)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::FOUND);
+            assert_eq!(res.headers()["location"], role.home_path());
+            let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+            assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+            let me: Value = client.get(format!("{}/api/v1/me", app.base)).send().await.unwrap().json().await.unwrap();
+            assert_eq!(me["role"], role.as_str());
+            let out = client.delete(format!("{}/api/v1/session", app.base)).send().await.unwrap();
+            assert_eq!(out.status(), StatusCode::OK);
+            let after = client.get(format!("{}/api/v1/me", app.base)).send().await.unwrap();
+            assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
+        }
+    }
+}
+
+#[tokio::test]
+async fn repeated_wrong_passwords_lock_the_username_for_fifteen_minutes() {
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let try_sign_in = |password: &'static str| {
+            let client = app.anon();
+            let url = format!("{}/api/v1/session", app.base);
+            async move { client.post(url).json(&json!({"username": "officer", "password": password})).send().await.unwrap() }
+        };
+        for _ in 0..5 {
+            assert_eq!(try_sign_in("wrong-password").await.status(), StatusCode::UNAUTHORIZED);
+        }
+        // Now even the right password is refused.
+        let locked = try_sign_in(server::demo::DEMO_PASSWORD).await;
+        assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(locked.json::<Value>().await.unwrap()["error"]["code"], "too_many_attempts");
+        // Other accounts are unaffected.
+        assert!(app
+            .anon()
+            .post(format!("{}/api/v1/session", app.base))
+            .json(&json!({"username": "auditor", "password": server::demo::DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .is_success());
+        app.state.test_clock.as_ref().unwrap().advance_ms(15 * 60 * 1000 + 1);
+        assert_eq!(try_sign_in(server::demo::DEMO_PASSWORD).await.status(), StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn creating_accounts_validates_and_audits() {
+    for backend in backends() {
+        let app = spawn_app(backend, false).await;
+        let admin = app.signed_in(Role::Admin).await;
+        let url = format!("{}/api/v1/users", app.base);
+        let bad = admin
+            .post(&url)
+            .json(&json!({"username": "X", "display_name": "", "role": "expert", "org_id": null, "password": "short"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body: Value = bad.json().await.unwrap();
+        let fields: Vec<&str> =
+            body["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["username", "display_name", "password"]);
+        assert!(body["error"]["fields"][0]["message_zh"].as_str().unwrap().contains("用户名"));
+
+        let ok = admin.post(&url).json(&json!({"username": "expert.sun", "display_name": "孙专家", "role": "expert", "org_id": null, "password": "0123456789abc"})).send().await.unwrap();
+        assert_eq!(ok.status(), StatusCode::CREATED);
+        let dup = admin.post(&url).json(&json!({"username": "expert.sun", "display_name": "孙专家", "role": "expert", "org_id": null, "password": "0123456789abc"})).send().await.unwrap();
+        assert_eq!(dup.json::<Value>().await.unwrap()["error"]["fields"][0]["code"], "username_taken");
+        let bidder_without_org = admin.post(&url).json(&json!({"username": "lonely", "display_name": "无机构", "role": "bidder", "org_id": null, "password": "0123456789abc"})).send().await.unwrap();
+        assert_eq!(bidder_without_org.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+        let audit: Value = app
+            .signed_in(Role::Auditor)
+            .await
+            .get(format!("{}/api/v1/audit", app.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let entries = audit.as_array().unwrap();
+        let created = entries
+            .iter()
+            .find(|e| e["action"] == "user.create" && e["after"].as_str().unwrap_or("").contains("expert.sun"))
+            .expect("audit entry for the new user");
+        assert!(created["actor"].as_str().unwrap().starts_with("admin"));
+        assert!(entries.iter().any(|e| e["action"] == "session.sign_in"));
+        // The new account can sign in.
+        app.sign_in_as("expert.sun", "0123456789abc").await;
+    }
+}
+
+/// An NGO registers itself with a valid credit code; a refused registration leaves nothing.
+#[tokio::test]
+async fn an_ngo_registers_and_nothing_is_half_saved() {
+    for backend in backends() {
+        let app = spawn_app(backend, false).await;
+        let register = |org: &'static str, code: &'static str, user: &'static str| {
+            let client = app.anon();
+            let url = format!("{}/api/register_organisation", app.base);
+            async move {
+                let res = client
+                    .post(url)
+                    .form(&[
+                        ("org_name", org),
+                        ("credit_code", code),
+                        ("username", user),
+                        ("display_name", "林社工"),
+                        ("password", "register-pw-2026"),
+                    ])
+                    .send()
+                    .await
+                    .unwrap();
+                (client, res)
+            }
+        };
+        // A wrong check character, and a username that exists: both reported, nothing stored.
+        let (_, bad) = register("吴江区同心社会工作服务中心", "52320509MJ5912345X", "officer").await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body: Value = bad.json().await.unwrap();
+        let fields: Vec<&str> =
+            body["detail"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["credit_code", "username"]);
+        let orgs: i64 = sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM organisations WHERE name = $1")
+            .bind("吴江区同心社会工作服务中心")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap()
+            .get("n");
+        assert_eq!(orgs, 0);
+
+        let (client, ok) = register("吴江区同心社会工作服务中心", "52320508MJ59123453", "tongxin").await;
+        assert_eq!(ok.status(), StatusCode::OK, "{}", ok.text().await.unwrap());
+        let me: Value = client.get(format!("{}/api/v1/me", app.base)).send().await.unwrap().json().await.unwrap();
+        assert_eq!(
+            (me["role"].as_str(), me["org_name"].as_str()),
+            (Some("bidder"), Some("吴江区同心社会工作服务中心"))
+        );
+        let (_, twice) = register("吴江区同心社会工作服务中心", "52320508MJ59123453", "tongxin2").await;
+        assert_eq!(twice.json::<Value>().await.unwrap()["detail"][0]["code"], "org_name_taken");
+        let audit: Value = app
+            .signed_in(Role::Auditor)
+            .await
+            .get(format!("{}/api/v1/audit", app.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "organisation.register" && e["actor"] == "anonymous"));
+    }
+}

@@ -1,0 +1,160 @@
+//! Sealed bid uploads: unsafe packages refused without a trace, teams per lot and year.
+
+use super::*;
+
+/// Every zip attack is refused with a message naming the file, and nothing is stored; an upload
+/// cut off half-way leaves the earlier bid unchanged.
+#[tokio::test]
+async fn unsafe_packages_and_broken_uploads_change_nothing() {
+    use flow::*;
+    let app = spawn_app(support::Backend::Sqlite, true).await;
+    let officer = app.signed_in(Role::Officer).await;
+    let id = create_published(&app, &officer, 21).await;
+    let ngo = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
+    let first = upload(&app, &ngo, &id, &[(0, "290000")], pdf("first"), pdf("q")).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let receipt: Value = first.json().await.unwrap();
+
+    let dir = support::temp_dir();
+    std::fs::write(dir.join("plan.pdf"), b"%PDF-1.7 secret").unwrap();
+    let ok = std::process::Command::new("zip")
+        .current_dir(&dir)
+        .args(["-q", "-P", "pw", "enc.zip", "plan.pdf"])
+        .status()
+        .expect("Debian zip is installed by make test");
+    assert!(ok.success());
+    let encrypted = std::fs::read(dir.join("enc.zip")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", dir.join("link")).unwrap();
+    assert!(std::process::Command::new("zip")
+        .current_dir(&dir)
+        .args(["-q", "--symlinks", "link.zip", "link"])
+        .status()
+        .unwrap()
+        .success());
+    let symlink = std::fs::read(dir.join("link.zip")).unwrap();
+    let many: Vec<String> = (0..201).map(|i| format!("f{i}.pdf")).collect();
+    let many_entries: Vec<(&str, &[u8])> = many.iter().map(|n| (n.as_str(), &b"x"[..])).collect();
+    let zeros = vec![0u8; 20 * 1024 * 1024];
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("traversal.zip", zip_of(&[("../../etc/cron.d/x", b"x")]), "zip_unsafe_path"),
+        ("absolute.zip", zip_of(&[("/etc/passwd", b"x")]), "zip_unsafe_path"),
+        ("enc.zip", encrypted, "zip_encrypted"),
+        ("link.zip", symlink, "zip_symlink"),
+        ("many.zip", zip_of(&many_entries), "zip_too_many_entries"),
+        ("bomb.zip", zip_of(&[("zeros.pdf", &zeros)]), "zip_bomb"),
+        ("image.png", b"\x89PNG\r\n".to_vec(), "file_not_pdf_or_zip"),
+    ];
+    let files_before = walk(app.state.storage.root());
+    for (name, bytes, code) in cases {
+        let res = upload(&app, &ngo, &id, &[(0, "280000")], (name, bytes), pdf("q")).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["fields"][0]["code"], code, "{name}: {body}");
+        assert!(
+            body["error"]["fields"][0]["message_zh"].as_str().unwrap().contains(name),
+            "the message names the file: {body}"
+        );
+    }
+    assert_eq!(walk(app.state.storage.root()), files_before, "a refused upload stores nothing");
+
+    // A browser posting the form without JavaScript is sent back to the bid page with the reasons.
+    let form = reqwest::multipart::Form::new()
+        .text("lot", "0")
+        .part("technical", reqwest::multipart::Part::bytes(b"GIF89a".to_vec()).file_name("photo.gif"))
+        .part("qualification", reqwest::multipart::Part::bytes(pdf("q").1).file_name("q.pdf"));
+    let res = ngo
+        .post(format!("{}/api/v1/tenders/{id}/bids", app.base))
+        .header("accept", "text/html")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        location.starts_with(&format!("/bidder/tenders/{id}?upload_error="))
+            && location.contains("file_not_pdf_or_zip"),
+        "{location}"
+    );
+
+    // A body cut off half-way: the earlier bid stays as it was.
+    let boundary = "caipingboundary";
+    let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"lot\"\r\n\r\n0\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"price_0\"\r\n\r\n1000\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"technical\"; filename=\"t.pdf\"\r\n\r\n%PDF-1.7 half");
+    let res = ngo
+        .post(format!("{}/api/v1/tenders/{id}/bids", app.base))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_client_error(), "{}", res.status());
+    let mine: Value = flow::sf(&app, &ngo, "my_bid", &[("id", &id)]).await.json().await.unwrap();
+    assert_eq!(mine["receipt"]["files"], receipt["files"]);
+    assert_eq!(walk(app.state.storage.root()), files_before);
+}
+
+/// Shenzhen's call is for residents' committees: an NGO is refused; a committee applies with its
+/// conditions and project choice, and the review judges them by the seed's rules.
+/// A bid's teams through the multipart fields: one per lot (`manager_N`, `supervisor_N`,
+/// `staff_N_yY`), judged per contract year at review; a person in two lots' teams is flagged.
+#[tokio::test]
+async fn each_lot_gets_its_own_team_with_staff_per_year() {
+    use flow::*;
+    let app = spawn_app(support::Backend::Sqlite, true).await;
+    let officer = app.signed_in(Role::Officer).await;
+    let id = create_published(&app, &officer, 21).await;
+    let ngo = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
+    let profile: Value = sf(&app, &ngo, "my_profile", &[]).await.json().await.unwrap();
+    let people: Vec<String> =
+        profile["roster"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_string()).collect();
+    let mut form = reqwest::multipart::Form::new();
+    for lot in [0, 1] {
+        form = form.text("lot", lot.to_string()).text(format!("price_{lot}"), "290000");
+        let team = &people[lot * 8..lot * 8 + 8];
+        form = form.text(format!("manager_{lot}"), team[0].clone()).text(format!("supervisor_{lot}"), team[1].clone());
+        // Suzhou Annex 1 §2: five in year 1, eight in year 2 — for lot 1 only four in year 1.
+        let first_year = if lot == 0 { 5 } else { 4 };
+        for (i, person) in team.iter().enumerate() {
+            let field = if i < first_year { format!("staff_{lot}_y1") } else { format!("staff_{lot}_y2") };
+            form = form.text(field, person.clone());
+            if i < first_year {
+                form = form.text(format!("staff_{lot}_y2"), person.clone());
+            }
+        }
+    }
+    // Lot 0's manager is also a year-2 worker of lot 1.
+    form = form.text("staff_1_y2", people[0].clone());
+    form = form
+        .part("technical", reqwest::multipart::Part::bytes(pdf("方案").1).file_name("方案.pdf"))
+        .part("qualification", reqwest::multipart::Part::bytes(pdf("资格").1).file_name("资格.pdf"));
+    let res = ngo.post(format!("{}/api/v1/tenders/{id}/bids", app.base)).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    let stored: String = sqlx::query_scalar("SELECT declaration_json FROM bids WHERE tender_id = $1")
+        .bind(&id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let declared: app::domain::roster::Declaration = serde_json::from_str(&stored).unwrap();
+    let lots: Vec<(&str, usize, usize)> =
+        declared.teams.iter().map(|t| (t.lot.as_str(), t.team.staff_in(1).len(), t.team.staff_in(2).len())).collect();
+    assert_eq!(lots, [("双塔社区", 5, 8), ("定慧寺社区", 4, 9)]);
+
+    let deadline: i64 = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json::<Value>().await.unwrap()
+        ["spec"]["bid_deadline_ms"]
+        .as_i64()
+        .unwrap();
+    advance(&app, deadline - app.state.now_ms());
+    let officer = app.signed_in(Role::Officer).await;
+    assert_eq!(sf(&app, &officer, "open_bids", &[("id", &id)]).await.status(), StatusCode::OK);
+    let review: Value = sf(&app, &officer, "review_rows", &[("id", &id)]).await.json().await.unwrap();
+    let failed: Vec<(String, String)> = review[0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["outcome"] == "fail")
+        .map(|c| (c["rule"].as_str().unwrap().to_string(), c["message_zh"].as_str().unwrap().to_string()))
+        .collect();
+    let rules: Vec<&str> = failed.iter().map(|(r, _)| r.as_str()).collect();
+    assert_eq!(rules, ["team-size", "team.one_lot_each"], "{failed:?}");
+    assert!(failed[0].1.starts_with("【定慧寺社区】第1年"), "{}", failed[0].1);
+}

@@ -1,0 +1,233 @@
+//! Health, the OpenAPI document, the test clock, storage round trips, languages, several processes on one database, and the demo data.
+
+use super::*;
+
+#[tokio::test]
+async fn health_reports_version_and_backend() {
+    for backend in backends() {
+        let app = spawn_app(backend, false).await;
+        let res = app.anon().get(format!("{}/api/v1/health", app.base)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["status"], "ok");
+        assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+        assert_eq!(body["database"], backend.name());
+        assert_eq!(body["test_mode"], false);
+    }
+}
+
+#[tokio::test]
+async fn openapi_describes_exactly_the_mounted_routes() {
+    let app = spawn_app(support::Backend::Sqlite, false).await;
+    let doc: Value =
+        app.anon().get(format!("{}/api/v1/openapi.json", app.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    for route in ROUTES {
+        let path = format!("/api/v1{}", route.path);
+        assert_eq!(
+            paths.get(&path).and_then(|p| p.get(route.method)).is_some(),
+            !route.test_mode_only,
+            "{} {path}",
+            route.method
+        );
+    }
+    // Every documented operation answers with something other than 404/405.
+    let admin = app.signed_in(Role::Admin).await;
+    for route in ROUTES.iter().filter(|r| !r.test_mode_only) {
+        let status = call(&app, &admin, route).await.status();
+        // Tender routes need a real tender (the flow test covers them); here they must exist.
+        let needs_tender = route.path.starts_with("/tenders/{id}");
+        assert!(
+            status != StatusCode::METHOD_NOT_ALLOWED && (needs_tender || status != StatusCode::NOT_FOUND),
+            "{} {} -> {status}",
+            route.method,
+            route.path
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_test_clock_exists_only_in_test_mode() {
+    let app = spawn_app(support::Backend::Sqlite, false).await;
+    let res = app
+        .anon()
+        .post(format!("{}/api/v1/test/clock", app.base))
+        .json(&json!({"advance_ms": 1000}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(app.state.test_clock.is_none());
+
+    let app = spawn_app(support::Backend::Sqlite, true).await;
+    let before: Value =
+        app.anon().get(format!("{}/api/v1/test/clock", app.base)).send().await.unwrap().json().await.unwrap();
+    let day = 24 * 3600 * 1000;
+    let after: Value = app
+        .anon()
+        .post(format!("{}/api/v1/test/clock", app.base))
+        .json(&json!({"advance_ms": day}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let moved = after["now_ms"].as_i64().unwrap() - before["now_ms"].as_i64().unwrap();
+    assert!((day..day + 60_000).contains(&moved), "moved {moved}");
+    let bad = app.anon().post(format!("{}/api/v1/test/clock", app.base)).json(&json!({})).send().await.unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn money_time_and_chinese_text_round_trip_exactly() {
+    for backend in backends() {
+        let app = spawn_app(backend, false).await;
+        let pool = &app.state.db.pool;
+        sqlx::query("CREATE TABLE round_trip (id TEXT PRIMARY KEY, amount_fen BIGINT NOT NULL, at BIGINT NOT NULL, label TEXT NOT NULL)")
+            .execute(pool).await.unwrap();
+        let cases = [
+            ("a", Yuan::parse("14,400,000.00").unwrap(), 1_795_000_000_123_i64, "苏州市姑苏区“4+1”综合包（第一年）"),
+            ("b", Yuan::parse("0.01").unwrap(), 0, "喆堃赟 ·𠀀𪚥 — 罕见字"),
+            ("c", Yuan::parse("92233720368547758.07").unwrap(), -1, "Dongguan 东莞 ¥ € 😀"),
+        ];
+        for (id, amount, at, label) in &cases {
+            sqlx::query("INSERT INTO round_trip (id, amount_fen, at, label) VALUES ($1, $2, $3, $4)")
+                .bind(*id)
+                .bind(amount.fen())
+                .bind(*at)
+                .bind(*label)
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+        let sum: i64 = sqlx::query("SELECT CAST(SUM(amount_fen) AS BIGINT) AS s FROM round_trip WHERE id <> 'c'")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+            .get("s");
+        assert_eq!(Yuan::from_fen(sum).to_string(), "¥14,400,000.01", "{backend:?}");
+        for (id, amount, at, label) in &cases {
+            let row = sqlx::query("SELECT amount_fen, at, label FROM round_trip WHERE id = $1")
+                .bind(*id)
+                .fetch_one(pool)
+                .await
+                .unwrap();
+            assert_eq!(Yuan::from_fen(row.get("amount_fen")), *amount, "{backend:?}");
+            assert_eq!(row.get::<i64, _>("at"), *at, "{backend:?}");
+            assert_eq!(row.get::<String, _>("label"), *label, "{backend:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn pages_are_chinese_by_default_and_english_on_request() {
+    let app = spawn_app(support::Backend::Sqlite, false).await;
+    let url = format!("{}/login", app.base);
+    // The browser's language does not switch the UI: Chinese first.
+    let zh =
+        app.anon().get(&url).header("accept-language", "en-US,en;q=0.9").send().await.unwrap().text().await.unwrap();
+    assert!(zh.contains("登录采评"), "{zh}");
+    assert!(zh.contains("lang=\"zh-CN\""));
+    // The language switch stores its choice in a cookie, which the server honours.
+    let en = app.anon().get(&url).header("cookie", "i18n_pref_locale=en").send().await.unwrap().text().await.unwrap();
+    assert!(en.contains("Sign in to caiping"), "{en}");
+}
+
+#[tokio::test]
+async fn unknown_pages_are_404() {
+    let app = spawn_app(support::Backend::Sqlite, false).await;
+    let res = app.anon().get(format!("{}/no/such/page", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+/// Two separate server processes on two ports, one database: a session opened on one is valid
+/// on the other, and data written through one is read through the other.
+#[tokio::test]
+async fn two_processes_share_one_database() {
+    for backend in backends() {
+        let db_url = support::fresh_database_url(backend).await;
+        let data_dir = support::temp_dir();
+        let a = support::ServerProcess::start(&db_url, &data_dir).await;
+        let b = support::ServerProcess::start(&db_url, &data_dir).await;
+        let seed = std::process::Command::new(env!("CARGO_BIN_EXE_caiping"))
+            .args(["--database-url", &db_url, "--data-dir", data_dir.to_str().unwrap(), "seed-demo"])
+            .output()
+            .unwrap();
+        assert!(seed.status.success(), "{}", String::from_utf8_lossy(&seed.stderr));
+
+        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+        let res = client
+            .post(format!("{}/api/v1/session", a.base))
+            .json(&json!({"username": "admin", "password": server::demo::DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+        let created = reqwest::Client::new().post(format!("{}/api/v1/users", b.base)).header("cookie", &cookie)
+            .json(&json!({"username": "via.b", "display_name": "乙实例", "role": "auditor", "org_id": null, "password": "0123456789abc"}))
+            .send().await.unwrap();
+        assert_eq!(created.status(), StatusCode::CREATED, "session from A accepted by B");
+        let users: Value = reqwest::Client::new()
+            .get(format!("{}/api/v1/users", a.base))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(users.as_array().unwrap().iter().any(|u| u["username"] == "via.b"), "A sees what B wrote");
+        let health: Value = reqwest::get(format!("{}/api/v1/health", b.base)).await.unwrap().json().await.unwrap();
+        assert_eq!(health["database"], backend.name());
+    }
+}
+
+#[tokio::test]
+async fn demo_data_offers_a_tender_to_open_and_one_to_bid_on() {
+    let app = spawn_app(support::Backend::Sqlite, false).await;
+    server::demo::seed_tenders(&app.state).await.unwrap();
+    server::demo::seed_tenders(&app.state).await.unwrap(); // idempotent
+    let officer = app.signed_in(Role::Officer).await;
+    let public: Value = flow::sf(&app, &app.anon(), "public_tenders", &[]).await.json().await.unwrap();
+    let titles: Vec<&str> = public.as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap()).collect();
+    assert_eq!(titles.len(), 4, "{titles:?}");
+    let to_open: String = sqlx::query("SELECT id FROM tenders WHERE title = $1")
+        .bind(server::demo::DEMO_TENDER_TO_OPEN)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("id");
+    assert_eq!(flow::sf(&app, &officer, "open_bids", &[("id", &to_open)]).await.status(), StatusCode::OK);
+    let review: Value = flow::sf(&app, &officer, "review_rows", &[("id", &to_open)]).await.json().await.unwrap();
+    assert_eq!(review.as_array().unwrap().len(), 3);
+    for row in review.as_array().unwrap() {
+        let failed: Vec<&Value> = row["checks"].as_array().unwrap().iter().filter(|c| c["outcome"] == "fail").collect();
+        assert!(failed.is_empty(), "{failed:?}");
+        let res = flow::sf(
+            &app,
+            &officer,
+            "review_bid",
+            &[
+                ("id", &to_open),
+                ("bid_id", row["bid"]["bid_id"].as_str().unwrap()),
+                ("outcome", "pass"),
+                ("reason", ""),
+            ],
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    assert_eq!(flow::sf(&app, &officer, "conclude_review", &[("id", &to_open)]).await.status(), StatusCode::OK);
+    let ranking: Value = flow::sf(&app, &officer, "ranking", &[("id", &to_open)]).await.json().await.unwrap();
+    assert_eq!(ranking["experts"], 3);
+    let bidder_view: Value =
+        flow::sf(&app, &app.signed_in(Role::Bidder).await, "open_tenders", &[]).await.json().await.unwrap();
+    assert!(bidder_view
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["tender"]["title"] == server::demo::DEMO_TENDER_OPEN && t["tender"]["status"] == "published"));
+}

@@ -1,0 +1,143 @@
+//! Amendments that push the deadline, and the officer's attachments.
+
+use super::*;
+
+/// A material amendment less than 15 days before the deadline pushes it out (O87 art. 27);
+/// two bids only → 废标 with a public reason.
+#[tokio::test]
+async fn a_late_amendment_pushes_the_deadline_and_two_bids_fail_the_tender() {
+    use flow::*;
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let officer = app.signed_in(Role::Officer).await;
+        let id = create_published(&app, &officer, 21).await;
+        for who in ["ngo-yangguang", "ngo-yimin"] {
+            let c = app.sign_in_as(who, server::demo::DEMO_PASSWORD).await;
+            assert_eq!(upload(&app, &c, &id, &[(1, "250000")], pdf(who), pdf("q")).await.status(), StatusCode::CREATED);
+        }
+        advance(&app, 10 * 24 * 3_600_000);
+        let officer = app.signed_in(Role::Officer).await;
+        let view: Value = sf(&app, &officer, "tender_detail", &[("id", &id)]).await.json().await.unwrap();
+        let old_deadline = view["spec"]["bid_deadline_ms"].as_i64().unwrap();
+        let mut form = suzhou_form(&app, 11);
+        for (k, v) in form.iter_mut() {
+            if k == "input[lots][1][budget]" {
+                *v = "320000".into();
+            }
+        }
+        form.push(("input[documents_from]".into(), view["spec"]["documents_from"].as_str().unwrap().into()));
+        form.push(("id".into(), id.clone()));
+        form.push(("reason".into(), "定慧寺社区预算调整".into()));
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let res = sf(&app, &officer, "amend_tender", &pairs).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        let view: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
+        let new_deadline = view["spec"]["bid_deadline_ms"].as_i64().unwrap();
+        assert!(
+            new_deadline >= app.state.now_ms() + 15 * 24 * 3_600_000 - 1000 && new_deadline > old_deadline,
+            "pushed to 15 days out"
+        );
+        assert!(view["versions"][1]["pushed_from"].is_i64());
+
+        advance(&app, new_deadline - app.state.now_ms());
+        let officer = app.signed_in(Role::Officer).await;
+        assert_eq!(sf(&app, &officer, "open_bids", &[("id", &id)]).await.status(), StatusCode::OK);
+        assert_eq!(sf(&app, &officer, "conclude_review", &[("id", &id)]).await.status(), StatusCode::OK);
+        let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
+        assert_eq!(public["summary"]["status"], "failed");
+        assert!(public["failed_reason"].as_str().unwrap().contains("不足三家"), "{public}");
+        let audit: Value = app
+            .signed_in(Role::Auditor)
+            .await
+            .get(format!("{}/api/v1/audit", app.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "tender.fail" && e["entity_id"] == id.as_str()));
+    }
+}
+
+/// The officer's attachments: checked like bid documents, public once published; after
+/// publication a new document is an amendment with a reason, until the bid deadline.
+#[tokio::test]
+async fn officers_attach_documents_before_and_after_publishing() {
+    use flow::*;
+    let app = spawn_app(support::Backend::Sqlite, true).await;
+    let officer = app.signed_in(Role::Officer).await;
+    let form = suzhou_form(&app, 21);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let id: String = sf(&app, &officer, "create_tender", &pairs).await.json().await.unwrap();
+    let attach = |who: &reqwest::Client, bytes: Vec<u8>, name: &'static str, reason: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .text("reason", reason)
+            .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
+        who.post(format!("{}/api/v1/tenders/{id}/attachments", app.base)).multipart(form).send()
+    };
+    let doc = pdf("服务内容指导目录").1;
+    assert_eq!(attach(&officer, doc.clone(), "服务内容指导目录.pdf", "").await.unwrap().status(), StatusCode::CREATED);
+    assert_eq!(field_code(attach(&officer, doc.clone(), "again.pdf", "").await.unwrap()).await, "attachment_exists");
+    assert_eq!(
+        field_code(attach(&officer, zip_of(&[("../x.pdf", b"x")]), "bad.zip", "").await.unwrap()).await,
+        "zip_unsafe_path"
+    );
+    use sha2::Digest;
+    let sha = hex::encode(sha2::Sha256::digest(&doc));
+    let url = format!("{}/api/v1/tenders/{id}/attachments/{sha}", app.base);
+    assert_eq!(
+        app.anon().get(&url).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND,
+        "a draft's attachment is not public"
+    );
+    assert_eq!(sf(&app, &officer, "publish_tender", &[("id", &id)]).await.status(), StatusCode::OK);
+    let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
+    assert_eq!(public["attachments"][0]["file_name"], "服务内容指导目录.pdf");
+    assert_eq!(app.anon().get(&url).send().await.unwrap().bytes().await.unwrap().to_vec(), doc);
+
+    // Published: a reason is required, and a refused amendment keeps nothing.
+    let files_before = walk(app.state.storage.root());
+    assert_eq!(
+        field_code(attach(&officer, pdf("清单").1, "服务需求清单.pdf", "").await.unwrap()).await,
+        "reason_required"
+    );
+    assert_eq!(walk(app.state.storage.root()), files_before);
+    // Two days before the deadline: the amendment pushes it to 15 days out.
+    let deadline = public["spec"]["bid_deadline_ms"].as_i64().unwrap();
+    advance(&app, deadline - 2 * 24 * 3_600_000 - app.state.now_ms());
+    let officer = app.signed_in(Role::Officer).await;
+    let res = attach(&officer, pdf("清单").1, "服务需求清单.pdf", "补充服务需求清单").await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
+    assert_eq!(public["attachments"].as_array().unwrap().len(), 2);
+    let latest = public["versions"].as_array().unwrap().iter().find(|v| v["version"] == 2).expect("version 2").clone();
+    assert_eq!(latest["reason"], "补充服务需求清单");
+    assert_eq!(latest["material"], true);
+    assert_eq!(latest["changes"][0]["field"], "attachments");
+    assert_eq!(latest["pushed_from"].as_i64(), Some(deadline));
+    let pushed = public["spec"]["bid_deadline_ms"].as_i64().unwrap();
+    assert!(pushed >= app.state.now_ms() + 15 * 24 * 3_600_000, "deadline pushed to 15 days out");
+
+    advance(&app, pushed - app.state.now_ms());
+    let officer = app.signed_in(Role::Officer).await;
+    assert_eq!(
+        field_code(attach(&officer, pdf("late").1, "late.pdf", "截止后补充材料").await.unwrap()).await,
+        "attachments_frozen"
+    );
+    let audit = app
+        .signed_in(Role::Auditor)
+        .await
+        .get(format!("{}/api/v1/audit", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(audit.contains("tender.attach") && audit.contains("tender.amend") && audit.contains("服务需求清单.pdf"));
+}
