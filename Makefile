@@ -4,17 +4,16 @@ SHELL := /bin/bash
 .ONESHELL:
 .SHELLFLAGS := -euo pipefail -c
 
-CARGO_LEPTOS_VERSION := 0.3.10
-WASM_BINDGEN_VERSION := 0.2.130
 BINARYEN_VERSION := 132
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 TOOLS_DIR := $(CURDIR)/.tools
-# cargo-leptos adds this flag to debug builds; plain `cargo test` gets the same so the two
-# builds share compiled crates instead of rebuilding each other's.
+SITE_ROOT := $(CURDIR)/target/site
+# Debug builds use type-erased views (as cargo-leptos does); plain `cargo test` gets the same
+# flag so the test and the server builds share compiled crates instead of rebuilding them.
 DEBUG_RUSTFLAGS := --cfg erase_components
-export LEPTOS_SITE_ROOT := $(CURDIR)/target/site
+export LEPTOS_SITE_ROOT := $(SITE_ROOT)
 
-.PHONY: run test tools test-deps test-unit test-integration test-e2e build-debug clean-data
+.PHONY: run test tools test-deps lint test-unit test-integration test-e2e build-debug clean-data
 
 ## Build an optimised release, load the demo data into SQLite and serve on http://127.0.0.1:3000
 run: tools
@@ -23,22 +22,21 @@ run: tools
 	  npm install --prefix "$(TOOLS_DIR)" --no-audit --no-fund "binaryen@$(BINARYEN_VERSION)"
 	fi
 	export PATH="$(TOOLS_DIR)/node_modules/.bin:$$PATH"
-	cargo leptos build --release
+	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo run -p site -- build --release --site-root "$(SITE_ROOT)"
+	cargo build -p server --release
 	"$(TARGET_DIR)/release/caiping" seed-demo
 	"$(TARGET_DIR)/release/caiping" serve
 
-## Every test: domain unit tests, HTTP integration tests on SQLite and PostgreSQL, browser tests
-test: tools test-deps test-unit test-integration test-e2e
+## Every test: formatting and lints, domain unit tests, HTTP integration tests on SQLite and
+## PostgreSQL, browser tests
+test: tools test-deps lint test-unit test-integration test-e2e
 
+# The site builder (server/site) uses the wasm-bindgen library pinned in Cargo.toml, so neither
+# cargo-leptos nor a wasm-bindgen binary is needed. `cargo leptos watch` still works for development.
 tools:
 	rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
-	if ! cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)"; then
-	  cargo install cargo-leptos --locked --version "$(CARGO_LEPTOS_VERSION)"
-	fi
-	# cargo-leptos runs whatever wasm-bindgen is on PATH: it must match the crate pinned in Cargo.toml.
-	if ! wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)"; then
-	  cargo install wasm-bindgen-cli --version "$(WASM_BINDGEN_VERSION)"
-	fi
+	rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+	rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
 
 test-deps:
 	missing=""
@@ -52,6 +50,13 @@ test-deps:
 	fi
 	cd end2end && if [ ! -d node_modules/@playwright/test ]; then PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund; fi
 
+## rustfmt, and clippy on the server build (ssr, with tests) and the browser build (hydrate)
+lint:
+	cargo fmt --all -- --check
+	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo clippy --workspace --all-targets -- -D warnings
+	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo clippy -p app --lib --target wasm32-unknown-unknown \
+	  --no-default-features --features hydrate --profile wasm-dev -- -D warnings
+
 test-unit:
 	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo test -p app --features ssr
 
@@ -61,7 +66,8 @@ test-integration:
 	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" CAIPING_TEST_PG_URL="$$pg_url" cargo test -p server
 
 build-debug:
-	cargo leptos build
+	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo run -p site -- build --site-root "$(SITE_ROOT)"
+	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo build -p server
 
 test-e2e: build-debug
 	cd end2end && CAIPING_BIN="$(TARGET_DIR)/debug/caiping" npx playwright test
