@@ -87,16 +87,7 @@ async fn creating_accounts_validates_and_audits() {
         let bidder_without_org = admin.post(&url).json(&json!({"username": "lonely", "display_name": "无机构", "role": "bidder", "org_id": null, "password": "0123456789abc"})).send().await.unwrap();
         assert_eq!(bidder_without_org.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
-        let audit: Value = app
-            .signed_in(Role::Auditor)
-            .await
-            .get(format!("{}/api/v1/audit", app.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let audit = app.audit().await;
         let entries = audit.as_array().unwrap();
         let created = entries
             .iter()
@@ -157,16 +148,7 @@ async fn an_ngo_registers_and_nothing_is_half_saved() {
         );
         let (_, twice) = register("吴江区同心社会工作服务中心", "52320508MJ59123453", "tongxin2").await;
         assert_eq!(twice.json::<Value>().await.unwrap()["detail"][0]["code"], "org_name_taken");
-        let audit: Value = app
-            .signed_in(Role::Auditor)
-            .await
-            .get(format!("{}/api/v1/audit", app.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let audit = app.audit().await;
         assert!(audit
             .as_array()
             .unwrap()

@@ -64,16 +64,7 @@ async fn clarifications_are_answered_in_public_without_the_asker() {
                 .await,
             "clarification_closed"
         );
-        let audit: Value = app
-            .signed_in(Role::Auditor)
-            .await
-            .get(format!("{}/api/v1/audit", app.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let audit = app.audit().await;
         let actions: Vec<&str> = audit.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
         assert!(actions.contains(&"clarification.ask") && actions.contains(&"clarification.answer"));
     }

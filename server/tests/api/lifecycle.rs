@@ -437,16 +437,7 @@ async fn a_tender_from_publication_through_review_to_contract() {
         assert!(flags[0]["message_zh"].as_str().unwrap().contains("在履行合同"));
 
         // 7. Every step left its audit entry; none of the pre-opening entries carries a price.
-        let audit: Value = app
-            .signed_in(Role::Auditor)
-            .await
-            .get(format!("{}/api/v1/audit", app.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let audit = app.audit().await;
         let entries = audit.as_array().unwrap();
         let actions: Vec<&str> = entries.iter().map(|e| e["action"].as_str().unwrap()).collect();
         for step in [

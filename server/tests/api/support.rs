@@ -100,6 +100,12 @@ impl TestApp {
         client
     }
 
+    /// The latest audit-log entries, as the auditor reads them.
+    pub async fn audit(&self) -> serde_json::Value {
+        let auditor = self.signed_in(Role::Auditor).await;
+        auditor.get(format!("{}/api/v1/audit", self.base)).send().await.unwrap().json().await.unwrap()
+    }
+
     pub async fn signed_in(&self, role: Role) -> reqwest::Client {
         let username = match role {
             Role::Officer => "officer",

@@ -46,16 +46,7 @@ async fn a_late_amendment_pushes_the_deadline_and_two_bids_fail_the_tender() {
         let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
         assert_eq!(public["summary"]["status"], "failed");
         assert!(public["failed_reason"].as_str().unwrap().contains("不足三家"), "{public}");
-        let audit: Value = app
-            .signed_in(Role::Auditor)
-            .await
-            .get(format!("{}/api/v1/audit", app.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let audit = app.audit().await;
         assert!(audit
             .as_array()
             .unwrap()
@@ -129,15 +120,6 @@ async fn officers_attach_documents_before_and_after_publishing() {
         field_code(attach(&officer, pdf("late").1, "late.pdf", "截止后补充材料").await.unwrap()).await,
         "attachments_frozen"
     );
-    let audit = app
-        .signed_in(Role::Auditor)
-        .await
-        .get(format!("{}/api/v1/audit", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let audit = app.audit().await.to_string();
     assert!(audit.contains("tender.attach") && audit.contains("tender.amend") && audit.contains("服务需求清单.pdf"));
 }
