@@ -1,5 +1,9 @@
-//! caiping's web application: Leptos components, pages and server functions, plus the pure
-//! domain core (`domain`) shared by the server and the browser.
+//! caiping's web application, laid out by capability: each folder (`tenders`, `bids`,
+//! `opening`, `scoring`, `contracts`, …) holds its view types and server functions (`mod.rs`),
+//! its SSR-only queries (`server.rs`) and its pages. `pages` composes capabilities into whole
+//! pages, `components` and `server` (feature `ssr`) are shared infrastructure, and `domain` is
+//! the pure core that the server and the browser both run. Imports point one way: pages →
+//! capability → infrastructure → domain.
 
 #![recursion_limit = "256"]
 
