@@ -27,11 +27,21 @@ pub fn LoginPage() -> impl IntoView {
                     <input type="password" name="password" autocomplete="current-password" required />
                 </label>
                 <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { t_string!(i18n, login.working) } else { t_string!(i18n, login.submit) }}
+                    {move || {
+                        if action.pending().get() {
+                            t_string!(i18n, login.working)
+                        } else {
+                            t_string!(i18n, login.submit)
+                        }
+                    }}
                 </button>
             </ActionForm>
             {action_error(action.value())}
-            <p><a href="/register" data-testid="register-link">{t!(i18n, register.link)}</a></p>
+            <p>
+                <a href="/register" data-testid="register-link">
+                    {t!(i18n, register.link)}
+                </a>
+            </p>
         </section>
     }
 }

@@ -12,9 +12,12 @@ pub fn AuditTable(entries: Loaded<Vec<AuditRecord>>) -> impl IntoView {
     view! {
         <section class="card">
             <h2>{t!(i18n, audit.title)}</h2>
-            {loaded(entries, move |list: Vec<AuditRecord>| match list {
-                        list if list.is_empty() => view! { <p>{t!(i18n, audit.empty)}</p> }.into_any(),
-                        list => view! {
+            {loaded(
+                entries,
+                move |list: Vec<AuditRecord>| match list {
+                    list if list.is_empty() => view! { <p>{t!(i18n, audit.empty)}</p> }.into_any(),
+                    list => {
+                        view! {
                             <div class="table-wrap">
                                 <table data-testid="audit-table">
                                     <thead>
@@ -26,19 +29,29 @@ pub fn AuditTable(entries: Loaded<Vec<AuditRecord>>) -> impl IntoView {
                                         </tr>
                                     </thead>
                                     <tbody>
-                                        {list.into_iter().map(|e| view! {
-                                            <tr>
-                                                <td>{format_shanghai(e.at)}</td>
-                                                <td>{e.actor}</td>
-                                                <td><code>{e.action}</code></td>
-                                                <td>{format!("{} {}", e.entity, e.entity_id)}</td>
-                                            </tr>
-                                        }).collect_view()}
+                                        {list
+                                            .into_iter()
+                                            .map(|e| {
+                                                view! {
+                                                    <tr>
+                                                        <td>{format_shanghai(e.at)}</td>
+                                                        <td>{e.actor}</td>
+                                                        <td>
+                                                            <code>{e.action}</code>
+                                                        </td>
+                                                        <td>{format!("{} {}", e.entity, e.entity_id)}</td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
                                     </tbody>
                                 </table>
                             </div>
-                        }.into_any(),
-            })}
+                        }
+                            .into_any()
+                    }
+                },
+            )}
         </section>
     }
 }

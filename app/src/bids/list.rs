@@ -18,17 +18,38 @@ pub fn BidderTenders(list: Loaded<Vec<OpenTender>>) -> impl IntoView {
                     match list.await {
                         Err(e) => view! { <ErrorNote error=e /> }.into_any(),
                         Ok(items) if items.is_empty() => view! { <p>{t!(i18n, tender.no_notices)}</p> }.into_any(),
-                        Ok(items) => view! {
-                            <ul class="plain-list">
-                                {items.into_iter().map(|OpenTender { tender: t, receipt }| {
-                                    let status = t.status;
-                                    view! { <li>
-                                        <A href=format!("/bidder/tenders/{}", t.id)>{t.title}</A>" · "{move || status_label(i18n, status)}" · "
-                                        {match receipt { Some(_) => view! { <span class="tag-ok">{t!(i18n, tender.my_bid)}" ✓"</span> }.into_any(), None => view! { <span>{t!(i18n, tender.not_bid)}</span> }.into_any() }}
-                                    </li> }
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
+                        Ok(items) => {
+                            view! {
+                                <ul class="plain-list">
+                                    {items
+                                        .into_iter()
+                                        .map(|OpenTender { tender: t, receipt }| {
+                                            let status = t.status;
+                                            view! {
+                                                <li>
+                                                    <A href=format!("/bidder/tenders/{}", t.id)>{t.title}</A>
+                                                    " · "
+                                                    {move || status_label(i18n, status)}
+                                                    " · "
+                                                    {match receipt {
+                                                        Some(_) => {
+                                                            view! {
+                                                                <span class="tag-ok">{t!(i18n, tender.my_bid)}" ✓"</span>
+                                                            }
+                                                                .into_any()
+                                                        }
+                                                        None => {
+                                                            view! { <span>{t!(i18n, tender.not_bid)}</span> }.into_any()
+                                                        }
+                                                    }}
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }
                     }
                 })}
             </Suspense>

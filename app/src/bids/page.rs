@@ -35,10 +35,13 @@ pub fn BidPage() -> impl IntoView {
     let xhr_error = RwSignal::new(None::<AppError>);
     let refused = super::upload::refused_in_query();
     let upload_error = move || {
-        xhr_error
-            .get()
-            .or_else(refused)
-            .map(|error| view! { <div data-testid="upload-error"><ErrorNote error=error /></div> })
+        xhr_error.get().or_else(refused).map(|error| {
+            view! {
+                <div data-testid="upload-error">
+                    <ErrorNote error=error />
+                </div>
+            }
+        })
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
@@ -63,92 +66,304 @@ pub fn BidPage() -> impl IntoView {
                         Err(e) => return view! { <ErrorNote error=e /> }.into_any(),
                     };
                     let open = d.summary.status == TenderStatus::Published;
-                    let opened = matches!(d.summary.status, TenderStatus::Opened | TenderStatus::Awarded | TenderStatus::Failed);
+                    let opened = matches!(
+                        d.summary.status,
+                        TenderStatus::Opened | TenderStatus::Awarded | TenderStatus::Failed
+                    );
                     let tid = d.summary.id.clone();
                     let spec = d.spec.clone();
                     let priced = spec.price_scored();
-                    // A call for applications: its plan is presented by the applicant, not judged blind.
                     let call = spec.method.procurement_method().is_none();
-                    // The lots ticked in the form: each gets its own team.
                     let chosen_lots = RwSignal::new(if spec.lots.len() == 1 { vec![0] } else { vec![] });
                     let lot_names: Vec<String> = spec.lots.iter().map(|l| l.name.clone()).collect();
+                    // A call for applications: its plan is presented by the applicant, not judged blind.
+                    // The lots ticked in the form: each gets its own team.
                     view! {
                         <h1 data-testid="tender-title">{d.summary.title.clone()}</h1>
                         <TenderFacts d=d.clone() />
-                        {let tid = tid.clone(); receipt.clone().map(move |r| view! {
-                            <section class="card" data-testid="receipt">
-                                <h2>{t!(i18n, tender.receipt)}</h2>
-                                {if r.needs_reconfirmation {
-                                    view! { <p class="notice notice-error" data-testid="needs-reconfirm">{t!(i18n, tender.needs_reconfirm)}</p> }.into_any()
-                                } else {
-                                    view! { <p class="notice notice-ok">{t!(i18n, tender.sealed)}</p> }.into_any()
-                                }}
-                                <dl class="facts">
-                                    <dt>{t!(i18n, tender.lot)}</dt><dd data-testid="receipt-lots">{r.lots.join("、")}</dd>
-                                    <dt>{t!(i18n, tender.submitted_at)}</dt><dd>{format_shanghai(r.submitted_at)}</dd>
-                                    <dt>{lz(i18n, "投标团队", "Team")}</dt><dd data-testid="receipt-team">{if r.team.is_empty() { "—".to_string() } else { r.team.iter().map(|m| format!("{}（{}）", m.name, m.masked_id)).collect::<Vec<_>>().join("、") }}</dd>
-                                </dl>
-                                {(!r.flags.is_empty()).then(|| view! {
-                                    <ul class="notice notice-error" data-testid="receipt-flags">
-                                        {r.flags.iter().map(|v| {
-                                            let (zh, en) = (v.message_zh.clone(), v.message_en.clone());
-                                            view! { <li>{move || if i18n.get_locale() == Locale::en { en.clone() } else { zh.clone() }}</li> }
-                                        }).collect_view()}
-                                    </ul>
-                                })}
-                                <div class="table-wrap"><table>
-                                    <thead><tr><th>{t!(i18n, tender.file)}</th><th>{t!(i18n, tender.size)}</th><th>{t!(i18n, tender.entries)}</th><th>{t!(i18n, tender.sha256)}</th></tr></thead>
-                                    <tbody>{r.files.iter().map(|f| view! {
-                                        <tr><td>{f.file_name.clone()}</td><td>{f.file_size}" B"</td><td>{f.entries}</td><td><code data-testid=format!("receipt-sha256-{}", f.kind.as_str())>{f.sha256.clone()}</code></td></tr>
-                                    }).collect_view()}</tbody>
-                                </table></div>
-                                {let tid = tid.clone(); open.then(move || view! {
-                                    <div class="actions">
-                                        {let tid = tid.clone(); r.needs_reconfirmation.then(move || view! {
-                                            <ActionForm action=act><input type="hidden" name="id" value=tid.clone() /><input type="hidden" name="action" value="reconfirm" />
-                                                <button type="submit" class="btn btn-primary" data-testid="reconfirm">{t!(i18n, tender.reconfirm)}</button></ActionForm>
-                                        })}
-                                        <ActionForm action=act><input type="hidden" name="id" value=tid.clone() /><input type="hidden" name="action" value="withdraw" />
-                                            <button type="submit" class="btn" data-testid="withdraw">{t!(i18n, tender.withdraw)}</button></ActionForm>
-                                    </div>
-                                })}
-                                {opened.then(|| view! {
-                                    <p><a class="btn" data-testid="opening-pdf" href=format!("/api/v1/tenders/{tid}/opening-record.pdf") download="opening-record.pdf">{t!(i18n, tender.opening_pdf)}</a></p>
-                                })}
-                            </section>
-                        })}
+                        {
+                            let tid = tid.clone();
+                            receipt
+                                .clone()
+                                .map(move |r| {
+                                    view! {
+                                        <section class="card" data-testid="receipt">
+                                            <h2>{t!(i18n, tender.receipt)}</h2>
+                                            {if r.needs_reconfirmation {
+                                                view! {
+                                                    <p class="notice notice-error" data-testid="needs-reconfirm">
+                                                        {t!(i18n, tender.needs_reconfirm)}
+                                                    </p>
+                                                }
+                                                    .into_any()
+                                            } else {
+                                                view! { <p class="notice notice-ok">{t!(i18n, tender.sealed)}</p> }
+                                                    .into_any()
+                                            }}
+                                            <dl class="facts">
+                                                <dt>{t!(i18n, tender.lot)}</dt>
+                                                <dd data-testid="receipt-lots">{r.lots.join("、")}</dd>
+                                                <dt>{t!(i18n, tender.submitted_at)}</dt>
+                                                <dd>{format_shanghai(r.submitted_at)}</dd>
+                                                <dt>{lz(i18n, "投标团队", "Team")}</dt>
+                                                <dd data-testid="receipt-team">
+                                                    {if r.team.is_empty() {
+                                                        "—".to_string()
+                                                    } else {
+                                                        r.team
+                                                            .iter()
+                                                            .map(|m| format!("{}（{}）", m.name, m.masked_id))
+                                                            .collect::<Vec<_>>()
+                                                            .join("、")
+                                                    }}
+                                                </dd>
+                                            </dl>
+                                            {(!r.flags.is_empty())
+                                                .then(|| {
+                                                    view! {
+                                                        <ul class="notice notice-error" data-testid="receipt-flags">
+                                                            {r
+                                                                .flags
+                                                                .iter()
+                                                                .map(|v| {
+                                                                    let (zh, en) = (v.message_zh.clone(), v.message_en.clone());
+                                                                    view! {
+                                                                        <li>
+                                                                            {move || {
+                                                                                if i18n.get_locale() == Locale::en {
+                                                                                    en.clone()
+                                                                                } else {
+                                                                                    zh.clone()
+                                                                                }
+                                                                            }}
+                                                                        </li>
+                                                                    }
+                                                                })
+                                                                .collect_view()}
+                                                        </ul>
+                                                    }
+                                                })}
+                                            <div class="table-wrap">
+                                                <table>
+                                                    <thead>
+                                                        <tr>
+                                                            <th>{t!(i18n, tender.file)}</th>
+                                                            <th>{t!(i18n, tender.size)}</th>
+                                                            <th>{t!(i18n, tender.entries)}</th>
+                                                            <th>{t!(i18n, tender.sha256)}</th>
+                                                        </tr>
+                                                    </thead>
+                                                    <tbody>
+                                                        {r
+                                                            .files
+                                                            .iter()
+                                                            .map(|f| {
+                                                                view! {
+                                                                    <tr>
+                                                                        <td>{f.file_name.clone()}</td>
+                                                                        <td>{f.file_size}" B"</td>
+                                                                        <td>{f.entries}</td>
+                                                                        <td>
+                                                                            <code data-testid=format!(
+                                                                                "receipt-sha256-{}",
+                                                                                f.kind.as_str(),
+                                                                            )>{f.sha256.clone()}</code>
+                                                                        </td>
+                                                                    </tr>
+                                                                }
+                                                            })
+                                                            .collect_view()}
+                                                    </tbody>
+                                                </table>
+                                            </div>
+                                            {
+                                                let tid = tid.clone();
+                                                open.then(move || {
+                                                    view! {
+                                                        <div class="actions">
+                                                            {
+                                                                let tid = tid.clone();
+                                                                r.needs_reconfirmation
+                                                                    .then(move || {
+                                                                        view! {
+                                                                            <ActionForm action=act>
+                                                                                <input type="hidden" name="id" value=tid.clone() />
+                                                                                <input type="hidden" name="action" value="reconfirm" />
+                                                                                <button
+                                                                                    type="submit"
+                                                                                    class="btn btn-primary"
+                                                                                    data-testid="reconfirm"
+                                                                                >
+                                                                                    {t!(i18n, tender.reconfirm)}
+                                                                                </button>
+                                                                            </ActionForm>
+                                                                        }
+                                                                    })
+                                                            } <ActionForm action=act>
+                                                                <input type="hidden" name="id" value=tid.clone() />
+                                                                <input type="hidden" name="action" value="withdraw" />
+                                                                <button type="submit" class="btn" data-testid="withdraw">
+                                                                    {t!(i18n, tender.withdraw)}
+                                                                </button>
+                                                            </ActionForm>
+                                                        </div>
+                                                    }
+                                                })
+                                            }
+                                            {opened
+                                                .then(|| {
+                                                    view! {
+                                                        <p>
+                                                            <a
+                                                                class="btn"
+                                                                data-testid="opening-pdf"
+                                                                href=format!("/api/v1/tenders/{tid}/opening-record.pdf")
+                                                                download="opening-record.pdf"
+                                                            >
+                                                                {t!(i18n, tender.opening_pdf)}
+                                                            </a>
+                                                        </p>
+                                                    }
+                                                })}
+                                        </section>
+                                    }
+                                })
+                        }
                         {action_error(act.value())}
                         {upload_error}
                         {if open {
                             view! {
-                                <form class="form card" method="post" enctype="multipart/form-data" action=format!("/api/v1/tenders/{}/bids", tid) data-testid="bid-form" on:submit=submit>
+                                <form
+                                    class="form card"
+                                    method="post"
+                                    enctype="multipart/form-data"
+                                    action=format!("/api/v1/tenders/{}/bids", tid)
+                                    data-testid="bid-form"
+                                    on:submit=submit
+                                >
                                     <fieldset class="lots">
                                         <legend>{t!(i18n, tender.lot)}</legend>
-                                        {spec.lots.iter().enumerate().map(|(i, l)| view! {
-                                            <div class="criterion-row">
-                                                <label class="check"><input type="checkbox" name="lot" value=i.to_string() checked=spec.lots.len() == 1 data-testid=format!("bid-lot-{i}")
-                                                    on:change=move |ev| { let on = event_target_checked(&ev); chosen_lots.update(|c| { c.retain(|x| *x != i); if on { c.push(i); c.sort(); } }) } />
-                                                    <span>{let l = l.clone(); move || format!("{}（{}）", l.name, l.budget_summary(i18n.get_locale() == Locale::en))}</span></label>
-                                                {if priced {
-                                                    view! { <input type="text" inputmode="decimal" name=format!("price_{i}") placeholder=move || t_string!(i18n, tender.bid_price) data-testid=format!("bid-price-{i}") /> }.into_any()
-                                                } else {
-                                                    view! { <span class="hint">{t!(i18n, tender.accept_fixed)}</span> }.into_any()
-                                                }}
-                                            </div>
-                                        }).collect_view()}
+                                        {spec
+                                            .lots
+                                            .iter()
+                                            .enumerate()
+                                            .map(|(i, l)| {
+                                                view! {
+                                                    <div class="criterion-row">
+                                                        <label class="check">
+                                                            <input
+                                                                type="checkbox"
+                                                                name="lot"
+                                                                value=i.to_string()
+                                                                checked=spec.lots.len() == 1
+                                                                data-testid=format!("bid-lot-{i}")
+                                                                on:change=move |ev| {
+                                                                    let on = event_target_checked(&ev);
+                                                                    chosen_lots
+                                                                        .update(|c| {
+                                                                            c.retain(|x| *x != i);
+                                                                            if on {
+                                                                                c.push(i);
+                                                                                c.sort();
+                                                                            }
+                                                                        })
+                                                                }
+                                                            />
+                                                            <span>
+                                                                {
+                                                                    let l = l.clone();
+                                                                    move || {
+                                                                        format!(
+                                                                            "{}（{}）",
+                                                                            l.name,
+                                                                            l.budget_summary(i18n.get_locale() == Locale::en),
+                                                                        )
+                                                                    }
+                                                                }
+                                                            </span>
+                                                        </label>
+                                                        {if priced {
+                                                            view! {
+                                                                <input
+                                                                    type="text"
+                                                                    inputmode="decimal"
+                                                                    name=format!("price_{i}")
+                                                                    placeholder=move || t_string!(i18n, tender.bid_price)
+                                                                    data-testid=format!("bid-price-{i}")
+                                                                />
+                                                            }
+                                                                .into_any()
+                                                        } else {
+                                                            view! {
+                                                                <span class="hint">{t!(i18n, tender.accept_fixed)}</span>
+                                                            }
+                                                                .into_any()
+                                                        }}
+                                                    </div>
+                                                }
+                                            })
+                                            .collect_view()}
                                     </fieldset>
-                                    {form.clone().and_then(|f| f.application.clone()).map(|t| view! { <super::application::Application template=t /> })}
-                                    {form.clone().filter(|f| !(f.qualification.is_empty() && f.team_rules.is_empty())).map(|f| view! { <super::team::TeamPicker form=f lots=lot_names.clone() chosen=chosen_lots /> })}
-                                    <label><span>{move || if call { t_string!(i18n, tender.plan_file) } else { t_string!(i18n, tender.technical_file) }}</span><input type="file" name="technical" accept="application/pdf,.pdf,application/zip,.zip" required data-testid="bid-technical" /></label>
-                                    <label><span>{t!(i18n, tender.qualification_file)}</span><input type="file" name="qualification" accept="application/pdf,.pdf,application/zip,.zip" required data-testid="bid-qualification" /></label>
+                                    {form
+                                        .clone()
+                                        .and_then(|f| f.application.clone())
+                                        .map(|t| view! { <super::application::Application template=t /> })}
+                                    {form
+                                        .clone()
+                                        .filter(|f| !(f.qualification.is_empty() && f.team_rules.is_empty()))
+                                        .map(|f| {
+                                            view! {
+                                                <super::team::TeamPicker
+                                                    form=f
+                                                    lots=lot_names.clone()
+                                                    chosen=chosen_lots
+                                                />
+                                            }
+                                        })}
+                                    <label>
+                                        <span>
+                                            {move || {
+                                                if call {
+                                                    t_string!(i18n, tender.plan_file)
+                                                } else {
+                                                    t_string!(i18n, tender.technical_file)
+                                                }
+                                            }}
+                                        </span>
+                                        <input
+                                            type="file"
+                                            name="technical"
+                                            accept="application/pdf,.pdf,application/zip,.zip"
+                                            required
+                                            data-testid="bid-technical"
+                                        />
+                                    </label>
+                                    <label>
+                                        <span>{t!(i18n, tender.qualification_file)}</span>
+                                        <input
+                                            type="file"
+                                            name="qualification"
+                                            accept="application/pdf,.pdf,application/zip,.zip"
+                                            required
+                                            data-testid="bid-qualification"
+                                        />
+                                    </label>
                                     <super::upload::UploadProgress progress=progress />
-                                    <button type="submit" class="btn btn-primary" data-testid="bid-submit">{move || match (receipt.is_some(), call) { (true, _) => t_string!(i18n, tender.resubmit), (false, true) => t_string!(i18n, tender.submit_application), (false, false) => t_string!(i18n, tender.submit_bid) }}</button>
+                                    <button type="submit" class="btn btn-primary" data-testid="bid-submit">
+                                        {move || match (receipt.is_some(), call) {
+                                            (true, _) => t_string!(i18n, tender.resubmit),
+                                            (false, true) => t_string!(i18n, tender.submit_application),
+                                            (false, false) => t_string!(i18n, tender.submit_bid),
+                                        }}
+                                    </button>
                                 </form>
-                            }.into_any()
+                            }
+                                .into_any()
                         } else {
                             view! { <p class="lead">{t!(i18n, tender.closed)}</p> }.into_any()
                         }}
-                    }.into_any()
+                    }
+                        .into_any()
                 })}
             </Suspense>
             <Clarifications id=id() qa=qa can_ask=true can_answer=false />

@@ -19,7 +19,12 @@ pub fn TeamPicker(form: BidFormView, lots: Vec<String>, chosen: RwSignal<Vec<usi
     let Some(profile) = form.profile.clone() else {
         return view! {
             <p class="notice notice-error" data-testid="profile-missing">
-                {lz(i18n, "尚未登记机构资料和人员名册，资格与团队要求无法核对。", "No organisation profile or roster yet: qualification and team rules cannot be checked.")}" "
+                {lz(
+                    i18n,
+                    "尚未登记机构资料和人员名册，资格与团队要求无法核对。",
+                    "No organisation profile or roster yet: qualification and team rules cannot be checked.",
+                )}
+                " "
                 <a href="/bidder/profile">{t!(i18n, common.profile_link)}</a>
             </p>
         }
@@ -76,47 +81,137 @@ pub fn TeamPicker(form: BidFormView, lots: Vec<String>, chosen: RwSignal<Vec<usi
         )
     });
     let year_heads = move || {
-        (1..=years).map(|y| view! { <th>{move || if i18n.get_locale() == Locale::en { format!("Staff, year {y}") } else { format!("第{y}年服务人员") }}</th> }).collect_view()
+        (1..=years)
+            .map(|y| {
+                view! {
+                    <th>
+                        {move || {
+                            if i18n.get_locale() == Locale::en {
+                                format!("Staff, year {y}")
+                            } else {
+                                format!("第{y}年服务人员")
+                            }
+                        }}
+                    </th>
+                }
+            })
+            .collect_view()
     };
     view! {
-        {lots.into_iter().enumerate().map(|(lot, name)| view! {
-            <fieldset class="team" hidden=move || !chosen.get().contains(&lot) data-testid=format!("team-{lot}")>
-                <legend>{move || format!("{}：{}", lz(i18n, "投标团队（从人员名册选择）", "Proposed team (from the roster)")(), name)}</legend>
-                <div class="table-wrap"><table>
-                    <thead><tr>
-                        <th>{lz(i18n, "姓名", "Name")}</th><th>{lz(i18n, "证书", "Certificate")}</th>
-                        <th>{lz(i18n, "项目主管", "Manager")}</th><th>{lz(i18n, "督导", "Supervisor")}</th>
-                        {year_heads()}
-                    </tr></thead>
-                    <tbody>
-                        {form.roster.iter().enumerate().map(|(i, m)| {
-                            let (id_m, id_s) = (m.id.clone(), m.id.clone());
-                            let cert = m.person.certificate;
-                            view! { <tr>
-                                <td>{m.person.name.clone()}</td><td>{move || certificate_label(i18n, cert)}</td>
-                                <td><input type="radio" name=format!("manager_{lot}") value=m.id.clone() data-testid=format!("team-{lot}-manager-{i}")
-                                    on:change=move |_| teams.update(|t| t[lot].manager = Some(id_m.clone())) /></td>
-                                <td><input type="checkbox" name=format!("supervisor_{lot}") value=m.id.clone() data-testid=format!("team-{lot}-supervisor-{i}")
-                                    on:change=move |ev| tick_supervisor(lot, id_s.clone(), event_target_checked(&ev)) /></td>
-                                {(1..=years).map(|y| {
-                                    let (id_c, id_t) = (m.id.clone(), m.id.clone());
-                                    view! {
-                                        <td><input type="checkbox" name=format!("staff_{lot}_y{y}") value=m.id.clone() data-testid=format!("team-{lot}-staff-{i}-y{y}")
-                                            prop:checked=move || teams.with(|t| t[lot].staff_in(y).contains(&id_c))
-                                            on:change=move |ev| tick_staff(lot, id_t.clone(), y, event_target_checked(&ev)) /></td>
-                                    }
-                                }).collect_view()}
-                            </tr> }
-                        }).collect_view()}
-                    </tbody>
-                </table></div>
-            </fieldset>
-        }).collect_view()}
+        {lots
+            .into_iter()
+            .enumerate()
+            .map(|(lot, name)| {
+                view! {
+                    <fieldset
+                        class="team"
+                        hidden=move || !chosen.get().contains(&lot)
+                        data-testid=format!("team-{lot}")
+                    >
+                        <legend>
+                            {move || {
+                                format!(
+                                    "{}：{}",
+                                    lz(
+                                        i18n,
+                                        "投标团队（从人员名册选择）",
+                                        "Proposed team (from the roster)",
+                                    )(),
+                                    name,
+                                )
+                            }}
+                        </legend>
+                        <div class="table-wrap">
+                            <table>
+                                <thead>
+                                    <tr>
+                                        <th>{lz(i18n, "姓名", "Name")}</th>
+                                        <th>{lz(i18n, "证书", "Certificate")}</th>
+                                        <th>{lz(i18n, "项目主管", "Manager")}</th>
+                                        <th>{lz(i18n, "督导", "Supervisor")}</th>
+                                        {year_heads()}
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {form
+                                        .roster
+                                        .iter()
+                                        .enumerate()
+                                        .map(|(i, m)| {
+                                            let (id_m, id_s) = (m.id.clone(), m.id.clone());
+                                            let cert = m.person.certificate;
+                                            view! {
+                                                <tr>
+                                                    <td>{m.person.name.clone()}</td>
+                                                    <td>{move || certificate_label(i18n, cert)}</td>
+                                                    <td>
+                                                        <input
+                                                            type="radio"
+                                                            name=format!("manager_{lot}")
+                                                            value=m.id.clone()
+                                                            data-testid=format!("team-{lot}-manager-{i}")
+                                                            on:change=move |_| {
+                                                                teams.update(|t| t[lot].manager = Some(id_m.clone()))
+                                                            }
+                                                        />
+                                                    </td>
+                                                    <td>
+                                                        <input
+                                                            type="checkbox"
+                                                            name=format!("supervisor_{lot}")
+                                                            value=m.id.clone()
+                                                            data-testid=format!("team-{lot}-supervisor-{i}")
+                                                            on:change=move |ev| tick_supervisor(
+                                                                lot,
+                                                                id_s.clone(),
+                                                                event_target_checked(&ev),
+                                                            )
+                                                        />
+                                                    </td>
+                                                    {(1..=years)
+                                                        .map(|y| {
+                                                            let (id_c, id_t) = (m.id.clone(), m.id.clone());
+                                                            view! {
+                                                                <td>
+                                                                    <input
+                                                                        type="checkbox"
+                                                                        name=format!("staff_{lot}_y{y}")
+                                                                        value=m.id.clone()
+                                                                        data-testid=format!("team-{lot}-staff-{i}-y{y}")
+                                                                        prop:checked=move || {
+                                                                            teams.with(|t| t[lot].staff_in(y).contains(&id_c))
+                                                                        }
+                                                                        on:change=move |ev| tick_staff(
+                                                                            lot,
+                                                                            id_t.clone(),
+                                                                            y,
+                                                                            event_target_checked(&ev),
+                                                                        )
+                                                                    />
+                                                                </td>
+                                                            }
+                                                        })
+                                                        .collect_view()}
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    </fieldset>
+                }
+            })
+            .collect_view()}
         <section class="verdicts" data-testid="live-verdicts">
-            <h3>{lz(i18n, "资格与团队要求（实时核对，提交后由采购人审查）", "Qualification and team rules (checked as you choose; the purchaser decides at review)")}</h3>
-            <ul class="verdicts">
-                {move || verdict_items(i18n, judged.get())}
-            </ul>
+            <h3>
+                {lz(
+                    i18n,
+                    "资格与团队要求（实时核对，提交后由采购人审查）",
+                    "Qualification and team rules (checked as you choose; the purchaser decides at review)",
+                )}
+            </h3>
+            <ul class="verdicts">{move || verdict_items(i18n, judged.get())}</ul>
         </section>
     }
     .into_any()

@@ -32,7 +32,9 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
                         let zh = f.message_zh.clone();
                         let en = f.message_en.clone();
                         view! {
-                            <li data-field=f.field.clone()>
+                            <li data-field=f
+                                .field
+                                .clone()>
                                 {move || if i18n.get_locale() == Locale::en { en.clone() } else { zh.clone() }}
                             </li>
                         }

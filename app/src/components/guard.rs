@@ -28,9 +28,12 @@ pub fn RequireRole(roles: &'static [Role], children: ChildrenFn) -> impl IntoVie
                         children.read_value()().into_any()
                     }
                     Ok(Some(_)) => view! { <ErrorNote error=AppError::Forbidden /> }.into_any(),
-                    // The server already redirected anonymous page requests (page guard
-                    // middleware); this is for navigation in the browser.
-                    Ok(None) => view! { <Redirect path="/login" /> }.into_any(),
+                    Ok(None) => {
+                        // The server already redirected anonymous page requests (page guard
+                        // middleware); this is for navigation in the browser.
+                        view! { <Redirect path="/login" /> }
+                            .into_any()
+                    }
                     Err(e) => view! { <ErrorNote error=e /> }.into_any(),
                 }
             })}

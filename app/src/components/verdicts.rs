@@ -17,7 +17,14 @@ pub fn verdict_items(i18n: leptos_i18n::I18nContext<Locale>, verdicts: Vec<Verdi
             };
             let class = if v.outcome == Outcome::Fail { "verdict-fail" } else { "verdict-pass" };
             let message = super::bilingual::localized(i18n, v.message_zh.clone(), v.message_en.clone());
-            view! { <li class=class data-rule=v.rule.clone() data-outcome=outcome>{message}" （"{v.citation.clone()}"）"</li> }
+            view! {
+                <li class=class data-rule=v.rule.clone() data-outcome=outcome>
+                    {message}
+                    " （"
+                    {v.citation.clone()}
+                    "）"
+                </li>
+            }
         })
         .collect_view()
 }

@@ -52,62 +52,174 @@ pub fn ReviewSection(id: String, state: ReviewState) -> impl IntoView {
             {move || {
                 let id = id.clone();
                 Suspend::new(async move {
-                    // Before the opening the rows are refused: there is nothing to show yet.
                     let (Ok(rows), Ok(d)) = (rows.await, detail.await) else { return ().into_any() };
                     let status = d.summary.status;
                     let tid = id.clone();
+                    // Before the opening the rows are refused: there is nothing to show yet.
                     view! {
                         <section class="card" data-testid="review">
                             <h2>{t!(i18n, tender.opening_record)}" · "{t!(i18n, tender.review)}</h2>
-                            <p><a class="btn" data-testid="opening-pdf" href=format!("/api/v1/tenders/{tid}/opening-record.pdf") download="opening-record.pdf">{t!(i18n, tender.opening_pdf)}</a></p>
-                            <div class="table-wrap"><table data-testid="review-table">
-                                <thead><tr>
-                                    <th>{t!(i18n, tender.org)}</th><th>{t!(i18n, tender.price)}</th><th>{t!(i18n, tender.submitted_at)}</th>
-                                    <th>{t!(i18n, tender.file)}</th><th>{t!(i18n, tender.checks)}</th><th>{t!(i18n, tender.decision)}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {rows.into_iter().enumerate().map(|(i, r)| {
-                                        let tid = tid.clone();
-                                        let bid_id = r.bid.bid_id.clone();
-                                        view! { <tr data-testid=format!("review-row-{i}")>
-                                            <td>{r.bid.org_name.clone()}</td>
-                                            <td>{r.bid.lots.iter().map(|l| format!("{}：{}", l.lot, Yuan::from_fen(l.price_fen))).collect::<Vec<_>>().join("；")}</td>
-                                            <td>{format_shanghai(r.bid.submitted_at)}</td>
-                                            <td>{r.bid.files.iter().map(|f| {
-                                                let kind = f.kind.as_str();
-                                                view! { <div><a href=format!("/api/v1/tenders/{tid}/bids/{bid_id}/files/{kind}")>{f.file_name.clone()}</a>
-                                                    <br /><code class="hash">{f.sha256.chars().take(16).collect::<String>()}"…"</code></div> }
-                                            }).collect_view()}</td>
-                                            <td><ul class="verdicts">{r.checks.into_iter().map(|c| {
-                                                let class = if c.outcome == Outcome::Fail { "verdict-fail" } else { "verdict-pass" };
-                                                view! { <li class=class>{localized(i18n, c.message_zh, c.message_en)}" （"{c.citation}"）"</li> }
-                                            }).collect_view()}</ul></td>
-                                            <td>
-                                                {r.outcome.map(|o| view! { <p data-testid=format!("review-outcome-{i}")>{move || if o == ReviewOutcome::Pass { t_string!(i18n, tender.pass) } else { t_string!(i18n, tender.fail) }}" "{r.reason.clone().unwrap_or_default()}</p> })}
-                                                {(status == TenderStatus::Opened).then(|| view! {
-                                                    <ActionForm action=review attr:class="inline-form">
-                                                        <input type="hidden" name="id" value=tid.clone() />
-                                                        <input type="hidden" name="bid_id" value=bid_id.clone() />
-                                                        <input type="text" name="reason" placeholder=move || t_string!(i18n, tender.reason) data-testid=format!("review-reason-{i}") />
-                                                        <button type="submit" name="outcome" value="pass" class="btn" data-testid=format!("review-pass-{i}")>{t!(i18n, tender.pass)}</button>
-                                                        <button type="submit" name="outcome" value="fail" class="btn" data-testid=format!("review-fail-{i}")>{t!(i18n, tender.fail)}</button>
-                                                    </ActionForm>
-                                                })}
-                                            </td>
-                                        </tr> }
-                                    }).collect_view()}
-                                </tbody>
-                            </table></div>
+                            <p>
+                                <a
+                                    class="btn"
+                                    data-testid="opening-pdf"
+                                    href=format!("/api/v1/tenders/{tid}/opening-record.pdf")
+                                    download="opening-record.pdf"
+                                >
+                                    {t!(i18n, tender.opening_pdf)}
+                                </a>
+                            </p>
+                            <div class="table-wrap">
+                                <table data-testid="review-table">
+                                    <thead>
+                                        <tr>
+                                            <th>{t!(i18n, tender.org)}</th>
+                                            <th>{t!(i18n, tender.price)}</th>
+                                            <th>{t!(i18n, tender.submitted_at)}</th>
+                                            <th>{t!(i18n, tender.file)}</th>
+                                            <th>{t!(i18n, tender.checks)}</th>
+                                            <th>{t!(i18n, tender.decision)}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {rows
+                                            .into_iter()
+                                            .enumerate()
+                                            .map(|(i, r)| {
+                                                let tid = tid.clone();
+                                                let bid_id = r.bid.bid_id.clone();
+                                                view! {
+                                                    <tr data-testid=format!("review-row-{i}")>
+                                                        <td>{r.bid.org_name.clone()}</td>
+                                                        <td>
+                                                            {r
+                                                                .bid
+                                                                .lots
+                                                                .iter()
+                                                                .map(|l| {
+                                                                    format!("{}：{}", l.lot, Yuan::from_fen(l.price_fen))
+                                                                })
+                                                                .collect::<Vec<_>>()
+                                                                .join("；")}
+                                                        </td>
+                                                        <td>{format_shanghai(r.bid.submitted_at)}</td>
+                                                        <td>
+                                                            {r
+                                                                .bid
+                                                                .files
+                                                                .iter()
+                                                                .map(|f| {
+                                                                    let kind = f.kind.as_str();
+                                                                    view! {
+                                                                        <div>
+                                                                            <a href=format!(
+                                                                                "/api/v1/tenders/{tid}/bids/{bid_id}/files/{kind}",
+                                                                            )>{f.file_name.clone()}</a>
+                                                                            <br />
+                                                                            <code class="hash">
+                                                                                {f.sha256.chars().take(16).collect::<String>()}"…"
+                                                                            </code>
+                                                                        </div>
+                                                                    }
+                                                                })
+                                                                .collect_view()}
+                                                        </td>
+                                                        <td>
+                                                            <ul class="verdicts">
+                                                                {r
+                                                                    .checks
+                                                                    .into_iter()
+                                                                    .map(|c| {
+                                                                        let class = if c.outcome == Outcome::Fail {
+                                                                            "verdict-fail"
+                                                                        } else {
+                                                                            "verdict-pass"
+                                                                        };
+                                                                        view! {
+                                                                            <li class=class>
+                                                                                {localized(i18n, c.message_zh, c.message_en)}" （"
+                                                                                {c.citation}"）"
+                                                                            </li>
+                                                                        }
+                                                                    })
+                                                                    .collect_view()}
+                                                            </ul>
+                                                        </td>
+                                                        <td>
+                                                            {r
+                                                                .outcome
+                                                                .map(|o| {
+                                                                    view! {
+                                                                        <p data-testid=format!(
+                                                                            "review-outcome-{i}",
+                                                                        )>
+                                                                            {move || {
+                                                                                if o == ReviewOutcome::Pass {
+                                                                                    t_string!(i18n, tender.pass)
+                                                                                } else {
+                                                                                    t_string!(i18n, tender.fail)
+                                                                                }
+                                                                            }}" "{r.reason.clone().unwrap_or_default()}
+                                                                        </p>
+                                                                    }
+                                                                })}
+                                                            {(status == TenderStatus::Opened)
+                                                                .then(|| {
+                                                                    view! {
+                                                                        <ActionForm action=review attr:class="inline-form">
+                                                                            <input type="hidden" name="id" value=tid.clone() />
+                                                                            <input type="hidden" name="bid_id" value=bid_id.clone() />
+                                                                            <input
+                                                                                type="text"
+                                                                                name="reason"
+                                                                                placeholder=move || t_string!(i18n, tender.reason)
+                                                                                data-testid=format!("review-reason-{i}")
+                                                                            />
+                                                                            <button
+                                                                                type="submit"
+                                                                                name="outcome"
+                                                                                value="pass"
+                                                                                class="btn"
+                                                                                data-testid=format!("review-pass-{i}")
+                                                                            >
+                                                                                {t!(i18n, tender.pass)}
+                                                                            </button>
+                                                                            <button
+                                                                                type="submit"
+                                                                                name="outcome"
+                                                                                value="fail"
+                                                                                class="btn"
+                                                                                data-testid=format!("review-fail-{i}")
+                                                                            >
+                                                                                {t!(i18n, tender.fail)}
+                                                                            </button>
+                                                                        </ActionForm>
+                                                                    }
+                                                                })}
+                                                        </td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
                             {action_error(review.value())}
                             {action_error(conclude.value())}
-                            {(status == TenderStatus::Opened).then(|| view! {
-                                <ActionForm action=conclude>
-                                    <input type="hidden" name="id" value=id.clone() />
-                                    <button type="submit" class="btn btn-primary" data-testid="conclude-review">{t!(i18n, tender.conclude_review)}</button>
-                                </ActionForm>
-                            })}
+                            {(status == TenderStatus::Opened)
+                                .then(|| {
+                                    view! {
+                                        <ActionForm action=conclude>
+                                            <input type="hidden" name="id" value=id.clone() />
+                                            <button type="submit" class="btn btn-primary" data-testid="conclude-review">
+                                                {t!(i18n, tender.conclude_review)}
+                                            </button>
+                                        </ActionForm>
+                                    }
+                                })}
                         </section>
-                    }.into_any()
+                    }
+                        .into_any()
                 })
             }}
         </Suspense>

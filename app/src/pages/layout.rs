@@ -42,7 +42,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 let home = u.role.home_path();
                                 let role = u.role;
                                 view! {
-                                    <A href=home attr:class="nav-link">{t!(i18n, nav.workbench)}</A>
+                                    <A href=home attr:class="nav-link">
+                                        {t!(i18n, nav.workbench)}
+                                    </A>
                                     <span class="who" data-testid="current-user">
                                         <span class="who-name">{u.display_name.clone()}</span>
                                         <span class="who-role">{move || role_label(i18n, role)}</span>
@@ -55,11 +57,23 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 }
                                     .into_any()
                             }
-                            _ => view! { <A href="/login" attr:class="nav-link">{t!(i18n, nav.sign_in)}</A> }.into_any(),
+                            _ => {
+                                view! {
+                                    <A href="/login" attr:class="nav-link">
+                                        {t!(i18n, nav.sign_in)}
+                                    </A>
+                                }
+                                    .into_any()
+                            }
                         }
                     })}
                 </Transition>
-                <button type="button" class="btn btn-quiet lang-switch" data-testid="switch-language" on:click=toggle_language>
+                <button
+                    type="button"
+                    class="btn btn-quiet lang-switch"
+                    data-testid="switch-language"
+                    on:click=toggle_language
+                >
                     {t!(i18n, nav.switch_lang)}
                 </button>
             </nav>

@@ -52,31 +52,132 @@ pub fn OfficerTenderPage() -> impl IntoView {
                         <h1 data-testid="tender-title">{d.summary.title.clone()}</h1>
                         <TenderFacts d=d.clone() />
                         <section class="card">
-                            {let tid = tid.clone(); matches!(status, TenderStatus::Draft | TenderStatus::Published).then(move || view! {
-                                <form class="inline-form" method="post" enctype="multipart/form-data" action=format!("/api/v1/tenders/{tid}/attachments") data-testid="attach-form">
-                                    {(status == TenderStatus::Published).then(|| view! {
-                                        <label><span>{lz(i18n, "更正理由（发布后增加附件即为更正公告）", "Reason (a document added after publication is an amendment)")}</span>
-                                            <textarea name="reason" rows="2" required minlength="4" maxlength="2000" data-testid="attach-reason"></textarea></label>
-                                    })}
-                                    <label><span>{lz(i18n, "上传附件（PDF或zip）", "Attach a document (PDF or zip)")}</span>
-                                        <input type="file" name="file" accept="application/pdf,.pdf,application/zip,.zip" required data-testid="attach-file" /></label>
-                                    <button type="submit" class="btn" data-testid="attach-submit">{lz(i18n, "上传", "Upload")}</button>
-                                </form>
-                                {move || refused().map(|error| view! { <div data-testid="upload-error"><ErrorNote error=error /></div> })}
-                            })}
-                            {let tid = tid.clone(); matches!(status, TenderStatus::Draft | TenderStatus::Published).then(move || view! {
-                                <p><A href=format!("/officer/tenders/{tid}/amend") attr:class="btn" attr:data-testid="amend">{t!(i18n, tender.amend)}</A></p>
-                            })}
+                            {
+                                let tid = tid.clone();
+                                matches!(status, TenderStatus::Draft | TenderStatus::Published)
+                                    .then(move || {
+                                        view! {
+                                            <form
+                                                class="inline-form"
+                                                method="post"
+                                                enctype="multipart/form-data"
+                                                action=format!("/api/v1/tenders/{tid}/attachments")
+                                                data-testid="attach-form"
+                                            >
+                                                {(status == TenderStatus::Published)
+                                                    .then(|| {
+                                                        view! {
+                                                            <label>
+                                                                <span>
+                                                                    {lz(
+                                                                        i18n,
+                                                                        "更正理由（发布后增加附件即为更正公告）",
+                                                                        "Reason (a document added after publication is an amendment)",
+                                                                    )}
+                                                                </span>
+                                                                <textarea
+                                                                    name="reason"
+                                                                    rows="2"
+                                                                    required
+                                                                    minlength="4"
+                                                                    maxlength="2000"
+                                                                    data-testid="attach-reason"
+                                                                ></textarea>
+                                                            </label>
+                                                        }
+                                                    })}
+                                                <label>
+                                                    <span>
+                                                        {lz(
+                                                            i18n,
+                                                            "上传附件（PDF或zip）",
+                                                            "Attach a document (PDF or zip)",
+                                                        )}
+                                                    </span>
+                                                    <input
+                                                        type="file"
+                                                        name="file"
+                                                        accept="application/pdf,.pdf,application/zip,.zip"
+                                                        required
+                                                        data-testid="attach-file"
+                                                    />
+                                                </label>
+                                                <button type="submit" class="btn" data-testid="attach-submit">
+                                                    {lz(i18n, "上传", "Upload")}
+                                                </button>
+                                            </form>
+                                            {move || {
+                                                refused()
+                                                    .map(|error| {
+                                                        view! {
+                                                            <div data-testid="upload-error">
+                                                                <ErrorNote error=error />
+                                                            </div>
+                                                        }
+                                                    })
+                                            }}
+                                        }
+                                    })
+                            }
+                            {
+                                let tid = tid.clone();
+                                matches!(status, TenderStatus::Draft | TenderStatus::Published)
+                                    .then(move || {
+                                        view! {
+                                            <p>
+                                                <A
+                                                    href=format!("/officer/tenders/{tid}/amend")
+                                                    attr:class="btn"
+                                                    attr:data-testid="amend"
+                                                >
+                                                    {t!(i18n, tender.amend)}
+                                                </A>
+                                            </p>
+                                        }
+                                    })
+                            }
                             {match status {
-                                TenderStatus::Draft => view! { <ActionForm action=publish><input type="hidden" name="id" value=tid.clone() /><button type="submit" class="btn btn-primary" data-testid="publish">{t!(i18n, tender.publish)}</button></ActionForm> }.into_any(),
-                                TenderStatus::Published => view! { <p class="lead">{t!(i18n, tender.open_hint)}</p><ActionForm action=open><input type="hidden" name="id" value=tid.clone() /><button type="submit" class="btn btn-primary" data-testid="open-bids">{t!(i18n, tender.open)}</button></ActionForm> }.into_any(),
+                                TenderStatus::Draft => {
+                                    view! {
+                                        <ActionForm action=publish>
+                                            <input type="hidden" name="id" value=tid.clone() />
+                                            <button type="submit" class="btn btn-primary" data-testid="publish">
+                                                {t!(i18n, tender.publish)}
+                                            </button>
+                                        </ActionForm>
+                                    }
+                                        .into_any()
+                                }
+                                TenderStatus::Published => {
+                                    view! {
+                                        <p class="lead">{t!(i18n, tender.open_hint)}</p>
+                                        <ActionForm action=open>
+                                            <input type="hidden" name="id" value=tid.clone() />
+                                            <button type="submit" class="btn btn-primary" data-testid="open-bids">
+                                                {t!(i18n, tender.open)}
+                                            </button>
+                                        </ActionForm>
+                                    }
+                                        .into_any()
+                                }
                                 TenderStatus::Opened | TenderStatus::Failed => ().into_any(),
-                                TenderStatus::Awarded => view! { <a class="btn btn-primary" data-testid="award-notice" href=format!("/api/v1/tenders/{tid}/award-notice.pdf") download="award-notice.pdf">{t!(i18n, tender.award_notice)}</a> }.into_any(),
-                            }}
-                            {action_error(publish.value())}
-                            {action_error(open.value())}
+                                TenderStatus::Awarded => {
+                                    view! {
+                                        <a
+                                            class="btn btn-primary"
+                                            data-testid="award-notice"
+                                            href=format!("/api/v1/tenders/{tid}/award-notice.pdf")
+                                            download="award-notice.pdf"
+                                        >
+                                            {t!(i18n, tender.award_notice)}
+                                        </a>
+                                    }
+                                        .into_any()
+                                }
+                            }} {action_error(publish.value())} {action_error(open.value())}
                         </section>
-                    }.into_any()
+                    }
+                        .into_any()
                 })}
             </Suspense>
             // Outside the detail's Suspense: a nested resource there broke hydration.
@@ -89,54 +190,132 @@ pub fn OfficerTenderPage() -> impl IntoView {
                     view! {
                         <section class="card">
                             <h2>{t!(i18n, tender.ranking)}</h2>
-                            <p>{t!(i18n, tender.sheets)}": "<span data-testid="sheets">{format!("{}/{}", r.sheets_submitted, r.experts)}</span></p>
-                            {r.lots.into_iter().map(|lot| {
-                                let tid = tid.clone();
-                                let all_in = r.sheets_submitted == r.experts;
-                                let position = lot.position;
-                                view! {
-                                    <h3>{lot.lot.clone()}</h3>
-                                    {match (lot.failed.clone(), lot.awarded_bid_id.clone()) {
-                                        (Some(reason), _) => view! { <p class="notice notice-error" data-testid=format!("lot-failed-{position}")>{reason}</p> }.into_any(),
-                                        (None, awarded) => view! {
-                                            <div class="table-wrap"><table data-testid=format!("ranking-{position}")>
-                                                <thead><tr>
-                                                    <th>{t!(i18n, tender.rank)}</th><th>{t!(i18n, tender.alias)}</th><th>{t!(i18n, tender.org)}</th><th>{t!(i18n, tender.price)}</th>
-                                                    <th>{t!(i18n, tender.technical)}</th><th>{t!(i18n, tender.price_points)}</th><th>{t!(i18n, tender.total)}</th><th>{t!(i18n, tender.file)}</th><th></th>
-                                                </tr></thead>
-                                                <tbody>
-                                                    {lot.rows.into_iter().map(|row| {
-                                                        let can_award = row.rank == 1 && all_in && awarded.is_none();
-                                                        let won = awarded.as_deref() == Some(row.bid_id.as_str());
-                                                        let tid2 = tid.clone();
-                                                        view! { <tr>
-                                                            <td>{row.rank}{if row.tied { " *" } else { "" }}</td><td>{row.alias.clone()}</td><td>{row.org_name.clone()}</td>
-                                                            <td>{Yuan::round_from(row.price).map(|y| y.to_string()).unwrap_or_default()}</td>
-                                                            <td>{format!("{:.2}", display(row.technical))}</td><td>{format!("{:.2}", display(row.price_points))}</td>
-                                                            <td data-testid=format!("total-{position}-{}", row.alias)>{format!("{:.2}", display(row.total))}</td>
-                                                            <td><a href=format!("/api/v1/tenders/{tid}/bids/{}/files/technical", row.bid_id)>{t!(i18n, tender.view)}</a></td>
-                                                            <td>
-                                                                {won.then(|| view! { <strong data-testid=format!("awarded-{position}")>{t!(i18n, tender.st_awarded)}</strong> })}
-                                                                {can_award.then(|| view! {
-                                                                    <ActionForm action=award_action>
-                                                                        <input type="hidden" name="id" value=tid2.clone() />
-                                                                        <input type="hidden" name="lot" value=position.to_string() />
-                                                                        <input type="hidden" name="bid_id" value=row.bid_id.clone() />
-                                                                        <button type="submit" class="btn btn-primary" data-testid=format!("award-{position}-{}", row.alias)>{t!(i18n, tender.award)}</button>
-                                                                    </ActionForm>
-                                                                })}
-                                                            </td>
-                                                        </tr> }
-                                                    }).collect_view()}
-                                                </tbody>
-                                            </table></div>
-                                        }.into_any(),
-                                    }}
-                                }
-                            }).collect_view()}
+                            <p>
+                                {t!(i18n, tender.sheets)}": "
+                                <span data-testid="sheets">{format!("{}/{}", r.sheets_submitted, r.experts)}</span>
+                            </p>
+                            {r
+                                .lots
+                                .into_iter()
+                                .map(|lot| {
+                                    let tid = tid.clone();
+                                    let all_in = r.sheets_submitted == r.experts;
+                                    let position = lot.position;
+                                    view! {
+                                        <h3>{lot.lot.clone()}</h3>
+                                        {match (lot.failed.clone(), lot.awarded_bid_id.clone()) {
+                                            (Some(reason), _) => {
+                                                view! {
+                                                    <p
+                                                        class="notice notice-error"
+                                                        data-testid=format!("lot-failed-{position}")
+                                                    >
+                                                        {reason}
+                                                    </p>
+                                                }
+                                                    .into_any()
+                                            }
+                                            (None, awarded) => {
+                                                view! {
+                                                    <div class="table-wrap">
+                                                        <table data-testid=format!("ranking-{position}")>
+                                                            <thead>
+                                                                <tr>
+                                                                    <th>{t!(i18n, tender.rank)}</th>
+                                                                    <th>{t!(i18n, tender.alias)}</th>
+                                                                    <th>{t!(i18n, tender.org)}</th>
+                                                                    <th>{t!(i18n, tender.price)}</th>
+                                                                    <th>{t!(i18n, tender.technical)}</th>
+                                                                    <th>{t!(i18n, tender.price_points)}</th>
+                                                                    <th>{t!(i18n, tender.total)}</th>
+                                                                    <th>{t!(i18n, tender.file)}</th>
+                                                                    <th></th>
+                                                                </tr>
+                                                            </thead>
+                                                            <tbody>
+                                                                {lot
+                                                                    .rows
+                                                                    .into_iter()
+                                                                    .map(|row| {
+                                                                        let can_award = row.rank == 1 && all_in
+                                                                            && awarded.is_none();
+                                                                        let won = awarded.as_deref() == Some(row.bid_id.as_str());
+                                                                        let tid2 = tid.clone();
+                                                                        view! {
+                                                                            <tr>
+                                                                                <td>{row.rank}{if row.tied { " *" } else { "" }}</td>
+                                                                                <td>{row.alias.clone()}</td>
+                                                                                <td>{row.org_name.clone()}</td>
+                                                                                <td>
+                                                                                    {Yuan::round_from(row.price)
+                                                                                        .map(|y| y.to_string())
+                                                                                        .unwrap_or_default()}
+                                                                                </td>
+                                                                                <td>{format!("{:.2}", display(row.technical))}</td>
+                                                                                <td>{format!("{:.2}", display(row.price_points))}</td>
+                                                                                <td data-testid=format!(
+                                                                                    "total-{position}-{}",
+                                                                                    row.alias,
+                                                                                )>{format!("{:.2}", display(row.total))}</td>
+                                                                                <td>
+                                                                                    <a href=format!(
+                                                                                        "/api/v1/tenders/{tid}/bids/{}/files/technical",
+                                                                                        row.bid_id,
+                                                                                    )>{t!(i18n, tender.view)}</a>
+                                                                                </td>
+                                                                                <td>
+                                                                                    {won
+                                                                                        .then(|| {
+                                                                                            view! {
+                                                                                                <strong data-testid=format!(
+                                                                                                    "awarded-{position}",
+                                                                                                )>{t!(i18n, tender.st_awarded)}</strong>
+                                                                                            }
+                                                                                        })}
+                                                                                    {can_award
+                                                                                        .then(|| {
+                                                                                            view! {
+                                                                                                <ActionForm action=award_action>
+                                                                                                    <input type="hidden" name="id" value=tid2.clone() />
+                                                                                                    <input
+                                                                                                        type="hidden"
+                                                                                                        name="lot"
+                                                                                                        value=position.to_string()
+                                                                                                    />
+                                                                                                    <input
+                                                                                                        type="hidden"
+                                                                                                        name="bid_id"
+                                                                                                        value=row.bid_id.clone()
+                                                                                                    />
+                                                                                                    <button
+                                                                                                        type="submit"
+                                                                                                        class="btn btn-primary"
+                                                                                                        data-testid=format!("award-{position}-{}", row.alias)
+                                                                                                    >
+                                                                                                        {t!(i18n, tender.award)}
+                                                                                                    </button>
+                                                                                                </ActionForm>
+                                                                                            }
+                                                                                        })}
+                                                                                </td>
+                                                                            </tr>
+                                                                        }
+                                                                    })
+                                                                    .collect_view()}
+                                                            </tbody>
+                                                        </table>
+                                                    </div>
+                                                }
+                                                    .into_any()
+                                            }
+                                        }}
+                                    }
+                                })
+                                .collect_view()}
                             {action_error(award_action.value())}
                         </section>
-                    }.into_any()
+                    }
+                        .into_any()
                 })}
             </Suspense>
         </RequireRole>

@@ -16,10 +16,22 @@ pub fn PublicHome() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match user.await {
-                        Ok(Some(u)) => view! {
-                            <A href=u.role.home_path() attr:class="btn btn-primary">{t!(i18n, public.go_workbench)}</A>
-                        }.into_any(),
-                        _ => view! { <A href="/login" attr:class="btn btn-primary">{t!(i18n, nav.sign_in)}</A> }.into_any(),
+                        Ok(Some(u)) => {
+                            view! {
+                                <A href=u.role.home_path() attr:class="btn btn-primary">
+                                    {t!(i18n, public.go_workbench)}
+                                </A>
+                            }
+                                .into_any()
+                        }
+                        _ => {
+                            view! {
+                                <A href="/login" attr:class="btn btn-primary">
+                                    {t!(i18n, nav.sign_in)}
+                                </A>
+                            }
+                                .into_any()
+                        }
                     }
                 })}
             </Suspense>

@@ -14,10 +14,15 @@ pub fn PublicTenderPage() -> impl IntoView {
     let detail = Resource::new(id, public_tender);
     let qa = QaState::new(id);
     view! {
-        {loaded(detail, |d: TenderView| view! {
-            <h1 data-testid="tender-title">{d.summary.title.clone()}</h1>
-            <TenderFacts d=d />
-        })}
+        {loaded(
+            detail,
+            |d: TenderView| {
+                view! {
+                    <h1 data-testid="tender-title">{d.summary.title.clone()}</h1>
+                    <TenderFacts d=d />
+                }
+            },
+        )}
         <Clarifications id=id() qa=qa can_ask=false can_answer=false />
     }
 }

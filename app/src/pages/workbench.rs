@@ -70,7 +70,9 @@ pub fn OfficerHome() -> impl IntoView {
         <RoleHome role=Role::Officer>
             <crate::tenders::board::OfficerTenders tenders=tenders />
             <section class="card">
-                <a href="/officer/calculators" class="btn btn-quiet" data-testid="open-calculators">{t!(i18n, calc.open)}</a>
+                <a href="/officer/calculators" class="btn btn-quiet" data-testid="open-calculators">
+                    {t!(i18n, calc.open)}
+                </a>
             </section>
         </RoleHome>
     }
@@ -93,7 +95,13 @@ pub fn BidderHome() -> impl IntoView {
 #[component]
 fn ProfileLink() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <p><leptos_router::components::A href="/bidder/profile" attr:class="btn" attr:data-testid="profile-link">{t!(i18n, common.profile_link)}</leptos_router::components::A></p> }
+    view! {
+        <p>
+            <leptos_router::components::A href="/bidder/profile" attr:class="btn" attr:data-testid="profile-link">
+                {t!(i18n, common.profile_link)}
+            </leptos_router::components::A>
+        </p>
+    }
 }
 
 #[component]

@@ -28,7 +28,13 @@ fn Field(label: Signal<String>, value: RwSignal<String>, #[prop(into)] testid: S
     view! {
         <label>
             <span>{label}</span>
-            <input type="text" inputmode="decimal" data-testid=testid prop:value=value on:input=move |ev| value.set(event_target_value(&ev)) />
+            <input
+                type="text"
+                inputmode="decimal"
+                data-testid=testid
+                prop:value=value
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
         </label>
     }
 }
@@ -71,10 +77,26 @@ fn DongguanComposite() -> impl IntoView {
         <section class="card calc">
             <h2>{t!(i18n, calc.dongguan_title)}</h2>
             <div class="form">
-                <Field label=Signal::derive(move || t_string!(i18n, calc.indicator).to_string()) value=indicator testid="dg-indicator" />
-                <Field label=Signal::derive(move || t_string!(i18n, calc.person_times).to_string()) value=times testid="dg-times" />
-                <Field label=Signal::derive(move || t_string!(i18n, calc.residents).to_string()) value=residents testid="dg-residents" />
-                <Field label=Signal::derive(move || t_string!(i18n, calc.satisfaction).to_string()) value=satisfaction testid="dg-satisfaction" />
+                <Field
+                    label=Signal::derive(move || t_string!(i18n, calc.indicator).to_string())
+                    value=indicator
+                    testid="dg-indicator"
+                />
+                <Field
+                    label=Signal::derive(move || t_string!(i18n, calc.person_times).to_string())
+                    value=times
+                    testid="dg-times"
+                />
+                <Field
+                    label=Signal::derive(move || t_string!(i18n, calc.residents).to_string())
+                    value=residents
+                    testid="dg-residents"
+                />
+                <Field
+                    label=Signal::derive(move || t_string!(i18n, calc.satisfaction).to_string())
+                    value=satisfaction
+                    testid="dg-satisfaction"
+                />
             </div>
             {move || match result() {
                 None => view! { <p class="notice notice-error">{t!(i18n, calc.invalid)}</p> }.into_any(),
@@ -93,7 +115,7 @@ fn DongguanComposite() -> impl IntoView {
                             <dd data-testid="dg-stars">{stars}</dd>
                         </dl>
                     }
-                    .into_any()
+                        .into_any()
                 }
             }}
         </section>
@@ -116,21 +138,38 @@ fn DongguanSubsidy() -> impl IntoView {
         <section class="card calc">
             <h2>{t!(i18n, calc.subsidy_title)}</h2>
             <div class="form">
-                <Field label=Signal::derive(move || t_string!(i18n, calc.area).to_string()) value=area testid="sub-area" />
-                <Field label=Signal::derive(move || t_string!(i18n, calc.operator_cost).to_string()) value=operator testid="sub-operator" />
+                <Field
+                    label=Signal::derive(move || t_string!(i18n, calc.area).to_string())
+                    value=area
+                    testid="sub-area"
+                />
+                <Field
+                    label=Signal::derive(move || t_string!(i18n, calc.operator_cost).to_string())
+                    value=operator
+                    testid="sub-operator"
+                />
             </div>
             {move || match result() {
                 None => view! { <p class="notice notice-error">{t!(i18n, calc.invalid)}</p> }.into_any(),
-                Some(s) => view! {
-                    <dl class="facts result">
-                        <dt>{t!(i18n, calc.renovation_city)}</dt><dd>{yuan(s.renovation_city_yuan)}</dd>
-                        <dt>{t!(i18n, calc.renovation_town)}</dt><dd>{yuan(s.renovation_town_yuan)}</dd>
-                        <dt>{t!(i18n, calc.equipment)}</dt><dd>{yuan(s.equipment_city_yuan)}</dd>
-                        <dt>{t!(i18n, calc.operator)}</dt><dd>{yuan(s.operator_city_yuan)}</dd>
-                        <dt>{t!(i18n, calc.city_total)}</dt><dd data-testid="sub-total">{yuan(s.city_total_yuan)}</dd>
-                        <dt>{t!(i18n, calc.matching)}</dt><dd>{yuan(s.minimum_matching_yuan)}</dd>
-                    </dl>
-                }.into_any(),
+                Some(s) => {
+                    view! {
+                        <dl class="facts result">
+                            <dt>{t!(i18n, calc.renovation_city)}</dt>
+                            <dd>{yuan(s.renovation_city_yuan)}</dd>
+                            <dt>{t!(i18n, calc.renovation_town)}</dt>
+                            <dd>{yuan(s.renovation_town_yuan)}</dd>
+                            <dt>{t!(i18n, calc.equipment)}</dt>
+                            <dd>{yuan(s.equipment_city_yuan)}</dd>
+                            <dt>{t!(i18n, calc.operator)}</dt>
+                            <dd>{yuan(s.operator_city_yuan)}</dd>
+                            <dt>{t!(i18n, calc.city_total)}</dt>
+                            <dd data-testid="sub-total">{yuan(s.city_total_yuan)}</dd>
+                            <dt>{t!(i18n, calc.matching)}</dt>
+                            <dd>{yuan(s.minimum_matching_yuan)}</dd>
+                        </dl>
+                    }
+                        .into_any()
+                }
             }}
         </section>
     }
@@ -152,22 +191,49 @@ fn PricePoints() -> impl IntoView {
         <section class="card calc">
             <h2>{t!(i18n, calc.price_title)}</h2>
             <div class="form">
-                <Field label=Signal::derive(move || t_string!(i18n, calc.weight).to_string()) value=weight testid="pp-weight" />
-                {prices.into_iter().enumerate().map(|(i, p)| {
-                    let letter = ["A", "B", "C"][i];
-                    view! { <Field label=Signal::derive(move || format!("{} {letter}", t_string!(i18n, calc.price))) value=p testid=format!("pp-price-{i}") /> }
-                }).collect_view()}
+                <Field
+                    label=Signal::derive(move || t_string!(i18n, calc.weight).to_string())
+                    value=weight
+                    testid="pp-weight"
+                />
+                {prices
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, p)| {
+                        let letter = ["A", "B", "C"][i];
+                        view! {
+                            <Field
+                                label=Signal::derive(move || format!("{} {letter}", t_string!(i18n, calc.price)))
+                                value=p
+                                testid=format!("pp-price-{i}")
+                            />
+                        }
+                    })
+                    .collect_view()}
             </div>
             {move || match points() {
                 None => view! { <p class="notice notice-error">{t!(i18n, calc.invalid)}</p> }.into_any(),
-                Some(pts) => view! {
-                    <dl class="facts result">
-                        {pts.into_iter().enumerate().map(|(i, p)| view! {
-                            <dt>{move || format!("{} {}", t_string!(i18n, calc.points), ["A", "B", "C"][i])}</dt>
-                            <dd data-testid=format!("pp-points-{i}")>{format!("{:.2}", scoring::display(p))}</dd>
-                        }).collect_view()}
-                    </dl>
-                }.into_any(),
+                Some(pts) => {
+                    view! {
+                        <dl class="facts result">
+                            {pts
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, p)| {
+                                    view! {
+                                        <dt>
+                                            {move || format!("{} {}", t_string!(i18n, calc.points), ["A", "B", "C"][i])}
+                                        </dt>
+                                        <dd data-testid=format!(
+                                            "pp-points-{i}",
+                                        )>{format!("{:.2}", scoring::display(p))}</dd>
+                                    }
+                                })
+                                .collect_view()}
+                        </dl>
+                    }
+                        .into_any()
+                }
             }}
         </section>
     }
@@ -192,19 +258,37 @@ fn HenanNorms() -> impl IntoView {
         <section class="card calc">
             <h2>{t!(i18n, calc.henan_title)}</h2>
             <div class="form">
-                <Field label=Signal::derive(move || t_string!(i18n, calc.households).to_string()) value=households testid="hn-households" />
-                <Field label=Signal::derive(move || t_string!(i18n, calc.temporary).to_string()) value=temporary testid="hn-temporary" />
-                <Field label=Signal::derive(move || t_string!(i18n, calc.residents).to_string()) value=residents testid="hn-residents" />
+                <Field
+                    label=Signal::derive(move || t_string!(i18n, calc.households).to_string())
+                    value=households
+                    testid="hn-households"
+                />
+                <Field
+                    label=Signal::derive(move || t_string!(i18n, calc.temporary).to_string())
+                    value=temporary
+                    testid="hn-temporary"
+                />
+                <Field
+                    label=Signal::derive(move || t_string!(i18n, calc.residents).to_string())
+                    value=residents
+                    testid="hn-residents"
+                />
             </div>
             {move || match result() {
                 None => view! { <p class="notice notice-error">{t!(i18n, calc.invalid)}</p> }.into_any(),
-                Some(n) => view! {
-                    <dl class="facts result">
-                        <dt>{t!(i18n, calc.workers)}</dt><dd data-testid="hn-workers">{n.full_time_workers}</dd>
-                        <dt>{t!(i18n, calc.facility)}</dt><dd>{n.facility_area_m2.to_string()}</dd>
-                        <dt>{t!(i18n, calc.volunteers)}</dt><dd>{n.registered_volunteers}</dd>
-                    </dl>
-                }.into_any(),
+                Some(n) => {
+                    view! {
+                        <dl class="facts result">
+                            <dt>{t!(i18n, calc.workers)}</dt>
+                            <dd data-testid="hn-workers">{n.full_time_workers}</dd>
+                            <dt>{t!(i18n, calc.facility)}</dt>
+                            <dd>{n.facility_area_m2.to_string()}</dd>
+                            <dt>{t!(i18n, calc.volunteers)}</dt>
+                            <dd>{n.registered_volunteers}</dd>
+                        </dl>
+                    }
+                        .into_any()
+                }
             }}
         </section>
     }
@@ -246,17 +330,33 @@ fn Deadline() -> impl IntoView {
                 <label>
                     <span>{t!(i18n, calc.step)}</span>
                     <select data-testid="dl-step" prop:value=step on:change=move |ev| step.set(event_target_value(&ev))>
-                        {steps.into_iter().map(|(k, _)| view! { <option value=k>{move || label(k)}</option> }).collect_view()}
+                        {steps
+                            .into_iter()
+                            .map(|(k, _)| view! { <option value=k>{move || label(k)}</option> })
+                            .collect_view()}
                     </select>
                 </label>
                 <label>
                     <span>{t!(i18n, calc.from)}</span>
-                    <input type="date" data-testid="dl-from" prop:value=from on:input=move |ev| from.set(event_target_value(&ev)) />
+                    <input
+                        type="date"
+                        data-testid="dl-from"
+                        prop:value=from
+                        on:input=move |ev| from.set(event_target_value(&ev))
+                    />
                 </label>
             </div>
             {move || match due() {
                 None => view! { <p class="notice notice-error">{t!(i18n, calc.invalid)}</p> }.into_any(),
-                Some(d) => view! { <dl class="facts result"><dt>{t!(i18n, calc.due)}</dt><dd data-testid="dl-due">{d.to_string()}</dd></dl> }.into_any(),
+                Some(d) => {
+                    view! {
+                        <dl class="facts result">
+                            <dt>{t!(i18n, calc.due)}</dt>
+                            <dd data-testid="dl-due">{d.to_string()}</dd>
+                        </dl>
+                    }
+                        .into_any()
+                }
             }}
         </section>
     }

@@ -16,16 +16,29 @@ pub fn ExpertAssignments(list: Loaded<Vec<TenderSummary>>) -> impl IntoView {
     view! {
         <section class="card">
             <h2>{t!(i18n, tender.assignments)}</h2>
-            {loaded(list, move |items: Vec<TenderSummary>| {
-                if items.is_empty() {
-                    return view! { <p>{t!(i18n, tender.no_assignments)}</p> }.into_any();
-                }
-                view! {
-                    <ul class="plain-list">
-                        {items.into_iter().map(|t| view! { <li><A href=format!("/expert/tenders/{}", t.id)>{t.title}</A></li> }).collect_view()}
-                    </ul>
-                }.into_any()
-            })}
+            {loaded(
+                list,
+                move |items: Vec<TenderSummary>| {
+                    if items.is_empty() {
+                        return view! { <p>{t!(i18n, tender.no_assignments)}</p> }.into_any();
+                    }
+                    view! {
+                        <ul class="plain-list">
+                            {items
+                                .into_iter()
+                                .map(|t| {
+                                    view! {
+                                        <li>
+                                            <A href=format!("/expert/tenders/{}", t.id)>{t.title}</A>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                },
+            )}
         </section>
     }
 }
@@ -48,35 +61,101 @@ pub fn ScoreSheetPage() -> impl IntoView {
                     view! {
                         <h1>{t!(i18n, tender.score_sheet)}" · "{s.title.clone()}</h1>
                         <p class="lead">{t!(i18n, tender.anonymous_note)}</p>
-                        {s.submitted.then(|| view! { <p class="notice notice-ok" data-testid="sheet-submitted">{t!(i18n, tender.submitted)}</p> })}
+                        {s
+                            .submitted
+                            .then(|| {
+                                view! {
+                                    <p class="notice notice-ok" data-testid="sheet-submitted">
+                                        {t!(i18n, tender.submitted)}
+                                    </p>
+                                }
+                            })}
                         <ActionForm action=submit attr:class="card" attr:data-testid="score-form">
                             <input type="hidden" name="id" value=s.tender_id.clone() />
-                            <div class="table-wrap"><table>
-                                <thead><tr>
-                                    <th>{t!(i18n, tender.alias)}</th>
-                                    {criteria.iter().map(|c| view! { <th>{format!("{}（0–{}）", c.name, c.max_points.normalize())}</th> }).collect_view()}
-                                </tr></thead>
-                                <tbody>
-                                    {s.bids.iter().enumerate().map(|(i, AliasScores { alias, scores })| {
-                                        let alias = alias.clone();
-                                        view! { <tr>
-                                            <td data-testid=format!("alias-{alias}")>
-                                                {let a = alias.clone(); move || format!("{} {a}", t_string!(i18n, tender.alias))}
-                                                <input type="hidden" name=format!("scores[{i}][alias]") value=alias.clone() />
-                                            </td>
-                                            {criteria.iter().enumerate().map(|(j, _)| view! {
-                                                <td><input type="text" inputmode="decimal" size="5" name=format!("scores[{i}][points][{j}]")
-                                                    data-testid=format!("score-{alias}-{j}") prop:value=scores.get(j).map(|v| v.normalize().to_string()).unwrap_or_default()
-                                                    disabled=s.submitted /></td>
-                                            }).collect_view()}
-                                        </tr> }
-                                    }).collect_view()}
-                                </tbody>
-                            </table></div>
-                            {(!s.submitted).then(|| view! { <button type="submit" class="btn btn-primary" data-testid="submit-scores">{t!(i18n, tender.submit_scores)}</button> })}
+                            <div class="table-wrap">
+                                <table>
+                                    <thead>
+                                        <tr>
+                                            <th>{t!(i18n, tender.alias)}</th>
+                                            {criteria
+                                                .iter()
+                                                .map(|c| {
+                                                    view! {
+                                                        <th>
+                                                            {format!(
+                                                                "{}（0–{}）",
+                                                                c.name,
+                                                                c.max_points.normalize(),
+                                                            )}
+                                                        </th>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {s
+                                            .bids
+                                            .iter()
+                                            .enumerate()
+                                            .map(|(i, AliasScores { alias, scores })| {
+                                                let alias = alias.clone();
+                                                view! {
+                                                    <tr>
+                                                        <td data-testid=format!(
+                                                            "alias-{alias}",
+                                                        )>
+                                                            {
+                                                                let a = alias.clone();
+                                                                move || format!("{} {a}", t_string!(i18n, tender.alias))
+                                                            }
+                                                            <input
+                                                                type="hidden"
+                                                                name=format!("scores[{i}][alias]")
+                                                                value=alias.clone()
+                                                            />
+                                                        </td>
+                                                        {criteria
+                                                            .iter()
+                                                            .enumerate()
+                                                            .map(|(j, _)| {
+                                                                view! {
+                                                                    <td>
+                                                                        <input
+                                                                            type="text"
+                                                                            inputmode="decimal"
+                                                                            size="5"
+                                                                            name=format!("scores[{i}][points][{j}]")
+                                                                            data-testid=format!("score-{alias}-{j}")
+                                                                            prop:value=scores
+                                                                                .get(j)
+                                                                                .map(|v| v.normalize().to_string())
+                                                                                .unwrap_or_default()
+                                                                            disabled=s.submitted
+                                                                        />
+                                                                    </td>
+                                                                }
+                                                            })
+                                                            .collect_view()}
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            {(!s.submitted)
+                                .then(|| {
+                                    view! {
+                                        <button type="submit" class="btn btn-primary" data-testid="submit-scores">
+                                            {t!(i18n, tender.submit_scores)}
+                                        </button>
+                                    }
+                                })}
                         </ActionForm>
                         {action_error(submit.value())}
-                    }.into_any()
+                    }
+                        .into_any()
                 })}
             </Suspense>
         </RequireRole>

@@ -37,66 +37,123 @@ pub fn NoticeList() -> impl IntoView {
         <section class="card">
             <h2>{t!(i18n, tender.notices)}</h2>
             <div class="filters">
-                <input type="search" data-testid="notice-search" placeholder=move || t_string!(i18n, tender.search) on:input=move |ev| set_query.set(event_target_value(&ev)) />
+                <input
+                    type="search"
+                    data-testid="notice-search"
+                    placeholder=move || t_string!(i18n, tender.search)
+                    on:input=move |ev| set_query.set(event_target_value(&ev))
+                />
                 <select data-testid="notice-status" on:change=move |ev| set_status_filter.set(event_target_value(&ev))>
                     <option value="">{t!(i18n, tender.all)}</option>
-                    {statuses.into_iter().map(|st| view! { <option value=st.as_str()>{move || status_label(i18n, st)}</option> }).collect_view()}
+                    {statuses
+                        .into_iter()
+                        .map(|st| view! { <option value=st.as_str()>{move || status_label(i18n, st)}</option> })
+                        .collect_view()}
                 </select>
             </div>
-            {loaded(notices, move |list: Vec<TenderSummary>| {
-                if list.is_empty() {
-                    return view! { <p>{t!(i18n, tender.no_notices)}</p> }.into_any();
-                }
-                let mut schemes: Vec<SchemeName> = list.iter().map(|t| t.scheme.clone()).collect();
-                schemes.sort();
-                schemes.dedup();
-                let mut regions: Vec<String> = list.iter().map(|t| t.region.clone()).filter(|r| !r.is_empty()).collect();
-                regions.sort();
-                regions.dedup();
-                view! {
-                    <div class="filters">
-                        <select data-testid="notice-region" on:change=move |ev| set_region_filter.set(event_target_value(&ev))>
-                            <option value="">{lz(i18n, "全部地区", "All regions")}</option>
-                            {regions.into_iter().map(|r| view! { <option value=r.clone()>{r.clone()}</option> }).collect_view()}
-                        </select>
-                        <select data-testid="notice-scheme" on:change=move |ev| set_scheme_filter.set(event_target_value(&ev))>
-                            <option value="">{lz(i18n, "全部方案", "All schemes")}</option>
-                            {schemes.into_iter().map(|s| { let id = s.id.clone(); view! { <option value=id>{move || s.localized(i18n.get_locale() == Locale::en).to_string()}</option> } }).collect_view()}
-                        </select>
-                    </div>
-                    <div class="table-wrap">
-                        <table data-testid="notices">
-                            <thead><tr>
-                                <th>{t!(i18n, tender.title)}</th><th>{t!(i18n, tender.buyer)}</th><th>{t!(i18n, tender.budget)}</th>
-                                <th>{t!(i18n, tender.deadline)}</th><th>{t!(i18n, tender.status)}</th><th>{t!(i18n, tender.winner)}</th>
-                            </tr></thead>
-                            <tbody>
-                                {list.into_iter().map(|t| {
-                                    let status = t.status;
-                                    let haystack = format!("{} {} {} {}", t.title, t.buyer, t.scheme.zh, t.region);
-                                    let scheme = t.scheme.id.clone();
-                                    let region = t.region.clone();
-                                    let shown = move || {
-                                        let q = query.get();
-                                        let f = status_filter.get();
-                                        let sch = scheme_filter.get();
-                                        let reg = region_filter.get();
-                                        (q.trim().is_empty() || haystack.contains(q.trim()))
-                                            && (f.is_empty() || f == status.as_str())
-                                            && (sch.is_empty() || sch == scheme)
-                                            && (reg.is_empty() || reg == region)
-                                    };
-                                    view! { <tr style:display=move || if shown() { "" } else { "none" }>
-                                        <td><A href=format!("/tenders/{}", t.id)>{t.title}</A></td><td>{t.buyer}</td><td>{Yuan::from_fen(t.budget_fen).to_string()}</td>
-                                        <td>{format_shanghai(t.bid_deadline)}</td><td>{move || status_label(i18n, status)}</td>
-                                        <td>{t.winner.unwrap_or_default()}</td>
-                                    </tr> }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }.into_any()
-            })}
+            {loaded(
+                notices,
+                move |list: Vec<TenderSummary>| {
+                    if list.is_empty() {
+                        return view! { <p>{t!(i18n, tender.no_notices)}</p> }.into_any();
+                    }
+                    let mut schemes: Vec<SchemeName> = list.iter().map(|t| t.scheme.clone()).collect();
+                    schemes.sort();
+                    schemes.dedup();
+                    let mut regions: Vec<String> = list
+                        .iter()
+                        .map(|t| t.region.clone())
+                        .filter(|r| !r.is_empty())
+                        .collect();
+                    regions.sort();
+                    regions.dedup();
+                    view! {
+                        <div class="filters">
+                            <select
+                                data-testid="notice-region"
+                                on:change=move |ev| set_region_filter.set(event_target_value(&ev))
+                            >
+                                <option value="">{lz(i18n, "全部地区", "All regions")}</option>
+                                {regions
+                                    .into_iter()
+                                    .map(|r| view! { <option value=r.clone()>{r.clone()}</option> })
+                                    .collect_view()}
+                            </select>
+                            <select
+                                data-testid="notice-scheme"
+                                on:change=move |ev| set_scheme_filter.set(event_target_value(&ev))
+                            >
+                                <option value="">{lz(i18n, "全部方案", "All schemes")}</option>
+                                {schemes
+                                    .into_iter()
+                                    .map(|s| {
+                                        let id = s.id.clone();
+                                        view! {
+                                            <option value=id>
+                                                {move || s.localized(i18n.get_locale() == Locale::en).to_string()}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </div>
+                        <div class="table-wrap">
+                            <table data-testid="notices">
+                                <thead>
+                                    <tr>
+                                        <th>{t!(i18n, tender.title)}</th>
+                                        <th>{t!(i18n, tender.buyer)}</th>
+                                        <th>{t!(i18n, tender.budget)}</th>
+                                        <th>{t!(i18n, tender.deadline)}</th>
+                                        <th>{t!(i18n, tender.status)}</th>
+                                        <th>{t!(i18n, tender.winner)}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list
+                                        .into_iter()
+                                        .map(|t| {
+                                            let status = t.status;
+                                            let haystack = format!(
+                                                "{} {} {} {}",
+                                                t.title,
+                                                t.buyer,
+                                                t.scheme.zh,
+                                                t.region,
+                                            );
+                                            let scheme = t.scheme.id.clone();
+                                            let region = t.region.clone();
+                                            let shown = move || {
+                                                let q = query.get();
+                                                let f = status_filter.get();
+                                                let sch = scheme_filter.get();
+                                                let reg = region_filter.get();
+                                                (q.trim().is_empty() || haystack.contains(q.trim()))
+                                                    && (f.is_empty() || f == status.as_str())
+                                                    && (sch.is_empty() || sch == scheme)
+                                                    && (reg.is_empty() || reg == region)
+                                            };
+                                            view! {
+                                                <tr style:display=move || if shown() { "" } else { "none" }>
+                                                    <td>
+                                                        <A href=format!("/tenders/{}", t.id)>{t.title}</A>
+                                                    </td>
+                                                    <td>{t.buyer}</td>
+                                                    <td>{Yuan::from_fen(t.budget_fen).to_string()}</td>
+                                                    <td>{format_shanghai(t.bid_deadline)}</td>
+                                                    <td>{move || status_label(i18n, status)}</td>
+                                                    <td>{t.winner.unwrap_or_default()}</td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                        .into_any()
+                },
+            )}
         </section>
     }
 }
@@ -107,15 +164,33 @@ pub fn OfficerTenders(tenders: Loaded<Vec<TenderSummary>>) -> impl IntoView {
     view! {
         <section class="card">
             <h2>{t!(i18n, tender.my_tenders)}</h2>
-            <p><A href="/officer/tenders/new" attr:class="btn btn-primary" attr:data-testid="new-tender">{t!(i18n, tender.new)}</A></p>
-            {loaded(tenders, move |list: Vec<TenderSummary>| view! {
-                <ul class="plain-list">
-                    {list.into_iter().map(|t| {
-                        let status = t.status;
-                        view! { <li><A href=format!("/officer/tenders/{}", t.id)>{t.title}</A>" · "{move || status_label(i18n, status)}</li> }
-                    }).collect_view()}
-                </ul>
-            })}
+            <p>
+                <A href="/officer/tenders/new" attr:class="btn btn-primary" attr:data-testid="new-tender">
+                    {t!(i18n, tender.new)}
+                </A>
+            </p>
+            {loaded(
+                tenders,
+                move |list: Vec<TenderSummary>| {
+                    view! {
+                        <ul class="plain-list">
+                            {list
+                                .into_iter()
+                                .map(|t| {
+                                    let status = t.status;
+                                    view! {
+                                        <li>
+                                            <A href=format!("/officer/tenders/{}", t.id)>{t.title}</A>
+                                            " · "
+                                            {move || status_label(i18n, status)}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                },
+            )}
         </section>
     }
 }

@@ -28,11 +28,16 @@ fn LintBox(lint: Vec<Verdict>, value: String) -> impl IntoView {
         <fieldset class="lint notice" data-testid="lint">
             <legend>{t!(i18n, tender.lint)}</legend>
             <ul>
-                {lint.into_iter().map(|v| view! { <li>{localized(i18n, v.message_zh, v.message_en)}" （"{v.citation}"）"</li> }).collect_view()}
+                {lint
+                    .into_iter()
+                    .map(|v| view! { <li>{localized(i18n, v.message_zh, v.message_en)}" （"{v.citation}"）"</li> })
+                    .collect_view()}
             </ul>
             <label>
                 <span>{t!(i18n, tender.lint_override)}</span>
-                <textarea name="input[lint_override]" rows="2" data-testid="tender-lint_override">{value}</textarea>
+                <textarea name="input[lint_override]" rows="2" data-testid="tender-lint_override">
+                    {value}
+                </textarea>
             </label>
         </fieldset>
     }
@@ -47,7 +52,13 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
         view! {
             <label>
                 <span>{label}</span>
-                <input type="text" name=format!("input[{name}]") data-testid=format!("tender-{name}") value=value placeholder=hint />
+                <input
+                    type="text"
+                    name=format!("input[{name}]")
+                    data-testid=format!("tender-{name}")
+                    value=value
+                    placeholder=hint
+                />
             </label>
         }
     };
@@ -70,43 +81,124 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
         <label>
             <span>{t!(i18n, tender.method)}</span>
             <select name="input[method]" data-testid="tender-method">
-                {methods.into_iter().map(|m| {
-                    let value = procedure_str(m);
-                    view! { <option value=value selected=method == value>{move || method_label(i18n, m)}</option> }
-                }).collect_view()}
+                {methods
+                    .into_iter()
+                    .map(|m| {
+                        let value = procedure_str(m);
+                        view! {
+                            <option value=value selected=method == value>
+                                {move || method_label(i18n, m)}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
             </select>
         </label>
         <label class="check">
-            <input type="checkbox" name="input[fixed_price]" value="true" checked=v.fixed_price data-testid="tender-fixed_price" />
+            <input
+                type="checkbox"
+                name="input[fixed_price]"
+                value="true"
+                checked=v.fixed_price
+                data-testid="tender-fixed_price"
+            />
             <span>{t!(i18n, tender.fixed_price)}</span>
         </label>
         {text("price_weight_pct", t_string!(i18n, tender.price_weight).into(), v.price_weight_pct.clone(), "10–30")}
-        {text("budget", t_string!(i18n, tender.budget_hint).into(), if v.lots.is_empty() { v.budget.clone() } else { String::new() }, "600000 / 60万")}
+        {text(
+            "budget",
+            t_string!(i18n, tender.budget_hint).into(),
+            if v.lots.is_empty() { v.budget.clone() } else { String::new() },
+            "600000 / 60万",
+        )}
         <fieldset class="lots">
             <legend>{t!(i18n, tender.lots_input)}</legend>
-            {lots.into_iter().enumerate().map(|(i, l)| view! {
-                <div class="criterion-row">
-                    <input type="text" name=format!("input[lots][{i}][name]") value=l.name data-testid=format!("lot-name-{i}") placeholder=move || t_string!(i18n, tender.lot_name) />
-                    <input type="text" inputmode="decimal" name=format!("input[lots][{i}][budget]") value=l.budget data-testid=format!("lot-budget-{i}") placeholder=move || t_string!(i18n, tender.lot_budget) />
-                </div>
-            }).collect_view()}
+            {lots
+                .into_iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    view! {
+                        <div class="criterion-row">
+                            <input
+                                type="text"
+                                name=format!("input[lots][{i}][name]")
+                                value=l.name
+                                data-testid=format!("lot-name-{i}")
+                                placeholder=move || t_string!(i18n, tender.lot_name)
+                            />
+                            <input
+                                type="text"
+                                inputmode="decimal"
+                                name=format!("input[lots][{i}][budget]")
+                                value=l.budget
+                                data-testid=format!("lot-budget-{i}")
+                                placeholder=move || t_string!(i18n, tender.lot_budget)
+                            />
+                        </div>
+                    }
+                })
+                .collect_view()}
         </fieldset>
         {text("documents_from", t_string!(i18n, tender.documents_from).into(), v.documents_from.clone(), "2026-12-01")}
-        {text("documents_until", t_string!(i18n, tender.documents_until).into(), v.documents_until.clone(), "2026-12-21")}
-        {text("clarify_until", t_string!(i18n, tender.clarify_until).into(), v.clarify_until.clone(), "2026-12-10T17:00")}
+        {text(
+            "documents_until",
+            t_string!(i18n, tender.documents_until).into(),
+            v.documents_until.clone(),
+            "2026-12-21",
+        )}
+        {text(
+            "clarify_until",
+            t_string!(i18n, tender.clarify_until).into(),
+            v.clarify_until.clone(),
+            "2026-12-10T17:00",
+        )}
         {text("bid_deadline", t_string!(i18n, tender.deadline).into(), v.bid_deadline.clone(), "2026-12-22T09:30")}
         {text("opening_time", t_string!(i18n, tender.opening).into(), v.opening_time.clone(), "2026-12-22T09:30")}
         <p class="hint">{t!(i18n, tender.time_hint)}" · "{t!(i18n, tender.date_hint)}</p>
         <fieldset class="criteria">
             <legend>{t!(i18n, tender.criteria)}</legend>
-            {criteria.into_iter().enumerate().map(|(i, c)| view! {
-                <div class="criterion-row">
-                    <input type="text" name=format!("input[criteria][{i}][name]") value=c.name data-testid=format!("criterion-name-{i}") placeholder=move || t_string!(i18n, tender.criterion) />
-                    <input type="text" inputmode="decimal" name=format!("input[criteria][{i}][max_points]") value=c.max_points data-testid=format!("criterion-points-{i}") placeholder=move || t_string!(i18n, tender.max_points) />
-                    <label class="check"><input type="checkbox" name=format!("input[criteria][{i}][objective]") value="true" checked=c.objective /><span>{t!(i18n, tender.objective)}</span></label>
-                    <textarea name=format!("input[criteria][{i}][guidance]") rows="2" placeholder=move || t_string!(i18n, tender.guidance) data-testid=format!("criterion-guidance-{i}")>{c.guidance}</textarea>
-                </div>
-            }).collect_view()}
+            {criteria
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    view! {
+                        <div class="criterion-row">
+                            <input
+                                type="text"
+                                name=format!("input[criteria][{i}][name]")
+                                value=c.name
+                                data-testid=format!("criterion-name-{i}")
+                                placeholder=move || t_string!(i18n, tender.criterion)
+                            />
+                            <input
+                                type="text"
+                                inputmode="decimal"
+                                name=format!("input[criteria][{i}][max_points]")
+                                value=c.max_points
+                                data-testid=format!("criterion-points-{i}")
+                                placeholder=move || t_string!(i18n, tender.max_points)
+                            />
+                            <label class="check">
+                                <input
+                                    type="checkbox"
+                                    name=format!("input[criteria][{i}][objective]")
+                                    value="true"
+                                    checked=c.objective
+                                />
+                                <span>{t!(i18n, tender.objective)}</span>
+                            </label>
+                            <textarea
+                                name=format!("input[criteria][{i}][guidance]")
+                                rows="2"
+                                placeholder=move || t_string!(i18n, tender.guidance)
+                                data-testid=format!("criterion-guidance-{i}")
+                            >
+                                {c.guidance}
+                            </textarea>
+                        </div>
+                    }
+                })
+                .collect_view()}
         </fieldset>
         <LintBox lint=lint value=v.lint_override.clone() />
     }
@@ -135,11 +227,21 @@ pub fn NewTenderPage() -> impl IntoView {
                         {move || Suspend::new(async move {
                             let list = templates.await.unwrap_or_default();
                             view! {
-                                <select data-testid="tender-template" on:change=move |ev| set_template.set(event_target_value(&ev))>
-                                    {list.into_iter().map(|s| {
-                                        let selected = s.id == template.get_untracked();
-                                        view! { <option value=s.id.clone() selected=selected>{localized(i18n, s.zh, s.en)}</option> }
-                                    }).collect_view()}
+                                <select
+                                    data-testid="tender-template"
+                                    on:change=move |ev| set_template.set(event_target_value(&ev))
+                                >
+                                    {list
+                                        .into_iter()
+                                        .map(|s| {
+                                            let selected = s.id == template.get_untracked();
+                                            view! {
+                                                <option value=s.id.clone() selected=selected>
+                                                    {localized(i18n, s.zh, s.en)}
+                                                </option>
+                                            }
+                                        })
+                                        .collect_view()}
                                 </select>
                             }
                         })}
@@ -149,12 +251,17 @@ pub fn NewTenderPage() -> impl IntoView {
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match form.await {
-                        Ok(TenderFormView { input, lint }) => view! {
-                            <ActionForm action=action attr:class="form card" attr:data-testid="tender-form">
-                                <TenderFields v=input lint=lint />
-                                <button type="submit" class="btn btn-primary" data-testid="tender-save">{t!(i18n, tender.create)}</button>
-                            </ActionForm>
-                        }.into_any(),
+                        Ok(TenderFormView { input, lint }) => {
+                            view! {
+                                <ActionForm action=action attr:class="form card" attr:data-testid="tender-form">
+                                    <TenderFields v=input lint=lint />
+                                    <button type="submit" class="btn btn-primary" data-testid="tender-save">
+                                        {t!(i18n, tender.create)}
+                                    </button>
+                                </ActionForm>
+                            }
+                                .into_any()
+                        }
                         Err(e) => view! { <ErrorNote error=e /> }.into_any(),
                     }
                 })}
@@ -194,13 +301,26 @@ pub fn AmendTenderPage() -> impl IntoView {
                             {if draft {
                                 view! { <input type="hidden" name="reason" value="" /> }.into_any()
                             } else {
-                                view! { <label><span>{t!(i18n, tender.amend_reason)}</span><textarea name="reason" rows="3" data-testid="amend-reason"></textarea></label> }.into_any()
+                                view! {
+                                    <label>
+                                        <span>{t!(i18n, tender.amend_reason)}</span>
+                                        <textarea name="reason" rows="3" data-testid="amend-reason"></textarea>
+                                    </label>
+                                }
+                                    .into_any()
                             }}
                             <button type="submit" class="btn btn-primary" data-testid="amend-save">
-                                {move || if draft { t_string!(i18n, tender.save_draft) } else { t_string!(i18n, tender.save_amendment) }}
+                                {move || {
+                                    if draft {
+                                        t_string!(i18n, tender.save_draft)
+                                    } else {
+                                        t_string!(i18n, tender.save_amendment)
+                                    }
+                                }}
                             </button>
                         </ActionForm>
-                    }.into_any()
+                    }
+                        .into_any()
                 })}
             </Suspense>
             {action_error(action.value())}

@@ -40,80 +40,236 @@ pub fn TenderFacts(d: TenderView) -> impl IntoView {
     let status = d.summary.status;
     view! {
         <section class="card">
-            {d.failed_reason.clone().map(|r| view! {
-                <div class="notice notice-error" data-testid="failed-notice"><strong>{t!(i18n, tender.failed_notice)}</strong>" "{r}</div>
-            })}
-            {(!d.lot_results.is_empty()).then(|| view! {
-                <ul class="lot-results" data-testid="lot-results">
-                    {d.lot_results.iter().map(|r| view! {
-                        <li>
-                            <strong>{r.lot.clone()}</strong>"："
-                            {r.failed.clone().map(|f| view! { <span class="verdict-fail">{f}</span> })}
-                            {r.winner.clone().map(|w| view! { <span>{move || lz(i18n, "中标人：", "Awarded to: ")()}{w.clone()}</span> })}
-                        </li>
-                    }).collect_view()}
-                </ul>
-            })}
-            <dl class="facts">
-                <dt>{t!(i18n, tender.buyer)}</dt><dd>{spec.buyer.clone()}</dd>
-                <dt>{t!(i18n, tender.region)}</dt><dd data-testid="facts-region">{if spec.region.is_empty() { "—".to_string() } else { spec.region.clone() }}</dd>
-                <dt>{t!(i18n, tender.method)}</dt><dd>{move || method_label(i18n, method)}</dd>
-                <dt>{t!(i18n, tender.budget)}</dt><dd>{spec.budget.to_string()}</dd>
+            {d
+                .failed_reason
+                .clone()
+                .map(|r| {
+                    view! {
+                        <div class="notice notice-error" data-testid="failed-notice">
+                            <strong>{t!(i18n, tender.failed_notice)}</strong>
+                            " "
+                            {r}
+                        </div>
+                    }
+                })}
+            {(!d.lot_results.is_empty())
+                .then(|| {
+                    view! {
+                        <ul class="lot-results" data-testid="lot-results">
+                            {d
+                                .lot_results
+                                .iter()
+                                .map(|r| {
+                                    view! {
+                                        <li>
+                                            <strong>{r.lot.clone()}</strong>
+                                            "："
+                                            {r.failed.clone().map(|f| view! { <span class="verdict-fail">{f}</span> })}
+                                            {r
+                                                .winner
+                                                .clone()
+                                                .map(|w| {
+                                                    view! {
+                                                        <span>
+                                                            {move || lz(i18n, "中标人：", "Awarded to: ")()}
+                                                            {w.clone()}
+                                                        </span>
+                                                    }
+                                                })}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                })} <dl class="facts">
+                <dt>{t!(i18n, tender.buyer)}</dt>
+                <dd>{spec.buyer.clone()}</dd>
+                <dt>{t!(i18n, tender.region)}</dt>
+                <dd data-testid="facts-region">
+                    {if spec.region.is_empty() { "—".to_string() } else { spec.region.clone() }}
+                </dd>
+                <dt>{t!(i18n, tender.method)}</dt>
+                <dd>{move || method_label(i18n, method)}</dd>
+                <dt>{t!(i18n, tender.budget)}</dt>
+                <dd>{spec.budget.to_string()}</dd>
                 <dt>{t!(i18n, tender.price_weight)}</dt>
-                <dd>{if spec.price_scored() { spec.price_weight_pct.normalize().to_string() } else { t_string!(i18n, tender.fixed_price).to_string() }}</dd>
-                <dt>{t!(i18n, tender.documents_from)}</dt><dd>{format!("{} — {}", spec.documents_from, spec.documents_until)}</dd>
-                <dt>{t!(i18n, tender.clarify_until)}</dt><dd>{spec.clarify_until_ms.map(format_shanghai).unwrap_or_else(|| "—".into())}</dd>
-                <dt>{t!(i18n, tender.deadline)}</dt><dd data-testid="facts-deadline">{format_shanghai(spec.bid_deadline_ms)}</dd>
-                <dt>{t!(i18n, tender.opening)}</dt><dd>{format_shanghai(spec.opening_ms)}</dd>
-                <dt>{t!(i18n, tender.status)}</dt><dd data-testid="tender-status">{move || status_label(i18n, status)}</dd>
-                {d.bid_count.map(|n| view! { <dt>{t!(i18n, tender.bid_count)}</dt><dd data-testid="bid-count">{n}</dd> })}
+                <dd>
+                    {if spec.price_scored() {
+                        spec.price_weight_pct.normalize().to_string()
+                    } else {
+                        t_string!(i18n, tender.fixed_price).to_string()
+                    }}
+                </dd>
+                <dt>{t!(i18n, tender.documents_from)}</dt>
+                <dd>{format!("{} — {}", spec.documents_from, spec.documents_until)}</dd>
+                <dt>{t!(i18n, tender.clarify_until)}</dt>
+                <dd>{spec.clarify_until_ms.map(format_shanghai).unwrap_or_else(|| "—".into())}</dd>
+                <dt>{t!(i18n, tender.deadline)}</dt>
+                <dd data-testid="facts-deadline">{format_shanghai(spec.bid_deadline_ms)}</dd>
+                <dt>{t!(i18n, tender.opening)}</dt>
+                <dd>{format_shanghai(spec.opening_ms)}</dd>
+                <dt>{t!(i18n, tender.status)}</dt>
+                <dd data-testid="tender-status">{move || status_label(i18n, status)}</dd>
+                {d
+                    .bid_count
+                    .map(|n| {
+                        view! {
+                            <dt>{t!(i18n, tender.bid_count)}</dt>
+                            <dd data-testid="bid-count">{n}</dd>
+                        }
+                    })}
             </dl>
-            {(status != TenderStatus::Draft).then(|| view! {
-                <p class="actions">
-                    <a class="btn" data-testid="notice-pdf" href=format!("/api/v1/tenders/{}/notice.pdf", d.summary.id) download="tender-notice.pdf">{t!(i18n, tender.notice_pdf)}</a>" "
-                    <a class="btn" data-testid="document-pdf" href=format!("/api/v1/tenders/{}/document.pdf", d.summary.id) download="tender-document.pdf">{t!(i18n, tender.document_pdf)}</a>
-                </p>
-            })}
-            {(!d.attachments.is_empty()).then(|| {
-                let tid = d.summary.id.clone();
-                view! {
-                    <h3>{lz(i18n, "附件", "Attachments")}</h3>
-                    <ul class="plain-list" data-testid="attachments">
-                        {d.attachments.iter().map(|a| view! {
-                            <li><a href=format!("/api/v1/tenders/{tid}/attachments/{}", a.sha256)>{a.file_name.clone()}</a>
-                                " · "{a.file_size}" B · "<code class="hash">{a.sha256.chars().take(16).collect::<String>()}"…"</code></li>
-                        }).collect_view()}
-                    </ul>
-                }
-            })}
-            <h3>{t!(i18n, tender.lots)}</h3>
-            <ul class="plain-list" data-testid="lots">
-                {spec.lots.iter().map(|l| { let l = l.clone(); view! { <li>{move || format!("{}：{}", l.name, l.budget_summary(i18n.get_locale() == Locale::en))}</li> } }).collect_view()}
+            {(status != TenderStatus::Draft)
+                .then(|| {
+                    view! {
+                        <p class="actions">
+                            <a
+                                class="btn"
+                                data-testid="notice-pdf"
+                                href=format!("/api/v1/tenders/{}/notice.pdf", d.summary.id)
+                                download="tender-notice.pdf"
+                            >
+                                {t!(i18n, tender.notice_pdf)}
+                            </a>
+                            " "
+                            <a
+                                class="btn"
+                                data-testid="document-pdf"
+                                href=format!("/api/v1/tenders/{}/document.pdf", d.summary.id)
+                                download="tender-document.pdf"
+                            >
+                                {t!(i18n, tender.document_pdf)}
+                            </a>
+                        </p>
+                    }
+                })}
+            {(!d.attachments.is_empty())
+                .then(|| {
+                    let tid = d.summary.id.clone();
+                    view! {
+                        <h3>{lz(i18n, "附件", "Attachments")}</h3>
+                        <ul class="plain-list" data-testid="attachments">
+                            {d
+                                .attachments
+                                .iter()
+                                .map(|a| {
+                                    view! {
+                                        <li>
+                                            <a href=format!(
+                                                "/api/v1/tenders/{tid}/attachments/{}",
+                                                a.sha256,
+                                            )>{a.file_name.clone()}</a>
+                                            " · "
+                                            {a.file_size}
+                                            " B · "
+                                            <code class="hash">
+                                                {a.sha256.chars().take(16).collect::<String>()}"…"
+                                            </code>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                })} <h3>{t!(i18n, tender.lots)}</h3> <ul class="plain-list" data-testid="lots">
+                {spec
+                    .lots
+                    .iter()
+                    .map(|l| {
+                        let l = l.clone();
+                        view! {
+                            <li>
+                                {move || format!("{}：{}", l.name, l.budget_summary(i18n.get_locale() == Locale::en))}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
-            {(!d.criteria.is_empty()).then(|| view! {
-                <h3>{t!(i18n, tender.criteria)}</h3>
-                <div class="table-wrap"><table data-testid="criteria">
-                    <thead><tr><th>{t!(i18n, tender.criterion)}</th><th>{t!(i18n, tender.max_points)}</th><th>{t!(i18n, tender.objective)}</th><th>{t!(i18n, tender.guidance)}</th></tr></thead>
-                    <tbody>
-                        {d.criteria.iter().map(|c| view! {
-                            <tr><td>{c.name.clone()}</td><td>{c.max_points.normalize().to_string()}</td><td>{if c.objective { "✓" } else { "" }}</td><td>{c.guidance.clone()}</td></tr>
-                        }).collect_view()}
-                    </tbody>
-                </table></div>
-            })}
-            {(!d.versions.is_empty()).then(|| view! {
-                <h3>{t!(i18n, tender.versions)}</h3>
-                <ol class="versions" data-testid="versions">
-                    {d.versions.iter().map(|v| view! {
-                        <li data-testid=format!("version-{}", v.version)>
-                            <strong>{format!("v{} · {} · {}", v.version, format_shanghai(v.published_at), v.reason)}</strong>
-                            {v.material.then(|| view! { " " <span class="tag-warn">{t!(i18n, tender.material)}</span> })}
-                            {v.pushed_from.map(|p| view! { <p class="hint">{t!(i18n, tender.pushed)}" "{format_shanghai(p)}</p> })}
-                            <ul>{v.changes.iter().map(|c| view! { <li>{change_line(c)}</li> }).collect_view()}</ul>
-                        </li>
-                    }).collect_view()}
-                </ol>
-            })}
+            {(!d.criteria.is_empty())
+                .then(|| {
+                    view! {
+                        <h3>{t!(i18n, tender.criteria)}</h3>
+                        <div class="table-wrap">
+                            <table data-testid="criteria">
+                                <thead>
+                                    <tr>
+                                        <th>{t!(i18n, tender.criterion)}</th>
+                                        <th>{t!(i18n, tender.max_points)}</th>
+                                        <th>{t!(i18n, tender.objective)}</th>
+                                        <th>{t!(i18n, tender.guidance)}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {d
+                                        .criteria
+                                        .iter()
+                                        .map(|c| {
+                                            view! {
+                                                <tr>
+                                                    <td>{c.name.clone()}</td>
+                                                    <td>{c.max_points.normalize().to_string()}</td>
+                                                    <td>{if c.objective { "✓" } else { "" }}</td>
+                                                    <td>{c.guidance.clone()}</td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                })}
+            {(!d.versions.is_empty())
+                .then(|| {
+                    view! {
+                        <h3>{t!(i18n, tender.versions)}</h3>
+                        <ol class="versions" data-testid="versions">
+                            {d
+                                .versions
+                                .iter()
+                                .map(|v| {
+                                    view! {
+                                        <li data-testid=format!("version-{}", v.version)>
+                                            <strong>
+                                                {format!(
+                                                    "v{} · {} · {}",
+                                                    v.version,
+                                                    format_shanghai(v.published_at),
+                                                    v.reason,
+                                                )}
+                                            </strong>
+                                            {v
+                                                .material
+                                                .then(|| {
+                                                    view! {
+                                                        " "
+                                                        <span class="tag-warn">{t!(i18n, tender.material)}</span>
+                                                    }
+                                                })}
+                                            {v
+                                                .pushed_from
+                                                .map(|p| {
+                                                    view! {
+                                                        <p class="hint">
+                                                            {t!(i18n, tender.pushed)}" "{format_shanghai(p)}
+                                                        </p>
+                                                    }
+                                                })}
+                                            <ul>
+                                                {v
+                                                    .changes
+                                                    .iter()
+                                                    .map(|c| view! { <li>{change_line(c)}</li> })
+                                                    .collect_view()}
+                                            </ul>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ol>
+                    }
+                })}
         </section>
     }
 }
