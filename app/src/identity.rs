@@ -88,6 +88,14 @@ pub struct SessionUser {
     pub role: Role,
     pub org_id: Option<String>,
     pub org_name: Option<String>,
+    /// The purchaser unit (采购人单位) an officer or supervisor belongs to.
+    #[serde(default)]
+    pub purchaser_id: Option<String>,
+    #[serde(default)]
+    pub purchaser_name: Option<String>,
+    /// The unit's region code (GB/T 2260): a supervisor reads what lies within it.
+    #[serde(default)]
+    pub purchaser_region: Option<String>,
 }
 
 #[cfg(test)]

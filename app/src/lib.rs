@@ -27,6 +27,7 @@ pub mod identity;
 pub mod opening;
 pub mod pages;
 pub mod profiles;
+pub mod purchasers;
 pub mod schemes;
 pub mod scoring;
 #[cfg(feature = "ssr")]

@@ -8,11 +8,11 @@ export async function hydrated(page: Page) {
   await expect(page.locator('body[data-hydrated="true"]'), `page errors: ${pageErrors.join(' | ')}; console errors: ${consoleErrors.slice(-5).join(' | ')}`).toHaveCount(1);
 }
 
-export async function signIn(page: Page, username: string) {
+export async function signIn(page: Page, username: string, password = DEMO_PASSWORD) {
   await page.goto('/login');
   await hydrated(page);
   await page.locator('input[name="username"]').fill(username);
-  await page.locator('input[name="password"]').fill(DEMO_PASSWORD);
+  await page.locator('input[name="password"]').fill(password);
   await page.locator('[data-testid="login-form"] button[type="submit"]').click();
 }
 
@@ -31,12 +31,12 @@ export const pageErrors: string[] = [];
 export const consoleErrors: string[] = [];
 
 /** A fresh browser context signed in as `username`, on its workbench. */
-export async function as(browser: Browser, username: string): Promise<Page> {
+export async function as(browser: Browser, username: string, password = DEMO_PASSWORD): Promise<Page> {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(`${username} ${page.url()}: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`${username} ${page.url()}: ${m.text()}`); });
-  await signIn(page, username);
+  await signIn(page, username, password);
   await expect(page.getByTestId('workbench-title')).toBeVisible();
   return page;
 }

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { hydrated, signIn } from './helpers';
+import { as, hydrated, signIn } from './helpers';
 
 const roles = [
   { username: 'officer', home: '/officer', zh: '采购人工作台', en: 'Officer workbench' },
@@ -72,4 +72,40 @@ test('an NGO registers itself and lands on the bidder workbench', async ({ page 
   await page.getByTestId('register-submit').click();
   await expect(page).toHaveURL(/\/bidder$/);
   await expect(page.getByTestId('workbench-title')).toHaveText('投标人工作台');
+});
+
+test('an admin adds a purchaser unit and an officer in it, and deactivates an account', async ({ browser }) => {
+  const admin = await as(browser, 'admin');
+  await hydrated(admin);
+  const suffix = Date.now().toString().slice(-6);
+  const unit = `苏州市吴中区民政局${suffix}`;
+  await admin.getByTestId('unit-name').fill(unit);
+  await admin.getByTestId('unit-level').selectOption('district');
+  await admin.getByTestId('unit-region_code').fill('320506');
+  await admin.getByTestId('unit-region_name').fill('苏州市吴中区');
+  await admin.getByTestId('unit-parent').selectOption({ label: '苏州市民政局' });
+  await admin.getByTestId('unit-save').click();
+  await expect(admin.getByTestId('unit-table')).toContainText(unit);
+
+  // An officer needs a unit: without one the form says so beside nothing else being saved.
+  await admin.getByTestId('new-account-username').fill(`wz${suffix}`);
+  await admin.getByTestId('new-account-display_name').fill('吴中采购员');
+  await admin.getByTestId('new-account-role').selectOption('officer');
+  await admin.getByTestId('new-account-password').fill('officer-pw-2026');
+  await admin.getByTestId('new-account-save').click();
+  await expect(admin.locator('[data-field="purchaser_id"]')).toBeVisible();
+  await admin.getByTestId('new-account-unit').selectOption({ label: unit });
+  await admin.getByTestId('new-account-password').fill('officer-pw-2026');
+  await admin.getByTestId('new-account-save').click();
+  await expect(admin.getByTestId(`account-wz${suffix}`)).toContainText(unit);
+
+  // The new officer lands on a workbench that names the unit.
+  const officer = await as(browser, `wz${suffix}`, 'officer-pw-2026');
+  await expect(officer.getByTestId('workbench-title')).toHaveText('采购人工作台');
+  await expect(officer.locator('.facts')).toContainText(unit);
+
+  await admin.getByTestId('account-expert-zheng-toggle').click();
+  await expect(admin.getByTestId('account-expert-zheng')).toHaveAttribute('data-active', 'false');
+  await admin.getByTestId('account-expert-zheng-toggle').click();
+  await expect(admin.getByTestId('account-expert-zheng')).toHaveAttribute('data-active', 'true');
 });

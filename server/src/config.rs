@@ -35,6 +35,8 @@ pub enum Command {
     Migrate,
     /// Create an account.
     CreateUser(CreateUserArgs),
+    /// Create a purchaser unit (采购人单位).
+    CreateUnit(CreateUnitArgs),
     /// Load the demo data (idempotent) and print the demo logins.
     SeedDemo,
 }
@@ -85,7 +87,32 @@ pub struct CreateUserArgs {
     /// Organisation name (bidders): created if it does not exist yet.
     #[arg(long)]
     pub org: Option<String>,
+    /// Purchaser unit name (officers and supervisors); create it first with `create-unit`.
+    #[arg(long)]
+    pub unit: Option<String>,
     /// Password; read from CAIPING_NEW_PASSWORD when not given, so it need not appear in the shell history.
     #[arg(long, env = "CAIPING_NEW_PASSWORD", hide_env_values = true)]
     pub password: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateUnitArgs {
+    /// The unit's name, e.g. 苏州市民政局.
+    #[arg(long)]
+    pub name: String,
+    /// national | province | city | district | street | town
+    #[arg(long)]
+    pub level: String,
+    /// GB/T 2260 region code (6 digits; 9 for a street or town), e.g. 320500.
+    #[arg(long)]
+    pub region_code: String,
+    /// The region's name, e.g. 苏州市.
+    #[arg(long)]
+    pub region_name: String,
+    /// Unified social credit code (optional).
+    #[arg(long, default_value = "")]
+    pub credit_code: String,
+    /// The parent unit's name (optional).
+    #[arg(long)]
+    pub parent: Option<String>,
 }

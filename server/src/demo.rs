@@ -4,6 +4,7 @@
 use app::accounts::server as accounts;
 use app::accounts::{NewUser, OrgKind};
 use app::identity::Role;
+use app::purchasers::server as purchasers;
 use app::server::audit::Actor;
 use app::server::state::AppState;
 
@@ -15,7 +16,43 @@ pub struct DemoLogin {
     pub display_name: &'static str,
     pub role: Role,
     pub org: Option<&'static str>,
+    /// The purchaser unit of an officer or supervisor.
+    pub unit: Option<&'static str>,
 }
+
+/// A demo purchaser unit: name, level, region code (GB/T 2260), region name, parent unit.
+pub struct DemoUnit {
+    pub name: &'static str,
+    pub level: &'static str,
+    pub region_code: &'static str,
+    pub region_name: &'static str,
+    pub parent: Option<&'static str>,
+}
+
+/// Purchaser units, parents first: a city bureau and a district bureau below it (whose officers
+/// cannot see each other's tenders), the city's finance bureau for the supervisor, and the
+/// Shenzhen and Shandong bodies that publish the calls.
+pub const DEMO_UNITS: &[DemoUnit] = &[
+    DemoUnit {
+        name: "苏州市民政局", level: "city", region_code: "320500", region_name: "苏州市", parent: None
+    },
+    DemoUnit {
+        name: "苏州市姑苏区民政局",
+        level: "district",
+        region_code: "320508",
+        region_name: "苏州市姑苏区",
+        parent: Some("苏州市民政局"),
+    },
+    DemoUnit {
+        name: "苏州市财政局", level: "city", region_code: "320500", region_name: "苏州市", parent: None
+    },
+    DemoUnit {
+        name: "深圳市民政局", level: "city", region_code: "440300", region_name: "深圳市", parent: None
+    },
+    DemoUnit {
+        name: "山东省民政厅", level: "province", region_code: "370000", region_name: "山东省", parent: None
+    },
+];
 
 pub const DEMO_ORGS: &[(&str, &str)] = &[
     ("苏州市姑苏区阳光社会工作服务社", "52320508MJ59123453"),
@@ -31,43 +68,79 @@ pub const DEMO_COUNTY: (&str, &str) = ("济南市历下区人民政府", "113701
 
 pub const DEMO_LOGINS: &[DemoLogin] = &[
     DemoLogin {
-        username: "officer", display_name: "李采购（苏州市民政局）", role: Role::Officer, org: None
+        username: "officer",
+        display_name: "李采购（苏州市民政局）",
+        role: Role::Officer,
+        org: None,
+        unit: Some("苏州市民政局"),
+    },
+    DemoLogin {
+        username: "officer-gusu",
+        display_name: "钱采购（姑苏区民政局）",
+        role: Role::Officer,
+        org: None,
+        unit: Some("苏州市姑苏区民政局"),
+    },
+    DemoLogin {
+        username: "officer-sz",
+        display_name: "林采购（深圳市民政局）",
+        role: Role::Officer,
+        org: None,
+        unit: Some("深圳市民政局"),
+    },
+    DemoLogin {
+        username: "officer-sd",
+        display_name: "张采购（山东省民政厅）",
+        role: Role::Officer,
+        org: None,
+        unit: Some("山东省民政厅"),
     },
     DemoLogin {
         username: "ngo-yangguang",
         display_name: "王社工",
         role: Role::Bidder,
         org: Some("苏州市姑苏区阳光社会工作服务社"),
+        unit: None,
     },
     DemoLogin {
         username: "ngo-yimin",
         display_name: "陈社工",
         role: Role::Bidder,
         org: Some("苏州工业园区益民社工事务所"),
+        unit: None,
     },
     DemoLogin {
         username: "ngo-hexie",
         display_name: "刘社工",
         role: Role::Bidder,
         org: Some("苏州市吴中区和谐社会工作服务中心"),
+        unit: None,
     },
     DemoLogin {
         username: "sq-lianhua",
         display_name: "黄主任（莲花北社区）",
         role: Role::Bidder,
         org: Some("深圳市福田区莲花北社区居民委员会"),
+        unit: None,
     },
     DemoLogin {
         username: "qx-lixia",
         display_name: "孙科长（历下区民政局）",
         role: Role::Bidder,
         org: Some("济南市历下区人民政府"),
+        unit: None,
     },
-    DemoLogin { username: "expert-zhou", display_name: "周专家", role: Role::Expert, org: None },
-    DemoLogin { username: "expert-wu", display_name: "吴专家", role: Role::Expert, org: None },
-    DemoLogin { username: "expert-zheng", display_name: "郑专家", role: Role::Expert, org: None },
-    DemoLogin { username: "auditor", display_name: "赵审计（市财政局）", role: Role::Auditor, org: None },
-    DemoLogin { username: "admin", display_name: "系统管理员", role: Role::Admin, org: None },
+    DemoLogin { username: "expert-zhou", display_name: "周专家", role: Role::Expert, org: None, unit: None },
+    DemoLogin { username: "expert-wu", display_name: "吴专家", role: Role::Expert, org: None, unit: None },
+    DemoLogin { username: "expert-zheng", display_name: "郑专家", role: Role::Expert, org: None, unit: None },
+    DemoLogin {
+        username: "auditor",
+        display_name: "赵审计（苏州市财政局）",
+        role: Role::Auditor,
+        org: None,
+        unit: Some("苏州市财政局"),
+    },
+    DemoLogin { username: "admin", display_name: "系统管理员", role: Role::Admin, org: None, unit: None },
 ];
 
 /// A valid citizen ID number for demo person `n` of organisation `org` (GB 11643 check character).
@@ -205,6 +278,24 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         )
         .await?;
     }
+    for unit in DEMO_UNITS {
+        if purchasers::by_name(&state.db, unit.name).await?.is_some() {
+            continue;
+        }
+        let parent_id = match unit.parent {
+            Some(p) => purchasers::by_name(&state.db, p).await?.map(|p| p.id),
+            None => None,
+        };
+        let new = app::purchasers::NewPurchaser {
+            name: unit.name.into(),
+            credit_code: String::new(),
+            level: unit.level.into(),
+            region_code: unit.region_code.into(),
+            region_name: unit.region_name.into(),
+            parent_id,
+        };
+        purchasers::create(&state.db, Actor::Console, &new, now).await?;
+    }
     for login in DEMO_LOGINS {
         if accounts::user_exists(&state.db, login.username).await? {
             continue;
@@ -213,11 +304,16 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
             Some(name) => accounts::find_organisation_by_name(&state.db, name).await?,
             None => None,
         };
+        let purchaser_id = match login.unit {
+            Some(name) => purchasers::by_name(&state.db, name).await?.map(|p| p.id),
+            None => None,
+        };
         let new = NewUser {
             username: login.username.to_string(),
             display_name: login.display_name.to_string(),
             role: login.role,
             org_id,
+            purchaser_id,
             password: DEMO_PASSWORD.to_string(),
         };
         accounts::create_user(&state.db, Actor::Console, &new, now).await?;
@@ -387,9 +483,14 @@ pub async fn seed_tenders(state: &AppState) -> anyhow::Result<()> {
     tx.commit().await?;
     let open = tenders::create(&state.db, &officer, &demo_input(DEMO_TENDER_OPEN, now + 21 * 24 * hour), now).await?;
     tenders::publish(&state.db, &state.sealer, &officer, &open, now).await?;
-    for input in [demo_call_input(now + 21 * 24 * hour), demo_zone_call_input(now + 21 * 24 * hour)] {
-        let call = tenders::create(&state.db, &officer, &input, now).await?;
-        tenders::publish(&state.db, &state.sealer, &officer, &call, now).await?;
+    // Each call is published by its own province's or city's unit.
+    for (publisher, input) in [
+        ("officer-sz", demo_call_input(now + 21 * 24 * hour)),
+        ("officer-sd", demo_zone_call_input(now + 21 * 24 * hour)),
+    ] {
+        let publisher = user(state, publisher).await?;
+        let call = tenders::create(&state.db, &publisher, &input, now).await?;
+        tenders::publish(&state.db, &state.sealer, &publisher, &call, now).await?;
     }
     Ok(())
 }

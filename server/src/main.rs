@@ -1,11 +1,12 @@
 use app::accounts::server as accounts;
 use app::accounts::{NewUser, OrgKind};
 use app::identity::Role;
+use app::purchasers::server as purchasers;
 use app::server::audit::Actor;
 use app::server::state::Settings;
 use axum::serve::ListenerExt;
 use clap::Parser;
-use server::config::{Cli, Command, CreateUserArgs, ServeArgs};
+use server::config::{Cli, Command, CreateUnitArgs, CreateUserArgs, ServeArgs};
 use server::{demo, startup};
 use tracing_subscriber::EnvFilter;
 
@@ -23,6 +24,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::CreateUser(args) => create_user(&cli, args).await,
+        Command::CreateUnit(args) => create_unit(&cli, args).await,
         Command::SeedDemo => {
             let state = console_state(&cli).await?;
             demo::seed(&state).await?;
@@ -93,19 +95,64 @@ async fn create_user(cli: &Cli, args: CreateUserArgs) -> anyhow::Result<()> {
         ),
         None => None,
     };
-    let new =
-        NewUser { username: args.username.clone(), display_name: args.name, role, org_id, password: args.password };
-    match accounts::create_user(&state.db, Actor::Console, &new, now).await {
-        Ok(id) => {
-            println!("created {} ({}) id={id}", args.username, role.as_str());
-            Ok(())
-        }
+    let purchaser_id = match &args.unit {
+        Some(name) => Some(
+            purchasers::by_name(&state.db, name)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?
+                .ok_or_else(|| anyhow::anyhow!("no unit named {name}; create it with create-unit"))?
+                .id,
+        ),
+        None => None,
+    };
+    let new = NewUser {
+        username: args.username.clone(),
+        display_name: args.name,
+        role,
+        org_id,
+        purchaser_id,
+        password: args.password,
+    };
+    let id = refused_fields(accounts::create_user(&state.db, Actor::Console, &new, now).await, "account")?;
+    println!("created {} ({}) id={id}", args.username, role.as_str());
+    Ok(())
+}
+
+async fn create_unit(cli: &Cli, args: CreateUnitArgs) -> anyhow::Result<()> {
+    let state = console_state(cli).await?;
+    let parent_id = match &args.parent {
+        Some(name) => Some(
+            purchasers::by_name(&state.db, name)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?
+                .ok_or_else(|| anyhow::anyhow!("no unit named {name}"))?
+                .id,
+        ),
+        None => None,
+    };
+    let new = app::purchasers::NewPurchaser {
+        name: args.name.clone(),
+        credit_code: args.credit_code,
+        level: args.level,
+        region_code: args.region_code,
+        region_name: args.region_name,
+        parent_id,
+    };
+    let id = refused_fields(purchasers::create(&state.db, Actor::Console, &new, state.now_ms()).await, "unit")?;
+    println!("created unit {} id={id}", args.name);
+    Ok(())
+}
+
+/// A console command's result: validation errors printed field by field in both languages.
+fn refused_fields<T>(result: Result<T, app::error::AppError>, what: &str) -> anyhow::Result<T> {
+    match result {
+        Ok(v) => Ok(v),
         Err(app::error::AppError::Validation(fields)) => {
             for f in fields {
                 eprintln!("{}: {} / {}", f.field, f.message_zh, f.message_en);
             }
-            anyhow::bail!("account not created")
+            anyhow::bail!("{what} not created")
         }
-        Err(e) => anyhow::bail!("account not created: {e}"),
+        Err(e) => anyhow::bail!("{what} not created: {e}"),
     }
 }

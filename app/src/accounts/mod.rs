@@ -45,6 +45,9 @@ pub struct NewUser {
     pub display_name: String,
     pub role: Role,
     pub org_id: Option<String>,
+    /// The purchaser unit of an officer or supervisor.
+    #[serde(default)]
+    pub purchaser_id: Option<String>,
     pub password: String,
 }
 
@@ -94,6 +97,11 @@ pub struct UserSummary {
     pub display_name: String,
     pub role: Role,
     pub org_name: Option<String>,
+    #[serde(default)]
+    pub org_id: Option<String>,
+    /// The purchaser unit of an officer or supervisor.
+    #[serde(default)]
+    pub purchaser_name: Option<String>,
     pub active: bool,
     pub created_at: i64,
 }
@@ -131,7 +139,14 @@ pub async fn register_organisation(
 ) -> Result<SessionUser, AppError> {
     use crate::server::auth;
     let state = auth::state()?;
-    let new = NewUser { username, display_name, role: Role::Bidder, org_id: None, password: password.clone() };
+    let new = NewUser {
+        username,
+        display_name,
+        role: Role::Bidder,
+        org_id: None,
+        purchaser_id: None,
+        password: password.clone(),
+    };
     let now = state.now_ms();
     let kind = match org_kind.as_deref().map(str::trim).unwrap_or("") {
         "" => OrgKind::Ngo,
@@ -187,6 +202,46 @@ pub async fn create_user(new_user: NewUser) -> Result<String, AppError> {
     server::create_user(&state.db, Actor::User(&admin), &new_user, state.now_ms()).await.inspect_err(auth::set_status)
 }
 
+/// The members of the caller's own organisation.
+#[server(endpoint = "colleagues")]
+pub async fn colleagues() -> Result<Vec<UserSummary>, AppError> {
+    use crate::server::auth;
+    let member = auth::require(&[Role::Bidder]).await?;
+    let org = member.org_id.clone().ok_or(AppError::Forbidden)?;
+    Ok(server::list_users(&auth::state()?.db)
+        .await?
+        .into_iter()
+        .filter(|u| u.org_id.as_deref() == Some(&org))
+        .collect())
+}
+
+/// A member adds a colleague to the organisation: an NGO manages its own members.
+#[server(endpoint = "add_colleague")]
+pub async fn add_colleague(username: String, display_name: String, password: String) -> Result<String, AppError> {
+    use crate::server::{audit::Actor, auth};
+    let member = auth::require(&[Role::Bidder]).await?;
+    let state = auth::state()?;
+    let new = NewUser {
+        username,
+        display_name,
+        role: Role::Bidder,
+        org_id: member.org_id.clone(),
+        purchaser_id: None,
+        password,
+    };
+    server::create_user(&state.db, Actor::User(&member), &new, state.now_ms()).await.inspect_err(auth::set_status)
+}
+
+/// Deactivates or reactivates an account: an admin any account but its own, a member its own
+/// organisation's colleagues. A deactivated account cannot sign in and its sessions stop working.
+#[server(endpoint = "set_account_active")]
+pub async fn set_account_active(user_id: String, active: bool) -> Result<(), AppError> {
+    use crate::server::auth;
+    let caller = auth::require(&[Role::Admin, Role::Bidder]).await?;
+    let state = auth::state()?;
+    server::set_active(&state.db, &caller, &user_id, active, state.now_ms()).await.inspect_err(auth::set_status)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,6 +252,7 @@ mod tests {
             display_name: name.into(),
             role: Role::Expert,
             org_id: None,
+            purchaser_id: None,
             password: password.into(),
         }
     }

@@ -57,17 +57,88 @@ pub async fn find_organisation_by_name(db: &Db, name: &str) -> Result<Option<Str
     Ok(row.map(|r| r.get::<String, _>("id")))
 }
 
+/// Who may create which account: an NGO's accounts are made by the NGO itself (its first member
+/// registers it, members add colleagues) or on the server's console, never by a platform admin,
+/// who would otherwise be able to act inside the NGO (withdraw or replace its sealed bid).
+/// Officers and supervisors belong to a purchaser unit; other roles to none.
+async fn check_membership(db: &Db, actor: &Actor<'_>, new: &NewUser) -> Result<(), AppError> {
+    match new.role {
+        Role::Bidder => {
+            let Some(org) = &new.org_id else {
+                return Err(AppError::field(
+                    "org_id",
+                    "bidder_needs_org",
+                    "投标人账号必须属于一个机构",
+                    "A bidder account must belong to an organisation",
+                ));
+            };
+            let allowed = match actor {
+                Actor::Console => true,
+                Actor::User(u) => u.role == Role::Bidder && u.org_id.as_ref() == Some(org),
+                Actor::Anonymous => false,
+            };
+            if !allowed {
+                return Err(AppError::field(
+                    "role",
+                    "bidder_made_by_own_org",
+                    "社工机构的账号由本机构成员添加，平台管理员不能代建",
+                    "An organisation's accounts are added by its own members, not by platform admins",
+                ));
+            }
+            if new.purchaser_id.is_some() {
+                return Err(AppError::field(
+                    "purchaser_id",
+                    "unit_not_for_role",
+                    "该角色不属于采购人单位",
+                    "This role has no purchaser unit",
+                ));
+            }
+        }
+        Role::Officer | Role::Auditor => {
+            let Some(unit) = &new.purchaser_id else {
+                return Err(AppError::field(
+                    "purchaser_id",
+                    "unit_required",
+                    "采购人和监督人员必须属于一个单位",
+                    "Officers and supervisors belong to a unit",
+                ));
+            };
+            if crate::purchasers::server::by_id(db, unit).await?.is_none() {
+                return Err(AppError::field("purchaser_id", "unit_unknown", "单位不存在", "No such unit"));
+            }
+            if new.org_id.is_some() {
+                return Err(AppError::field(
+                    "org_id",
+                    "org_not_for_role",
+                    "该角色不属于社工机构",
+                    "This role has no organisation",
+                ));
+            }
+        }
+        Role::Expert | Role::Admin => {
+            if new.org_id.is_some() || new.purchaser_id.is_some() {
+                return Err(AppError::field(
+                    "role",
+                    "no_unit_for_role",
+                    "专家和管理员账号不属于任何机构或单位",
+                    "Expert and admin accounts belong to no organisation or unit",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Creates an account after checking its fields; the password is stored only as an argon2id hash.
 pub async fn create_user(db: &Db, actor: Actor<'_>, new: &NewUser, now_ms: i64) -> Result<String, AppError> {
+    // A form's empty choice means none.
+    let new = &NewUser {
+        org_id: new.org_id.clone().filter(|o| !o.trim().is_empty()),
+        purchaser_id: new.purchaser_id.clone().filter(|p| !p.trim().is_empty()),
+        ..new.clone()
+    };
     new.validate()?;
-    if new.role == Role::Bidder && new.org_id.is_none() {
-        return Err(AppError::field(
-            "org_id",
-            "bidder_needs_org",
-            "投标人账号必须属于一个机构",
-            "A bidder account must belong to an organisation",
-        ));
-    }
+    check_membership(db, &actor, new).await?;
     if user_exists(db, new.username.trim()).await? {
         return Err(AppError::field("username", "username_taken", "用户名已被使用", "This username is already taken"));
     }
@@ -75,14 +146,15 @@ pub async fn create_user(db: &Db, actor: Actor<'_>, new: &NewUser, now_ms: i64) 
     let id = new_id();
     let mut tx = db.pool.begin().await?;
     sqlx::query(
-        "INSERT INTO users (id, username, display_name, role, org_id, password_hash, active, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 1, $7)",
+        "INSERT INTO users (id, username, display_name, role, org_id, purchaser_id, password_hash, active, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8)",
     )
     .bind(&id)
     .bind(new.username.trim())
     .bind(new.display_name.trim())
     .bind(new.role.as_str())
     .bind(new.org_id.as_deref())
+    .bind(new.purchaser_id.as_deref())
     .bind(&hash)
     .bind(now_ms)
     .execute(&mut *tx)
@@ -93,7 +165,7 @@ pub async fn create_user(db: &Db, actor: Actor<'_>, new: &NewUser, now_ms: i64) 
         actor,
         Change::new("user.create", "user", &id).after(serde_json::json!({
             "username": new.username.trim(), "display_name": new.display_name.trim(),
-            "role": new.role.as_str(), "org_id": new.org_id,
+            "role": new.role.as_str(), "org_id": new.org_id, "purchaser_id": new.purchaser_id,
         })),
     )
     .await?;
@@ -192,6 +264,9 @@ pub async fn register_organisation(
         role: Role::Bidder,
         org_id: Some(org_id),
         org_name: Some(org_name.to_string()),
+        purchaser_id: None,
+        purchaser_name: None,
+        purchaser_region: None,
     })
 }
 
@@ -269,8 +344,9 @@ pub async fn user_by_username(db: &Db, username: &str) -> Result<Option<SessionU
 
 pub async fn list_users(db: &Db) -> Result<Vec<UserSummary>, AppError> {
     let rows = sqlx::query(
-        "SELECT u.id, u.username, u.display_name, u.role, o.name AS org_name, u.active, u.created_at \
-         FROM users u LEFT JOIN organisations o ON o.id = u.org_id ORDER BY u.role, u.username",
+        "SELECT u.id, u.username, u.display_name, u.role, u.org_id, o.name AS org_name, p.name AS purchaser_name, \
+         u.active, u.created_at FROM users u LEFT JOIN organisations o ON o.id = u.org_id \
+         LEFT JOIN purchasers p ON p.id = u.purchaser_id ORDER BY u.role, u.username",
     )
     .fetch_all(&db.pool)
     .await?;
@@ -282,10 +358,66 @@ pub async fn list_users(db: &Db) -> Result<Vec<UserSummary>, AppError> {
                 username: r.get("username"),
                 display_name: r.get("display_name"),
                 role: role.parse().map_err(|_| AppError::Internal)?,
+                org_id: r.get("org_id"),
                 org_name: r.get("org_name"),
+                purchaser_name: r.get("purchaser_name"),
                 active: r.get::<i64, _>("active") == 1,
                 created_at: r.get("created_at"),
             })
         })
         .collect()
+}
+
+/// Deactivates or reactivates an account: an admin any account but its own; an organisation's
+/// member its own colleagues (an admin does not act inside an organisation beyond this).
+pub async fn set_active(
+    db: &Db,
+    caller: &SessionUser,
+    user_id: &str,
+    active: bool,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let row = sqlx::query("SELECT id, org_id, active FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let target_org: Option<String> = row.get("org_id");
+    let allowed = match caller.role {
+        Role::Admin => true,
+        Role::Bidder => caller.org_id.is_some() && caller.org_id == target_org,
+        _ => false,
+    };
+    if !allowed {
+        return Err(AppError::NotFound);
+    }
+    if caller.id == user_id {
+        return Err(AppError::field(
+            "user_id",
+            "cannot_deactivate_self",
+            "不能停用自己的账号",
+            "You cannot deactivate your own account",
+        ));
+    }
+    let before = row.get::<i64, _>("active") == 1;
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+        .bind(i64::from(active))
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    if !active {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+    }
+    audit::record(
+        &mut *tx,
+        now_ms,
+        Actor::User(caller),
+        Change::new(if active { "user.activate" } else { "user.deactivate" }, "user", user_id)
+            .before(serde_json::json!({"active": before}))
+            .after(serde_json::json!({"active": active})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::identity::{Role, SessionUser};
 use crate::server::audit::{self, Actor, Change};
 use crate::server::db::{new_id, Db};
-use crate::tenders::server::{load, tender_error};
+use crate::tenders::server::{check_purchaser_side, load, load_for_officer, tender_error};
 use serde_json::json;
 use sqlx::Row;
 
@@ -71,7 +71,7 @@ pub async fn answer(db: &Db, officer: &SessionUser, id: &str, answer: &str, now_
         .fetch_optional(&db.pool)
         .await?
         .ok_or(AppError::NotFound)?;
-    let t = load(db, &row.get::<String, _>("tender_id")).await?;
+    let t = load_for_officer(db, officer, &row.get::<String, _>("tender_id")).await?;
     if t.status != TenderStatus::Published {
         return Err(AppError::field(
             "answer",
@@ -125,7 +125,13 @@ pub async fn answer(db: &Db, officer: &SessionUser, id: &str, answer: &str, now_
 /// its own pending ones; the purchaser side sees all.
 pub async fn list(db: &Db, viewer: Option<&SessionUser>, tender_id: &str) -> Result<Vec<ClarificationView>, AppError> {
     let t = load(db, tender_id).await?;
-    let purchaser = viewer.is_some_and(|v| matches!(v.role, Role::Officer | Role::Auditor | Role::Admin));
+    // The purchaser side of this tender only: another unit's officer reads what the public does.
+    let purchaser = match viewer {
+        Some(v) if matches!(v.role, Role::Officer | Role::Auditor | Role::Admin) => {
+            check_purchaser_side(db, v, &t).await.is_ok()
+        }
+        _ => false,
+    };
     if t.status == TenderStatus::Draft {
         // A draft has no questions yet; outside the purchaser side it does not exist.
         return if purchaser { Ok(vec![]) } else { Err(AppError::NotFound) };

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::identity::SessionUser;
 use crate::server::audit::{self, Actor, Change};
 use crate::server::db::{centi, from_centi, new_id, Db};
-use crate::tenders::server::{load, lot_name, tender_error};
+use crate::tenders::server::{load, load_for_officer, lot_name, tender_error};
 use rust_decimal::Decimal;
 use serde_json::json;
 use sqlx::Row;
@@ -26,7 +26,7 @@ pub async fn award(
     bid_id: &str,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    let t = load(db, id).await?;
+    let t = load_for_officer(db, officer, id).await?;
     tender::allowed(t.status, Action::Award, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
     let r = crate::scoring::server::ranking(db, id).await?;
     if r.sheets_submitted < r.experts {

@@ -13,6 +13,7 @@ pub mod national;
 pub mod obligations;
 pub mod profile;
 pub mod qualification;
+pub mod region;
 pub mod roster;
 pub mod scoring;
 pub mod shandong;

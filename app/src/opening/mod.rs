@@ -97,7 +97,11 @@ pub async fn opening_record(id: String) -> Result<OpeningRecordView, AppError> {
     use crate::identity::Role;
     use crate::server::auth;
     let user = auth::require(&[Role::Officer, Role::Auditor, Role::Admin, Role::Bidder]).await?;
-    let record = server::opening_record(&auth::state()?.db, &id).await.inspect_err(auth::set_status)?;
+    let db = auth::state()?.db;
+    if user.role != Role::Bidder {
+        crate::tenders::server::load_for(&db, &user, &id).await.inspect_err(auth::set_status)?;
+    }
+    let record = server::opening_record(&db, &id).await.inspect_err(auth::set_status)?;
     server::check_record_reader(&user, &record).inspect_err(auth::set_status)?;
     Ok(record)
 }
@@ -106,8 +110,10 @@ pub async fn opening_record(id: String) -> Result<OpeningRecordView, AppError> {
 pub async fn review_rows(id: String) -> Result<Vec<ReviewRow>, AppError> {
     use crate::identity::Role;
     use crate::server::auth;
-    auth::require(&[Role::Officer, Role::Auditor, Role::Admin]).await?;
-    server::review_rows(&auth::state()?.db, &id).await.inspect_err(auth::set_status)
+    let user = auth::require(&[Role::Officer, Role::Auditor, Role::Admin]).await?;
+    let db = auth::state()?.db;
+    crate::tenders::server::load_for(&db, &user, &id).await.inspect_err(auth::set_status)?;
+    server::review_rows(&db, &id).await.inspect_err(auth::set_status)
 }
 
 /// The purchaser's qualification decision on one bid; failing it, or passing it when a check

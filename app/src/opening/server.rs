@@ -20,13 +20,13 @@ use crate::identity::SessionUser;
 use crate::server::audit::{self, Actor, Change};
 use crate::server::db::Db;
 use crate::server::sealing::Sealer;
-use crate::tenders::server::{load, tender_error};
+use crate::tenders::server::{load, load_for_officer, tender_error};
 use serde_json::json;
 use sqlx::Row;
 
 /// Opens the bids: decrypts every sealed price into the bid and its lots, in one transaction.
 pub async fn open(db: &Db, sealer: &Sealer, officer: &SessionUser, id: &str, now_ms: i64) -> Result<(), AppError> {
-    let t = load(db, id).await?;
+    let t = load_for_officer(db, officer, id).await?;
     tender::allowed(t.status, Action::Open, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
     let mut tx = db.pool.begin().await?;
     let done =
@@ -330,7 +330,7 @@ pub async fn review_bid(
     now_ms: i64,
 ) -> Result<(), AppError> {
     let pass = outcome == ReviewOutcome::Pass;
-    let t = load(db, id).await?;
+    let t = load_for_officer(db, officer, id).await?;
     if t.status != TenderStatus::Opened || t.review_done_at.is_some() {
         return Err(AppError::field(
             "tender",
@@ -390,7 +390,7 @@ pub async fn review_bid(
 /// does (废标). Otherwise the passing bids of the remaining lots get their aliases (A, B, …) and
 /// go to the experts.
 pub async fn conclude(db: &Db, officer: &SessionUser, id: &str, now_ms: i64) -> Result<TenderStatus, AppError> {
-    let t = load(db, id).await?;
+    let t = load_for_officer(db, officer, id).await?;
     if t.status != TenderStatus::Opened || t.review_done_at.is_some() {
         return Err(AppError::field(
             "tender",

@@ -13,7 +13,8 @@ fn AccountCard() -> impl IntoView {
     let i18n = use_i18n();
     let user = expect_context::<SessionUser>();
     let role = user.role;
-    let org = user.org_name.clone();
+    // An NGO member's organisation, or an officer's or supervisor's unit.
+    let org = user.org_name.clone().or(user.purchaser_name.clone());
     view! {
         <section class="card">
             <h2>{t!(i18n, home.account)}</h2>
@@ -83,11 +84,16 @@ pub fn BidderHome() -> impl IntoView {
     let list = Resource::new(|| (), |_| crate::bids::open_tenders());
     let record = ServerAction::<crate::contracts::RecordObligation>::new();
     let contracts = Resource::new(move || record.version().get(), |_| crate::contracts::my_contracts());
+    let add = ServerAction::<crate::accounts::AddColleague>::new();
+    let toggle = ServerAction::<crate::accounts::SetAccountActive>::new();
+    let colleagues =
+        Resource::new(move || (add.version().get(), toggle.version().get()), |_| crate::accounts::colleagues());
     view! {
         <RoleHome role=Role::Bidder>
             <ProfileLink />
             <crate::bids::list::BidderTenders list=list />
             <crate::contracts::list::BidderContracts contracts=contracts record=record />
+            <crate::accounts::users::Colleagues list=colleagues add=add toggle=toggle />
         </RoleHome>
     }
 }
@@ -126,11 +132,19 @@ pub fn AuditorHome() -> impl IntoView {
 
 #[component]
 pub fn AdminHome() -> impl IntoView {
-    let users = Resource::new(|| (), |_| list_users());
-    let entries = Resource::new(|| (), |_| audit_log());
+    let create_user = ServerAction::<crate::accounts::CreateUser>::new();
+    let toggle = ServerAction::<crate::accounts::SetAccountActive>::new();
+    let create_unit = ServerAction::<crate::purchasers::CreatePurchaser>::new();
+    let users = Resource::new(move || (create_user.version().get(), toggle.version().get()), |_| list_users());
+    let units = Resource::new(move || create_unit.version().get(), |_| crate::purchasers::purchasers());
+    let entries = Resource::new(
+        move || (create_user.version().get(), toggle.version().get(), create_unit.version().get()),
+        |_| audit_log(),
+    );
     view! {
         <RoleHome role=Role::Admin>
-            <crate::accounts::users::UserTable users=users />
+            <crate::accounts::users::UserTable users=users units=units create=create_user toggle=toggle />
+            <crate::purchasers::units::UnitTable units=units create=create_unit />
             <crate::audit::table::AuditTable entries=entries />
         </RoleHome>
     }

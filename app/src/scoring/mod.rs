@@ -99,6 +99,8 @@ pub async fn submit_scores(id: String, scores: Vec<SheetRow>) -> Result<(), AppE
 pub async fn ranking(id: String) -> Result<RankingView, AppError> {
     use crate::identity::Role;
     use crate::server::auth;
-    auth::require(&[Role::Officer, Role::Auditor, Role::Admin]).await?;
-    server::ranking(&auth::state()?.db, &id).await.inspect_err(auth::set_status)
+    let user = auth::require(&[Role::Officer, Role::Auditor, Role::Admin]).await?;
+    let db = auth::state()?.db;
+    crate::tenders::server::load_for(&db, &user, &id).await.inspect_err(auth::set_status)?;
+    server::ranking(&db, &id).await.inspect_err(auth::set_status)
 }

@@ -14,8 +14,9 @@ fn token_hash(token: &str) -> String {
 }
 
 /// The columns a [`SessionUser`] is read from (`users u` joined with its organisation `o`).
-pub const USER_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.org_id, o.name AS org_name \
-     FROM users u LEFT JOIN organisations o ON o.id = u.org_id";
+pub const USER_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.org_id, o.name AS org_name, \
+     u.purchaser_id, p.name AS purchaser_name, p.region_code AS purchaser_region \
+     FROM users u LEFT JOIN organisations o ON o.id = u.org_id LEFT JOIN purchasers p ON p.id = u.purchaser_id";
 
 pub fn user_from_row(row: &sqlx::any::AnyRow) -> Result<SessionUser, AppError> {
     let role: String = row.get("role");
@@ -26,6 +27,9 @@ pub fn user_from_row(row: &sqlx::any::AnyRow) -> Result<SessionUser, AppError> {
         role: role.parse().map_err(|_| AppError::Internal)?,
         org_id: row.get("org_id"),
         org_name: row.get("org_name"),
+        purchaser_id: row.get("purchaser_id"),
+        purchaser_name: row.get("purchaser_name"),
+        purchaser_region: row.get("purchaser_region"),
     })
 }
 

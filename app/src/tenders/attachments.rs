@@ -2,21 +2,21 @@
 //! published notice) or, once published and before the deadline, as an amendment of their own;
 //! listed and downloadable by everyone once published.
 
+use super::server::{check_purchaser_side, load, load_for_officer};
 use crate::domain::amendment;
 use crate::domain::tender::{self, Action, TenderStatus};
 use crate::error::AppError;
 use crate::identity::SessionUser;
 use crate::server::audit::{self, Actor, Change};
 use crate::server::db::Db;
-use crate::tenders::server::load;
 use crate::tenders::AttachmentView;
 use serde_json::json;
 use sqlx::Row;
 
 /// Refuses before the upload is read when the tender no longer takes attachments: a draft does,
 /// and a published tender does until its bid deadline (as an amendment, with a reason).
-pub async fn ensure_attachable(db: &Db, tender_id: &str, now_ms: i64) -> Result<(), AppError> {
-    let t = load(db, tender_id).await?;
+pub async fn ensure_attachable(db: &Db, officer: &SessionUser, tender_id: &str, now_ms: i64) -> Result<(), AppError> {
+    let t = load_for_officer(db, officer, tender_id).await?;
     tender::allowed(t.status, Action::Edit, now_ms, t.bid_deadline, t.opening_at).map_err(|_| {
         AppError::field(
             "file",
@@ -31,12 +31,13 @@ pub async fn ensure_attachable(db: &Db, tender_id: &str, now_ms: i64) -> Result<
 /// on a published tender, the amendment's reason. Called before the upload is kept.
 pub async fn check(
     db: &Db,
+    officer: &SessionUser,
     tender_id: &str,
     file: &NewAttachment<'_>,
     reason: &str,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    ensure_attachable(db, tender_id, now_ms).await?;
+    ensure_attachable(db, officer, tender_id, now_ms).await?;
     if list(db, tender_id).await?.iter().any(|a| a.sha256 == file.sha256) {
         return Err(attached_already());
     }
@@ -60,7 +61,7 @@ pub async fn add(
     reason: &str,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    ensure_attachable(db, tender_id, now_ms).await?;
+    ensure_attachable(db, officer, tender_id, now_ms).await?;
     let t = load(db, tender_id).await?;
     let amending = t.status == TenderStatus::Published;
     let reason = if amending { crate::tenders::server::amendment_reason(reason)? } else { "" };
@@ -117,7 +118,8 @@ pub async fn list(db: &Db, tender_id: &str) -> Result<Vec<AttachmentView>, AppEr
         .collect())
 }
 
-/// An attachment for download: anyone once the tender is published; drafts only for officers.
+/// An attachment for download: anyone once the tender is published; a draft's only for the
+/// purchaser side that may see the draft.
 pub async fn for_download(
     db: &Db,
     viewer: Option<&SessionUser>,
@@ -125,8 +127,11 @@ pub async fn for_download(
     sha256: &str,
 ) -> Result<AttachmentView, AppError> {
     let t = load(db, tender_id).await?;
-    if t.status == TenderStatus::Draft && !viewer.is_some_and(|v| v.role == crate::identity::Role::Officer) {
-        return Err(AppError::NotFound);
+    if t.status == TenderStatus::Draft {
+        match viewer {
+            Some(v) => check_purchaser_side(db, v, &t).await?,
+            None => return Err(AppError::NotFound),
+        }
     }
     list(db, tender_id).await?.into_iter().find(|a| a.sha256 == sha256).ok_or(AppError::NotFound)
 }

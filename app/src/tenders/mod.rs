@@ -134,8 +134,10 @@ pub async fn create_tender(input: TenderInput) -> Result<String, AppError> {
 pub async fn tender_detail(id: String) -> Result<TenderView, AppError> {
     use crate::identity::Role;
     use crate::server::auth;
-    auth::require(&[Role::Officer, Role::Auditor, Role::Admin]).await?;
-    server::detail(&auth::state()?.db, &id, true).await.inspect_err(auth::set_status)
+    let user = auth::require(&[Role::Officer, Role::Auditor, Role::Admin]).await?;
+    let db = auth::state()?.db;
+    server::load_for(&db, &user, &id).await.inspect_err(auth::set_status)?;
+    server::detail(&db, &id, true).await.inspect_err(auth::set_status)
 }
 
 /// A published tender as the public notice board shows it (no sign-in; drafts are not found).

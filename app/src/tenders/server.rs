@@ -2,10 +2,11 @@
 //! notice page read. Every state change writes its audit entry in the same transaction.
 
 use crate::domain::amendment;
+use crate::domain::region::RegionCode;
 use crate::domain::template::SchemeTemplate;
 use crate::domain::tender::{self, Action, TenderError, TenderInput, TenderStatus, ValidTender};
 use crate::error::{AppError, FieldError};
-use crate::identity::SessionUser;
+use crate::identity::{Role, SessionUser};
 use crate::schemes::SchemeName;
 use crate::server::audit::{self, Actor, Change};
 use crate::server::db::{centi, from_centi, new_id, Db};
@@ -50,6 +51,8 @@ pub struct TenderRow {
     pub review_done_at: Option<i64>,
     pub failed_reason: Option<String>,
     pub created_by: String,
+    /// The purchaser unit the tender belongs to; only its officers act on it.
+    pub purchaser_id: Option<String>,
 }
 
 impl TenderRow {
@@ -66,7 +69,7 @@ impl TenderRow {
 /// The columns [`TenderRow`] is read from.
 pub const TENDER_COLUMNS: &str =
     "id, title, buyer, budget_fen, price_weight_centi, bid_deadline, opening_at, status, awarded_bid_id, awarded_at, \
-     template_id, spec_json, version, sealing_key, review_done_at, failed_reason, created_by";
+     template_id, spec_json, version, sealing_key, review_done_at, failed_reason, created_by, purchaser_id";
 
 fn tender_row(r: &AnyRow) -> Result<TenderRow, AppError> {
     let status: String = r.get("status");
@@ -88,6 +91,7 @@ fn tender_row(r: &AnyRow) -> Result<TenderRow, AppError> {
         review_done_at: r.get("review_done_at"),
         failed_reason: r.get("failed_reason"),
         created_by: r.get("created_by"),
+        purchaser_id: r.get("purchaser_id"),
     })
 }
 
@@ -98,6 +102,43 @@ pub async fn load(db: &Db, id: &str) -> Result<TenderRow, AppError> {
         .await?
         .ok_or(AppError::NotFound)?;
     tender_row(&row)
+}
+
+/// Whether `user` may see or act on the purchaser side of tender `t`: the officers of its unit,
+/// supervisors whose unit's region contains the tender's unit, and admins (who read, but act on
+/// no tender). Anyone else gets 404, so another unit cannot even learn that a draft exists.
+pub async fn check_purchaser_side(db: &Db, user: &SessionUser, t: &TenderRow) -> Result<(), AppError> {
+    let allowed = match user.role {
+        Role::Officer => user.purchaser_id.is_some() && user.purchaser_id == t.purchaser_id,
+        Role::Auditor => {
+            let scope = user.purchaser_region.as_deref().and_then(|r| RegionCode::parse(r).ok());
+            let region = crate::purchasers::server::region_of_tender(db, &t.id).await?;
+            matches!((scope, region), (Some(s), Some(r)) if s.covers(&r))
+        }
+        Role::Admin => true,
+        Role::Bidder | Role::Expert => false,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// The tender, for a purchaser-side caller allowed to see it ([`check_purchaser_side`]).
+pub async fn load_for(db: &Db, user: &SessionUser, id: &str) -> Result<TenderRow, AppError> {
+    let t = load(db, id).await?;
+    check_purchaser_side(db, user, &t).await?;
+    Ok(t)
+}
+
+/// The tender, for one of its own unit's officers about to act on it (admins and supervisors
+/// read, they do not act).
+pub async fn load_for_officer(db: &Db, officer: &SessionUser, id: &str) -> Result<TenderRow, AppError> {
+    if officer.role != Role::Officer {
+        return Err(AppError::Forbidden);
+    }
+    load_for(db, officer, id).await
 }
 
 /// A lot's name from a stored tender snapshot.
@@ -187,9 +228,9 @@ pub async fn public_list(db: &Db) -> Result<Vec<TenderSummary>, AppError> {
 
 pub async fn officer_list(db: &Db, officer: &SessionUser) -> Result<Vec<TenderSummary>, AppError> {
     let rows = sqlx::query(&format!(
-        "SELECT {TENDER_COLUMNS} FROM tenders WHERE created_by = $1 ORDER BY created_at DESC, id"
+        "SELECT {TENDER_COLUMNS} FROM tenders WHERE purchaser_id = $1 ORDER BY created_at DESC, id"
     ))
-    .bind(&officer.id)
+    .bind(officer.purchaser_id.as_deref().unwrap_or_default())
     .fetch_all(&db.pool)
     .await?;
     summaries(db, rows).await
@@ -287,12 +328,21 @@ async fn parse_input(
 
 /// Creates a draft from the officer's input; every active expert is assigned to the panel.
 pub async fn create(db: &Db, officer: &SessionUser, input: &TenderInput, now_ms: i64) -> Result<String, AppError> {
+    let Some(unit) = officer.purchaser_id.as_deref() else {
+        return Err(AppError::field(
+            "tender",
+            "officer_without_unit",
+            "您的账号尚未归属采购人单位，请联系管理员",
+            "Your account belongs to no purchaser unit yet; ask an admin",
+        ));
+    };
     let (_, v) = parse_input(db, input, None, now_ms).await?;
     let id = new_id();
     let mut tx = db.pool.begin().await?;
     sqlx::query(
-        "INSERT INTO tenders (id, title, buyer, template_id, method, budget_fen, price_weight_centi, bid_deadline, opening_at, status, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11)",
+        "INSERT INTO tenders (id, title, buyer, template_id, method, budget_fen, price_weight_centi, bid_deadline, \
+         opening_at, status, created_by, created_at, purchaser_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11, $12)",
     )
     .bind(&id)
     .bind(&v.title)
@@ -305,6 +355,7 @@ pub async fn create(db: &Db, officer: &SessionUser, input: &TenderInput, now_ms:
     .bind(v.opening_ms)
     .bind(&officer.id)
     .bind(now_ms)
+    .bind(unit)
     .execute(&mut *tx)
     .await?;
     write_spec(&mut tx, &id, &v, 1).await?;
@@ -385,7 +436,7 @@ pub async fn detail(db: &Db, id: &str, with_bids: bool) -> Result<TenderView, Ap
 /// Publishes a draft: the whole tender is checked again against today (a draft may have waited),
 /// the tender's bid key is made, and version 1 is recorded as the original notice.
 pub async fn publish(db: &Db, sealer: &Sealer, officer: &SessionUser, id: &str, now_ms: i64) -> Result<(), AppError> {
-    let t = load(db, id).await?;
+    let t = load_for_officer(db, officer, id).await?;
     tender::allowed(t.status, Action::Publish, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
     let spec = t.spec()?;
     let (_, v) = parse_input(db, &tender::to_input(&spec), None, now_ms).await?;
@@ -433,7 +484,7 @@ pub async fn amend(
     reason: &str,
     now_ms: i64,
 ) -> Result<i64, AppError> {
-    let t = load(db, id).await?;
+    let t = load_for_officer(db, officer, id).await?;
     tender::allowed(t.status, Action::Edit, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
     let old = t.spec()?;
     let mut input = input.clone();

@@ -269,7 +269,9 @@ async fn bid_file(
     caller: Caller,
     Path((id, bid_id, kind)): Path<(String, String, String)>,
 ) -> ApiResult<Response> {
-    caller.require(&[Role::Officer, Role::Auditor, Role::Admin])?;
+    // Bid documents are for the tender's own purchaser side; platform admins do not read them.
+    let user = caller.require(&[Role::Officer, Role::Auditor])?;
+    app::tenders::server::load_for(&state.db, user, &id).await?;
     let kind = FileKind::parse(&kind).ok_or(ApiError(AppError::NotFound))?;
     let doc = bids::file_for_reading(&state.db, &state.sealer, &id, &bid_id, kind).await?;
     let sealed = state

@@ -19,6 +19,9 @@ pub fn router() -> Router<AppState> {
 /// them all, a winning organisation's members their own; 404 until a lot is awarded.
 async fn award_notice(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<Response> {
     let user = caller.require(&[Role::Officer, Role::Auditor, Role::Admin, Role::Bidder])?;
+    if user.role != Role::Bidder {
+        app::tenders::server::load_for(&state.db, user, &id).await?;
+    }
     let mut notices = contracts::award_notices(&state.db, &id).await?;
     // A bidder gets its own notice only; the purchaser side gets every winner's.
     if user.role == Role::Bidder {

@@ -21,6 +21,9 @@ async fn opening_record_pdf(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let user = caller.require(&[Role::Officer, Role::Auditor, Role::Admin, Role::Bidder])?;
+    if user.role != Role::Bidder {
+        app::tenders::server::load_for(&state.db, user, &id).await?;
+    }
     let record = review::opening_record(&state.db, &id).await?;
     review::check_record_reader(user, &record)?;
     files::pdf("opening-record.pdf", move || crate::documents::opening_record_pdf(&record)).await

@@ -45,7 +45,7 @@ async fn receive_attachment(
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<()> {
     let officer = caller.require(&[Role::Officer])?;
-    attachments::ensure_attachable(&state.db, id, state.now_ms()).await?;
+    attachments::ensure_attachable(&state.db, officer, id, state.now_ms()).await?;
     let mut form = form.map_err(|_| {
         field_error(
             "file",
@@ -85,7 +85,7 @@ async fn receive_attachment(
     };
     // The reason is checked before the file is kept, so a refused amendment stores nothing.
     let file = attachments::NewAttachment { sha256: &sha, file_name: &name, size: size as i64, content_type };
-    attachments::check(&state.db, id, &file, &reason, state.now_ms()).await?;
+    attachments::check(&state.db, officer, id, &file, &reason, state.now_ms()).await?;
     let saved = state.storage.adopt(&spooled.0).map_err(|e| internal("storing an attachment failed")(e.to_string()))?;
     debug_assert_eq!(saved.sha256, sha);
     Ok(attachments::add(&state.db, officer, id, &file, &reason, state.now_ms()).await?)

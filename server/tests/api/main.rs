@@ -11,6 +11,7 @@ mod clarifications;
 mod flow;
 mod lifecycle;
 mod opening;
+mod ownership;
 mod platform;
 mod profiles;
 mod schemes;

@@ -167,7 +167,7 @@ async fn two_processes_share_one_database() {
         assert_eq!(res.status(), StatusCode::OK);
         let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
         let created = reqwest::Client::new().post(format!("{}/api/v1/users", b.base)).header("cookie", &cookie)
-            .json(&json!({"username": "via.b", "display_name": "乙实例", "role": "auditor", "org_id": null, "password": "0123456789abc"}))
+            .json(&json!({"username": "via.b", "display_name": "乙实例", "role": "expert", "org_id": null, "password": "0123456789abc"}))
             .send().await.unwrap();
         assert_eq!(created.status(), StatusCode::CREATED, "session from A accepted by B");
         let users: Value = reqwest::Client::new()
