@@ -6,6 +6,7 @@ pub mod application;
 pub mod calendar;
 pub mod credit_code;
 pub mod dongguan;
+pub mod evaluation;
 pub mod field;
 pub mod henan;
 pub mod money;
