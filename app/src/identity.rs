@@ -62,6 +62,8 @@ pub fn page_roles(path: &str) -> Option<&'static [Role]> {
         "officer" => Some(&[Role::Officer]),
         "bidder" => Some(&[Role::Bidder]),
         "expert" => Some(&[Role::Expert]),
+        // Panel members: experts, and officers sitting as purchaser representatives.
+        "review" => Some(&[Role::Expert, Role::Officer]),
         "auditor" => Some(&[Role::Auditor]),
         "admin" => Some(&[Role::Admin]),
         _ => None,

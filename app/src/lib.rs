@@ -1,5 +1,5 @@
 //! caiping's web application, laid out by capability: each folder (`tenders`, `bids`,
-//! `opening`, `scoring`, `contracts`, …) holds its view types and server functions (`mod.rs`),
+//! `opening`, `panels`, `evaluation`, `contracts`, …) holds its view types and server functions (`mod.rs`),
 //! its SSR-only queries (`server.rs`) and its pages. `pages` composes capabilities into whole
 //! pages, `components` and `server` (feature `ssr`) are shared infrastructure, and `domain` is
 //! the pure core that the server and the browser both run. Imports point one way: pages →
@@ -23,13 +23,15 @@ pub mod components;
 pub mod contracts;
 pub mod domain;
 pub mod error;
+pub mod evaluation;
+pub mod experts;
 pub mod identity;
 pub mod opening;
 pub mod pages;
+pub mod panels;
 pub mod profiles;
 pub mod purchasers;
 pub mod schemes;
-pub mod scoring;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod tenders;
@@ -91,7 +93,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/tenders/:id") view=pages::public_tender::PublicTenderPage />
                         <Route path=path!("/officer/tenders/:id") view=pages::officer_tender::OfficerTenderPage />
                         <Route path=path!("/bidder/tenders/:id") view=bids::page::BidPage />
-                        <Route path=path!("/expert/tenders/:id") view=scoring::sheet::ScoreSheetPage />
+                        <Route path=path!("/review/:id") view=evaluation::sheet::ReviewPage />
                         <Route path=path!("/bidder") view=pages::workbench::BidderHome />
                         <Route path=path!("/bidder/profile") view=profiles::page::ProfilePage />
                         <Route path=path!("/expert") view=pages::workbench::ExpertHome />

@@ -199,49 +199,161 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   }
   await officer.getByTestId('conclude-review').click();
 
-  // 5. Experts score A, B, C without seeing who they are.
-  for (const expertName of ['expert-zhou', 'expert-wu', 'expert-zheng']) {
-    const expert = await as(browser, expertName);
-    await expert.getByRole('link', { name: title }).click();
-    await expect(expert.getByTestId('alias-A')).toHaveText('投标人 A');
-    const html = await expert.content();
+  // 5. A lawful panel: 4 experts drawn from the pool (公益服务类, Jiangsu) and the officer as the
+  // purchaser's representative, 2 alternates. O87 art. 47 refuses a panel of 4.
+  await hydrated(officer);
+  const today = beijing((await (await request.get('/api/v1/test/clock')).json()).now_ms as number).slice(0, 10);
+  await officer.getByTestId('panel-size').fill('4');
+  await officer.getByTestId('panel-reps').fill('0');
+  await officer.getByTestId('panel-review_date').fill(today);
+  await officer.getByTestId('panel-save').click();
+  await expect(officer.getByRole('alert')).toContainText('第四十七条');
+  await officer.getByTestId('panel-size').fill('5');
+  await officer.getByTestId('panel-reps').fill('1');
+  await officer.getByTestId('panel-rep-0').check();
+  await officer.getByTestId('panel-save').click();
+  await expect(officer.getByTestId('panel-plan')).toContainText('5人（评审专家4人、采购人代表1人）');
+  await hydrated(officer);
+  await officer.getByTestId('panel-draw').click();
+  const members = officer.getByTestId('panel-members');
+  await expect(members.locator('tr[data-status="invited"]')).toHaveCount(4);
+  await expect(members.locator('tr[data-status="reserve"]')).toHaveCount(2);
+  await expect(officer.getByTestId('draw-records')).toContainText('与投标人存在应当回避的关系');
+  const usernames: Record<string, string> = {
+    周专家: 'expert-zhou', 吴专家: 'expert-wu', 郑专家: 'expert-zheng', 王专家: 'expert-wang', 陈专家: 'expert-chen', 褚专家: 'expert-chu',
+    冯专家: 'expert-feng', 卫专家: 'expert-wei', 杨专家: 'expert-yang', 蒋专家: 'expert-jiang', 沈专家: 'expert-shen', 韩专家: 'expert-han',
+  };
+  const invited = async () =>
+    (await members.locator('tr[data-status="invited"] td:first-child').allTextContents()).map((n) => usernames[n.trim()]);
+  const drawn = await invited();
+  expect(drawn.every((u) => u !== undefined)).toBe(true);
+
+  // A bidder asks that one of them be recused (O87 art. 42), without learning the panel: the
+  // expert is recused automatically and the first alternate takes the seat.
+  const bidder = await as(browser, 'ngo-yangguang');
+  await bidder.goto(tenderUrl.replace('/officer/', '/bidder/'));
+  await hydrated(bidder);
+  const recusedName = Object.keys(usernames).find((k) => usernames[k] === drawn[0])!;
+  await bidder.getByTestId('recusal-name').fill(recusedName);
+  await bidder.getByTestId('recusal-submit').click();
+  await expect(bidder.getByTestId('recusal-recorded')).toBeVisible();
+  await bidder.context().close();
+  await officer.reload();
+  await expect(members.locator('tr[data-status="recused"]')).toHaveCount(1);
+  await expect(members.locator('tr[data-status="invited"]')).toHaveCount(4);
+  await expect(members.locator('tr[data-status="reserve"]')).toHaveCount(1);
+  const seated = await invited();
+  expect(seated).not.toContain(drawn[0]);
+
+  // Every member accepts, signs the declaration and scores by alias only. Fixed price: the
+  // technical scores decide. The first expert marks criterion 1 ten points below the others on
+  // every bid (an outlier beyond 20 % of 30 points); the bids stay tied.
+  const scores = ['25', '24', '4', '20', '8'];
+  const membersPages = [];
+  for (const [n, username] of [...seated, 'officer'].entries()) {
+    const member = username === 'officer' ? officer : await as(browser, username);
+    if (username === 'officer') await member.goto('/officer');
+    await hydrated(member);
+    const invitation = member.getByTestId('my-panels').locator('li').filter({ hasText: title });
+    if (username !== 'officer') {
+      await invitation.getByTestId('invitation-accept').click();
+      await hydrated(member);
+    }
+    await invitation.getByTestId('invitation-declare').click();
+    await expect(member.getByTestId('declare-unlocked')).toBeVisible();
+    await invitation.getByTestId('invitation-review').click();
+    await expect(member.getByTestId('review-title')).toContainText(title);
+    const html = await member.content();
     expect(html).not.toContain('阳光社会工作服务社');
     expect(html).not.toContain('益民社工事务所');
-    await hydrated(expert);
-    const points: Record<string, string[]> = { A: ['28', '27', '4', '23', '9'], B: ['25', '24', '3', '20', '8'], C: ['20', '20', '3', '18', '7'] };
+    await hydrated(member);
     for (const alias of ['A', 'B', 'C']) {
-      for (const [j, p] of points[alias].entries()) {
-        await expert.getByTestId(`score-${alias}-${j}`).fill(p);
+      for (const [j, p] of scores.entries()) {
+        await member.getByTestId(`score-${alias}-${j}`).fill(n === 0 && j === 0 ? '15' : p);
+        if (j !== 3) await member.getByTestId(`reason-${alias}-${j}`).fill('方案回应了需求，措施具体可行');
       }
     }
-    await expert.getByTestId('submit-scores').click();
-    await expect(expert.getByTestId('sheet-submitted')).toBeVisible();
-    await expert.context().close();
+    await member.getByTestId('submit-scores').click();
+    await expect(member.getByTestId('sheet-submitted')).toBeVisible();
+    membersPages.push(member);
   }
 
-  // 6. Fixed price: the ranking is the technical mean; the officer awards A (阳光).
-  await officer.reload();
+  // Once every sheet is in: statistics, the outlier explained in writing, the bidders named and
+  // each member confirms no conflict.
+  for (const [n, member] of membersPages.entries()) {
+    await member.reload();
+    await hydrated(member);
+    if (n === 0) {
+      const flags = member.getByTestId('my-flags').locator('li[data-kind="outlier"]');
+      await expect(flags).toHaveCount(3);
+      for (let k = 0; k < 3; k++) {
+        const flag = member.getByTestId('my-flags').locator('li[data-kind="outlier"]').filter({ has: member.getByTestId('flag-explanation') }).first();
+        await flag.getByTestId('flag-explanation').fill('各方案需求分析均流于一般，坚持较低评分');
+        await flag.getByTestId('flag-confirm').click();
+        await expect(member.getByTestId('my-flags').locator('li p.hint')).toHaveCount(k + 1);
+        await hydrated(member);
+      }
+    }
+    await expect(member.getByTestId('conflict-check')).toContainText('阳光社会工作服务社');
+    await member.getByTestId('confirm-no-conflict').click();
+    await expect(member.getByTestId('conflict-check')).toContainText('已确认');
+  }
+
+  // The panel's leader (never the purchaser's representative), then every member signs; one
+  // dissents with reasons.
+  await officer.goto(tenderUrl);
   await hydrated(officer);
-  await expect(officer.getByTestId('sheets')).toHaveText('3/3');
-  // Each lot is ranked and awarded on its own; the tender is awarded with its last lot.
-  await expect(officer.getByTestId('total-0-A')).toHaveText('91.00');
-  await expect(officer.getByTestId('total-1-A')).toHaveText('91.00');
-  await officer.getByTestId('award-0-A').click();
+  await officer.getByTestId('member-make-leader').first().click();
+  await expect(members).toContainText('（组长）');
+  for (const [n, member] of membersPages.entries()) {
+    await member.goto(`/review/${tenderUrl.split('/').pop()}`);
+    await hydrated(member);
+    await expect(member.getByTestId('report')).toContainText('评审报告');
+    if (n === 1) await member.getByTestId('sign-dissent').fill('本人认为各投标方案差异不大，建议以抽签确定并无不妥');
+    await member.getByTestId('sign-password').fill('caiping-demo');
+    await member.getByTestId('sign-report').click();
+    await expect(member.getByTestId('report-signed')).toBeVisible();
+  }
+
+  // 6. Fixed price and equal scores: each lot's tied first place is drawn by lot against the
+  // seed committed to at publication; the officer awards each lot to its drawn winner.
+  await officer.goto(tenderUrl);
+  await hydrated(officer);
+  await expect(officer.getByTestId('sheets')).toHaveText('5/5');
+  await expect(officer.getByTestId('tie-commitment')).toBeVisible();
+  await officer.getByTestId('draw-tie-0').click();
+  await expect(officer.getByTestId('draw-tie-0')).toHaveCount(0);
+  await hydrated(officer);
+  await officer.getByTestId('draw-tie-1').click();
+  await expect(officer.getByTestId('draw-tie-1')).toHaveCount(0);
+  await expect(officer.getByTestId('drawings')).toContainText('承诺');
+  await expect(officer.getByTestId('total-0-A')).toHaveText('79.00');
+  const winnerName = (await officer.getByTestId('ranking-0').locator('tbody tr').first().locator('td').nth(2).textContent())!.trim();
+  await hydrated(officer);
+  await officer.locator('[data-testid^="award-0-"]').click();
   await expect(officer.getByTestId('awarded-0')).toBeVisible();
   await expect(officer.getByTestId('tender-status')).toHaveText('已开标');
   await hydrated(officer);
-  await officer.getByTestId('award-1-A').click();
+  const winner1 = (await officer.getByTestId('ranking-1').locator('tbody tr').first().locator('td').nth(2).textContent())!.trim();
+  await officer.locator('[data-testid^="award-1-"]').click();
   await expect(officer.getByTestId('tender-status')).toHaveText('已中标');
   await expect(officer.getByTestId('lot-results')).toContainText('定慧寺社区');
   const [download] = await Promise.all([officer.waitForEvent('download'), officer.getByTestId('award-notice').click()]);
   const text = execFileSync('pdftotext', [await download.path(), '-']).toString();
   expect(text).toContain('中标通知书');
-  expect(text).toContain('苏州市姑苏区阳光社会工作服务社');
+  expect(text).toContain(winnerName);
+  const [reportPdf] = await Promise.all([officer.waitForEvent('download'), officer.getByTestId('report-pdf').click()]);
+  const report = execFileSync('pdftotext', [await reportPdf.path(), '-']).toString();
+  expect(report).toContain('评审报告');
+  expect(report).toContain('不同意见');
 
   // 7. The winner records staffing against the contract's obligation; the auditor sees every step.
-  const winner = await as(browser, 'ngo-yangguang');
+  const logins: Record<string, string> = {
+    苏州市姑苏区阳光社会工作服务社: 'ngo-yangguang', 苏州工业园区益民社工事务所: 'ngo-yimin', 苏州市吴中区和谐社会工作服务中心: 'ngo-hexie',
+  };
+  const winner = await as(browser, logins[winnerName]);
   // One contract per awarded lot.
-  await expect(winner.getByTestId('contract')).toHaveCount(2);
+  await expect(winner.getByTestId('contract')).toHaveCount(winner1 === winnerName ? 2 : 1);
   const row = winner.getByTestId('contract').filter({ hasText: '双塔社区' }).getByTestId('obligation-full_time_staff-1');
   await expect(row).toHaveAttribute('data-outcome', 'fail');
   await hydrated(winner);
@@ -251,7 +363,7 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await expect(row).toHaveAttribute('data-outcome', 'pass');
   const auditor = await as(browser, 'auditor');
   const log = auditor.getByTestId('audit-table');
-  for (const action of ['tender.create', 'tender.publish', 'tender.amend', 'bid.submit', 'clarification.answer', 'tender.open', 'bid.review', 'scores.submit', 'tender.award']) {
+  for (const action of ['tender.create', 'tender.publish', 'tender.amend', 'bid.submit', 'clarification.answer', 'tender.open', 'bid.review', 'panel.draw', 'panel.recuse', 'scores.submit', 'scores.confirm', 'tie.draw', 'report.sign', 'tender.award']) {
     await expect(log).toContainText(action);
   }
   expect(pageErrors).toEqual([]);

@@ -133,6 +133,15 @@ pub const DEMO_LOGINS: &[DemoLogin] = &[
     DemoLogin { username: "expert-zhou", display_name: "周专家", role: Role::Expert, org: None, unit: None },
     DemoLogin { username: "expert-wu", display_name: "吴专家", role: Role::Expert, org: None, unit: None },
     DemoLogin { username: "expert-zheng", display_name: "郑专家", role: Role::Expert, org: None, unit: None },
+    DemoLogin { username: "expert-wang", display_name: "王专家", role: Role::Expert, org: None, unit: None },
+    DemoLogin { username: "expert-chen", display_name: "陈专家", role: Role::Expert, org: None, unit: None },
+    DemoLogin { username: "expert-chu", display_name: "褚专家", role: Role::Expert, org: None, unit: None },
+    DemoLogin { username: "expert-feng", display_name: "冯专家", role: Role::Expert, org: None, unit: None },
+    DemoLogin { username: "expert-wei", display_name: "卫专家", role: Role::Expert, org: None, unit: None },
+    DemoLogin { username: "expert-yang", display_name: "杨专家", role: Role::Expert, org: None, unit: None },
+    DemoLogin { username: "expert-jiang", display_name: "蒋专家", role: Role::Expert, org: None, unit: None },
+    DemoLogin { username: "expert-shen", display_name: "沈专家", role: Role::Expert, org: None, unit: None },
+    DemoLogin { username: "expert-han", display_name: "韩专家", role: Role::Expert, org: None, unit: None },
     DemoLogin {
         username: "auditor",
         display_name: "赵审计（苏州市财政局）",
@@ -148,6 +157,145 @@ fn demo_id_number(org: usize, n: usize) -> String {
     let first = format!("32050{org}1988{:02}{:02}{:03}", 1 + n % 9, 10 + n, 100 + n);
     let check = app::domain::roster::id_check_character(&first).expect("17 digits");
     format!("{first}{check}")
+}
+
+/// A demo expert's profile: categories, region, employer, former employers, interests.
+pub struct DemoExpert {
+    pub username: &'static str,
+    pub categories: &'static str,
+    pub region: &'static str,
+    pub employer: &'static str,
+    pub past_employers: &'static str,
+    pub interests: &'static str,
+}
+
+/// Twelve experts in several categories. For the Suzhou demo tender (category 公益服务类, region
+/// 江苏省) six are eligible — four are drawn and two wait in reserve — and the others show the
+/// exclusions: a former employee of a bidder (冯), a relative's interest in one (杨), the
+/// purchaser's own staff (卫), other categories (蒋, 沈) and another province (韩).
+pub const DEMO_EXPERTS: &[DemoExpert] = &[
+    DemoExpert {
+        username: "expert-zhou",
+        categories: "public_welfare,social_work",
+        region: "320500",
+        employer: "苏州大学社会学院",
+        past_employers: "",
+        interests: "",
+    },
+    DemoExpert {
+        username: "expert-wu",
+        categories: "public_welfare",
+        region: "320500",
+        employer: "苏州科技大学",
+        past_employers: "",
+        interests: "",
+    },
+    DemoExpert {
+        username: "expert-zheng",
+        categories: "public_welfare,community_governance",
+        region: "320500",
+        employer: "苏州市社会工作协会",
+        past_employers: "",
+        interests: "",
+    },
+    DemoExpert {
+        username: "expert-wang",
+        categories: "public_welfare,elderly_care",
+        region: "320500",
+        employer: "苏州市养老服务指导中心",
+        past_employers: "",
+        interests: "",
+    },
+    DemoExpert {
+        username: "expert-chen",
+        categories: "public_welfare",
+        region: "320500",
+        employer: "苏州市职业大学",
+        past_employers: "",
+        interests: "",
+    },
+    DemoExpert {
+        username: "expert-chu",
+        categories: "public_welfare,social_work",
+        region: "320200",
+        employer: "江南大学",
+        past_employers: "",
+        interests: "",
+    },
+    DemoExpert {
+        username: "expert-feng",
+        categories: "public_welfare,social_work",
+        region: "320500",
+        employer: "常熟理工学院",
+        past_employers: "苏州市姑苏区阳光社会工作服务社|52320508MJ59123453|2025-03-31",
+        interests: "",
+    },
+    DemoExpert {
+        username: "expert-wei",
+        categories: "public_welfare",
+        region: "320500",
+        employer: "苏州市民政局",
+        past_employers: "",
+        interests: "",
+    },
+    DemoExpert {
+        username: "expert-yang",
+        categories: "public_welfare",
+        region: "320500",
+        employer: "苏州市吴江区社会组织服务中心",
+        past_employers: "",
+        interests: "苏州工业园区益民社工事务所|52320594MJ5967890H",
+    },
+    DemoExpert {
+        username: "expert-jiang",
+        categories: "finance",
+        region: "320500",
+        employer: "苏州天平会计师事务所",
+        past_employers: "",
+        interests: "",
+    },
+    DemoExpert {
+        username: "expert-shen",
+        categories: "law",
+        region: "320500",
+        employer: "江苏苏州律师事务所",
+        past_employers: "",
+        interests: "",
+    },
+    DemoExpert {
+        username: "expert-han",
+        categories: "public_welfare,social_work",
+        region: "440300",
+        employer: "深圳大学",
+        past_employers: "",
+        interests: "",
+    },
+];
+
+async fn seed_experts(state: &AppState, now: i64) -> anyhow::Result<()> {
+    use app::domain::evaluation::pool::ExpertInput;
+    use app::experts::server as experts;
+    for (n, e) in DEMO_EXPERTS.iter().enumerate() {
+        let Some(expert) = accounts::user_by_username(&state.db, e.username).await? else { continue };
+        if experts::profile(&state.db, &expert.id).await?.is_some() {
+            continue;
+        }
+        let first = format!("3205021970{:02}{:02}{:03}", 1 + n % 12, 10 + n, 200 + n);
+        let id_number = format!("{first}{}", app::domain::roster::id_check_character(&first).expect("17 digits"));
+        let input = ExpertInput {
+            id_number,
+            categories: vec![e.categories.into()],
+            region_code: e.region.into(),
+            employer: e.employer.into(),
+            employer_credit_code: String::new(),
+            past_employers: e.past_employers.into(),
+            interests: e.interests.into(),
+            blackout: String::new(),
+            available: true,
+        };
+        experts::save(&state.db, &expert, &input, now).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    }
+    Ok(())
 }
 
 /// The person both 益民 and 和谐 keep on their rosters (one ID number): promising them in two bids
@@ -318,7 +466,8 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         };
         accounts::create_user(&state.db, Actor::Console, &new, now).await?;
     }
-    seed_profiles(state, now).await
+    seed_profiles(state, now).await?;
+    seed_experts(state, now).await
 }
 
 /// A tender whose bid deadline and opening time have passed (three sealed bids waiting to be
@@ -398,6 +547,22 @@ fn demo_input(title: &str, deadline_ms: i64) -> app::domain::tender::TenderInput
         ],
         lint_override: "苏州市民政局文件对承接主体的组织形式和人数有明确规定（演示）".into(),
         ..TenderInput::default()
+    }
+}
+
+/// The demo tender's panel: 5 members (4 experts from Jiangsu's 公益服务类 pool and the officer),
+/// 2 alternates, outliers flagged beyond 20 % of a criterion's points.
+pub fn demo_panel_plan(review_date: chrono::NaiveDate) -> app::domain::evaluation::panel::PlanInput {
+    app::domain::evaluation::panel::PlanInput {
+        size: "5".into(),
+        purchaser_representatives: "1".into(),
+        alternates: "2".into(),
+        category: "public_welfare".into(),
+        region: "320000".into(),
+        complex: false,
+        above_threshold: false,
+        review_date: review_date.to_string(),
+        outlier_pct: "20".into(),
     }
 }
 
@@ -481,6 +646,21 @@ pub async fn seed_tenders(state: &AppState) -> anyhow::Result<()> {
     )
     .await?;
     tx.commit().await?;
+    // Its panel's plan, lawful for an open tender (O87 art. 47): four drawn experts and the
+    // officer as the purchaser's representative, two alternates, reviewing today.
+    let today = app::domain::time::from_millis(now)
+        .map(|t| t.with_timezone(&app::domain::time::shanghai()).date_naive())
+        .ok_or_else(|| anyhow::anyhow!("clock out of range"))?;
+    app::panels::server::plan(
+        &state.db,
+        &officer,
+        &id,
+        &demo_panel_plan(today),
+        std::slice::from_ref(&officer.id),
+        now,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let open = tenders::create(&state.db, &officer, &demo_input(DEMO_TENDER_OPEN, now + 21 * 24 * hour), now).await?;
     tenders::publish(&state.db, &state.sealer, &officer, &open, now).await?;
     // Each call is published by its own province's or city's unit.

@@ -346,6 +346,93 @@ pub fn award_notices_pdf(notices: &[AwardNotice]) -> Vec<u8> {
     render_all("中标通知书", &docs)
 }
 
+/// 评审报告 (evaluation report), O87 art. 58: its six items, the record of the review and every
+/// member's signature with the hash it binds.
+pub fn evaluation_report_pdf(v: &app::evaluation::ReportView) -> Vec<u8> {
+    let r = &v.content;
+    let mut p = vec![
+        format!("项目名称：{}", r.title),
+        format!("采购人：{}", r.buyer),
+        format!(
+            "报告版本：第{}版{}",
+            r.version,
+            r.version_reason.as_deref().map(|x| format!("（{x}）")).unwrap_or_default()
+        ),
+        "# 一、公告媒体、开标日期和地点".into(),
+        format!("招标公告发布媒体：{}；开标时间：{}（北京时间）；地点：{}。", r.media, r.opened_at, r.place),
+        "# 二、投标人名单和评审委员会成员名单".into(),
+        format!(
+            "投标人：{}。",
+            r.bidders
+                .iter()
+                .map(|b| format!("{}（代号{}，{}）", b.name, b.alias, b.lots.join("、")))
+                .collect::<Vec<_>>()
+                .join("；")
+        ),
+        format!(
+            "评审委员会：{}。",
+            r.panel
+                .iter()
+                .map(|m| format!(
+                    "{}（{}{}{}）",
+                    m.name,
+                    m.role_zh,
+                    if m.leader { "，组长" } else { "" },
+                    if m.self_selected { "，自行选定" } else { "" }
+                ))
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
+        "# 三、评审方法和标准".into(),
+        format!(
+            "评审方法：{}；价格权重：{}；评分因素：{}。",
+            r.method_zh,
+            r.price_weight,
+            r.criteria.iter().map(|(n, m)| format!("{n}（{m}分）")).collect::<Vec<_>>().join("、")
+        ),
+        "# 四、开标记录和评审情况，无效投标及原因".into(),
+    ];
+    if r.invalid.is_empty() {
+        p.push("无无效投标。".into());
+    }
+    for (name, reason) in &r.invalid {
+        p.push(format!("{name}：{reason}"));
+    }
+    p.push("# 五、评审结果".into());
+    for l in &r.lots {
+        match &l.failed {
+            Some(f) => p.push(format!("{}：{}", l.lot, f)),
+            None => {
+                p.push(format!("{}：", l.lot));
+                for b in &l.ranking {
+                    p.push(format!(
+                        "第{}名 {}（代号{}）报价{}元，技术得分{}，价格得分{}，总分{}",
+                        b.rank, b.name, b.alias, b.price, b.technical, b.price_points, b.total
+                    ));
+                }
+            }
+        }
+    }
+    p.push("# 六、其他需要说明的情况".into());
+    if r.notes.is_empty() {
+        p.push("无。".into());
+    }
+    for n in &r.notes {
+        p.push(format!("【{}】{}", n.kind_zh, n.text));
+    }
+    p.push("# 签署".into());
+    for s in &v.signatures {
+        p.push(format!(
+            "{}：{}{}",
+            s.member,
+            s.signed_at.map(format_shanghai).unwrap_or_else(|| "未签署".into()),
+            s.dissent.as_deref().map(|d| format!("，不同意见：{d}")).unwrap_or_default()
+        ));
+    }
+    let facts = vec![("内容哈希（SHA-256）", v.content_hash.clone()), ("项目编号", r.tender_id.clone())];
+    render("评审报告", &p, &facts, &["评审委员会全体成员签署".to_string()])
+}
+
 /// 开标一览表 (opening record): each bid's organisation, lots and prices, submission time and the
 /// SHA-256 of each document as the bidder's receipt showed it.
 pub fn opening_record_pdf(r: &OpeningRecordView) -> Vec<u8> {

@@ -216,6 +216,18 @@ pub fn inspect<R: Read + Seek>(mut file: R, size: u64) -> Result<Kind, Rejection
     Ok(Kind::Zip { entries: names.into_iter().filter(|(_, d)| !d).map(|(n, _)| n).collect() })
 }
 
+/// The `index`-th file of a package that [`inspect`] accepted, as (name, bytes); directories do not
+/// count. Read through the same cap as the inspection.
+pub fn entry(bytes: &[u8], index: usize) -> Option<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let position = (0..zip.len()).filter(|i| zip.by_index_raw(*i).is_ok_and(|e| !e.is_dir())).nth(index)?;
+    let e = zip.by_index(position).ok()?;
+    let name = entry_name(e.name_raw());
+    let mut out = Vec::new();
+    e.take(MAX_ENTRY_BYTES).read_to_end(&mut out).ok()?;
+    Some((name, out))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -75,7 +75,7 @@ async fn check_membership(db: &Db, actor: &Actor<'_>, new: &NewUser) -> Result<(
             let allowed = match actor {
                 Actor::Console => true,
                 Actor::User(u) => u.role == Role::Bidder && u.org_id.as_ref() == Some(org),
-                Actor::Anonymous => false,
+                Actor::Anonymous | Actor::System => false,
             };
             if !allowed {
                 return Err(AppError::field(

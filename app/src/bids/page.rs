@@ -20,6 +20,7 @@ pub fn BidPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = param_id();
     let act = ServerAction::<BidAction>::new();
+    let recusal = ServerAction::<crate::panels::RequestRecusal>::new();
     // One resource for the page: a second one nested in its Suspend would break hydration.
     let qa = QaState::new(id);
     let data = Resource::new(
@@ -367,6 +368,46 @@ pub fn BidPage() -> impl IntoView {
                 })}
             </Suspense>
             <Clarifications id=id() qa=qa can_ask=true can_answer=false />
+            <section class="card" data-testid="recusal-request">
+                <h2>{lz(i18n, "申请评审人员回避", "Ask for a recusal")}</h2>
+                <p class="hint">
+                    {lz(
+                        i18n,
+                        "投标人认为评审人员与其存在利害关系的，可以申请其回避（《政府采购货物和服务招标投标管理办法》第四十二条）。系统在不公开评审委员会名单的前提下自动核对；是否涉及评审委员会成员不予告知。",
+                        "A bidder may ask that a person with an interest be recused (O87 art. 42). The system checks privately; whether the person sits on the panel is not disclosed.",
+                    )}
+                </p>
+                <ActionForm action=recusal attr:class="form">
+                    <input type="hidden" name="id" value=id() />
+                    <label>
+                        <span>{lz(i18n, "姓名", "Name")}</span>
+                        <input type="text" name="name" required data-testid="recusal-name" />
+                    </label>
+                    <label>
+                        <span>{lz(i18n, "身份证号码（如知道）", "Citizen ID number (if known)")}</span>
+                        <input type="text" name="id_number" data-testid="recusal-id_number" />
+                    </label>
+                    <button type="submit" class="btn" data-testid="recusal-submit">
+                        {lz(i18n, "提交回避申请", "Submit")}
+                    </button>
+                </ActionForm>
+                {move || {
+                    recusal
+                        .value()
+                        .get()
+                        .map(|r| match r {
+                            Ok(()) => {
+                                view! {
+                                    <p class="notice notice-ok" data-testid="recusal-recorded">
+                                        {lz(i18n, "回避申请已记录。", "The request is recorded.")}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Err(e) => view! { <ErrorNote error=e /> }.into_any(),
+                        })
+                }}
+            </section>
         </RequireRole>
     }
 }

@@ -28,13 +28,14 @@ pub async fn award(
 ) -> Result<(), AppError> {
     let t = load_for_officer(db, officer, id).await?;
     tender::allowed(t.status, Action::Award, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
-    let r = crate::scoring::server::ranking(db, id).await?;
-    if r.sheets_submitted < r.experts {
+    let r = crate::evaluation::server::ranking(db, id).await?;
+    // O87 art. 68: the winner is confirmed from the report every member signed.
+    if !r.report_signed {
         return Err(AppError::field(
             "award",
-            "sheets_missing",
-            "尚有专家未提交评分表",
-            "Not every expert has submitted a score sheet",
+            "report_not_signed",
+            "评审报告尚未经全体评审成员签署，不能确定中标人",
+            "The evaluation report is not signed by every member yet",
         ));
     }
     let Some(lot_ranking) = r.lots.iter().find(|l| l.position == lot) else {
@@ -49,7 +50,7 @@ pub async fn award(
     let Some(row) = lot_ranking.rows.iter().find(|row| row.bid_id == bid_id) else {
         return Err(AppError::NotFound);
     };
-    if row.rank != 1 {
+    if row.rank != 1 || row.tied {
         return Err(AppError::field(
             "award",
             "not_first_ranked",

@@ -21,6 +21,7 @@ use crate::server::audit::{self, Actor, Change};
 use crate::server::db::Db;
 use crate::server::sealing::Sealer;
 use crate::tenders::server::{load, load_for_officer, tender_error};
+use rand::RngCore;
 use serde_json::json;
 use sqlx::Row;
 
@@ -440,10 +441,12 @@ pub async fn conclude(db: &Db, officer: &SessionUser, id: &str, now_ms: i64) -> 
     if done.rows_affected() != 1 {
         return Err(AppError::Conflict("review already closed".into()));
     }
-    for (i, bid) in to_experts.iter().enumerate() {
+    // Aliases by a CSPRNG shuffle, never in submission order (the opening record's order).
+    let keys: Vec<u64> = to_experts.iter().map(|_| rand::rngs::OsRng.next_u64()).collect();
+    for (i, b) in crate::domain::evaluation::alias_order(&keys).into_iter().enumerate() {
         sqlx::query("UPDATE bids SET alias = $1 WHERE id = $2")
             .bind(tender::alias(i))
-            .bind(*bid)
+            .bind(to_experts[b])
             .execute(&mut *tx)
             .await?;
     }

@@ -12,11 +12,13 @@ use crate::contracts::Award;
 use crate::domain::money::Yuan;
 use crate::domain::scoring::display;
 use crate::domain::tender::TenderStatus;
+use crate::evaluation::overview::OverviewSection;
+use crate::evaluation::{ranking, DrawTie};
 use crate::i18n::*;
 use crate::identity::Role;
 use crate::opening::review::{ReviewSection, ReviewState};
 use crate::opening::OpenBids;
-use crate::scoring::ranking;
+use crate::panels::views::{PanelActions, PanelSection};
 use crate::tenders::notice::TenderFacts;
 use crate::tenders::{tender_detail, PublishTender};
 use leptos::prelude::*;
@@ -31,11 +33,20 @@ pub fn OfficerTenderPage() -> impl IntoView {
     let award_action = ServerAction::<Award>::new();
     let review_state = ReviewState::new(id, open);
     let conclude = review_state.conclude;
+    let panel_actions = PanelActions::new();
+    let draw_tie = ServerAction::<DrawTie>::new();
     // Everything the page shows changes with any of its actions.
-    let changes =
-        move || (publish.version().get(), open.version().get(), conclude.version().get(), award_action.version().get());
+    let changes = move || {
+        (
+            (publish.version().get(), open.version().get(), conclude.version().get(), award_action.version().get()),
+            panel_actions.version(),
+            draw_tie.version().get(),
+        )
+    };
     let detail = Resource::new(move || (id(), changes()), |(id, _)| tender_detail(id));
     let rank = Resource::new(move || (id(), changes()), |(id, _)| ranking(id));
+    let panel = Resource::new(move || (id(), changes()), |(id, _)| crate::panels::panel(id));
+    let overview = Resource::new(move || (id(), changes()), |(id, _)| crate::evaluation::evaluation_overview(id));
     let qa = QaState::new(id);
     let refused = refused_in_query();
     view! {
@@ -182,6 +193,8 @@ pub fn OfficerTenderPage() -> impl IntoView {
             </Suspense>
             // Outside the detail's Suspense: a nested resource there broke hydration.
             <ReviewSection id=id() state=review_state />
+            <PanelSection panel=panel actions=panel_actions />
+            <OverviewSection id=id() overview=overview draw=draw_tie />
             <Clarifications id=id() qa=qa can_ask=false can_answer=true />
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -199,7 +212,7 @@ pub fn OfficerTenderPage() -> impl IntoView {
                                 .into_iter()
                                 .map(|lot| {
                                     let tid = tid.clone();
-                                    let all_in = r.sheets_submitted == r.experts;
+                                    let signed = r.report_signed;
                                     let position = lot.position;
                                     view! {
                                         <h3>{lot.lot.clone()}</h3>
@@ -237,7 +250,8 @@ pub fn OfficerTenderPage() -> impl IntoView {
                                                                     .rows
                                                                     .into_iter()
                                                                     .map(|row| {
-                                                                        let can_award = row.rank == 1 && all_in
+                                                                        // O87 art. 68: the purchaser confirms the winner from the signed report.
+                                                                        let can_award = row.rank == 1 && !row.tied && signed
                                                                             && awarded.is_none();
                                                                         let won = awarded.as_deref() == Some(row.bid_id.as_str());
                                                                         let tid2 = tid.clone();

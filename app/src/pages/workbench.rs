@@ -67,9 +67,16 @@ fn RoleHome(role: Role, #[prop(optional)] children: Option<ChildrenFn>) -> impl 
 pub fn OfficerHome() -> impl IntoView {
     let i18n = use_i18n();
     let tenders = Resource::new(|| (), |_| crate::tenders::officer_tenders());
+    // An officer may sit on a panel as the purchaser's representative.
+    let actions = crate::panels::views::InvitationActions::new();
+    let panels = Resource::new(
+        move || (actions.answer.version().get(), actions.declare.version().get()),
+        |_| crate::panels::my_panels(),
+    );
     view! {
         <RoleHome role=Role::Officer>
             <crate::tenders::board::OfficerTenders tenders=tenders />
+            <crate::panels::views::MyPanels list=panels actions=actions />
             <section class="card">
                 <a href="/officer/calculators" class="btn btn-quiet" data-testid="open-calculators">
                     {t!(i18n, calc.open)}
@@ -112,10 +119,17 @@ fn ProfileLink() -> impl IntoView {
 
 #[component]
 pub fn ExpertHome() -> impl IntoView {
-    let list = Resource::new(|| (), |_| crate::scoring::expert_tenders());
+    let actions = crate::panels::views::InvitationActions::new();
+    let panels = Resource::new(
+        move || (actions.answer.version().get(), actions.declare.version().get()),
+        |_| crate::panels::my_panels(),
+    );
+    let save = ServerAction::<crate::experts::SaveExpertProfile>::new();
+    let profile = Resource::new(move || save.version().get(), |_| crate::experts::my_expert_profile());
     view! {
         <RoleHome role=Role::Expert>
-            <crate::scoring::sheet::ExpertAssignments list=list />
+            <crate::panels::views::MyPanels list=panels actions=actions />
+            <crate::experts::page::ExpertProfileForm profile=profile save=save />
         </RoleHome>
     }
 }
@@ -137,6 +151,8 @@ pub fn AdminHome() -> impl IntoView {
     let create_unit = ServerAction::<crate::purchasers::CreatePurchaser>::new();
     let users = Resource::new(move || (create_user.version().get(), toggle.version().get()), |_| list_users());
     let units = Resource::new(move || create_unit.version().get(), |_| crate::purchasers::purchasers());
+    let import = ServerAction::<crate::experts::ImportExperts>::new();
+    let pool = Resource::new(move || import.version().get(), |_| crate::experts::expert_pool());
     let entries = Resource::new(
         move || (create_user.version().get(), toggle.version().get(), create_unit.version().get()),
         |_| audit_log(),
@@ -145,6 +161,7 @@ pub fn AdminHome() -> impl IntoView {
         <RoleHome role=Role::Admin>
             <crate::accounts::users::UserTable users=users units=units create=create_user toggle=toggle />
             <crate::purchasers::units::UnitTable units=units create=create_unit />
+            <crate::experts::page::PoolSection pool=pool import=import />
             <crate::audit::table::AuditTable entries=entries />
         </RoleHome>
     }

@@ -14,6 +14,8 @@ pub enum Actor<'a> {
     Console,
     /// The public, e.g. a registration without an account.
     Anonymous,
+    /// caiping itself, acting on a rule (an automatic recusal, say).
+    System,
 }
 
 impl Actor<'_> {
@@ -29,6 +31,7 @@ impl Actor<'_> {
             Actor::User(u) => format!("{} ({})", u.username, u.role),
             Actor::Console => "console".to_string(),
             Actor::Anonymous => "anonymous".to_string(),
+            Actor::System => "system".to_string(),
         }
     }
 }

@@ -82,6 +82,9 @@ pub struct TenderView {
     /// Lots that failed at review, and each lot's winner once awarded.
     #[serde(default)]
     pub lot_results: Vec<LotResultView>,
+    /// SHA-256 of the seed of any drawing of lots (O87 art. 68), published with the notice.
+    #[serde(default)]
+    pub tie_commitment: Option<String>,
 }
 
 /// A lot's public result.

@@ -6,6 +6,7 @@ use super::board::status_label;
 use super::TenderView;
 use crate::components::bilingual::lz;
 use crate::domain::amendment::FieldChange;
+use crate::domain::evaluation::ties::TieBreak;
 use crate::domain::template::Procedure;
 use crate::domain::tender::TenderStatus;
 use crate::domain::time::format_shanghai;
@@ -117,6 +118,19 @@ pub fn TenderFacts(d: TenderView) -> impl IntoView {
                         view! {
                             <dt>{t!(i18n, tender.bid_count)}</dt>
                             <dd data-testid="bid-count">{n}</dd>
+                        }
+                    })}
+                {d
+                    .tie_commitment
+                    .clone()
+                    .map(|c| {
+                        view! {
+                            <dt>{lz(i18n, "并列处理", "Ties")}</dt>
+                            <dd data-testid="tie-commitment">
+                                {TieBreak::DrawLots.description_zh()}
+                                <br />
+                                <code class="hash">{c}</code>
+                            </dd>
                         }
                     })}
             </dl>

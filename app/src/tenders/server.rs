@@ -359,19 +359,11 @@ pub async fn create(db: &Db, officer: &SessionUser, input: &TenderInput, now_ms:
     .execute(&mut *tx)
     .await?;
     write_spec(&mut tx, &id, &v, 1).await?;
-    let experts = sqlx::query("SELECT id FROM users WHERE role = 'expert' AND active = 1").fetch_all(&mut *tx).await?;
-    for e in &experts {
-        sqlx::query("INSERT INTO tender_experts (tender_id, expert_id) VALUES ($1, $2)")
-            .bind(&id)
-            .bind(e.get::<String, _>("id"))
-            .execute(&mut *tx)
-            .await?;
-    }
     audit::record(
         &mut *tx,
         now_ms,
         Actor::User(officer),
-        Change::new("tender.create", "tender", &id).after(json!({"spec": v, "experts": experts.len()})),
+        Change::new("tender.create", "tender", &id).after(json!({"spec": v})),
     )
     .await?;
     tx.commit().await?;
@@ -429,6 +421,11 @@ pub async fn detail(db: &Db, id: &str, with_bids: bool) -> Result<TenderView, Ap
         lint,
         failed_reason: t.failed_reason.clone(),
         attachments: crate::tenders::attachments::list(db, id).await?,
+        tie_commitment: sqlx::query("SELECT commitment FROM tie_seeds WHERE tender_id = $1")
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?
+            .map(|r| r.get("commitment")),
         summary: summary(db, &t).await?,
     })
 }
@@ -457,6 +454,20 @@ pub async fn publish(db: &Db, sealer: &Sealer, officer: &SessionUser, id: &str, 
         .bind(serde_json::to_string(&v).expect("a tender serialises"))
         .bind("招标公告")
         .bind(&officer.id)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+    // O87 art. 68: the seed of any drawing of lots is fixed now; only its hash is published.
+    let seed = {
+        use rand::RngCore;
+        let mut b = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut b);
+        hex::encode(b)
+    };
+    sqlx::query("INSERT INTO tie_seeds (tender_id, seed, commitment, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(id)
+        .bind(&seed)
+        .bind(crate::domain::evaluation::ties::commitment(&seed))
         .bind(now_ms)
         .execute(&mut *tx)
         .await?;

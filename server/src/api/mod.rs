@@ -6,6 +6,7 @@ mod bids;
 mod calc;
 mod calendar;
 mod contracts;
+mod evaluation;
 mod files;
 mod health;
 mod openapi;
@@ -40,7 +41,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(tenders::router())
         .merge(bids::router())
         .merge(opening::router())
-        .merge(contracts::router());
+        .merge(contracts::router())
+        .merge(evaluation::router());
     if state.settings.test_mode {
         api.merge(test_clock::router())
     } else {
@@ -102,6 +104,9 @@ pub const ROUTES: &[RouteDoc] = &[
     RouteDoc { method: "get", path: "/tenders/{id}/notice.pdf", summary: "The tender notice (招标公告) of the current version as PDF; public once published", access: Access::Public, test_mode_only: false, example: None },
     RouteDoc { method: "get", path: "/tenders/{id}/opening-record.pdf", summary: "The opening record (开标一览表) as PDF once opened; purchaser side, and bidders of that tender", access: Access::Roles(&[Role::Officer, Role::Auditor, Role::Admin, Role::Bidder]), test_mode_only: false, example: None },
     RouteDoc { method: "get", path: "/tenders/{id}/award-notice.pdf", summary: "The award notice (PDF) after the award; purchaser side, and bidders of the winning organisation only", access: Access::Roles(&[Role::Officer, Role::Auditor, Role::Admin, Role::Bidder]), test_mode_only: false, example: None },
+    RouteDoc { method: "get", path: "/tenders/{id}/review/{alias}/proposal", summary: "A technical proposal by alias for a member of the tender's panel who signed the declaration: a PDF inline, a zip package as a list of its files", access: Access::Roles(&[Role::Expert, Role::Officer]), test_mode_only: false, example: None },
+    RouteDoc { method: "get", path: "/tenders/{id}/review/{alias}/proposal/{entry}", summary: "One file of a technical proposal's zip package, for a member of the panel", access: Access::Roles(&[Role::Expert, Role::Officer]), test_mode_only: false, example: None },
+    RouteDoc { method: "get", path: "/tenders/{id}/report.pdf", summary: "The evaluation report (评审报告) as PDF once every member signed; the tender's own purchaser side and its supervisors", access: Access::Roles(&[Role::Officer, Role::Auditor, Role::Admin]), test_mode_only: false, example: None },
     RouteDoc { method: "get", path: "/test/clock", summary: "TEST MODE ONLY: read the application clock", access: Access::Public, test_mode_only: true, example: None },
     RouteDoc { method: "post", path: "/test/clock", summary: "TEST MODE ONLY: move the application clock", access: Access::Public, test_mode_only: true, example: Some("{\"advance_ms\": 1000}") },
 ];

@@ -181,3 +181,123 @@ pub fn pdf_text(pdf: &[u8]) -> String {
 }
 
 pub const _UNUSED: fn() -> chrono::DateTime<Utc> = Utc::now;
+
+/// The Beijing date of the application clock, as the panel form takes it.
+pub fn beijing_today(app: &TestApp) -> String {
+    app::domain::time::from_millis(app.state.now_ms())
+        .unwrap()
+        .with_timezone(&app::domain::time::shanghai())
+        .date_naive()
+        .to_string()
+}
+
+pub async fn user_id(app: &TestApp, username: &str) -> String {
+    sqlx::query("SELECT id FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("id")
+}
+
+pub async fn username_of(app: &TestApp, id: &str) -> String {
+    sqlx::query("SELECT username FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("username")
+}
+
+/// The alias the organisation `name` bid under on tender `id`.
+pub async fn alias_of(app: &TestApp, id: &str, name: &str) -> String {
+    sqlx::query(
+        "SELECT b.alias FROM bids b JOIN organisations o ON o.id = b.org_id WHERE b.tender_id = $1 AND o.name = $2",
+    )
+    .bind(id)
+    .bind(name)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap()
+    .get("alias")
+}
+
+/// Plans the lawful panel of an open tender (O87 art. 47: 4 drawn experts and the officer as the
+/// purchaser's representative, 2 alternates), draws it, and has every drawn expert accept and
+/// sign the declaration. Returns the members, the officer last.
+pub async fn form_panel(app: &TestApp, officer: &reqwest::Client, id: &str) -> Vec<(String, reqwest::Client)> {
+    let officer_id = user_id(app, "officer").await;
+    let today = beijing_today(app);
+    let plan = [
+        ("id", id),
+        ("plan[size]", "5"),
+        ("plan[purchaser_representatives]", "1"),
+        ("plan[alternates]", "2"),
+        ("plan[category]", "public_welfare"),
+        ("plan[region]", "320000"),
+        ("plan[review_date]", &today),
+        ("plan[outlier_pct]", "20"),
+        ("representatives[0]", &officer_id),
+    ];
+    let res = sf(app, officer, "plan_panel", &plan).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let res = sf(app, officer, "draw_panel", &[("id", id)]).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let panel: Value = sf(app, officer, "panel", &[("id", id)]).await.json().await.unwrap();
+    let mut members = Vec::new();
+    for m in panel["members"].as_array().unwrap().iter().filter(|m| m["status"] == "invited") {
+        let username = username_of(app, m["user_id"].as_str().unwrap()).await;
+        let client = app.sign_in_as(&username, server::demo::DEMO_PASSWORD).await;
+        let res = sf(app, &client, "answer_invitation", &[("id", id), ("accept", "true")]).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        let declared: Value = sf(app, &client, "declare_no_conflict", &[("id", id)]).await.json().await.unwrap();
+        assert_eq!(declared, "unlocked");
+        members.push((username, client));
+    }
+    assert_eq!(members.len(), 4, "{panel}");
+    let declared: Value = sf(app, officer, "declare_no_conflict", &[("id", id)]).await.json().await.unwrap();
+    assert_eq!(declared, "unlocked");
+    members.push(("officer".into(), officer.clone()));
+    members
+}
+
+/// A member's sheet as the form sends it: each alias with its points and, for subjective
+/// criteria, a reason.
+pub fn sheet_form<'a>(id: &'a str, rows: &'a [(String, Vec<&'a str>)]) -> Vec<(String, String)> {
+    let mut form = vec![("id".to_string(), id.to_string()), ("submit".to_string(), "true".to_string())];
+    for (i, (alias, points)) in rows.iter().enumerate() {
+        form.push((format!("rows[{i}][alias]"), alias.clone()));
+        for (j, p) in points.iter().enumerate() {
+            form.push((format!("rows[{i}][points][{j}]"), p.to_string()));
+            form.push((format!("rows[{i}][reasons][{j}]"), "方案完整，措施具体".to_string()));
+        }
+    }
+    form
+}
+
+pub async fn submit_sheet(
+    app: &TestApp,
+    member: &reqwest::Client,
+    id: &str,
+    rows: &[(String, Vec<&str>)],
+) -> reqwest::Response {
+    let form = sheet_form(id, rows);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    sf(app, member, "submit_sheet", &pairs).await
+}
+
+/// Every member confirms no conflict once shown the bidders, the first expert leads, and every
+/// member signs the report.
+pub async fn finish_review(app: &TestApp, officer: &reqwest::Client, members: &[(String, reqwest::Client)], id: &str) {
+    for (name, m) in members {
+        let res = sf(app, m, "confirm_no_conflict", &[("id", id), ("conflict", "false")]).await;
+        assert_eq!(res.status(), StatusCode::OK, "{name}: {}", res.text().await.unwrap());
+    }
+    let leader = user_id(app, &members[0].0).await;
+    let res = sf(app, officer, "set_leader", &[("id", id), ("user_id", &leader)]).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    for (name, m) in members {
+        let res = sf(app, m, "sign_report", &[("id", id), ("password", server::demo::DEMO_PASSWORD)]).await;
+        assert_eq!(res.status(), StatusCode::OK, "{name}: {}", res.text().await.unwrap());
+    }
+}

@@ -339,44 +339,51 @@ async fn a_tender_from_publication_through_review_to_contract() {
         }
         assert_eq!(sf(&app, &officer, "conclude_review", &[("id", &id)]).await.status(), StatusCode::OK);
 
-        // 6. Experts score A, B, C (yangguang, hexie, yimin) without names; A wins on points.
-        let experts = [
-            app.sign_in_as("expert-zhou", server::demo::DEMO_PASSWORD).await,
-            app.sign_in_as("expert-wu", server::demo::DEMO_PASSWORD).await,
-            app.sign_in_as("expert-zheng", server::demo::DEMO_PASSWORD).await,
-        ];
-        for (expert, a) in experts.iter().zip([("45", "30"), ("46", "29"), ("47", "28")]) {
-            let sheet = sf(&app, expert, "score_sheet", &[("id", &id)]).await.text().await.unwrap();
-            for name in names {
-                assert!(!sheet.contains(name), "{name} leaked to an expert");
-            }
-            let res = sf(
-                &app,
-                expert,
-                "submit_scores",
-                &[
-                    ("id", &id),
-                    ("scores[0][alias]", "A"),
-                    ("scores[0][points][0]", a.0),
-                    ("scores[0][points][1]", a.1),
-                    ("scores[1][alias]", "B"),
-                    ("scores[1][points][0]", "35"),
-                    ("scores[1][points][1]", "25"),
-                    ("scores[2][alias]", "C"),
-                    ("scores[2][points][0]", "40"),
-                    ("scores[2][points][1]", "30"),
-                ],
-            )
-            .await;
-            assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        // 6. A lawful panel is drawn; its members read and score the bids by alias only (aliases
+        // never follow the submission order), then confirm, elect a leader and sign the report.
+        let members = form_panel(&app, &officer, &id).await;
+        let (a, b, c) = (
+            alias_of(&app, &id, names[0]).await,
+            alias_of(&app, &id, names[2]).await,
+            alias_of(&app, &id, names[1]).await,
+        );
+        let mut by_submission: Vec<String> = Vec::new();
+        for n in [names[0], names[2], names[1]] {
+            by_submission.push(alias_of(&app, &id, n).await);
         }
+        assert_ne!(by_submission, ["A", "B", "C"], "aliases follow a shuffle, not the opening record's order");
+        let rows = vec![(a.clone(), vec!["45", "30"]), (b.clone(), vec!["35", "25"]), (c.clone(), vec!["40", "30"])];
+        for (n, (name, member)) in members.iter().enumerate() {
+            let sheet = sf(&app, member, "review", &[("id", &id)]).await.text().await.unwrap();
+            for org in names {
+                assert!(!sheet.contains(org), "{org} leaked to {name} before the sheets were locked");
+            }
+            if n == 0 {
+                // A subjective criterion needs its reason; a refusal keeps what was typed.
+                let mut bare = sheet_form(&id, &rows);
+                bare.retain(|(k, _)| !k.contains("reasons"));
+                let pairs: Vec<(&str, &str)> = bare.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                assert_eq!(field_code(sf(&app, member, "submit_sheet", &pairs).await).await, "score_reason_required");
+                let kept: Value = sf(&app, member, "review", &[("id", &id)]).await.json().await.unwrap();
+                let kept_a = kept["rows"].as_array().unwrap().iter().find(|r| r["alias"] == a.as_str()).unwrap();
+                assert_eq!(kept_a["points"][0], "45", "the draft keeps the values");
+            }
+            let res = submit_sheet(&app, member, &id, &rows).await;
+            assert_eq!(res.status(), StatusCode::OK, "{name}: {}", res.text().await.unwrap());
+        }
+        assert_eq!(field_code(submit_sheet(&app, &members[0].1, &id, &rows).await).await, "sheet_already_submitted");
+        assert_eq!(
+            field_code(sf(&app, &officer, "award", &[("id", &id), ("lot", "0"), ("bid_id", "x")]).await).await,
+            "report_not_signed"
+        );
+        finish_review(&app, &officer, &members, &id).await;
         // Each lot is ranked on its own prices: A = 75 + 288000/295000 × 20 = 94.53;
         // C = 70 + 19.2 = 89.2; B = 60 + 20 = 80 — in both lots, as every bid priced them alike.
         let ranking: Value = sf(&app, &officer, "ranking", &[("id", &id)]).await.json().await.unwrap();
         assert_eq!(ranking["lots"].as_array().unwrap().len(), 2);
         for lot in [0, 1] {
             let first = &ranking["lots"][lot]["rows"][0];
-            assert_eq!((first["alias"].as_str(), first["org_name"].as_str()), (Some("A"), Some(names[0])));
+            assert_eq!((first["alias"].as_str(), first["org_name"].as_str()), (Some(a.as_str()), Some(names[0])));
             let total: rust_decimal::Decimal = first["total"].as_str().unwrap().parse().unwrap();
             assert_eq!(app::domain::scoring::display(total), "94.53".parse().unwrap());
         }
@@ -450,7 +457,12 @@ async fn a_tender_from_publication_through_review_to_contract() {
             "tender.open",
             "bid.review",
             "tender.review_done",
+            "panel.plan",
+            "panel.draw",
+            "panel.accept",
+            "panel.declare",
             "scores.submit",
+            "report.sign",
             "tender.award",
         ] {
             assert!(actions.contains(&step), "no audit entry for {step}: {actions:?}");

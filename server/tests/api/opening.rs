@@ -43,29 +43,13 @@ async fn a_lot_with_two_bids_fails_while_the_other_is_awarded() {
     assert_eq!(public["lot_results"][0]["lot"], "定慧寺社区");
     assert!(public["lot_results"][0]["failed"].as_str().unwrap().contains("投标人不足三家（2家）"), "{public}");
 
-    let experts = ["expert-zhou", "expert-wu", "expert-zheng"];
-    for e in experts {
-        let expert = app.sign_in_as(e, server::demo::DEMO_PASSWORD).await;
-        let res = sf(
-            &app,
-            &expert,
-            "submit_scores",
-            &[
-                ("id", &id),
-                ("scores[0][alias]", "A"),
-                ("scores[0][points][0]", "40"),
-                ("scores[0][points][1]", "30"),
-                ("scores[1][alias]", "B"),
-                ("scores[1][points][0]", "40"),
-                ("scores[1][points][1]", "30"),
-                ("scores[2][alias]", "C"),
-                ("scores[2][points][0]", "40"),
-                ("scores[2][points][1]", "30"),
-            ],
-        )
-        .await;
-        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let members = form_panel(&app, &officer, &id).await;
+    let rows: Vec<(String, Vec<&str>)> = ["A", "B", "C"].iter().map(|a| (a.to_string(), vec!["40", "30"])).collect();
+    for (name, member) in &members {
+        let res = submit_sheet(&app, member, &id, &rows).await;
+        assert_eq!(res.status(), StatusCode::OK, "{name}: {}", res.text().await.unwrap());
     }
+    finish_review(&app, &officer, &members, &id).await;
     let ranking: Value = sf(&app, &officer, "ranking", &[("id", &id)]).await.json().await.unwrap();
     assert!(ranking["lots"][1]["failed"].is_string());
     assert_eq!(ranking["lots"][1]["rows"].as_array().unwrap().len(), 0);

@@ -221,8 +221,29 @@ async fn demo_data_offers_a_tender_to_open_and_one_to_bid_on() {
         assert_eq!(res.status(), StatusCode::OK);
     }
     assert_eq!(flow::sf(&app, &officer, "conclude_review", &[("id", &to_open)]).await.status(), StatusCode::OK);
-    let ranking: Value = flow::sf(&app, &officer, "ranking", &[("id", &to_open)]).await.json().await.unwrap();
-    assert_eq!(ranking["experts"], 3);
+    // The demo panel is planned lawfully and draws four of the six eligible experts, with two
+    // alternates; the others are excluded, each with its reason.
+    let panel: Value = flow::sf(&app, &officer, "panel", &[("id", &to_open)]).await.json().await.unwrap();
+    assert_eq!(panel["plan"]["size"], 5);
+    assert!(panel["plan_verdicts"].as_array().unwrap().iter().all(|v| v["outcome"] != "fail"), "{panel}");
+    assert_eq!(flow::sf(&app, &officer, "draw_panel", &[("id", &to_open)]).await.status(), StatusCode::OK);
+    let panel: Value = flow::sf(&app, &officer, "panel", &[("id", &to_open)]).await.json().await.unwrap();
+    let count = |status: &str| panel["members"].as_array().unwrap().iter().filter(|m| m["status"] == status).count();
+    assert_eq!((count("invited"), count("reserve"), count("accepted")), (4, 2, 1), "{panel}");
+    let mut reasons: Vec<&str> =
+        panel["draws"][0]["exclusions"].as_array().unwrap().iter().map(|e| e[1]["reason"].as_str().unwrap()).collect();
+    reasons.sort();
+    assert_eq!(
+        reasons,
+        [
+            "conflict_with_bidder",
+            "conflict_with_bidder",
+            "other_category",
+            "other_category",
+            "outside_region",
+            "purchaser_staff"
+        ]
+    );
     let bidder_view: Value =
         flow::sf(&app, &app.signed_in(Role::Bidder).await, "open_tenders", &[]).await.json().await.unwrap();
     assert!(bidder_view

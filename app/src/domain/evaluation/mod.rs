@@ -8,6 +8,7 @@ pub mod diagnostics;
 pub mod draw;
 pub mod low_price;
 pub mod panel;
+pub mod pool;
 pub mod report;
 pub mod ties;
 
@@ -113,6 +114,19 @@ pub fn normalise(s: &str) -> String {
         .to_uppercase()
 }
 
+/// The order in which bids receive the aliases A, B, C…: the bids (in submission order, the
+/// order of the opening record every bidder holds) sorted by random keys from the CSPRNG, and
+/// never the submission order itself, so the record cannot tell an alias's bidder.
+/// `order[i]` is the bid that gets alias `i`.
+pub fn alias_order(keys: &[u64]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by_key(|&i| (keys[i], i));
+    if order.len() >= 2 && order.iter().enumerate().all(|(i, b)| i == *b) {
+        order.rotate_left(1);
+    }
+    order
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +147,25 @@ mod tests {
     #[test]
     fn sha256_is_the_standard_digest() {
         assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    #[test]
+    fn aliases_never_follow_the_submission_order() {
+        assert_eq!(alias_order(&[5, 9, 1]), [2, 0, 1]);
+        // Keys that happen to keep the submission order are rotated.
+        assert_eq!(alias_order(&[1, 2, 3]), [1, 2, 0]);
+        assert_eq!(alias_order(&[7]), [0]);
+        assert_eq!(alias_order(&[]), Vec::<usize>::new());
+        // Every order but the identity can come out of the keys.
+        let mut seen = std::collections::HashSet::new();
+        for a in 0..3u64 {
+            for b in 0..3u64 {
+                for c in 0..3u64 {
+                    seen.insert(alias_order(&[a * 10 + 1, b * 10 + 2, c * 10 + 3]));
+                }
+            }
+        }
+        assert!(!seen.contains(&vec![0, 1, 2]));
+        assert_eq!(seen.len(), 5);
     }
 }

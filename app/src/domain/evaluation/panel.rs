@@ -2,6 +2,7 @@
 
 use super::{cite, Category};
 use crate::domain::calendar::HolidayCalendar;
+use crate::domain::field::FieldError;
 use crate::domain::money::Yuan;
 use crate::domain::verdict::{Outcome, Verdict};
 use chrono::{Duration, NaiveDate};
@@ -62,6 +63,114 @@ pub struct PanelPlan {
 impl PanelPlan {
     pub fn experts(&self) -> u32 {
         self.size.saturating_sub(self.purchaser_representatives)
+    }
+}
+
+/// The officer's panel form as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanInput {
+    pub size: String,
+    pub purchaser_representatives: String,
+    pub alternates: String,
+    pub category: String,
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub complex: bool,
+    #[serde(default)]
+    pub above_threshold: bool,
+    pub review_date: String,
+    pub outlier_pct: String,
+}
+
+/// Parses the officer's form for a tender of `method` and `budget`; every bad field at once, then
+/// every rule of [`plan_verdicts`] that fails.
+pub fn parse_plan(input: &PlanInput, method: PanelMethod, budget: Yuan) -> Result<PanelPlan, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut number = |field: &str, v: &str, zh: &str, en: &str| match v.trim().parse::<u32>() {
+        Ok(n) if n <= 99 => n,
+        _ => {
+            errors.push(FieldError::new(field, "number_invalid", zh, en));
+            0
+        }
+    };
+    let size = number("size", &input.size, "请填写评审委员会人数", "Enter the panel's size");
+    let reps = number(
+        "purchaser_representatives",
+        &input.purchaser_representatives,
+        "请填写采购人代表人数（可为0）",
+        "Enter the number of purchaser representatives (may be 0)",
+    );
+    let alternates = number("alternates", &input.alternates, "请填写候补专家人数", "Enter the number of alternates");
+    let outlier_pct =
+        number("outlier_pct", &input.outlier_pct, "请填写畸高畸低提示阈值（%）", "Enter the outlier threshold (%)");
+    let category = Category::parse(&input.category);
+    if category.is_none() {
+        errors.push(FieldError::new(
+            "category",
+            "category_unknown",
+            "请选择专家专业类别",
+            "Choose the experts' category",
+        ));
+    }
+    let region = match input.region.trim() {
+        "" => None,
+        r => match crate::domain::region::RegionCode::parse(r) {
+            Ok(r) => Some(r.as_str().to_string()),
+            Err(e) => {
+                errors.push(FieldError::new(
+                    "region",
+                    e.code(),
+                    "抽取地区须为区划代码（如320000）",
+                    "The draw's region is a region code (e.g. 320000)",
+                ));
+                None
+            }
+        },
+    };
+    let review_date = NaiveDate::parse_from_str(input.review_date.trim(), "%Y-%m-%d").ok();
+    if review_date.is_none() {
+        errors.push(FieldError::new(
+            "review_date",
+            "date_invalid",
+            "请填写评审日期（YYYY-MM-DD）",
+            "Enter the review date (YYYY-MM-DD)",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let plan = PanelPlan {
+        method,
+        size,
+        purchaser_representatives: reps,
+        alternates,
+        category: category.expect("checked above"),
+        region,
+        budget,
+        complex: input.complex,
+        above_threshold: input.above_threshold,
+        review_date: review_date.expect("checked above"),
+        outlier_pct,
+    };
+    let failed: Vec<FieldError> = plan_verdicts(&plan)
+        .into_iter()
+        .filter(|v| !v.passed())
+        .map(|v| FieldError {
+            field: match v.rule.as_str() {
+                "panel.outlier_threshold" => "outlier_pct".into(),
+                "panel.alternates" => "alternates".into(),
+                _ => "size".into(),
+            },
+            code: v.rule.replace('.', "_"),
+            message_zh: format!("{}（{}）", v.message_zh, v.citation),
+            message_en: v.message_en,
+        })
+        .collect();
+    if failed.is_empty() {
+        Ok(plan)
+    } else {
+        Err(failed)
     }
 }
 
@@ -177,6 +286,82 @@ pub fn draw_timing(method: PanelMethod, review_date: NaiveDate, today: NaiveDate
     .fact("earliest", when)
 }
 
+/// A member's seat on the panel. Drawn experts are invited (alternates wait in reserve);
+/// representatives of the purchaser are appointed and accept by their appointment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberStatus {
+    Reserve,
+    Invited,
+    Accepted,
+    Declined,
+    /// Stepped aside for a conflict (Reg. art. 9) found by the system, asked by a bidder or
+    /// declared by the member.
+    Recused,
+    /// Left or was replaced during the review: the member's opinions are void (O87 art. 49).
+    Left,
+}
+
+/// What happens to a seat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberEvent {
+    /// An alternate is called in.
+    Call,
+    Accept,
+    Decline,
+    Recuse,
+    Leave,
+}
+
+impl MemberStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MemberStatus::Reserve => "reserve",
+            MemberStatus::Invited => "invited",
+            MemberStatus::Accepted => "accepted",
+            MemberStatus::Declined => "declined",
+            MemberStatus::Recused => "recused",
+            MemberStatus::Left => "left",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MemberStatus> {
+        use MemberStatus::*;
+        [Reserve, Invited, Accepted, Declined, Recused, Left].into_iter().find(|m| m.as_str() == s)
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            MemberStatus::Reserve => "候补",
+            MemberStatus::Invited => "待确认",
+            MemberStatus::Accepted => "已接受",
+            MemberStatus::Declined => "已谢绝",
+            MemberStatus::Recused => "已回避",
+            MemberStatus::Left => "已退出（意见无效）",
+        }
+    }
+
+    /// Holds a seat now or may yet (an invitation not answered).
+    pub fn seated(self) -> bool {
+        matches!(self, MemberStatus::Invited | MemberStatus::Accepted)
+    }
+
+    /// The allowed transitions; anything else is refused.
+    pub fn on(self, event: MemberEvent) -> Option<MemberStatus> {
+        use MemberEvent::*;
+        use MemberStatus::*;
+        match (self, event) {
+            (Reserve, Call) => Some(Invited),
+            (Invited, Accept) => Some(Accepted),
+            (Invited, Decline) => Some(Declined),
+            (Invited | Accepted | Reserve, Recuse) => Some(Recused),
+            (Accepted, Leave) => Some(Left),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,5 +451,46 @@ mod tests {
         assert_eq!(earliest_draw(PanelMethod::OpenTender, monday, &cal), Some(d(24)));
         // 磋商 is not bound.
         assert!(draw_timing(PanelMethod::CompetitiveConsultation, review, d(1), &cal).passed());
+    }
+
+    #[test]
+    fn seats_move_only_along_the_allowed_transitions() {
+        use MemberEvent::*;
+        use MemberStatus::*;
+        assert_eq!(Reserve.on(Call), Some(Invited));
+        assert_eq!(Invited.on(Accept), Some(Accepted));
+        assert_eq!(Invited.on(Decline), Some(Declined));
+        assert_eq!(Accepted.on(Recuse), Some(Recused));
+        assert_eq!(Accepted.on(Leave), Some(Left));
+        assert_eq!(Declined.on(Accept), None, "a declined seat is not taken back");
+        assert_eq!(Left.on(Accept), None);
+        assert_eq!(Reserve.on(Accept), None, "an alternate is called in first");
+        assert!(Accepted.seated() && Invited.seated() && !Reserve.seated() && !Recused.seated());
+        for s in [Reserve, Invited, Accepted, Declined, Recused, Left] {
+            assert_eq!(MemberStatus::parse(s.as_str()), Some(s));
+        }
+    }
+
+    #[test]
+    fn the_form_reports_fields_then_rules_with_their_citation() {
+        let input = PlanInput {
+            size: "4".into(),
+            purchaser_representatives: "0".into(),
+            alternates: "2".into(),
+            category: "公益服务类".into(),
+            review_date: "2026-12-23".into(),
+            outlier_pct: "20".into(),
+            ..Default::default()
+        };
+        let budget = Yuan::from_fen(160_000_000);
+        let e = parse_plan(&input, PanelMethod::OpenTender, budget).unwrap_err();
+        assert_eq!(e[0].code, "panel_size");
+        assert!(e[0].message_zh.contains("第四十七条"), "{}", e[0].message_zh);
+        let five = PlanInput { size: "5".into(), purchaser_representatives: "1".into(), ..input.clone() };
+        assert_eq!(parse_plan(&five, PanelMethod::OpenTender, budget).unwrap().experts(), 4);
+        let bad = PlanInput { size: "x".into(), category: "工程".into(), review_date: "明天".into(), ..input };
+        let fields: Vec<String> =
+            parse_plan(&bad, PanelMethod::OpenTender, budget).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["size", "category", "review_date"]);
     }
 }

@@ -4,7 +4,6 @@
 //! new version that is signed again.
 
 use super::sha256_hex;
-use super::ties::LotDrawing;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,8 +40,9 @@ pub struct ReportLot {
     pub lot: String,
     /// The lot's 废标 reason.
     pub failed: Option<String>,
+    /// Ranked as the panel found it: bids tied on score and price share a rank; the purchaser
+    /// settles a tie for first place afterwards (O87 art. 68).
     pub ranking: Vec<RankedBid>,
-    pub drawing: Option<LotDrawing>,
 }
 
 /// One line of the record of corrections, confirmations, low-price reviews and replacements.
@@ -94,8 +94,6 @@ pub enum Blocker {
     FlagsOpen,
     /// An abnormally low price awaits the bidder's explanation or the panel's decision.
     LowPricePending,
-    /// A tie for first place has not been drawn.
-    TieUndrawn,
     /// A member has not confirmed the absence of conflicts once shown the bidders.
     ConflictCheckPending,
     /// No panel leader.
@@ -108,7 +106,6 @@ impl Blocker {
             Blocker::SheetsMissing => "尚有评审成员未提交评分表",
             Blocker::FlagsOpen => "尚有评分提示未处理（修改或书面说明）",
             Blocker::LowPricePending => "异常低价审查尚未结束",
-            Blocker::TieUndrawn => "并列第一的投标尚未抽签",
             Blocker::ConflictCheckPending => "尚有评审成员未确认与投标人无利害关系",
             Blocker::NoLeader => "尚未确定评审组长",
         }
@@ -119,7 +116,6 @@ impl Blocker {
             Blocker::SheetsMissing => "sheets_missing",
             Blocker::FlagsOpen => "diagnostics_open",
             Blocker::LowPricePending => "low_price_pending",
-            Blocker::TieUndrawn => "tie_undrawn",
             Blocker::ConflictCheckPending => "conflict_check_pending",
             Blocker::NoLeader => "no_leader",
         }
@@ -132,14 +128,13 @@ pub struct Readiness {
     pub sheets_missing: bool,
     pub flags_open: bool,
     pub low_price_pending: bool,
-    pub tie_undrawn: bool,
     pub conflict_checks_pending: bool,
     pub has_leader: bool,
 }
 
 /// O87 art. 64 and Reg. art. 41: the report is assembled and signed only when every sheet is in,
-/// every flag answered, every low price decided, every tie drawn, every member has confirmed it
-/// has no conflict with the named bidders, and the panel has a leader.
+/// every flag answered, every low price decided, every member has confirmed it has no conflict
+/// with the named bidders, and the panel has a leader.
 pub fn blockers(r: &Readiness) -> Vec<Blocker> {
     let mut out = Vec::new();
     if r.sheets_missing {
@@ -150,9 +145,6 @@ pub fn blockers(r: &Readiness) -> Vec<Blocker> {
     }
     if r.low_price_pending {
         out.push(Blocker::LowPricePending);
-    }
-    if r.tie_undrawn {
-        out.push(Blocker::TieUndrawn);
     }
     if r.conflict_checks_pending {
         out.push(Blocker::ConflictCheckPending);
@@ -206,10 +198,9 @@ mod tests {
             sheets_missing: true,
             flags_open: true,
             low_price_pending: true,
-            tie_undrawn: true,
             conflict_checks_pending: true,
             has_leader: false,
         };
-        assert_eq!(blockers(&all).len(), 6);
+        assert_eq!(blockers(&all).len(), 5);
     }
 }

@@ -1,0 +1,180 @@
+//! The evaluation as the tender's purchaser side follows it: the members' progress, the flags and
+//! how they were answered, ties to draw, and the report with its signatures.
+
+use super::sheet::ReportSummary;
+use super::{DrawTie, OverviewView};
+use crate::components::bilingual::lz;
+use crate::components::errors::{action_error, loaded, Loaded};
+use crate::domain::time::format_shanghai;
+use crate::i18n::*;
+use leptos::prelude::*;
+
+#[component]
+pub fn OverviewSection(id: String, overview: Loaded<OverviewView>, draw: ServerAction<DrawTie>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card" data-testid="evaluation">
+            <h2>{lz(i18n, "评审情况", "The review")}</h2>
+            {loaded(
+                overview,
+                move |o: OverviewView| {
+                    let tid = id.clone();
+                    view! {
+                        <ul class="plain-list" data-testid="evaluation-progress">
+                            {o
+                                .progress
+                                .iter()
+                                .map(|p| {
+                                    view! {
+                                        <li>
+                                            {p.label.clone()}
+                                            {if p.submitted { " · 已提交评分表" } else { " · 评分中" }}
+                                            {p.confirmed.then_some(" · 已确认回避")}
+                                            {p.signed.then_some(" · 已签署报告")}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                        {(!o.flags.is_empty())
+                            .then(|| {
+                                view! {
+                                    <h3>{lz(i18n, "评分提示", "Flags")}</h3>
+                                    <ul data-testid="evaluation-flags">
+                                        {o
+                                            .flags
+                                            .iter()
+                                            .map(|f| {
+                                                view! {
+                                                    <li data-kind=f.kind.clone()>
+                                                        {format!(
+                                                            "{}：投标人{}“{}”{}（{}）{}",
+                                                            f.member,
+                                                            f.alias,
+                                                            f.criterion_name,
+                                                            match f.kind.as_str() {
+                                                                "outlier" => "评分畸高畸低",
+                                                                "objective_inconsistent" => "客观评分不一致",
+                                                                _ => "超出分值范围",
+                                                            },
+                                                            f.value.normalize(),
+                                                            f.confirmed.as_ref().map(|c| format!("，书面说明：{c}")).unwrap_or_default(),
+                                                        )}
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                            })}
+                        {(!o.answers.is_empty())
+                            .then(|| {
+                                view! {
+                                    <h3>{lz(i18n, "评分修改与说明记录", "Corrections and confirmations")}</h3>
+                                    <ul data-testid="evaluation-answers">
+                                        {o
+                                            .answers
+                                            .iter()
+                                            .map(|a| {
+                                                view! {
+                                                    <li>
+                                                        {format!(
+                                                            "{} {} 投标人{}“{}”：{} → {} {} {}",
+                                                            format_shanghai(a.at),
+                                                            a.member,
+                                                            a.alias,
+                                                            a.criterion_name,
+                                                            a.from.normalize(),
+                                                            a.to.normalize(),
+                                                            a.reason.clone().unwrap_or_default(),
+                                                            a.note,
+                                                        )}
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                            })}
+                        {o
+                            .ties_to_draw
+                            .clone()
+                            .into_iter()
+                            .map(|lot| {
+                                let tid = tid.clone();
+                                view! {
+                                    <ActionForm action=draw attr:class="inline-form">
+                                        <input type="hidden" name="id" value=tid />
+                                        <input type="hidden" name="lot" value=lot.to_string() />
+                                        <button type="submit" class="btn btn-primary" data-testid=format!("draw-tie-{lot}")>
+                                            {lz(i18n, "并列第一：当场抽签", "Tied first place: draw lots")}
+                                        </button>
+                                    </ActionForm>
+                                }
+                            })
+                            .collect_view()}
+                        {(!o.drawings.is_empty())
+                            .then(|| {
+                                view! {
+                                    <h3>{lz(i18n, "抽签记录（可复核）", "Drawings of lots (verifiable)")}</h3>
+                                    <ul data-testid="drawings">
+                                        {o
+                                            .drawings
+                                            .iter()
+                                            .map(|d| {
+                                                view! {
+                                                    <li>
+                                                        {format!(
+                                                            "标段{}：种子 {}（招标公告公示的承诺 {}），抽签顺序 {}",
+                                                            d.lot + 1,
+                                                            d.seed,
+                                                            d.commitment,
+                                                            d.order.iter().map(|(a, _)| a.as_str()).collect::<Vec<_>>().join(" > "),
+                                                        )}
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                    <p class="hint">
+                                        {lz(
+                                            i18n,
+                                            "复核方法：SHA-256(种子)应等于承诺；各投标人的签值为 SHA-256(种子 + \":\" + 标段序号 + \":\" + 代号)，小者在前。",
+                                            "To verify: SHA-256(seed) equals the commitment; each bid's key is SHA-256(seed + \":\" + lot + \":\" + alias), lowest first.",
+                                        )}
+                                    </p>
+                                }
+                            })}
+                        <ul class="verdicts" data-testid="evaluation-blockers">
+                            {o
+                                .blockers
+                                .iter()
+                                .map(|b| view! { <li class="verdict-fail" data-blocker=b.code()>{b.message_zh()}</li> })
+                                .collect_view()}
+                        </ul>
+                        {o
+                            .report
+                            .clone()
+                            .map(|r| {
+                                let complete = r.complete;
+                                view! {
+                                    <ReportSummary report=r />
+                                    {complete
+                                        .then(|| {
+                                            view! {
+                                                <p class="actions">
+                                                    <a class="btn" data-testid="report-pdf" href=format!("/api/v1/tenders/{tid}/report.pdf") download="evaluation-report.pdf">
+                                                        {lz(i18n, "下载评审报告（PDF）", "Download the report (PDF)")}
+                                                    </a>
+                                                </p>
+                                            }
+                                        })}
+                                }
+                            })}
+                    }
+                },
+            )}
+            {action_error(draw.value())}
+        </section>
+    }
+}

@@ -1,0 +1,1302 @@
+//! The review in the database: drafts and sheets, diagnostics and their answers, the conflict
+//! confirmations, drawings of lots, the ranking, and the report with its signatures. A member's
+//! view never carries a bidder's name before every sheet is locked, and never another member's
+//! scores before the member's own sheet is in.
+
+use super::{
+    AnswerRecord, FlagView, LotRanking, OverviewView, ProgressSeat, ProposalView, RankRow, RankingView, ReportView,
+    ReviewView, SheetRow, SignatureView, StatRow,
+};
+use crate::domain::evaluation::cite;
+use crate::domain::evaluation::diagnostics::{self, Answer, Cell, Criterion as DxCriterion, Flag, Sheets};
+use crate::domain::evaluation::report::{self, Blocker, Readiness, Report};
+use crate::domain::evaluation::ties::{self, LotDrawing};
+use crate::domain::money::Yuan;
+use crate::domain::scoring::{self, Criterion};
+use crate::domain::tender::{self, TenderError};
+use crate::error::{AppError, FieldError};
+use crate::identity::SessionUser;
+use crate::panels::server::{self as panels, Member};
+use crate::panels::MemberKind;
+use crate::server::audit::{self, Actor, Change};
+use crate::server::db::{centi, from_centi, new_id, Db};
+use crate::tenders::server::{self as tenders, load, load_for_officer, tender_error, TenderRow};
+use crate::tenders::CriterionView;
+use rust_decimal::Decimal;
+use serde_json::json;
+use sqlx::Row;
+use std::collections::HashMap;
+
+fn invalid(field: &str, code: &str, zh: &str, en: &str) -> AppError {
+    AppError::field(field, code, zh, en)
+}
+
+/// What every view of the review starts from.
+struct Review {
+    t: TenderRow,
+    criteria: Vec<CriterionView>,
+    /// (alias, bid id), by alias.
+    aliases: Vec<(String, String)>,
+    /// Members holding a seat (invited or accepted), in seat order.
+    seated: Vec<Member>,
+    /// Members whose sheet is in and counts.
+    submitted: Vec<String>,
+    /// scores[member][alias][criterion], for the submitted members.
+    scores: HashMap<String, Vec<Vec<Decimal>>>,
+    leader: Option<String>,
+    outlier_pct: u32,
+}
+
+impl Review {
+    fn all_in(&self) -> bool {
+        !self.seated.is_empty() && self.seated.iter().all(|m| m.unlocked() && self.submitted.contains(&m.user_id))
+    }
+
+    fn label(&self, user_id: &str) -> String {
+        let n = self.seated.iter().position(|m| m.user_id == user_id).map(|i| i + 1).unwrap_or(0);
+        format!("成员{n}")
+    }
+
+    fn sheets(&self) -> Sheets {
+        let members: Vec<String> =
+            self.seated.iter().filter(|m| self.submitted.contains(&m.user_id)).map(|m| m.user_id.clone()).collect();
+        Sheets {
+            scores: members.iter().map(|m| self.scores.get(m).cloned().unwrap_or_default()).collect(),
+            members,
+            bids: self.aliases.iter().map(|(a, _)| a.clone()).collect(),
+        }
+    }
+
+    fn dx_criteria(&self) -> Vec<DxCriterion> {
+        self.criteria
+            .iter()
+            .map(|c| DxCriterion { name: c.name.clone(), max_points: c.max_points, objective: c.objective })
+            .collect()
+    }
+}
+
+async fn load_review(db: &Db, id: &str) -> Result<Review, AppError> {
+    let t = load(db, id).await?;
+    let criteria = tenders::criteria(db, id).await?;
+    let aliases = sqlx::query("SELECT id, alias FROM bids WHERE tender_id = $1 AND alias IS NOT NULL ORDER BY alias")
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| (r.get::<String, _>("alias"), r.get::<String, _>("id")))
+        .collect::<Vec<_>>();
+    let seated: Vec<Member> = panels::members(db, id).await?.into_iter().filter(|m| m.status.seated()).collect();
+    let submitted: Vec<String> =
+        sqlx::query("SELECT expert_id FROM score_sheets WHERE tender_id = $1 AND voided_at IS NULL ORDER BY expert_id")
+            .bind(id)
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|r| r.get::<String, _>("expert_id"))
+            .filter(|m| seated.iter().any(|s| &s.user_id == m && s.unlocked()))
+            .collect();
+    let rows = sqlx::query("SELECT expert_id, bid_id, position, points_centi FROM scores WHERE tender_id = $1")
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut scores: HashMap<String, Vec<Vec<Decimal>>> = HashMap::new();
+    for m in &submitted {
+        let mut sheet = vec![vec![Decimal::ZERO; criteria.len()]; aliases.len()];
+        for r in rows.iter().filter(|r| &r.get::<String, _>("expert_id") == m) {
+            let bid: String = r.get("bid_id");
+            let pos = r.get::<i64, _>("position") as usize;
+            if let (Some(b), true) = (aliases.iter().position(|(_, id)| *id == bid), pos < criteria.len()) {
+                sheet[b][pos] = from_centi(r.get("points_centi"));
+            }
+        }
+        scores.insert(m.clone(), sheet);
+    }
+    let outlier_pct = panels::plan_of(db, id).await?.map(|p| p.outlier_pct).unwrap_or(20);
+    Ok(Review {
+        leader: panels::leader_of(db, id).await?,
+        t,
+        criteria,
+        aliases,
+        seated,
+        submitted,
+        scores,
+        outlier_pct,
+    })
+}
+
+/// The caller's seat, which must be unlocked, on a tender whose qualification review is done.
+fn member_of<'a>(r: &'a Review, user: &SessionUser) -> Result<&'a Member, AppError> {
+    let seat = r.seated.iter().find(|m| m.user_id == user.id).ok_or(AppError::NotFound)?;
+    if !seat.unlocked() {
+        return Err(invalid(
+            "review",
+            "review_locked",
+            "请先接受邀请并签署回避申明",
+            "Accept the invitation and sign the declaration first",
+        ));
+    }
+    if !tender::bids_readable(r.t.status) || r.t.review_done_at.is_none() {
+        return Err(tender_error(TenderError::NotYetOpen));
+    }
+    Ok(seat)
+}
+
+async fn confirmed_cells(db: &Db, r: &Review) -> Result<Vec<(Cell, String)>, AppError> {
+    let rows = sqlx::query(
+        "SELECT member_id, bid_id, position, note FROM score_answers WHERE tender_id = $1 AND kind = 'confirm'",
+    )
+    .bind(&r.t.id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|row| {
+            let bid: String = row.get("bid_id");
+            let alias = r.aliases.iter().find(|(_, b)| *b == bid)?.0.clone();
+            Some((
+                Cell { member: row.get("member_id"), bid: alias, criterion: row.get::<i64, _>("position") as usize },
+                row.get::<String, _>("note"),
+            ))
+        })
+        .collect())
+}
+
+fn flag_views(
+    r: &Review,
+    flags: &[Flag],
+    confirmed: &[(Cell, String)],
+    viewer: Option<&str>,
+    named: bool,
+) -> Vec<FlagView> {
+    flags
+        .iter()
+        .filter(|f| viewer.is_none_or(|v| f.cell().member == v))
+        .map(|f| {
+            let cell = f.cell();
+            let (kind, value, reference) = match f {
+                Flag::Outlier { value, others_mean, .. } => ("outlier", *value, Some(*others_mean)),
+                Flag::ObjectiveInconsistent { value, common, .. } => ("objective_inconsistent", *value, Some(*common)),
+                Flag::OutOfRange { value, .. } => ("out_of_range", *value, None),
+            };
+            FlagView {
+                member: if named {
+                    r.seated.iter().find(|m| m.user_id == cell.member).map(|m| m.name.clone()).unwrap_or_default()
+                } else {
+                    r.label(&cell.member)
+                },
+                mine: viewer == Some(cell.member.as_str()),
+                alias: cell.bid.clone(),
+                criterion: cell.criterion,
+                criterion_name: r.criteria.get(cell.criterion).map(|c| c.name.clone()).unwrap_or_default(),
+                kind: kind.into(),
+                value,
+                reference,
+                confirmed: confirmed.iter().find(|(c, _)| c == cell).map(|(_, n)| n.clone()),
+            }
+        })
+        .collect()
+}
+
+fn stat_rows(r: &Review, dx: &diagnostics::Diagnostics) -> Vec<StatRow> {
+    dx.stats
+        .iter()
+        .map(|s| StatRow {
+            alias: s.bid.clone(),
+            criterion_name: r.criteria.get(s.criterion).map(|c| c.name.clone()).unwrap_or_default(),
+            mean: scoring::display(s.mean),
+            min: s.min,
+            max: s.max,
+            spread: s.spread,
+        })
+        .collect()
+}
+
+/// The diagnostics of the locked sheets, and the flags still open.
+async fn diagnose(db: &Db, r: &Review) -> Result<(diagnostics::Diagnostics, Vec<(Cell, String)>, usize), AppError> {
+    let dx = diagnostics::diagnose(&r.dx_criteria(), &r.sheets(), r.outlier_pct);
+    let confirmed = confirmed_cells(db, r).await?;
+    let cells: Vec<Cell> = confirmed.iter().map(|(c, _)| c.clone()).collect();
+    let open = diagnostics::open_flags(&dx.flags, &cells).len();
+    Ok((dx, confirmed, open))
+}
+
+async fn drawings(db: &Db, id: &str) -> Result<Vec<LotDrawing>, AppError> {
+    let rows = sqlx::query("SELECT record_json FROM lot_drawings WHERE tender_id = $1 ORDER BY lot_position")
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows.iter().filter_map(|r| serde_json::from_str(&r.get::<String, _>("record_json")).ok()).collect())
+}
+
+/// Everything that still blocks the report.
+async fn readiness(db: &Db, r: &Review) -> Result<Vec<Blocker>, AppError> {
+    let all_in = r.all_in();
+    let flags_open = if all_in { diagnose(db, r).await?.2 > 0 } else { false };
+    let has_experts = r.seated.iter().any(|m| m.kind == MemberKind::Expert);
+    Ok(report::blockers(&Readiness {
+        sheets_missing: !all_in,
+        flags_open,
+        low_price_pending: false,
+        conflict_checks_pending: r.seated.iter().any(|m| m.confirmed_at.is_none()),
+        has_leader: !has_experts || r.leader.is_some(),
+    }))
+}
+
+fn ties_to_draw(r: &RankingView) -> Vec<i64> {
+    r.lots
+        .iter()
+        .filter(|l| l.failed.is_none() && l.rows.iter().filter(|row| row.rank == 1 && row.tied).count() > 1)
+        .map(|l| l.position)
+        .collect()
+}
+
+fn method_zh(t: &TenderRow) -> String {
+    use crate::domain::template::Procedure;
+    match t.spec().map(|s| s.method) {
+        Ok(Procedure::OpenTender) => "公开招标（综合评分法）",
+        Ok(Procedure::CompetitiveConsultation) => "竞争性磋商（综合评分法）",
+        Ok(Procedure::ApplicationReview) => "申报评审",
+        Ok(Procedure::ExpertVote) => "专家评审表决",
+        Err(_) => "—",
+    }
+    .to_string()
+}
+
+/// O87 art. 58: the report's six items, from the record of the review.
+async fn assemble(db: &Db, r: &Review, version: u32, version_reason: Option<String>) -> Result<Report, AppError> {
+    use crate::domain::evaluation::report::{Note, RankedBid, ReportBidder, ReportLot, ReportMember};
+    let t = &r.t;
+    let spec = t.spec()?;
+    // The panel's result: ties stay ties; the purchaser's drawing comes after the report.
+    let rk = ranking_as(db, &t.id, false).await?;
+    let bids = sqlx::query(
+        "SELECT b.alias, b.lots_json, b.review_outcome, b.review_reason, o.name FROM bids b JOIN organisations o ON o.id = b.org_id \
+         WHERE b.tender_id = $1 ORDER BY b.alias, o.name",
+    )
+    .bind(&t.id)
+    .fetch_all(&db.pool)
+    .await?;
+    let self_selected: Vec<String> = panels::members(db, &t.id)
+        .await?
+        .into_iter()
+        .filter(|m| m.source == crate::panels::Source::SelfSelected)
+        .map(|m| m.user_id)
+        .collect();
+    let opened = sqlx::query("SELECT opened_at FROM tenders WHERE id = $1").bind(&t.id).fetch_one(&db.pool).await?;
+    let answers = answer_records(db, r, true).await?;
+    let mut notes: Vec<Note> = answers
+        .iter()
+        .map(|a| Note {
+            kind_zh: if a.kind == "correct" { "评分修改".into() } else { "坚持原评分".into() },
+            text: format!(
+                "{}对投标人{}“{}”：{} → {}；{}{}",
+                a.member,
+                a.alias,
+                a.criterion_name,
+                a.from.normalize(),
+                a.to.normalize(),
+                a.reason.as_deref().map(|r| format!("（{r}）")).unwrap_or_default(),
+                a.note
+            ),
+        })
+        .collect();
+    for m in panels::members(db, &t.id)
+        .await?
+        .into_iter()
+        .filter(|m| !m.status.seated() && m.status != crate::domain::evaluation::panel::MemberStatus::Reserve)
+    {
+        notes.push(Note {
+            kind_zh: "成员变更".into(),
+            text: format!(
+                "{}：{}{}",
+                m.name,
+                m.status.name_zh(),
+                m.reason.map(|x| format!("（{x}）")).unwrap_or_default()
+            ),
+        });
+    }
+    Ok(Report {
+        version,
+        version_reason,
+        tender_id: t.id.clone(),
+        title: t.title.clone(),
+        buyer: t.buyer.clone(),
+        media: "采评平台（政府购买社会工作服务采购与评审平台）".into(),
+        opened_at: opened
+            .get::<Option<i64>, _>("opened_at")
+            .map(crate::domain::time::format_shanghai)
+            .unwrap_or_default(),
+        place: "采评平台在线开标、在线评审".into(),
+        bidders: bids
+            .iter()
+            .filter(|b| b.get::<Option<String>, _>("alias").is_some())
+            .map(|b| ReportBidder {
+                alias: b.get::<Option<String>, _>("alias").unwrap_or_default(),
+                name: b.get("name"),
+                lots: serde_json::from_str(&b.get::<String, _>("lots_json")).unwrap_or_default(),
+            })
+            .collect(),
+        panel: r
+            .seated
+            .iter()
+            .map(|m| ReportMember {
+                name: m.name.clone(),
+                role_zh: if m.kind == MemberKind::Expert { "评审专家".into() } else { "采购人代表".into() },
+                leader: r.leader.as_deref() == Some(m.user_id.as_str()),
+                self_selected: self_selected.contains(&m.user_id),
+            })
+            .collect(),
+        method_zh: method_zh(t),
+        criteria: r.criteria.iter().map(|c| (c.name.clone(), c.max_points.normalize().to_string())).collect(),
+        price_weight: if spec.price_scored() {
+            spec.price_weight_pct.normalize().to_string()
+        } else {
+            "固定价格，价格不计分".into()
+        },
+        invalid: bids
+            .iter()
+            .filter(|b| b.get::<Option<String>, _>("review_outcome").as_deref() == Some("fail"))
+            .map(|b| (b.get::<String, _>("name"), b.get::<Option<String>, _>("review_reason").unwrap_or_default()))
+            .collect(),
+        lots: rk
+            .lots
+            .iter()
+            .map(|l| ReportLot {
+                lot: l.lot.clone(),
+                failed: l.failed.clone(),
+                ranking: l
+                    .rows
+                    .iter()
+                    .map(|row| RankedBid {
+                        rank: row.rank,
+                        alias: row.alias.clone(),
+                        name: row.org_name.clone(),
+                        price: Yuan::round_from(row.price).map(|y| y.to_string()).unwrap_or_default(),
+                        technical: format!("{:.2}", scoring::display(row.technical)),
+                        price_points: format!("{:.2}", scoring::display(row.price_points)),
+                        total: format!("{:.2}", scoring::display(row.total)),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        notes,
+    })
+}
+
+struct StoredReport {
+    version: i64,
+    content: Report,
+    hash: String,
+}
+
+async fn latest_report(db: &Db, id: &str) -> Result<Option<StoredReport>, AppError> {
+    let row = sqlx::query(
+        "SELECT version, content_json, content_hash FROM reports WHERE tender_id = $1 ORDER BY version DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|r| {
+        Ok(StoredReport {
+            version: r.get("version"),
+            content: serde_json::from_str(&r.get::<String, _>("content_json")).map_err(|e| {
+                tracing::error!(error = %e, tender = id, "a stored report does not parse");
+                AppError::Internal
+            })?,
+            hash: r.get("content_hash"),
+        })
+    })
+    .transpose()
+}
+
+async fn signatures(db: &Db, id: &str, version: i64) -> Result<Vec<(String, Option<String>, i64)>, AppError> {
+    Ok(sqlx::query("SELECT member_id, dissent, signed_at FROM report_signatures WHERE tender_id = $1 AND version = $2")
+        .bind(id)
+        .bind(version)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| (r.get("member_id"), r.get("dissent"), r.get("signed_at")))
+        .collect())
+}
+
+/// Assembles the report once nothing blocks it. While unsigned it follows the record; once a
+/// member has signed, a changed record makes a new version to be signed again.
+async fn ensure_report(db: &Db, r: &Review, now_ms: i64) -> Result<Option<StoredReport>, AppError> {
+    let current = latest_report(db, &r.t.id).await?;
+    if !readiness(db, r).await?.is_empty() {
+        return Ok(current);
+    }
+    let (version, reason, signed) = match &current {
+        None => (1, None, false),
+        Some(c) => {
+            let signed = !signatures(db, &r.t.id, c.version).await?.is_empty();
+            (c.version, c.content.version_reason.clone(), signed)
+        }
+    };
+    let fresh = assemble(db, r, version as u32, reason).await?;
+    let hash = report::content_hash(&fresh);
+    if current.as_ref().is_some_and(|c| c.hash == hash) {
+        return Ok(current);
+    }
+    let (version, fresh) = if signed {
+        let next = version + 1;
+        let again = assemble(db, r, next as u32, Some("评审委员会成员或评审记录变更后重新形成".into())).await?;
+        (next, again)
+    } else {
+        (version, fresh)
+    };
+    let hash = report::content_hash(&fresh);
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("DELETE FROM reports WHERE tender_id = $1 AND version = $2 AND NOT EXISTS (SELECT 1 FROM report_signatures s WHERE s.tender_id = $1 AND s.version = $2)")
+        .bind(&r.t.id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO reports (tender_id, version, content_json, content_hash, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(&r.t.id)
+        .bind(version)
+        .bind(serde_json::to_string(&fresh).expect("a report serialises"))
+        .bind(&hash)
+        .bind(fresh.version_reason.as_deref())
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut *tx,
+        now_ms,
+        Actor::System,
+        Change::new("report.assemble", "tender", &r.t.id).after(json!({"version": version, "hash": hash})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(StoredReport { version, content: fresh, hash }))
+}
+
+async fn report_view(
+    db: &Db,
+    r: &Review,
+    stored: Option<StoredReport>,
+    named: bool,
+) -> Result<Option<ReportView>, AppError> {
+    let Some(s) = stored else { return Ok(None) };
+    let signed = signatures(db, &r.t.id, s.version).await?;
+    let sigs: Vec<SignatureView> = r
+        .seated
+        .iter()
+        .map(|m| {
+            let sig = signed.iter().find(|(id, _, _)| *id == m.user_id);
+            SignatureView {
+                member: if named { m.name.clone() } else { r.label(&m.user_id) },
+                signed_at: sig.map(|(_, _, at)| *at),
+                dissent: sig.and_then(|(_, d, _)| d.clone()),
+            }
+        })
+        .collect();
+    let complete = !sigs.is_empty() && sigs.iter().all(|s| s.signed_at.is_some());
+    Ok(Some(ReportView { version: s.version, content: s.content, content_hash: s.hash, signatures: sigs, complete }))
+}
+
+/// Whether every seated member signed the current report: the result stands.
+pub async fn report_complete(db: &Db, id: &str) -> Result<bool, AppError> {
+    let r = load_review(db, id).await?;
+    let Some(s) = latest_report(db, id).await? else { return Ok(false) };
+    let signed = signatures(db, id, s.version).await?;
+    Ok(!r.seated.is_empty() && r.seated.iter().all(|m| signed.iter().any(|(id, _, _)| *id == m.user_id)))
+}
+
+fn progress(
+    r: &Review,
+    signed: &[(String, Option<String>, i64)],
+    viewer: Option<&str>,
+    named: bool,
+) -> Vec<ProgressSeat> {
+    r.seated
+        .iter()
+        .map(|m| ProgressSeat {
+            label: if named { m.name.clone() } else { r.label(&m.user_id) },
+            you: viewer == Some(m.user_id.as_str()),
+            submitted: r.submitted.contains(&m.user_id),
+            confirmed: m.confirmed_at.is_some(),
+            signed: signed.iter().any(|(id, _, _)| *id == m.user_id),
+        })
+        .collect()
+}
+
+async fn proposals(db: &Db, r: &Review) -> Result<Vec<ProposalView>, AppError> {
+    let mut out = Vec::new();
+    for (alias, bid) in &r.aliases {
+        let row = sqlx::query("SELECT content_type FROM bid_files WHERE bid_id = $1 AND kind = 'technical'")
+            .bind(bid)
+            .fetch_optional(&db.pool)
+            .await?;
+        if let Some(row) = row {
+            out.push(ProposalView { alias: alias.clone(), content_type: row.get("content_type"), entries: vec![] });
+        }
+    }
+    Ok(out)
+}
+
+async fn drafts(db: &Db, r: &Review, member: &str) -> Result<Vec<SheetRow>, AppError> {
+    let submitted = r.submitted.iter().any(|m| m == member);
+    let mut rows: Vec<SheetRow> = r
+        .aliases
+        .iter()
+        .map(|(a, _)| SheetRow {
+            alias: a.clone(),
+            points: vec![String::new(); r.criteria.len()],
+            reasons: vec![String::new(); r.criteria.len()],
+        })
+        .collect();
+    let (sql, text) = if submitted {
+        ("SELECT bid_id, position, points_centi, reason FROM scores WHERE tender_id = $1 AND expert_id = $2", false)
+    } else {
+        ("SELECT bid_id, position, points, reason FROM score_drafts WHERE tender_id = $1 AND member_id = $2", true)
+    };
+    for row in sqlx::query(sql).bind(&r.t.id).bind(member).fetch_all(&db.pool).await? {
+        let bid: String = row.get("bid_id");
+        let pos = row.get::<i64, _>("position") as usize;
+        let Some(i) = r.aliases.iter().position(|(_, b)| *b == bid) else { continue };
+        if pos >= r.criteria.len() {
+            continue;
+        }
+        rows[i].points[pos] = if text {
+            row.get::<String, _>("points")
+        } else {
+            from_centi(row.get("points_centi")).normalize().to_string()
+        };
+        rows[i].reasons[pos] = row.get("reason");
+    }
+    Ok(rows)
+}
+
+pub async fn review(db: &Db, user: &SessionUser, id: &str) -> Result<ReviewView, AppError> {
+    let r = load_review(db, id).await?;
+    let seat = member_of(&r, user)?.clone();
+    let all_in = r.all_in();
+    let stored = if all_in {
+        ensure_report(db, &r, chrono::Utc::now().timestamp_millis()).await?
+    } else {
+        latest_report(db, id).await?
+    };
+    let signed = match &stored {
+        Some(s) => signatures(db, id, s.version).await?,
+        None => vec![],
+    };
+    let (stats, flags) = if all_in {
+        let (dx, confirmed, _) = diagnose(db, &r).await?;
+        (stat_rows(&r, &dx), flag_views(&r, &dx.flags, &confirmed, Some(&user.id), false))
+    } else {
+        (vec![], vec![])
+    };
+    let bidders = if all_in {
+        sqlx::query("SELECT b.alias, o.name FROM bids b JOIN organisations o ON o.id = b.org_id WHERE b.tender_id = $1 AND b.alias IS NOT NULL ORDER BY b.alias")
+            .bind(id)
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|row| (row.get::<String, _>("alias"), row.get::<String, _>("name")))
+            .collect()
+    } else {
+        vec![]
+    };
+    Ok(ReviewView {
+        tender_id: id.into(),
+        title: r.t.title.clone(),
+        kind: seat.kind,
+        leader: r.leader.as_deref() == Some(user.id.as_str()),
+        criteria: r.criteria.clone(),
+        proposals: proposals(db, &r).await?,
+        rows: drafts(db, &r, &user.id).await?,
+        submitted: r.submitted.contains(&user.id),
+        progress: progress(&r, &signed, Some(&user.id), false),
+        all_in,
+        stats,
+        flags,
+        bidders,
+        confirmed: seat.confirmed_at.is_some(),
+        blockers: readiness(db, &r).await?,
+        signed: signed.iter().any(|(m, _, _)| *m == user.id),
+        report: if all_in { report_view(db, &r, stored, true).await? } else { None },
+    })
+}
+
+async fn write_draft(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    r: &Review,
+    member: &str,
+    rows: &[SheetRow],
+    now_ms: i64,
+) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM score_drafts WHERE tender_id = $1 AND member_id = $2")
+        .bind(&r.t.id)
+        .bind(member)
+        .execute(&mut **tx)
+        .await?;
+    for row in rows {
+        let Some((_, bid)) = r.aliases.iter().find(|(a, _)| *a == row.alias) else { continue };
+        for i in 0..r.criteria.len() {
+            let points = row.points.get(i).map(|p| p.trim().chars().take(20).collect::<String>()).unwrap_or_default();
+            let reason =
+                row.reasons.get(i).map(|p| p.trim().chars().take(2000).collect::<String>()).unwrap_or_default();
+            if points.is_empty() && reason.is_empty() {
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO score_drafts (tender_id, member_id, bid_id, position, points, reason, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&r.t.id)
+            .bind(member)
+            .bind(bid)
+            .bind(i as i64)
+            .bind(points)
+            .bind(reason)
+            .bind(now_ms)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+fn not_after_submission(r: &Review, member: &str) -> Result<(), AppError> {
+    if r.submitted.iter().any(|m| m == member) {
+        return Err(invalid(
+            "scores",
+            "sheet_already_submitted",
+            "评分表已提交，不能再修改",
+            "The score sheet was already submitted",
+        ));
+    }
+    Ok(())
+}
+
+pub async fn save_draft(db: &Db, user: &SessionUser, id: &str, rows: &[SheetRow], now_ms: i64) -> Result<(), AppError> {
+    let r = load_review(db, id).await?;
+    member_of(&r, user)?;
+    not_after_submission(&r, &user.id)?;
+    let mut tx = db.pool.begin().await?;
+    write_draft(&mut tx, &r, &user.id, rows, now_ms).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Checks a sheet: every bidder, every criterion within 0–max (two decimals at most), and a
+/// written reason for every subjective criterion. Errors are listed bidder by bidder in order.
+/// A bid's checked row: each criterion's points with the member's reason.
+type CheckedRow = (String, Vec<(Decimal, String)>);
+
+fn parse_sheet(r: &Review, rows: &[SheetRow]) -> Result<Vec<CheckedRow>, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    for (alias, bid) in &r.aliases {
+        let Some(row) = rows.iter().find(|x| &x.alias == alias) else {
+            errors.push(FieldError::new(
+                &format!("scores[{alias}]"),
+                "scores_missing",
+                &format!("请为投标人{alias}评分"),
+                &format!("Score bidder {alias}"),
+            ));
+            continue;
+        };
+        let mut parsed = Vec::new();
+        for (i, c) in r.criteria.iter().enumerate() {
+            let typed = row.points.get(i).map(|s| s.trim()).unwrap_or("");
+            let reason = row.reasons.get(i).map(|s| s.trim()).unwrap_or("").to_string();
+            match typed.parse::<Decimal>() {
+                Ok(p) if p >= Decimal::ZERO && p <= c.max_points && p.normalize().scale() <= 2 => {
+                    if !c.objective && reason.chars().count() < 2 {
+                        errors.push(FieldError {
+                            field: format!("scores[{alias}][{i}].reason"),
+                            code: "score_reason_required".into(),
+                            message_zh: format!("投标人{alias}“{}”为主观评分因素，须写明评分理由", c.name),
+                            message_en: format!("Bidder {alias}, “{}” is scored by judgement: give the reason", c.name),
+                        });
+                    }
+                    parsed.push((p, reason));
+                }
+                _ => errors.push(FieldError {
+                    field: format!("scores[{alias}][{i}]"),
+                    code: "score_out_of_range".into(),
+                    message_zh: format!(
+                        "投标人{alias}“{}”须为0–{}分（最多两位小数）",
+                        c.name,
+                        c.max_points.normalize()
+                    ),
+                    message_en: format!(
+                        "Bidder {alias}, “{}”: 0–{} points (two decimals at most)",
+                        c.name,
+                        c.max_points.normalize()
+                    ),
+                }),
+            }
+        }
+        out.push((bid.clone(), parsed));
+    }
+    if rows.iter().any(|row| !r.aliases.iter().any(|(a, _)| *a == row.alias)) {
+        errors.push(FieldError::new(
+            "scores",
+            "unknown_bidder",
+            "评分表含有不存在的投标人",
+            "The sheet names a bidder that does not exist",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reg. art. 34: the member's sheet, submitted once. What was typed is saved as a draft first,
+/// so a refusal keeps every value.
+pub async fn submit(db: &Db, user: &SessionUser, id: &str, rows: &[SheetRow], now_ms: i64) -> Result<(), AppError> {
+    let r = load_review(db, id).await?;
+    member_of(&r, user)?;
+    not_after_submission(&r, &user.id)?;
+    let mut tx = db.pool.begin().await?;
+    write_draft(&mut tx, &r, &user.id, rows, now_ms).await?;
+    tx.commit().await?;
+    let parsed = parse_sheet(&r, rows).map_err(AppError::Validation)?;
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("DELETE FROM scores WHERE tender_id = $1 AND expert_id = $2")
+        .bind(id)
+        .bind(&user.id)
+        .execute(&mut *tx)
+        .await?;
+    for (bid, row) in &parsed {
+        for (i, (p, reason)) in row.iter().enumerate() {
+            sqlx::query("INSERT INTO scores (tender_id, expert_id, bid_id, position, points_centi, reason) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(id)
+                .bind(&user.id)
+                .bind(bid)
+                .bind(i as i64)
+                .bind(centi(*p))
+                .bind(reason)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    sqlx::query("DELETE FROM score_sheets WHERE tender_id = $1 AND expert_id = $2")
+        .bind(id)
+        .bind(&user.id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO score_sheets (tender_id, expert_id, submitted_at) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(&user.id)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM score_drafts WHERE tender_id = $1 AND member_id = $2")
+        .bind(id)
+        .bind(&user.id)
+        .execute(&mut *tx)
+        .await?;
+    let audited: Vec<_> = parsed
+        .iter()
+        .map(|(bid, row)| json!({"bid": bid, "points": row.iter().map(|(p, _)| p.to_string()).collect::<Vec<_>>()}))
+        .collect();
+    audit::record(
+        &mut *tx,
+        now_ms,
+        Actor::User(user),
+        Change::new("scores.submit", "tender", id).after(json!({"sheet": audited})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn locked_for_changes(complete: bool) -> Result<(), AppError> {
+    if complete {
+        return Err(invalid(
+            "report",
+            "report_signed",
+            &format!("评审报告已签署；修改评审结果须由原评审委员会重新评审（{}）", cite::O87_64),
+            "The report is signed; a change needs a re-review by the original panel (O87 art. 64)",
+        ));
+    }
+    Ok(())
+}
+
+/// Answers a flag on the member's own score (O87 art. 64).
+pub async fn answer_flag(
+    db: &Db,
+    user: &SessionUser,
+    id: &str,
+    alias: &str,
+    criterion: usize,
+    answer: &Answer,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let r = load_review(db, id).await?;
+    member_of(&r, user)?;
+    if !r.all_in() {
+        return Err(invalid("scores", "sheets_missing", "尚有评审成员未提交评分表", "Not every member has submitted"));
+    }
+    locked_for_changes(report_complete(db, id).await?)?;
+    let (dx, _, _) = diagnose(db, &r).await?;
+    let cell = Cell { member: user.id.clone(), bid: alias.to_string(), criterion };
+    let c = r.criteria.get(criterion).ok_or(AppError::NotFound)?;
+    diagnostics::check_answer(&dx.flags, &cell, c.max_points, answer).map_err(|e| {
+        AppError::Validation(vec![FieldError {
+            field: "answer".into(),
+            code: e.code().into(),
+            message_zh: e.message_zh(),
+            message_en: e.to_string(),
+        }])
+    })?;
+    let bid = r.aliases.iter().find(|(a, _)| a == alias).map(|(_, b)| b.clone()).ok_or(AppError::NotFound)?;
+    let from = r
+        .scores
+        .get(&user.id)
+        .and_then(|s| {
+            s.get(r.aliases.iter().position(|(a, _)| a == alias)?).and_then(|row| row.get(criterion).copied())
+        })
+        .unwrap_or_default();
+    let (kind, reason, to, note) = match answer {
+        Answer::Correct { reason, value, note } => (
+            "correct",
+            Some(serde_json::to_value(reason).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()),
+            *value,
+            note.trim().to_string(),
+        ),
+        Answer::Confirm { explanation } => ("confirm", None, from, explanation.trim().to_string()),
+    };
+    let mut tx = db.pool.begin().await?;
+    if kind == "correct" {
+        sqlx::query("UPDATE scores SET points_centi = $1 WHERE tender_id = $2 AND expert_id = $3 AND bid_id = $4 AND position = $5")
+            .bind(centi(to))
+            .bind(id)
+            .bind(&user.id)
+            .bind(&bid)
+            .bind(criterion as i64)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query(
+        "INSERT INTO score_answers (id, tender_id, member_id, bid_id, position, kind, reason, from_centi, to_centi, note, answered_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(new_id())
+    .bind(id)
+    .bind(&user.id)
+    .bind(&bid)
+    .bind(criterion as i64)
+    .bind(kind)
+    .bind(reason.as_deref())
+    .bind(centi(from))
+    .bind(centi(to))
+    .bind(&note)
+    .bind(now_ms)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        now_ms,
+        Actor::User(user),
+        Change::new(if kind == "correct" { "scores.correct" } else { "scores.confirm" }, "tender", id)
+            .before(json!({"alias": alias, "criterion": criterion, "points": from.to_string()}))
+            .after(json!({"points": to.to_string(), "reason": reason, "note": note})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn answer_records(db: &Db, r: &Review, named: bool) -> Result<Vec<AnswerRecord>, AppError> {
+    let rows = sqlx::query(
+        "SELECT a.member_id, u.display_name, a.bid_id, a.position, a.kind, a.reason, a.from_centi, a.to_centi, a.note, a.answered_at \
+         FROM score_answers a JOIN users u ON u.id = a.member_id WHERE a.tender_id = $1 ORDER BY a.answered_at, a.id",
+    )
+    .bind(&r.t.id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            let bid: String = row.get("bid_id");
+            let pos = row.get::<i64, _>("position") as usize;
+            let reason: Option<String> = row.get("reason");
+            AnswerRecord {
+                member: if named { row.get("display_name") } else { r.label(&row.get::<String, _>("member_id")) },
+                alias: r.aliases.iter().find(|(_, b)| *b == bid).map(|(a, _)| a.clone()).unwrap_or_default(),
+                criterion_name: r.criteria.get(pos).map(|c| c.name.clone()).unwrap_or_default(),
+                kind: row.get("kind"),
+                reason: reason.map(|x| correction_zh(&x).to_string()),
+                from: from_centi(row.get("from_centi")),
+                to: from_centi(row.get("to_centi")),
+                note: row.get("note"),
+                at: row.get("answered_at"),
+            }
+        })
+        .collect())
+}
+
+fn correction_zh(code: &str) -> &'static str {
+    match code {
+        "summation_error" => "分值汇总计算错误",
+        "out_of_range" => "分项评分超出评分标准规定的分值范围",
+        "inconsistent_objective_scoring" => "客观评审因素评分不一致",
+        "abnormally_high_or_low" => "经评审委员会认定评分畸高、畸低",
+        _ => "其他",
+    }
+}
+
+/// Once every sheet is locked, the member is shown the bidders and confirms there is no conflict,
+/// or declares one: the member's sheet is void and the next alternate takes the seat.
+pub async fn confirm(
+    db: &Db,
+    user: &SessionUser,
+    id: &str,
+    conflict: bool,
+    note: &str,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let r = load_review(db, id).await?;
+    let seat = member_of(&r, user)?.clone();
+    if !r.all_in() {
+        return Err(invalid(
+            "review",
+            "sheets_missing",
+            "全部评分表提交后才显示投标人名称并确认回避",
+            "The bidders are shown once every sheet is in",
+        ));
+    }
+    locked_for_changes(report_complete(db, id).await?)?;
+    if conflict {
+        let note = note.trim();
+        if note.chars().count() < 4 {
+            return Err(invalid(
+                "note",
+                "reason_required",
+                "请写明应当回避的情形（至少4个字）",
+                "State the ground of recusal (4 characters or more)",
+            ));
+        }
+        panels::recuse(db, &seat, id, note, Actor::User(user), now_ms).await?;
+        return Ok(());
+    }
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("UPDATE panel_members SET confirmed_at = $1, updated_at = $1 WHERE tender_id = $2 AND user_id = $3")
+        .bind(now_ms)
+        .bind(id)
+        .bind(&user.id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(&mut *tx, now_ms, Actor::User(user), Change::new("panel.confirm_no_conflict", "tender", id)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Reg. art. 41: the member signs the report, re-entering the password; the signature binds the
+/// report's hash. A dissent is kept with its reasons.
+pub async fn sign(
+    db: &Db,
+    user: &SessionUser,
+    id: &str,
+    password: &str,
+    dissent: &str,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let r = load_review(db, id).await?;
+    member_of(&r, user)?;
+    let blockers = readiness(db, &r).await?;
+    if let Some(b) = blockers.first() {
+        return Err(invalid(
+            "report",
+            b.code(),
+            &format!("评审报告尚不能签署：{}", b.message_zh()),
+            "The report cannot be signed yet",
+        ));
+    }
+    let Some(report) = ensure_report(db, &r, now_ms).await? else { return Err(AppError::Internal) };
+    let hash: String = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+        .bind(&user.id)
+        .fetch_one(&db.pool)
+        .await?
+        .get("password_hash");
+    if !crate::server::passwords::verify(hash, password.to_string()).await {
+        return Err(invalid(
+            "password",
+            "password_wrong",
+            "密码不正确，签署须重新验证身份",
+            "Wrong password: signing needs your password again",
+        ));
+    }
+    if signatures(db, id, report.version).await?.iter().any(|(m, _, _)| *m == user.id) {
+        return Err(invalid(
+            "report",
+            "already_signed",
+            "您已签署本版评审报告",
+            "You signed this version of the report already",
+        ));
+    }
+    let dissent = dissent.trim();
+    if !dissent.is_empty() && dissent.chars().count() < 10 {
+        return Err(invalid(
+            "dissent",
+            "dissent_too_short",
+            "不同意见须写明理由（至少10个字）",
+            "A dissent states its reasons (10 characters or more)",
+        ));
+    }
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("INSERT INTO report_signatures (tender_id, version, member_id, content_hash, dissent, signed_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(id)
+        .bind(report.version)
+        .bind(&user.id)
+        .bind(&report.hash)
+        .bind((!dissent.is_empty()).then_some(dissent))
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| if crate::server::db::is_unique_violation(&e) { AppError::Conflict("signed meanwhile".into()) } else { AppError::from(e) })?;
+    audit::record(
+        &mut *tx,
+        now_ms,
+        Actor::User(user),
+        Change::new("report.sign", "tender", id).after(json!({"version": report.version, "hash": report.hash, "dissent": (!dissent.is_empty()).then_some(dissent)})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn overview(db: &Db, id: &str) -> Result<OverviewView, AppError> {
+    let r = load_review(db, id).await?;
+    let all_in = r.all_in();
+    let stored = if all_in {
+        ensure_report(db, &r, chrono::Utc::now().timestamp_millis()).await?
+    } else {
+        latest_report(db, id).await?
+    };
+    let signed = match &stored {
+        Some(s) => signatures(db, id, s.version).await?,
+        None => vec![],
+    };
+    let (stats, flags) = if all_in {
+        let (dx, confirmed, _) = diagnose(db, &r).await?;
+        (stat_rows(&r, &dx), flag_views(&r, &dx.flags, &confirmed, None, true))
+    } else {
+        (vec![], vec![])
+    };
+    let ties = if all_in && tender::bids_readable(r.t.status) { ties_to_draw(&ranking(db, id).await?) } else { vec![] };
+    Ok(OverviewView {
+        progress: progress(&r, &signed, None, true),
+        all_in,
+        stats,
+        flags,
+        answers: answer_records(db, &r, true).await?,
+        drawings: drawings(db, id).await?,
+        blockers: readiness(db, &r).await?,
+        report: report_view(db, &r, stored, true).await?,
+        ties_to_draw: ties,
+    })
+}
+
+/// A bid's technical proposal for a member reading it by alias: only for an unlocked member, only
+/// the technical part (never the qualification documents, which name the bidder).
+pub async fn proposal(
+    db: &Db,
+    sealer: &crate::server::sealing::Sealer,
+    user: &SessionUser,
+    id: &str,
+    alias: &str,
+) -> Result<crate::bids::server::SealedDocument, AppError> {
+    let r = load_review(db, id).await?;
+    member_of(&r, user)?;
+    let bid = r.aliases.iter().find(|(a, _)| a == alias).map(|(_, b)| b.clone()).ok_or(AppError::NotFound)?;
+    crate::bids::server::file_for_reading(db, sealer, id, &bid, crate::bids::FileKind::Technical).await
+}
+
+/// The seed a tender's drawing of lots uses: made at publication, its commitment published then.
+pub async fn tie_seed(db: &Db, id: &str, now_ms: i64) -> Result<(String, String), AppError> {
+    if let Some(r) = sqlx::query("SELECT seed, commitment FROM tie_seeds WHERE tender_id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?
+    {
+        return Ok((r.get("seed"), r.get("commitment")));
+    }
+    // A tender published before seeds existed: made now, and said so in the drawing's record.
+    let (seed, commitment) = new_tie_seed();
+    sqlx::query("INSERT INTO tie_seeds (tender_id, seed, commitment, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(id)
+        .bind(&seed)
+        .bind(&commitment)
+        .bind(now_ms)
+        .execute(&mut *db.pool.acquire().await?)
+        .await?;
+    Ok((seed, commitment))
+}
+
+/// A fresh seed and its commitment.
+pub fn new_tie_seed() -> (String, String) {
+    use rand::RngCore;
+    let mut b = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    let seed = hex::encode(b);
+    let commitment = ties::commitment(&seed);
+    (seed, commitment)
+}
+
+/// O87 art. 68: draws lots among the bids tied for first place in a lot.
+pub async fn draw_tie(db: &Db, officer: &SessionUser, id: &str, lot: i64, now_ms: i64) -> Result<(), AppError> {
+    load_for_officer(db, officer, id).await?;
+    let r = load_review(db, id).await?;
+    if !r.all_in() || diagnose(db, &r).await?.2 > 0 {
+        return Err(invalid(
+            "tie",
+            "review_unfinished",
+            "全部评分表提交且评分提示处理完毕后方可抽签",
+            "Draw lots once every sheet is in and every flag answered",
+        ));
+    }
+    let rk = ranking(db, id).await?;
+    let Some(l) = rk.lots.iter().find(|l| l.position == lot) else { return Err(AppError::NotFound) };
+    let tied: Vec<String> =
+        l.rows.iter().filter(|row| row.rank == 1 && row.tied).map(|row| row.alias.clone()).collect();
+    if tied.len() < 2 {
+        return Err(invalid("tie", "no_tie", "该标段第一名没有并列，无需抽签", "This lot's first place is not tied"));
+    }
+    let (seed, commitment) = tie_seed(db, id, now_ms).await?;
+    let drawing = ties::draw_lots(&seed, &commitment, lot, &tied).map_err(|_| AppError::Internal)?;
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("INSERT INTO lot_drawings (tender_id, lot_position, record_json, drawn_by, drawn_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id)
+        .bind(lot)
+        .bind(serde_json::to_string(&drawing).expect("a drawing serialises"))
+        .bind(&officer.id)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| if crate::server::db::is_unique_violation(&e) { invalid("tie", "tie_drawn", "该标段已抽签", "This lot was drawn already") } else { AppError::from(e) })?;
+    audit::record(
+        &mut *tx,
+        now_ms,
+        Actor::User(officer),
+        Change::new("tie.draw", "tender", id).after(json!({"lot": lot, "drawing": drawing})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// O87 art. 55/57: the mean of the counted sheets plus price points, ranked per lot; a drawing of
+/// lots orders a tied first place.
+pub async fn ranking(db: &Db, id: &str) -> Result<RankingView, AppError> {
+    ranking_as(db, id, true).await
+}
+
+/// The ranking, with the purchaser's drawings of lots applied or (for the panel's report) not.
+async fn ranking_as(db: &Db, id: &str, with_drawings: bool) -> Result<RankingView, AppError> {
+    let t = load(db, id).await?;
+    if !tender::bids_readable(t.status) {
+        return Err(tender_error(TenderError::NotYetOpen));
+    }
+    let r = load_review(db, id).await?;
+    let spec = t.spec()?;
+    let bids = sqlx::query(
+        "SELECT b.id, b.alias, o.name FROM bids b JOIN organisations o ON o.id = b.org_id WHERE b.tender_id = $1 AND b.alias IS NOT NULL ORDER BY b.alias",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let lot_prices = sqlx::query(
+        "SELECT l.bid_id, l.lot_position, l.price_fen FROM bid_lots l JOIN bids b ON b.id = l.bid_id WHERE b.tender_id = $1 AND b.alias IS NOT NULL",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let failures = sqlx::query("SELECT lot_position, reason FROM lot_failures WHERE tender_id = $1")
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?;
+    let awards = sqlx::query("SELECT lot_position, bid_id FROM contracts WHERE tender_id = $1")
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?;
+    let drawn = drawings(db, id).await?;
+    // Each counted member's scores for each bid (one sheet per bid, used in every lot it covers).
+    let counted: Vec<&Vec<Vec<Decimal>>> = r.submitted.iter().filter_map(|m| r.scores.get(m)).collect();
+    let criteria: Vec<Criterion> =
+        r.criteria.iter().map(|c| Criterion { id: c.position.to_string(), max_points: c.max_points }).collect();
+    let mut lots = Vec::new();
+    for (position, lot) in spec.lots.iter().enumerate() {
+        let position = position as i64;
+        let failed =
+            failures.iter().find(|f| f.get::<i64, _>("lot_position") == position).map(|f| f.get::<String, _>("reason"));
+        let awarded_bid_id =
+            awards.iter().find(|a| a.get::<i64, _>("lot_position") == position).map(|a| a.get::<String, _>("bid_id"));
+        // The bids covering this lot, with this lot's price: each lot is ranked on its own prices.
+        let covering: Vec<(usize, String, Decimal)> = bids
+            .iter()
+            .filter_map(|b| {
+                let bid: String = b.get("id");
+                let alias: String = b.get::<Option<String>, _>("alias").unwrap_or_default();
+                let i = r.aliases.iter().position(|(a, _)| *a == alias)?;
+                lot_prices
+                    .iter()
+                    .find(|p| p.get::<String, _>("bid_id") == bid && p.get::<i64, _>("lot_position") == position)
+                    .map(|p| (i, bid, Yuan::from_fen(p.get("price_fen")).amount()))
+            })
+            .collect();
+        let mut rows = Vec::new();
+        if failed.is_none() && !counted.is_empty() && !covering.is_empty() {
+            let prices: Vec<(String, Decimal)> = covering.iter().map(|(_, bid, price)| (bid.clone(), *price)).collect();
+            let scores: Vec<Vec<Vec<Decimal>>> =
+                counted.iter().map(|per_bid| covering.iter().map(|(i, _, _)| per_bid[*i].clone()).collect()).collect();
+            let totals = scoring::totals(
+                &criteria,
+                &prices,
+                &scores,
+                spec.price_scored().then_some(from_centi(t.price_weight_centi)),
+            )
+            .map_err(|e| {
+                tracing::error!(error = %e, "stored scores do not compute");
+                AppError::Internal
+            })?;
+            rows = scoring::rank(totals)
+                .into_iter()
+                .map(|x| {
+                    let b = bids
+                        .iter()
+                        .find(|b| b.get::<String, _>("id") == x.total.bid)
+                        .expect("ranked bids come from this list");
+                    RankRow {
+                        bid_id: x.total.bid.clone(),
+                        alias: b.get::<Option<String>, _>("alias").unwrap_or_default(),
+                        org_name: b.get("name"),
+                        price: x.total.price,
+                        technical: x.total.technical,
+                        price_points: x.total.price_points,
+                        total: x.total.total,
+                        rank: x.rank,
+                        tied: x.tied,
+                    }
+                })
+                .collect();
+            if let Some(d) = drawn.iter().find(|d| d.lot == position).filter(|_| with_drawings) {
+                apply_drawing(&mut rows, d);
+            }
+        }
+        lots.push(LotRanking { position, lot: lot.name.clone(), failed, awarded_bid_id, rows });
+    }
+    let report_signed = report_complete(db, id).await?;
+    Ok(RankingView { lots, sheets_submitted: r.submitted.len() as i64, experts: r.seated.len() as i64, report_signed })
+}
+
+/// Orders the bids tied for first place as the drawing did: the winner keeps rank 1.
+fn apply_drawing(rows: &mut [RankRow], d: &LotDrawing) {
+    let order: Vec<&String> = d.order.iter().map(|(a, _)| a).collect();
+    let tied: Vec<usize> = rows.iter().enumerate().filter(|(_, r)| r.rank == 1 && r.tied).map(|(i, _)| i).collect();
+    for (place, alias) in order.iter().enumerate() {
+        if let Some(&i) = tied.iter().find(|&&i| &&rows[i].alias == alias) {
+            rows[i].rank = place + 1;
+            rows[i].tied = false;
+        }
+    }
+    rows.sort_by_key(|r| r.rank);
+}

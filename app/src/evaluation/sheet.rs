@@ -1,0 +1,469 @@
+//! The member's review workspace (`/review/:id`): the proposals by alias, the score sheet with
+//! drafts, the panel's progress, then the diagnostics, the conflict confirmation and the report
+//! to sign.
+
+use super::{review, AnswerFlag, ConfirmNoConflict, FlagView, ReportView, ReviewView, SignReport, SubmitSheet};
+use crate::components::bilingual::lz;
+use crate::components::errors::{action_error, ErrorNote};
+use crate::components::guard::RequireRole;
+use crate::components::params::param_id;
+use crate::domain::time::format_shanghai;
+use crate::i18n::*;
+use crate::identity::Role;
+use leptos::prelude::*;
+
+/// The report's result per lot and its record, as members and the purchaser side read it.
+#[component]
+pub fn ReportSummary(report: ReportView) -> impl IntoView {
+    let i18n = use_i18n();
+    let c = report.content.clone();
+    view! {
+        <div class="report" data-testid="report">
+            <h3>{format!("评审报告（第{}版）", report.version)}</h3>
+            {c.version_reason.clone().map(|r| view! { <p class="hint">{r}</p> })}
+            <p class="hint">
+                {lz(i18n, "内容哈希（签名所绑定）：", "Content hash (what the signatures bind): ")}
+                <code class="hash" data-testid="report-hash">{report.content_hash.clone()}</code>
+            </p>
+            <p>{format!("评审委员会：{}", c.panel.iter().map(|m| format!("{}（{}{}）", m.name, m.role_zh, if m.leader { "，组长" } else { "" })).collect::<Vec<_>>().join("、"))}</p>
+            {c
+                .lots
+                .iter()
+                .map(|l| {
+                    view! {
+                        <h4>{l.lot.clone()}</h4>
+                        {l.failed.clone().map(|f| view! { <p class="notice notice-error">{f}</p> })}
+                        <div class="table-wrap">
+                            <table>
+                                <thead>
+                                    <tr>
+                                        <th>"排名"</th>
+                                        <th>"代号"</th>
+                                        <th>"投标人"</th>
+                                        <th>"报价（元）"</th>
+                                        <th>"技术得分"</th>
+                                        <th>"价格得分"</th>
+                                        <th>"总分"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {l
+                                        .ranking
+                                        .iter()
+                                        .map(|r| {
+                                            view! {
+                                                <tr>
+                                                    <td>{r.rank}</td>
+                                                    <td>{r.alias.clone()}</td>
+                                                    <td>{r.name.clone()}</td>
+                                                    <td>{r.price.clone()}</td>
+                                                    <td>{r.technical.clone()}</td>
+                                                    <td>{r.price_points.clone()}</td>
+                                                    <td>{r.total.clone()}</td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                })
+                .collect_view()}
+            {(!c.notes.is_empty())
+                .then(|| {
+                    view! {
+                        <h4>"评审过程说明"</h4>
+                        <ul>{c.notes.iter().map(|n| view! { <li>{format!("【{}】{}", n.kind_zh, n.text)}</li> }).collect_view()}</ul>
+                    }
+                })}
+            <h4>"签署"</h4>
+            <ul data-testid="report-signatures">
+                {report
+                    .signatures
+                    .iter()
+                    .map(|s| {
+                        view! {
+                            <li>
+                                {s.member.clone()}
+                                " · "
+                                {s.signed_at.map(format_shanghai).unwrap_or_else(|| "未签署".into())}
+                                {s.dissent.clone().map(|d| format!(" · 不同意见：{d}"))}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </div>
+    }
+}
+
+fn flag_kind_zh(kind: &str) -> &'static str {
+    match kind {
+        "outlier" => "评分畸高畸低",
+        "objective_inconsistent" => "客观评审因素评分不一致",
+        _ => "超出分值范围",
+    }
+}
+
+/// One of the member's flags, with the form to correct or confirm it.
+fn flag_item(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    id: String,
+    f: FlagView,
+    answer: ServerAction<AnswerFlag>,
+) -> impl IntoView {
+    let reason = match f.kind.as_str() {
+        "outlier" => "abnormally_high_or_low",
+        "objective_inconsistent" => "inconsistent_objective_scoring",
+        _ => "out_of_range",
+    };
+    let testid = format!("flag-{}-{}", f.alias, f.criterion);
+    let may_confirm = f.kind == "outlier";
+    let (id2, alias2) = (id.clone(), f.alias.clone());
+    view! {
+        <li data-testid=testid data-kind=f.kind.clone()>
+            {format!(
+                "投标人{}“{}”：{}（您的评分 {}{}）",
+                f.alias,
+                f.criterion_name,
+                flag_kind_zh(&f.kind),
+                f.value.normalize(),
+                f.reference.map(|r| format!("，参照 {}", crate::domain::scoring::display(r).normalize())).unwrap_or_default(),
+            )}
+            {match f.confirmed.clone() {
+                Some(note) => view! { <p class="hint">{format!("已书面说明：{note}")}</p> }.into_any(),
+                None => {
+                    view! {
+                        <ActionForm action=answer attr:class="inline-form">
+                            <input type="hidden" name="id" value=id />
+                            <input type="hidden" name="alias" value=f.alias.clone() />
+                            <input type="hidden" name="criterion" value=f.criterion.to_string() />
+                            <input type="hidden" name="answer[kind]" value="correct" />
+                            <input type="hidden" name="answer[reason]" value=reason />
+                            <input type="text" inputmode="decimal" name="answer[value]" size="5" placeholder="修改为" data-testid="flag-value" />
+                            <input type="text" name="answer[note]" placeholder="修改理由（至少10字）" data-testid="flag-note" />
+                            <button type="submit" class="btn" data-testid="flag-correct">{lz(i18n, "修改评分", "Correct")}</button>
+                        </ActionForm>
+                        {may_confirm
+                            .then(|| {
+                                view! {
+                                    <ActionForm action=answer attr:class="inline-form">
+                                        <input type="hidden" name="id" value=id2 />
+                                        <input type="hidden" name="alias" value=alias2 />
+                                        <input type="hidden" name="criterion" value=f.criterion.to_string() />
+                                        <input type="hidden" name="answer[kind]" value="confirm" />
+                                        <input type="text" name="answer[explanation]" placeholder="坚持原评分的书面说明（至少10字）" data-testid="flag-explanation" />
+                                        <button type="submit" class="btn" data-testid="flag-confirm">{lz(i18n, "坚持原评分", "Keep the score")}</button>
+                                    </ActionForm>
+                                }
+                            })}
+                    }
+                        .into_any()
+                }
+            }}
+        </li>
+    }
+}
+
+#[component]
+pub fn ReviewPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = param_id();
+    let submit = ServerAction::<SubmitSheet>::new();
+    let answer = ServerAction::<AnswerFlag>::new();
+    let confirm = ServerAction::<ConfirmNoConflict>::new();
+    let sign = ServerAction::<SignReport>::new();
+    let data = Resource::new(
+        move || (id(), submit.version().get(), answer.version().get(), confirm.version().get(), sign.version().get()),
+        |(id, ..)| review(id),
+    );
+    view! {
+        <RequireRole roles=&[Role::Expert, Role::Officer]>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let v: ReviewView = match data.await {
+                        Ok(v) => v,
+                        Err(e) => return view! { <ErrorNote error=e /> }.into_any(),
+                    };
+                    let tid = v.tender_id.clone();
+                    let form_tid = tid.clone();
+                    let criteria = v.criteria.clone();
+                    view! {
+                        <h1 data-testid="review-title">{format!("在线评审 · {}", v.title)}</h1>
+                        <p class="lead">
+                            {lz(
+                                i18n,
+                                "投标人以代号出现；独立评分，提交前看不到其他成员的评分。全部评分表提交后显示评分统计和投标人名称。",
+                                "Bidders appear by alias; you score independently and see no other member's scores before submitting. Statistics and bidders' names appear once every sheet is in.",
+                            )}
+                        </p>
+                        <section class="card" data-testid="progress">
+                            <h2>{lz(i18n, "评审进度", "Progress")}</h2>
+                            <ul class="plain-list">
+                                {v
+                                    .progress
+                                    .iter()
+                                    .map(|p| {
+                                        view! {
+                                            <li>
+                                                {p.label.clone()}
+                                                {p.you.then_some("（本人）")}
+                                                {if p.submitted { " · 已提交" } else { " · 评分中" }}
+                                                {p.confirmed.then_some(" · 已确认回避")}
+                                                {p.signed.then_some(" · 已签署")}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </section>
+                        <section class="card" data-testid="proposals">
+                            <h2>{lz(i18n, "技术方案（暗标）", "Technical proposals (anonymous)")}</h2>
+                            <ul class="plain-list">
+                                {v
+                                    .proposals
+                                    .iter()
+                                    .map(|p| {
+                                        view! {
+                                            <li>
+                                                <a
+                                                    href=format!("/api/v1/tenders/{}/review/{}/proposal", tid, p.alias)
+                                                    target="_blank"
+                                                    data-testid=format!("proposal-{}", p.alias)
+                                                >
+                                                    {format!("投标人{} 技术方案", p.alias)}
+                                                </a>
+                                                {(p.content_type == "application/zip").then_some("（文件包）")}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </section>
+                        <ActionForm action=submit attr:class="card" attr:data-testid="score-form">
+                            <h2>{lz(i18n, "评分表", "Score sheet")}</h2>
+                            <input type="hidden" name="id" value=form_tid.clone() />
+                            <div class="table-wrap">
+                                <table>
+                                    <thead>
+                                        <tr>
+                                            <th>{t!(i18n, tender.alias)}</th>
+                                            {criteria
+                                                .iter()
+                                                .map(|c| {
+                                                    view! {
+                                                        <th title=c.guidance.clone()>
+                                                            {format!("{}（0–{}{}）", c.name, c.max_points.normalize(), if c.objective { "，客观" } else { "" })}
+                                                        </th>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {v
+                                            .rows
+                                            .iter()
+                                            .enumerate()
+                                            .map(|(i, row)| {
+                                                let alias = row.alias.clone();
+                                                view! {
+                                                    <tr>
+                                                        <td data-testid=format!("alias-{alias}")>
+                                                            {alias.clone()}
+                                                            <input type="hidden" name=format!("rows[{i}][alias]") value=alias.clone() />
+                                                        </td>
+                                                        {criteria
+                                                            .iter()
+                                                            .enumerate()
+                                                            .map(|(j, c)| {
+                                                                let points = row.points.get(j).cloned().unwrap_or_default();
+                                                                let reason = row.reasons.get(j).cloned().unwrap_or_default();
+                                                                view! {
+                                                                    <td>
+                                                                        <input
+                                                                            type="text"
+                                                                            inputmode="decimal"
+                                                                            size="5"
+                                                                            name=format!("rows[{i}][points][{j}]")
+                                                                            value=points
+                                                                            data-testid=format!("score-{alias}-{j}")
+                                                                            disabled=v.submitted
+                                                                        />
+                                                                        // Every criterion sends a reason (empty for objective ones), so the
+                                                                        // form's indices stay dense and line up with the criteria.
+                                                                        {if c.objective {
+                                                                            view! {
+                                                                                <input type="hidden" name=format!("rows[{i}][reasons][{j}]") value="" />
+                                                                            }
+                                                                                .into_any()
+                                                                        } else {
+                                                                            view! {
+                                                                                <textarea
+                                                                                    name=format!("rows[{i}][reasons][{j}]")
+                                                                                    rows="2"
+                                                                                    placeholder="评分理由"
+                                                                                    data-testid=format!("reason-{alias}-{j}")
+                                                                                    disabled=v.submitted
+                                                                                >
+                                                                                    {reason}
+                                                                                </textarea>
+                                                                            }
+                                                                                .into_any()
+                                                                        }}
+                                                                    </td>
+                                                                }
+                                                            })
+                                                            .collect_view()}
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            {if v.submitted {
+                                view! {
+                                    <p class="notice notice-ok" data-testid="sheet-submitted">{t!(i18n, tender.submitted)}</p>
+                                }
+                                    .into_any()
+                            } else {
+                                view! {
+                                    <p class="hint">
+                                        {lz(
+                                            i18n,
+                                            "提交后评分表即锁定，只能因《政府采购货物和服务招标投标管理办法》第六十四条规定的情形修改。",
+                                            "Once submitted the sheet is locked; scores change only for the reasons of O87 art. 64.",
+                                        )}
+                                    </p>
+                                    <button type="submit" name="submit" value="false" class="btn" data-testid="save-draft">
+                                        {lz(i18n, "保存草稿", "Save draft")}
+                                    </button>
+                                    " "
+                                    <button type="submit" name="submit" value="true" class="btn btn-primary" data-testid="submit-scores">
+                                        {t!(i18n, tender.submit_scores)}
+                                    </button>
+                                }
+                                    .into_any()
+                            }}
+                        </ActionForm>
+                        {action_error(submit.value())}
+                        {v
+                            .all_in
+                            .then(|| {
+                                let tid = tid.clone();
+                                let (tid2, tid3, tid4) = (tid.clone(), tid.clone(), tid.clone());
+                                view! {
+                                    <section class="card" data-testid="diagnostics">
+                                        <h2>{lz(i18n, "评分统计与提示", "Statistics and flags")}</h2>
+                                        <div class="table-wrap">
+                                            <table>
+                                                <thead>
+                                                    <tr>
+                                                        <th>"代号"</th>
+                                                        <th>"评分因素"</th>
+                                                        <th>"平均"</th>
+                                                        <th>"最低"</th>
+                                                        <th>"最高"</th>
+                                                        <th>"极差"</th>
+                                                    </tr>
+                                                </thead>
+                                                <tbody>
+                                                    {v
+                                                        .stats
+                                                        .iter()
+                                                        .map(|s| {
+                                                            view! {
+                                                                <tr>
+                                                                    <td>{s.alias.clone()}</td>
+                                                                    <td>{s.criterion_name.clone()}</td>
+                                                                    <td>{s.mean.normalize().to_string()}</td>
+                                                                    <td>{s.min.normalize().to_string()}</td>
+                                                                    <td>{s.max.normalize().to_string()}</td>
+                                                                    <td>{s.spread.normalize().to_string()}</td>
+                                                                </tr>
+                                                            }
+                                                        })
+                                                        .collect_view()}
+                                                </tbody>
+                                            </table>
+                                        </div>
+                                        <ul class="flags" data-testid="my-flags">
+                                            {v.flags.iter().cloned().map(|f| flag_item(i18n, tid.clone(), f, answer)).collect_view()}
+                                        </ul>
+                                        {action_error(answer.value())}
+                                    </section>
+                                    <section class="card" data-testid="conflict-check">
+                                        <h2>{lz(i18n, "回避确认", "Conflict check")}</h2>
+                                        <p>
+                                            {format!(
+                                                "评分表已锁定。各代号对应的投标人：{}",
+                                                v.bidders.iter().map(|(a, n)| format!("{a}＝{n}")).collect::<Vec<_>>().join("；"),
+                                            )}
+                                        </p>
+                                        {if v.confirmed {
+                                            view! { <p class="notice notice-ok">"已确认与上述投标人无应当回避的关系"</p> }.into_any()
+                                        } else {
+                                            view! {
+                                                <ActionForm action=confirm attr:class="inline-form">
+                                                    <input type="hidden" name="id" value=tid2 />
+                                                    <input type="hidden" name="conflict" value="false" />
+                                                    <button type="submit" class="btn btn-primary" data-testid="confirm-no-conflict">
+                                                        {lz(i18n, "确认无应当回避的关系", "Confirm: no conflict")}
+                                                    </button>
+                                                </ActionForm>
+                                                <ActionForm action=confirm attr:class="inline-form">
+                                                    <input type="hidden" name="id" value=tid3 />
+                                                    <input type="hidden" name="conflict" value="true" />
+                                                    <input type="text" name="note" placeholder="应当回避的情形" />
+                                                    <button type="submit" class="btn" data-testid="declare-conflict">
+                                                        {lz(i18n, "申请回避（本人评分作废）", "Step aside (my sheet is void)")}
+                                                    </button>
+                                                </ActionForm>
+                                            }
+                                                .into_any()
+                                        }}
+                                        {action_error(confirm.value())}
+                                    </section>
+                                    <section class="card" data-testid="report-section">
+                                        <h2>{lz(i18n, "评审报告", "Evaluation report")}</h2>
+                                        <ul class="verdicts" data-testid="blockers">
+                                            {v
+                                                .blockers
+                                                .iter()
+                                                .map(|b| view! { <li class="verdict-fail" data-blocker=b.code()>{b.message_zh()}</li> })
+                                                .collect_view()}
+                                        </ul>
+                                        {v.report.clone().map(|r| view! { <ReportSummary report=r /> })}
+                                        {(v.blockers.is_empty() && !v.signed)
+                                            .then(|| {
+                                                view! {
+                                                    <ActionForm action=sign attr:class="form" attr:data-testid="sign-form">
+                                                        <input type="hidden" name="id" value=tid4 />
+                                                        <label>
+                                                            <span>{lz(i18n, "不同意见及理由（同意则留空）", "Dissent and its reasons (empty if you agree)")}</span>
+                                                            <textarea name="dissent" rows="2" data-testid="sign-dissent"></textarea>
+                                                        </label>
+                                                        <label>
+                                                            <span>{lz(i18n, "请再次输入登录密码以签署", "Enter your password to sign")}</span>
+                                                            <input type="password" name="password" required data-testid="sign-password" />
+                                                        </label>
+                                                        <button type="submit" class="btn btn-primary" data-testid="sign-report">
+                                                            {lz(i18n, "签署评审报告", "Sign the report")}
+                                                        </button>
+                                                    </ActionForm>
+                                                }
+                                            })}
+                                        {v.signed.then(|| view! { <p class="notice notice-ok" data-testid="report-signed">"您已签署评审报告"</p> })}
+                                        {action_error(sign.value())}
+                                    </section>
+                                }
+                            })}
+                    }
+                        .into_any()
+                })}
+            </Suspense>
+        </RequireRole>
+    }
+}

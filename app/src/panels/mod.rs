@@ -1,0 +1,219 @@
+//! Forming a tender's evaluation panel: the officer's plan (size, category, region,
+//! representatives, alternates) checked against the law, the reproducible draw with its
+//! exclusions, invitations accepted or declined with alternates called in order, the recusal
+//! declaration that unlocks the bids, bidders' recusal requests, the leader, and replacements.
+//! Members' names stay with the purchaser side until the result is published; experts learn only
+//! that they sit on a panel.
+
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod views;
+
+use crate::domain::evaluation::draw::DrawRecord;
+use crate::domain::evaluation::panel::{MemberStatus, PanelPlan, PlanInput};
+use crate::domain::verdict::Verdict;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberKind {
+    Expert,
+    /// 采购人代表: an officer of the tender's own unit (O87 art. 47).
+    PurchaserRep,
+}
+
+impl MemberKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MemberKind::Expert => "expert",
+            MemberKind::PurchaserRep => "purchaser_rep",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MemberKind> {
+        [MemberKind::Expert, MemberKind::PurchaserRep].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// How a member came onto the panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Drawn,
+    /// Drawn in reserve and called in.
+    Alternate,
+    /// Chosen by the purchaser with a recorded reason (O87 art. 48 ¶2), marked when published.
+    SelfSelected,
+    /// A purchaser representative.
+    Appointed,
+    /// On a panel formed before draws existed.
+    Legacy,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Drawn => "drawn",
+            Source::Alternate => "alternate",
+            Source::SelfSelected => "self_selected",
+            Source::Appointed => "appointed",
+            Source::Legacy => "legacy",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Source> {
+        use Source::*;
+        [Drawn, Alternate, SelfSelected, Appointed, Legacy].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A seat as the purchaser side sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberView {
+    pub user_id: String,
+    pub name: String,
+    pub kind: MemberKind,
+    pub source: Source,
+    pub seat: i64,
+    pub status: MemberStatus,
+    pub reason: Option<String>,
+    /// Signed the recusal declaration: the bids are open to this member.
+    pub declared: bool,
+    pub leader: bool,
+}
+
+/// The panel as the tender's own purchaser side (and its supervisors) see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PanelView {
+    pub tender_id: String,
+    pub plan: Option<PanelPlan>,
+    pub plan_verdicts: Vec<Verdict>,
+    /// Earliest day of the draw (open tenders), as Beijing date.
+    pub earliest_draw: Option<String>,
+    pub members: Vec<MemberView>,
+    pub draws: Vec<DrawRecord>,
+    /// The officers of the tender's unit who may sit as its representatives.
+    pub representatives: Vec<(String, String)>,
+    /// Experts needed but not yet holding a seat (declines and recusals with no alternate left).
+    pub short: u32,
+}
+
+/// A panel an expert (or representative) sits on, as the member sees it: never the other members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invitation {
+    pub tender_id: String,
+    pub title: String,
+    pub review_date: Option<String>,
+    pub status: MemberStatus,
+    pub kind: MemberKind,
+    pub declared: bool,
+    pub leader: bool,
+}
+
+/// What a member is told after signing the declaration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Declared {
+    /// The bids are open to the member.
+    Unlocked,
+    /// A conflict was found with one of the bidders (not named): the member stepped aside.
+    Recused,
+}
+
+#[server(endpoint = "panel")]
+pub async fn panel(id: String) -> Result<PanelView, AppError> {
+    use crate::identity::Role;
+    use crate::server::auth;
+    let user = auth::require(&[Role::Officer, Role::Auditor, Role::Admin]).await?;
+    let state = auth::state()?;
+    crate::tenders::server::load_for(&state.db, &user, &id).await.inspect_err(auth::set_status)?;
+    server::view(&state.db, &id, state.now_ms()).await.inspect_err(auth::set_status)
+}
+
+/// Sets (or, before the draw, changes) the panel's plan and its representatives.
+#[server(endpoint = "plan_panel")]
+pub async fn plan_panel(id: String, plan: PlanInput, representatives: Option<Vec<String>>) -> Result<(), AppError> {
+    use crate::identity::Role;
+    use crate::server::auth;
+    let officer = auth::require(&[Role::Officer]).await?;
+    let state = auth::state()?;
+    let reps = representatives.unwrap_or_default();
+    server::plan(&state.db, &officer, &id, &plan, &reps, state.now_ms()).await.inspect_err(auth::set_status)
+}
+
+/// Draws the experts (or, when seats are short, draws again for the missing ones).
+#[server(endpoint = "draw_panel")]
+pub async fn draw_panel(id: String) -> Result<(), AppError> {
+    use crate::identity::Role;
+    use crate::server::auth;
+    let officer = auth::require(&[Role::Officer]).await?;
+    let state = auth::state()?;
+    server::draw(&state.db, &officer, &id, state.now_ms()).await.inspect_err(auth::set_status)
+}
+
+/// O87 art. 49: a member who leaves during the review is replaced; the member's opinions are void.
+#[server(endpoint = "replace_member")]
+pub async fn replace_member(id: String, user_id: String, reason: String) -> Result<(), AppError> {
+    use crate::identity::Role;
+    use crate::server::auth;
+    let officer = auth::require(&[Role::Officer]).await?;
+    let state = auth::state()?;
+    server::replace(&state.db, &officer, &id, &user_id, &reason, state.now_ms()).await.inspect_err(auth::set_status)
+}
+
+/// Records the leader the panel chose (O87 art. 45: never a purchaser representative).
+#[server(endpoint = "set_leader")]
+pub async fn set_leader(id: String, user_id: String) -> Result<(), AppError> {
+    use crate::identity::Role;
+    use crate::server::auth;
+    let officer = auth::require(&[Role::Officer]).await?;
+    let state = auth::state()?;
+    server::set_leader(&state.db, &officer, &id, &user_id, state.now_ms()).await.inspect_err(auth::set_status)
+}
+
+/// The panels the caller sits on (experts; officers sitting as representatives).
+#[server(endpoint = "my_panels")]
+pub async fn my_panels() -> Result<Vec<Invitation>, AppError> {
+    use crate::identity::Role;
+    use crate::server::auth;
+    let member = auth::require(&[Role::Expert, Role::Officer]).await?;
+    server::invitations(&auth::state()?.db, &member).await
+}
+
+/// Accepts or declines an invitation; a declined seat goes to the next alternate.
+#[server(endpoint = "answer_invitation")]
+pub async fn answer_invitation(id: String, accept: bool, reason: Option<String>) -> Result<(), AppError> {
+    use crate::identity::Role;
+    use crate::server::auth;
+    let expert = auth::require(&[Role::Expert]).await?;
+    let state = auth::state()?;
+    server::answer(&state.db, &expert, &id, accept, reason.as_deref().unwrap_or(""), state.now_ms())
+        .await
+        .inspect_err(auth::set_status)
+}
+
+/// Reg. art. 9: the member declares no ground of recusal applies; the system checks privately
+/// against every bidder before the bids open to the member.
+#[server(endpoint = "declare_no_conflict")]
+pub async fn declare_no_conflict(id: String) -> Result<Declared, AppError> {
+    use crate::identity::Role;
+    use crate::server::auth;
+    let member = auth::require(&[Role::Expert, Role::Officer]).await?;
+    let state = auth::state()?;
+    server::declare(&state.db, &member, &id, state.now_ms()).await.inspect_err(auth::set_status)
+}
+
+/// O87 art. 42: a bidder asks that a person be recused; matched privately against the panel.
+/// The answer never says whether the person sits on it.
+#[server(endpoint = "request_recusal")]
+pub async fn request_recusal(id: String, name: String, id_number: Option<String>) -> Result<(), AppError> {
+    use crate::identity::Role;
+    use crate::server::auth;
+    let bidder = auth::require(&[Role::Bidder]).await?;
+    let state = auth::state()?;
+    server::request_recusal(&state.db, &bidder, &id, &name, id_number.as_deref().unwrap_or(""), state.now_ms())
+        .await
+        .inspect_err(auth::set_status)
+}
