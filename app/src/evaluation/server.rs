@@ -1,7 +1,7 @@
 //! The review in the database: drafts and sheets, diagnostics and their answers, the conflict
 //! confirmations, drawings of lots, the ranking, and the report with its signatures. A member's
-//! view never carries a bidder's name before every sheet is locked, and never another member's
-//! scores before the member's own sheet is in.
+//! view never carries a bidder's name before every sheet is locked and every flag answered, and
+//! never another member's scores before the member's own sheet is in.
 
 use super::{
     AnswerRecord, FlagView, LotRanking, OverviewView, ProgressSeat, ProposalView, RankRow, RankingView, ReportView,
@@ -583,13 +583,15 @@ pub async fn review(db: &Db, user: &SessionUser, id: &str) -> Result<ReviewView,
         Some(s) => signatures(db, id, s.version).await?,
         None => vec![],
     };
-    let (stats, flags) = if all_in {
-        let (dx, confirmed, _) = diagnose(db, &r).await?;
-        (stat_rows(&r, &dx), flag_views(&r, &dx.flags, &confirmed, Some(&user.id), false))
+    let (stats, flags, revealed) = if all_in {
+        let (dx, confirmed, open) = diagnose(db, &r).await?;
+        (stat_rows(&r, &dx), flag_views(&r, &dx.flags, &confirmed, Some(&user.id), false), open == 0)
     } else {
-        (vec![], vec![])
+        (vec![], vec![], false)
     };
-    let bidders = if all_in {
+    // Names come last: after every sheet is locked and every flag answered, so that neither a
+    // score nor an O87 art. 64 correction is made knowing whose bid it is.
+    let bidders = if revealed {
         sqlx::query("SELECT b.alias, o.name FROM bids b JOIN organisations o ON o.id = b.org_id WHERE b.tender_id = $1 AND b.alias IS NOT NULL ORDER BY b.alias")
             .bind(id)
             .fetch_all(&db.pool)
@@ -962,6 +964,14 @@ pub async fn confirm(
             "sheets_missing",
             "全部评分表提交后才显示投标人名称并确认回避",
             "The bidders are shown once every sheet is in",
+        ));
+    }
+    if diagnose(db, &r).await?.2 > 0 {
+        return Err(invalid(
+            "review",
+            "diagnostics_open",
+            "评分异常尚未全部更正或说明，之后才显示投标人名称",
+            "The bidders are shown once every flagged score is corrected or explained",
         ));
     }
     locked_for_changes(report_complete(db, id).await?)?;

@@ -394,38 +394,54 @@ pub fn ReviewPage() -> impl IntoView {
                                         </ul>
                                         {action_error(answer.value())}
                                     </section>
-                                    <section class="card" data-testid="conflict-check">
-                                        <h2>{lz(i18n, "回避确认", "Conflict check")}</h2>
-                                        <p>
-                                            {format!(
-                                                "评分表已锁定。各代号对应的投标人：{}",
-                                                v.bidders.iter().map(|(a, n)| format!("{a}＝{n}")).collect::<Vec<_>>().join("；"),
-                                            )}
-                                        </p>
-                                        {if v.confirmed {
-                                            view! { <p class="notice notice-ok">"已确认与上述投标人无应当回避的关系"</p> }.into_any()
-                                        } else {
-                                            view! {
-                                                <ActionForm action=confirm attr:class="inline-form">
-                                                    <input type="hidden" name="id" value=tid2 />
-                                                    <input type="hidden" name="conflict" value="false" />
-                                                    <button type="submit" class="btn btn-primary" data-testid="confirm-no-conflict">
-                                                        {lz(i18n, "确认无应当回避的关系", "Confirm: no conflict")}
-                                                    </button>
-                                                </ActionForm>
-                                                <ActionForm action=confirm attr:class="inline-form">
-                                                    <input type="hidden" name="id" value=tid3 />
-                                                    <input type="hidden" name="conflict" value="true" />
-                                                    <input type="text" name="note" placeholder="应当回避的情形" />
-                                                    <button type="submit" class="btn" data-testid="declare-conflict">
-                                                        {lz(i18n, "申请回避（本人评分作废）", "Step aside (my sheet is void)")}
-                                                    </button>
-                                                </ActionForm>
-                                            }
-                                                .into_any()
-                                        }}
-                                        {action_error(confirm.value())}
-                                    </section>
+                                    {if v.bidders.is_empty() {
+                                        view! {
+                                            <p class="notice" data-testid="names-pending">
+                                                {lz(
+                                                    i18n,
+                                                    "评分异常全部更正或说明后，显示各代号对应的投标人并进行回避确认。",
+                                                    "Once every flagged score is corrected or explained, the bidders behind the aliases are shown for the conflict check.",
+                                                )}
+                                            </p>
+                                        }
+                                            .into_any()
+                                    } else {
+                                        view! {
+                                            <section class="card" data-testid="conflict-check">
+                                                <h2>{lz(i18n, "回避确认", "Conflict check")}</h2>
+                                                <p>
+                                                    {format!(
+                                                        "评分表已锁定。各代号对应的投标人：{}",
+                                                        v.bidders.iter().map(|(a, n)| format!("{a}＝{n}")).collect::<Vec<_>>().join("；"),
+                                                    )}
+                                                </p>
+                                                {if v.confirmed {
+                                                    view! { <p class="notice notice-ok">"已确认与上述投标人无应当回避的关系"</p> }.into_any()
+                                                } else {
+                                                    view! {
+                                                        <ActionForm action=confirm attr:class="inline-form">
+                                                            <input type="hidden" name="id" value=tid2 />
+                                                            <input type="hidden" name="conflict" value="false" />
+                                                            <button type="submit" class="btn btn-primary" data-testid="confirm-no-conflict">
+                                                                {lz(i18n, "确认无应当回避的关系", "Confirm: no conflict")}
+                                                            </button>
+                                                        </ActionForm>
+                                                        <ActionForm action=confirm attr:class="inline-form">
+                                                            <input type="hidden" name="id" value=tid3 />
+                                                            <input type="hidden" name="conflict" value="true" />
+                                                            <input type="text" name="note" placeholder="应当回避的情形" />
+                                                            <button type="submit" class="btn" data-testid="declare-conflict">
+                                                                {lz(i18n, "申请回避（本人评分作废）", "Step aside (my sheet is void)")}
+                                                            </button>
+                                                        </ActionForm>
+                                                    }
+                                                        .into_any()
+                                                }}
+                                                {action_error(confirm.value())}
+                                            </section>
+                                        }
+                                            .into_any()
+                                    }}
                                     <section class="card" data-testid="report-section">
                                         <h2>{lz(i18n, "评审报告", "Evaluation report")}</h2>
                                         <ul class="verdicts" data-testid="blockers">

@@ -8,6 +8,7 @@ mod accounts;
 mod bids;
 mod calls;
 mod clarifications;
+mod evaluation;
 mod flow;
 mod lifecycle;
 mod opening;

@@ -1,0 +1,330 @@
+//! The online evaluation over HTTP: experts stay blind until the names are due, and each rule's
+//! refusal names its code and citation.
+
+use super::*;
+use flow::*;
+
+/// What identifies a bidder: its name and short form, credit code, and its roster's names and
+/// citizen ID numbers.
+async fn identities(app: &TestApp, tender: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let orgs = sqlx::query(
+        "SELECT o.id, o.name, o.credit_code FROM organisations o JOIN bids b ON b.org_id = o.id WHERE b.tender_id = $1",
+    )
+    .bind(tender)
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap();
+    for o in &orgs {
+        let name: String = o.get("name");
+        // The distinctive middle of the name: "苏州市姑苏区阳光社会工作服务社" → "阳光社会工作".
+        let short: String =
+            name.trim_start_matches("苏州市").trim_start_matches("苏州工业园区").chars().skip(3).take(6).collect();
+        out.push(name.clone());
+        out.push(short);
+        out.extend(o.get::<Option<String>, _>("credit_code"));
+        let staff = sqlx::query("SELECT id_number, member_json FROM staff_members WHERE org_id = $1")
+            .bind(o.get::<String, _>("id"))
+            .fetch_all(&app.state.db.pool)
+            .await
+            .unwrap();
+        for s in &staff {
+            out.push(s.get("id_number"));
+            let member: Value = serde_json::from_str(&s.get::<String, _>("member_json")).unwrap();
+            out.push(member["person"]["name"].as_str().unwrap().to_string());
+        }
+    }
+    out.retain(|s| s.chars().count() >= 3);
+    out.sort();
+    out.dedup();
+    assert!(out.len() > 40, "three bidders with their rosters: {out:?}");
+    out
+}
+
+/// Everything a signed-in client can fetch about tender `id`: every page, every server function
+/// (called with the tender's id and the aliases), every GET route of the API catalogue, with the
+/// bodies, headers and — for PDFs — the extracted text. Returns (what, text) pairs.
+async fn everything(app: &TestApp, client: &reqwest::Client, id: &str, aliases: &[String]) -> Vec<(String, String)> {
+    let mut seen = Vec::new();
+    let bids: Vec<String> = sqlx::query("SELECT id FROM bids WHERE tender_id = $1")
+        .bind(id)
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get("id"))
+        .collect();
+    async fn take(res: reqwest::Response) -> String {
+        let status = res.status();
+        let headers = format!("{:?}", res.headers());
+        let is_pdf = res.headers().get("content-type").is_some_and(|v| v.as_bytes().starts_with(b"application/pdf"));
+        let body = res.bytes().await.unwrap();
+        let mut text = format!("{status} {headers}\n{}", String::from_utf8_lossy(&body));
+        if is_pdf {
+            text.push_str(&pdf_text(&body));
+        }
+        text
+    }
+    // Pages, server-rendered.
+    for route in leptos_axum::generate_route_list(app::App) {
+        let path = route.path().replace(":id", id).replace("{id}", id);
+        let res = client.get(format!("{}{path}", app.base)).send().await.unwrap();
+        seen.push((format!("page {path}"), take(res).await));
+    }
+    // Server functions, with every argument an expert could name; none that ends the session.
+    let mut fns: Vec<&str> = leptos::server_fn::axum::server_fn_paths().map(|(p, _)| p).collect();
+    fns.sort();
+    for path in fns.into_iter().filter(|p| !p.ends_with("/sign_out")) {
+        for alias in aliases {
+            let body = format!(
+                "id={id}&alias={alias}&criterion=0&lot=0&bid_id={}&user_id=x&accept=true&conflict=false&password=x",
+                bids[0]
+            );
+            let res = client
+                .post(format!("{}{path}", app.base))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            seen.push((format!("server fn {path} ({alias})"), take(res).await));
+        }
+    }
+    // The API catalogue's GET routes, every placeholder filled.
+    for route in ROUTES.iter().filter(|r| r.method == "get" && !r.test_mode_only) {
+        let mut urls = vec![route.path.replace("{id}", id).replace("{sha256}", "0").replace("{kind}", "technical")];
+        for (from, values) in
+            [("{alias}", aliases.to_vec()), ("{bid_id}", bids.clone()), ("{entry}", vec!["0".into(), "1".into()])]
+        {
+            urls = urls
+                .into_iter()
+                .flat_map(
+                    |u| if u.contains(from) { values.iter().map(|v| u.replace(from, v)).collect() } else { vec![u] },
+                )
+                .collect();
+        }
+        for url in urls {
+            let res = client.get(format!("{}/api/v1{url}", app.base)).send().await.unwrap();
+            seen.push((format!("GET {url}"), take(res).await));
+        }
+    }
+    seen
+}
+
+fn leaks(seen: &[(String, String)], secrets: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (what, text) in seen {
+        for s in secrets.iter().filter(|s| text.contains(s.as_str())) {
+            out.push(format!("{s} in {what}"));
+        }
+    }
+    out
+}
+
+/// Opens a Suzhou tender bid by the three demo NGOs (one zip package, two PDFs) and passes
+/// every bid's qualification review. Returns the tender id and the officer's client.
+async fn opened_and_qualified(app: &TestApp) -> (String, reqwest::Client) {
+    let officer = app.signed_in(Role::Officer).await;
+    let id = create_published(app, &officer, 21).await;
+    let package = zip_of(&[("技术方案.pdf", b"%PDF-1.7 plan"), ("附件/督导安排.pdf", b"%PDF-1.7 supervision")]);
+    for (user, technical) in
+        [("ngo-yangguang", ("方案包.zip", package)), ("ngo-yimin", pdf("plan two")), ("ngo-hexie", pdf("plan three"))]
+    {
+        let client = app.sign_in_as(user, server::demo::DEMO_PASSWORD).await;
+        let res = upload(app, &client, &id, &[(0, "290000"), (1, "290000")], technical, pdf("qualification")).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+        advance(app, 60_000);
+    }
+    let public: Value = sf(app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
+    advance(app, public["spec"]["bid_deadline_ms"].as_i64().unwrap() - app.state.now_ms());
+    let officer = app.signed_in(Role::Officer).await;
+    assert_eq!(sf(app, &officer, "open_bids", &[("id", &id)]).await.status(), StatusCode::OK);
+    let review: Value = sf(app, &officer, "review_rows", &[("id", &id)]).await.json().await.unwrap();
+    for row in review.as_array().unwrap() {
+        let bid = row["bid"]["bid_id"].as_str().unwrap();
+        let res = sf(
+            app,
+            &officer,
+            "review_bid",
+            &[("id", &id), ("bid_id", bid), ("outcome", "pass"), ("reason", "资格审查材料齐全，经核对符合要求")],
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    }
+    assert_eq!(sf(app, &officer, "conclude_review", &[("id", &id)]).await.status(), StatusCode::OK);
+    (id, officer)
+}
+
+async fn aliases(app: &TestApp, id: &str) -> Vec<String> {
+    sqlx::query("SELECT alias FROM bids WHERE tender_id = $1 AND alias IS NOT NULL ORDER BY alias")
+        .bind(id)
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get("alias"))
+        .collect()
+}
+
+/// Issue 12's anonymity test: every response an expert can fetch — pages, server functions,
+/// API routes, PDFs and their metadata, error messages — carries no bidder name, credit code or
+/// roster name while the expert scores and answers the diagnostics; the names appear only at
+/// the conflict check that follows, which proves the scan would see them.
+#[tokio::test]
+async fn experts_see_no_bidder_until_every_sheet_and_flag_is_settled() {
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let (id, officer) = opened_and_qualified(&app).await;
+        let secrets = identities(&app, &id).await;
+        let members = form_panel(&app, &officer, &id).await;
+        let experts = &members[..4];
+        let aliases = aliases(&app, &id).await;
+        assert_eq!(aliases, ["A", "B", "C"]);
+
+        let mut found = Vec::new();
+        // Unlocked, nothing scored yet.
+        for (name, client) in experts {
+            let seen = everything(&app, client, &id, &aliases).await;
+            assert!(seen.iter().any(|(w, t)| w.starts_with("GET /tenders") && t.contains("%PDF-1.7 plan")));
+            found.extend(leaks(&seen, &secrets).into_iter().map(|l| format!("{name}, before scoring: {l}")));
+        }
+        // Every sheet in; the fourth expert scored one bid far from the others.
+        let even: Vec<(String, Vec<&str>)> = aliases.iter().map(|a| (a.clone(), vec!["40", "25"])).collect();
+        let mut odd = even.clone();
+        odd[0].1 = vec!["10", "25"];
+        for (n, (name, client)) in members.iter().enumerate() {
+            let rows = if n == 3 { &odd } else { &even };
+            let res = submit_sheet(&app, client, &id, rows).await;
+            assert_eq!(res.status(), StatusCode::OK, "{name}: {}", res.text().await.unwrap());
+        }
+        let flagged = &experts[3].1;
+        let view: Value = sf(&app, flagged, "review", &[("id", &id)]).await.json().await.unwrap();
+        let mine: Vec<&Value> = view["flags"].as_array().unwrap().iter().filter(|f| f["mine"] == true).collect();
+        assert_eq!(mine.len(), 1, "{view}");
+        assert_eq!(view["bidders"], json!([]), "no names while a flag is open");
+        // Names are refused while the flag is open; so is signing.
+        let refused = sf(&app, flagged, "confirm_no_conflict", &[("id", &id), ("conflict", "false")]).await;
+        assert_eq!(field_code(refused).await, "diagnostics_open");
+        for (name, client) in experts {
+            let seen = everything(&app, client, &id, &aliases).await;
+            found.extend(leaks(&seen, &secrets).into_iter().map(|l| format!("{name}, flags open: {l}")));
+        }
+        let res = sf(
+            &app,
+            flagged,
+            "answer_flag",
+            &[
+                ("id", &id),
+                ("alias", &aliases[0]),
+                ("criterion", "0"),
+                ("answer[kind]", "confirm"),
+                ("answer[explanation]", "该方案需求分析缺少数据支撑，服务目标无法量化评估"),
+            ],
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        assert!(found.is_empty(), "{} leaks:\n{}", found.len(), found.join("\n"));
+
+        // Now, and only now, the names: the same scan finds them.
+        let seen = everything(&app, flagged, &id, &aliases).await;
+        let names = leaks(&seen, &secrets);
+        assert!(names.iter().any(|l| l.contains("server fn /api/review")), "{names:?}");
+        let view: Value = sf(&app, flagged, "review", &[("id", &id)]).await.json().await.unwrap();
+        assert_eq!(view["bidders"].as_array().unwrap().len(), 3);
+    }
+}
+
+/// Each refusal of the evaluation carries its code and, where a rule of law decides, its
+/// citation: a panel of 4 or 6, a purchaser representative as leader, a sheet submitted twice,
+/// a correction for a reason the flag does not give, a report signed while a flag is open.
+#[tokio::test]
+async fn evaluation_refusals_name_their_rule() {
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let (id, officer) = opened_and_qualified(&app).await;
+        let officer_id = user_id(&app, "officer").await;
+        let today = beijing_today(&app);
+        for (size, experts_only) in [("4", "4"), ("6", "5")] {
+            let res = sf(
+                &app,
+                &officer,
+                "plan_panel",
+                &[
+                    ("id", &id),
+                    ("plan[size]", size),
+                    ("plan[purchaser_representatives]", if size == experts_only { "0" } else { "1" }),
+                    ("plan[alternates]", "2"),
+                    ("plan[category]", "public_welfare"),
+                    ("plan[region]", "320000"),
+                    ("plan[review_date]", &today),
+                    ("plan[outlier_pct]", "20"),
+                    ("representatives[0]", &officer_id),
+                ],
+            )
+            .await;
+            assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "size {size}");
+            let body: Value = res.json().await.unwrap();
+            let size_error = body["detail"].as_array().unwrap().iter().find(|f| f["code"] == "panel_size").unwrap();
+            assert!(size_error["message_zh"].as_str().unwrap().contains("第四十七条"), "{body}");
+        }
+        let members = form_panel(&app, &officer, &id).await;
+        let res = sf(&app, &officer, "set_leader", &[("id", &id), ("user_id", &officer_id)]).await;
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["detail"][0]["code"], "leader_is_representative");
+        assert!(body["detail"][0]["message_zh"].as_str().unwrap().contains("第四十五条"), "{body}");
+
+        let aliases = aliases(&app, &id).await;
+        let even: Vec<(String, Vec<&str>)> = aliases.iter().map(|a| (a.clone(), vec!["40", "25"])).collect();
+        let mut odd = even.clone();
+        odd[0].1 = vec!["10", "25"];
+        for (n, (_, client)) in members.iter().enumerate() {
+            let res = submit_sheet(&app, client, &id, if n == 0 { &odd } else { &even }).await;
+            assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        }
+        assert_eq!(field_code(submit_sheet(&app, &members[1].1, &id, &even).await).await, "sheet_already_submitted");
+        let first = &members[0].1;
+        let answer = |kind: &'static str, reason: &'static str, alias: String| {
+            let id = id.clone();
+            async move {
+                let mut form = vec![
+                    ("id", id.clone()),
+                    ("alias", alias),
+                    ("criterion", "0".to_string()),
+                    ("answer[kind]", kind.to_string()),
+                ];
+                if kind == "correct" {
+                    form.push(("answer[reason]", reason.to_string()));
+                    form.push(("answer[value]", "38".to_string()));
+                    form.push(("answer[note]", "复核后认为原评分过低，予以更正".to_string()));
+                }
+                form
+            }
+        };
+        // The outlier may be corrected as an outlier — not as an out-of-range score — and a
+        // cell nothing flagged may not be changed at all.
+        let form = answer("correct", "out_of_range", aliases[0].clone()).await;
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = sf(&app, first, "answer_flag", &pairs).await;
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["detail"][0]["code"], "correction_wrong_reason");
+        assert!(body["detail"][0]["message_zh"].as_str().unwrap().contains("第六十四条"), "{body}");
+        let form = answer("correct", "abnormally_high_or_low", aliases[1].clone()).await;
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(field_code(sf(&app, first, "answer_flag", &pairs).await).await, "correction_not_flagged");
+        // Signing waits for the diagnostics.
+        let res = sf(&app, first, "sign_report", &[("id", &id), ("password", server::demo::DEMO_PASSWORD)]).await;
+        assert_eq!(field_code(res).await, "diagnostics_open");
+        // The lawful correction settles it; the audit keeps its reason.
+        let form = answer("correct", "abnormally_high_or_low", aliases[0].clone()).await;
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = sf(&app, first, "answer_flag", &pairs).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        let audit = app.audit().await;
+        assert!(audit.to_string().contains("abnormally_high_or_low"), "the correction's reason is audited");
+        finish_review(&app, &officer, &members, &id).await;
+        let report = officer.get(format!("{}/api/v1/tenders/{id}/report.pdf", app.base)).send().await.unwrap();
+        assert_eq!(report.status(), StatusCode::OK);
+        let text = pdf_text(&report.bytes().await.unwrap());
+        assert!(text.contains("评审报告"), "{text}");
+    }
+}
