@@ -44,6 +44,7 @@ test-deps:
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"
 	command -v zip >/dev/null || missing="$$missing zip"
+	command -v unzip >/dev/null || missing="$$missing unzip"
 	if [ -n "$$missing" ]; then
 	  apt-get update -qq
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing

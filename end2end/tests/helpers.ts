@@ -1,4 +1,5 @@
 import { expect, Browser, Page } from '@playwright/test';
+import { execFileSync } from 'child_process';
 
 export const DEMO_PASSWORD = 'caiping-demo';
 
@@ -39,4 +40,24 @@ export async function as(browser: Browser, username: string, password = DEMO_PAS
   await signIn(page, username, password);
   await expect(page.getByTestId('workbench-title')).toBeVisible();
   return page;
+}
+
+/** Sheet `n` (1-based) of an XLSX file as rows of cell texts, read from its XML with unzip. */
+export function xlsxRows(path: string, n: number): string[][] {
+  const part = (name: string) => execFileSync('unzip', ['-p', path, name]).toString();
+  const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  const shared = [...part('xl/sharedStrings.xml').matchAll(/<si>(.*?)<\/si>/gs)].map((m) =>
+    unescape([...m[1].matchAll(/<t[^>]*>(.*?)<\/t>/gs)].map((t) => t[1]).join('')));
+  const rows: string[][] = [];
+  for (const row of part(`xl/worksheets/sheet${n}.xml`).matchAll(/<row r="(\d+)"[^>]*>(.*?)<\/row>/gs)) {
+    const cells: string[] = [];
+    for (const c of row[2].matchAll(/<c r="([A-Z]+)\d+"([^>]*?)(?:\/>|>(.*?)<\/c>)/gs)) {
+      const col = [...c[1]].reduce((acc, ch) => acc * 26 + ch.charCodeAt(0) - 64, 0) - 1;
+      const value = /<v>(.*?)<\/v>/s.exec(c[3] ?? '')?.[1] ?? '';
+      cells[col] = c[2].includes('t="s"') ? shared[Number(value)] : value;
+    }
+    rows[Number(row[1]) - 1] = Array.from(cells, (x) => x ?? '');
+  }
+  // Rows without cells are not written: they read as empty.
+  return Array.from(rows, (r) => r ?? []);
 }

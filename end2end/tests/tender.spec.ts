@@ -4,7 +4,7 @@ import { execFileSync } from 'child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { as, beijing, DAY, hydrated, pageErrors } from './helpers';
+import { as, beijing, DAY, hydrated, pageErrors, xlsxRows } from './helpers';
 
 function pdf(label: string): Buffer {
   return Buffer.from(`%PDF-1.4\n% ${label}\n%%EOF\n`);
@@ -346,6 +346,22 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   const report = execFileSync('pdftotext', [await reportPdf.path(), '-']).toString();
   expect(report).toContain('评审报告');
   expect(report).toContain('不同意见');
+  // The score summary: five members × three bidders, each row's total the sum of its criteria.
+  const [xlsx] = await Promise.all([officer.waitForEvent('download'), officer.getByTestId('scores-xlsx').click()]);
+  const detail = xlsxRows(await xlsx.path(), 1);
+  expect(detail[2].slice(0, 4)).toEqual(['评审成员', '身份', '代号', '投标人']);
+  const scored = detail.slice(3);
+  expect(scored).toHaveLength(15);
+  for (const r of scored) {
+    const criteria = r.slice(4, -1).map(Number);
+    expect(Number(r[r.length - 1])).toBeCloseTo(criteria.reduce((a, b) => a + b, 0), 2);
+  }
+  expect(scored.map((r) => r[3])).toContain(winnerName);
+  expect(scored.filter((r) => r[1] === '采购人代表')).toHaveLength(3);
+  const ranked = xlsxRows(await xlsx.path(), 2).slice(3);
+  expect(ranked.filter((r) => r[1] === '1').map((r) => r[3])).toContain(winnerName);
+  const answers = xlsxRows(await xlsx.path(), 3).slice(3);
+  expect(answers.map((r) => r[3])).toContain('保留并说明');
 
   // 7. The winner records staffing against the contract's obligation; the auditor sees every step.
   const logins: Record<string, string> = {

@@ -6,4 +6,5 @@ pub mod config;
 pub mod demo;
 pub mod documents;
 pub mod packages;
+pub mod spreadsheets;
 pub mod startup;

@@ -166,6 +166,10 @@ pub fn OverviewSection(id: String, overview: Loaded<OverviewView>, draw: ServerA
                                                     <a class="btn" data-testid="report-pdf" href=format!("/api/v1/tenders/{tid}/report.pdf") download="evaluation-report.pdf">
                                                         {lz(i18n, "下载评审报告（PDF）", "Download the report (PDF)")}
                                                     </a>
+                                                    " "
+                                                    <a class="btn" data-testid="scores-xlsx" href=format!("/api/v1/tenders/{tid}/scores.xlsx") download="score-summary.xlsx">
+                                                        {lz(i18n, "下载评分汇总表（XLSX）", "Download the score summary (XLSX)")}
+                                                    </a>
                                                 </p>
                                             }
                                         })}

@@ -1310,3 +1310,71 @@ fn apply_drawing(rows: &mut [RankRow], d: &LotDrawing) {
     }
     rows.sort_by_key(|r| r.rank);
 }
+
+/// One member's locked sheet, named, as the purchaser's score summary lists it.
+pub struct MemberSheet {
+    pub member: String,
+    /// 评审专家 or 采购人代表.
+    pub role_zh: &'static str,
+    /// (alias, bidder, points per criterion), by alias.
+    pub rows: Vec<(String, String, Vec<Decimal>)>,
+}
+
+/// The score summary downloaded with the signed report (issue 12): every member × criterion ×
+/// bidder, each lot's ranking, and the record of corrections and confirmations.
+pub struct ScoreSummary {
+    pub title: String,
+    pub report_version: i64,
+    /// (name, maximum points), in the tender's order.
+    pub criteria: Vec<(String, Decimal)>,
+    pub sheets: Vec<MemberSheet>,
+    pub lots: Vec<LotRanking>,
+    pub answers: Vec<AnswerRecord>,
+}
+
+/// The summary once every member signed the report; none before, as with the report itself.
+pub async fn score_summary(db: &Db, id: &str) -> Result<Option<ScoreSummary>, AppError> {
+    if !report_complete(db, id).await? {
+        return Ok(None);
+    }
+    let r = load_review(db, id).await?;
+    let Some(report) = latest_report(db, id).await? else { return Ok(None) };
+    let names: HashMap<String, String> =
+        sqlx::query("SELECT b.id, o.name FROM bids b JOIN organisations o ON o.id = b.org_id WHERE b.tender_id = $1")
+            .bind(id)
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|row| (row.get("id"), row.get("name")))
+            .collect();
+    let sheets = r
+        .seated
+        .iter()
+        .filter_map(|m| {
+            let scores = r.scores.get(&m.user_id)?;
+            Some(MemberSheet {
+                member: m.name.clone(),
+                role_zh: match m.kind {
+                    MemberKind::Expert => "评审专家",
+                    MemberKind::PurchaserRep => "采购人代表",
+                },
+                rows: r
+                    .aliases
+                    .iter()
+                    .zip(scores)
+                    .map(|((alias, bid), points)| {
+                        (alias.clone(), names.get(bid).cloned().unwrap_or_default(), points.clone())
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    Ok(Some(ScoreSummary {
+        title: r.t.title.clone(),
+        report_version: report.version,
+        criteria: r.criteria.iter().map(|c| (c.name.clone(), c.max_points)).collect(),
+        sheets,
+        lots: ranking(db, id).await?.lots,
+        answers: answer_records(db, &r, true).await?,
+    }))
+}

@@ -1,5 +1,6 @@
 //! What the panel reads and the purchaser downloads: a technical proposal by alias (a PDF shown
-//! inline, a zip package as a list of its files), and the signed evaluation report as a PDF.
+//! inline, a zip package as a list of its files), and the signed evaluation report as a PDF with
+//! its score summary as XLSX.
 
 use super::files::{self, internal};
 use super::{ApiError, ApiResult, Caller};
@@ -19,6 +20,7 @@ pub fn router() -> Router<AppState> {
         .route("/tenders/{id}/review/{alias}/proposal", get(proposal))
         .route("/tenders/{id}/review/{alias}/proposal/{entry}", get(proposal_entry))
         .route("/tenders/{id}/report.pdf", get(report_pdf))
+        .route("/tenders/{id}/scores.xlsx", get(scores_xlsx))
 }
 
 /// The decrypted technical proposal of `alias`, for a member of the tender's panel.
@@ -122,3 +124,18 @@ async fn report_pdf(State(state): State<AppState>, caller: Caller, Path(id): Pat
     };
     files::pdf("evaluation-report.pdf", move || crate::documents::evaluation_report_pdf(&report)).await
 }
+
+/// The score summary (member × criterion × bidder, per-lot ranking, corrections) once the report
+/// is signed by every member; the tender's own purchaser side and its supervisors.
+async fn scores_xlsx(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<Response> {
+    let user = caller.require(&[Role::Officer, Role::Auditor, Role::Admin])?;
+    app::tenders::server::load_for(&state.db, user, &id).await?;
+    let summary = app::evaluation::server::score_summary(&state.db, &id).await?.ok_or(ApiError(AppError::NotFound))?;
+    let bytes = tokio::task::spawn_blocking(move || crate::spreadsheets::score_summary_xlsx(&summary))
+        .await
+        .map_err(|_| ApiError(AppError::Internal))?
+        .map_err(|e| internal("writing the score summary failed")(e.to_string()))?;
+    Ok(files::download(XLSX, "score-summary.xlsx", bytes))
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

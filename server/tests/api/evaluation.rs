@@ -321,10 +321,56 @@ async fn evaluation_refusals_name_their_rule() {
         assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
         let audit = app.audit().await;
         assert!(audit.to_string().contains("abnormally_high_or_low"), "the correction's reason is audited");
+        let early = officer.get(format!("{}/api/v1/tenders/{id}/scores.xlsx", app.base)).send().await.unwrap();
+        assert_eq!(early.status(), StatusCode::NOT_FOUND, "no summary before the report is signed");
         finish_review(&app, &officer, &members, &id).await;
         let report = officer.get(format!("{}/api/v1/tenders/{id}/report.pdf", app.base)).send().await.unwrap();
         assert_eq!(report.status(), StatusCode::OK);
         let text = pdf_text(&report.bytes().await.unwrap());
         assert!(text.contains("评审报告"), "{text}");
+
+        // The score summary reads back cell by cell.
+        let res = officer.get(format!("{}/api/v1/tenders/{id}/scores.xlsx", app.base)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let sheets = read_xlsx(&res.bytes().await.unwrap());
+        let detail = &sheets["评分明细"];
+        let leader = username_display(&app, &members[0].0).await;
+        let rows: Vec<&Vec<String>> = detail.iter().skip(3).collect();
+        assert_eq!(rows.len(), 5 * 3, "five members × three bidders: {detail:?}");
+        let corrected = rows.iter().find(|r| r[0] == leader && r[2] == aliases[0]).unwrap();
+        assert_eq!((corrected[4].as_str(), corrected[5].as_str(), corrected[6].as_str()), ("38", "25", "63"));
+        assert!(rows.iter().any(|r| r[1] == "采购人代表"));
+        assert_eq!(sheets["排名"].len(), 3 + 2 * 3, "two lots of three bids");
+        let answers = &sheets["更正与说明"];
+        assert_eq!(answers.len(), 4, "{answers:?}");
+        assert_eq!(answers[3][4], "经评审委员会认定评分畸高、畸低");
+        assert_eq!((answers[3][5].as_str(), answers[3][6].as_str()), ("10", "38"));
+        // Not for anyone else, and not before the signatures.
+        for client in [&members[0].1, &app.sign_in_as("ngo-yimin", server::demo::DEMO_PASSWORD).await, &app.anon()] {
+            let res = client.get(format!("{}/api/v1/tenders/{id}/scores.xlsx", app.base)).send().await.unwrap();
+            assert!(res.status().is_client_error(), "{}", res.status());
+        }
     }
+}
+
+async fn username_display(app: &TestApp, username: &str) -> String {
+    sqlx::query("SELECT display_name FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("display_name")
+}
+
+/// Every sheet of a workbook as rows of cell texts, read with calamine (an independent reader).
+fn read_xlsx(bytes: &[u8]) -> std::collections::HashMap<String, Vec<Vec<String>>> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut out = std::collections::HashMap::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).unwrap();
+        let rows = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+        out.insert(name, rows);
+    }
+    out
 }
