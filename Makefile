@@ -71,7 +71,13 @@ build-debug:
 	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo build -p server
 
 test-e2e: build-debug
-	cd end2end && CAIPING_BIN="$(TARGET_DIR)/debug/caiping" npx playwright test
+	log="$(TARGET_DIR)/e2e-server.log"
+	rm -f "$$log"
+	(cd end2end && E2E_SERVER_LOG="$$log" CAIPING_BIN="$(TARGET_DIR)/debug/caiping" npx playwright test)
+	if grep -n -A3 "panicked at" "$$log"; then
+	  echo "the server panicked during the browser tests (log: $$log)"
+	  exit 1
+	fi
 
 clean-data:
 	rm -rf data

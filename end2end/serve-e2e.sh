@@ -7,4 +7,7 @@ dir=$(mktemp -d /tmp/caiping-e2e.XXXXXX)
 export DATABASE_URL="sqlite://$dir/caiping.db"
 export CAIPING_DATA_DIR="$dir"
 "$bin" seed-demo >/dev/null
-exec "$bin" serve --test-mode --addr "127.0.0.1:$port"
+# Everything the server prints also goes to E2E_SERVER_LOG, which `make test-e2e` searches for
+# panics afterwards: a panic during rendering fails the run even when the page still loads.
+log="${E2E_SERVER_LOG:-$dir/server.log}"
+"$bin" serve --test-mode --addr "127.0.0.1:$port" 2>&1 | tee -a "$log"

@@ -25,6 +25,12 @@ pub enum AppError {
     Validation(Vec<FieldError>),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Arguments that do not decode (malformed, missing, of the wrong type): the parser's text
+    /// is logged, not sent.
+    #[error("malformed request")]
+    BadRequest,
+    #[error("request too large")]
+    PayloadTooLarge,
     #[error("internal error")]
     Internal,
     /// Transport-level failure of a server function (network, decoding).
@@ -43,6 +49,8 @@ impl AppError {
             AppError::TooManyAttempts => "too_many_attempts",
             AppError::Validation(_) => "validation",
             AppError::Conflict(_) => "conflict",
+            AppError::BadRequest => "bad_request",
+            AppError::PayloadTooLarge => "payload_too_large",
             AppError::Internal => "internal",
             AppError::Transport(_) => "transport",
         }
@@ -57,6 +65,8 @@ impl AppError {
             AppError::TooManyAttempts => 429,
             AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,
+            AppError::BadRequest => 400,
+            AppError::PayloadTooLarge => 413,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -70,7 +80,15 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            // On the server: the request's arguments did not decode.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                #[cfg(feature = "ssr")]
+                tracing::info!(error = %value, "server function arguments refused");
+                AppError::BadRequest
+            }
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 

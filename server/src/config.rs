@@ -39,6 +39,26 @@ pub enum Command {
     CreateUnit(CreateUnitArgs),
     /// Load the demo data (idempotent) and print the demo logins.
     SeedDemo,
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Stored files.
+    #[command(subcommand)]
+    Storage(StorageCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StorageCommand {
+    /// Remove stored files that no bid or attachment references (older than an hour; start-up
+    /// does the same).
+    Gc,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Re-compute the audit log's hash chain; exit status 1 and the first broken link if it
+    /// was edited, shortened or added to outside the application.
+    Verify,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -51,13 +71,22 @@ pub struct ServeArgs {
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
 
-    /// Mark session cookies `Secure`; set whenever the site is reached over HTTPS.
+    /// Session cookies `Secure` with the `__Host-` prefix (`true`), or plain (`false`, for plain
+    /// HTTP). Default: secure unless listening on a loopback address.
     #[arg(long, env = "CAIPING_SECURE_COOKIES")]
-    pub secure_cookies: bool,
+    pub secure_cookies: Option<bool>,
 
     /// TEST ONLY: make the application clock movable through `/api/v1/test/clock`.
     #[arg(long)]
     pub test_mode: bool,
+}
+
+impl ServeArgs {
+    /// Cookies are Secure unless said otherwise or served on loopback (plain HTTP on this
+    /// machine only: development and tests); anywhere else the site is behind HTTPS.
+    pub fn secure(&self) -> bool {
+        self.secure_cookies.unwrap_or(!self.addr.ip().is_loopback())
+    }
 }
 
 impl Default for ServeArgs {
@@ -68,7 +97,7 @@ impl Default for ServeArgs {
                 .and_then(|a| a.parse().ok())
                 .unwrap_or_else(|| "127.0.0.1:3000".parse().expect("valid address")),
             site_root: std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()),
-            secure_cookies: std::env::var("CAIPING_SECURE_COOKIES").is_ok_and(|v| v == "true" || v == "1"),
+            secure_cookies: std::env::var("CAIPING_SECURE_COOKIES").ok().and_then(|v| v.parse().ok()),
             test_mode: false,
         }
     }

@@ -638,7 +638,7 @@ pub async fn seed_tenders(state: &AppState) -> anyhow::Result<()> {
         .execute(&mut *tx)
         .await?;
     app::server::audit::record(
-        &mut *tx,
+        &mut tx,
         now,
         Actor::Console,
         app::server::audit::Change::new("demo.timeline_moved", "tender", &id)

@@ -2,9 +2,11 @@
 //! versioned JSON API, and the admin subcommands.
 
 pub mod api;
+pub mod blobs;
 pub mod config;
 pub mod demo;
 pub mod documents;
 pub mod packages;
+pub mod security;
 pub mod spreadsheets;
 pub mod startup;

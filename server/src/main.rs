@@ -6,7 +6,7 @@ use app::server::audit::Actor;
 use app::server::state::Settings;
 use axum::serve::ListenerExt;
 use clap::Parser;
-use server::config::{Cli, Command, CreateUnitArgs, CreateUserArgs, ServeArgs};
+use server::config::{AuditCommand, Cli, Command, CreateUnitArgs, CreateUserArgs, ServeArgs, StorageCommand};
 use server::{demo, startup};
 use tracing_subscriber::EnvFilter;
 
@@ -32,6 +32,35 @@ async fn main() -> anyhow::Result<()> {
             demo::print_logins();
             Ok(())
         }
+        Command::Audit(AuditCommand::Verify) => audit_verify(&cli).await,
+        Command::Storage(StorageCommand::Gc) => {
+            let state = console_state(&cli).await?;
+            let removed = server::blobs::collect(&state, server::blobs::GRACE).await?;
+            let kept = server::blobs::referenced(&state).await?.len();
+            println!("storage: {removed} unreferenced files removed, {kept} referenced kept");
+            Ok(())
+        }
+    }
+}
+
+async fn audit_verify(cli: &Cli) -> anyhow::Result<()> {
+    let state = console_state(cli).await?;
+    let report = app::server::audit::verify(&state.db).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    match report.first_break {
+        None => {
+            println!("audit chain intact: {} entries, head {}", report.entries, report.head_hash);
+            Ok(())
+        }
+        Some(b) => {
+            println!(
+                "audit chain BROKEN at entry {} ({}): {:?}; {} entries before it verify",
+                b.seq,
+                b.entry_id.as_deref().unwrap_or("no row"),
+                b.reason,
+                report.entries
+            );
+            std::process::exit(1);
+        }
     }
 }
 
@@ -48,13 +77,23 @@ async fn serve(cli: &Cli, args: ServeArgs) -> anyhow::Result<()> {
         );
     }
     let options = startup::leptos_options(&args.site_root, args.addr);
+    let secure = args.secure();
+    if secure {
+        tracing::info!("session cookies are Secure (__Host-): serve this site over HTTPS");
+    } else if !args.addr.ip().is_loopback() {
+        tracing::warn!("session cookies are NOT Secure on a non-loopback address (CAIPING_SECURE_COOKIES=false)");
+    }
     let settings = Settings {
-        secure_cookies: args.secure_cookies,
+        secure_cookies: secure,
         test_mode: args.test_mode,
         master_key_file: cli.master_key_file.clone(),
         ..Settings::default()
     };
     let state = startup::build_state(&cli.database_url, &cli.data_dir, options, settings).await?;
+    let collected = server::blobs::collect(&state, server::blobs::GRACE).await?;
+    if collected > 0 {
+        tracing::info!(collected, "removed stored files no bid or attachment references");
+    }
     let backend = state.db.backend;
     let app = startup::router(state);
     let listener = tokio::net::TcpListener::bind(args.addr).await?;

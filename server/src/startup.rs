@@ -15,6 +15,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -42,6 +43,10 @@ pub async fn build_state(
     })?;
     let db = Db::connect(database_url).await?;
     db.migrate().await?;
+    let chained = app::server::audit::chain_legacy(&db).await.map_err(|e| anyhow::anyhow!("audit chain: {e:?}"))?;
+    if chained > 0 {
+        tracing::info!(chained, "audit entries from before the hash chain were chained");
+    }
     let storage = Storage::new(data_dir.join("files"))?;
     // Plaintext spools of interrupted uploads must not outlive the process that made them.
     let cleared = storage.clear_temp()?;
@@ -65,9 +70,13 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .nest("/api/v1", crate::api::router(&state))
-        .leptos_routes_with_context(&state, routes, || (), move || shell(options.clone()))
+        .leptos_routes_with_context(&state, routes, crate::security::page_policy, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), page_guard))
+        .layer(axum::middleware::from_fn(crate::security::server_fn_limits))
+        .layer(axum::middleware::from_fn(crate::security::same_origin_writes))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::security::headers))
+        .layer(CatchPanicLayer::custom(crate::security::panic_response))
         // A request that has produced no response head after this long is answered with 408
         // rather than held open forever.
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))

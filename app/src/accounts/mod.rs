@@ -172,7 +172,8 @@ pub async fn sign_out() -> Result<(), AppError> {
     use crate::server::auth;
     let state = auth::state()?;
     let headers = auth::request_headers()?;
-    if let (Some(token), Some(user)) = (auth::session_token(&headers), auth::user_from_headers(&state, &headers).await?)
+    if let (Some(token), Some(user)) =
+        (auth::session_token(&headers, state.settings.secure_cookies), auth::user_from_headers(&state, &headers).await?)
     {
         crate::server::sessions::close(&state.db, &token, &user, state.now_ms()).await?;
     }

@@ -41,7 +41,7 @@ pub async fn create_organisation(
         .execute(&mut *tx)
         .await?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         actor,
         Change::new("organisation.create", "organisation", &id)
@@ -160,7 +160,7 @@ pub async fn create_user(db: &Db, actor: Actor<'_>, new: &NewUser, now_ms: i64) 
     .execute(&mut *tx)
     .await?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         actor,
         Change::new("user.create", "user", &id).after(serde_json::json!({
@@ -247,7 +247,7 @@ pub async fn register_organisation(
     .execute(&mut *tx)
     .await?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::Anonymous,
         Change::new("organisation.register", "organisation", &org_id).after(serde_json::json!({
@@ -410,7 +410,7 @@ pub async fn set_active(
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
     }
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(caller),
         Change::new(if active { "user.activate" } else { "user.deactivate" }, "user", user_id)

@@ -1,10 +1,28 @@
 //! Reading the audit log.
 
 use crate::audit::AuditRecord;
+use crate::domain::tender::TenderStatus;
 use crate::error::AppError;
 use crate::server::db::Db;
 use sqlx::Row;
+use std::collections::{HashMap, HashSet};
 
+/// What a bidder does on a tender before its opening: who has bid and how many (Tendering Law
+/// art. 22, verify) must stay unknown to everyone until the bids are opened.
+fn bidder_side(action: &str) -> bool {
+    action.starts_with("bid.") || action == "clarification.ask"
+}
+
+/// The tender an entry concerns, as its `after` or `before` names it.
+fn tender_of(before: Option<&str>, after: Option<&str>) -> Option<String> {
+    [after, before]
+        .into_iter()
+        .flatten()
+        .find_map(|j| serde_json::from_str::<serde_json::Value>(j).ok()?.get("tender")?.as_str().map(str::to_string))
+}
+
+/// The most recent entries, newest first, without the bidders' entries on tenders not yet
+/// opened (they appear once the tender is opened; the hash chain covers them throughout).
 pub async fn recent(db: &Db, limit: i64) -> Result<Vec<AuditRecord>, AppError> {
     let rows = sqlx::query(
         "SELECT id, at, actor_label, action, entity, entity_id, before_json, after_json \
@@ -13,7 +31,7 @@ pub async fn recent(db: &Db, limit: i64) -> Result<Vec<AuditRecord>, AppError> {
     .bind(limit)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows
+    let records: Vec<AuditRecord> = rows
         .iter()
         .map(|r| AuditRecord {
             id: r.get("id"),
@@ -25,5 +43,39 @@ pub async fn recent(db: &Db, limit: i64) -> Result<Vec<AuditRecord>, AppError> {
             before: r.get("before_json"),
             after: r.get("after_json"),
         })
+        .collect();
+    let tenders: HashSet<String> = records
+        .iter()
+        .filter(|e| bidder_side(&e.action))
+        .filter_map(|e| tender_of(e.before.as_deref(), e.after.as_deref()))
+        .collect();
+    let mut sealed = HashMap::new();
+    for id in tenders {
+        let status: Option<String> =
+            sqlx::query_scalar("SELECT status FROM tenders WHERE id = $1").bind(&id).fetch_optional(&db.pool).await?;
+        let unopened = status
+            .is_some_and(|s| matches!(TenderStatus::parse(&s), Some(TenderStatus::Draft | TenderStatus::Published)));
+        sealed.insert(id, unopened);
+    }
+    Ok(records
+        .into_iter()
+        .filter(|e| {
+            !bidder_side(&e.action)
+                || tender_of(e.before.as_deref(), e.after.as_deref()).is_some_and(|t| sealed.get(&t) == Some(&false))
+        })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tender_is_read_from_after_then_before() {
+        assert_eq!(tender_of(None, Some(r#"{"tender":"t1","lots":[]}"#)).as_deref(), Some("t1"));
+        assert_eq!(tender_of(Some(r#"{"tender":"t2"}"#), Some(r#"{"lots":[]}"#)).as_deref(), Some("t2"));
+        assert_eq!(tender_of(None, Some("not json")), None);
+        assert!(bidder_side("bid.withdraw") && bidder_side("clarification.ask"));
+        assert!(!bidder_side("clarification.answer") && !bidder_side("tender.open"));
+    }
 }

@@ -30,13 +30,11 @@ pub fn BidPage() -> impl IntoView {
             Ok::<_, AppError>((tender, receipt, bid_form(id).await.ok()))
         },
     );
-    // A refused upload: from the browser's upload (XMLHttpRequest, with progress), or back here
-    // in the query when the form posted without JavaScript.
+    // A refused upload, as the browser's upload (XMLHttpRequest, with progress) was answered.
     let progress: super::upload::Progress = RwSignal::new(None);
     let xhr_error = RwSignal::new(None::<AppError>);
-    let refused = super::upload::refused_in_query();
     let upload_error = move || {
-        xhr_error.get().or_else(refused).map(|error| {
+        xhr_error.get().map(|error| {
             view! {
                 <div data-testid="upload-error">
                     <ErrorNote error=error />

@@ -376,7 +376,7 @@ pub async fn submit(
     if let Some(p) = &previous {
         change = change.before(json!({"lots": p.lots, "files": hashes(&p.files)}));
     }
-    audit::record(&mut *tx, now_ms, Actor::User(bidder), change).await?;
+    audit::record(&mut tx, now_ms, Actor::User(bidder), change).await?;
     tx.commit().await?;
     Ok(receipt(db, &t.id, &ctx.org_id).await?.expect("just stored"))
 }
@@ -396,14 +396,14 @@ async fn own_bid(
 }
 
 /// Withdraws the organisation's bid before the deadline (Law art. 35 lets a bidder withdraw
-/// until then); its sealed files stay encrypted in storage, unreferenced.
+/// until then); its sealed files stay encrypted in storage, unreferenced, until collected.
 pub async fn withdraw(db: &Db, bidder: &SessionUser, tender_id: &str, now_ms: i64) -> Result<(), AppError> {
     let (_, previous) = own_bid(db, bidder, tender_id, now_ms).await?;
     let mut tx = db.pool.begin().await?;
     sqlx::query("DELETE FROM bid_files WHERE bid_id = $1").bind(&previous.bid_id).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM bids WHERE id = $1").bind(&previous.bid_id).execute(&mut *tx).await?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(bidder),
         Change::new("bid.withdraw", "bid", &previous.bid_id).before(json!({"tender": tender_id, "lots": previous.lots, "files": previous.files.iter().map(|f| &f.sha256).collect::<Vec<_>>()})),
@@ -423,7 +423,7 @@ pub async fn reconfirm(db: &Db, bidder: &SessionUser, tender_id: &str, now_ms: i
         .execute(&mut *tx)
         .await?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(bidder),
         Change::new("bid.reconfirm", "bid", &previous.bid_id)

@@ -1,21 +1,8 @@
 //! Bid upload with a progress bar. In the browser the bid form is sent with XMLHttpRequest so
 //! the upload's progress can be shown; without JavaScript the same form posts normally and the
-//! server answers with a redirect.
+//! server answers with a redirect back, or with a page of the reasons when it refused the bid.
 
 use leptos::prelude::*;
-
-/// The reasons a plain (no-JavaScript) upload form was refused, which the server's redirect puts
-/// in the `upload_error` query parameter.
-pub fn refused_in_query() -> impl Fn() -> Option<crate::error::AppError> + Copy + Send + Sync + 'static {
-    let query = leptos_router::hooks::use_query_map();
-    move || {
-        query
-            .read()
-            .get("upload_error")
-            .and_then(|e| serde_json::from_str::<Vec<crate::error::FieldError>>(&e).ok())
-            .map(crate::error::AppError::Validation)
-    }
-}
 
 /// Bytes sent and total, while an upload runs.
 pub type Progress = RwSignal<Option<(f64, f64)>>;

@@ -43,6 +43,25 @@ pub async fn ask(
             "A question has 5–1,000 characters",
         ));
     }
+    // Questions are published without the asker, and the panel reads them with the tender: a
+    // question naming its own organisation would tell everyone, experts included, who asked.
+    let org = sqlx::query("SELECT name, credit_code FROM organisations WHERE id = $1")
+        .bind(&bidder.org_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    let names_asker = org.is_some_and(|o| {
+        let code: Option<String> = o.get("credit_code");
+        tender::identifies_bidder(question, &o.get::<String, _>("name"), code.as_deref())
+    });
+    if names_asker {
+        return Err(AppError::field(
+            "question",
+            "question_names_asker",
+            "问题不得含有本机构名称或统一社会信用代码（提问匿名公开，评审专家亦可见）",
+            "A question must not name your organisation or give its credit code (questions are published \
+             anonymously and the panel reads them)",
+        ));
+    }
     let id = new_id();
     let mut tx = db.pool.begin().await?;
     sqlx::query("INSERT INTO clarifications (id, tender_id, asked_by, question, asked_at) VALUES ($1, $2, $3, $4, $5)")
@@ -54,7 +73,7 @@ pub async fn ask(
         .execute(&mut *tx)
         .await?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(bidder),
         Change::new("clarification.ask", "clarification", &id)
@@ -111,7 +130,7 @@ pub async fn answer(db: &Db, officer: &SessionUser, id: &str, answer: &str, now_
         return Err(AppError::Conflict("answered meanwhile".into()));
     }
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(officer),
         Change::new("clarification.answer", "clarification", id).after(json!({"tender": t.id, "answer": answer})),

@@ -20,6 +20,8 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
         "validation" => t_string!(i18n, err.validation),
         "conflict" => t_string!(i18n, err.conflict),
         "transport" => t_string!(i18n, err.transport),
+        "bad_request" => t_string!(i18n, err.bad_request),
+        "payload_too_large" => t_string!(i18n, err.payload_too_large),
         _ => t_string!(i18n, err.internal),
     };
     view! {

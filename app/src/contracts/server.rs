@@ -86,7 +86,7 @@ pub async fn award(
         }
     }
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(officer),
         Change::new("tender.award", "tender", id)
@@ -289,7 +289,7 @@ pub async fn record_obligation(
         .execute(&mut *tx)
         .await?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(member),
         Change::new("obligation.record", "contract", contract_id)

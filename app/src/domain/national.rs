@@ -229,6 +229,43 @@ pub fn deadline(step: Step, from: NaiveDate, cal: &HolidayCalendar) -> NaiveDate
     }
 }
 
+/// The first and last dates the calculators take. Counting working days goes day by day, and
+/// dates near chrono's limits overflow: a request outside these years is refused, not computed.
+pub const SUPPORTED_YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
+/// The longest timeline the checker counts: two years from the documents' first day.
+pub const MAX_TIMELINE_DAYS: i64 = 731;
+
+/// Refuses dates the calculators do not count (outside [`SUPPORTED_YEARS`]) and timelines
+/// longer than [`MAX_TIMELINE_DAYS`], field by field.
+pub fn timeline_input_errors(dates: &[(&str, NaiveDate)]) -> Vec<crate::domain::field::FieldError> {
+    use crate::domain::field::FieldError;
+    let mut errors: Vec<FieldError> = dates
+        .iter()
+        .filter(|(_, d)| !SUPPORTED_YEARS.contains(&d.year()))
+        .map(|(field, d)| {
+            FieldError::new(
+                field,
+                "date_out_of_range",
+                &format!("日期{d}超出可计算范围（2000年至2099年）"),
+                &format!("{d} is outside the years the calculator counts (2000–2099)"),
+            )
+        })
+        .collect();
+    if errors.is_empty() {
+        if let (Some(first), Some(last)) = (dates.iter().map(|d| d.1).min(), dates.iter().map(|d| d.1).max()) {
+            if (last - first).num_days() > MAX_TIMELINE_DAYS {
+                errors.push(FieldError::new(
+                    dates[0].0,
+                    "timeline_span_too_long",
+                    &format!("时间安排跨度超过{MAX_TIMELINE_DAYS}日，不予计算"),
+                    &format!("The timeline spans more than {MAX_TIMELINE_DAYS} days"),
+                ));
+            }
+        }
+    }
+    errors
+}
+
 /// Reg. art. 31: documents available ≥ 5 working days. Law art. 35: ≥ 20 days from the first
 /// issue of the documents to the bid deadline (open tender). C214 art. 10 (verify): ≥ 10 days to
 /// the first responses (consultation).
@@ -429,5 +466,18 @@ mod tests {
         let out = lot_outcomes(None, &lots[..1], &[(first(), true)]);
         assert!(out[0].failed.is_none());
         assert!(lot_outcomes(None, &lots[..1], &[(first(), false)])[0].failed.is_some());
+    }
+
+    #[test]
+    fn calculator_dates_are_bounded_to_keep_counting_short() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert!(timeline_input_errors(&[("from", d("2026-11-02")), ("until", d("2026-11-09"))]).is_empty());
+        // 731 days (2026-01-01 + 365 + 365 + 1) is the longest counted span; 732 is refused.
+        assert!(timeline_input_errors(&[("from", d("2026-01-01")), ("deadline", d("2028-01-02"))]).is_empty());
+        let long = timeline_input_errors(&[("from", d("2026-01-01")), ("deadline", d("2028-01-03"))]);
+        assert_eq!(long[0].code, "timeline_span_too_long");
+        let far = timeline_input_errors(&[("from", d("2026-01-01")), ("deadline", d("2100-01-01"))]);
+        assert_eq!((far.len(), far[0].field.as_str(), far[0].code.as_str()), (1, "deadline", "date_out_of_range"));
+        assert_eq!(timeline_input_errors(&[("from", d("1999-12-31"))])[0].code, "date_out_of_range");
     }
 }

@@ -463,7 +463,7 @@ async fn ensure_report(db: &Db, r: &Review, now_ms: i64) -> Result<Option<Stored
         .execute(&mut *tx)
         .await?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::System,
         Change::new("report.assemble", "tender", &r.t.id).after(json!({"version": version, "hash": hash})),
@@ -800,7 +800,7 @@ pub async fn submit(db: &Db, user: &SessionUser, id: &str, rows: &[SheetRow], no
         .map(|(bid, row)| json!({"bid": bid, "points": row.iter().map(|(p, _)| p.to_string()).collect::<Vec<_>>()}))
         .collect();
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(user),
         Change::new("scores.submit", "tender", id).after(json!({"sheet": audited})),
@@ -895,7 +895,7 @@ pub async fn answer_flag(
     .execute(&mut *tx)
     .await?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(user),
         Change::new(if kind == "correct" { "scores.correct" } else { "scores.confirm" }, "tender", id)
@@ -995,7 +995,7 @@ pub async fn confirm(
         .bind(&user.id)
         .execute(&mut *tx)
         .await?;
-    audit::record(&mut *tx, now_ms, Actor::User(user), Change::new("panel.confirm_no_conflict", "tender", id)).await?;
+    audit::record(&mut tx, now_ms, Actor::User(user), Change::new("panel.confirm_no_conflict", "tender", id)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -1064,7 +1064,7 @@ pub async fn sign(
         .await
         .map_err(|e| if crate::server::db::is_unique_violation(&e) { AppError::Conflict("signed meanwhile".into()) } else { AppError::from(e) })?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(user),
         Change::new("report.sign", "tender", id).after(json!({"version": report.version, "hash": report.hash, "dissent": (!dissent.is_empty()).then_some(dissent)})),
@@ -1184,7 +1184,7 @@ pub async fn draw_tie(db: &Db, officer: &SessionUser, id: &str, lot: i64, now_ms
         .await
         .map_err(|e| if crate::server::db::is_unique_violation(&e) { invalid("tie", "tie_drawn", "该标段已抽签", "This lot was drawn already") } else { AppError::from(e) })?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(officer),
         Change::new("tie.draw", "tender", id).after(json!({"lot": lot, "drawing": drawing})),

@@ -132,7 +132,7 @@ pub async fn save(db: &Db, expert: &SessionUser, input: &ExpertInput, now_ms: i6
     let mut tx = db.pool.begin().await?;
     write(&mut tx, &expert.id, &p, now_ms).await?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(expert),
         Change::new("expert.profile", "user", &expert.id)
@@ -271,7 +271,7 @@ pub async fn import(db: &Db, admin: &SessionUser, csv: &str, now_ms: i64) -> Res
         };
         write(&mut tx, &user_id, &profile, now_ms).await?;
         audit::record(
-            &mut *tx,
+            &mut tx,
             now_ms,
             Actor::User(admin),
             Change::new("expert.import", "user", &user_id)

@@ -71,7 +71,7 @@ pub async fn open(db: &Db, sealer: &Sealer, officer: &SessionUser, id: &str, now
         decrypted.push(json!({"bid": bid_id, "lots": prices.lots}));
     }
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(officer),
         Change::new("tender.open", "tender", id)
@@ -374,7 +374,7 @@ pub async fn review_bid(
     .execute(&mut *tx)
     .await?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(officer),
         Change::new("bid.review", "bid", bid_id)
@@ -464,7 +464,7 @@ pub async fn conclude(db: &Db, officer: &SessionUser, id: &str, now_ms: i64) -> 
         }
     }
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(officer),
         Change::new("tender.review_done", "tender", id)
@@ -487,7 +487,7 @@ async fn fail(db: &Db, officer: &SessionUser, id: &str, reason: String, now_ms: 
         return Err(AppError::Conflict("tender state changed".into()));
     }
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(officer),
         Change::new("tender.fail", "tender", id)

@@ -2,7 +2,6 @@
 //! the opening and qualification review, the Q&A, and the ranking with the award of each lot.
 //! It composes the capabilities' sections, so it lives with the pages.
 
-use crate::bids::upload::refused_in_query;
 use crate::clarifications::qa::{Clarifications, QaState};
 use crate::components::bilingual::lz;
 use crate::components::errors::{action_error, ErrorNote};
@@ -48,7 +47,6 @@ pub fn OfficerTenderPage() -> impl IntoView {
     let panel = Resource::new(move || (id(), changes()), |(id, _)| crate::panels::panel(id));
     let overview = Resource::new(move || (id(), changes()), |(id, _)| crate::evaluation::evaluation_overview(id));
     let qa = QaState::new(id);
-    let refused = refused_in_query();
     view! {
         <RequireRole roles=&[Role::Officer]>
             <Suspense fallback=|| ()>
@@ -117,16 +115,6 @@ pub fn OfficerTenderPage() -> impl IntoView {
                                                     {lz(i18n, "上传", "Upload")}
                                                 </button>
                                             </form>
-                                            {move || {
-                                                refused()
-                                                    .map(|error| {
-                                                        view! {
-                                                            <div data-testid="upload-error">
-                                                                <ErrorNote error=error />
-                                                            </div>
-                                                        }
-                                                    })
-                                            }}
                                         }
                                     })
                             }

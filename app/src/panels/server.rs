@@ -245,7 +245,7 @@ pub async fn plan(
         .await?;
     }
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(officer),
         Change::new("panel.plan", "tender", tender_id).after(json!({"plan": plan, "representatives": chosen})),
@@ -418,7 +418,7 @@ pub async fn recuse(
     void_sheet(&mut tx, tender_id, &member.user_id, reason, now_ms).await?;
     let called = if member.kind == MemberKind::Expert { call_reserve(&mut tx, tender_id, now_ms).await? } else { None };
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         actor,
         Change::new("panel.recuse", "tender", tender_id).after(
@@ -536,7 +536,7 @@ pub async fn draw(db: &Db, officer: &SessionUser, tender_id: &str, now_ms: i64) 
         .execute(&mut *tx)
         .await?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(officer),
         Change::new("panel.draw", "tender", tender_id).after(json!({"record": record})),
@@ -565,7 +565,7 @@ pub async fn answer(
     let next = transition(&mut tx, tender_id, &seat, event, (!reason.is_empty()).then_some(reason), now_ms).await?;
     let called = if accept { None } else { call_reserve(&mut tx, tender_id, now_ms).await? };
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(expert),
         Change::new(if accept { "panel.accept" } else { "panel.decline" }, "tender", tender_id)
@@ -627,7 +627,7 @@ pub async fn declare(db: &Db, member: &SessionUser, tender_id: &str, now_ms: i64
                 .await?;
             let called = call_reserve(&mut tx, tender_id, now_ms).await?;
             audit::record(
-                &mut *tx,
+                &mut tx,
                 now_ms,
                 Actor::User(member),
                 Change::new("panel.recuse", "tender", tender_id)
@@ -646,7 +646,7 @@ pub async fn declare(db: &Db, member: &SessionUser, tender_id: &str, now_ms: i64
             .execute(&mut *tx)
             .await?;
             audit::record(
-                &mut *tx,
+                &mut tx,
                 now_ms,
                 Actor::User(member),
                 Change::new("panel.declare", "tender", tender_id).after(json!({"member": member.id})),
@@ -684,7 +684,7 @@ pub async fn replace(
     void_sheet(&mut tx, tender_id, user_id, reason, now_ms).await?;
     let called = if seat.kind == MemberKind::Expert { call_reserve(&mut tx, tender_id, now_ms).await? } else { None };
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(officer),
         Change::new("panel.replace", "tender", tender_id)
@@ -728,7 +728,7 @@ pub async fn set_leader(
         .execute(&mut *tx)
         .await?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(officer),
         Change::new("panel.leader", "tender", tender_id).after(json!({"leader": user_id})),
@@ -828,7 +828,7 @@ pub async fn request_recusal(
         .execute(&mut *tx)
         .await?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(bidder),
         Change::new("recusal.request", "tender", tender_id)
@@ -841,7 +841,7 @@ pub async fn request_recusal(
         let called =
             if m.status == MemberStatus::Reserve { None } else { call_reserve(&mut tx, tender_id, now_ms).await? };
         audit::record(
-            &mut *tx,
+            &mut tx,
             now_ms,
             Actor::System,
             Change::new("panel.recuse", "tender", tender_id)

@@ -51,7 +51,7 @@ pub async fn save_profile(db: &Db, member: &SessionUser, input: &ProfileInput, n
         .execute(&mut *tx)
         .await?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(member),
         Change::new("organisation.profile", "organisation", &org).before(json!(before)).after(json!(parsed)),
@@ -84,7 +84,7 @@ pub async fn add_member(db: &Db, member: &SessionUser, input: &PersonInput, now_
         .execute(&mut *tx)
         .await?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(member),
         Change::new("staff.add", "organisation", &org).after(json!({"member": id, "name": m.person.name, "id_number": mask_id(&m.id_number), "certificate": m.person.certificate})),
@@ -109,7 +109,7 @@ pub async fn remove_member(db: &Db, member: &SessionUser, staff_id: &str, now_ms
         return Err(AppError::NotFound);
     }
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(member),
         Change::new("staff.remove", "organisation", &org).after(json!({"member": staff_id})),

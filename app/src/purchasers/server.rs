@@ -90,7 +90,7 @@ pub async fn create(db: &Db, actor: Actor<'_>, new: &NewPurchaser, now_ms: i64) 
         }
     })?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         actor,
         Change::new("purchaser.create", "purchaser", &id).after(serde_json::json!({

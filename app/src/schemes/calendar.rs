@@ -56,7 +56,7 @@ pub async fn add_years(db: &Db, admin: &SessionUser, toml_text: &str, now_ms: i6
         .execute(&mut *tx)
         .await?;
         audit::record(
-            &mut *tx,
+            &mut tx,
             now_ms,
             Actor::User(admin),
             Change::new("calendar.add_year", "holiday_year", &year.to_string())

@@ -76,7 +76,7 @@ pub async fn store(db: &Db, officer: &SessionUser, t: &SchemeTemplate, now_ms: i
         .execute(&mut *tx)
         .await?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(officer),
         Change::new("template.create", "scheme_template", &t.id)

@@ -11,21 +11,37 @@ use http::{HeaderMap, HeaderValue, StatusCode};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 
+/// The session cookie over plain HTTP on loopback (development, tests).
 pub const SESSION_COOKIE: &str = "caiping_session";
+/// The session cookie whenever cookies are `Secure`: the `__Host-` prefix makes the browser
+/// refuse it unless it is Secure, host-only and for path `/`, so a neighbouring subdomain can
+/// neither set nor overwrite it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-caiping_session";
 
-pub fn session_token(headers: &HeaderMap) -> Option<String> {
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// The session token from the cookie of the configured name only: with secure cookies on, a
+/// plain `caiping_session` planted by someone else is ignored.
+pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
+    let name = session_cookie_name(secure);
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| Cookie::split_parse(v.to_string()))
         .filter_map(Result::ok)
-        .find(|c| c.name() == SESSION_COOKIE)
+        .find(|c| c.name() == name)
         .map(|c| c.value().to_string())
 }
 
 pub async fn user_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Option<SessionUser>, AppError> {
-    match session_token(headers) {
+    match session_token(headers, state.settings.secure_cookies) {
         Some(token) => sessions::user(&state.db, &token, state.now_ms()).await,
         None => Ok(None),
     }
@@ -41,7 +57,7 @@ pub fn check_role(user: &SessionUser, roles: &[Role]) -> Result<(), AppError> {
 }
 
 pub fn session_cookie(token: &str, secure: bool, max_age_hours: i64) -> HeaderValue {
-    let cookie = Cookie::build((SESSION_COOKIE, token.to_string()))
+    let cookie = Cookie::build((session_cookie_name(secure), token.to_string()))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -52,7 +68,7 @@ pub fn session_cookie(token: &str, secure: bool, max_age_hours: i64) -> HeaderVa
 }
 
 pub fn cleared_session_cookie(secure: bool) -> HeaderValue {
-    let cookie = Cookie::build((SESSION_COOKIE, ""))
+    let cookie = Cookie::build((session_cookie_name(secure), ""))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)

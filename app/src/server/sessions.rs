@@ -51,7 +51,7 @@ pub async fn open(db: &Db, user_id: &str, now_ms: i64, session_hours: i64) -> Re
     let user = user_from_row(&user_row)?;
     // Expired sessions are useless; clearing them here keeps the table small without a job.
     sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now_ms).execute(&mut *tx).await?;
-    audit::record(&mut *tx, now_ms, Actor::User(&user), Change::new("session.sign_in", "user", &user.id)).await?;
+    audit::record(&mut tx, now_ms, Actor::User(&user), Change::new("session.sign_in", "user", &user.id)).await?;
     tx.commit().await?;
     Ok((user, token))
 }
@@ -73,7 +73,7 @@ pub async fn user(db: &Db, token: &str, now_ms: i64) -> Result<Option<SessionUse
 pub async fn close(db: &Db, token: &str, user: &SessionUser, now_ms: i64) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await?;
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(&mut *tx).await?;
-    audit::record(&mut *tx, now_ms, Actor::User(user), Change::new("session.sign_out", "user", &user.id)).await?;
+    audit::record(&mut tx, now_ms, Actor::User(user), Change::new("session.sign_out", "user", &user.id)).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -81,8 +81,10 @@ impl Storage {
                     tokio::fs::create_dir_all(dir).await?;
                 }
                 if tokio::fs::try_exists(&dest).await? {
-                    // Same content already stored: keep the existing copy.
+                    // Same content already stored: keep the existing copy, made recent so a
+                    // collection running before our reference commits leaves it alone.
                     tokio::fs::remove_file(&tmp).await?;
+                    touch(&dest)?;
                 } else {
                     tokio::fs::rename(&tmp, &dest).await?;
                 }
@@ -124,6 +126,7 @@ impl Storage {
         }
         if dest.exists() {
             std::fs::remove_file(tmp)?;
+            touch(&dest)?;
         } else {
             std::fs::rename(tmp, &dest)?;
         }
@@ -146,6 +149,40 @@ impl Storage {
         Ok(n)
     }
 
+    /// Removes stored files that no row references (`referenced` holds every hash the database
+    /// names) and that are older than `grace`: a file adopted moments ago may belong to a bid
+    /// whose transaction has not committed yet. Returns the number removed.
+    pub fn collect(
+        &self,
+        referenced: &std::collections::HashSet<String>,
+        grace: std::time::Duration,
+    ) -> std::io::Result<usize> {
+        let cutoff = std::time::SystemTime::now() - grace;
+        let mut removed = 0;
+        for dir in std::fs::read_dir(&self.root)? {
+            let dir = dir?;
+            let name = dir.file_name();
+            let name = name.to_string_lossy();
+            if !dir.file_type()?.is_dir() || name.len() != 2 || !name.bytes().all(|b| b.is_ascii_hexdigit()) {
+                continue;
+            }
+            for entry in std::fs::read_dir(dir.path())? {
+                let entry = entry?;
+                let hash = entry.file_name().to_string_lossy().into_owned();
+                let meta = entry.metadata()?;
+                if meta.is_file()
+                    && self.path_for(&hash).is_ok()
+                    && !referenced.contains(&hash)
+                    && meta.modified()? < cutoff
+                {
+                    std::fs::remove_file(entry.path())?;
+                    removed += 1;
+                }
+            }
+        }
+        Ok(removed)
+    }
+
     pub async fn put_bytes(&self, bytes: Vec<u8>) -> Result<StoredFile, StorageError> {
         let limit = bytes.len() as u64;
         let stream = futures::stream::iter([Ok::<_, std::io::Error>(Bytes::from(bytes))]);
@@ -159,6 +196,10 @@ impl Storage {
     pub async fn exists(&self, sha256: &str) -> Result<bool, StorageError> {
         Ok(tokio::fs::try_exists(self.path_for(sha256)?).await?)
     }
+}
+
+fn touch(path: &Path) -> std::io::Result<()> {
+    std::fs::File::options().append(true).open(path)?.set_modified(std::time::SystemTime::now())
 }
 
 #[cfg(test)]
@@ -206,6 +247,37 @@ mod tests {
         let err = storage.put_stream(chunks, 1000).await.unwrap_err();
         assert!(matches!(err, StorageError::TooLarge { limit: 1000 }));
         assert_eq!(count_files(storage.root()), 0);
+    }
+
+    #[tokio::test]
+    async fn collection_removes_only_old_unreferenced_files() {
+        let storage = Storage::new(temp_root()).unwrap();
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        let age = |sha: &str| {
+            std::fs::File::options()
+                .append(true)
+                .open(storage.path_for(sha).unwrap())
+                .unwrap()
+                .set_modified(old)
+                .unwrap()
+        };
+        let kept = storage.put_bytes(b"referenced".to_vec()).await.unwrap().sha256;
+        let orphan = storage.put_bytes(b"orphan".to_vec()).await.unwrap().sha256;
+        let fresh = storage.put_bytes(b"just adopted".to_vec()).await.unwrap().sha256;
+        let again = storage.put_bytes(b"stored again".to_vec()).await.unwrap().sha256;
+        for sha in [&kept, &orphan, &again] {
+            age(sha);
+        }
+        // The same content stored again is as recent as the new upload that references it.
+        storage.put_bytes(b"stored again".to_vec()).await.unwrap();
+        let referenced = std::collections::HashSet::from([kept.clone()]);
+        let hour = std::time::Duration::from_secs(3600);
+        assert_eq!(storage.collect(&referenced, hour).unwrap(), 1);
+        assert!(!storage.exists(&orphan).await.unwrap());
+        for sha in [&kept, &fresh, &again] {
+            assert!(storage.exists(sha).await.unwrap());
+        }
+        assert_eq!(storage.collect(&referenced, hour).unwrap(), 0);
     }
 
     #[tokio::test]

@@ -89,7 +89,7 @@ pub async fn add(
         super::server::record_amendment(&mut tx, officer, tender_id, amendment, now_ms).await?;
     } else {
         audit::record(
-            &mut *tx,
+            &mut tx,
             now_ms,
             Actor::User(officer),
             Change::new("tender.attach", "tender", tender_id).after(described),

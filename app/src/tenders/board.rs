@@ -134,7 +134,7 @@ pub fn NoticeList() -> impl IntoView {
                                                     && (reg.is_empty() || reg == region)
                                             };
                                             view! {
-                                                <tr style:display=move || if shown() { "" } else { "none" }>
+                                                <tr class:filtered-out=move || !shown()>
                                                     <td>
                                                         <A href=format!("/tenders/{}", t.id)>{t.title}</A>
                                                     </td>

@@ -70,8 +70,8 @@ pub struct TenderView {
     pub versions: Vec<VersionView>,
     pub price_weight_pct: Decimal,
     pub criteria: Vec<CriterionView>,
-    /// Purchaser side only; `None` on the public page (the number of bidders is not disclosed
-    /// before the opening).
+    /// Purchaser side only, once the bids are opened; `None` on the public page and before the
+    /// opening (the number of bidders is not disclosed).
     pub bid_count: Option<i64>,
     /// The template linter's warnings, and the officer's recorded override.
     pub lint: Vec<Verdict>,

@@ -360,7 +360,7 @@ pub async fn create(db: &Db, officer: &SessionUser, input: &TenderInput, now_ms:
     .await?;
     write_spec(&mut tx, &id, &v, 1).await?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(officer),
         Change::new("tender.create", "tender", &id).after(json!({"spec": v})),
@@ -388,13 +388,17 @@ async fn versions(db: &Db, id: &str) -> Result<Vec<VersionView>, AppError> {
         .collect())
 }
 
-/// The tender for the purchaser side (`with_bids`: the number of bids) or the public.
+/// The tender for the purchaser side (`with_bids`: the number of bids, once they are opened) or
+/// the public.
 pub async fn detail(db: &Db, id: &str, with_bids: bool) -> Result<TenderView, AppError> {
     let t = load(db, id).await?;
     if !with_bids && t.status == TenderStatus::Draft {
         return Err(AppError::NotFound);
     }
-    let bid_count = if with_bids {
+    // How many have bid stays unknown until the opening, to the purchaser too (Tendering Law
+    // art. 22, verify): sealed bids leave no trace anyone can count.
+    let opened = matches!(t.status, TenderStatus::Opened | TenderStatus::Awarded | TenderStatus::Failed);
+    let bid_count = if with_bids && opened {
         Some(
             sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM bids WHERE tender_id = $1")
                 .bind(id)
@@ -472,7 +476,7 @@ pub async fn publish(db: &Db, sealer: &Sealer, officer: &SessionUser, id: &str, 
         .execute(&mut *tx)
         .await?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         now_ms,
         Actor::User(officer),
         Change::new("tender.publish", "tender", id)
@@ -505,7 +509,7 @@ pub async fn amend(
         let mut tx = db.pool.begin().await?;
         write_spec(&mut tx, id, &v, 1).await?;
         audit::record(
-            &mut *tx,
+            &mut tx,
             now_ms,
             Actor::User(officer),
             Change::new("tender.edit_draft", "tender", id).before(json!({"spec": old})).after(json!({"spec": v})),
@@ -581,7 +585,7 @@ pub async fn record_amendment(
         .execute(&mut **tx)
         .await?;
     audit::record(
-        &mut **tx,
+        tx,
         now_ms,
         Actor::User(officer),
         Change::new("tender.amend", "tender", id)

@@ -1,7 +1,7 @@
 //! The domain calculators over HTTP. Request and response bodies are the domain types; every
 //! answer comes from the same functions the browser runs.
 
-use super::{ApiJson, ApiResult, Caller};
+use super::{ApiError, ApiJson, ApiResult, Caller};
 use app::domain::dongguan::{self, AnnualEvaluation, SubsidyRequest};
 use app::domain::henan::{self, CommunityFacts};
 use app::domain::national::{self, Panel, PanelContext, Step};
@@ -163,6 +163,10 @@ async fn deadline(
     _: Caller,
     ApiJson(r): ApiJson<DeadlineRequest>,
 ) -> ApiResult<Json<Value>> {
+    let errors = national::timeline_input_errors(&[("from", r.from)]);
+    if !errors.is_empty() {
+        return Err(ApiError(AppError::Validation(errors)));
+    }
     let cal = app::schemes::calendar::load(&state.db).await?;
     let (days, citation) = r.step.limit();
     let due = national::deadline(r.step, r.from, &cal);
@@ -184,6 +188,14 @@ async fn timeline(
     _: Caller,
     ApiJson(r): ApiJson<TimelineRequest>,
 ) -> ApiResult<Json<Verdicts>> {
+    let errors = national::timeline_input_errors(&[
+        ("documents_from", r.documents_from),
+        ("documents_until", r.documents_until),
+        ("bid_deadline", r.bid_deadline),
+    ]);
+    if !errors.is_empty() {
+        return Err(ApiError(AppError::Validation(errors)));
+    }
     let cal = app::schemes::calendar::load(&state.db).await?;
     Ok(verdicts(national::timeline_verdicts(r.method, r.documents_from, r.documents_until, r.bid_deadline, &cal)))
 }

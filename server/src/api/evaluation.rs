@@ -53,10 +53,6 @@ fn inline(content_type: &str, name: &str, bytes: Vec<u8>) -> Response {
         .into_response()
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 async fn proposal(
     State(state): State<AppState>,
     caller: Caller,
@@ -79,12 +75,12 @@ async fn proposal(
     let items: String = names
         .iter()
         .enumerate()
-        .map(|(i, n)| format!("<li><a href=\"proposal/{i}\" data-testid=\"entry-{i}\">{}</a></li>", escape(n)))
+        .map(|(i, n)| format!("<li><a href=\"proposal/{i}\" data-testid=\"entry-{i}\">{}</a></li>", files::escape(n)))
         .collect();
     let page = format!(
         "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>投标人{a} 技术方案</title></head>\
          <body><h1>投标人{a} 技术方案（文件包）</h1><ul>{items}</ul></body></html>",
-        a = escape(&alias)
+        a = files::escape(&alias)
     );
     Ok(inline("text/html; charset=utf-8", &format!("proposal-{alias}.html"), page.into_bytes()))
 }

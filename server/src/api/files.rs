@@ -122,17 +122,35 @@ pub fn from_browser_form(headers: &HeaderMap) -> bool {
 }
 
 /// The answer to an upload: JSON (`created`) for API clients and scripts; for a browser's plain
-/// form post, back to `page`, with the reasons in `upload_error` when it was refused.
+/// form post, back to `page`, or when it was refused a page of the reasons (422) with a link
+/// back. The reasons travel in this response only, never in a URL someone else could craft.
 pub fn upload_answer(browser_form: bool, page: &str, result: ApiResult<Response>) -> ApiResult<Response> {
     match result {
         Ok(_) if browser_form => Ok(Redirect::to(page).into_response()),
         Ok(created) => Ok(created),
-        Err(ApiError(AppError::Validation(fields))) if browser_form => {
-            let encoded = urlencode(&serde_json::to_string(&fields).unwrap_or_default());
-            Ok(Redirect::to(&format!("{page}?upload_error={encoded}")).into_response())
-        }
+        Err(ApiError(AppError::Validation(fields))) if browser_form => Ok(refusal_page(page, &fields)),
         Err(e) => Err(e),
     }
+}
+
+fn refusal_page(back: &str, fields: &[FieldError]) -> Response {
+    let items: String = fields
+        .iter()
+        .map(|f| format!("<li>{}<br><span lang=\"en\">{}</span></li>", escape(&f.message_zh), escape(&f.message_en)))
+        .collect();
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>上传未被接受 · Upload refused</title>\
+         <link rel=\"stylesheet\" href=\"/pkg/caiping.css\"></head><body><main><h1>上传未被接受 \
+         <span lang=\"en\">Upload refused</span></h1><ul data-testid=\"upload-refusal\">{items}</ul>\
+         <p><a href=\"{back}\">返回并重新提交 · Back to the form</a></p></main></body></html>",
+        back = escape(back)
+    );
+    (StatusCode::UNPROCESSABLE_ENTITY, [(CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+}
+
+/// Text for an HTML page this module writes by hand.
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// 201 with a JSON body.

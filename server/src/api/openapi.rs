@@ -11,7 +11,7 @@ pub fn router() -> Router<AppState> {
 
 /// The OpenAPI 3.1 document of the routes mounted on this instance, built from the same
 /// catalogue the route tests walk.
-pub fn document(test_mode: bool) -> Value {
+pub fn document(test_mode: bool, secure_cookies: bool) -> Value {
     let mut paths = Map::new();
     for route in ROUTES.iter().filter(|r| test_mode || !r.test_mode_only) {
         let mut op = json!({
@@ -46,7 +46,7 @@ pub fn document(test_mode: bool) -> Value {
         },
         "paths": paths,
         "components": {
-            "securitySchemes": { "session": { "type": "apiKey", "in": "cookie", "name": app::server::auth::SESSION_COOKIE } },
+            "securitySchemes": { "session": { "type": "apiKey", "in": "cookie", "name": app::server::auth::session_cookie_name(secure_cookies) } },
             "schemas": {
                 "Error": {
                     "type": "object",
@@ -70,5 +70,5 @@ pub fn document(test_mode: bool) -> Value {
 }
 
 async fn openapi(State(state): State<AppState>) -> Json<Value> {
-    Json(document(state.settings.test_mode))
+    Json(document(state.settings.test_mode, state.settings.secure_cookies))
 }

@@ -29,7 +29,8 @@ async fn sign_in(State(state): State<AppState>, Json(c): Json<Credentials>) -> A
 }
 
 async fn sign_out(State(state): State<AppState>, caller: Caller, headers: HeaderMap) -> ApiResult<impl IntoResponse> {
-    let token = auth::session_token(&headers).ok_or(ApiError(app::error::AppError::Unauthenticated))?;
+    let token = auth::session_token(&headers, state.settings.secure_cookies)
+        .ok_or(ApiError(app::error::AppError::Unauthenticated))?;
     app::server::sessions::close(&state.db, &token, &caller.0, state.now_ms()).await?;
     Ok((
         [(SET_COOKIE, auth::cleared_session_cookie(state.settings.secure_cookies))],

@@ -57,10 +57,11 @@ async fn unsafe_packages_and_broken_uploads_change_nothing() {
     }
     assert_eq!(walk(app.state.storage.root()), files_before, "a refused upload stores nothing");
 
-    // A browser posting the form without JavaScript is sent back to the bid page with the reasons.
+    // A browser posting the form without JavaScript gets a page of the reasons (escaped), with
+    // a link back to the bid page; nothing of them goes into a URL.
     let form = reqwest::multipart::Form::new()
         .text("lot", "0")
-        .part("technical", reqwest::multipart::Part::bytes(b"GIF89a".to_vec()).file_name("photo.gif"))
+        .part("technical", reqwest::multipart::Part::bytes(b"GIF89a".to_vec()).file_name("<b>photo</b>.gif"))
         .part("qualification", reqwest::multipart::Part::bytes(pdf("q").1).file_name("q.pdf"));
     let res = ngo
         .post(format!("{}/api/v1/tenders/{id}/bids", app.base))
@@ -69,13 +70,19 @@ async fn unsafe_packages_and_broken_uploads_change_nothing() {
         .send()
         .await
         .unwrap();
-    assert!(res.status().is_redirection(), "{}", res.status());
-    let location = res.headers()["location"].to_str().unwrap().to_string();
-    assert!(
-        location.starts_with(&format!("/bidder/tenders/{id}?upload_error="))
-            && location.contains("file_not_pdf_or_zip"),
-        "{location}"
-    );
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let page = res.text().await.unwrap();
+    assert!(page.contains("“&lt;b&gt;photo&lt;/b&gt;.gif”不是PDF或zip文件"), "{page}");
+    assert!(!page.contains("<b>photo"), "the file name is escaped: {page}");
+    assert!(page.contains(&format!("href=\"/bidder/tenders/{id}\"")), "{page}");
+    // The bid page no longer takes reasons from its query string (content spoofing).
+    let spoof = ngo
+        .get(format!("{}/bidder/tenders/{id}?upload_error=%5B%7B%22field%22%3A%22x%22%2C%22code%22%3A%22x%22%2C%22message_zh%22%3A%22SPOOFED%22%2C%22message_en%22%3A%22SPOOFED%22%7D%5D", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(!spoof.text().await.unwrap().contains("SPOOFED"));
 
     // A body cut off half-way: the earlier bid stays as it was.
     let boundary = "caipingboundary";
@@ -157,4 +164,53 @@ async fn each_lot_gets_its_own_team_with_staff_per_year() {
     let rules: Vec<&str> = failed.iter().map(|(r, _)| r.as_str()).collect();
     assert_eq!(rules, ["team-size", "team.one_lot_each"], "{failed:?}");
     assert!(failed[0].1.starts_with("【定慧寺社区】第1年"), "{}", failed[0].1);
+}
+
+/// Sealed files no bid references (a withdrawn bid's, a failed transaction's) are collected once
+/// they are older than the grace period; every file a bid names stays and still decrypts.
+#[tokio::test]
+async fn unreferenced_files_are_collected_and_referenced_ones_kept() {
+    use flow::*;
+    use std::time::Duration;
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let officer = app.signed_in(Role::Officer).await;
+        let id = create_published(&app, &officer, 21).await;
+        let yangguang = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
+        let yimin = app.sign_in_as("ngo-yimin", server::demo::DEMO_PASSWORD).await;
+        for ngo in [&yangguang, &yimin] {
+            let res = upload(&app, ngo, &id, &[(0, "290000")], pdf("t"), pdf("q")).await;
+            assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+        }
+        let stored = |app: &TestApp| {
+            walk(app.state.storage.root())
+                .into_iter()
+                .filter(|p| !p.starts_with(app.state.storage.root().join("tmp")))
+                .count()
+        };
+        let before = stored(&app);
+        assert_eq!(
+            sf(&app, &yimin, "bid_action", &[("id", &id), ("action", "withdraw")]).await.status(),
+            StatusCode::OK
+        );
+        assert_eq!(
+            server::blobs::collect(&app.state, server::blobs::GRACE).await.unwrap(),
+            0,
+            "{backend:?}: too recent"
+        );
+        assert_eq!(
+            server::blobs::collect(&app.state, Duration::ZERO).await.unwrap(),
+            2,
+            "{backend:?}: the withdrawn bid's two files"
+        );
+        assert_eq!(stored(&app), before - 2);
+        let sealed: Vec<String> =
+            sqlx::query_scalar("SELECT stored_sha256 FROM bid_files").fetch_all(&app.state.db.pool).await.unwrap();
+        assert_eq!(sealed.len(), 2);
+        for sha in &sealed {
+            assert!(app.state.storage.exists(sha).await.unwrap(), "{backend:?}: {sha} kept");
+        }
+        let mine: Value = sf(&app, &yangguang, "my_bid", &[("id", &id)]).await.json().await.unwrap();
+        assert_eq!(mine["receipt"]["files"].as_array().unwrap().len(), 2, "{backend:?}: the remaining bid is whole");
+    }
 }

@@ -58,7 +58,8 @@ async fn everything(app: &TestApp, client: &reqwest::Client, id: &str, aliases: 
         let status = res.status();
         let headers = format!("{:?}", res.headers());
         let is_pdf = res.headers().get("content-type").is_some_and(|v| v.as_bytes().starts_with(b"application/pdf"));
-        let body = res.bytes().await.unwrap();
+        let url = res.url().clone();
+        let body = res.bytes().await.unwrap_or_else(|e| panic!("reading {url}: {e:?}"));
         let mut text = format!("{status} {headers}\n{}", String::from_utf8_lossy(&body));
         if is_pdf {
             text.push_str(&pdf_text(&body));

@@ -187,6 +187,12 @@ async fn a_tender_from_publication_through_review_to_contract() {
                 .is_client_error());
         }
         assert_eq!(field_code(sf(&app, &officer, "open_bids", &[("id", &id)]).await).await, "opening_time_not_reached");
+        // Until the opening nobody learns who has bid or how many: not the purchaser (no count),
+        // not the audit log's readers (no bidder's entry on this tender).
+        let detail: Value = sf(&app, &officer, "tender_detail", &[("id", &id)]).await.json().await.unwrap();
+        assert_eq!(detail["bid_count"], Value::Null);
+        let sealed_audit = app.audit().await.to_string();
+        assert!(!sealed_audit.contains("bid.submit"), "{sealed_audit}");
 
         // 3. A material amendment (new guidance) is published with its diff; every bid must be reconfirmed.
         let mut form = suzhou_form(&app, 21);
@@ -264,6 +270,8 @@ async fn a_tender_from_publication_through_review_to_contract() {
         let officer = app.signed_in(Role::Officer).await;
         let yangguang = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
         assert_eq!(sf(&app, &officer, "open_bids", &[("id", &id)]).await.status(), StatusCode::OK);
+        let detail: Value = sf(&app, &officer, "tender_detail", &[("id", &id)]).await.json().await.unwrap();
+        assert!(detail["bid_count"].as_i64().is_some_and(|n| n > 0), "counted once opened: {}", detail["bid_count"]);
         let file = officer
             .get(format!("{}/api/v1/tenders/{id}/bids/{bid_id}/files/technical", app.base))
             .send()

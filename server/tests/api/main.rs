@@ -5,6 +5,7 @@
 
 mod access;
 mod accounts;
+mod audit_chain;
 mod bids;
 mod calls;
 mod clarifications;
@@ -16,6 +17,7 @@ mod ownership;
 mod platform;
 mod profiles;
 mod schemes;
+mod security;
 mod support;
 mod tenders;
 
@@ -25,7 +27,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use server::api::{Access, ROUTES};
 use sqlx::Row;
-use support::{backends, spawn_app, TestApp};
+use support::{backends, spawn_app, spawn_app_with, TestApp};
 
 const ALL: [Role; 5] = Role::ALL;
 

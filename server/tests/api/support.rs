@@ -61,19 +61,23 @@ pub async fn fresh_database_url(backend: Backend) -> String {
 pub struct TestApp {
     pub base: String,
     pub state: AppState,
+    pub db_url: String,
 }
 
 pub async fn spawn_app(backend: Backend, test_mode: bool) -> TestApp {
+    spawn_app_with(backend, Settings { test_mode, ..Settings::default() }).await
+}
+
+pub async fn spawn_app_with(backend: Backend, settings: Settings) -> TestApp {
     let db_url = fresh_database_url(backend).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let options = startup::leptos_options("target/site", addr);
-    let settings = Settings { test_mode, ..Settings::default() };
     let state = startup::build_state(&db_url, &temp_dir(), options, settings).await.expect("state");
     server::demo::seed(&state).await.expect("demo data");
     let router = startup::router(state.clone());
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    TestApp { base: format!("http://{addr}"), state }
+    TestApp { base: format!("http://{addr}"), state, db_url }
 }
 
 impl TestApp {
