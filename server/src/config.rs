@@ -17,9 +17,10 @@ pub struct Cli {
     #[arg(long, env = "CAIPING_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
 
-    /// Master key that wraps each tender's bid key (default `<data-dir>/master.key`, created on
-    /// first start). Every instance sharing a database needs the same file; keep it out of backups
-    /// of the database.
+    /// Master key that wraps each tender's bid key (default `$XDG_CONFIG_HOME/caiping/master.key`,
+    /// else `~/.config/caiping/master.key`, created on first start): apart from the data
+    /// directory, so a backup of the database and files cannot decrypt a bid. Every instance
+    /// sharing a database needs the same file.
     #[arg(long, env = "CAIPING_MASTER_KEY_FILE", global = true)]
     pub master_key_file: Option<PathBuf>,
 

@@ -102,6 +102,8 @@ async fn serve(cli: &Cli, args: ServeArgs) -> anyhow::Result<()> {
         let _ = tcp.set_nodelay(true);
     });
     tracing::info!("caiping listening on http://{} ({})", args.addr, backend.as_str());
+    // The peer address reaches handlers (sign-in throttling by client).
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     Ok(())
 }

@@ -28,6 +28,21 @@ pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
 
 /// Connects, migrates and assembles the state. Every instance built this way against the same
 /// database serves the same data.
+/// Where the master key lives unless configured: the user's configuration directory, apart from
+/// the data directory. An installation from before keeps its `<data-dir>/master.key` (moving it
+/// silently would orphan every sealed bid) and is told to move it.
+pub fn default_key_file(data_dir: &Path) -> std::path::PathBuf {
+    let config = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|d| !d.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").filter(|h| !h.is_empty()).map(|h| Path::new(&h).join(".config")));
+    let legacy = data_dir.join("master.key");
+    match config.map(|c| c.join("caiping").join("master.key")) {
+        Some(key) if key.exists() || !legacy.exists() => key,
+        _ => legacy,
+    }
+}
+
 pub async fn build_state(
     database_url: &str,
     data_dir: &Path,
@@ -53,7 +68,15 @@ pub async fn build_state(
     if cleared > 0 {
         tracing::info!(cleared, "removed temporary upload files left by an earlier process");
     }
-    let key_file = settings.master_key_file.clone().unwrap_or_else(|| data_dir.join("master.key"));
+    let key_file = settings.master_key_file.clone().unwrap_or_else(|| default_key_file(data_dir));
+    if key_file.starts_with(data_dir) {
+        tracing::warn!(
+            key = %key_file.display(),
+            "the master key lies inside the data directory: a backup of it decrypts every sealed bid; keep the key elsewhere (--master-key-file)"
+        );
+    } else {
+        tracing::info!(key = %key_file.display(), "master key (keep it out of backups of {})", data_dir.display());
+    }
     let sealer = Arc::new(
         Sealer::load_or_create(&key_file).map_err(|e| anyhow::anyhow!("master key {}: {e}", key_file.display()))?,
     );
@@ -99,5 +122,25 @@ async fn page_guard(State(state): State<AppState>, req: Request, next: Next) -> 
         }
         Ok(None) => Redirect::to("/login").into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_lives_apart_from_the_data_unless_an_older_install_keeps_it_there() {
+        let root = std::env::temp_dir().join(format!("caiping-keyfile-{}", uuid::Uuid::new_v4().simple()));
+        let data = root.join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        // SAFETY: this test alone reads XDG_CONFIG_HOME in this binary.
+        unsafe { std::env::set_var("XDG_CONFIG_HOME", root.join("config")) };
+        assert_eq!(default_key_file(&data), root.join("config/caiping/master.key"));
+        std::fs::write(data.join("master.key"), "00").unwrap();
+        assert_eq!(default_key_file(&data), data.join("master.key"), "an existing install keeps its key");
+        std::fs::create_dir_all(root.join("config/caiping")).unwrap();
+        std::fs::write(root.join("config/caiping/master.key"), "00").unwrap();
+        assert_eq!(default_key_file(&data), root.join("config/caiping/master.key"), "once moved, the moved one");
     }
 }

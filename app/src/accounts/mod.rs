@@ -111,7 +111,9 @@ pub struct UserSummary {
 pub async fn sign_in(username: String, password: String) -> Result<SessionUser, AppError> {
     use crate::server::auth;
     let state = auth::state()?;
-    let result = server::sign_in(&state.db, &username, &password, state.now_ms(), state.settings.session_hours).await;
+    let client = auth::request_client()?;
+    let result =
+        server::sign_in(&state.db, &username, &password, &client, state.now_ms(), state.settings.session_hours).await;
     match result {
         Ok((user, token)) => {
             auth::set_cookie(auth::session_cookie(&token, state.settings.secure_cookies, state.settings.session_hours));
@@ -159,9 +161,11 @@ pub async fn register_organisation(
     let registered = server::register_organisation(&state.db, &org_name, &credit_code, kind, &new, now)
         .await
         .inspect_err(auth::set_status)?;
-    let (user, token) = server::sign_in(&state.db, &registered.username, &password, now, state.settings.session_hours)
-        .await
-        .inspect_err(auth::set_status)?;
+    let client = auth::request_client()?;
+    let (user, token) =
+        server::sign_in(&state.db, &registered.username, &password, &client, now, state.settings.session_hours)
+            .await
+            .inspect_err(auth::set_status)?;
     auth::set_cookie(auth::session_cookie(&token, state.settings.secure_cookies, state.settings.session_hours));
     leptos_axum::redirect(user.role.home_path());
     Ok(user)

@@ -9,9 +9,18 @@ use crate::server::db::{new_id, new_ordered_id, Db};
 use crate::server::{passwords, sessions};
 use sqlx::Row;
 
-/// Failed sign-ins allowed per username inside the window before it is locked.
+/// Failed sign-ins allowed for one username from one client inside the window (since that
+/// client's last success) before that client is refused for it.
 pub const MAX_FAILED_LOGINS: i64 = 5;
+/// Failed sign-ins allowed from one client, whatever the usernames (password spraying).
+pub const MAX_CLIENT_FAILURES: i64 = 20;
+/// Failed sign-ins allowed for one username from all clients together (guessing spread over
+/// many addresses); clients the account signed in from recently are exempt, so nobody can lock
+/// an officer out of their own office before an opening.
+pub const MAX_USERNAME_FAILURES: i64 = 50;
 pub const LOGIN_WINDOW_MS: i64 = 15 * 60 * 1000;
+/// How long a client that signed in stays known to the account (and attempts are kept).
+pub const KNOWN_CLIENT_MS: i64 = 30 * 24 * 3_600_000;
 
 pub async fn create_organisation(
     db: &Db,
@@ -274,33 +283,63 @@ pub async fn user_exists(db: &Db, username: &str) -> Result<bool, AppError> {
     Ok(sqlx::query("SELECT id FROM users WHERE username = $1").bind(username).fetch_optional(&db.pool).await?.is_some())
 }
 
-/// Checks the password, with throttling: after `MAX_FAILED_LOGINS` failures for a username
-/// within `LOGIN_WINDOW_MS` (since its last success) further attempts are refused, whatever
-/// the password, until the window has passed.
+/// Checks the password, with throttling by username and client (see the limits above). Each
+/// attempt is recorded as a failure *before* its password is checked and counted with the
+/// others, so concurrent guesses cannot slip past a limit; a success then marks it.
 pub async fn sign_in(
     db: &Db,
     username: &str,
     password: &str,
+    client: &str,
     now_ms: i64,
     session_hours: i64,
 ) -> Result<(SessionUser, String), AppError> {
     let username = username.trim();
-    let last_success: Option<i64> =
-        sqlx::query("SELECT CAST(MAX(at) AS BIGINT) AS at FROM login_attempts WHERE username = $1 AND succeeded = 1")
-            .bind(username)
-            .fetch_one(&db.pool)
-            .await?
-            .get("at");
-    let since = (now_ms - LOGIN_WINDOW_MS).max(last_success.unwrap_or(i64::MIN));
-    let failures: i64 = sqlx::query(
-        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM login_attempts WHERE username = $1 AND succeeded = 0 AND at > $2",
+    let attempt = new_ordered_id();
+    sqlx::query("INSERT INTO login_attempts (id, username, client, at, succeeded) VALUES ($1, $2, $3, $4, 0)")
+        .bind(&attempt)
+        .bind(username)
+        .bind(client)
+        .bind(now_ms)
+        .execute(&db.pool)
+        .await?;
+    let since = now_ms - LOGIN_WINDOW_MS;
+    let last_success: Option<i64> = sqlx::query_scalar(
+        "SELECT CAST(MAX(at) AS BIGINT) FROM login_attempts WHERE username = $1 AND client = $2 AND succeeded = 1",
     )
     .bind(username)
+    .bind(client)
+    .fetch_one(&db.pool)
+    .await?;
+    let pair: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM login_attempts \
+         WHERE username = $1 AND client = $2 AND succeeded = 0 AND at > $3",
+    )
+    .bind(username)
+    .bind(client)
+    .bind(since.max(last_success.unwrap_or(i64::MIN)))
+    .fetch_one(&db.pool)
+    .await?;
+    let from_client: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM login_attempts WHERE client = $1 AND succeeded = 0 AND at > $2",
+    )
+    .bind(client)
     .bind(since)
     .fetch_one(&db.pool)
-    .await?
-    .get("n");
-    if failures >= MAX_FAILED_LOGINS {
+    .await?;
+    let known = last_success.is_some_and(|at| at > now_ms - KNOWN_CLIENT_MS);
+    let for_username: i64 = if known {
+        0
+    } else {
+        sqlx::query_scalar(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM login_attempts WHERE username = $1 AND succeeded = 0 AND at > $2",
+        )
+        .bind(username)
+        .bind(since)
+        .fetch_one(&db.pool)
+        .await?
+    };
+    if pair > MAX_FAILED_LOGINS || from_client > MAX_CLIENT_FAILURES || for_username > MAX_USERNAME_FAILURES {
         return Err(AppError::TooManyAttempts);
     }
 
@@ -311,25 +350,21 @@ pub async fn sign_in(
     let verified = match row {
         Some(row) if row.get::<i64, _>("active") == 1 => {
             let hash: String = row.get("password_hash");
-            passwords::verify(hash, password.to_string()).await.then(|| row.get::<String, _>("id"))
+            passwords::verify(hash, password.to_string()).await?.then(|| row.get::<String, _>("id"))
         }
         _ => {
             // Same work for unknown users, so timing does not reveal which usernames exist.
-            let _ = passwords::hash(password).await;
+            let _ = passwords::hash(password).await?;
             None
         }
     };
-    sqlx::query("INSERT INTO login_attempts (id, username, at, succeeded) VALUES ($1, $2, $3, $4)")
-        .bind(new_ordered_id())
-        .bind(username)
-        .bind(now_ms)
-        .bind(i64::from(verified.is_some()))
-        .execute(&db.pool)
-        .await?;
     let Some(user_id) = verified else {
         return Err(AppError::InvalidCredentials);
     };
-
+    sqlx::query("UPDATE login_attempts SET succeeded = 1 WHERE id = $1").bind(&attempt).execute(&db.pool).await?;
+    // Attempts older than any limit looks back are of no use; clearing them here keeps the
+    // table small without a job.
+    sqlx::query("DELETE FROM login_attempts WHERE at < $1").bind(now_ms - KNOWN_CLIENT_MS).execute(&db.pool).await?;
     sessions::open(db, &user_id, now_ms, session_hours).await
 }
 

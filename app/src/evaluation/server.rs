@@ -1027,7 +1027,7 @@ pub async fn sign(
         .fetch_one(&db.pool)
         .await?
         .get("password_hash");
-    if !crate::server::passwords::verify(hash, password.to_string()).await {
+    if !crate::server::passwords::verify(hash, password.to_string()).await? {
         return Err(invalid(
             "password",
             "password_wrong",

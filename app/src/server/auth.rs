@@ -91,6 +91,36 @@ pub fn request_headers() -> Result<HeaderMap, AppError> {
     use_context::<http::request::Parts>().map(|p| p.headers).ok_or(AppError::Internal)
 }
 
+/// Who is calling, for throttling: the peer's address; when the peer is a proxy on this machine
+/// (loopback), the address it added last to `X-Forwarded-For` (earlier entries are the
+/// client's own claims and could be anything).
+pub fn client_of(headers: &HeaderMap, peer: Option<std::net::SocketAddr>) -> String {
+    let forwarded = || {
+        headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok())
+    };
+    match peer {
+        Some(p) if !p.ip().is_loopback() => p.ip().to_string(),
+        Some(p) => forwarded().unwrap_or(p.ip()).to_string(),
+        None => forwarded().map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".into()),
+    }
+}
+
+/// [`client_of`] for a request's head (the peer address is there when the server was started
+/// with connect info).
+pub fn client_from_parts(parts: &http::request::Parts) -> String {
+    let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
+    client_of(&parts.headers, peer)
+}
+
+/// The calling client, inside a server function.
+pub fn request_client() -> Result<String, AppError> {
+    use_context::<http::request::Parts>().map(|p| client_from_parts(&p)).ok_or(AppError::Internal)
+}
+
 /// The caller, if signed in.
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     let state = state()?;
@@ -119,5 +149,23 @@ pub fn set_status(err: &AppError) {
 pub fn set_cookie(value: HeaderValue) {
     if let Some(opts) = use_context::<ResponseOptions>() {
         opts.append_header(SET_COOKIE, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_client_is_the_peer_unless_a_local_proxy_forwarded_it() {
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", HeaderValue::from_static("6.6.6.6, 10.1.2.3"));
+        let remote = Some("203.0.113.9:5000".parse().unwrap());
+        let local = Some("127.0.0.1:5000".parse().unwrap());
+        assert_eq!(client_of(&h, remote), "203.0.113.9", "a remote peer cannot claim another address");
+        assert_eq!(client_of(&h, local), "10.1.2.3", "the proxy's own entry, not the client's claim");
+        assert_eq!(client_of(&HeaderMap::new(), local), "127.0.0.1");
+        h.insert("x-forwarded-for", HeaderValue::from_static("not an address"));
+        assert_eq!(client_of(&h, local), "127.0.0.1");
     }
 }

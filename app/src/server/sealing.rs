@@ -72,6 +72,9 @@ impl Sealer {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir)?;
             }
+            // Written whole to a private temporary name, then linked into place: a reader never
+            // sees a half-written key, and of two instances starting together one key wins.
+            let tmp = path.with_extension(format!("tmp-{}", hex::encode(random::<8>())));
             let mut opts = std::fs::OpenOptions::new();
             opts.write(true).create_new(true);
             #[cfg(unix)]
@@ -79,12 +82,13 @@ impl Sealer {
                 use std::os::unix::fs::OpenOptionsExt;
                 opts.mode(0o600);
             }
-            match opts.open(path) {
-                Ok(mut f) => {
-                    f.write_all(hex::encode(random::<32>()).as_bytes())?;
-                    f.sync_all()?;
-                }
-                // Another instance created it first: use theirs.
+            let mut f = opts.open(&tmp)?;
+            f.write_all(hex::encode(random::<32>()).as_bytes())?;
+            f.sync_all()?;
+            let linked = std::fs::hard_link(&tmp, path);
+            let _ = std::fs::remove_file(&tmp);
+            match linked {
+                Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
                 Err(e) => return Err(e),
             }
@@ -171,6 +175,24 @@ impl TenderKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instances_starting_together_agree_on_one_whole_key() {
+        let dir = std::env::temp_dir().join(format!("caiping-key-{}", hex::encode(random::<8>())));
+        let path = dir.join("nested").join("master.key");
+        let keys: Vec<[u8; 32]> = std::thread::scope(|s| {
+            let handles: Vec<_> =
+                (0..8).map(|_| s.spawn(|| Sealer::load_or_create(&path).expect("loads").master)).collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(keys.iter().all(|k| *k == keys[0]));
+        assert_eq!(std::fs::read_dir(path.parent().unwrap()).unwrap().count(), 1, "no temporary file left");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+    }
 
     fn sealer() -> Sealer {
         Sealer { master: [7u8; 32] }

@@ -21,9 +21,15 @@ struct Credentials {
     password: String,
 }
 
-async fn sign_in(State(state): State<AppState>, Json(c): Json<Credentials>) -> ApiResult<impl IntoResponse> {
+async fn sign_in(
+    State(state): State<AppState>,
+    parts: axum::http::request::Parts,
+    Json(c): Json<Credentials>,
+) -> ApiResult<impl IntoResponse> {
+    let client = auth::client_from_parts(&parts);
     let (user, token) =
-        accounts::sign_in(&state.db, &c.username, &c.password, state.now_ms(), state.settings.session_hours).await?;
+        accounts::sign_in(&state.db, &c.username, &c.password, &client, state.now_ms(), state.settings.session_hours)
+            .await?;
     let cookie = auth::session_cookie(&token, state.settings.secure_cookies, state.settings.session_hours);
     Ok(([(SET_COOKIE, cookie)], Json(user)))
 }

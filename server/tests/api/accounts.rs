@@ -30,6 +30,67 @@ async fn sign_in_lands_on_the_role_home_and_sign_out_ends_the_session() {
     }
 }
 
+/// A sign-in through the API from `client`: the test server's peer is loopback, so
+/// X-Forwarded-For (as a local proxy sets it) names the client.
+async fn attempt(app: &TestApp, client: &str, username: &str, password: &str) -> StatusCode {
+    app.anon()
+        .post(format!("{}/api/v1/session", app.base))
+        .header("x-forwarded-for", client)
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+/// Throttling by client as well as username: a third party locks out only itself, concurrent
+/// guesses cannot pass the limit, one client cannot spray many usernames, and guessing spread
+/// over many addresses is capped without locking the officer out of the office it signs in from.
+#[tokio::test]
+async fn throttling_counts_per_client_and_cannot_be_raced() {
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let right = server::demo::DEMO_PASSWORD;
+        // The officer signs in from the office: a known client from now on.
+        assert_eq!(attempt(&app, "10.0.0.1", "officer", right).await, StatusCode::OK);
+        // Someone elsewhere exhausts the officer's attempts: locked out there only.
+        for _ in 0..5 {
+            assert_eq!(attempt(&app, "10.6.6.6", "officer", "guess").await, StatusCode::UNAUTHORIZED);
+        }
+        assert_eq!(attempt(&app, "10.6.6.6", "officer", right).await, StatusCode::TOO_MANY_REQUESTS, "{backend:?}");
+        assert_eq!(
+            attempt(&app, "10.0.0.1", "officer", right).await,
+            StatusCode::OK,
+            "{backend:?}: the office still signs in"
+        );
+
+        // Thirty guesses at once from one client: no more than five passwords are ever checked.
+        let statuses = futures::future::join_all((0..30).map(|_| attempt(&app, "10.7.7.7", "auditor", "guess"))).await;
+        let checked = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+        assert!(checked <= 5, "{backend:?}: {checked} passwords checked");
+        assert!(statuses.iter().all(|s| *s == StatusCode::UNAUTHORIZED || *s == StatusCode::TOO_MANY_REQUESTS));
+
+        // One client trying many usernames is stopped after twenty failures, whatever the name.
+        let app = spawn_app(backend, true).await;
+        for i in 0..20 {
+            assert_eq!(attempt(&app, "10.8.8.8", &format!("user{i}"), "guess").await, StatusCode::UNAUTHORIZED);
+        }
+        assert_eq!(attempt(&app, "10.8.8.8", "admin", right).await, StatusCode::TOO_MANY_REQUESTS, "{backend:?}");
+
+        // Guessing spread over ten addresses (five each: fifty) caps the account for new clients…
+        let app = spawn_app(backend, true).await;
+        assert_eq!(attempt(&app, "10.0.0.1", "officer", right).await, StatusCode::OK);
+        for c in 0..10 {
+            for _ in 0..5 {
+                assert_eq!(attempt(&app, &format!("10.9.0.{c}"), "officer", "guess").await, StatusCode::UNAUTHORIZED);
+            }
+        }
+        assert_eq!(attempt(&app, "10.9.1.1", "officer", right).await, StatusCode::TOO_MANY_REQUESTS, "{backend:?}");
+        // …but not for the client the officer signed in from.
+        assert_eq!(attempt(&app, "10.0.0.1", "officer", right).await, StatusCode::OK, "{backend:?}");
+    }
+}
+
 #[tokio::test]
 async fn repeated_wrong_passwords_lock_the_username_for_fifteen_minutes() {
     for backend in backends() {

@@ -68,15 +68,18 @@ pub async fn spawn_app(backend: Backend, test_mode: bool) -> TestApp {
     spawn_app_with(backend, Settings { test_mode, ..Settings::default() }).await
 }
 
-pub async fn spawn_app_with(backend: Backend, settings: Settings) -> TestApp {
+pub async fn spawn_app_with(backend: Backend, mut settings: Settings) -> TestApp {
     let db_url = fresh_database_url(backend).await;
+    // Each test its own key, as each its own database.
+    settings.master_key_file.get_or_insert_with(|| temp_dir().join("master.key"));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let options = startup::leptos_options("target/site", addr);
     let state = startup::build_state(&db_url, &temp_dir(), options, settings).await.expect("state");
     server::demo::seed(&state).await.expect("demo data");
     let router = startup::router(state.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
     TestApp { base: format!("http://{addr}"), state, db_url }
 }
 
