@@ -82,27 +82,48 @@ pub fn App() -> impl IntoView {
             <AppTitle />
             <Router>
                 <pages::layout::Layout>
-                    <Routes fallback=pages::not_found::NotFound>
-                        <Route path=path!("/") view=pages::public::PublicHome />
-                        <Route path=path!("/login") view=accounts::login::LoginPage />
-                        <Route path=path!("/register") view=accounts::register::RegisterPage />
-                        <Route path=path!("/officer") view=pages::workbench::OfficerHome />
-                        <Route path=path!("/officer/calculators") view=schemes::calculators::CalculatorsPage />
-                        <Route path=path!("/officer/tenders/new") view=tenders::form::NewTenderPage />
-                        <Route path=path!("/officer/tenders/:id/amend") view=tenders::form::AmendTenderPage />
-                        <Route path=path!("/tenders/:id") view=pages::public_tender::PublicTenderPage />
-                        <Route path=path!("/officer/tenders/:id") view=pages::officer_tender::OfficerTenderPage />
-                        <Route path=path!("/bidder/tenders/:id") view=bids::page::BidPage />
-                        <Route path=path!("/review/:id") view=evaluation::sheet::ReviewPage />
-                        <Route path=path!("/bidder") view=pages::workbench::BidderHome />
-                        <Route path=path!("/bidder/profile") view=profiles::page::ProfilePage />
-                        <Route path=path!("/expert") view=pages::workbench::ExpertHome />
-                        <Route path=path!("/auditor") view=pages::workbench::AuditorHome />
-                        <Route path=path!("/admin") view=pages::workbench::AdminHome />
-                    </Routes>
+                    <AppRoutes />
                 </pages::layout::Layout>
             </Router>
         </I18nContextProvider>
+    }
+}
+
+/// Every page of the site; shared by [`App`] and [`RouteTable`].
+#[component]
+fn AppRoutes() -> impl IntoView {
+    view! {
+        <Routes fallback=pages::not_found::NotFound>
+            <Route path=path!("/") view=pages::public::PublicHome />
+            <Route path=path!("/login") view=accounts::login::LoginPage />
+            <Route path=path!("/register") view=accounts::register::RegisterPage />
+            <Route path=path!("/officer") view=pages::workbench::OfficerHome />
+            <Route path=path!("/officer/calculators") view=schemes::calculators::CalculatorsPage />
+            <Route path=path!("/officer/tenders/new") view=tenders::form::NewTenderPage />
+            <Route path=path!("/officer/tenders/:id/amend") view=tenders::form::AmendTenderPage />
+            <Route path=path!("/tenders/:id") view=pages::public_tender::PublicTenderPage />
+            <Route path=path!("/officer/tenders/:id") view=pages::officer_tender::OfficerTenderPage />
+            <Route path=path!("/bidder/tenders/:id") view=bids::page::BidPage />
+            <Route path=path!("/review/:id") view=evaluation::sheet::ReviewPage />
+            <Route path=path!("/bidder") view=pages::workbench::BidderHome />
+            <Route path=path!("/bidder/profile") view=profiles::page::ProfilePage />
+            <Route path=path!("/expert") view=pages::workbench::ExpertHome />
+            <Route path=path!("/auditor") view=pages::workbench::AuditorHome />
+            <Route path=path!("/admin") view=pages::workbench::AdminHome />
+        </Routes>
+    }
+}
+
+/// The routes alone, for the server to list them (`generate_route_list`). Rendering the whole
+/// [`App`] for that would start the i18n provider's effects in an owner that is disposed at
+/// once, and they panic when they run (leptos_i18n 0.6 reads its locale signal in an isomorphic
+/// effect).
+#[component]
+pub fn RouteTable() -> impl IntoView {
+    view! {
+        <Router>
+            <AppRoutes />
+        </Router>
     }
 }
 

@@ -8,5 +8,6 @@ pub mod demo;
 pub mod documents;
 pub mod packages;
 pub mod security;
+pub mod serving;
 pub mod spreadsheets;
 pub mod startup;

@@ -4,7 +4,6 @@ use app::identity::Role;
 use app::purchasers::server as purchasers;
 use app::server::audit::Actor;
 use app::server::state::Settings;
-use axum::serve::ListenerExt;
 use clap::Parser;
 use server::config::{AuditCommand, Cli, Command, CreateUnitArgs, CreateUserArgs, ServeArgs, StorageCommand};
 use server::{demo, startup};
@@ -97,14 +96,8 @@ async fn serve(cli: &Cli, args: ServeArgs) -> anyhow::Result<()> {
     let backend = state.db.backend;
     let app = startup::router(state);
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
-    // Without TCP_NODELAY the streamed SSR responses wait on Nagle's algorithm.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
     tracing::info!("caiping listening on http://{} ({})", args.addr, backend.as_str());
-    // The peer address reaches handlers (sign-in throttling by client).
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    server::serving::serve(listener, app, server::serving::HEADER_READ_TIMEOUT, shutdown_signal()).await?;
     Ok(())
 }
 

@@ -51,6 +51,10 @@ pub enum Rejection {
     TooLarge(String),
     Bomb(String),
     Overlapping,
+    /// A directory entry that carries data (a place to hide a payload no listing shows).
+    DirectoryPayload(String),
+    /// An archive inside the package: its contents would escape every check here.
+    Nested(String),
 }
 
 impl Rejection {
@@ -67,6 +71,8 @@ impl Rejection {
             Rejection::TooLarge(_) => "zip_entry_too_large",
             Rejection::Bomb(_) => "zip_bomb",
             Rejection::Overlapping => "zip_overlapping",
+            Rejection::DirectoryPayload(_) => "zip_directory_payload",
+            Rejection::Nested(_) => "zip_nested_archive",
         }
     }
 
@@ -111,18 +117,52 @@ impl Rejection {
             Rejection::Overlapping => {
                 (format!("“{file}”的压缩包结构异常（条目重叠）"), format!("“{file}” has overlapping entries"))
             }
+            Rejection::DirectoryPayload(e) => (
+                format!("“{file}”中的目录“{e}”带有数据，结构异常"),
+                format!("The directory “{e}” in “{file}” carries data"),
+            ),
+            Rejection::Nested(e) => (
+                format!("“{file}”中的“{e}”是压缩包；请将其中的文件直接放入同一个压缩包"),
+                format!("“{e}” in “{file}” is an archive; put its files into the one package directly"),
+            ),
         }
     }
 }
 
+/// Bidirectional-text controls: in a name they make `fdp.exe` display as `exe.pdf`.
+fn bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// A name is safe when every segment is an ordinary name: no `..` or `.`, no leading `/`, no
-/// backslash, colon, control character or empty segment (a trailing `/` marks a directory).
+/// backslash, colon, control or bidirectional-text character or empty segment (a trailing `/`
+/// marks a directory).
 pub fn safe_name(name: &str) -> bool {
-    if name.is_empty() || name.starts_with('/') || name.chars().any(|c| c == '\\' || c == ':' || c.is_control()) {
+    if name.is_empty()
+        || name.starts_with('/')
+        || name.chars().any(|c| c == '\\' || c == ':' || c.is_control() || bidi_control(c))
+    {
         return false;
     }
     let trimmed = name.strip_suffix('/').unwrap_or(name);
     !trimmed.is_empty() && trimmed.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+}
+
+fn archive_name(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    [".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".cab", ".jar"].iter().any(|ext| lower.ends_with(ext))
+}
+
+fn office_name(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    [".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp"].iter().any(|ext| lower.ends_with(ext))
+}
+
+/// The first bytes of zip, RAR, 7-Zip, gzip, bzip2, xz and CAB files.
+fn archive_magic(head: &[u8]) -> bool {
+    [&b"PK\x03\x04"[..], b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"MSCF"]
+        .iter()
+        .any(|m| head.starts_with(m))
 }
 
 /// Entry names from Chinese Windows tools carry no UTF-8 flag and are GBK.
@@ -172,6 +212,12 @@ pub fn inspect<R: Read + Seek>(mut file: R, size: u64) -> Result<Kind, Rejection
         if !matches!(e.compression(), CompressionMethod::Stored | CompressionMethod::Deflated) {
             return Err(Rejection::Method(name));
         }
+        if e.is_dir() && (e.size() > 0 || e.compressed_size() > 0) {
+            return Err(Rejection::DirectoryPayload(name));
+        }
+        if archive_name(&name) {
+            return Err(Rejection::Nested(name));
+        }
         if e.size() > MAX_ENTRY_BYTES {
             return Err(Rejection::TooLarge(name));
         }
@@ -202,6 +248,11 @@ pub fn inspect<R: Read + Seek>(mut file: R, size: u64) -> Result<Kind, Rejection
             let n = limited.read(&mut buf).map_err(|_| Rejection::Unreadable)?;
             if n == 0 {
                 break;
+            }
+            // An archive renamed to look like a document is still an archive. Office documents
+            // (OOXML, ODF) are zips by format and pass as documents, by their names only.
+            if inflated == 0 && archive_magic(&buf[..n]) && !(office_name(name) && buf.starts_with(b"PK\x03\x04")) {
+                return Err(Rejection::Nested(name.clone()));
             }
             inflated += n as u64;
             total += n as u64;
@@ -282,6 +333,44 @@ mod tests {
     fn a_bomb_is_stopped() {
         let zeros = vec![0u8; 8 * 1024 * 1024];
         assert_eq!(check(&zip_of(&[("zeros.pdf", &zeros)])), Err(Rejection::Bomb("zeros.pdf".into())));
+    }
+
+    #[test]
+    fn bidi_controls_in_names_are_unsafe() {
+        // "技术方案\u{202E}fdp.exe" displays as "技术方案exe.pdf".
+        for bad in ["技术方案\u{202E}fdp.exe", "a\u{2066}b.pdf", "x\u{200F}.pdf"] {
+            assert!(!safe_name(bad), "{bad:?}");
+        }
+        let z = zip_of(&[("方案\u{202E}fdp.exe", b"%PDF-1.7")]);
+        assert_eq!(check(&z), Err(Rejection::UnsafeName("方案\u{202E}fdp.exe".into())));
+    }
+
+    #[test]
+    fn archives_inside_a_package_are_refused_by_name_and_by_content() {
+        let inner = zip_of(&[("a.pdf", b"%PDF-1.7")]);
+        assert_eq!(check(&zip_of(&[("资料.ZIP", &inner)])), Err(Rejection::Nested("资料.ZIP".into())));
+        assert_eq!(check(&zip_of(&[("资料.rar", b"Rar!\x1a\x07\x00")])), Err(Rejection::Nested("资料.rar".into())));
+        // Renamed: a zip called .pdf, a gzip stream called .docx.
+        assert_eq!(check(&zip_of(&[("方案.pdf", &inner)])), Err(Rejection::Nested("方案.pdf".into())));
+        assert_eq!(check(&zip_of(&[("说明.docx", b"\x1f\x8b\x08\x00")])), Err(Rejection::Nested("说明.docx".into())));
+        // A Word or Excel file is a zip by format and stays a document.
+        assert_eq!(check(&zip_of(&[("人员表.xlsx", &inner)])), Ok(Kind::Zip { entries: vec!["人员表.xlsx".into()] }));
+    }
+
+    #[test]
+    fn a_directory_entry_with_data_is_refused() {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        w.add_directory("附件/", SimpleFileOptions::default()).unwrap();
+        w.start_file("附件/表.pdf", SimpleFileOptions::default()).unwrap();
+        w.write_all(b"%PDF-1.7").unwrap();
+        let clean = w.finish().unwrap().into_inner();
+        assert_eq!(check(&clean), Ok(Kind::Zip { entries: vec!["附件/表.pdf".into()] }));
+        // The same package with a payload written under a directory's name.
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        w.start_file("隐藏/", SimpleFileOptions::default().compression_method(CompressionMethod::Stored)).unwrap();
+        w.write_all(b"hidden payload").unwrap();
+        let hidden = w.finish().unwrap().into_inner();
+        assert_eq!(check(&hidden), Err(Rejection::DirectoryPayload("隐藏/".into())));
     }
 
     #[test]

@@ -18,6 +18,31 @@ use axum::response::{IntoResponse, Response};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
+/// How long any request may take to be answered …
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+/// … except an upload, which streams up to a few hundred MB, perhaps over a county's slow line.
+pub const UPLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
+fn is_upload(method: &Method, path: &str) -> bool {
+    *method == Method::POST
+        && path.starts_with("/api/v1/tenders/")
+        && (path.ends_with("/bids") || path.ends_with("/attachments"))
+}
+
+/// A request that has produced no response after its limit is answered with 408 rather than
+/// held open forever; uploads get the longer limit, so a slow but steady bid is not cut off.
+pub async fn timeouts(req: Request, next: Next) -> Response {
+    let limit = if is_upload(req.method(), req.uri().path()) { UPLOAD_TIMEOUT } else { REQUEST_TIMEOUT };
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => (
+            StatusCode::REQUEST_TIMEOUT,
+            axum::Json(serde_json::json!({ "code": "request_timeout", "error": { "code": "request_timeout" } })),
+        )
+            .into_response(),
+    }
+}
+
 /// Server-function arguments are small forms; bids and attachments go through `/api/v1` with
 /// their own limits.
 pub const SERVER_FN_BODY_LIMIT: usize = 1024 * 1024;
@@ -160,6 +185,15 @@ mod tests {
             h.insert(*k, HeaderValue::from_static(v));
         }
         h
+    }
+
+    #[test]
+    fn only_uploads_get_the_long_timeout() {
+        assert!(is_upload(&Method::POST, "/api/v1/tenders/t1/bids"));
+        assert!(is_upload(&Method::POST, "/api/v1/tenders/t1/attachments"));
+        assert!(!is_upload(&Method::GET, "/api/v1/tenders/t1/bids"));
+        assert!(!is_upload(&Method::POST, "/api/v1/session"));
+        assert!(!is_upload(&Method::POST, "/api/bid_action"));
     }
 
     #[test]

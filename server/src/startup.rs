@@ -3,7 +3,7 @@ use app::server::db::Db;
 use app::server::sealing::Sealer;
 use app::server::state::{AppState, Settings};
 use app::server::storage::Storage;
-use app::{shell, App};
+use app::shell;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
@@ -14,9 +14,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// The name cargo-leptos gives the WASM/JS/CSS bundle (`output-name` in Cargo.toml).
@@ -89,7 +87,7 @@ pub async fn build_state(
 }
 
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = generate_route_list(app::RouteTable);
     let options = state.leptos_options.clone();
     Router::new()
         .nest("/api/v1", crate::api::router(&state))
@@ -100,9 +98,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(crate::security::same_origin_writes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::security::headers))
         .layer(CatchPanicLayer::custom(crate::security::panic_response))
-        // A request that has produced no response head after this long is answered with 408
-        // rather than held open forever.
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        .layer(axum::middleware::from_fn(crate::security::timeouts))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

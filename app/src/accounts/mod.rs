@@ -158,10 +158,11 @@ pub async fn register_organisation(
             })
             .inspect_err(auth::set_status)?,
     };
+    let client = auth::request_client()?;
+    server::admit_registration(&state.db, &client, now).await.inspect_err(auth::set_status)?;
     let registered = server::register_organisation(&state.db, &org_name, &credit_code, kind, &new, now)
         .await
         .inspect_err(auth::set_status)?;
-    let client = auth::request_client()?;
     let (user, token) =
         server::sign_in(&state.db, &registered.username, &password, &client, now, state.settings.session_hours)
             .await

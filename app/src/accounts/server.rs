@@ -19,6 +19,8 @@ pub const MAX_CLIENT_FAILURES: i64 = 20;
 /// an officer out of their own office before an opening.
 pub const MAX_USERNAME_FAILURES: i64 = 50;
 pub const LOGIN_WINDOW_MS: i64 = 15 * 60 * 1000;
+/// Public registrations (successful or not) allowed from one client per hour.
+pub const MAX_REGISTRATIONS_PER_HOUR: i64 = 10;
 /// How long a client that signed in stays known to the account (and attempts are kept).
 pub const KNOWN_CLIENT_MS: i64 = 30 * 24 * 3_600_000;
 
@@ -184,6 +186,27 @@ pub async fn create_user(db: &Db, actor: Actor<'_>, new: &NewUser, now_ms: i64) 
 
 /// Registers an organisation and its first bidder account together: one transaction, so a
 /// refusal leaves nothing behind.
+/// Counts a public registration attempt from `client` before it is checked; refuses (429) once
+/// the client has made [`MAX_REGISTRATIONS_PER_HOUR`] in the last hour.
+pub async fn admit_registration(db: &Db, client: &str, now_ms: i64) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO registration_attempts (id, client, at) VALUES ($1, $2, $3)")
+        .bind(new_ordered_id())
+        .bind(client)
+        .bind(now_ms)
+        .execute(&db.pool)
+        .await?;
+    let recent: i64 =
+        sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM registration_attempts WHERE client = $1 AND at > $2")
+            .bind(client)
+            .bind(now_ms - 3_600_000)
+            .fetch_one(&db.pool)
+            .await?;
+    if recent > MAX_REGISTRATIONS_PER_HOUR {
+        return Err(AppError::TooManyAttempts);
+    }
+    Ok(())
+}
+
 pub async fn register_organisation(
     db: &Db,
     org_name: &str,

@@ -141,8 +141,17 @@ pub async fn require(roles: &[Role]) -> Result<SessionUser, AppError> {
 }
 
 pub fn set_status(err: &AppError) {
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    // While a page renders, its resources call server functions in-process: only what says
+    // something of the page itself (it is not there, or not for this caller) becomes the page's
+    // status. A section refusing ("the bids are not opened yet") is shown in the page, which
+    // is still a 200; a 422 on the document made browsers treat the page as failed.
+    let page_render = use_context::<http::request::Parts>().is_some_and(|p| !p.uri.path().starts_with("/api/"));
+    if page_render && !matches!(status.as_u16(), 401 | 403 | 404) {
+        return;
+    }
     if let Some(opts) = use_context::<ResponseOptions>() {
-        opts.set_status(StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+        opts.set_status(status);
     }
 }
 

@@ -161,6 +161,40 @@ async fn creating_accounts_validates_and_audits() {
     }
 }
 
+/// Public sign-up is limited per client: ten attempts an hour, refused or not; another client
+/// is unaffected, and the hour passes.
+#[tokio::test]
+async fn sign_up_is_limited_per_client() {
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let register = |client: &'static str, n: usize| {
+            let req = app
+                .anon()
+                .post(format!("{}/api/register_organisation", app.base))
+                .header("x-forwarded-for", client)
+                .form(&[
+                    ("org_name", format!("测试社会工作服务中心{n}")),
+                    ("credit_code", "52320508MJ5912345X".to_string()),
+                    ("username", format!("signup{n}")),
+                    ("display_name", "林社工".to_string()),
+                    ("password", "register-pw-2026".to_string()),
+                ]);
+            async move { req.send().await.unwrap().status() }
+        };
+        for n in 0..10 {
+            assert_eq!(
+                register("10.5.5.5", n).await,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{backend:?}: a wrong check character"
+            );
+        }
+        assert_eq!(register("10.5.5.5", 10).await, StatusCode::TOO_MANY_REQUESTS, "{backend:?}");
+        assert_eq!(register("10.5.5.6", 11).await, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}: another client");
+        app.state.test_clock.as_ref().unwrap().advance_ms(3_600_001);
+        assert_eq!(register("10.5.5.5", 12).await, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}: an hour later");
+    }
+}
+
 /// An NGO registers itself with a valid credit code; a refused registration leaves nothing.
 #[tokio::test]
 async fn an_ngo_registers_and_nothing_is_half_saved() {

@@ -176,3 +176,48 @@ async fn calculators_refuse_timelines_they_would_count_for_ever() {
     let (status, body) = post("/calc/deadline", json!({"step": "objection", "from": "+262142-12-31"})).await;
     assert!(status == StatusCode::UNPROCESSABLE_ENTITY, "{status} {body}");
 }
+
+/// A client sending its request head slowly (slowloris) is disconnected once the head deadline
+/// passes; a client that sends its head in time is served, and its body may take longer.
+#[tokio::test]
+async fn a_request_head_that_never_ends_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app(support::Backend::Sqlite, false).await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    let mut buf = Vec::new();
+    let closed = tokio::time::timeout(
+        support::header_read_timeout() + std::time::Duration::from_secs(5),
+        slow.read_to_end(&mut buf),
+    )
+    .await;
+    assert!(closed.is_ok(), "the server still holds a connection whose head never ended");
+    assert!(!String::from_utf8_lossy(&buf).contains("200 OK"));
+
+    // In time: the head at once, the body slower than the head deadline, still answered.
+    let mut steady = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    steady
+        .write_all(b"POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 45\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    tokio::time::sleep(support::header_read_timeout() + std::time::Duration::from_secs(1)).await;
+    steady.write_all(br#"{"username":"nobody","password":"wrongpw123"}"#).await.unwrap();
+    let mut answer = Vec::new();
+    steady.read_to_end(&mut answer).await.unwrap();
+    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 401"), "{}", String::from_utf8_lossy(&answer));
+}
+
+/// A page is answered 200 when a section of it refuses (the ranking before the opening), and
+/// 404 when the page's own subject is not there for the caller.
+#[tokio::test]
+async fn a_page_status_speaks_of_the_page_not_of_its_sections() {
+    let app = spawn_app(support::Backend::Sqlite, true).await;
+    let officer = app.signed_in(Role::Officer).await;
+    let id = flow::create_published(&app, &officer, 21).await;
+    let page = officer.get(format!("{}/officer/tenders/{id}", app.base)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let other = app.sign_in_as("officer-sz", server::demo::DEMO_PASSWORD).await;
+    let page = other.get(format!("{}/officer/tenders/{id}", app.base)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+}

@@ -64,6 +64,11 @@ pub struct TestApp {
     pub db_url: String,
 }
 
+/// The head of a request must arrive within this (short here, so the slow-client test is quick).
+pub fn header_read_timeout() -> Duration {
+    Duration::from_secs(2)
+}
+
 pub async fn spawn_app(backend: Backend, test_mode: bool) -> TestApp {
     spawn_app_with(backend, Settings { test_mode, ..Settings::default() }).await
 }
@@ -78,8 +83,10 @@ pub async fn spawn_app_with(backend: Backend, mut settings: Settings) -> TestApp
     let state = startup::build_state(&db_url, &temp_dir(), options, settings).await.expect("state");
     server::demo::seed(&state).await.expect("demo data");
     let router = startup::router(state.clone());
-    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
+    let header_timeout = header_read_timeout();
+    tokio::spawn(async move {
+        server::serving::serve(listener, router, header_timeout, std::future::pending()).await.unwrap()
+    });
     TestApp { base: format!("http://{addr}"), state, db_url }
 }
 
