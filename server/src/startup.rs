@@ -70,7 +70,8 @@ pub async fn build_state(
     if key_file.starts_with(data_dir) {
         tracing::warn!(
             key = %key_file.display(),
-            "the master key lies inside the data directory: a backup of it decrypts every sealed bid; keep the key elsewhere (--master-key-file)"
+            "the master key lies inside the data directory: a backup of it decrypts every sealed bid; \
+             keep the key elsewhere (--master-key-file)"
         );
     } else {
         tracing::info!(key = %key_file.display(), "master key (keep it out of backups of {})", data_dir.display());

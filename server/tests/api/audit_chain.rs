@@ -99,7 +99,11 @@ async fn entries_from_before_the_chain_are_chained_once_in_their_order() {
         let app = spawn_app(backend, false).await;
         // The database as the previous release left it: entries without a chain.
         exec(&app, "UPDATE audit_log SET seq = NULL, prev_hash = NULL, hash = NULL").await;
-        exec(&app, "UPDATE audit_head SET seq = 0, hash = '0000000000000000000000000000000000000000000000000000000000000000', legacy_chained = 0").await;
+        sqlx::query("UPDATE audit_head SET seq = 0, hash = $1, legacy_chained = 0")
+            .bind(audit::GENESIS)
+            .execute(&app.state.db.pool)
+            .await
+            .unwrap();
         let (rows,): (i64,) =
             sqlx::query_as("SELECT COUNT(*) FROM audit_log").fetch_one(&app.state.db.pool).await.unwrap();
         assert!(rows > 0);
