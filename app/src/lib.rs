@@ -64,9 +64,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // The language follows the user's explicit choice (cookie) and otherwise defaults to
-    // Simplified Chinese; the browser's Accept-Language is deliberately not consulted.
-    let no_header_language = leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(|| None);
 
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
@@ -76,8 +73,11 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    #[cfg(feature = "ssr")]
+    provide_quiet_i18n_context();
+
     view! {
-        <I18nContextProvider ssr_lang_header_getter=no_header_language>
+        <I18nContextProvider ssr_lang_header_getter=no_header_language()>
             <Stylesheet id="leptos" href="/pkg/caiping.css" />
             <AppTitle />
             <Router>
@@ -87,6 +87,31 @@ pub fn App() -> impl IntoView {
             </Router>
         </I18nContextProvider>
     }
+}
+
+/// The language follows the user's explicit choice (cookie) and otherwise defaults to
+/// Simplified Chinese; the browser's Accept-Language is deliberately not consulted.
+fn no_header_language() -> leptos_use::UseLocalesOptions {
+    leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(|| None)
+}
+
+/// On the server, the i18n context is made here, in an owner whose effects are paused, and
+/// `I18nContextProvider` adopts it. leptos_i18n 0.6 starts an isomorphic effect that reads its
+/// locale signal; the response's owner is disposed when the stream ends, sometimes before that
+/// effect was first polled, and it then panicked reading the disposed signal. On the server the
+/// effect would only echo the language cookie back; the browser runs it as before.
+#[cfg(feature = "ssr")]
+fn provide_quiet_i18n_context() {
+    let quiet = Owner::current().expect("the app renders inside an owner").child();
+    let i18n = quiet.with(|| {
+        let options =
+            leptos_i18n::context::I18nContextOptions::<Locale>::default().ssr_lang_header_getter(no_header_language());
+        leptos_i18n::context::init_i18n_context_with_options(options)
+    });
+    quiet.pause();
+    provide_context(i18n);
+    // Children are held weakly: keep this owner (and the signal it owns) for the response's life.
+    on_cleanup(move || drop(quiet));
 }
 
 /// Every page of the site; shared by [`App`] and [`RouteTable`].

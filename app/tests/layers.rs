@@ -6,8 +6,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+/// The sources of the checkout under test: `cargo test` names it at run time, and a test binary
+/// reused from another checkout sharing the target directory would read that one's.
 fn src() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+        .join("src")
 }
 
 fn rust_files(dir: &Path) -> Vec<PathBuf> {

@@ -10,10 +10,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Router;
 use leptos::config::LeptosOptions;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
@@ -87,8 +87,17 @@ pub async fn build_state(
     Ok(AppState { leptos_options, db, clock, test_clock, storage, sealer, settings: Arc::new(settings) })
 }
 
+/// The application's page routes, generated once per process: while Leptos generates a route
+/// list it suppresses resource loading process-wide, and a resource first polled in that window
+/// never loads, so a page rendering then would stall mid-body for ever (leptos #4773). Tests
+/// start many servers in one process while others serve.
+pub fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(app::RouteTable));
+    ROUTES.clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(app::RouteTable);
+    let routes = page_routes();
     let options = state.leptos_options.clone();
     Router::new()
         .nest("/api/v1", crate::api::router(&state))

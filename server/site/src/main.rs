@@ -45,9 +45,13 @@ fn main() -> Result<()> {
     build(&workspace, &options)
 }
 
-/// The workspace root: this crate lives in `server/site`.
+/// The workspace root: this crate lives in `server/site`. `cargo run` names the manifest's
+/// directory at run time; the compile-time path is only a fallback, because checkouts that share
+/// a target directory (CI's fresh clone reuses one) share this binary, and the baked-in path
+/// would build the other checkout's sources.
 fn workspace_root() -> Result<PathBuf> {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let manifest =
+        std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
     manifest.ancestors().nth(2).map(Path::to_path_buf).context("server/site has no workspace above it")
 }
 

@@ -67,7 +67,7 @@ async fn everything(app: &TestApp, client: &reqwest::Client, id: &str, aliases: 
         text
     }
     // Pages, server-rendered.
-    for route in leptos_axum::generate_route_list(app::RouteTable) {
+    for route in server::startup::page_routes() {
         let path = route.path().replace(":id", id).replace("{id}", id);
         let res = client.get(format!("{}{path}", app.base)).send().await.unwrap();
         seen.push((format!("page {path}"), take(res).await));

@@ -252,3 +252,35 @@ async fn demo_data_offers_a_tender_to_open_and_one_to_bid_on() {
         .iter()
         .any(|t| t["tender"]["title"] == server::demo::DEMO_TENDER_OPEN && t["tender"]["status"] == "published"));
 }
+
+/// Leptos suppresses resource loading process-wide while it generates a route list, and a
+/// resource first polled in that window never loads: a page rendered while another server in
+/// the same process starts up would stall mid-body for ever. Routers are therefore built from
+/// one route list per process; here routers are built over and over while pages render.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn building_routers_never_stalls_a_page_being_rendered() {
+    let app = spawn_app(support::Backend::Sqlite, false).await;
+    let expert = app.signed_in(Role::Expert).await;
+    let state = app.state.clone();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let builder = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                drop(server::startup::router(state.clone()));
+            }
+        })
+    };
+    let mut stalled = Vec::new();
+    for i in 0..60 {
+        let path = if i % 2 == 0 { "/expert" } else { "/admin" };
+        let res = expert.get(format!("{}{path}", app.base)).send().await.unwrap();
+        match tokio::time::timeout(std::time::Duration::from_secs(10), res.bytes()).await {
+            Ok(body) => assert!(!body.unwrap().is_empty(), "{path} has a body"),
+            Err(_) => stalled.push(path),
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    builder.join().unwrap();
+    assert!(stalled.is_empty(), "pages stalled while routers were built: {stalled:?}");
+}
