@@ -46,6 +46,26 @@ pub enum Command {
     /// Stored files.
     #[command(subcommand)]
     Storage(StorageCommand),
+    /// Write the database and the stored files to one zip (never the master key: keep a copy
+    /// of it apart). Safe while the server runs: it reads one consistent snapshot.
+    Backup(BackupArgs),
+    /// Restore a backup into a new, empty database and data directory (SQLite or PostgreSQL,
+    /// whichever the backup came from). Needs the master key the backup's bids were sealed with.
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the backup (default `caiping-backup-<UTC time>.zip` here).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup zip to restore.
+    #[arg(long)]
+    pub from: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,6 +2,7 @@
 //! versioned JSON API, and the admin subcommands.
 
 pub mod api;
+pub mod backup;
 pub mod blobs;
 pub mod config;
 pub mod demo;

@@ -5,7 +5,9 @@ use app::purchasers::server as purchasers;
 use app::server::audit::Actor;
 use app::server::state::Settings;
 use clap::Parser;
-use server::config::{AuditCommand, Cli, Command, CreateUnitArgs, CreateUserArgs, ServeArgs, StorageCommand};
+use server::config::{
+    AuditCommand, BackupArgs, Cli, Command, CreateUnitArgs, CreateUserArgs, RestoreArgs, ServeArgs, StorageCommand,
+};
 use server::{demo, startup};
 use tracing_subscriber::EnvFilter;
 
@@ -39,7 +41,48 @@ async fn main() -> anyhow::Result<()> {
             println!("storage: {removed} unreferenced files removed, {kept} referenced kept");
             Ok(())
         }
+        Command::Backup(args) => backup(&cli, args).await,
+        Command::Restore(args) => restore(&cli, args).await,
     }
+}
+
+async fn backup(cli: &Cli, args: BackupArgs) -> anyhow::Result<()> {
+    let state = console_state(cli).await?;
+    let out = args.out.unwrap_or_else(|| server::backup::default_name(chrono::Utc::now()));
+    let manifest = server::backup::create(&state.db, &state.storage, &out).await?;
+    let rows: u64 = manifest.tables.iter().map(|t| t.rows).sum();
+    println!(
+        "backup written to {}: {} tables, {rows} rows, {} files (schema {}). The master key is not in it: \
+         keep a copy of the key file apart from the backups.",
+        out.display(),
+        manifest.tables.len(),
+        manifest.files.len(),
+        manifest.schema_version
+    );
+    Ok(())
+}
+
+async fn restore(cli: &Cli, args: RestoreArgs) -> anyhow::Result<()> {
+    let key_file = cli.master_key_file.clone().unwrap_or_else(|| startup::default_key_file(&cli.data_dir));
+    // A new key would open none of the backup's bids: the key must be the one kept apart.
+    anyhow::ensure!(
+        key_file.exists(),
+        "no master key at {}: copy the installation's key file there or pass --master-key-file",
+        key_file.display()
+    );
+    let sealer = app::server::sealing::Sealer::load_or_create(&key_file)?;
+    let db = app::server::db::Db::connect(&cli.database_url).await?;
+    db.migrate().await?;
+    let storage = app::server::storage::Storage::new(cli.data_dir.join("files"))?;
+    let restored = server::backup::restore(&db, &storage, &sealer, &args.from).await?;
+    println!(
+        "restored {} rows and {} files from a {} backup of {}",
+        restored.rows,
+        restored.files,
+        restored.manifest.source_backend,
+        restored.manifest.created_at.format("%Y-%m-%d %H:%M:%S UTC")
+    );
+    audit_verify(cli).await
 }
 
 async fn audit_verify(cli: &Cli) -> anyhow::Result<()> {

@@ -42,6 +42,11 @@ impl Storage {
         &self.root
     }
 
+    /// Where the file with this content hash lives (whether or not it exists).
+    pub fn path_of(&self, sha256: &str) -> Result<PathBuf, StorageError> {
+        self.path_for(sha256)
+    }
+
     fn path_for(&self, sha256: &str) -> Result<PathBuf, StorageError> {
         if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
             return Err(StorageError::BadHash);

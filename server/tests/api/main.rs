@@ -6,6 +6,7 @@
 mod access;
 mod accounts;
 mod audit_chain;
+mod backup;
 mod bids;
 mod calls;
 mod clarifications;

@@ -77,11 +77,18 @@ pub async fn spawn_app_with(backend: Backend, mut settings: Settings) -> TestApp
     let db_url = fresh_database_url(backend).await;
     // Each test its own key, as each its own database.
     settings.master_key_file.get_or_insert_with(|| temp_dir().join("master.key"));
+    let app = serve_database(&db_url, &temp_dir(), settings).await;
+    server::demo::seed(&app.state).await.expect("demo data");
+    app
+}
+
+/// A server on an existing database and data directory, as they are.
+pub async fn serve_database(db_url: &str, data_dir: &std::path::Path, settings: Settings) -> TestApp {
+    let db_url = db_url.to_string();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let options = startup::leptos_options("target/site", addr);
-    let state = startup::build_state(&db_url, &temp_dir(), options, settings).await.expect("state");
-    server::demo::seed(&state).await.expect("demo data");
+    let state = startup::build_state(&db_url, data_dir, options, settings).await.expect("state");
     let router = startup::router(state.clone());
     let header_timeout = header_read_timeout();
     tokio::spawn(async move {
