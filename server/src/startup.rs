@@ -6,6 +6,7 @@ use app::server::storage::Storage;
 use app::shell;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
+use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Router;
@@ -14,7 +15,12 @@ use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
+use tower::Layer;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::services::ServeDir;
+use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 use tower_http::trace::TraceLayer;
 
 /// The name cargo-leptos gives the WASM/JS/CSS bundle (`output-name` in Cargo.toml).
@@ -100,6 +106,7 @@ pub fn router(state: AppState) -> Router {
     let routes = page_routes();
     let options = state.leptos_options.clone();
     Router::new()
+        .nest_service(&format!("/{}", options.site_pkg_dir), assets(&options))
         .nest("/api/v1", crate::api::router(&state))
         .leptos_routes_with_context(&state, routes, crate::security::page_policy, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
@@ -109,8 +116,30 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::security::headers))
         .layer(CatchPanicLayer::custom(crate::security::panic_response))
         .layer(axum::middleware::from_fn(crate::security::timeouts))
+        .layer(compression())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The browser bundle (`pkg/`: WASM, JS, CSS), sent as the `.br` or `.gz` copy the site build
+/// wrote beside each file when the browser accepts it. The names stay the same from build to
+/// build, so browsers revalidate (`no-cache` with Last-Modified: a 304 costs no transfer).
+fn assets(options: &LeptosOptions) -> SetResponseHeader<ServeDir, HeaderValue> {
+    let dir = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))
+        .layer(ServeDir::new(dir).precompressed_br().precompressed_gzip())
+}
+
+/// Pages and JSON compressed on the fly (brotli or gzip, as the browser accepts), at a level
+/// that costs little CPU. Not PDFs, zips, spreadsheets or bid documents: compressed already, or
+/// not worth the work; not what already carries an encoding (the precompressed bundle).
+fn compression() -> CompressionLayer<impl Predicate> {
+    let predicate = DefaultPredicate::new()
+        .and(NotForContentType::const_new("application/pdf"))
+        .and(NotForContentType::const_new("application/zip"))
+        .and(NotForContentType::const_new("application/vnd.openxmlformats"))
+        .and(NotForContentType::const_new("application/octet-stream"));
+    CompressionLayer::new().quality(CompressionLevel::Precise(5)).compress_when(predicate)
 }
 
 /// Role-guarded pages are decided here, before rendering: anonymous visitors are sent to the

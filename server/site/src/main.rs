@@ -72,12 +72,17 @@ fn build(workspace: &Path, options: &Options) -> Result<()> {
     std::fs::copy(workspace.join("style/main.css"), pkg.join(format!("{OUTPUT_NAME}.css")))
         .context("copying style/main.css")?;
     copy_dir(&workspace.join("public"), &options.site_root)?;
+    for ext in ["wasm", "js", "css"] {
+        precompress(&pkg.join(format!("{OUTPUT_NAME}.{ext}")), options.release)?;
+    }
     let size = std::fs::metadata(pkg.join(format!("{OUTPUT_NAME}.wasm")))?.len();
+    let compressed = std::fs::metadata(pkg.join(format!("{OUTPUT_NAME}.wasm.br")))?.len();
     eprintln!(
-        "site: {} built in {:.0?} ({} KB of WASM, profile {profile})",
+        "site: {} built in {:.0?} ({} KB of WASM, {} KB brotli, profile {profile})",
         options.site_root.display(),
         started.elapsed(),
-        size / 1024
+        size / 1024,
+        compressed / 1024
     );
     Ok(())
 }
@@ -160,6 +165,28 @@ fn optimise(wasm: &Path) -> Result<()> {
         }
         Err(e) => Err(e).context("running wasm-opt"),
     }
+}
+
+/// Writes `<file>.br` and `<file>.gz` beside `file`, which the server sends to browsers that
+/// accept them: compressing once here instead of on every request. Release builds take
+/// brotli's best (slow) setting, debug builds a quick one.
+fn precompress(file: &Path, release: bool) -> Result<()> {
+    use std::io::Write;
+    let plain = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let with_ext = |ext: &str| {
+        let mut name = file.as_os_str().to_owned();
+        name.push(ext);
+        PathBuf::from(name)
+    };
+    let mut br = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams { quality: if release { 11 } else { 5 }, ..Default::default() };
+    brotli::BrotliCompress(&mut &plain[..], &mut br, &params).context("brotli")?;
+    std::fs::write(with_ext(".br"), br)?;
+    let level = if release { flate2::Compression::best() } else { flate2::Compression::fast() };
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), level);
+    gz.write_all(&plain)?;
+    std::fs::write(with_ext(".gz"), gz.finish()?)?;
+    Ok(())
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {

@@ -284,3 +284,57 @@ async fn building_routers_never_stalls_a_page_being_rendered() {
     builder.join().unwrap();
     assert!(stalled.is_empty(), "pages stalled while routers were built: {stalled:?}");
 }
+
+/// The bundle goes out as the copy the site build compressed, chosen by Accept-Encoding;
+/// pages and JSON are compressed on the fly, only for clients that ask.
+#[tokio::test]
+async fn the_bundle_is_sent_precompressed_and_pages_compressed() {
+    let site = support::temp_dir();
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    let plain = "console.log('采评');".repeat(200);
+    std::fs::write(site.join("pkg/caiping.js"), &plain).unwrap();
+    std::fs::write(site.join("pkg/caiping.js.br"), b"brotli bytes").unwrap();
+    std::fs::write(site.join("pkg/caiping.js.gz"), b"gzip bytes").unwrap();
+    let db_url = support::fresh_database_url(support::Backend::Sqlite).await;
+    let settings = app::server::state::Settings {
+        master_key_file: Some(support::temp_dir().join("master.key")),
+        ..Default::default()
+    };
+    let app = support::serve_site(&db_url, &support::temp_dir(), settings, site.to_str().unwrap()).await;
+    let client = reqwest::Client::new();
+    let get = |path: &str, accept: &str| {
+        let req = client.get(format!("{}{path}", app.base));
+        if accept.is_empty() { req } else { req.header("accept-encoding", accept) }.send()
+    };
+
+    for (accept, encoding, body) in [
+        ("br, gzip", Some("br"), &b"brotli bytes"[..]),
+        ("gzip", Some("gzip"), b"gzip bytes"),
+        ("", None, plain.as_bytes()),
+    ] {
+        let res = get("/pkg/caiping.js", accept).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers().get("content-encoding").map(|v| v.to_str().unwrap()), encoding, "{accept}");
+        assert_eq!(res.headers()["cache-control"], "no-cache");
+        let modified = res.headers()["last-modified"].clone();
+        assert_eq!(&res.bytes().await.unwrap()[..], body, "{accept}");
+        let again = client
+            .get(format!("{}/pkg/caiping.js", app.base))
+            .header("if-modified-since", modified)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "revalidation costs no transfer");
+    }
+
+    let page = get("/login", "gzip").await.unwrap();
+    assert_eq!(page.headers()["content-encoding"], "gzip");
+    let mut html = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&page.bytes().await.unwrap()[..]), &mut html)
+        .unwrap();
+    assert!(html.contains("</html>") && html.contains("登录"), "{html}");
+    let json = get("/api/v1/openapi.json", "br").await.unwrap();
+    assert_eq!(json.headers()["content-encoding"], "br");
+    let plain_page = get("/login", "").await.unwrap();
+    assert!(plain_page.headers().get("content-encoding").is_none(), "no encoding unless asked for");
+}

@@ -84,10 +84,15 @@ pub async fn spawn_app_with(backend: Backend, mut settings: Settings) -> TestApp
 
 /// A server on an existing database and data directory, as they are.
 pub async fn serve_database(db_url: &str, data_dir: &std::path::Path, settings: Settings) -> TestApp {
+    serve_site(db_url, data_dir, settings, "target/site").await
+}
+
+/// [`serve_database`] with the browser bundle from `site_root`.
+pub async fn serve_site(db_url: &str, data_dir: &std::path::Path, settings: Settings, site_root: &str) -> TestApp {
     let db_url = db_url.to_string();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let options = startup::leptos_options("target/site", addr);
+    let options = startup::leptos_options(site_root, addr);
     let state = startup::build_state(&db_url, data_dir, options, settings).await.expect("state");
     let router = startup::router(state.clone());
     let header_timeout = header_read_timeout();
