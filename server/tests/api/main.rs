@@ -10,6 +10,7 @@ mod backup;
 mod bids;
 mod calls;
 mod clarifications;
+mod crash;
 mod evaluation;
 mod flow;
 mod lifecycle;

@@ -152,8 +152,14 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     pub async fn start(db_url: &str, data_dir: &std::path::Path) -> ServerProcess {
+        Self::start_with(db_url, data_dir, &[]).await
+    }
+
+    /// [`start`](Self::start) with more global flags (`--master-key-file …`).
+    pub async fn start_with(db_url: &str, data_dir: &std::path::Path, flags: &[&str]) -> ServerProcess {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let child = Command::new(env!("CARGO_BIN_EXE_caiping"))
+            .args(flags)
             .args([
                 "--database-url",
                 db_url,
@@ -176,6 +182,14 @@ impl ServerProcess {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("caiping did not start on port {port}");
+    }
+}
+
+impl ServerProcess {
+    /// SIGKILL, as a power cut or the OOM killer would end it: no shutdown runs.
+    pub fn kill_9(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
     }
 }
 
