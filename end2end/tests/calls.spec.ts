@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { as, beijing, DAY, hydrated, pageErrors } from './helpers';
+import { as, beijing, confirming, DAY, hydrated, pageErrors } from './helpers';
 
 test.beforeEach(() => { pageErrors.length = 0; });
 
@@ -78,7 +78,7 @@ test('an officer publishes a Dongguan operator tender and an NGO bids on it', as
   await officer.getByTestId('tender-save').click();
   await expect(officer.getByTestId('tender-title')).toHaveText(title);
   await hydrated(officer);
-  await officer.getByTestId('publish').click();
+  await confirming(officer, () => officer.getByTestId('publish').click());
   await expect(officer.getByTestId('tender-status')).toHaveText('招标中');
 
   const ngo = await as(browser, 'ngo-yimin');

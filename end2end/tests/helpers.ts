@@ -61,3 +61,18 @@ export function xlsxRows(path: string, n: number): string[][] {
   // Rows without cells are not written: they read as empty.
   return Array.from(rows, (r) => r ?? []);
 }
+
+/**
+ * Runs `click` on a control whose action cannot be undone, answering the browser's confirmation
+ * (accepting it, or dismissing it when `accept` is false); returns the question asked, '' if none.
+ */
+export async function confirming(page: Page, click: () => Promise<void>, accept = true): Promise<string> {
+  let question = '';
+  page.once('dialog', async (dialog) => {
+    question = `${dialog.type()}: ${dialog.message()}`;
+    if (accept) await dialog.accept();
+    else await dialog.dismiss();
+  });
+  await click();
+  return question;
+}

@@ -4,7 +4,7 @@ import { execFileSync } from 'child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { as, beijing, DAY, hydrated, pageErrors, xlsxRows } from './helpers';
+import { as, beijing, confirming, DAY, hydrated, pageErrors, xlsxRows } from './helpers';
 
 function pdf(label: string): Buffer {
   return Buffer.from(`%PDF-1.4\n% ${label}\n%%EOF\n`);
@@ -54,7 +54,7 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await officer.getByTestId('attach-submit').click();
   await expect(officer.getByTestId('attachments')).toContainText('服务内容指导目录.pdf');
   await hydrated(officer);
-  await officer.getByTestId('publish').click();
+  expect(await confirming(officer, () => officer.getByTestId('publish').click())).toContain('confirm: 发布后招标公告即公开');
   await expect(officer.getByTestId('tender-status')).toHaveText('招标中');
   const tenderUrl = officer.url();
 
@@ -183,10 +183,18 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
 
   // 4. The deadline and the opening time pass; the officer opens and reviews.
   await request.post('/api/v1/test/clock', { data: { advance_ms: 21 * DAY + 60_000 } });
+  // Past the deadline and not yet opened, the board no longer says 招标中.
+  await visitor.goto('/');
+  await expect(visitor.locator('tr', { hasText: title }).getByTestId('notice-phase')).toHaveText('投标截止·待开标');
   officer = await as(browser, 'officer');
   await officer.goto(tenderUrl);
   await hydrated(officer);
-  await officer.getByTestId('open-bids').click();
+  // Opening cannot be undone: the officer is asked first, and saying no changes nothing.
+  expect(await confirming(officer, () => officer.getByTestId('open-bids').click(), false)).toContain('不可撤销');
+  await officer.reload();
+  await hydrated(officer);
+  await expect(officer.getByTestId('tender-status')).toHaveText('投标截止·待开标');
+  await confirming(officer, () => officer.getByTestId('open-bids').click());
   await expect(officer.getByTestId('tender-status')).toHaveText('已开标');
   await expect(officer.getByTestId('review-table')).toContainText('阳光社会工作服务社');
   const [opening] = await Promise.all([officer.waitForEvent('download'), officer.getByTestId('opening-pdf').click()]);
@@ -330,12 +338,12 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await expect(officer.getByTestId('total-0-A')).toHaveText('79.00');
   const winnerName = (await officer.getByTestId('ranking-0').locator('tbody tr').first().locator('td').nth(2).textContent())!.trim();
   await hydrated(officer);
-  await officer.locator('[data-testid^="award-0-"]').click();
+  expect(await confirming(officer, () => officer.locator('[data-testid^="award-0-"]').click())).toContain('中标人');
   await expect(officer.getByTestId('awarded-0')).toBeVisible();
   await expect(officer.getByTestId('tender-status')).toHaveText('已开标');
   await hydrated(officer);
   const winner1 = (await officer.getByTestId('ranking-1').locator('tbody tr').first().locator('td').nth(2).textContent())!.trim();
-  await officer.locator('[data-testid^="award-1-"]').click();
+  await confirming(officer, () => officer.locator('[data-testid^="award-1-"]').click());
   await expect(officer.getByTestId('tender-status')).toHaveText('已中标');
   await expect(officer.getByTestId('lot-results')).toContainText('定慧寺社区');
   const [download] = await Promise.all([officer.waitForEvent('download'), officer.getByTestId('award-notice').click()]);
@@ -377,6 +385,11 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await contract.getByTestId('obligation-full_time_staff-1-value').fill('5');
   await contract.getByTestId('obligation-full_time_staff-1-record').click();
   await expect(row).toHaveAttribute('data-outcome', 'pass');
+  // Each bidder reads its own outcome: 中标 for a winner, 未中标 for one that won no lot.
+  await expect(winner.locator('li', { hasText: title }).getByTestId('bid-outcome')).toHaveText('中标');
+  const loserName = Object.keys(logins).find((n) => n !== winnerName && n !== winner1)!;
+  const loser = await as(browser, logins[loserName]);
+  await expect(loser.locator('li', { hasText: title }).getByTestId('bid-outcome')).toHaveText('未中标');
   const auditor = await as(browser, 'auditor');
   const log = auditor.getByTestId('audit-table');
   for (const action of ['tender.create', 'tender.publish', 'tender.amend', 'bid.submit', 'clarification.answer', 'tender.open', 'bid.review', 'panel.draw', 'panel.recuse', 'scores.submit', 'scores.confirm', 'tie.draw', 'report.sign', 'tender.award']) {

@@ -3,7 +3,7 @@
 use super::OpenTender;
 use crate::components::errors::{ErrorNote, Loaded};
 use crate::i18n::*;
-use crate::tenders::board::status_label;
+use crate::tenders::board::phase_label;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -23,13 +23,18 @@ pub fn BidderTenders(list: Loaded<Vec<OpenTender>>) -> impl IntoView {
                                 <ul class="plain-list">
                                     {items
                                         .into_iter()
-                                        .map(|OpenTender { tender: t, receipt }| {
-                                            let status = t.status;
+                                        .map(|OpenTender { tender: t, receipt, won }| {
+                                            let phase = t.phase;
+                                            let outcome = move || match won {
+                                                Some(true) => t_string!(i18n, tender.won),
+                                                Some(false) => t_string!(i18n, tender.lost),
+                                                None => phase_label(i18n, phase),
+                                            };
                                             view! {
                                                 <li>
                                                     <A href=format!("/bidder/tenders/{}", t.id)>{t.title}</A>
                                                     " · "
-                                                    {move || status_label(i18n, status)}
+                                                    <span data-testid="bid-outcome">{outcome}</span>
                                                     " · "
                                                     {match receipt {
                                                         Some(_) => {

@@ -108,6 +108,10 @@ pub struct BidPageView {
 pub struct OpenTender {
     pub tender: TenderSummary,
     pub receipt: Option<BidReceipt>,
+    /// Once awarded, whether the organisation won a lot (a bidder reads 中标 or 未中标, not the
+    /// tender's 已中标).
+    #[serde(default)]
+    pub won: Option<bool>,
 }
 
 /// What a bidder may do with its sealed bid before the deadline.
@@ -143,7 +147,8 @@ pub async fn my_bid(id: String) -> Result<BidPageView, AppError> {
     let bidder = auth::require(&[Role::Bidder]).await?;
     let state = auth::state()?;
     let org = bidder.org_id.clone().ok_or(AppError::Forbidden)?;
-    let tender = crate::tenders::server::detail(&state.db, &id, false).await.inspect_err(auth::set_status)?;
+    let tender =
+        crate::tenders::server::detail(&state.db, &id, false, state.now_ms()).await.inspect_err(auth::set_status)?;
     Ok(BidPageView { tender, receipt: server::receipt(&state.db, &id, &org).await? })
 }
 
@@ -152,7 +157,8 @@ pub async fn open_tenders() -> Result<Vec<OpenTender>, AppError> {
     use crate::identity::Role;
     use crate::server::auth;
     let bidder = auth::require(&[Role::Bidder]).await?;
-    server::bidder_list(&auth::state()?.db, &bidder).await
+    let state = auth::state()?;
+    server::bidder_list(&state.db, &bidder, state.now_ms()).await
 }
 
 /// The bid form's data: profile, roster and the tender template's rules, judged in the browser.
@@ -165,8 +171,9 @@ pub async fn bid_form(id: String) -> Result<BidFormView, AppError> {
     use crate::server::auth;
     let member = auth::require(&[Role::Bidder]).await?;
     let org = member.org_id.clone().ok_or(AppError::Forbidden)?;
-    let db = auth::state()?.db;
-    let view = crate::tenders::server::detail(&db, &id, false).await.inspect_err(auth::set_status)?;
+    let state = auth::state()?;
+    let db = state.db.clone();
+    let view = crate::tenders::server::detail(&db, &id, false, state.now_ms()).await.inspect_err(auth::set_status)?;
     let template = templates::by_id(&db, &view.spec.template_id).await?.ok_or(AppError::Internal)?;
     let deadline = from_millis(view.spec.bid_deadline_ms)
         .map(|t| t.with_timezone(&shanghai()).date_naive())

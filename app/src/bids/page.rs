@@ -4,6 +4,7 @@
 use super::{bid_form, my_bid, BidAction, BidPageView};
 use crate::clarifications::qa::{Clarifications, QaState};
 use crate::components::bilingual::lz;
+use crate::components::confirm::confirm_first;
 use crate::components::errors::{action_error, ErrorNote};
 use crate::components::guard::RequireRole;
 use crate::components::params::param_id;
@@ -201,7 +202,16 @@ pub fn BidPage() -> impl IntoView {
                                                             } <ActionForm action=act>
                                                                 <input type="hidden" name="id" value=tid.clone() />
                                                                 <input type="hidden" name="action" value="withdraw" />
-                                                                <button type="submit" class="btn" data-testid="withdraw">
+                                                                <button
+                                                                    type="submit"
+                                                                    class="btn"
+                                                                    data-testid="withdraw"
+                                                                    on:click=confirm_first(
+                                                                        i18n,
+                                                                        "撤回后，本次投标（报价与文件）作废，不可恢复；截止前可重新投标。确定撤回？",
+                                                                        "Withdrawing voids this bid (prices and files) for good; you may bid again before the deadline. Withdraw?",
+                                                                    )
+                                                                >
                                                                     {t!(i18n, tender.withdraw)}
                                                                 </button>
                                                             </ActionForm>

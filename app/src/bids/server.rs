@@ -469,12 +469,23 @@ pub async fn file_for_reading(
 }
 
 /// Every published tender with the organisation's receipt where it bid.
-pub async fn bidder_list(db: &Db, bidder: &SessionUser) -> Result<Vec<OpenTender>, AppError> {
+pub async fn bidder_list(db: &Db, bidder: &SessionUser, now_ms: i64) -> Result<Vec<OpenTender>, AppError> {
     let org = bidder.org_id.clone().ok_or(AppError::Forbidden)?;
     let mut out = Vec::new();
-    for tender in crate::tenders::server::public_list(db).await? {
+    for tender in crate::tenders::server::public_list(db, now_ms).await? {
         let receipt = receipt(db, &tender.id, &org).await?;
-        out.push(OpenTender { tender, receipt });
+        let won = match (tender.status, &receipt) {
+            (crate::domain::tender::TenderStatus::Awarded, Some(_)) => {
+                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contracts WHERE tender_id = $1 AND org_id = $2")
+                    .bind(&tender.id)
+                    .bind(&org)
+                    .fetch_one(&db.pool)
+                    .await?;
+                Some(n > 0)
+            }
+            _ => None,
+        };
+        out.push(OpenTender { tender, receipt, won });
     }
     Ok(out)
 }

@@ -1,6 +1,7 @@
 //! Components and small view functions shared by every capability's pages.
 
 pub mod bilingual;
+pub mod confirm;
 pub mod errors;
 pub mod guard;
 pub mod params;

@@ -50,6 +50,35 @@ impl TenderStatus {
     }
 }
 
+/// What a reader is told about a tender: its stored status, with a published tender split by
+/// the clock into taking bids and closed (awaiting the opening), as [`allowed`] decides bids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TenderPhase {
+    Draft,
+    #[default]
+    TakingBids,
+    /// 投标截止，待开标: past the bid deadline, not yet opened.
+    AwaitingOpening,
+    Opened,
+    Awarded,
+    Failed,
+}
+
+impl TenderPhase {
+    /// O87 art. 39 and [`allowed`]: bids are taken until (not at) the deadline's millisecond.
+    pub fn of(status: TenderStatus, now_ms: i64, bid_deadline_ms: i64) -> Self {
+        match status {
+            TenderStatus::Draft => TenderPhase::Draft,
+            TenderStatus::Published if now_ms < bid_deadline_ms => TenderPhase::TakingBids,
+            TenderStatus::Published => TenderPhase::AwaitingOpening,
+            TenderStatus::Opened => TenderPhase::Opened,
+            TenderStatus::Awarded => TenderPhase::Awarded,
+            TenderStatus::Failed => TenderPhase::Failed,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
@@ -803,6 +832,21 @@ pub fn input_from_template(t: &SchemeTemplate) -> TenderInput {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_published_tender_reads_closed_from_its_deadline_on() {
+        use super::{allowed, Action, TenderPhase, TenderStatus};
+        let deadline = 1_800_000_000_000;
+        assert_eq!(TenderPhase::of(TenderStatus::Published, deadline - 1, deadline), TenderPhase::TakingBids);
+        assert_eq!(TenderPhase::of(TenderStatus::Published, deadline, deadline), TenderPhase::AwaitingOpening);
+        assert_eq!(TenderPhase::of(TenderStatus::Opened, deadline - 1, deadline), TenderPhase::Opened);
+        assert_eq!(TenderPhase::of(TenderStatus::Draft, deadline + 1, deadline), TenderPhase::Draft);
+        // The label and the rule agree at the boundary.
+        for now in [deadline - 1, deadline, deadline + 1] {
+            let taking = TenderPhase::of(TenderStatus::Published, now, deadline) == TenderPhase::TakingBids;
+            assert_eq!(taking, allowed(TenderStatus::Published, Action::SubmitBid, now, deadline, deadline).is_ok());
+        }
+    }
+
     use super::*;
 
     use crate::domain::template::builtin_by_id;

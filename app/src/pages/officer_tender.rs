@@ -4,6 +4,7 @@
 
 use crate::clarifications::qa::{Clarifications, QaState};
 use crate::components::bilingual::lz;
+use crate::components::confirm::confirm_first;
 use crate::components::errors::{action_error, ErrorNote};
 use crate::components::guard::RequireRole;
 use crate::components::params::param_id;
@@ -140,7 +141,16 @@ pub fn OfficerTenderPage() -> impl IntoView {
                                     view! {
                                         <ActionForm action=publish>
                                             <input type="hidden" name="id" value=tid.clone() />
-                                            <button type="submit" class="btn btn-primary" data-testid="publish">
+                                            <button
+                                                type="submit"
+                                                class="btn btn-primary"
+                                                data-testid="publish"
+                                                on:click=confirm_first(
+                                                    i18n,
+                                                    "发布后招标公告即公开，投标截止前只能以更正公告修改。确定发布？",
+                                                    "Once published the notice is public and can change only by a correction notice before the deadline. Publish?",
+                                                )
+                                            >
                                                 {t!(i18n, tender.publish)}
                                             </button>
                                         </ActionForm>
@@ -152,7 +162,16 @@ pub fn OfficerTenderPage() -> impl IntoView {
                                         <p class="lead">{t!(i18n, tender.open_hint)}</p>
                                         <ActionForm action=open>
                                             <input type="hidden" name="id" value=tid.clone() />
-                                            <button type="submit" class="btn btn-primary" data-testid="open-bids">
+                                            <button
+                                                type="submit"
+                                                class="btn btn-primary"
+                                                data-testid="open-bids"
+                                                on:click=confirm_first(
+                                                    i18n,
+                                                    "开标后全部投标文件解密，投标截止后才可开标，且不可撤销。确定开标？",
+                                                    "Opening decrypts every bid and cannot be undone. Open the bids?",
+                                                )
+                                            >
                                                 {t!(i18n, tender.open)}
                                             </button>
                                         </ActionForm>
@@ -293,6 +312,11 @@ pub fn OfficerTenderPage() -> impl IntoView {
                                                                                                         type="submit"
                                                                                                         class="btn btn-primary"
                                                                                                         data-testid=format!("award-{position}-{}", row.alias)
+                                                                                                        on:click=confirm_first(
+                                                                                                            i18n,
+                                                                                                            "确定该投标人为本标段中标人？确定后将生成合同并可发布中标公告，不可撤销。",
+                                                                                                            "Award this lot to this bidder? A contract is created and the award can be announced; this cannot be undone.",
+                                                                                                        )
                                                                                                     >
                                                                                                         {t!(i18n, tender.award)}
                                                                                                     </button>

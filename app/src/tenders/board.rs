@@ -4,7 +4,7 @@ use super::{public_tenders, TenderSummary};
 use crate::components::bilingual::lz;
 use crate::components::errors::{loaded, Loaded};
 use crate::domain::money::Yuan;
-use crate::domain::tender::TenderStatus;
+use crate::domain::tender::{TenderPhase, TenderStatus};
 use crate::domain::time::format_shanghai;
 use crate::i18n::*;
 use crate::schemes::SchemeName;
@@ -19,6 +19,18 @@ pub fn status_label(i18n: leptos_i18n::I18nContext<Locale>, s: TenderStatus) -> 
         TenderStatus::Opened => t_string!(i18n, tender.st_opened),
         TenderStatus::Awarded => t_string!(i18n, tender.st_awarded),
         TenderStatus::Failed => t_string!(i18n, tender.st_failed),
+    }
+}
+
+/// What a reader is told of a tender now: a published tender past its deadline reads closed.
+pub fn phase_label(i18n: leptos_i18n::I18nContext<Locale>, p: TenderPhase) -> &'static str {
+    match p {
+        TenderPhase::Draft => t_string!(i18n, tender.st_draft),
+        TenderPhase::TakingBids => t_string!(i18n, tender.st_published),
+        TenderPhase::AwaitingOpening => t_string!(i18n, tender.st_closed),
+        TenderPhase::Opened => t_string!(i18n, tender.st_opened),
+        TenderPhase::Awarded => t_string!(i18n, tender.st_awarded),
+        TenderPhase::Failed => t_string!(i18n, tender.st_failed),
     }
 }
 
@@ -114,6 +126,7 @@ pub fn NoticeList() -> impl IntoView {
                                         .into_iter()
                                         .map(|t| {
                                             let status = t.status;
+                                            let phase = t.phase;
                                             let haystack = format!(
                                                 "{} {} {} {}",
                                                 t.title,
@@ -141,7 +154,7 @@ pub fn NoticeList() -> impl IntoView {
                                                     <td>{t.buyer}</td>
                                                     <td>{Yuan::from_fen(t.budget_fen).to_string()}</td>
                                                     <td>{format_shanghai(t.bid_deadline)}</td>
-                                                    <td>{move || status_label(i18n, status)}</td>
+                                                    <td data-testid="notice-phase">{move || phase_label(i18n, phase)}</td>
                                                     <td>{t.winner.unwrap_or_default()}</td>
                                                 </tr>
                                             }
@@ -177,12 +190,12 @@ pub fn OfficerTenders(tenders: Loaded<Vec<TenderSummary>>) -> impl IntoView {
                             {list
                                 .into_iter()
                                 .map(|t| {
-                                    let status = t.status;
+                                    let phase = t.phase;
                                     view! {
                                         <li>
                                             <A href=format!("/officer/tenders/{}", t.id)>{t.title}</A>
                                             " · "
-                                            {move || status_label(i18n, status)}
+                                            {move || phase_label(i18n, phase)}
                                         </li>
                                     }
                                 })

@@ -11,7 +11,7 @@ pub mod notice;
 pub mod server;
 
 use crate::domain::amendment::FieldChange;
-use crate::domain::tender::{TenderInput, TenderStatus, ValidTender};
+use crate::domain::tender::{TenderInput, TenderPhase, TenderStatus, ValidTender};
 use crate::domain::verdict::Verdict;
 use crate::error::AppError;
 use crate::schemes::SchemeName;
@@ -36,6 +36,10 @@ pub struct TenderSummary {
     /// The city or county the tender is for.
     #[serde(default)]
     pub region: String,
+    /// The status as the clock makes it when this was loaded (a published tender past its
+    /// deadline is closed, awaiting the opening).
+    #[serde(default)]
+    pub phase: TenderPhase,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,7 +117,7 @@ pub struct TenderFormView {
 #[server(endpoint = "public_tenders")]
 pub async fn public_tenders() -> Result<Vec<TenderSummary>, AppError> {
     let state = crate::server::auth::state()?;
-    server::public_list(&state.db).await
+    server::public_list(&state.db, state.now_ms()).await
 }
 
 #[server(endpoint = "officer_tenders")]
@@ -121,7 +125,8 @@ pub async fn officer_tenders() -> Result<Vec<TenderSummary>, AppError> {
     use crate::identity::Role;
     use crate::server::auth;
     let officer = auth::require(&[Role::Officer]).await?;
-    server::officer_list(&auth::state()?.db, &officer).await
+    let state = auth::state()?;
+    server::officer_list(&state.db, &officer, state.now_ms()).await
 }
 
 #[server(endpoint = "create_tender")]
@@ -138,16 +143,17 @@ pub async fn tender_detail(id: String) -> Result<TenderView, AppError> {
     use crate::identity::Role;
     use crate::server::auth;
     let user = auth::require(&[Role::Officer, Role::Auditor, Role::Admin]).await?;
-    let db = auth::state()?.db;
-    server::load_for(&db, &user, &id).await.inspect_err(auth::set_status)?;
-    server::detail(&db, &id, true).await.inspect_err(auth::set_status)
+    let state = auth::state()?;
+    server::load_for(&state.db, &user, &id).await.inspect_err(auth::set_status)?;
+    server::detail(&state.db, &id, true, state.now_ms()).await.inspect_err(auth::set_status)
 }
 
 /// A published tender as the public notice board shows it (no sign-in; drafts are not found).
 #[server(endpoint = "public_tender")]
 pub async fn public_tender(id: String) -> Result<TenderView, AppError> {
     use crate::server::auth;
-    server::detail(&auth::state()?.db, &id, false).await.inspect_err(auth::set_status)
+    let state = auth::state()?;
+    server::detail(&state.db, &id, false, state.now_ms()).await.inspect_err(auth::set_status)
 }
 
 /// A template's defaults (criteria with guidance, price weight, method) as a starting form,

@@ -2,7 +2,7 @@
 //! history of the notice and its amendments. Shared by the public page, the bidder's page and
 //! the officer's page.
 
-use super::board::status_label;
+use super::board::phase_label;
 use super::TenderView;
 use crate::components::bilingual::lz;
 use crate::domain::amendment::FieldChange;
@@ -39,6 +39,7 @@ pub fn TenderFacts(d: TenderView) -> impl IntoView {
     let spec = d.spec.clone();
     let method = spec.method;
     let status = d.summary.status;
+    let phase = d.summary.phase;
     view! {
         <section class="card">
             {d
@@ -111,7 +112,7 @@ pub fn TenderFacts(d: TenderView) -> impl IntoView {
                 <dt>{t!(i18n, tender.opening)}</dt>
                 <dd>{format_shanghai(spec.opening_ms)}</dd>
                 <dt>{t!(i18n, tender.status)}</dt>
-                <dd data-testid="tender-status">{move || status_label(i18n, status)}</dd>
+                <dd data-testid="tender-status">{move || phase_label(i18n, phase)}</dd>
                 {d
                     .bid_count
                     .map(|n| {

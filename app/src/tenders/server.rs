@@ -190,8 +190,9 @@ async fn lot_results(db: &Db, t: &TenderRow, spec: &ValidTender) -> Result<Vec<L
         .collect())
 }
 
-async fn summary(db: &Db, t: &TenderRow) -> Result<TenderSummary, AppError> {
+async fn summary(db: &Db, t: &TenderRow, now_ms: i64) -> Result<TenderSummary, AppError> {
     Ok(TenderSummary {
+        phase: crate::domain::tender::TenderPhase::of(t.status, now_ms, t.bid_deadline),
         id: t.id.clone(),
         title: t.title.clone(),
         buyer: t.buyer.clone(),
@@ -208,32 +209,32 @@ async fn summary(db: &Db, t: &TenderRow) -> Result<TenderSummary, AppError> {
     })
 }
 
-pub async fn summaries(db: &Db, rows: Vec<AnyRow>) -> Result<Vec<TenderSummary>, AppError> {
+pub async fn summaries(db: &Db, rows: Vec<AnyRow>, now_ms: i64) -> Result<Vec<TenderSummary>, AppError> {
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
-        out.push(summary(db, &tender_row(r)?).await?);
+        out.push(summary(db, &tender_row(r)?, now_ms).await?);
     }
     Ok(out)
 }
 
 /// Published notices, newest first; drafts are never public.
-pub async fn public_list(db: &Db) -> Result<Vec<TenderSummary>, AppError> {
+pub async fn public_list(db: &Db, now_ms: i64) -> Result<Vec<TenderSummary>, AppError> {
     let rows = sqlx::query(&format!(
         "SELECT {TENDER_COLUMNS} FROM tenders WHERE status <> 'draft' ORDER BY published_at DESC, id"
     ))
     .fetch_all(&db.pool)
     .await?;
-    summaries(db, rows).await
+    summaries(db, rows, now_ms).await
 }
 
-pub async fn officer_list(db: &Db, officer: &SessionUser) -> Result<Vec<TenderSummary>, AppError> {
+pub async fn officer_list(db: &Db, officer: &SessionUser, now_ms: i64) -> Result<Vec<TenderSummary>, AppError> {
     let rows = sqlx::query(&format!(
         "SELECT {TENDER_COLUMNS} FROM tenders WHERE purchaser_id = $1 ORDER BY created_at DESC, id"
     ))
     .bind(officer.purchaser_id.as_deref().unwrap_or_default())
     .fetch_all(&db.pool)
     .await?;
-    summaries(db, rows).await
+    summaries(db, rows, now_ms).await
 }
 
 pub async fn criteria(db: &Db, tender_id: &str) -> Result<Vec<CriterionView>, AppError> {
@@ -390,7 +391,7 @@ async fn versions(db: &Db, id: &str) -> Result<Vec<VersionView>, AppError> {
 
 /// The tender for the purchaser side (`with_bids`: the number of bids, once they are opened) or
 /// the public.
-pub async fn detail(db: &Db, id: &str, with_bids: bool) -> Result<TenderView, AppError> {
+pub async fn detail(db: &Db, id: &str, with_bids: bool, now_ms: i64) -> Result<TenderView, AppError> {
     let t = load(db, id).await?;
     if !with_bids && t.status == TenderStatus::Draft {
         return Err(AppError::NotFound);
@@ -430,7 +431,7 @@ pub async fn detail(db: &Db, id: &str, with_bids: bool) -> Result<TenderView, Ap
             .fetch_optional(&db.pool)
             .await?
             .map(|r| r.get("commitment")),
-        summary: summary(db, &t).await?,
+        summary: summary(db, &t, now_ms).await?,
     })
 }
 
