@@ -67,6 +67,20 @@ test('an officer publishes a Dongguan operator tender and an NGO bids on it', as
   await hydrated(officer);
   await officer.getByTestId('tender-template').selectOption('dongguan-centre-operator');
   await expect(officer.getByTestId('tender-fixed_price')).toBeChecked();
+  // Each switch replaces the criteria and guidance whole, even of rows the officer typed in.
+  await officer.getByTestId('criterion-guidance-4').fill('手写的说明');
+  await officer.getByTestId('tender-template').selectOption('suzhou-community-3plus1');
+  await expect(officer.getByTestId('criterion-guidance-0')).toHaveValue('入户走访、建档、资源地图与焦点问题评估方法');
+  await expect(officer.getByTestId('criterion-guidance-4')).toHaveValue('');
+  await officer.getByTestId('tender-template').selectOption('dongguan-centre-operator');
+  await expect(officer.getByTestId('tender-fixed_price')).toBeChecked();
+  // The form now holds Dongguan's criteria and guidance, nothing left of the Suzhou default.
+  await expect(officer.getByTestId('criterion-name-0')).toHaveValue('运营方案（功能室管理与服务项目）');
+  await expect(officer.getByTestId('criterion-guidance-0')).toHaveValue('覆盖10类必设功能室的服务安排，免费或低偿服务内容');
+  for (const i of [4, 5]) {
+    await expect(officer.getByTestId(`criterion-name-${i}`)).toHaveValue('');
+    await expect(officer.getByTestId(`criterion-guidance-${i}`)).toHaveValue('');
+  }
   await officer.getByTestId('tender-title').fill(title);
   await officer.getByTestId('tender-buyer').fill('东莞市民政局');
   await officer.getByTestId('tender-budget').fill('70万');

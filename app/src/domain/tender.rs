@@ -645,21 +645,23 @@ pub fn parse_tender_since(
         errors.push(err("criteria", "criteria_count", "评分因素须为 1–30 项", "Give 1–30 scoring criteria"));
     }
     for (i, c) in rows.iter().enumerate() {
+        // Messages name the row: a form has several, and a row may hold only guidance.
+        let row = i + 1;
         let name = c.name.trim().to_string();
         if name.is_empty() || name.chars().count() > 100 {
             errors.push(err(
                 &format!("criteria[{i}].name"),
                 "criterion_name_required",
-                "请填写评分因素名称",
-                "Name the criterion",
+                &format!("第{row}项评分因素：请填写名称（不超过100字），或清空该行"),
+                &format!("Criterion {row}: give its name (up to 100 characters), or clear the row"),
             ));
         }
         if c.guidance.chars().count() > 2000 {
             errors.push(err(
                 &format!("criteria[{i}].guidance"),
                 "guidance_too_long",
-                "评分细则不得超过2000字",
-                "Scoring guidance is limited to 2,000 characters",
+                &format!("第{row}项评分因素：评分细则不得超过2000字"),
+                &format!("Criterion {row}: scoring guidance is limited to 2,000 characters"),
             ));
         }
         match parse_points(&c.max_points) {
@@ -968,6 +970,17 @@ mod tests {
         let mut i = input();
         i.criteria.push(CriterionInput { name: " ".into(), max_points: "".into(), ..Default::default() });
         assert_eq!(parse(&i).unwrap().criteria.len(), 2);
+    }
+
+    #[test]
+    fn a_row_with_only_guidance_is_named_in_its_error() {
+        let mut i = input();
+        i.criteria.push(CriterionInput { guidance: "上一模板留下的细则".into(), ..Default::default() });
+        let errors = parse(&i).unwrap_err();
+        let e = errors.iter().find(|e| e.code == "criterion_name_required").expect("the row is refused");
+        assert_eq!(e.field, "criteria[2].name");
+        assert!(e.message_zh.starts_with("第3项评分因素"), "{}", e.message_zh);
+        assert!(e.message_en.starts_with("Criterion 3"), "{}", e.message_en);
     }
 
     #[test]

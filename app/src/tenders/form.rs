@@ -161,12 +161,17 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
                 .into_iter()
                 .enumerate()
                 .map(|(i, c)| {
+                    // A template switch re-renders these rows in place: `prop:` sets what the
+                    // browser shows even where the officer typed, so nothing of the previous
+                    // template's rows survives into the new one (the attributes serve SSR).
+                    let (name, points, guidance) = (c.name.clone(), c.max_points.clone(), c.guidance.clone());
                     view! {
                         <div class="criterion-row">
                             <input
                                 type="text"
                                 name=format!("input[criteria][{i}][name]")
                                 value=c.name
+                                prop:value=name
                                 data-testid=format!("criterion-name-{i}")
                                 placeholder=move || t_string!(i18n, tender.criterion)
                             />
@@ -175,6 +180,7 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
                                 inputmode="decimal"
                                 name=format!("input[criteria][{i}][max_points]")
                                 value=c.max_points
+                                prop:value=points
                                 data-testid=format!("criterion-points-{i}")
                                 placeholder=move || t_string!(i18n, tender.max_points)
                             />
@@ -184,6 +190,7 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
                                     name=format!("input[criteria][{i}][objective]")
                                     value="true"
                                     checked=c.objective
+                                    prop:checked=c.objective
                                 />
                                 <span>{t!(i18n, tender.objective)}</span>
                             </label>
@@ -192,6 +199,7 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
                                 rows="2"
                                 placeholder=move || t_string!(i18n, tender.guidance)
                                 data-testid=format!("criterion-guidance-{i}")
+                                prop:value=guidance
                             >
                                 {c.guidance}
                             </textarea>
