@@ -7,11 +7,12 @@ use crate::server::audit::{self, Actor, Change};
 use crate::server::db::Db;
 use sqlx::Row;
 
+/// The shipped templates, parsed and validated once per process (they are compiled in).
 fn shipped() -> Result<Vec<SchemeTemplate>, AppError> {
-    builtin().map_err(|errors| {
-        tracing::error!(?errors, "a shipped template does not validate");
-        AppError::Internal
-    })
+    static SHIPPED: std::sync::LazyLock<Result<Vec<SchemeTemplate>, ()>> = std::sync::LazyLock::new(|| {
+        builtin().map_err(|errors| tracing::error!(?errors, "a shipped template does not validate"))
+    });
+    SHIPPED.clone().map_err(|()| AppError::Internal)
 }
 
 pub async fn all(db: &Db) -> Result<Vec<SchemeTemplate>, AppError> {

@@ -191,6 +191,16 @@ async fn lot_results(db: &Db, t: &TenderRow, spec: &ValidTender) -> Result<Vec<L
 }
 
 async fn summary(db: &Db, t: &TenderRow, now_ms: i64) -> Result<TenderSummary, AppError> {
+    summary_with(db, t, now_ms, &crate::schemes::server::all(db).await?).await
+}
+
+/// [`summary`] with the templates in force loaded once for a whole list.
+async fn summary_with(
+    db: &Db,
+    t: &TenderRow,
+    now_ms: i64,
+    templates: &[crate::domain::template::SchemeTemplate],
+) -> Result<TenderSummary, AppError> {
     Ok(TenderSummary {
         phase: crate::domain::tender::TenderPhase::of(t.status, now_ms, t.bid_deadline),
         id: t.id.clone(),
@@ -202,17 +212,20 @@ async fn summary(db: &Db, t: &TenderRow, now_ms: i64) -> Result<TenderSummary, A
         status: t.status,
         winner: winner_name(db, t).await?,
         region: t.spec().map(|s| s.region).unwrap_or_default(),
-        scheme: match crate::schemes::server::by_id(db, &t.template_id).await? {
-            Some(template) => SchemeName { id: template.id, zh: template.name.zh, en: template.name.en },
+        scheme: match templates.iter().find(|s| s.id == t.template_id) {
+            Some(template) => {
+                SchemeName { id: template.id.clone(), zh: template.name.zh.clone(), en: template.name.en.clone() }
+            }
             None => SchemeName { id: t.template_id.clone(), zh: t.template_id.clone(), en: t.template_id.clone() },
         },
     })
 }
 
 pub async fn summaries(db: &Db, rows: Vec<AnyRow>, now_ms: i64) -> Result<Vec<TenderSummary>, AppError> {
+    let templates = crate::schemes::server::all(db).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
-        out.push(summary(db, &tender_row(r)?, now_ms).await?);
+        out.push(summary_with(db, &tender_row(r)?, now_ms, &templates).await?);
     }
     Ok(out)
 }
