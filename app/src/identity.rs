@@ -70,6 +70,109 @@ pub fn page_roles(path: &str) -> Option<&'static [Role]> {
     }
 }
 
+/// Who may call a route or a server function.
+#[derive(Debug, Clone, Copy)]
+pub enum Access {
+    Public,
+    AnySignedIn,
+    Roles(&'static [Role]),
+}
+
+impl Access {
+    pub fn allows(self, role: Role) -> bool {
+        match self {
+            Access::Public | Access::AnySignedIn => true,
+            Access::Roles(roles) => roles.contains(&role),
+        }
+    }
+}
+
+/// Who may call each server function (its endpoint under `/api/`). The access matrix test
+/// (`server/tests/api/access.rs`) calls every registered function as every kind of caller
+/// against this table: a function missing here, or one answering otherwise, fails it. Functions
+/// about one tender also check that the caller belongs to that tender (its unit's officers, its
+/// panel, its bidders); those refusals are 404s and tested per capability.
+pub const SERVER_FN_ACCESS: &[(&str, Access)] = {
+    use Role::*;
+    const PURCHASER_SIDE: &[Role] = &[Officer, Auditor, Admin];
+    const PANEL: &[Role] = &[Expert, Officer];
+    &[
+        // accounts
+        ("sign_in", Access::Public),
+        ("register_organisation", Access::Public),
+        ("sign_out", Access::Public),
+        ("current_user", Access::Public),
+        ("list_users", Access::Roles(&[Admin])),
+        ("create_user", Access::Roles(&[Admin])),
+        ("colleagues", Access::Roles(&[Bidder])),
+        ("add_colleague", Access::Roles(&[Bidder])),
+        // An admin deactivates accounts; an NGO its own members.
+        ("set_account_active", Access::Roles(&[Admin, Bidder])),
+        ("audit_log", Access::Roles(&[Auditor, Admin])),
+        // bids
+        ("bid_action", Access::Roles(&[Bidder])),
+        ("my_bid", Access::Roles(&[Bidder])),
+        ("open_tenders", Access::Roles(&[Bidder])),
+        ("bid_form", Access::Roles(&[Bidder])),
+        // clarifications: questions and answers are published without the asker
+        ("clarifications", Access::Public),
+        ("ask_question", Access::Roles(&[Bidder])),
+        ("answer_question", Access::Roles(&[Officer])),
+        // contracts
+        ("award", Access::Roles(&[Officer])),
+        ("my_contracts", Access::Roles(&[Bidder])),
+        ("record_obligation", Access::Roles(&[Bidder])),
+        // evaluation: an officer sits on a panel as the purchaser's representative
+        ("review", Access::Roles(PANEL)),
+        ("submit_sheet", Access::Roles(PANEL)),
+        ("answer_flag", Access::Roles(PANEL)),
+        ("confirm_no_conflict", Access::Roles(PANEL)),
+        ("sign_report", Access::Roles(PANEL)),
+        ("evaluation_overview", Access::Roles(PURCHASER_SIDE)),
+        ("draw_tie", Access::Roles(&[Officer])),
+        ("ranking", Access::Roles(PURCHASER_SIDE)),
+        // experts
+        ("my_expert_profile", Access::Roles(&[Expert])),
+        ("save_expert_profile", Access::Roles(&[Expert])),
+        ("expert_pool", Access::Roles(&[Admin])),
+        ("import_experts", Access::Roles(&[Admin])),
+        // opening
+        ("open_bids", Access::Roles(&[Officer])),
+        ("conclude_review", Access::Roles(&[Officer])),
+        ("opening_record", Access::Roles(&[Officer, Auditor, Admin, Bidder])),
+        ("review_rows", Access::Roles(PURCHASER_SIDE)),
+        ("review_bid", Access::Roles(&[Officer])),
+        // panels
+        ("panel", Access::Roles(PURCHASER_SIDE)),
+        ("plan_panel", Access::Roles(&[Officer])),
+        ("draw_panel", Access::Roles(&[Officer])),
+        ("replace_member", Access::Roles(&[Officer])),
+        ("set_leader", Access::Roles(&[Officer])),
+        ("my_panels", Access::Roles(PANEL)),
+        ("answer_invitation", Access::Roles(&[Expert])),
+        ("declare_no_conflict", Access::Roles(PANEL)),
+        ("request_recusal", Access::Roles(&[Bidder])),
+        // profiles
+        ("my_profile", Access::Roles(&[Bidder])),
+        ("save_profile", Access::Roles(&[Bidder])),
+        ("add_staff", Access::Roles(&[Bidder])),
+        ("remove_staff", Access::Roles(&[Bidder])),
+        // purchasers
+        ("purchasers", Access::Roles(&[Admin, Auditor])),
+        ("create_purchaser", Access::Roles(&[Admin])),
+        // schemes and tenders
+        ("tender_templates", Access::Roles(&[Officer])),
+        ("public_tenders", Access::Public),
+        ("public_tender", Access::Public),
+        ("officer_tenders", Access::Roles(&[Officer])),
+        ("create_tender", Access::Roles(&[Officer])),
+        ("tender_detail", Access::Roles(PURCHASER_SIDE)),
+        ("tender_form", Access::Roles(&[Officer])),
+        ("amend_tender", Access::Roles(&[Officer])),
+        ("publish_tender", Access::Roles(&[Officer])),
+    ]
+};
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown role `{0}` (expected officer, bidder, expert, auditor or admin)")]
 pub struct UnknownRole(pub String);

@@ -50,13 +50,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
     }
 }
 
-/// Who may call a route.
-#[derive(Debug, Clone, Copy)]
-pub enum Access {
-    Public,
-    AnySignedIn,
-    Roles(&'static [Role]),
-}
+pub use app::identity::Access;
 
 /// One documented route of the JSON API.
 #[derive(Debug, Clone, Copy)]

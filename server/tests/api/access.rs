@@ -113,54 +113,94 @@ async fn tender_server_functions_check_roles_before_the_tender() {
     }
 }
 
-/// Server functions are HTTP endpoints too, and check roles themselves.
+/// Arguments every server function can decode: each takes the fields it names and ignores the
+/// rest; the few whose arguments are structures get theirs in [`example_body`].
+const GENERIC_BODY: &str = "id=nope&lot=0&alias=A&bid_id=x&user_id=x&staff_id=x&question_id=x&reason=x\
+    &accept=false&active=false&conflict=false&criterion=0&name=x&question=x&password=x&username=x\
+    &display_name=x&csv=&action=withdraw&outcome=pass&template_id=nope&answer=x";
+
+fn example_body(name: &str) -> String {
+    const TENDER: &str = "&input[template_id]=suzhou-street-4plus1&input[method]=open_tender&input[title]=x\
+        &input[buyer]=x&input[lots][0][name]=x&input[lots][0][budget]=30%E4%B8%87\
+        &input[bid_deadline]=2030-01-10T09:30&input[opening_time]=2030-01-10T09:30&input[price_weight_pct]=20\
+        &input[criteria][0][name]=x&input[criteria][0][max_points]=80";
+    let extra = match name {
+        "create_user" => {
+            "&new_user[username]=sf.user&new_user[display_name]=%E7%94%B2&new_user[role]=expert\
+             &new_user[password]=0123456789abc"
+        }
+        "answer_flag" => "&answer[kind]=confirm&answer[explanation]=x",
+        "register_organisation" => "&org_name=x&credit_code=x",
+        "record_obligation" => "&contract_id=x&metric=x&contract_year=1&value=1",
+        "save_expert_profile" => "&input[id_number]=x",
+        "plan_panel" => {
+            "&plan[size]=5&plan[purchaser_representatives]=1&plan[alternates]=2&plan[category]=public_welfare\
+             &plan[region]=320000&plan[review_date]=2030-01-10&plan[outlier_pct]=20"
+        }
+        "save_profile" => "&input[legal_form]=club&input[registration_level]=county",
+        "add_staff" => "&person[name]=x",
+        "create_purchaser" => "&unit[name]=x&unit[level]=district&unit[region_code]=320213&unit[region_name]=x",
+        "create_tender" | "amend_tender" => TENDER,
+        _ => "",
+    };
+    // `answer` is a structure for answer_flag and text for answer_question.
+    let base = if name == "answer_flag" { GENERIC_BODY.trim_end_matches("&answer=x") } else { GENERIC_BODY };
+    format!("{base}{extra}")
+}
+
+/// The server-function half of the access matrix, generated from what is registered: every
+/// function has its row in `app::identity::SERVER_FN_ACCESS` (a new one without a row fails
+/// here), and answers anonymous callers and each role as its row says: 401 for anonymous
+/// callers of a signed-in function, 403 for a role it does not name, neither for one it names.
 #[tokio::test]
-async fn every_server_function_refuses_anonymous_and_wrong_roles() {
-    let new_user = "new_user[username]=sf.user&new_user[display_name]=%E7%94%B2&new_user[role]=expert&new_user[password]=0123456789abc";
-    let cases: &[(&str, &str, &[Role])] = &[
-        ("/api/list_users", "", &[Role::Admin]),
-        ("/api/audit_log", "", &[Role::Auditor, Role::Admin]),
-        ("/api/create_user", new_user, &[Role::Admin]),
-        ("/api/tender_templates", "", &[Role::Officer]),
-        ("/api/officer_tenders", "", &[Role::Officer]),
-        ("/api/open_tenders", "", &[Role::Bidder]),
-        ("/api/my_panels", "", &[Role::Expert, Role::Officer]),
-        ("/api/my_expert_profile", "", &[Role::Expert]),
-        ("/api/expert_pool", "", &[Role::Admin]),
-        ("/api/purchasers", "", &[Role::Admin, Role::Auditor]),
-        ("/api/colleagues", "", &[Role::Bidder]),
-        ("/api/my_contracts", "", &[Role::Bidder]),
-        ("/api/my_profile", "", &[Role::Bidder]),
-    ];
-    for backend in backends() {
-        let app = spawn_app(backend, false).await;
-        for (path, body, allowed) in cases {
-            let post = |client: reqwest::Client| {
-                let url = format!("{}{}", app.base, path);
-                async move {
-                    client
-                        .post(url)
-                        .header("content-type", "application/x-www-form-urlencoded")
-                        .body(body.to_string())
-                        .send()
-                        .await
-                        .unwrap()
-                }
+async fn every_server_function_answers_each_caller_as_its_access_row_says() {
+    use app::identity::{Access as FnAccess, SERVER_FN_ACCESS};
+    use std::collections::BTreeSet;
+    let registered: BTreeSet<String> =
+        leptos::server_fn::axum::server_fn_paths().map(|(p, _)| p.trim_start_matches("/api/").to_string()).collect();
+    let table: BTreeSet<String> = SERVER_FN_ACCESS.iter().map(|(n, _)| n.to_string()).collect();
+    assert_eq!(registered, table, "every server function needs its row in SERVER_FN_ACCESS, and only those");
+    let app = spawn_app(support::Backend::Sqlite, false).await;
+    let mut clients = Vec::new();
+    for role in ALL {
+        clients.push((role, app.signed_in(role).await));
+    }
+    let post = |client: &reqwest::Client, name: &str| {
+        client
+            .post(format!("{}/api/{name}", app.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(example_body(name))
+            .send()
+    };
+    let mut wrong = Vec::new();
+    for (name, access) in SERVER_FN_ACCESS {
+        let anon = post(&app.anon(), name).await.unwrap().status();
+        let expected_anon = match access {
+            FnAccess::Public => anon != StatusCode::FORBIDDEN && anon != StatusCode::BAD_REQUEST,
+            _ => anon == StatusCode::UNAUTHORIZED,
+        };
+        if !expected_anon {
+            wrong.push(format!("anonymous {name} -> {anon}"));
+        }
+        if *name == "sign_out" {
+            continue; // it would end the signed-in clients' sessions
+        }
+        for (role, client) in &clients {
+            let status = post(client, name).await.unwrap().status();
+            let ok = if matches!(access, FnAccess::Public) {
+                // Signing in with the example's wrong password is a 401 for anyone.
+                status != StatusCode::FORBIDDEN && status != StatusCode::BAD_REQUEST
+            } else if access.allows(*role) {
+                ![StatusCode::UNAUTHORIZED, StatusCode::FORBIDDEN, StatusCode::BAD_REQUEST].contains(&status)
+            } else {
+                status == StatusCode::FORBIDDEN
             };
-            let anon = post(app.anon()).await;
-            assert_eq!(anon.status(), StatusCode::UNAUTHORIZED, "anonymous {path}");
-            let err: Value = anon.json().await.unwrap();
-            assert_eq!(err["code"], "unauthenticated");
-            for role in ALL {
-                let status = post(app.signed_in(role).await).await.status();
-                if allowed.contains(&role) {
-                    assert!(status.is_success(), "{role} {path} -> {status}");
-                } else {
-                    assert_eq!(status, StatusCode::FORBIDDEN, "{role} {path}");
-                }
+            if !ok {
+                wrong.push(format!("{role} {name} -> {status}"));
             }
         }
     }
+    assert!(wrong.is_empty(), "answers that break the table:\n{}", wrong.join("\n"));
 }
 
 #[tokio::test]
@@ -200,4 +240,41 @@ async fn the_calculators_page_is_for_officers_and_admins() {
             assert!(html.contains("data-testid=\"dg-total\">85.00<"), "{html}");
         }
     }
+}
+
+/// The page half of the access matrix, generated from the route table: every page, for
+/// anonymous visitors and each role, answered as `app::identity::page_roles` says (public pages
+/// to everyone; a role page sends anonymous visitors to sign in and refuses other roles with 403).
+#[tokio::test]
+async fn every_page_answers_each_caller_as_its_roles_say() {
+    let app = spawn_app(support::Backend::Sqlite, false).await;
+    let mut clients = Vec::new();
+    for role in ALL {
+        clients.push((role, app.signed_in(role).await));
+    }
+    let mut wrong = Vec::new();
+    for route in server::startup::page_routes() {
+        let path = route.path().replace(":id", "nope").replace("{id}", "nope");
+        let url = format!("{}{path}", app.base);
+        let roles = app::identity::page_roles(&path);
+        let anon = app.anon().get(&url).header("accept", "text/html").send().await.unwrap();
+        let anon_ok = match roles {
+            None => anon.status() == StatusCode::OK || anon.status() == StatusCode::NOT_FOUND,
+            Some(_) => anon.status().is_redirection() && anon.headers()["location"] == "/login",
+        };
+        if !anon_ok {
+            wrong.push(format!("anonymous {path} -> {}", anon.status()));
+        }
+        for (role, client) in &clients {
+            let status = client.get(&url).send().await.unwrap().status();
+            let ok = match roles {
+                Some(roles) if !roles.contains(role) => status == StatusCode::FORBIDDEN,
+                _ => status == StatusCode::OK || status == StatusCode::NOT_FOUND,
+            };
+            if !ok {
+                wrong.push(format!("{role} {path} -> {status}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "pages that break their roles:\n{}", wrong.join("\n"));
 }
