@@ -156,7 +156,9 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
       // Four staff in year 1 cannot meet the Suzhou bundle's five: the bidder sees why, then fixes it.
       await expect(teamSize).toHaveAttribute('data-outcome', 'fail');
       await expect(teamSize).toContainText('【双塔社区】');
-      await expect(teamSize).toContainText('seed 002');
+      // Cited as the Suzhou document is titled, never by an internal reference.
+      await expect(teamSize).toContainText('（《关于全面推进社区服务社会化的试点方案》一(四)、附件1 二）');
+      await expect(teamSize).not.toContainText('seed');
       await bidder.getByTestId('team-0-staff-4-y1').check();
     }
     await expect(teamSize).toHaveAttribute('data-outcome', 'pass');
@@ -168,6 +170,13 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
     await expect(bidder.getByTestId('receipt-sha256-technical')).toHaveText(createHash('sha256').update(technical[user]).digest('hex'));
     await expect(bidder.getByTestId('receipt-lots')).toHaveText('双塔社区、定慧寺社区');
     await expect(bidder.getByTestId('receipt-team')).toContainText('**********');
+    if (user === 'ngo-yangguang') {
+      // Withdrawing cannot be undone: the bidder is asked, and saying no keeps the sealed bid.
+      await hydrated(bidder);
+      expect(await confirming(bidder, () => bidder.getByTestId('withdraw').click(), false)).toContain('不可恢复');
+      await bidder.reload();
+      await expect(bidder.getByTestId('receipt-sha256-technical')).toHaveText(createHash('sha256').update(technical[user]).digest('hex'));
+    }
     await bidder.context().close();
   }
 

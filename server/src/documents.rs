@@ -2,6 +2,7 @@
 //! Apache-2.0, shipped in `server/assets/fonts` with its licence). Fonts are subset on save.
 
 use app::contracts::server::AwardNotice;
+use app::domain::citation;
 use app::domain::money::Yuan;
 use app::domain::qualification::requirement_zh;
 use app::domain::template::{ApplicantKind, Procedure, SchemeTemplate};
@@ -209,12 +210,12 @@ pub fn tender_document_pdf(v: &TenderView, t: &SchemeTemplate) -> Vec<u8> {
         });
     }
     for (i, r) in t.qualification.iter().enumerate() {
-        p.push(format!("{}. {}（依据：{}）", i + 1, requirement_zh(&r.rule), r.citation));
+        p.push(format!("{}. {}（依据：{}）", i + 1, requirement_zh(&r.rule), citation::zh(&r.citation)));
     }
     if !t.team.is_empty() {
         p.push("# 第四章 项目团队要求".into());
         for (i, r) in t.team.iter().enumerate() {
-            p.push(format!("{}. {}（依据：{}）", i + 1, requirement_zh(&r.rule), r.citation));
+            p.push(format!("{}. {}（依据：{}）", i + 1, requirement_zh(&r.rule), citation::zh(&r.citation)));
         }
         p.push(
             "社工证书须在投标截止日有效；投标时从本机构人员名册中选定项目主管、督导和员工，系统保存投标时的声明快照。"
@@ -251,7 +252,13 @@ pub fn tender_document_pdf(v: &TenderView, t: &SchemeTemplate) -> Vec<u8> {
         for o in &t.obligations {
             let years: Vec<String> =
                 o.min_by_year.iter().enumerate().map(|(i, m)| format!("第{}年{}", i + 1, m.normalize())).collect();
-            p.push(format!("· {}：{}{}（依据：{}）", o.name.zh, years.join("，"), o.unit.zh, o.citation));
+            p.push(format!(
+                "· {}：{}{}（依据：{}）",
+                o.name.zh,
+                years.join("，"),
+                o.unit.zh,
+                citation::zh(&o.citation)
+            ));
         }
     }
     if !t.payments.is_empty() {
@@ -279,7 +286,7 @@ pub fn tender_document_pdf(v: &TenderView, t: &SchemeTemplate) -> Vec<u8> {
         heading,
         &p,
         &[
-            ("方案模板", format!("{}（{}）", t.name.zh, t.source)),
+            ("方案模板", format!("{}（{}）", t.name.zh, citation::zh(&t.source))),
             ("项目编号", v.summary.id.clone()),
             ("文件版本", format!("第{}版", v.version)),
         ],

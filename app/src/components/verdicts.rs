@@ -1,5 +1,6 @@
 //! Rule verdicts as the pages list them.
 
+use crate::domain::citation;
 use crate::domain::verdict::{Outcome, Verdict};
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -21,7 +22,7 @@ pub fn verdict_items(i18n: leptos_i18n::I18nContext<Locale>, verdicts: Vec<Verdi
                 <li class=class data-rule=v.rule.clone() data-outcome=outcome>
                     {message}
                     " （"
-                    {v.citation.clone()}
+                    {super::bilingual::localized(i18n, citation::zh(&v.citation), citation::en(&v.citation))}
                     "）"
                 </li>
             }

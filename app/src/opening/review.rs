@@ -3,6 +3,7 @@
 use super::{review_rows, ConcludeReview, OpenBids, ReviewBid, ReviewOutcome, ReviewRow};
 use crate::components::bilingual::localized;
 use crate::components::errors::action_error;
+use crate::domain::citation;
 use crate::domain::money::Yuan;
 use crate::domain::tender::TenderStatus;
 use crate::domain::time::format_shanghai;
@@ -138,7 +139,7 @@ pub fn ReviewSection(id: String, state: ReviewState) -> impl IntoView {
                                                                         view! {
                                                                             <li class=class>
                                                                                 {localized(i18n, c.message_zh, c.message_en)}" （"
-                                                                                {c.citation}"）"
+                                                                                {localized(i18n, citation::zh(&c.citation), citation::en(&c.citation))}"）"
                                                                             </li>
                                                                         }
                                                                     })

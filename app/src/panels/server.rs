@@ -457,8 +457,8 @@ pub async fn draw(db: &Db, officer: &SessionUser, tender_id: &str, now_ms: i64) 
         return Err(AppError::Validation(vec![FieldError {
             field: "review_date".into(),
             code: "draw_too_early".into(),
-            message_zh: format!("{}（{}）", timing.message_zh, timing.citation),
-            message_en: timing.message_en,
+            message_zh: format!("{}（{}）", timing.message_zh, crate::domain::citation::zh(&timing.citation)),
+            message_en: format!("{} ({})", timing.message_en, crate::domain::citation::en(&timing.citation)),
         }]));
     }
     let current = members(db, tender_id).await?;

@@ -8,6 +8,7 @@ use crate::components::bilingual::localized;
 use crate::components::errors::{action_error, ErrorNote};
 use crate::components::guard::RequireRole;
 use crate::components::params::param_id;
+use crate::domain::citation;
 use crate::domain::template::Procedure;
 use crate::domain::tender::{procedure_str, to_input, TenderInput, TenderStatus};
 use crate::domain::verdict::Verdict;
@@ -30,7 +31,7 @@ fn LintBox(lint: Vec<Verdict>, value: String) -> impl IntoView {
             <ul>
                 {lint
                     .into_iter()
-                    .map(|v| view! { <li>{localized(i18n, v.message_zh, v.message_en)}" （"{v.citation}"）"</li> })
+                    .map(|v| view! { <li>{localized(i18n, v.message_zh, v.message_en)}" （"{localized(i18n, citation::zh(&v.citation), citation::en(&v.citation))}"）"</li> })
                     .collect_view()}
             </ul>
             <label>
