@@ -30,5 +30,6 @@ async fn award_notice(State(state): State<AppState>, caller: Caller, Path(id): P
             return Err(ApiError(AppError::Forbidden));
         }
     }
-    files::pdf("award-notice.pdf", move || crate::documents::award_notices_pdf(&notices)).await
+    let name = files::document_name("中标通知书", notices.first().map_or("", |n| n.title.as_str()));
+    files::pdf("award-notice.pdf", &name, move || crate::documents::award_notices_pdf(&notices)).await
 }

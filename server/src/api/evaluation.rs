@@ -118,7 +118,7 @@ async fn report_pdf(State(state): State<AppState>, caller: Caller, Path(id): Pat
     let Some(report) = overview.report.filter(|r| r.complete) else {
         return Err(ApiError(AppError::NotFound));
     };
-    files::pdf("evaluation-report.pdf", move || crate::documents::evaluation_report_pdf(&report)).await
+    files::pdf("evaluation-report.pdf", "评审报告.pdf", move || crate::documents::evaluation_report_pdf(&report)).await
 }
 
 /// The score summary (member × criterion × bidder, per-lot ranking, corrections) once the report

@@ -158,16 +158,35 @@ pub fn created<T: serde::Serialize>(body: T) -> Response {
     (StatusCode::CREATED, axum::Json(body)).into_response()
 }
 
-/// A file download under its own (UTF-8) name.
+/// A file download under its own (UTF-8) name, with an ASCII fallback for old clients.
 pub fn download(content_type: &str, name: &str, bytes: Vec<u8>) -> Response {
-    let disposition = format!("attachment; filename*=UTF-8''{}", urlencode(name));
+    let fallback: String =
+        name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' { c } else { '_' }).collect();
+    download_as(content_type, &fallback, name, bytes)
+}
+
+fn download_as(content_type: &str, fallback: &str, name: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{}", urlencode(name));
     ([(CONTENT_TYPE, content_type.to_string()), (CONTENT_DISPOSITION, disposition)], bytes).into_response()
 }
 
-/// A generated PDF, made off the async threads.
-pub async fn pdf(name: &str, make: impl FnOnce() -> Vec<u8> + Send + 'static) -> ApiResult<Response> {
+/// A generated document's file name as a reader saves it: its kind and the tender's title
+/// (招标公告-苏州市….pdf), without characters file systems refuse, at most 60 characters of title.
+pub fn document_name(kind_zh: &str, title: &str) -> String {
+    let title: String = title
+        .chars()
+        .filter(|c| !c.is_control())
+        .map(|c| if "/\\:*?\"<>|".contains(c) { '_' } else { c })
+        .take(60)
+        .collect();
+    format!("{kind_zh}-{}.pdf", title.trim())
+}
+
+/// A generated PDF, made off the async threads, saved as `name` (`fallback` for clients that
+/// read only ASCII names).
+pub async fn pdf(fallback: &str, name: &str, make: impl FnOnce() -> Vec<u8> + Send + 'static) -> ApiResult<Response> {
     let bytes = tokio::task::spawn_blocking(make).await.map_err(|_| ApiError(AppError::Internal))?;
-    Ok(download("application/pdf", name, bytes))
+    Ok(download_as("application/pdf", fallback, name, bytes))
 }
 
 pub fn urlencode(s: &str) -> String {
@@ -180,4 +199,19 @@ pub fn urlencode(s: &str) -> String {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn document_names_keep_the_title_and_drop_what_file_systems_refuse() {
+        assert_eq!(
+            document_name("招标公告", "双塔街道“4+1”社区服务综合包"),
+            "招标公告-双塔街道“4+1”社区服务综合包.pdf"
+        );
+        assert_eq!(document_name("开标一览表", "a/b\\c:d*e?f\"g<h>i|j\n"), "开标一览表-a_b_c_d_e_f_g_h_i_j.pdf");
+        assert_eq!(document_name("招标文件", &"长".repeat(80)).chars().count(), "招标文件-".chars().count() + 60 + 4);
+    }
 }

@@ -7,7 +7,7 @@ mod calc;
 mod calendar;
 mod contracts;
 mod evaluation;
-mod files;
+pub mod files;
 mod health;
 mod openapi;
 mod opening;

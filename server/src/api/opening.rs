@@ -26,5 +26,6 @@ async fn opening_record_pdf(
     }
     let record = review::opening_record(&state.db, &id).await?;
     review::check_record_reader(user, &record)?;
-    files::pdf("opening-record.pdf", move || crate::documents::opening_record_pdf(&record)).await
+    let name = files::document_name("开标一览表", &record.title);
+    files::pdf("opening-record.pdf", &name, move || crate::documents::opening_record_pdf(&record)).await
 }

@@ -107,7 +107,8 @@ async fn attachment(
 /// 招标公告 of the current version as a PDF: public once published.
 async fn notice_pdf(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
     let view = tenders::detail(&state.db, &id, false, state.now_ms()).await?;
-    files::pdf("tender-notice.pdf", move || crate::documents::tender_notice_pdf(&view)).await
+    let name = files::document_name("招标公告", &view.summary.title);
+    files::pdf("tender-notice.pdf", &name, move || crate::documents::tender_notice_pdf(&view)).await
 }
 
 /// 招标文件 of the current version as a PDF: public once published, as the notice is.
@@ -115,5 +116,6 @@ async fn document_pdf(State(state): State<AppState>, Path(id): Path<String>) -> 
     let view = tenders::detail(&state.db, &id, false, state.now_ms()).await?;
     let template =
         app::schemes::server::by_id(&state.db, &view.spec.template_id).await?.ok_or(ApiError(AppError::Internal))?;
-    files::pdf("tender-document.pdf", move || crate::documents::tender_document_pdf(&view, &template)).await
+    let name = files::document_name("招标文件", &view.summary.title);
+    files::pdf("tender-document.pdf", &name, move || crate::documents::tender_document_pdf(&view, &template)).await
 }

@@ -52,6 +52,10 @@ async fn a_tender_from_publication_through_review_to_contract() {
         assert_eq!(public["versions"][0]["version"], 1);
         let notice = app.anon().get(format!("{}/api/v1/tenders/{id}/notice.pdf", app.base)).send().await.unwrap();
         assert_eq!(notice.status(), StatusCode::OK);
+        // Saved under a Chinese name (招标公告-<title>.pdf), with an ASCII name for old clients.
+        let disposition = notice.headers()["content-disposition"].to_str().unwrap().to_string();
+        let zh_name = server::api::files::urlencode("招标公告-双塔街道“4+1”社区服务综合包.pdf");
+        assert_eq!(disposition, format!("attachment; filename=\"tender-notice.pdf\"; filename*=UTF-8''{zh_name}"));
         let text = pdf_text(&notice.bytes().await.unwrap());
         assert!(text.contains("招标公告") && text.contains("双塔社区") && text.contains("价格分权重20%"), "{text}");
         assert!(text.replace('\n', "").contains("第2年¥400,000.00"), "{text}");
