@@ -295,6 +295,7 @@ async fn the_bundle_is_sent_precompressed_and_pages_compressed() {
     std::fs::write(site.join("pkg/caiping.js"), &plain).unwrap();
     std::fs::write(site.join("pkg/caiping.js.br"), b"brotli bytes").unwrap();
     std::fs::write(site.join("pkg/caiping.js.gz"), b"gzip bytes").unwrap();
+    std::fs::write(site.join("favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
     let db_url = support::fresh_database_url(support::Backend::Sqlite).await;
     let settings = app::server::state::Settings {
         master_key_file: Some(support::temp_dir().join("master.key")),
@@ -337,4 +338,7 @@ async fn the_bundle_is_sent_precompressed_and_pages_compressed() {
     assert_eq!(json.headers()["content-encoding"], "br");
     let plain_page = get("/login", "").await.unwrap();
     assert!(plain_page.headers().get("content-encoding").is_none(), "no encoding unless asked for");
+    // Every page names its icon, so browsers do not ask for a /favicon.ico that is not there.
+    assert!(plain_page.text().await.unwrap().contains(r#"<link rel="icon" type="image/svg+xml" href="/favicon.svg""#));
+    assert_eq!(get("/favicon.svg", "").await.unwrap().status(), StatusCode::OK);
 }
