@@ -11,15 +11,10 @@ use crate::schemes::SchemeName;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// A tender status in the user's language.
+/// A stored tender status in the user's language (the board's filter); a published tender
+/// reads as taking bids.
 pub fn status_label(i18n: leptos_i18n::I18nContext<Locale>, s: TenderStatus) -> &'static str {
-    match s {
-        TenderStatus::Draft => t_string!(i18n, tender.st_draft),
-        TenderStatus::Published => t_string!(i18n, tender.st_published),
-        TenderStatus::Opened => t_string!(i18n, tender.st_opened),
-        TenderStatus::Awarded => t_string!(i18n, tender.st_awarded),
-        TenderStatus::Failed => t_string!(i18n, tender.st_failed),
-    }
+    phase_label(i18n, TenderPhase::of(s, i64::MIN, i64::MAX))
 }
 
 /// What a reader is told of a tender now: a published tender past its deadline reads closed.

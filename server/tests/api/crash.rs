@@ -162,9 +162,7 @@ async fn a_kill_during_100_uploads_loses_no_acknowledged_bid() {
         // nothing is uploading now).
         server::blobs::collect(&app.state, Duration::ZERO).await.unwrap();
         let referenced = server::blobs::referenced(&app.state).await.unwrap();
-        let mut stored = Vec::new();
-        walk(app.state.storage.root(), &mut stored);
-        for path in stored {
+        for path in walk(app.state.storage.root()) {
             let name = path.file_name().unwrap().to_str().unwrap().to_string();
             if path.parent().unwrap().ends_with("tmp") {
                 continue; // spools of interrupted uploads: cleared at start-up after an hour
@@ -185,17 +183,6 @@ async fn a_kill_during_100_uploads_loses_no_acknowledged_bid() {
                 .unwrap();
             assert_eq!(res.status(), StatusCode::OK, "bidder {n}");
             assert_eq!(&hex::encode(Sha256::digest(res.bytes().await.unwrap())), sha, "bidder {n}'s proposal intact");
-        }
-    }
-}
-
-fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            walk(&path, out);
-        } else {
-            out.push(path);
         }
     }
 }
