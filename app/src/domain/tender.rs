@@ -585,12 +585,7 @@ pub fn parse_tender_since(
         for v in timeline_verdicts(m, f, u, d, cal) {
             if v.outcome == Outcome::Fail {
                 let field = if v.rule.ends_with("documents_available") { "documents_until" } else { "bid_deadline" };
-                errors.push(FieldError {
-                    field: field.into(),
-                    code: v.rule.clone(),
-                    message_zh: format!("{}（{}）", v.message_zh, v.citation),
-                    message_en: format!("{} ({})", v.message_en, v.citation),
-                });
+                errors.push(v.field_error(field, &v.rule));
             }
         }
     }
@@ -610,7 +605,7 @@ pub fn parse_tender_since(
                             field: "price_weight_pct".into(),
                             code: "price_weight_out_of_bounds".into(),
                             message_zh: format!(
-                                "服务项目价格分权重须在{}%–{}%之间（O87第55条；C214第24条）",
+                                "服务项目价格分权重须在{}%–{}%之间（依据：《政府采购货物和服务招标投标管理办法》第五十五条；《政府采购竞争性磋商采购方式管理暂行办法》第二十四条）",
                                 lo.normalize(),
                                 hi.normalize()
                             ),
@@ -1026,7 +1021,8 @@ mod tests {
         i.bid_deadline = "2026-12-07T17:00".into();
         let e = parse(&i).unwrap_err();
         assert_eq!(e[0].code, "national.timeline.bid_period");
-        assert!(e[0].message_zh.contains("Law art. 35"), "{}", e[0].message_zh);
+        assert!(e[0].message_zh.contains("《中华人民共和国政府采购法》第三十五条"), "{}", e[0].message_zh);
+        assert!(e[0].message_en.contains("Law art. 35"), "{}", e[0].message_en);
         // Documents available Wed 18 → Mon 23 Nov: 4 working days (Reg. art. 31 asks for 5).
         let mut i = input();
         i.documents_until = "2026-11-23".into();

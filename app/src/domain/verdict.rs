@@ -44,6 +44,16 @@ impl Verdict {
     pub fn passed(&self) -> bool {
         self.outcome != Outcome::Fail
     }
+
+    /// This verdict as a refusal of `field`, its citation written for each language's reader.
+    pub fn field_error(&self, field: &str, code: &str) -> super::field::FieldError {
+        super::field::FieldError {
+            field: field.to_string(),
+            code: code.to_string(),
+            message_zh: format!("{}（依据：{}）", self.message_zh, super::citation::zh(&self.citation)),
+            message_en: format!("{} ({})", self.message_en, super::citation::en(&self.citation)),
+        }
+    }
 }
 
 /// True when no verdict is a hard failure.

@@ -454,12 +454,7 @@ pub async fn draw(db: &Db, officer: &SessionUser, tender_id: &str, now_ms: i64) 
     let cal = crate::schemes::calendar::load(db).await?;
     let timing = rules::draw_timing(plan.method, plan.review_date, beijing_date(now_ms)?, &cal);
     if !timing.passed() {
-        return Err(AppError::Validation(vec![FieldError {
-            field: "review_date".into(),
-            code: "draw_too_early".into(),
-            message_zh: format!("{}（{}）", timing.message_zh, crate::domain::citation::zh(&timing.citation)),
-            message_en: format!("{} ({})", timing.message_en, crate::domain::citation::en(&timing.citation)),
-        }]));
+        return Err(AppError::Validation(vec![timing.field_error("review_date", "draw_too_early")]));
     }
     let current = members(db, tender_id).await?;
     let holding = current

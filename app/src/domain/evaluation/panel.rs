@@ -156,15 +156,13 @@ pub fn parse_plan(input: &PlanInput, method: PanelMethod, budget: Yuan) -> Resul
     let failed: Vec<FieldError> = plan_verdicts(&plan)
         .into_iter()
         .filter(|v| !v.passed())
-        .map(|v| FieldError {
-            field: match v.rule.as_str() {
-                "panel.outlier_threshold" => "outlier_pct".into(),
-                "panel.alternates" => "alternates".into(),
-                _ => "size".into(),
-            },
-            code: v.rule.replace('.', "_"),
-            message_zh: format!("{}（{}）", v.message_zh, v.citation),
-            message_en: v.message_en,
+        .map(|v| {
+            let field = match v.rule.as_str() {
+                "panel.outlier_threshold" => "outlier_pct",
+                "panel.alternates" => "alternates",
+                _ => "size",
+            };
+            v.field_error(field, &v.rule.replace('.', "_"))
         })
         .collect();
     if failed.is_empty() {
