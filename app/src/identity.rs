@@ -108,6 +108,9 @@ pub const SERVER_FN_ACCESS: &[(&str, Access)] = {
         ("add_colleague", Access::Roles(&[Bidder])),
         // An admin deactivates accounts; an NGO its own members.
         ("set_account_active", Access::Roles(&[Admin, Bidder])),
+        ("organisation_reviews", Access::Roles(&[Admin])),
+        ("review_organisation", Access::Roles(&[Admin])),
+        ("my_standing", Access::Roles(&[Bidder])),
         ("audit_log", Access::Roles(&[Auditor, Admin])),
         // bids
         ("bid_action", Access::Roles(&[Bidder])),

@@ -74,6 +74,45 @@ test('an NGO registers itself and lands on the bidder workbench', async ({ page 
   await expect(page.getByTestId('workbench-title')).toHaveText('投标人工作台');
 });
 
+test('a registered organisation bids only once the platform has approved it', async ({ browser }) => {
+  const ngo = await browser.newPage();
+  await ngo.goto('/register');
+  await hydrated(ngo);
+  const suffix = Date.now().toString().slice(-6);
+  const name = `姑苏区乐邻社会工作服务中心${suffix}`;
+  await ngo.getByTestId('register-org_name').fill(name);
+  await ngo.getByTestId('register-credit_code').fill('52320508MJ59123453');
+  await ngo.getByTestId('register-display_name').fill('周社工');
+  await ngo.getByTestId('register-username').fill(`lelin${suffix}`);
+  await ngo.getByTestId('register-password').fill('register-pw-2026');
+  await ngo.getByTestId('register-submit').click();
+  await expect(ngo).toHaveURL(/\/bidder$/);
+  await expect(ngo.getByTestId('org-standing')).toHaveAttribute('data-standing', 'pending');
+  // A tender taking bids shows the reason instead of the bid form.
+  await ngo.locator('li', { hasText: '招标中' }).first().getByRole('link').click();
+  await expect(ngo.getByTestId('org-standing')).toBeVisible();
+  await expect(ngo.getByTestId('bid-form')).toHaveCount(0);
+  const tenderUrl = ngo.url();
+
+  // The admin refuses without a reason (refused, nothing saved), then approves.
+  const admin = await as(browser, 'admin');
+  await hydrated(admin);
+  const row = admin.getByTestId(`org-review-${name}`);
+  await expect(row).toHaveAttribute('data-standing', 'pending');
+  await row.getByTestId('org-refuse-reason').evaluate((el) => el.removeAttribute('required'));
+  await row.getByTestId('org-refuse').click();
+  await expect(admin.locator('[data-field="reason"]')).toBeVisible();
+  await expect(row).toHaveAttribute('data-standing', 'pending');
+  await row.getByTestId('org-approve').click();
+  await expect(admin.getByTestId('org-review-done')).toBeVisible();
+  await expect(row).toHaveCount(0);
+  await expect(admin.getByTestId('audit-table').locator('tr[data-action="organisation.approve"]').first()).toContainText(name);
+
+  await ngo.goto(tenderUrl);
+  await expect(ngo.getByTestId('bid-form')).toBeVisible();
+  await expect(ngo.getByTestId('org-standing')).toHaveCount(0);
+});
+
 test('an admin adds a purchaser unit and an officer in it, and deactivates an account', async ({ browser }) => {
   const admin = await as(browser, 'admin');
   await hydrated(admin);

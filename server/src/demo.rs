@@ -65,6 +65,8 @@ pub const DEMO_COMMITTEE: (&str, &str) = ("深圳市福田区莲花北社区居�
 
 /// A county-level government, the applicant kind of Shandong's experimental-zone call.
 pub const DEMO_COUNTY: (&str, &str) = ("济南市历下区人民政府", "11370102004123456X");
+/// An NGO that registered itself and waits for the admin's review (it cannot bid yet).
+pub const DEMO_PENDING: (&str, &str) = ("吴中区启航社会工作服务中心", "52320507MJ5987654X");
 
 pub const DEMO_LOGINS: &[DemoLogin] = &[
     DemoLogin {
@@ -466,6 +468,17 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         };
         accounts::create_user(&state.db, Actor::Console, &new, now).await?;
     }
+    if accounts::find_organisation_by_name(&state.db, DEMO_PENDING.0).await?.is_none() {
+        let first = NewUser {
+            username: "ngo-qihang".into(),
+            display_name: "陆社工".into(),
+            role: Role::Bidder,
+            org_id: None,
+            purchaser_id: None,
+            password: DEMO_PASSWORD.to_string(),
+        };
+        accounts::register_organisation(&state.db, DEMO_PENDING.0, DEMO_PENDING.1, OrgKind::Ngo, &first, now).await?;
+    }
     seed_profiles(state, now).await?;
     seed_experts(state, now).await
 }
@@ -680,4 +693,8 @@ pub fn print_logins() {
     for l in DEMO_LOGINS {
         println!("  {:<14} {:<8} {}", l.username, l.role.as_str(), l.display_name);
     }
+    println!(
+        "  {:<14} {:<8} 陆社工 ({}: registered, awaiting the admin's review)",
+        "ngo-qihang", "bidder", DEMO_PENDING.0
+    );
 }

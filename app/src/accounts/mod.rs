@@ -3,10 +3,12 @@
 
 pub mod login;
 pub mod register;
+pub mod review;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod users;
 
+use crate::domain::registration::Standing;
 use crate::error::AppError;
 use crate::identity::{Role, SessionUser};
 use leptos::prelude::*;
@@ -104,6 +106,28 @@ pub struct UserSummary {
     pub purchaser_name: Option<String>,
     pub active: bool,
     pub created_at: i64,
+}
+
+/// A self-registered organisation as the admin reviews it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgReview {
+    pub id: String,
+    pub name: String,
+    pub kind: OrgKind,
+    pub credit_code: Option<String>,
+    /// "Name (username)" of the member who registered it.
+    pub first_member: Option<String>,
+    pub standing: Standing,
+    pub reason: Option<String>,
+    pub created_at: i64,
+}
+
+/// The caller's organisation's standing with the platform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgStanding {
+    pub standing: Standing,
+    /// Why it was refused, if it was.
+    pub reason: Option<String>,
 }
 
 /// Signs in and sets the session cookie; a browser form post is redirected to the role's home.
@@ -282,4 +306,33 @@ mod tests {
         assert!(user("abc", "甲", "123456789").validate().is_err());
         assert!(user("abc", "甲", "1234567890").validate().is_ok());
     }
+}
+
+/// Self-registered organisations awaiting review or refused. Admins only.
+#[server(endpoint = "organisation_reviews")]
+pub async fn organisation_reviews() -> Result<Vec<OrgReview>, AppError> {
+    use crate::server::auth;
+    auth::require(&[Role::Admin]).await?;
+    server::organisations_to_review(&auth::state()?.db).await
+}
+
+/// Approve a self-registered organisation, or refuse it with a reason it will read.
+#[server(endpoint = "review_organisation")]
+pub async fn review_organisation(org_id: String, approve: bool, reason: Option<String>) -> Result<(), AppError> {
+    use crate::server::auth;
+    let admin = auth::require(&[Role::Admin]).await?;
+    let state = auth::state()?;
+    server::review_organisation(&state.db, &admin, &org_id, approve, reason.as_deref(), state.now_ms())
+        .await
+        .map(|_| ())
+        .inspect_err(auth::set_status)
+}
+
+/// The caller's organisation's standing: pending, approved, or refused with the reason.
+#[server(endpoint = "my_standing")]
+pub async fn my_standing() -> Result<OrgStanding, AppError> {
+    use crate::server::auth;
+    let member = auth::require(&[Role::Bidder]).await?;
+    let org = member.org_id.clone().ok_or(AppError::Forbidden)?;
+    server::standing(&auth::state()?.db, &org).await
 }

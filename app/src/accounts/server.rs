@@ -1,7 +1,8 @@
 //! Accounts and organisations in the database, and the sign-in check with its throttling.
 //! Sessions and password hashing are shared infrastructure (`server::sessions`, `server::passwords`).
 
-use crate::accounts::{NewUser, OrgKind, UserSummary};
+use crate::accounts::{NewUser, OrgKind, OrgReview, OrgStanding, UserSummary};
+use crate::domain::registration::Standing;
 use crate::error::{AppError, FieldError};
 use crate::identity::{Role, SessionUser};
 use crate::server::audit::{self, Actor, Change};
@@ -259,14 +260,17 @@ pub async fn register_organisation(
     let hash = passwords::hash(&new.password).await?;
     let (org_id, user_id) = (new_id(), new_id());
     let mut tx = db.pool.begin().await?;
-    sqlx::query("INSERT INTO organisations (id, name, kind, credit_code, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(&org_id)
+    // Self-registered: pending until an admin has looked at it (domain::registration).
+    sqlx::query(
+        "INSERT INTO organisations (id, name, kind, credit_code, created_at, standing) VALUES ($1, $2, $3, $4, $5, 'pending')",
+    )
+    .bind(&org_id)
         .bind(org_name)
-        .bind(kind.as_str())
-        .bind(code.as_str())
-        .bind(now_ms)
-        .execute(&mut *tx)
-        .await?;
+    .bind(kind.as_str())
+    .bind(code.as_str())
+    .bind(now_ms)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "INSERT INTO users (id, username, display_name, role, org_id, password_hash, active, created_at) VALUES ($1, $2, $3, 'bidder', $4, $5, 1, $6)",
     )
@@ -478,4 +482,129 @@ pub async fn set_active(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// An organisation's standing with the platform and, if refused, why.
+pub async fn standing(db: &Db, org_id: &str) -> Result<OrgStanding, AppError> {
+    let row = sqlx::query("SELECT standing, review_reason FROM organisations WHERE id = $1")
+        .bind(org_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let standing: String = row.get("standing");
+    Ok(OrgStanding {
+        standing: Standing::parse(&standing).ok_or(AppError::Internal)?,
+        reason: row.get("review_reason"),
+    })
+}
+
+/// Refuses an organisation the platform has not approved (yet) with the reason in both languages.
+pub async fn require_approved(db: &Db, org_id: &str) -> Result<(), AppError> {
+    match standing(db, org_id).await?.standing {
+        s if s.may_take_part() => Ok(()),
+        Standing::Refused => Err(AppError::field(
+            "organisation",
+            "org_refused",
+            "贵机构的注册未通过平台审核，不能投标或申报；原因见工作台",
+            "Your organisation's registration was refused; it cannot bid or apply (the reason is on your workbench)",
+        )),
+        _ => Err(AppError::field(
+            "organisation",
+            "org_not_approved",
+            "贵机构的注册尚待平台管理员审核，审核通过后方可投标或申报",
+            "Your organisation's registration awaits the platform's review; it can bid or apply once approved",
+        )),
+    }
+}
+
+/// Self-registered organisations not approved yet (pending first, then refused), oldest first,
+/// each with the member who registered it.
+pub async fn organisations_to_review(db: &Db) -> Result<Vec<OrgReview>, AppError> {
+    let rows = sqlx::query(
+        "SELECT o.id, o.name, o.kind, o.credit_code, o.standing, o.review_reason, o.created_at, \
+         (SELECT u.display_name || ' (' || u.username || ')' FROM users u WHERE u.org_id = o.id \
+          ORDER BY u.created_at, u.id LIMIT 1) AS first_member \
+         FROM organisations o WHERE o.standing <> 'approved' ORDER BY o.standing, o.created_at, o.id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let kind: String = r.get("kind");
+            let standing: String = r.get("standing");
+            Ok(OrgReview {
+                id: r.get("id"),
+                name: r.get("name"),
+                kind: OrgKind::parse(&kind).ok_or(AppError::Internal)?,
+                credit_code: r.get("credit_code"),
+                first_member: r.get("first_member"),
+                standing: Standing::parse(&standing).ok_or(AppError::Internal)?,
+                reason: r.get("review_reason"),
+                created_at: r.get("created_at"),
+            })
+        })
+        .collect()
+}
+
+/// An admin approves or refuses a self-registered organisation; the change is conditional on
+/// the standing read, so two admins deciding at once cannot both win.
+pub async fn review_organisation(
+    db: &Db,
+    admin: &SessionUser,
+    org_id: &str,
+    approve: bool,
+    reason: Option<&str>,
+    now_ms: i64,
+) -> Result<Standing, AppError> {
+    use crate::domain::registration::{decide, Decision, RefusalReason, ReviewError};
+    let current = standing(db, org_id).await?.standing;
+    let decision = if approve {
+        Decision::Approve
+    } else {
+        Decision::Refuse(RefusalReason::parse(reason.unwrap_or_default()).map_err(review_error)?)
+    };
+    let next = decide(current, &decision).map_err(review_error)?;
+    let reason = match &decision {
+        Decision::Refuse(r) => Some(r.as_str().to_string()),
+        Decision::Approve => None,
+    };
+    let mut tx = db.pool.begin().await?;
+    let changed = sqlx::query(
+        "UPDATE organisations SET standing = $1, review_reason = $2, reviewed_at = $3 WHERE id = $4 AND standing = $5",
+    )
+    .bind(next.as_str())
+    .bind(&reason)
+    .bind(now_ms)
+    .bind(org_id)
+    .bind(current.as_str())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed != 1 {
+        return Err(review_error(ReviewError::AlreadyApproved));
+    }
+    audit::record(
+        &mut tx,
+        now_ms,
+        Actor::User(admin),
+        Change::new(if approve { "organisation.approve" } else { "organisation.refuse" }, "organisation", org_id)
+            .before(serde_json::json!({"standing": current.as_str()}))
+            .after(serde_json::json!({"standing": next.as_str(), "reason": reason})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(next)
+}
+
+fn review_error(e: crate::domain::registration::ReviewError) -> AppError {
+    use crate::domain::registration::ReviewError;
+    let (zh, en) = match e {
+        ReviewError::ReasonLength => {
+            ("请填写不予通过的理由（4–500 个字）", "State the reason for the refusal (4–500 characters)")
+        }
+        ReviewError::AlreadyApproved => ("该机构已通过审核", "This organisation is approved already"),
+        ReviewError::AlreadyRefused => ("该机构已被不予通过", "This organisation was refused already"),
+    };
+    let field = if e == ReviewError::ReasonLength { "reason" } else { "org_id" };
+    AppError::field(field, e.code(), zh, en)
 }

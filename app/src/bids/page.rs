@@ -28,7 +28,8 @@ pub fn BidPage() -> impl IntoView {
         move || (id(), act.version().get()),
         |(id, _)| async move {
             let BidPageView { tender, receipt } = my_bid(id.clone()).await?;
-            Ok::<_, AppError>((tender, receipt, bid_form(id).await.ok()))
+            let standing = crate::accounts::my_standing().await?;
+            Ok::<_, AppError>((tender, receipt, bid_form(id).await.ok(), standing))
         },
     );
     // A refused upload, as the browser's upload (XMLHttpRequest, with progress) was answered.
@@ -61,11 +62,13 @@ pub fn BidPage() -> impl IntoView {
         <RequireRole roles=&[Role::Bidder]>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let (d, receipt, form) = match data.await {
+                    let (d, receipt, form, standing) = match data.await {
                         Ok(x) => x,
                         Err(e) => return view! { <ErrorNote error=e /> }.into_any(),
                     };
-                    let open = d.summary.status == TenderStatus::Published;
+                    // An organisation the platform has not approved reads why instead of the form.
+                    let may_bid = standing.standing.may_take_part();
+                    let open = d.summary.status == TenderStatus::Published && may_bid;
                     let opened = matches!(
                         d.summary.status,
                         TenderStatus::Opened | TenderStatus::Awarded | TenderStatus::Failed
@@ -368,6 +371,8 @@ pub fn BidPage() -> impl IntoView {
                                 </form>
                             }
                                 .into_any()
+                        } else if !may_bid {
+                            view! { <crate::accounts::review::StandingNotice standing=standing.clone() /> }.into_any()
                         } else {
                             view! { <p class="lead">{t!(i18n, tender.closed)}</p> }.into_any()
                         }}

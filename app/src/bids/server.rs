@@ -70,6 +70,7 @@ pub async fn context(
     let org_id = bidder.org_id.clone().ok_or(AppError::Forbidden)?;
     let t = load(db, tender_id).await?;
     tender::allowed(t.status, Action::SubmitBid, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
+    crate::accounts::server::require_approved(db, &org_id).await?;
     let spec = t.spec()?;
     let org = sqlx::query("SELECT name, credit_code, kind FROM organisations WHERE id = $1")
         .bind(&org_id)

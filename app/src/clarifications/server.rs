@@ -20,6 +20,9 @@ pub async fn ask(
     now_ms: i64,
 ) -> Result<String, AppError> {
     let t = load(db, tender_id).await?;
+    if let Some(org) = &bidder.org_id {
+        crate::accounts::server::require_approved(db, org).await?;
+    }
     tender::allowed(t.status, Action::Ask, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
     let closes = sqlx::query("SELECT clarify_until FROM tenders WHERE id = $1")
         .bind(tender_id)

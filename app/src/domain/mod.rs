@@ -16,6 +16,7 @@ pub mod obligations;
 pub mod profile;
 pub mod qualification;
 pub mod region;
+pub mod registration;
 pub mod roster;
 pub mod scoring;
 pub mod shandong;

@@ -95,8 +95,10 @@ pub fn BidderHome() -> impl IntoView {
     let toggle = ServerAction::<crate::accounts::SetAccountActive>::new();
     let colleagues =
         Resource::new(move || (add.version().get(), toggle.version().get()), |_| crate::accounts::colleagues());
+    let standing = Resource::new(|| (), |_| crate::accounts::my_standing());
     view! {
         <RoleHome role=Role::Bidder>
+            <crate::accounts::review::StandingBanner standing=standing />
             <ProfileLink />
             <crate::bids::list::BidderTenders list=list />
             <crate::contracts::list::BidderContracts contracts=contracts record=record />
@@ -153,12 +155,17 @@ pub fn AdminHome() -> impl IntoView {
     let units = Resource::new(move || create_unit.version().get(), |_| crate::purchasers::purchasers());
     let import = ServerAction::<crate::experts::ImportExperts>::new();
     let pool = Resource::new(move || import.version().get(), |_| crate::experts::expert_pool());
+    let review = ServerAction::<crate::accounts::ReviewOrganisation>::new();
+    let reviews = Resource::new(move || review.version().get(), |_| crate::accounts::organisation_reviews());
     let entries = Resource::new(
-        move || (create_user.version().get(), toggle.version().get(), create_unit.version().get()),
+        move || {
+            (create_user.version().get(), toggle.version().get(), create_unit.version().get(), review.version().get())
+        },
         |_| audit_log(),
     );
     view! {
         <RoleHome role=Role::Admin>
+            <crate::accounts::review::ReviewQueue list=reviews review=review />
             <crate::accounts::users::UserTable users=users units=units create=create_user toggle=toggle />
             <crate::purchasers::units::UnitTable units=units create=create_unit />
             <crate::experts::page::PoolSection pool=pool import=import />

@@ -131,6 +131,7 @@ fn example_body(name: &str) -> String {
         }
         "answer_flag" => "&answer[kind]=confirm&answer[explanation]=x",
         "register_organisation" => "&org_name=x&credit_code=x",
+        "review_organisation" => "&org_id=x&approve=false",
         "record_obligation" => "&contract_id=x&metric=x&contract_year=1&value=1",
         "save_expert_profile" => "&input[id_number]=x",
         "plan_panel" => {

@@ -1,5 +1,6 @@
 //! Sign-in and sign-out, throttling, account creation, and an NGO registering itself.
 
+use super::flow::{create_published, field_code, pdf, sf, upload};
 use super::*;
 
 #[tokio::test]
@@ -195,30 +196,31 @@ async fn sign_up_is_limited_per_client() {
     }
 }
 
+/// Registers an NGO as the public form does, with 林社工 as its first member: the member's
+/// client (signed in if it worked) and the answer.
+async fn register(app: &TestApp, org: &str, code: &str, user: &str) -> (reqwest::Client, reqwest::Response) {
+    let client = app.anon();
+    let res = client
+        .post(format!("{}/api/register_organisation", app.base))
+        .form(&[
+            ("org_name", org),
+            ("credit_code", code),
+            ("username", user),
+            ("display_name", "林社工"),
+            ("password", "register-pw-2026"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    (client, res)
+}
+
 /// An NGO registers itself with a valid credit code; a refused registration leaves nothing.
 #[tokio::test]
 async fn an_ngo_registers_and_nothing_is_half_saved() {
     for backend in backends() {
         let app = spawn_app(backend, false).await;
-        let register = |org: &'static str, code: &'static str, user: &'static str| {
-            let client = app.anon();
-            let url = format!("{}/api/register_organisation", app.base);
-            async move {
-                let res = client
-                    .post(url)
-                    .form(&[
-                        ("org_name", org),
-                        ("credit_code", code),
-                        ("username", user),
-                        ("display_name", "林社工"),
-                        ("password", "register-pw-2026"),
-                    ])
-                    .send()
-                    .await
-                    .unwrap();
-                (client, res)
-            }
-        };
+        let register = |org, code, user| register(&app, org, code, user);
         // A wrong check character, and a username that exists: both reported, nothing stored.
         let (_, bad) = register("吴江区同心社会工作服务中心", "52320509MJ5912345X", "officer").await;
         assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -249,5 +251,84 @@ async fn an_ngo_registers_and_nothing_is_half_saved() {
             .unwrap()
             .iter()
             .any(|e| e["action"] == "organisation.register" && e["actor"] == "anonymous"));
+    }
+}
+
+/// A self-registered organisation waits for the platform's review: it cannot bid, apply or ask
+/// until an admin approves it; a refusal needs a reason, which the organisation reads; every
+/// decision is in the audit log.
+#[tokio::test]
+async fn a_registered_organisation_bids_only_once_approved() {
+    for backend in backends() {
+        let app = spawn_app(backend, false).await;
+        let officer = app.signed_in(Role::Officer).await;
+        let tender = create_published(&app, &officer, 25).await;
+        let (ngo, res) = register(&app, "吴江区同心社会工作服务中心", "52320508MJ59123453", "tongxin").await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        let standing: Value = sf(&app, &ngo, "my_standing", &[]).await.json().await.unwrap();
+        assert_eq!(standing["standing"], "pending", "{backend:?}");
+
+        // Pending: the bid is refused before its body is read, and so is a question.
+        let bid = upload(&app, &ngo, &tender, &[(0, "100000")], pdf("tech"), pdf("qual")).await;
+        assert_eq!(bid.status(), StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+        assert_eq!(field_code(bid).await, "org_not_approved");
+        let ask = sf(&app, &ngo, "ask_question", &[("id", &tender), ("question", "服务场地由谁提供？")]).await;
+        assert_eq!(field_code(ask).await, "org_not_approved", "{backend:?}");
+
+        // The admin's queue lists it; only admins may decide.
+        let admin = app.signed_in(Role::Admin).await;
+        let queue: Value = sf(&app, &admin, "organisation_reviews", &[]).await.json().await.unwrap();
+        let entry = queue
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["name"] == "吴江区同心社会工作服务中心")
+            .expect("the new organisation is in the queue");
+        assert_eq!(
+            (entry["first_member"].as_str(), entry["standing"].as_str()),
+            (Some("林社工 (tongxin)"), Some("pending"))
+        );
+        let org_id = entry["id"].as_str().unwrap().to_string();
+        let by_officer = sf(&app, &officer, "review_organisation", &[("org_id", &org_id), ("approve", "true")]).await;
+        assert_eq!(by_officer.status(), StatusCode::FORBIDDEN, "{backend:?}");
+
+        // A refusal without a reason is refused; with one, the organisation reads it.
+        let bare = sf(&app, &admin, "review_organisation", &[("org_id", &org_id), ("approve", "false")]).await;
+        assert_eq!(field_code(bare).await, "refusal_reason_length", "{backend:?}");
+        let reason = "信用代码与登记证书不符，请核对后联系平台";
+        let refuse =
+            sf(&app, &admin, "review_organisation", &[("org_id", &org_id), ("approve", "false"), ("reason", reason)])
+                .await;
+        assert_eq!(refuse.status(), StatusCode::OK, "{backend:?}");
+        let standing: Value = sf(&app, &ngo, "my_standing", &[]).await.json().await.unwrap();
+        assert_eq!((standing["standing"].as_str(), standing["reason"].as_str()), (Some("refused"), Some(reason)));
+        let bid = upload(&app, &ngo, &tender, &[(0, "100000")], pdf("tech"), pdf("qual")).await;
+        assert_eq!(field_code(bid).await, "org_refused", "{backend:?}");
+
+        // Approved after all: the question goes through, the bid is no longer refused for standing,
+        // and the organisation leaves the queue.
+        let approve = sf(&app, &admin, "review_organisation", &[("org_id", &org_id), ("approve", "true")]).await;
+        assert_eq!(approve.status(), StatusCode::OK, "{backend:?}");
+        let again = sf(&app, &admin, "review_organisation", &[("org_id", &org_id), ("approve", "true")]).await;
+        assert_eq!(field_code(again).await, "org_already_approved", "{backend:?}");
+        let ask = sf(&app, &ngo, "ask_question", &[("id", &tender), ("question", "服务场地由谁提供？")]).await;
+        assert_eq!(ask.status(), StatusCode::OK, "{backend:?}");
+        let bid = upload(&app, &ngo, &tender, &[(0, "100000")], pdf("tech"), pdf("qual")).await;
+        if !bid.status().is_success() {
+            let code = field_code(bid).await;
+            assert!(!["org_not_approved", "org_refused"].contains(&code.as_str()), "{backend:?}: {code}");
+        }
+        let queue: Value = sf(&app, &admin, "organisation_reviews", &[]).await.json().await.unwrap();
+        assert!(queue.as_array().unwrap().iter().all(|o| o["id"] != org_id.as_str()), "{backend:?}");
+
+        let audit = app.audit().await;
+        let actions: Vec<&str> = audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["entity_id"] == org_id.as_str())
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(actions, ["organisation.approve", "organisation.refuse", "organisation.register"], "{backend:?}");
     }
 }
