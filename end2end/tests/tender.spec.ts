@@ -44,7 +44,7 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await officer.getByTestId('tender-lint_override').fill('苏州市民政局文件明确规定承接主体为民办非企业单位');
   await officer.getByTestId('tender-save').click();
   // Two days is too short for an open tender: the statutory rule is cited.
-  await expect(officer.getByRole('alert')).toContainText('Law art. 35');
+  await expect(officer.getByRole('alert')).toContainText('《中华人民共和国政府采购法》第三十五条');
   await officer.getByTestId('tender-bid_deadline').fill(deadline);
   await officer.getByTestId('tender-opening_time').fill(deadline);
   await officer.getByTestId('tender-save').click();
@@ -402,7 +402,13 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   const auditor = await as(browser, 'auditor');
   const log = auditor.getByTestId('audit-table');
   for (const action of ['tender.create', 'tender.publish', 'tender.amend', 'bid.submit', 'clarification.answer', 'tender.open', 'bid.review', 'panel.draw', 'panel.recuse', 'scores.submit', 'scores.confirm', 'tie.draw', 'report.sign', 'tender.award']) {
-    await expect(log).toContainText(action);
+    await expect(log.locator(`tr[data-action="${action}"]`).first()).toBeVisible();
   }
+  // Read as a person reads it: actions in Chinese, the tender by its title, no codes or ids.
+  const opened = log.locator('tr[data-action="tender.open"]').first();
+  await expect(opened).toContainText('开标');
+  await expect(opened).toContainText(`招标项目 《${title}》`);
+  const logText = await log.innerText();
+  expect(logText).not.toMatch(/\b[a-z_]+\.[a-z_]+\b|[0-9a-f]{16}|seed|verify/);
   expect(pageErrors).toEqual([]);
 });

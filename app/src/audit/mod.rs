@@ -1,5 +1,6 @@
 //! The audit log as auditors and admins read it.
 
+pub mod labels;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod table;
@@ -16,6 +17,9 @@ pub struct AuditRecord {
     pub action: String,
     pub entity: String,
     pub entity_id: String,
+    /// The object as a reader knows it (a tender's title, a person's name), when it still exists.
+    #[serde(default)]
+    pub object: Option<String>,
     pub before: Option<String>,
     pub after: Option<String>,
 }

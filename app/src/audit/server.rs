@@ -40,6 +40,7 @@ pub async fn recent(db: &Db, limit: i64) -> Result<Vec<AuditRecord>, AppError> {
             action: r.get("action"),
             entity: r.get("entity"),
             entity_id: r.get("entity_id"),
+            object: None,
             before: r.get("before_json"),
             after: r.get("after_json"),
         })
@@ -57,13 +58,47 @@ pub async fn recent(db: &Db, limit: i64) -> Result<Vec<AuditRecord>, AppError> {
             .is_some_and(|s| matches!(TenderStatus::parse(&s), Some(TenderStatus::Draft | TenderStatus::Published)));
         sealed.insert(id, unopened);
     }
-    Ok(records
+    let mut shown: Vec<AuditRecord> = records
         .into_iter()
         .filter(|e| {
             !bidder_side(&e.action)
                 || tender_of(e.before.as_deref(), e.after.as_deref()).is_some_and(|t| sealed.get(&t) == Some(&false))
         })
-        .collect())
+        .collect();
+    let mut titles: HashMap<(String, String), Option<String>> = HashMap::new();
+    for e in &mut shown {
+        let key = (e.entity.clone(), e.entity_id.clone());
+        if !titles.contains_key(&key) {
+            let title = title_of(db, &e.entity, &e.entity_id).await?;
+            titles.insert(key.clone(), title);
+        }
+        e.object = titles[&key].clone();
+    }
+    Ok(shown)
+}
+
+/// The name a reader knows an object by: a tender's title, a person's name with their username,
+/// an organisation's or unit's name; a bid, question or contract by its tender's title.
+async fn title_of(db: &Db, entity: &str, id: &str) -> Result<Option<String>, AppError> {
+    let sql = match entity {
+        "tender" => "SELECT '《' || title || '》' FROM tenders WHERE id = $1",
+        "user" => "SELECT display_name || '（' || username || '）' FROM users WHERE id = $1",
+        "organisation" => "SELECT name FROM organisations WHERE id = $1",
+        "purchaser" => "SELECT name FROM purchasers WHERE id = $1",
+        "bid" => "SELECT '《' || t.title || '》' FROM bids b JOIN tenders t ON t.id = b.tender_id WHERE b.id = $1",
+        "clarification" => {
+            "SELECT '《' || t.title || '》' FROM clarifications c JOIN tenders t ON t.id = c.tender_id WHERE c.id = $1"
+        }
+        "contract" => {
+            "SELECT '《' || t.title || '》' FROM contracts c JOIN tenders t ON t.id = c.tender_id WHERE c.id = $1"
+        }
+        "holiday_year" => return Ok(Some(id.to_string())),
+        "scheme_template" => {
+            return Ok(crate::schemes::server::by_id(db, id).await?.map(|t| t.name.zh));
+        }
+        _ => return Ok(None),
+    };
+    Ok(sqlx::query_scalar::<_, String>(sql).bind(id).fetch_optional(&db.pool).await?)
 }
 
 #[cfg(test)]
