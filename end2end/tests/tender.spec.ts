@@ -290,7 +290,21 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
         if (j !== 3) await member.getByTestId(`reason-${alias}-${j}`).fill('方案回应了需求，措施具体可行');
       }
     }
-    await member.getByTestId('submit-scores').click();
+    if (n === 0) {
+      // One score out of range: refused, the field marked and focused, every other value kept.
+      const good = await member.getByTestId('score-B-2').inputValue();
+      await member.getByTestId('score-A-1').fill('999');
+      const asked = await confirming(member, () => member.getByTestId('submit-scores').click());
+      expect(asked).toContain('提交后评分表即锁定');
+      await expect(member.getByTestId('score-A-1')).toHaveAttribute('aria-invalid', 'true');
+      await expect(member.getByTestId('score-A-1')).toBeFocused();
+      await expect(member.getByTestId('score-A-1')).toHaveValue('999');
+      await expect(member.getByTestId('score-B-2')).toHaveValue(good);
+      await expect(member.getByTestId('score-B-2')).toHaveAttribute('aria-invalid', 'false');
+      await expect(member.getByTestId('reason-A-0')).toHaveValue('方案回应了需求，措施具体可行');
+      await member.getByTestId('score-A-1').fill(scores[1]);
+    }
+    await confirming(member, () => member.getByTestId('submit-scores').click());
     await expect(member.getByTestId('sheet-submitted')).toBeVisible();
     membersPages.push(member);
   }

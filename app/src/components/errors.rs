@@ -86,3 +86,57 @@ where
         </Suspense>
     }
 }
+
+/// How many times an action has succeeded (given its value): a page keys its data on this
+/// rather than on the action's version, so a refused submission does not reload the form over
+/// what was typed.
+pub fn successes<T: Clone + Send + Sync + 'static, E: Clone + Send + Sync + 'static>(
+    value: impl Get<Value = Option<Result<T, E>>> + Send + Sync + 'static,
+) -> ReadSignal<u32> {
+    let (count, set_count) = signal(0u32);
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(_))) {
+            set_count.update(|n| *n += 1);
+        }
+    });
+    count
+}
+
+/// The messages for one field of a refused submission, in the user's language (none if the
+/// field was fine): shown beside the control and marking it invalid.
+pub fn field_messages(i18n: leptos_i18n::I18nContext<Locale>, error: Option<&AppError>, field: &str) -> Vec<String> {
+    match error {
+        Some(AppError::Validation(fields)) => fields
+            .iter()
+            .filter(|f| f.field == field)
+            .map(|f| if i18n.get_locale() == Locale::en { f.message_en.clone() } else { f.message_zh.clone() })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// After a refused submission, moves the focus to the first control marked invalid inside the
+/// element `scope` (a CSS selector), once the marks are in the page.
+pub fn focus_first_invalid<T: Clone + Send + Sync + 'static>(
+    value: impl Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+    scope: &'static str,
+) {
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Err(_))) {
+            #[cfg(feature = "hydrate")]
+            request_animation_frame(move || {
+                use wasm_bindgen::JsCast;
+                let first = document()
+                    .query_selector(&format!("{scope} [aria-invalid=\"true\"]"))
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+                if let Some(el) = first {
+                    let _ = el.focus();
+                }
+            });
+            #[cfg(not(feature = "hydrate"))]
+            let _ = scope;
+        }
+    });
+}

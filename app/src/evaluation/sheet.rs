@@ -4,7 +4,8 @@
 
 use super::{review, AnswerFlag, ConfirmNoConflict, FlagView, ReportView, ReviewView, SignReport, SubmitSheet};
 use crate::components::bilingual::lz;
-use crate::components::errors::{action_error, ErrorNote};
+use crate::components::confirm::confirm_first;
+use crate::components::errors::{action_error, field_messages, focus_first_invalid, successes, ErrorNote};
 use crate::components::guard::RequireRole;
 use crate::components::params::param_id;
 use crate::domain::time::format_shanghai;
@@ -174,8 +175,13 @@ pub fn ReviewPage() -> impl IntoView {
     let answer = ServerAction::<AnswerFlag>::new();
     let confirm = ServerAction::<ConfirmNoConflict>::new();
     let sign = ServerAction::<SignReport>::new();
+    // A refused sheet stays on the page as typed, its faults marked; only a saved one reloads.
+    let saved = successes(submit.value());
+    focus_first_invalid(submit.value(), "[data-testid=score-form]");
+    let fault =
+        move |field: String| move || field_messages(i18n, submit.value().get().and_then(|r| r.err()).as_ref(), &field);
     let data = Resource::new(
-        move || (id(), submit.version().get(), answer.version().get(), confirm.version().get(), sign.version().get()),
+        move || (id(), saved.get(), answer.version().get(), confirm.version().get(), sign.version().get()),
         |(id, ..)| review(id),
     );
     view! {
@@ -280,6 +286,23 @@ pub fn ReviewPage() -> impl IntoView {
                                                             .map(|(j, c)| {
                                                                 let points = row.points.get(j).cloned().unwrap_or_default();
                                                                 let reason = row.reasons.get(j).cloned().unwrap_or_default();
+                                                                let score_fault = fault(format!("scores[{alias}][{j}]"));
+                                                                let reason_fault = fault(format!("scores[{alias}][{j}].reason"));
+                                                                let score_bad = {
+                                                                    let f = score_fault.clone();
+                                                                    move || (!f().is_empty()).to_string()
+                                                                };
+                                                                let reason_bad = {
+                                                                    let f = reason_fault.clone();
+                                                                    move || (!f().is_empty()).to_string()
+                                                                };
+                                                                let messages = move || {
+                                                                    let mut all = score_fault();
+                                                                    all.extend(reason_fault());
+                                                                    all.into_iter()
+                                                                        .map(|m| view! { <span class="field-error">{m}</span> })
+                                                                        .collect_view()
+                                                                };
                                                                 view! {
                                                                     <td>
                                                                         <input
@@ -288,6 +311,7 @@ pub fn ReviewPage() -> impl IntoView {
                                                                             size="5"
                                                                             name=format!("rows[{i}][points][{j}]")
                                                                             value=points
+                                                                            aria-invalid=score_bad
                                                                             data-testid=format!("score-{alias}-{j}")
                                                                             disabled=v.submitted
                                                                         />
@@ -304,6 +328,7 @@ pub fn ReviewPage() -> impl IntoView {
                                                                                     name=format!("rows[{i}][reasons][{j}]")
                                                                                     rows="2"
                                                                                     placeholder="评分理由"
+                                                                                    aria-invalid=reason_bad
                                                                                     data-testid=format!("reason-{alias}-{j}")
                                                                                     disabled=v.submitted
                                                                                 >
@@ -312,6 +337,7 @@ pub fn ReviewPage() -> impl IntoView {
                                                                             }
                                                                                 .into_any()
                                                                         }}
+                                                                        {messages}
                                                                     </td>
                                                                 }
                                                             })
@@ -341,7 +367,18 @@ pub fn ReviewPage() -> impl IntoView {
                                         {lz(i18n, "保存草稿", "Save draft")}
                                     </button>
                                     " "
-                                    <button type="submit" name="submit" value="true" class="btn btn-primary" data-testid="submit-scores">
+                                    <button
+                                        type="submit"
+                                        name="submit"
+                                        value="true"
+                                        class="btn btn-primary"
+                                        data-testid="submit-scores"
+                                        on:click=confirm_first(
+                                            i18n,
+                                            "提交后评分表即锁定，不能再修改（仅可因法定情形更正）。确定提交？",
+                                            "Once submitted the sheet is locked and cannot be edited (only corrected for the legal reasons). Submit?",
+                                        )
+                                    >
                                         {t!(i18n, tender.submit_scores)}
                                     </button>
                                 }
