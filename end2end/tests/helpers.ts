@@ -76,3 +76,14 @@ export async function confirming(page: Page, click: () => Promise<void>, accept 
   await click();
   return question;
 }
+
+/**
+ * The rules' working references (seed file numbers, "(verify)", English article numbers) are for
+ * the code; a Chinese reader sees Chinese legal citations only.
+ */
+export const WORKING_MARKS = /seed[ _]?\d|\(verify\)|\bO87\b|MoF Order|Law art\.|Reg\. art\.|Cai Ku|\bart\. ?\d/;
+
+/** Fails if the page, as a Chinese reader sees it, shows a working reference. */
+export async function expectReadableInChinese(page: Page) {
+  expect(await page.locator('body').innerText()).not.toMatch(WORKING_MARKS);
+}

@@ -4,7 +4,7 @@ import { execFileSync } from 'child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { as, beijing, confirming, DAY, hydrated, pageErrors, xlsxRows } from './helpers';
+import { as, beijing, confirming, DAY, expectReadableInChinese, hydrated, pageErrors, WORKING_MARKS, xlsxRows } from './helpers';
 
 function pdf(label: string): Buffer {
   return Buffer.from(`%PDF-1.4\n% ${label}\n%%EOF\n`);
@@ -92,7 +92,9 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await expect(visitor.getByTestId('attachments')).toContainText('服务需求清单.pdf');
   // The tender document (招标文件) states the template's team rules and lists the attachments.
   const [doc] = await Promise.all([visitor.waitForEvent('download'), visitor.getByTestId('document-pdf').click()]);
-  const tenderDocument = execFileSync('pdftotext', [await doc.path(), '-']).toString().replace(/\s/g, '');
+  const documentText = execFileSync('pdftotext', [await doc.path(), '-']).toString();
+  expect(documentText).not.toMatch(WORKING_MARKS);
+  const tenderDocument = documentText.replace(/\s/g, '');
   expect(tenderDocument).toContain('第四章项目团队要求');
   expect(tenderDocument).toContain('服务需求清单.pdf');
 
@@ -209,6 +211,7 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   const [opening] = await Promise.all([officer.waitForEvent('download'), officer.getByTestId('opening-pdf').click()]);
   const record = execFileSync('pdftotext', [await opening.path(), '-']).toString();
   expect(record).toContain('开标一览表');
+  expect(record).not.toMatch(WORKING_MARKS);
   expect(record).toContain('苏州市吴中区和谐社会工作服务中心');
   for (const i of [0, 1, 2]) {
     await officer.getByTestId(`review-pass-${i}`).click();
@@ -372,10 +375,12 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   const [download] = await Promise.all([officer.waitForEvent('download'), officer.getByTestId('award-notice').click()]);
   const text = execFileSync('pdftotext', [await download.path(), '-']).toString();
   expect(text).toContain('中标通知书');
+  expect(text).not.toMatch(WORKING_MARKS);
   expect(text).toContain(winnerName);
   const [reportPdf] = await Promise.all([officer.waitForEvent('download'), officer.getByTestId('report-pdf').click()]);
   const report = execFileSync('pdftotext', [await reportPdf.path(), '-']).toString();
   expect(report).toContain('评审报告');
+  expect(report).not.toMatch(WORKING_MARKS);
   expect(report).toContain('不同意见');
   // The score summary: five members × three bidders, each row's total the sum of its criteria.
   const [xlsx] = await Promise.all([officer.waitForEvent('download'), officer.getByTestId('scores-xlsx').click()]);
@@ -424,5 +429,9 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await expect(opened).toContainText(`招标项目 《${title}》`);
   const logText = await log.innerText();
   expect(logText).not.toMatch(/\b[a-z_]+\.[a-z_]+\b|[0-9a-f]{16}|seed|verify/);
+  // Every page a role ended on reads as Chinese legal text, without the rules' working references.
+  for (const page of [visitor, officer, ...membersPages, winner, loser, auditor]) {
+    await expectReadableInChinese(page);
+  }
   expect(pageErrors).toEqual([]);
 });
