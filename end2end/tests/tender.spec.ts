@@ -56,6 +56,8 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await hydrated(officer);
   expect(await confirming(officer, () => officer.getByTestId('publish').click())).toContain('confirm: 发布后招标公告即公开');
   await expect(officer.getByTestId('tender-status')).toHaveText('招标中');
+  // Each irreversible step says what it did and what comes next.
+  await expect(officer.getByTestId('publish-done')).toContainText('招标公告已发布');
   const tenderUrl = officer.url();
 
   // 2. An amendment: new guidance for the first criterion, published with its diff.
@@ -207,6 +209,7 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await expect(officer.getByTestId('tender-status')).toHaveText('投标截止·待开标');
   await confirming(officer, () => officer.getByTestId('open-bids').click());
   await expect(officer.getByTestId('tender-status')).toHaveText('已开标');
+  await expect(officer.getByTestId('open-done')).toContainText('下一步对各投标人进行资格审查');
   await expect(officer.getByTestId('review-table')).toContainText('阳光社会工作服务社');
   const [opening] = await Promise.all([officer.waitForEvent('download'), officer.getByTestId('opening-pdf').click()]);
   const record = execFileSync('pdftotext', [await opening.path(), '-']).toString();
@@ -371,6 +374,7 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   const winner1 = (await officer.getByTestId('ranking-1').locator('tbody tr').first().locator('td').nth(2).textContent())!.trim();
   await confirming(officer, () => officer.locator('[data-testid^="award-1-"]').click());
   await expect(officer.getByTestId('tender-status')).toHaveText('已中标');
+  await expect(officer.getByTestId('award-done')).toContainText('中标通知书可以下载');
   await expect(officer.getByTestId('lot-results')).toContainText('定慧寺社区');
   const [download] = await Promise.all([officer.waitForEvent('download'), officer.getByTestId('award-notice').click()]);
   const text = execFileSync('pdftotext', [await download.path(), '-']).toString();

@@ -5,7 +5,7 @@ use super::{bid_form, my_bid, BidAction, BidPageView};
 use crate::clarifications::qa::{Clarifications, QaState};
 use crate::components::bilingual::lz;
 use crate::components::confirm::confirm_first;
-use crate::components::errors::{action_error, ErrorNote};
+use crate::components::errors::{action_done, action_error, ErrorNote};
 use crate::components::guard::RequireRole;
 use crate::components::params::param_id;
 use crate::domain::tender::TenderStatus;
@@ -242,6 +242,23 @@ pub fn BidPage() -> impl IntoView {
                                 })
                         }
                         {action_error(act.value())}
+                        // The page has reloaded by now: no receipt means the bid was withdrawn.
+                        {action_done(
+                            i18n,
+                            act.value(),
+                            if receipt.is_none() {
+                                (
+                                    "投标已撤回：它不再参加开标；投标截止前可以重新递交。",
+                                    "The bid is withdrawn and takes no part in the opening; you may bid again before the deadline.",
+                                )
+                            } else {
+                                (
+                                    "已确认投标：更正后的招标文件下，您的投标继续有效。",
+                                    "Bid reconfirmed: it stands under the amended tender documents.",
+                                )
+                            },
+                            "bid-action-done",
+                        )}
                         {upload_error}
                         {if open {
                             view! {

@@ -140,3 +140,23 @@ pub fn focus_first_invalid<T: Clone + Send + Sync + 'static>(
         }
     });
 }
+
+/// What a successful action did and what comes next, in the user's language; nothing before it
+/// has run or after it failed. Announced to screen readers as a status.
+pub fn action_done<T: Clone + Send + Sync + 'static>(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    value: impl Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+    message: (&'static str, &'static str),
+    testid: &'static str,
+) -> impl IntoView {
+    move || {
+        matches!(value.get(), Some(Ok(_))).then(|| {
+            let text = if i18n.get_locale() == Locale::en { message.1 } else { message.0 };
+            view! {
+                <p class="notice notice-ok" role="status" data-testid=testid>
+                    {text}
+                </p>
+            }
+        })
+    }
+}

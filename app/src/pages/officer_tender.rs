@@ -5,7 +5,7 @@
 use crate::clarifications::qa::{Clarifications, QaState};
 use crate::components::bilingual::lz;
 use crate::components::confirm::confirm_first;
-use crate::components::errors::{action_error, ErrorNote};
+use crate::components::errors::{action_done, action_error, ErrorNote};
 use crate::components::guard::RequireRole;
 use crate::components::params::param_id;
 use crate::contracts::Award;
@@ -50,6 +50,33 @@ pub fn OfficerTenderPage() -> impl IntoView {
     let qa = QaState::new(id);
     view! {
         <RequireRole roles=&[Role::Officer]>
+            {action_done(
+                i18n,
+                publish.value(),
+                (
+                    "招标公告已发布：投标人现在可以看到本项目并递交投标文件；发布后的修改须以更正公告进行。",
+                    "The notice is published: bidders can now see the tender and bid; later changes are made by correction notices.",
+                ),
+                "publish-done",
+            )}
+            {action_done(
+                i18n,
+                open.value(),
+                (
+                    "已开标：投标文件已解密，开标一览表可以下载；下一步对各投标人进行资格审查。",
+                    "The bids are opened and decrypted; the opening record can be downloaded. Next: the qualification review.",
+                ),
+                "open-done",
+            )}
+            {action_done(
+                i18n,
+                award_action.value(),
+                (
+                    "已确定中标人：中标通知书可以下载，投标人在工作台看到各自的结果。",
+                    "The award is made: the award notice can be downloaded and each bidder sees its outcome.",
+                ),
+                "award-done",
+            )}
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let d = match detail.await {
