@@ -113,5 +113,11 @@ test('an officer publishes a Dongguan operator tender and an NGO bids on it', as
   await expect(ngo.getByTestId('receipt')).toBeVisible({ timeout: 30_000 });
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   await expect(ngo.getByTestId('receipt-sha256-technical')).toHaveText(/^[0-9a-f]{64}$/);
+  // Withdrawn after being asked: the page says so and what remains possible.
+  await hydrated(ngo);
+  await confirming(ngo, () => ngo.getByTestId('withdraw').click());
+  await expect(ngo.getByTestId('bid-action-done')).toContainText('投标已撤回');
+  await expect(ngo.getByTestId('receipt')).toHaveCount(0);
+  await expect(ngo.getByTestId('bid-form')).toBeVisible();
   expect(pageErrors).toEqual([]);
 });
