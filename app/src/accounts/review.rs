@@ -3,7 +3,7 @@
 
 use super::{OrgKind, OrgReview, OrgStanding, ReviewOrganisation};
 use crate::components::bilingual::lz;
-use crate::components::errors::{action_error, loaded, Loaded};
+use crate::components::errors::{action_done, action_error, loaded, Loaded};
 use crate::domain::registration::{Standing, REASON_MAX_CHARS, REASON_MIN_CHARS};
 use crate::domain::time::format_shanghai;
 use crate::i18n::*;
@@ -32,19 +32,15 @@ pub fn ReviewQueue(list: Loaded<Vec<OrgReview>>, review: ServerAction<ReviewOrga
                     "Self-registered organisations may bid or apply once approved. Check the credit code against the registration certificate; a refusal states its reason, which the organisation reads.",
                 )}
             </p>
-            {move || {
-                review
-                    .value()
-                    .get()
-                    .and_then(|r| r.ok())
-                    .map(|_| {
-                        view! {
-                            <p class="notice notice-ok" role="status" data-testid="org-review-done">
-                                {lz(i18n, "审核结果已保存，机构下次打开页面即可看到。", "Decision saved; the organisation sees it on its next page.")}
-                            </p>
-                        }
-                    })
-            }}
+            {action_done(
+                i18n,
+                review.value(),
+                (
+                    "审核结果已保存，机构下次打开页面即可看到。",
+                    "Decision saved; the organisation sees it on its next page.",
+                ),
+                "org-review-done",
+            )}
             {action_error(review.value())}
             {loaded(
                 list,

@@ -556,7 +556,7 @@ pub async fn review_organisation(
     reason: Option<&str>,
     now_ms: i64,
 ) -> Result<Standing, AppError> {
-    use crate::domain::registration::{decide, Decision, RefusalReason, ReviewError};
+    use crate::domain::registration::{decide, Decision, RefusalReason};
     let current = standing(db, org_id).await?.standing;
     let decision = if approve {
         Decision::Approve
@@ -581,7 +581,8 @@ pub async fn review_organisation(
     .await?
     .rows_affected();
     if changed != 1 {
-        return Err(review_error(ReviewError::AlreadyApproved));
+        // Another admin decided between our read and this update.
+        return Err(AppError::Conflict("organisation reviewed meanwhile".into()));
     }
     audit::record(
         &mut tx,
