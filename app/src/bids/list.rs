@@ -33,6 +33,8 @@ pub fn BidderTenders(list: Loaded<Vec<OpenTender>>) -> impl IntoView {
                                             view! {
                                                 <li>
                                                     <A href=format!("/bidder/tenders/{}", t.id)>{t.title}</A>
+                                                    " "
+                                                    <span class="project-no inline">{t.project_no}</span>
                                                     " · "
                                                     <span data-testid="bid-outcome">{outcome}</span>
                                                     " · "

@@ -105,6 +105,7 @@ pub async fn award(
 /// A 中标通知书 for one winning organisation: the lots it was awarded and their prices.
 pub struct AwardNotice {
     pub tender_id: String,
+    pub project_no: String,
     pub title: String,
     pub buyer: String,
     pub winner: String,
@@ -145,6 +146,7 @@ pub async fn award_notices(db: &Db, id: &str) -> Result<Vec<AwardNotice>, AppErr
             }
             None => out.push(AwardNotice {
                 tender_id: t.id.clone(),
+                project_no: t.project_no.clone(),
                 title: t.title.clone(),
                 buyer: t.buyer.clone(),
                 winner: r.get("name"),

@@ -14,6 +14,7 @@ pub mod money;
 pub mod national;
 pub mod obligations;
 pub mod profile;
+pub mod project_number;
 pub mod qualification;
 pub mod region;
 pub mod registration;

@@ -33,6 +33,8 @@ pub struct OpeningRowView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpeningRecordView {
     pub tender_id: String,
+    #[serde(default)]
+    pub project_no: String,
     pub title: String,
     pub buyer: String,
     pub opened_at: i64,

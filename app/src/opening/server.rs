@@ -128,6 +128,7 @@ pub async fn opening_record(db: &Db, id: &str) -> Result<OpeningRecordView, AppE
     }
     Ok(OpeningRecordView {
         tender_id: t.id.clone(),
+        project_no: t.project_no.clone(),
         title: t.title.clone(),
         buyer: t.buyer.clone(),
         opened_at,

@@ -22,6 +22,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TenderSummary {
     pub id: String,
+    /// The project number (项目编号) shown to people; `id` stays in URLs.
+    #[serde(default)]
+    pub project_no: String,
     pub title: String,
     pub buyer: String,
     pub budget_fen: i64,

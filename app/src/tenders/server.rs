@@ -2,6 +2,7 @@
 //! notice page read. Every state change writes its audit entry in the same transaction.
 
 use crate::domain::amendment;
+use crate::domain::project_number::NumberSeries;
 use crate::domain::region::RegionCode;
 use crate::domain::template::SchemeTemplate;
 use crate::domain::tender::{self, Action, TenderError, TenderInput, TenderStatus, ValidTender};
@@ -53,6 +54,8 @@ pub struct TenderRow {
     pub created_by: String,
     /// The purchaser unit the tender belongs to; only its officers act on it.
     pub purchaser_id: Option<String>,
+    /// The project number (项目编号) everyone quotes; see [`crate::domain::project_number`].
+    pub project_no: String,
 }
 
 impl TenderRow {
@@ -69,7 +72,7 @@ impl TenderRow {
 /// The columns [`TenderRow`] is read from.
 pub const TENDER_COLUMNS: &str =
     "id, title, buyer, budget_fen, price_weight_centi, bid_deadline, opening_at, status, awarded_bid_id, awarded_at, \
-     template_id, spec_json, version, sealing_key, review_done_at, failed_reason, created_by, purchaser_id";
+     template_id, spec_json, version, sealing_key, review_done_at, failed_reason, created_by, purchaser_id, project_no";
 
 fn tender_row(r: &AnyRow) -> Result<TenderRow, AppError> {
     let status: String = r.get("status");
@@ -92,6 +95,7 @@ fn tender_row(r: &AnyRow) -> Result<TenderRow, AppError> {
         failed_reason: r.get("failed_reason"),
         created_by: r.get("created_by"),
         purchaser_id: r.get("purchaser_id"),
+        project_no: r.get::<Option<String>, _>("project_no").unwrap_or_else(|| r.get("id")),
     })
 }
 
@@ -204,6 +208,7 @@ async fn summary_with(
     Ok(TenderSummary {
         phase: crate::domain::tender::TenderPhase::of(t.status, now_ms, t.bid_deadline),
         id: t.id.clone(),
+        project_no: t.project_no.clone(),
         title: t.title.clone(),
         buyer: t.buyer.clone(),
         budget_fen: t.budget_fen,
@@ -352,11 +357,24 @@ pub async fn create(db: &Db, officer: &SessionUser, input: &TenderInput, now_ms:
     };
     let (_, v) = parse_input(db, input, None, now_ms).await?;
     let id = new_id();
+    let region = officer.purchaser_region.as_deref().and_then(|r| RegionCode::parse(r).ok());
+    let series = region.and_then(|r| NumberSeries::of(r, now_ms)).ok_or(AppError::Internal)?;
     let mut tx = db.pool.begin().await?;
+    // One atomic upsert per number: concurrent creations in the same region and year queue on
+    // the series row instead of reading the same "last" number.
+    let seq: i64 = sqlx::query(
+        "INSERT INTO project_number_series (series, last_seq) VALUES ($1, 1) \
+         ON CONFLICT (series) DO UPDATE SET last_seq = project_number_series.last_seq + 1 RETURNING last_seq",
+    )
+    .bind(series.key())
+    .fetch_one(&mut *tx)
+    .await?
+    .get("last_seq");
+    let project_no = series.number(u32::try_from(seq).map_err(|_| AppError::Internal)?).to_string();
     sqlx::query(
         "INSERT INTO tenders (id, title, buyer, template_id, method, budget_fen, price_weight_centi, bid_deadline, \
-         opening_at, status, created_by, created_at, purchaser_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11, $12)",
+         opening_at, status, created_by, created_at, purchaser_id, project_no) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11, $12, $13)",
     )
     .bind(&id)
     .bind(&v.title)
@@ -370,6 +388,7 @@ pub async fn create(db: &Db, officer: &SessionUser, input: &TenderInput, now_ms:
     .bind(&officer.id)
     .bind(now_ms)
     .bind(unit)
+    .bind(&project_no)
     .execute(&mut *tx)
     .await?;
     write_spec(&mut tx, &id, &v, 1).await?;
@@ -377,7 +396,7 @@ pub async fn create(db: &Db, officer: &SessionUser, input: &TenderInput, now_ms:
         &mut tx,
         now_ms,
         Actor::User(officer),
-        Change::new("tender.create", "tender", &id).after(json!({"spec": v})),
+        Change::new("tender.create", "tender", &id).after(json!({"project_no": project_no, "spec": v})),
     )
     .await?;
     tx.commit().await?;

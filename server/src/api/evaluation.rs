@@ -113,12 +113,16 @@ async fn proposal_entry(
 /// 评审报告 as a PDF: the tender's own purchaser side and its supervisors, once every member signed.
 async fn report_pdf(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<Response> {
     let user = caller.require(&[Role::Officer, Role::Auditor, Role::Admin])?;
-    app::tenders::server::load_for(&state.db, user, &id).await?;
+    let tender = app::tenders::server::load_for(&state.db, user, &id).await?;
     let overview = app::evaluation::server::overview(&state.db, &id).await?;
     let Some(report) = overview.report.filter(|r| r.complete) else {
         return Err(ApiError(AppError::NotFound));
     };
-    files::pdf("evaluation-report.pdf", "评审报告.pdf", move || crate::documents::evaluation_report_pdf(&report)).await
+    let project_no = tender.project_no;
+    files::pdf("evaluation-report.pdf", "评审报告.pdf", move || {
+        crate::documents::evaluation_report_pdf(&report, &project_no)
+    })
+    .await
 }
 
 /// The score summary (member × criterion × bidder, per-lot ranking, corrections) once the report

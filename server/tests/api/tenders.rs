@@ -123,3 +123,38 @@ async fn officers_attach_documents_before_and_after_publishing() {
     let audit = app.audit().await.to_string();
     assert!(audit.contains("tender.attach") && audit.contains("tender.amend") && audit.contains("服务需求清单.pdf"));
 }
+
+/// Project numbers (项目编号) run per purchaser region and Beijing-time year; tenders created at
+/// the same moment never share one, and another region counts from 1 on its own.
+#[tokio::test]
+async fn project_numbers_run_per_region_and_year() {
+    use flow::*;
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let officer = app.signed_in(Role::Officer).await;
+        let gusu = app.sign_in_as("officer-gusu", server::demo::DEMO_PASSWORD).await;
+        let form = suzhou_form(&app, 30);
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        // Five drafts at once from the city unit, one from the district.
+        let city = futures::future::join_all((0..5).map(|_| sf(&app, &officer, "create_tender", &pairs))).await;
+        let district = sf(&app, &gusu, "create_tender", &pairs).await;
+        let year = chrono::DateTime::from_timestamp_millis(app.state.now_ms())
+            .unwrap()
+            .with_timezone(&app::domain::time::shanghai())
+            .format("%Y")
+            .to_string();
+        let mut numbers = Vec::new();
+        for res in city {
+            assert_eq!(res.status(), StatusCode::OK);
+            let id: String = res.json().await.unwrap();
+            let view: Value = sf(&app, &officer, "tender_detail", &[("id", &id)]).await.json().await.unwrap();
+            numbers.push(view["summary"]["project_no"].as_str().unwrap().to_string());
+        }
+        numbers.sort();
+        let expected: Vec<String> = (1..=5).map(|n| format!("320500-{year}-{n:04}")).collect();
+        assert_eq!(numbers, expected, "{}", backend.name());
+        let id: String = district.json().await.unwrap();
+        let view: Value = sf(&app, &gusu, "tender_detail", &[("id", &id)]).await.json().await.unwrap();
+        assert_eq!(view["summary"]["project_no"], format!("320508-{year}-0001"));
+    }
+}
