@@ -1,15 +1,18 @@
 //! Generated documents (PDF) with Chinese text, from an embedded CJK font (WenQuanYi Micro Hei,
 //! Apache-2.0, shipped in `server/assets/fonts` with its licence). Fonts are subset on save.
 
+use crate::typeset;
 use app::contracts::server::AwardNotice;
 use app::domain::citation;
 use app::domain::money::Yuan;
 use app::domain::qualification::requirement_zh;
 use app::domain::template::{ApplicantKind, Procedure, SchemeTemplate};
-use app::domain::time::format_shanghai;
+use app::domain::time::{date_zh, format_shanghai};
 use app::opening::OpeningRecordView;
 use app::tenders::TenderView;
-use printpdf::{Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem};
+use printpdf::{
+    Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem,
+};
 use std::sync::OnceLock;
 
 const CJK_FONT: &[u8] = include_bytes!("../assets/fonts/wqy-microhei.ttc");
@@ -19,89 +22,238 @@ fn font() -> &'static ParsedFont {
     FONT.get_or_init(|| ParsedFont::from_bytes(CJK_FONT, 0, &mut Vec::new()).expect("the embedded CJK font parses"))
 }
 
-/// Breaks text into lines of at most `width` characters (PDF has no automatic wrapping).
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
-    chars.chunks(width).map(|c| c.iter().collect()).collect()
+/// Millimetres per point.
+const MM_PER_PT: f32 = 0.3528;
+
+/// GB/T 9704-2012 §5.2.1 page layout on A4: top margin 37 mm, left margin 28 mm, a text block
+/// of 156 mm × 225 mm; the page number sits 7 mm below the text block.
+mod page {
+    pub const WIDTH: f32 = 210.0;
+    pub const HEIGHT: f32 = 297.0;
+    pub const LEFT: f32 = 28.0;
+    pub const TEXT_WIDTH: f32 = 156.0;
+    pub const TOP: f32 = HEIGHT - 37.0;
+    pub const BOTTOM: f32 = TOP - 225.0;
+    pub const NUMBER_BASELINE: f32 = BOTTOM - 7.0 - 4.0;
 }
 
-/// A4 pages with a top-down cursor; a line that would fall below the bottom margin starts a
-/// new page (PDF has no flowing text).
+/// The width of `text` set at `size` points, in millimetres.
+fn width_mm(text: &str, size: f32) -> f32 {
+    typeset::text_width(text) * size * MM_PER_PT
+}
+
+/// How many ems of a font of `size` points fit the text block.
+fn measure(size: f32) -> f32 {
+    page::TEXT_WIDTH / (size * MM_PER_PT)
+}
+
+/// Where a line sits across the text block.
+#[derive(Clone, Copy)]
+enum Align {
+    Left,
+    Centre,
+    /// Flush right, two ems in (where a signature and date go).
+    Right,
+}
+
+/// A4 pages with a top-down cursor; a line that would fall below the text block starts a new
+/// page (PDF has no flowing text). `first_page` is where the current document began, so each
+/// document of a combined PDF is numbered from 1.
 struct Pages {
     font: printpdf::FontId,
     pages: Vec<Vec<Op>>,
+    first_page: usize,
     y: f32,
 }
 
 impl Pages {
-    const TOP: f32 = 270.0;
-    const BOTTOM: f32 = 20.0;
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = page::TOP - 6.0;
+    }
 
-    fn text(&mut self, text: &str, size: f32, x: f32, advance: f32) {
-        if self.y < Self::BOTTOM {
-            self.pages.push(Vec::new());
-            self.y = Self::TOP;
-        }
+    fn put(&mut self, text: &str, size: f32, x: f32, y: f32) {
         let ops = self.pages.last_mut().expect("there is always a page");
         ops.push(Op::StartTextSection);
         ops.push(Op::SetFont { font: PdfFontHandle::External(self.font.clone()), size: Pt(size) });
-        ops.push(Op::SetTextCursor { pos: Point { x: Mm(x).into(), y: Mm(self.y).into() } });
+        ops.push(Op::SetTextCursor { pos: Point { x: Mm(x).into(), y: Mm(y).into() } });
         ops.push(Op::ShowText { items: vec![TextItem::Text(text.to_string())] });
         ops.push(Op::EndTextSection);
+    }
+
+    /// One line, then the cursor moves down by `advance` millimetres.
+    fn line(&mut self, text: &str, size: f32, align: Align, advance: f32) {
+        if self.y < page::BOTTOM {
+            self.new_page();
+        }
+        let x = match align {
+            Align::Left => page::LEFT,
+            Align::Centre => page::LEFT + (page::TEXT_WIDTH - width_mm(text, size)) / 2.0,
+            Align::Right => page::LEFT + page::TEXT_WIDTH - width_mm(text, size) - 2.0 * size * MM_PER_PT,
+        };
+        let y = self.y;
+        self.put(text, size, x, y);
         self.y -= advance;
+    }
+
+    /// `text` broken into lines that fit the text block (see [`typeset::lines`]).
+    fn paragraph(&mut self, text: &str, size: f32, align: Align, leading: f32) {
+        for l in typeset::lines(text, measure(size)) {
+            self.line(&l, size, align, leading);
+        }
+    }
+
+    fn rule(&mut self, from: (f32, f32), to: (f32, f32)) {
+        let point = |(x, y): (f32, f32)| LinePoint { p: Point { x: Mm(x).into(), y: Mm(y).into() }, bezier: false };
+        let ops = self.pages.last_mut().expect("there is always a page");
+        ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
+        ops.push(Op::DrawLine { line: Line { points: vec![point(from), point(to)], is_closed: false } });
+    }
+
+    /// A ruled table; a row that does not fit starts a new page, where the header is repeated.
+    fn table(&mut self, t: &Table, size: f32) {
+        let leading = size * MM_PER_PT * 1.45;
+        let pad = 1.5;
+        let cells = |row: &[String]| -> Vec<Vec<String>> {
+            row.iter()
+                .zip(&t.widths)
+                .map(|(text, w)| typeset::lines(text, (w - 2.0 * pad) / (size * MM_PER_PT)))
+                .collect()
+        };
+        let header = cells(&t.header);
+        let draw = |p: &mut Pages, row: &[Vec<String>]| {
+            let height = row.iter().map(Vec::len).max().unwrap_or(1) as f32 * leading + 2.0 * pad;
+            let top = p.y;
+            let mut x = page::LEFT;
+            for (lines, w) in row.iter().zip(&t.widths) {
+                for (i, l) in lines.iter().enumerate() {
+                    p.put(l, size, x + pad, top - pad - size * MM_PER_PT * 0.85 - i as f32 * leading);
+                }
+                p.rule((x, top), (x, top - height));
+                x += w;
+            }
+            p.rule((x, top), (x, top - height));
+            p.rule((page::LEFT, top), (x, top));
+            p.rule((page::LEFT, top - height), (x, top - height));
+            p.y = top - height;
+        };
+        self.y += leading / 2.0;
+        draw(self, &header);
+        for row in &t.rows {
+            let row = cells(row);
+            let height = row.iter().map(Vec::len).max().unwrap_or(1) as f32 * leading + 2.0 * pad;
+            if self.y - height < page::BOTTOM {
+                self.new_page();
+                draw(self, &header);
+            }
+            draw(self, &row);
+        }
+        self.y -= leading;
+    }
+
+    /// GB/T 9704 §7.5: the page number as `— 1 —`, odd pages flush right and even pages flush
+    /// left, one em in; each document counted from its own first page.
+    fn number_pages(&mut self) {
+        const SIZE: f32 = 14.0;
+        for i in self.first_page..self.pages.len() {
+            let n = i - self.first_page + 1;
+            let text = format!("— {n} —");
+            let x = if n % 2 == 1 {
+                page::LEFT + page::TEXT_WIDTH - width_mm(&text, SIZE) - SIZE * MM_PER_PT
+            } else {
+                page::LEFT + SIZE * MM_PER_PT
+            };
+            let ops = &mut self.pages[i];
+            ops.push(Op::StartTextSection);
+            ops.push(Op::SetFont { font: PdfFontHandle::External(self.font.clone()), size: Pt(SIZE) });
+            ops.push(Op::SetTextCursor { pos: Point { x: Mm(x).into(), y: Mm(page::NUMBER_BASELINE).into() } });
+            ops.push(Op::ShowText { items: vec![TextItem::Text(text)] });
+            ops.push(Op::EndTextSection);
+        }
     }
 }
 
-/// A document's parts: a heading, wrapped paragraphs (“# …” is a chapter heading), then
-/// `label：value` lines and a right-hand signature block.
+/// A document's parts: a heading, paragraphs (“# …” is a chapter heading; a paragraph of prose
+/// is indented two ems, GB/T 9704 §7.3.3), then `label：value` lines and a signature block set
+/// flush right, below the space left for the seal.
 struct Doc<'a> {
     heading: &'a str,
     paragraphs: &'a [String],
+    /// A table after the paragraphs, and the paragraphs that follow it.
+    table: Option<(&'a Table, &'a [String])>,
     facts: &'a [(&'a str, String)],
     signature: &'a [String],
 }
 
-/// A document on as many A4 pages as it needs.
-fn render(heading: &str, paragraphs: &[String], facts: &[(&str, String)], signature: &[String]) -> Vec<u8> {
-    render_all(heading, &[Doc { heading, paragraphs, facts, signature }])
+/// A ruled table set after the paragraphs: column widths in millimetres (summing to the text
+/// block's width) and cells that wrap within their column.
+struct Table {
+    widths: Vec<f32>,
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
 }
 
-/// Several documents in one PDF, each starting on a new page.
+/// A document on as many A4 pages as it needs.
+fn render(heading: &str, paragraphs: &[String], facts: &[(&str, String)], signature: &[String]) -> Vec<u8> {
+    render_all(heading, &[Doc { heading, paragraphs, table: None, facts, signature }])
+}
+
+/// Whether a paragraph is prose (indented) rather than a list item or a continued line.
+fn is_prose(para: &str) -> bool {
+    // A salutation (`单位名称：`) stands flush left, as do list items.
+    !para.starts_with(['·', ' ', '　']) && !para.starts_with(|c: char| c.is_ascii_digit()) && !para.ends_with('：')
+}
+
+/// Several documents in one PDF, each starting on a new page and numbered from 1.
 fn render_all(title: &str, docs: &[Doc<'_>]) -> Vec<u8> {
+    const BODY: f32 = 12.0;
+    const LEADING: f32 = 7.5;
     let mut pdf = PdfDocument::new(title);
     let font = pdf.add_font(font());
-    let mut p = Pages { font, pages: Vec::new(), y: 0.0 };
+    let mut p = Pages { font, pages: Vec::new(), first_page: 0, y: 0.0 };
     for d in docs {
-        p.pages.push(Vec::new());
-        p.y = 260.0;
-        p.text(d.heading, 24.0, 105.0 - d.heading.chars().count() as f32 * 4.3, 20.0);
+        p.first_page = p.pages.len();
+        p.new_page();
+        p.paragraph(d.heading, 22.0, Align::Centre, 12.0);
+        p.y -= 4.0;
         for para in d.paragraphs {
-            // A paragraph written "# …" is a chapter heading.
             if let Some(h) = para.strip_prefix("# ") {
-                p.y -= 4.0;
-                for l in wrap(h, 26) {
-                    p.text(&l, 15.0, 25.0, 10.0);
-                }
-                p.y -= 2.0;
+                p.y -= 3.0;
+                p.paragraph(h, 15.0, Align::Left, 9.0);
+                p.y -= 1.0;
                 continue;
             }
-            for l in wrap(para, 34) {
-                p.text(&l, 12.0, 25.0, 8.0);
+            if is_prose(para) {
+                p.paragraph(&format!("　　{para}"), BODY, Align::Left, LEADING);
+            } else {
+                p.paragraph(para, BODY, Align::Left, LEADING);
             }
-            p.y -= 4.0;
+            p.y -= 2.0;
         }
-        p.y -= 6.0;
+        if let Some((t, after)) = d.table {
+            p.table(t, 10.0);
+            for para in after {
+                p.paragraph(para, BODY, Align::Left, LEADING);
+            }
+        }
+        p.y -= 4.0;
         for (label, value) in d.facts {
-            for l in wrap(&format!("{label}：{value}"), 34) {
-                p.text(&l, 12.0, 25.0, 9.0);
+            p.paragraph(&format!("{label}：{value}"), BODY, Align::Left, LEADING);
+        }
+        if !d.signature.is_empty() {
+            // Room for the seal over the signature (GB/T 9704 §7.4.2), on the same page.
+            p.y -= 22.0;
+            if p.y - LEADING * (d.signature.len() as f32) < page::BOTTOM {
+                p.new_page();
+                p.y -= 22.0;
+            }
+            for s in d.signature {
+                p.line(s, BODY, Align::Right, LEADING);
             }
         }
-        p.y -= 12.0;
-        for s in d.signature {
-            p.text(s, 12.0, 110.0, 9.0);
-        }
+        p.number_pages();
     }
-    let pages = p.pages.into_iter().map(|ops| PdfPage::new(Mm(210.0), Mm(297.0), ops)).collect();
+    let pages = p.pages.into_iter().map(|ops| PdfPage::new(Mm(page::WIDTH), Mm(page::HEIGHT), ops)).collect();
     pdf.with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new())
 }
 
@@ -162,24 +314,43 @@ fn notice_paragraphs(v: &TenderView) -> Vec<String> {
 }
 
 /// 招标公告 (tender notice) of the current version.
-pub fn tender_notice_pdf(v: &TenderView) -> Vec<u8> {
+pub fn tender_notice_pdf(v: &TenderView, preview: bool) -> Vec<u8> {
     let s = &v.spec;
     let heading = if s.method.procurement_method().is_some() { "招标公告" } else { "申报通知" };
+    let mut paragraphs = preview_mark(preview);
+    paragraphs.extend(notice_paragraphs(v));
     render(
         heading,
-        &notice_paragraphs(v),
-        &[("项目编号", v.summary.id.clone()), ("公告版本", format!("第{}版", v.version))],
-        &[format!("采购人：{}", s.buyer)],
+        &paragraphs,
+        &[("项目编号", v.summary.project_no.clone()), ("公告版本", format!("第{}版", v.version))],
+        &issuer(v),
     )
+}
+
+/// The first line of a draft's preview, so a printed preview is never taken for the notice.
+fn preview_mark(preview: bool) -> Vec<String> {
+    if preview {
+        vec!["【草稿预览】本文件尚未发布，不具有效力；以发布后的正式文件为准。".to_string()]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The issuing purchaser and the date the current version was published (none for a draft).
+fn issuer(v: &TenderView) -> Vec<String> {
+    let mut lines = vec![format!("采购人：{}", v.spec.buyer)];
+    lines.extend(v.versions.iter().find(|x| x.version == v.version).map(|x| date_zh(x.published_at)));
+    lines
 }
 
 /// 招标文件 (tender document) of the current version: the notice, instructions to bidders, the
 /// template's qualification and team requirements, the scoring method, the service content with
 /// its targets, obligations, payments and evaluations, and the attachments with their hashes.
-pub fn tender_document_pdf(v: &TenderView, t: &SchemeTemplate) -> Vec<u8> {
+pub fn tender_document_pdf(v: &TenderView, t: &SchemeTemplate, preview: bool) -> Vec<u8> {
     let s = &v.spec;
     let call = s.method.procurement_method().is_none();
-    let mut p = vec!["# 第一章 招标公告".to_string()];
+    let mut p = preview_mark(preview);
+    p.push("# 第一章 招标公告".to_string());
     p.extend(notice_paragraphs(v));
 
     p.push("# 第二章 投标人须知".into());
@@ -287,10 +458,10 @@ pub fn tender_document_pdf(v: &TenderView, t: &SchemeTemplate) -> Vec<u8> {
         &p,
         &[
             ("方案模板", format!("{}（{}）", t.name.zh, citation::zh(&t.source))),
-            ("项目编号", v.summary.id.clone()),
+            ("项目编号", v.summary.project_no.clone()),
             ("文件版本", format!("第{}版", v.version)),
         ],
-        &[format!("采购人：{}", s.buyer)],
+        &issuer(v),
     )
 }
 
@@ -324,30 +495,43 @@ pub fn award_notices_pdf(notices: &[AwardNotice]) -> Vec<u8> {
         .iter()
         .map(|n| {
             let date = format_shanghai(n.awarded_at);
-            let lots = n.lots.iter().map(|l| format!("“{}”（中标金额人民币 {} 元）", l.lot, l.price)).collect::<Vec<_>>().join("、");
+            let lots = n
+                .lots
+                .iter()
+                .map(|l| format!("“{}”（中标金额人民币{}，{}）", l.lot, l.price.capitals(), l.price))
+                .collect::<Vec<_>>()
+                .join("、");
             let paragraphs = vec![
-                format!("致：{}", n.winner),
+                format!("{}：", n.winner),
                 format!(
-                    "经评审委员会评审并经采购人确认，贵单位为“{}”项目{}的中标人，中标金额合计人民币 {} 元。请于本通知书发出之日起三十日内，按照招标文件和投标文件与采购人就各标段分别订立政府采购合同。",
-                    n.title, lots, n.price
+                    "经评审委员会评审并经采购人确认，贵单位为“{}”项目{}的中标人，中标金额合计人民币{}（{}）。请于本通知书发出之日起三十日内，按照招标文件和投标文件与采购人就各标段分别订立政府采购合同。",
+                    n.title,
+                    lots,
+                    n.price.capitals(),
+                    n.price
                 ),
+                "特此通知。".to_string(),
             ];
             let facts = vec![
+                ("项目编号", n.project_no.clone()),
                 ("项目名称", n.title.clone()),
                 ("采购人", n.buyer.clone()),
                 ("中标人", n.winner.clone()),
                 ("中标标段", n.lots.iter().map(|l| l.lot.clone()).collect::<Vec<_>>().join("、")),
-                ("中标金额", format!("{}（人民币）", n.price)),
+                ("中标金额", format!("人民币{}（{}）", n.price.capitals(), n.price)),
                 ("确认时间", format!("{date}（北京时间）")),
-                ("项目编号", n.tender_id.clone()),
             ];
-            Notice { paragraphs, facts, signature: vec![format!("采购人：{}", n.buyer), date.chars().take(10).collect()] }
+            Notice { paragraphs, facts, signature: vec![format!("采购人（盖章）：{}", n.buyer), date_zh(n.awarded_at)] }
         })
         .collect();
     let docs: Vec<Doc<'_>> = parts
         .iter()
         .map(|n| Doc {
-            heading: "中标通知书", paragraphs: &n.paragraphs, facts: &n.facts, signature: &n.signature
+            heading: "中标通知书",
+            paragraphs: &n.paragraphs,
+            table: None,
+            facts: &n.facts,
+            signature: &n.signature,
         })
         .collect();
     render_all("中标通知书", &docs)
@@ -355,7 +539,7 @@ pub fn award_notices_pdf(notices: &[AwardNotice]) -> Vec<u8> {
 
 /// 评审报告 (evaluation report), O87 art. 58: its six items, the record of the review and every
 /// member's signature with the hash it binds.
-pub fn evaluation_report_pdf(v: &app::evaluation::ReportView) -> Vec<u8> {
+pub fn evaluation_report_pdf(v: &app::evaluation::ReportView, project_no: &str) -> Vec<u8> {
     let r = &v.content;
     let mut p = vec![
         format!("项目名称：{}", r.title),
@@ -436,7 +620,7 @@ pub fn evaluation_report_pdf(v: &app::evaluation::ReportView) -> Vec<u8> {
             s.dissent.as_deref().map(|d| format!("，不同意见：{d}")).unwrap_or_default()
         ));
     }
-    let facts = vec![("内容哈希（SHA-256）", v.content_hash.clone()), ("项目编号", r.tender_id.clone())];
+    let facts = vec![("内容哈希（SHA-256）", v.content_hash.clone()), ("项目编号", project_no.to_string())];
     render("评审报告", &p, &facts, &["评审委员会全体成员签署".to_string()])
 }
 
@@ -445,43 +629,67 @@ pub fn evaluation_report_pdf(v: &app::evaluation::ReportView) -> Vec<u8> {
 pub fn opening_record_pdf(r: &OpeningRecordView) -> Vec<u8> {
     let mut paragraphs = vec![
         format!("项目名称：{}", r.title),
+        format!("项目编号：{}", r.project_no),
         format!("采购人：{}", r.buyer),
         format!("开标时间：{}（北京时间）", format_shanghai(r.opened_at)),
     ];
     if r.rows.is_empty() {
         paragraphs.push("截至投标截止时间，未收到投标文件。".to_string());
     }
+    let rows = r
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let lots = row
+                .lots
+                .iter()
+                .map(|l| {
+                    let price = Yuan::from_fen(l.price_fen);
+                    if r.fixed_price {
+                        format!("{}：接受固定价格{}", l.lot, price)
+                    } else {
+                        format!("{}：{}", l.lot, price)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("；");
+            vec![(i + 1).to_string(), row.org_name.clone(), lots, format_shanghai(row.submitted_at)]
+        })
+        .collect();
+    let table = Table {
+        widths: vec![10.0, 64.0, 52.0, 30.0],
+        header: ["序号", "投标人", if r.fixed_price { "标段及价格" } else { "标段及投标报价" }, "递交时间（北京时间）"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    };
+    // The digests each bidder's receipt showed, after the table: too long for a column.
+    let mut files = Vec::new();
+    if !r.rows.is_empty() {
+        files.push("投标文件摘要（SHA-256，与投标回执一致）：".to_string());
+    }
     for (i, row) in r.rows.iter().enumerate() {
-        let lots = row
-            .lots
-            .iter()
-            .map(|l| {
-                if r.fixed_price {
-                    format!("{}（接受固定价格{}元）", l.lot, Yuan::from_fen(l.price_fen))
-                } else {
-                    format!("{}：{}元", l.lot, Yuan::from_fen(l.price_fen))
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("；");
-        paragraphs.push(format!(
-            "{}. {} —— {}；递交时间 {}",
-            i + 1,
-            row.org_name,
-            lots,
-            format_shanghai(row.submitted_at)
-        ));
         for f in &row.files {
             let kind = if f.kind == app::bids::FileKind::Technical { "技术方案" } else { "资格证明" };
-            paragraphs.push(format!("{kind} {}：SHA-256 {}", f.file_name, f.sha256));
+            files.push(format!("{}. {kind} {}：{}", i + 1, f.file_name, f.sha256));
         }
     }
-    render(
-        "开标一览表",
-        &paragraphs,
-        &[("投标人数量", r.rows.len().to_string()), ("项目编号", r.tender_id.clone())],
-        &[format!("采购人：{}", r.buyer)],
-    )
+    let facts: Vec<(&str, String)> = vec![("投标人数量", r.rows.len().to_string())];
+    let signature = vec![
+        "记录人（签字）：＿＿＿＿＿＿".to_string(),
+        "监督人（签字）：＿＿＿＿＿＿".to_string(),
+        format!("采购人（盖章）：{}", r.buyer),
+        date_zh(r.opened_at),
+    ];
+    let doc = Doc {
+        heading: "开标一览表",
+        paragraphs: &paragraphs,
+        table: Some((&table, &files)),
+        facts: &facts,
+        signature: &signature,
+    };
+    render_all("开标一览表", &[doc])
 }
 
 /// A demo bid's technical proposal (demo data only). It names no bidder: it is judged blind.

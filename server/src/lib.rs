@@ -12,3 +12,4 @@ pub mod security;
 pub mod serving;
 pub mod spreadsheets;
 pub mod startup;
+pub mod typeset;

@@ -93,6 +93,96 @@ impl Yuan {
     }
 }
 
+const CAPITAL_DIGITS: [char; 10] = ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'];
+
+impl Yuan {
+    /// The amount in Chinese capitals (大写), as written on award notices and contracts so a figure
+    /// cannot be altered: `¥16,409.02` → `壹万陆仟肆佰零玖元零贰分`. PBoC 《正确填写票据和结算
+    /// 凭证的基本规定》: 整 after 元, a single 零 for a run of zeros, 零 before 分 when 角 is zero;
+    /// the optional 零 where only the 万 or 元 digit is zero is not written.
+    pub fn capitals(self) -> String {
+        let fen = self.fen().unsigned_abs();
+        let (int, jiao, fen) = (fen / 100, (fen / 10 % 10) as usize, (fen % 10) as usize);
+        let mut out = String::new();
+        if int > 0 {
+            integer_capitals(int, &mut out);
+            out.push('元');
+        }
+        match (jiao, fen) {
+            (0, 0) if int == 0 => out.push_str("零元整"),
+            (0, 0) => out.push('整'),
+            (0, f) => {
+                if int > 0 {
+                    out.push('零');
+                }
+                out.push(CAPITAL_DIGITS[f]);
+                out.push('分');
+            }
+            (j, f) => {
+                out.push(CAPITAL_DIGITS[j]);
+                out.push('角');
+                if f > 0 {
+                    out.push(CAPITAL_DIGITS[f]);
+                    out.push('分');
+                }
+            }
+        }
+        out
+    }
+}
+
+/// `n` > 0 in capitals: 亿 groups recursively, each below 亿 as 万 and units.
+fn integer_capitals(n: u64, out: &mut String) {
+    const YI: u64 = 100_000_000;
+    if n >= YI {
+        integer_capitals(n / YI, out);
+        out.push('亿');
+        let rest = n % YI;
+        if rest > 0 {
+            if rest < YI / 10 {
+                out.push('零');
+            }
+            below_yi(rest, out);
+        }
+    } else {
+        below_yi(n, out);
+    }
+}
+
+fn below_yi(n: u64, out: &mut String) {
+    let (wan, units) = (n / 10_000, n % 10_000);
+    if wan > 0 {
+        four_digits(wan, out);
+        out.push('万');
+        if units > 0 && units < 1000 {
+            out.push('零');
+        }
+    }
+    if units > 0 {
+        four_digits(units, out);
+    }
+}
+
+/// 1..=9999 without a leading 零; zeros inside become one 零 (`1009` → 壹仟零玖).
+fn four_digits(n: u64, out: &mut String) {
+    let mut started = false;
+    let mut zero = false;
+    for (place, unit) in [(1000, Some('仟')), (100, Some('佰')), (10, Some('拾')), (1, None)] {
+        let d = (n / place % 10) as usize;
+        if d == 0 {
+            zero |= started;
+            continue;
+        }
+        if zero {
+            out.push('零');
+            zero = false;
+        }
+        out.push(CAPITAL_DIGITS[d]);
+        out.extend(unit);
+        started = true;
+    }
+}
+
 impl fmt::Display for Yuan {
     /// `¥600,000.00`: thousands separators and always two decimals, as on Chinese notices.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -117,6 +207,46 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn capitals_follow_the_pboc_examples() {
+        // The examples of PBoC 《正确填写票据和结算凭证的基本规定》.
+        for (amount, zh) in [
+            ("1409.50", "壹仟肆佰零玖元伍角"),
+            ("6007.14", "陆仟零柒元壹角肆分"),
+            ("1680.32", "壹仟陆佰捌拾元叁角贰分"),
+            ("107000.53", "壹拾万柒仟元伍角叁分"),
+            ("16409.02", "壹万陆仟肆佰零玖元零贰分"),
+            ("325.04", "叁佰贰拾伍元零肆分"),
+        ] {
+            assert_eq!(Yuan::parse(amount).unwrap().capitals(), zh, "{amount}");
+        }
+    }
+
+    #[test]
+    fn capitals_of_seed_budgets_and_boundaries() {
+        // Seed 002: ¥600,000 year 1, ¥1,000,000 year 2, ¥14.4 million pilot total.
+        for (amount, zh) in [
+            ("60万", "陆拾万元整"),
+            ("100万", "壹佰万元整"),
+            ("1440万", "壹仟肆佰肆拾万元整"),
+            ("0", "零元整"),
+            ("0.05", "伍分"),
+            ("0.50", "伍角"),
+            ("10", "壹拾元整"),
+            ("10000", "壹万元整"),
+            ("10001", "壹万零壹元整"),
+            ("100000001", "壹亿零壹元整"),
+            ("100010000", "壹亿零壹万元整"),
+            ("110000000", "壹亿壹仟万元整"),
+            ("1000000000000", "壹万亿元整"),
+            ("1000100000000", "壹万零壹亿元整"),
+        ] {
+            assert_eq!(Yuan::parse(amount).unwrap().capitals(), zh, "{amount}");
+        }
+        // The largest storable amount still reads (亿 of 亿).
+        assert!(Yuan::from_fen(i64::MAX).capitals().ends_with("捌元零柒分"));
     }
 
     #[test]

@@ -22,6 +22,15 @@ pub fn format_shanghai(ms: i64) -> String {
     }
 }
 
+/// `2026年12月3日` in Beijing time: the date under a formal document (GB/T 9704-2012 §7.3.5.3:
+/// Arabic numerals, month and day without a leading zero).
+pub fn date_zh(ms: i64) -> String {
+    match from_millis(ms) {
+        Some(t) => t.with_timezone(&shanghai()).format("%Y年%-m月%-d日").to_string(),
+        None => String::from("—"),
+    }
+}
+
 /// Reads a Beijing wall-clock time as typed in a form (`2026-12-01T09:30` or with seconds)
 /// into an instant.
 pub fn parse_shanghai_local(input: &str) -> Option<DateTime<Utc>> {
@@ -48,6 +57,14 @@ mod tests {
         let t = parse_shanghai_local("2026-12-01T07:30").unwrap();
         assert_eq!(t, Utc.with_ymd_and_hms(2026, 11, 30, 23, 30, 0).unwrap());
         assert_eq!(format_shanghai(t.timestamp_millis()), "2026-12-01 07:30");
+    }
+
+    #[test]
+    fn document_dates_have_no_leading_zeros_and_follow_beijing() {
+        let t = Utc.with_ymd_and_hms(2026, 12, 2, 16, 30, 0).unwrap();
+        assert_eq!(date_zh(t.timestamp_millis()), "2026年12月3日");
+        let t = Utc.with_ymd_and_hms(2026, 1, 4, 3, 0, 0).unwrap();
+        assert_eq!(date_zh(t.timestamp_millis()), "2026年1月4日");
     }
 
     #[test]

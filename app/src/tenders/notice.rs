@@ -85,6 +85,8 @@ pub fn TenderFacts(d: TenderView) -> impl IntoView {
                         </ul>
                     }
                 })} <dl class="facts">
+                <dt>{lz(i18n, "项目编号", "Project number")}</dt>
+                <dd data-testid="project-no">{d.summary.project_no.clone()}</dd>
                 <dt>{t!(i18n, tender.buyer)}</dt>
                 <dd>{spec.buyer.clone()}</dd>
                 <dt>{t!(i18n, tender.region)}</dt>
@@ -135,30 +137,42 @@ pub fn TenderFacts(d: TenderView) -> impl IntoView {
                         }
                     })}
             </dl>
-            {(status != TenderStatus::Draft)
-                .then(|| {
-                    view! {
-                        <p class="actions">
-                            <a
-                                class="btn"
-                                data-testid="notice-pdf"
-                                href=format!("/api/v1/tenders/{}/notice.pdf", d.summary.id)
-                                download="tender-notice.pdf"
-                            >
-                                {t!(i18n, tender.notice_pdf)}
-                            </a>
-                            " "
-                            <a
-                                class="btn"
-                                data-testid="document-pdf"
-                                href=format!("/api/v1/tenders/{}/document.pdf", d.summary.id)
-                                download="tender-document.pdf"
-                            >
-                                {t!(i18n, tender.document_pdf)}
-                            </a>
-                        </p>
-                    }
-                })}
+            {
+                // A draft's notice and document are previewed by its purchaser before 发布; the
+                // same files become the public ones once published.
+                let draft = status == TenderStatus::Draft;
+                let notice = if draft {
+                    lz(i18n, "预览招标公告（草稿）", "Preview the notice (draft)").into_any()
+                } else {
+                    t!(i18n, tender.notice_pdf).into_any()
+                };
+                let document = if draft {
+                    lz(i18n, "预览招标文件（草稿）", "Preview the tender document (draft)").into_any()
+                } else {
+                    t!(i18n, tender.document_pdf).into_any()
+                };
+                view! {
+                    <p class="actions">
+                        <a
+                            class="btn"
+                            data-testid=if draft { "notice-preview" } else { "notice-pdf" }
+                            href=format!("/api/v1/tenders/{}/notice.pdf", d.summary.id)
+                            download="tender-notice.pdf"
+                        >
+                            {notice}
+                        </a>
+                        " "
+                        <a
+                            class="btn"
+                            data-testid=if draft { "document-preview" } else { "document-pdf" }
+                            href=format!("/api/v1/tenders/{}/document.pdf", d.summary.id)
+                            download="tender-document.pdf"
+                        >
+                            {document}
+                        </a>
+                    </p>
+                }
+            }
             {(!d.attachments.is_empty())
                 .then(|| {
                     let tid = d.summary.id.clone();

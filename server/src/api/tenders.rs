@@ -104,18 +104,46 @@ async fn attachment(
     Ok(files::download(&a.content_type, &a.file_name, bytes))
 }
 
-/// 招标公告 of the current version as a PDF: public once published.
-async fn notice_pdf(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
-    let view = tenders::detail(&state.db, &id, false, state.now_ms()).await?;
-    let name = files::document_name("招标公告", &view.summary.title);
-    files::pdf("tender-notice.pdf", &name, move || crate::documents::tender_notice_pdf(&view)).await
+/// The tender whose notice and document are asked for: public once published; a draft only
+/// to its own unit's purchaser side, as a preview before 发布 (`true`).
+async fn for_documents(state: &AppState, headers: &HeaderMap, id: &str) -> ApiResult<(app::tenders::TenderView, bool)> {
+    match tenders::detail(&state.db, id, false, state.now_ms()).await {
+        Err(AppError::NotFound) => {
+            let Some(viewer) = app::server::auth::user_from_headers(state, headers).await? else {
+                return Err(ApiError(AppError::NotFound));
+            };
+            tenders::load_for(&state.db, &viewer, id).await?;
+            Ok((tenders::detail(&state.db, id, true, state.now_ms()).await?, true))
+        }
+        published => Ok((published?, false)),
+    }
+}
+
+fn preview_name(kind_zh: &str, title: &str, preview: bool) -> String {
+    if preview {
+        files::document_name(&format!("{kind_zh}（草稿预览）"), title)
+    } else {
+        files::document_name(kind_zh, title)
+    }
+}
+
+/// 招标公告 of the current version as a PDF: public once published; a draft's is a preview.
+async fn notice_pdf(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Response> {
+    let (view, preview) = for_documents(&state, &headers, &id).await?;
+    let name = preview_name("招标公告", &view.summary.title, preview);
+    files::pdf("tender-notice.pdf", &name, move || crate::documents::tender_notice_pdf(&view, preview)).await
 }
 
 /// 招标文件 of the current version as a PDF: public once published, as the notice is.
-async fn document_pdf(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
-    let view = tenders::detail(&state.db, &id, false, state.now_ms()).await?;
+async fn document_pdf(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let (view, preview) = for_documents(&state, &headers, &id).await?;
     let template =
         app::schemes::server::by_id(&state.db, &view.spec.template_id).await?.ok_or(ApiError(AppError::Internal))?;
-    let name = files::document_name("招标文件", &view.summary.title);
-    files::pdf("tender-document.pdf", &name, move || crate::documents::tender_document_pdf(&view, &template)).await
+    let name = preview_name("招标文件", &view.summary.title, preview);
+    files::pdf("tender-document.pdf", &name, move || crate::documents::tender_document_pdf(&view, &template, preview))
+        .await
 }

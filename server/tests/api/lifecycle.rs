@@ -437,7 +437,8 @@ async fn a_tender_from_publication_through_review_to_contract() {
             notice.contains("中标通知书")
                 && notice.contains(names[0])
                 && notice.contains("¥590,000.00")
-                && notice.contains("定慧寺社区"),
+                && notice.contains("定慧寺社区")
+                && notice.replace(char::is_whitespace, "").contains("中标金额：人民币伍拾玖万元整（¥590,000.00）"),
             "{notice}"
         );
         let loser = hexie.get(format!("{}/api/v1/tenders/{id}/award-notice.pdf", app.base)).send().await.unwrap();

@@ -91,6 +91,13 @@ async fn only_the_tenders_own_unit_acts_on_it() {
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
         let res = own.get(format!("{}/api/v1/tenders/{draft}/attachments/{sha}", app.base)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK);
+        // A draft's notice and document: a preview for its own unit, nothing for anyone else.
+        for doc in ["notice.pdf", "document.pdf"] {
+            let url = format!("{}/api/v1/tenders/{draft}/{doc}", app.base);
+            assert_eq!(own.get(&url).send().await.unwrap().status(), StatusCode::OK, "{doc}");
+            assert_eq!(other.get(&url).send().await.unwrap().status(), StatusCode::NOT_FOUND, "{doc}");
+            assert_eq!(app.anon().get(&url).send().await.unwrap().status(), StatusCode::NOT_FOUND, "{doc}");
+        }
 
         // Questions on a published tender are answered by its own unit only.
         let open = tender_id(&app, server::demo::DEMO_TENDER_OPEN).await;
