@@ -49,7 +49,11 @@ test-deps:
 	  apt-get update -qq
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing
 	fi
-	cd end2end && if [ ! -d node_modules/@playwright/test ]; then PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund; fi
+	# Reinstalled whenever a dependency of package.json is missing (a new one was added).
+	cd end2end
+	if ! node -e 'for (const d of Object.keys(require("./package.json").devDependencies)) require("fs").statSync("node_modules/" + d + "/package.json")' 2>/dev/null; then
+	  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+	fi
 
 ## rustfmt, and clippy on the server build (ssr, with tests) and the browser build (hydrate)
 lint:

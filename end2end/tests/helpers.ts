@@ -1,5 +1,6 @@
 import { expect, Browser, Page } from '@playwright/test';
 import { execFileSync } from 'child_process';
+import AxeBuilder from '@axe-core/playwright';
 
 export const DEMO_PASSWORD = 'caiping-demo';
 
@@ -86,4 +87,26 @@ export const WORKING_MARKS = /seed[ _]?\d|\(verify\)|\bO87\b|MoF Order|Law art\.
 /** Fails if the page, as a Chinese reader sees it, shows a working reference. */
 export async function expectReadableInChinese(page: Page) {
   expect(await page.locator('body').innerText()).not.toMatch(WORKING_MARKS);
+}
+
+/** The route a path belongs to, ids replaced (`/tenders/:id`). */
+export function route(path: string): string {
+  return path.split('?')[0].replace(/\/[0-9a-f]{32}(?=\/|$)/g, '/:id');
+}
+
+/** axe-core's serious and critical WCAG 2.1 A/AA violations on the page as it stands, one line each. */
+export async function a11yViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${route(new URL(page.url()).pathname)} ${v.id} (${v.impact}): ${v.help} — ${v.nodes
+      .slice(0, 3)
+      .map((n) => n.target.join(' '))
+      .join(' | ')}`);
+}
+
+/** Fails on any serious or critical accessibility violation of the page in its current state. */
+export async function expectAccessible(page: Page) {
+  const found = await a11yViolations(page);
+  expect(found, found.join('\n')).toEqual([]);
 }

@@ -4,7 +4,7 @@ import { execFileSync } from 'child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { as, beijing, confirming, DAY, expectReadableInChinese, hydrated, pageErrors, WORKING_MARKS, xlsxRows } from './helpers';
+import { as, beijing, confirming, DAY, expectAccessible, expectReadableInChinese, hydrated, pageErrors, WORKING_MARKS, xlsxRows } from './helpers';
 
 function pdf(label: string): Buffer {
   return Buffer.from(`%PDF-1.4\n% ${label}\n%%EOF\n`);
@@ -39,6 +39,9 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await officer.getByTestId('lot-budget-0').fill('60万/100万');
   await officer.getByTestId('lot-name-1').fill('定慧寺社区');
   await officer.getByTestId('lot-budget-1').fill('30万');
+  // Dates and times are picked (Beijing time), not typed as ISO text.
+  await expect(officer.getByTestId('tender-bid_deadline')).toHaveAttribute('type', 'datetime-local');
+  await expect(officer.getByTestId('tender-documents_from')).toHaveAttribute('type', 'date');
   await officer.getByTestId('tender-bid_deadline').fill(beijing(now + 2 * DAY));
   await officer.getByTestId('tender-opening_time').fill(beijing(now + 2 * DAY));
   await officer.getByTestId('tender-lint_override').fill('苏州市民政局文件明确规定承接主体为民办非企业单位');
@@ -53,6 +56,15 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await officer.getByTestId('attach-file').setInputFiles({ name: '服务内容指导目录.pdf', mimeType: 'application/pdf', buffer: pdf('catalogue') });
   await officer.getByTestId('attach-submit').click();
   await expect(officer.getByTestId('attachments')).toContainText('服务内容指导目录.pdf');
+  // Before 发布 the officer reads the notice and the document as they will go out, marked as drafts;
+  // the public cannot fetch them yet.
+  const [preview] = await Promise.all([officer.waitForEvent('download'), officer.getByTestId('document-preview').click()]);
+  expect(preview.suggestedFilename()).toContain('招标文件（草稿预览）');
+  const previewText = execFileSync('pdftotext', [await preview.path(), '-']).toString().replace(/\s/g, '');
+  expect(previewText).toContain('【草稿预览】');
+  expect(previewText).toContain('第四章项目团队要求');
+  const draftId = officer.url().split('/').pop();
+  expect((await request.get(`/api/v1/tenders/${draftId}/notice.pdf`)).status()).toBe(404);
   await hydrated(officer);
   expect(await confirming(officer, () => officer.getByTestId('publish').click())).toContain('confirm: 发布后招标公告即公开');
   await expect(officer.getByTestId('tender-status')).toHaveText('招标中');
@@ -99,6 +111,17 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   const tenderDocument = documentText.replace(/\s/g, '');
   expect(tenderDocument).toContain('第四章项目团队要求');
   expect(tenderDocument).toContain('服务需求清单.pdf');
+  // The tender is quoted by its project number (region, year, running number), on the page, in
+  // the document and in the board's search.
+  const projectNo = (await visitor.getByTestId('project-no').textContent())!.trim();
+  expect(projectNo).toMatch(/^320500-20\d\d-\d{4}$/);
+  expect(tenderDocument).toContain(projectNo);
+  await visitor.goto('/');
+  await hydrated(visitor);
+  await visitor.getByTestId('notice-search').fill(projectNo);
+  await expect(visitor.getByTestId('notices').locator('tbody tr:not(.filtered-out)')).toHaveCount(1);
+  await visitor.getByRole('link', { name: title }).click();
+  await expect(visitor.getByTestId('project-no')).toHaveText(projectNo);
 
   // An NGO keeps its roster: a new social worker is added (the ID number's check character is verified).
   const ngo = await as(browser, 'ngo-yangguang');
@@ -210,12 +233,22 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await confirming(officer, () => officer.getByTestId('open-bids').click());
   await expect(officer.getByTestId('tender-status')).toHaveText('已开标');
   await expect(officer.getByTestId('open-done')).toContainText('下一步对各投标人进行资格审查');
+  // Nothing is left to do in the notice's card once opened: no empty card stays behind.
+  const emptyCards = await officer.locator('section.card').evaluateAll((cards) =>
+    cards.filter((c) => (c as HTMLElement).innerText.trim() === '').length);
+  expect(emptyCards).toBe(0);
   await expect(officer.getByTestId('review-table')).toContainText('阳光社会工作服务社');
+  // The pages only reached in the middle of a tender are scanned for accessibility there.
+  await expectAccessible(officer);
   const [opening] = await Promise.all([officer.waitForEvent('download'), officer.getByTestId('opening-pdf').click()]);
   const record = execFileSync('pdftotext', [await opening.path(), '-']).toString();
   expect(record).toContain('开标一览表');
   expect(record).not.toMatch(WORKING_MARKS);
   expect(record).toContain('苏州市吴中区和谐社会工作服务中心');
+  // A ruled table signed by the recorder and the supervisor, under the purchaser's seal.
+  expect(record).toMatch(/记录人（签字）/);
+  expect(record).toMatch(/监督人（签字）/);
+  expect(record).toMatch(/—\s*1\s*—/);
   for (const i of [0, 1, 2]) {
     await officer.getByTestId(`review-pass-${i}`).click();
     await expect(officer.getByTestId(`review-outcome-${i}`)).toContainText('合格');
@@ -296,6 +329,7 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
         if (j !== 3) await member.getByTestId(`reason-${alias}-${j}`).fill('方案回应了需求，措施具体可行');
       }
     }
+    if (n === 0) await expectAccessible(member);
     if (n === 0) {
       // One score out of range: refused, the field marked and focused, every other value kept.
       const good = await member.getByTestId('score-B-2').inputValue();
@@ -375,12 +409,16 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await confirming(officer, () => officer.locator('[data-testid^="award-1-"]').click());
   await expect(officer.getByTestId('tender-status')).toHaveText('已中标');
   await expect(officer.getByTestId('award-done')).toContainText('中标通知书可以下载');
+  await expectAccessible(officer);
   await expect(officer.getByTestId('lot-results')).toContainText('定慧寺社区');
   const [download] = await Promise.all([officer.waitForEvent('download'), officer.getByTestId('award-notice').click()]);
   const text = execFileSync('pdftotext', [await download.path(), '-']).toString();
   expect(text).toContain('中标通知书');
   expect(text).not.toMatch(WORKING_MARKS);
   expect(text).toContain(winnerName);
+  // The amount in capitals (大写) as well as in figures, and the purchaser's seal line.
+  expect(text.replace(/\s/g, '')).toMatch(/中标金额：人民币[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]+元[零壹贰叁肆伍陆柒捌玖角分整]+（¥[\d,]+\.\d\d）/);
+  expect(text).toContain('采购人（盖章）');
   const [reportPdf] = await Promise.all([officer.waitForEvent('download'), officer.getByTestId('report-pdf').click()]);
   const report = execFileSync('pdftotext', [await reportPdf.path(), '-']).toString();
   expect(report).toContain('评审报告');

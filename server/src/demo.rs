@@ -528,8 +528,8 @@ fn beijing(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// A Suzhou street "4+1" tender with two communities as lots, scored on price.
-fn demo_input(title: &str, deadline_ms: i64) -> app::domain::tender::TenderInput {
+/// A Suzhou street "4+1" tender with two of the street's communities as lots, scored on price.
+fn demo_input(title: &str, communities: [&str; 2], deadline_ms: i64) -> app::domain::tender::TenderInput {
     use app::domain::tender::{CriterionInput, LotInput, TenderInput};
     let template = app::domain::template::builtin_by_id("suzhou-street-4plus1").expect("shipped template");
     TenderInput {
@@ -538,8 +538,8 @@ fn demo_input(title: &str, deadline_ms: i64) -> app::domain::tender::TenderInput
         title: title.into(),
         buyer: "苏州市民政局".into(),
         lots: vec![
-            LotInput { name: "双塔社区".into(), budget: "30万/50万".into() },
-            LotInput { name: "定慧寺社区".into(), budget: "30万/50万".into() },
+            LotInput { name: communities[0].into(), budget: "30万/50万".into() },
+            LotInput { name: communities[1].into(), budget: "30万/50万".into() },
         ],
         bid_deadline: beijing(deadline_ms),
         opening_time: beijing(deadline_ms),
@@ -632,7 +632,13 @@ pub async fn seed_tenders(state: &AppState) -> anyhow::Result<()> {
     let now = state.now_ms();
     let officer = user(state, "officer").await?;
     let hour = 3_600_000;
-    let id = tenders::create(&state.db, &officer, &demo_input(DEMO_TENDER_TO_OPEN, now + 21 * 24 * hour), now).await?;
+    let id = tenders::create(
+        &state.db,
+        &officer,
+        &demo_input(DEMO_TENDER_TO_OPEN, ["双塔社区", "定慧寺社区"], now + 21 * 24 * hour),
+        now,
+    )
+    .await?;
     tenders::publish(&state.db, &state.sealer, &officer, &id, now).await?;
     // Prices are for each lot's whole two-year term (budget 30万 + 50万).
     for (bidder, price) in [("ngo-yangguang", "785000"), ("ngo-yimin", "800000"), ("ngo-hexie", "768000")] {
@@ -674,7 +680,13 @@ pub async fn seed_tenders(state: &AppState) -> anyhow::Result<()> {
     )
     .await
     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let open = tenders::create(&state.db, &officer, &demo_input(DEMO_TENDER_OPEN, now + 21 * 24 * hour), now).await?;
+    let open = tenders::create(
+        &state.db,
+        &officer,
+        &demo_input(DEMO_TENDER_OPEN, ["南门社区", "杨枝社区"], now + 21 * 24 * hour),
+        now,
+    )
+    .await?;
     tenders::publish(&state.db, &state.sealer, &officer, &open, now).await?;
     // Each call is published by its own province's or city's unit.
     for (publisher, input) in [

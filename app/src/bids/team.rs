@@ -140,6 +140,15 @@ pub fn TeamPicker(form: BidFormView, lots: Vec<String>, chosen: RwSignal<Vec<usi
                                         .map(|(i, m)| {
                                             let (id_m, id_s) = (m.id.clone(), m.id.clone());
                                             let cert = m.person.certificate;
+                                            let person = m.person.name.clone();
+                                            // Each box names its person and role for screen readers.
+                                            let label = move |zh: &str, en: &str| {
+                                                if i18n.get_locale() == Locale::en {
+                                                    format!("{person}: {en}")
+                                                } else {
+                                                    format!("{person}：{zh}")
+                                                }
+                                            };
                                             view! {
                                                 <tr>
                                                     <td>{m.person.name.clone()}</td>
@@ -150,6 +159,10 @@ pub fn TeamPicker(form: BidFormView, lots: Vec<String>, chosen: RwSignal<Vec<usi
                                                             name=format!("manager_{lot}")
                                                             value=m.id.clone()
                                                             data-testid=format!("team-{lot}-manager-{i}")
+                                                            aria-label={
+                                                                let label = label.clone();
+                                                                move || label("项目主管", "manager")
+                                                            }
                                                             on:change=move |_| {
                                                                 teams.update(|t| t[lot].manager = Some(id_m.clone()))
                                                             }
@@ -161,6 +174,10 @@ pub fn TeamPicker(form: BidFormView, lots: Vec<String>, chosen: RwSignal<Vec<usi
                                                             name=format!("supervisor_{lot}")
                                                             value=m.id.clone()
                                                             data-testid=format!("team-{lot}-supervisor-{i}")
+                                                            aria-label={
+                                                                let label = label.clone();
+                                                                move || label("督导", "supervisor")
+                                                            }
                                                             on:change=move |ev| tick_supervisor(
                                                                 lot,
                                                                 id_s.clone(),
@@ -171,6 +188,7 @@ pub fn TeamPicker(form: BidFormView, lots: Vec<String>, chosen: RwSignal<Vec<usi
                                                     {(1..=years)
                                                         .map(|y| {
                                                             let (id_c, id_t) = (m.id.clone(), m.id.clone());
+                                                            let label = label.clone();
                                                             view! {
                                                                 <td>
                                                                     <input
@@ -178,6 +196,12 @@ pub fn TeamPicker(form: BidFormView, lots: Vec<String>, chosen: RwSignal<Vec<usi
                                                                         name=format!("staff_{lot}_y{y}")
                                                                         value=m.id.clone()
                                                                         data-testid=format!("team-{lot}-staff-{i}-y{y}")
+                                                                        aria-label=move || {
+                                                                            label(
+                                                                                &format!("第{y}年服务人员"),
+                                                                                &format!("staff, year {y}"),
+                                                                            )
+                                                                        }
                                                                         prop:checked=move || {
                                                                             teams.with(|t| t[lot].staff_in(y).contains(&id_c))
                                                                         }

@@ -142,8 +142,8 @@ fn flag_item(
                             <input type="hidden" name="criterion" value=f.criterion.to_string() />
                             <input type="hidden" name="answer[kind]" value="correct" />
                             <input type="hidden" name="answer[reason]" value=reason />
-                            <input type="text" inputmode="decimal" name="answer[value]" size="5" placeholder="修改为" data-testid="flag-value" />
-                            <input type="text" name="answer[note]" placeholder="修改理由（至少10字）" data-testid="flag-note" />
+                            <input type="text" inputmode="decimal" name="answer[value]" size="5" placeholder="修改为" aria-label="修改后的分值" data-testid="flag-value" />
+                            <input type="text" name="answer[note]" placeholder="修改理由（至少10字）" aria-label="修改理由（至少10字）" data-testid="flag-note" />
                             <button type="submit" class="btn" data-testid="flag-correct">{lz(i18n, "修改评分", "Correct")}</button>
                         </ActionForm>
                         {may_confirm
@@ -154,7 +154,7 @@ fn flag_item(
                                         <input type="hidden" name="alias" value=alias2 />
                                         <input type="hidden" name="criterion" value=f.criterion.to_string() />
                                         <input type="hidden" name="answer[kind]" value="confirm" />
-                                        <input type="text" name="answer[explanation]" placeholder="坚持原评分的书面说明（至少10字）" data-testid="flag-explanation" />
+                                        <input type="text" name="answer[explanation]" placeholder="坚持原评分的书面说明（至少10字）" aria-label="坚持原评分的书面说明（至少10字）" data-testid="flag-explanation" />
                                         <button type="submit" class="btn" data-testid="flag-confirm">{lz(i18n, "坚持原评分", "Keep the score")}</button>
                                     </ActionForm>
                                 }
@@ -312,6 +312,7 @@ pub fn ReviewPage() -> impl IntoView {
                                                                             name=format!("rows[{i}][points][{j}]")
                                                                             value=points
                                                                             aria-invalid=score_bad
+                                                                            aria-label=format!("{alias} · {}：得分", c.name)
                                                                             data-testid=format!("score-{alias}-{j}")
                                                                             disabled=v.submitted
                                                                         />
@@ -329,6 +330,7 @@ pub fn ReviewPage() -> impl IntoView {
                                                                                     rows="2"
                                                                                     placeholder="评分理由"
                                                                                     aria-invalid=reason_bad
+                                                                                    aria-label=format!("{alias} · {}：评分理由", c.name)
                                                                                     data-testid=format!("reason-{alias}-{j}")
                                                                                     disabled=v.submitted
                                                                                 >

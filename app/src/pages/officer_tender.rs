@@ -88,6 +88,8 @@ pub fn OfficerTenderPage() -> impl IntoView {
                     view! {
                         <h1 data-testid="tender-title">{d.summary.title.clone()}</h1>
                         <TenderFacts d=d.clone() />
+                        // Once opened (or failed) nothing is left to do here: no empty card.
+                        {(!matches!(status, TenderStatus::Opened | TenderStatus::Failed)).then(move || view! {
                         <section class="card">
                             {
                                 let tid = tid.clone();
@@ -221,6 +223,7 @@ pub fn OfficerTenderPage() -> impl IntoView {
                                 }
                             }} {action_error(publish.value())} {action_error(open.value())}
                         </section>
+                        })}
                     }
                         .into_any()
                 })}

@@ -43,21 +43,6 @@ pub fn NoticeList() -> impl IntoView {
     view! {
         <section class="card">
             <h2>{t!(i18n, tender.notices)}</h2>
-            <div class="filters">
-                <input
-                    type="search"
-                    data-testid="notice-search"
-                    placeholder=move || t_string!(i18n, tender.search)
-                    on:input=move |ev| set_query.set(event_target_value(&ev))
-                />
-                <select data-testid="notice-status" on:change=move |ev| set_status_filter.set(event_target_value(&ev))>
-                    <option value="">{t!(i18n, tender.all)}</option>
-                    {statuses
-                        .into_iter()
-                        .map(|st| view! { <option value=st.as_str()>{move || status_label(i18n, st)}</option> })
-                        .collect_view()}
-                </select>
-            </div>
             {loaded(
                 notices,
                 move |list: Vec<TenderSummary>| {
@@ -75,34 +60,63 @@ pub fn NoticeList() -> impl IntoView {
                     regions.sort();
                     regions.dedup();
                     view! {
+                        // One row of labelled filters (wrapping as a whole on narrow screens).
                         <div class="filters">
-                            <select
-                                data-testid="notice-region"
-                                on:change=move |ev| set_region_filter.set(event_target_value(&ev))
-                            >
-                                <option value="">{lz(i18n, "全部地区", "All regions")}</option>
-                                {regions
-                                    .into_iter()
-                                    .map(|r| view! { <option value=r.clone()>{r.clone()}</option> })
-                                    .collect_view()}
-                            </select>
-                            <select
-                                data-testid="notice-scheme"
-                                on:change=move |ev| set_scheme_filter.set(event_target_value(&ev))
-                            >
-                                <option value="">{lz(i18n, "全部方案", "All schemes")}</option>
-                                {schemes
-                                    .into_iter()
-                                    .map(|s| {
-                                        let id = s.id.clone();
-                                        view! {
-                                            <option value=id>
-                                                {move || s.localized(i18n.get_locale() == Locale::en).to_string()}
-                                            </option>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </select>
+                            <label class="filter filter-search">
+                                <span>{lz(i18n, "搜索", "Search")}</span>
+                                <input
+                                    type="search"
+                                    data-testid="notice-search"
+                                    placeholder=move || t_string!(i18n, tender.search)
+                                    on:input=move |ev| set_query.set(event_target_value(&ev))
+                                />
+                            </label>
+                            <label class="filter">
+                                <span>{t!(i18n, tender.status)}</span>
+                                <select
+                                    data-testid="notice-status"
+                                    on:change=move |ev| set_status_filter.set(event_target_value(&ev))
+                                >
+                                    <option value="">{t!(i18n, tender.all)}</option>
+                                    {statuses
+                                        .into_iter()
+                                        .map(|st| view! { <option value=st.as_str()>{move || status_label(i18n, st)}</option> })
+                                        .collect_view()}
+                                </select>
+                            </label>
+                            <label class="filter">
+                                <span>{lz(i18n, "地区", "Region")}</span>
+                                <select
+                                    data-testid="notice-region"
+                                    on:change=move |ev| set_region_filter.set(event_target_value(&ev))
+                                >
+                                    <option value="">{lz(i18n, "全部地区", "All regions")}</option>
+                                    {regions
+                                        .into_iter()
+                                        .map(|r| view! { <option value=r.clone()>{r.clone()}</option> })
+                                        .collect_view()}
+                                </select>
+                            </label>
+                            <label class="filter">
+                                <span>{lz(i18n, "方案", "Scheme")}</span>
+                                <select
+                                    data-testid="notice-scheme"
+                                    on:change=move |ev| set_scheme_filter.set(event_target_value(&ev))
+                                >
+                                    <option value="">{lz(i18n, "全部方案", "All schemes")}</option>
+                                    {schemes
+                                        .into_iter()
+                                        .map(|s| {
+                                            let id = s.id.clone();
+                                            view! {
+                                                <option value=id>
+                                                    {move || s.localized(i18n.get_locale() == Locale::en).to_string()}
+                                                </option>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </select>
+                            </label>
                         </div>
                         <div class="table-wrap">
                             <table data-testid="notices">
@@ -123,7 +137,8 @@ pub fn NoticeList() -> impl IntoView {
                                             let status = t.status;
                                             let phase = t.phase;
                                             let haystack = format!(
-                                                "{} {} {} {}",
+                                                "{} {} {} {} {}",
+                                                t.project_no,
                                                 t.title,
                                                 t.buyer,
                                                 t.scheme.zh,
@@ -145,6 +160,7 @@ pub fn NoticeList() -> impl IntoView {
                                                 <tr class:filtered-out=move || !shown()>
                                                     <td>
                                                         <A href=format!("/tenders/{}", t.id)>{t.title}</A>
+                                                        <span class="project-no">{t.project_no}</span>
                                                     </td>
                                                     <td>{t.buyer}</td>
                                                     <td>{Yuan::from_fen(t.budget_fen).to_string()}</td>
@@ -189,6 +205,8 @@ pub fn OfficerTenders(tenders: Loaded<Vec<TenderSummary>>) -> impl IntoView {
                                     view! {
                                         <li>
                                             <A href=format!("/officer/tenders/{}", t.id)>{t.title}</A>
+                                            " "
+                                            <span class="project-no inline">{t.project_no}</span>
                                             " · "
                                             {move || phase_label(i18n, phase)}
                                         </li>

@@ -49,12 +49,14 @@ fn LintBox(lint: Vec<Verdict>, value: String) -> impl IntoView {
 #[component]
 fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
     let i18n = use_i18n();
-    let text = move |name: &'static str, label: String, value: String, hint: &'static str| {
+    // Dates and times are picked, not typed: the browser's pickers give the `2026-12-22T09:30`
+    // form the server reads as Beijing time (the hint under the fields says so).
+    let field = move |kind: &'static str, name: &'static str, label: String, value: String, hint: &'static str| {
         view! {
             <label>
                 <span>{label}</span>
                 <input
-                    type="text"
+                    type=kind
                     name=format!("input[{name}]")
                     data-testid=format!("tender-{name}")
                     value=value
@@ -63,6 +65,7 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
             </label>
         }
     };
+    let text = move |name, label, value, hint| field("text", name, label, value, hint);
     let mut lots = v.lots.clone();
     lots.resize(lots.len() + 3, Default::default());
     let mut criteria = v.criteria.clone();
@@ -125,6 +128,7 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
                                 name=format!("input[lots][{i}][name]")
                                 value=l.name
                                 data-testid=format!("lot-name-{i}")
+                                aria-label=move || format!("{} {}", t_string!(i18n, tender.lot_name), i + 1)
                                 placeholder=move || t_string!(i18n, tender.lot_name)
                             />
                             <input
@@ -133,6 +137,7 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
                                 name=format!("input[lots][{i}][budget]")
                                 value=l.budget
                                 data-testid=format!("lot-budget-{i}")
+                                aria-label=move || format!("{} {}", t_string!(i18n, tender.lot_budget), i + 1)
                                 placeholder=move || t_string!(i18n, tender.lot_budget)
                             />
                         </div>
@@ -140,21 +145,23 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
                 })
                 .collect_view()}
         </fieldset>
-        {text("documents_from", t_string!(i18n, tender.documents_from).into(), v.documents_from.clone(), "2026-12-01")}
-        {text(
+        {field("date", "documents_from", t_string!(i18n, tender.documents_from).into(), v.documents_from.clone(), "2026-12-01")}
+        {field(
+            "date",
             "documents_until",
             t_string!(i18n, tender.documents_until).into(),
             v.documents_until.clone(),
             "2026-12-21",
         )}
-        {text(
+        {field(
+            "datetime-local",
             "clarify_until",
             t_string!(i18n, tender.clarify_until).into(),
             v.clarify_until.clone(),
             "2026-12-10T17:00",
         )}
-        {text("bid_deadline", t_string!(i18n, tender.deadline).into(), v.bid_deadline.clone(), "2026-12-22T09:30")}
-        {text("opening_time", t_string!(i18n, tender.opening).into(), v.opening_time.clone(), "2026-12-22T09:30")}
+        {field("datetime-local", "bid_deadline", t_string!(i18n, tender.deadline).into(), v.bid_deadline.clone(), "2026-12-22T09:30")}
+        {field("datetime-local", "opening_time", t_string!(i18n, tender.opening).into(), v.opening_time.clone(), "2026-12-22T09:30")}
         <p class="hint">{t!(i18n, tender.time_hint)}" · "{t!(i18n, tender.date_hint)}</p>
         <fieldset class="criteria">
             <legend>{t!(i18n, tender.criteria)}</legend>
@@ -174,6 +181,7 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
                                 value=c.name
                                 prop:value=name
                                 data-testid=format!("criterion-name-{i}")
+                                aria-label=move || format!("{} {}", t_string!(i18n, tender.criterion), i + 1)
                                 placeholder=move || t_string!(i18n, tender.criterion)
                             />
                             <input
@@ -183,6 +191,7 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
                                 value=c.max_points
                                 prop:value=points
                                 data-testid=format!("criterion-points-{i}")
+                                aria-label=move || format!("{} {}", t_string!(i18n, tender.max_points), i + 1)
                                 placeholder=move || t_string!(i18n, tender.max_points)
                             />
                             <label class="check">
@@ -200,6 +209,7 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
                                 rows="2"
                                 placeholder=move || t_string!(i18n, tender.guidance)
                                 data-testid=format!("criterion-guidance-{i}")
+                                aria-label=move || format!("{} {}", t_string!(i18n, tender.guidance), i + 1)
                                 prop:value=guidance
                             >
                                 {c.guidance}
