@@ -83,6 +83,9 @@ test('an officer publishes a Dongguan operator tender and an NGO bids on it', as
   }
   await officer.getByTestId('tender-title').fill(title);
   await officer.getByTestId('tender-buyer').fill('东莞市民政局');
+  await officer.getByTestId('tender-contact-person').fill('陈老师');
+  await officer.getByTestId('tender-contact-phone').fill('0769-22220000');
+  await officer.getByTestId('tender-contact-address').fill('东莞市南城街道（测试地址）');
   await officer.getByTestId('tender-budget').fill('70万');
   await officer.getByTestId('tender-bid_deadline').fill(beijing(now + 25 * DAY));
   await officer.getByTestId('tender-opening_time').fill(beijing(now + 25 * DAY));

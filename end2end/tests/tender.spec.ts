@@ -35,6 +35,9 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await expect(officer.getByTestId('lint')).toBeVisible();
   await officer.getByTestId('tender-title').fill(title);
   await officer.getByTestId('tender-buyer').fill('苏州市民政局');
+  await officer.getByTestId('tender-contact-person').fill('王老师');
+  await officer.getByTestId('tender-contact-phone').fill('0512-6522');
+  await officer.getByTestId('tender-contact-address').fill('苏州市姑苏区三香路998号');
   await officer.getByTestId('lot-name-0').fill('双塔社区');
   await officer.getByTestId('lot-budget-0').fill('60万/100万');
   await officer.getByTestId('lot-name-1').fill('定慧寺社区');
@@ -48,6 +51,10 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await officer.getByTestId('tender-save').click();
   // Two days is too short for an open tender: the statutory rule is cited.
   await expect(officer.getByRole('alert')).toContainText('《中华人民共和国政府采购法》第三十五条');
+  // A telephone number nobody can dial is refused too; what was typed stays.
+  await expect(officer.getByRole('alert')).toContainText('请填写可拨打的联系电话');
+  await expect(officer.getByTestId('tender-contact-address')).toHaveValue('苏州市姑苏区三香路998号');
+  await officer.getByTestId('tender-contact-phone').fill('0512-65221234');
   await officer.getByTestId('tender-bid_deadline').fill(deadline);
   await officer.getByTestId('tender-opening_time').fill(deadline);
   await officer.getByTestId('tender-save').click();
@@ -99,7 +106,11 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await visitor.getByTestId('notice-region').selectOption('苏州市');
   await visitor.getByTestId('notice-search').fill('双塔街道');
   await visitor.getByRole('link', { name: title }).click();
-  await expect(visitor.getByTestId('version-2')).toContainText('criteria[0]');
+  // The amendment names what changed as a reader knows it, not by an internal field name.
+  await expect(visitor.getByTestId('version-2')).toContainText('评分因素1');
+  await expect(visitor.getByTestId('version-2')).not.toContainText('criteria[');
+  // The notice says whom to call (O87 art. 13).
+  await expect(visitor.getByTestId('facts-contact')).toContainText('0512-65221234');
   await expect(visitor.getByTestId('lots')).toContainText('定慧寺社区');
   await expect(visitor.getByTestId('lots')).toContainText('第2年¥1,000,000.00');
   await expect(visitor.getByTestId('attachments')).toContainText('服务内容指导目录.pdf');

@@ -514,7 +514,23 @@ fn call_input(
         budget: budget.into(),
         bid_deadline: beijing(deadline_ms),
         opening_time: beijing(deadline_ms),
+        contact: demo_contact(buyer),
         ..app::domain::tender::input_from_template(&template)
+    }
+}
+
+/// The notice's contact block for a demo purchaser (made-up numbers and addresses).
+fn demo_contact(buyer: &str) -> app::domain::contact::ContactInput {
+    let (person, phone) = match buyer {
+        "深圳市民政局" => ("李老师", "0755-88120000"),
+        "山东省民政厅" => ("赵老师", "0531-86190000"),
+        _ => ("王老师", "0512-65220000"),
+    };
+    app::domain::contact::ContactInput {
+        person: person.into(),
+        phone: phone.into(),
+        address: format!("{buyer}（演示地址）"),
+        ..Default::default()
     }
 }
 
@@ -537,6 +553,7 @@ fn demo_input(title: &str, communities: [&str; 2], deadline_ms: i64) -> app::dom
         method: "open_tender".into(),
         title: title.into(),
         buyer: "苏州市民政局".into(),
+        contact: demo_contact("苏州市民政局"),
         lots: vec![
             LotInput { name: communities[0].into(), budget: "30万/50万".into() },
             LotInput { name: communities[1].into(), budget: "30万/50万".into() },

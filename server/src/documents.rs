@@ -279,7 +279,10 @@ fn notice_paragraphs(v: &TenderView) -> Vec<String> {
     for (i, l) in s.lots.iter().enumerate() {
         paragraphs.push(format!("标段{}：{}，{}", i + 1, l.name, l.budget_summary(false)));
     }
-    paragraphs.push(format!("招标文件提供期限：{} 至 {}", s.documents_from, s.documents_until));
+    paragraphs.push(format!(
+        "获取招标文件：{} 至 {}，在本平台该项目页面在线免费下载（招标文件售价：0元）。",
+        s.documents_from, s.documents_until
+    ));
     if let Some(c) = s.clarify_until_ms {
         paragraphs.push(format!("澄清提问截止：{}（北京时间）", format_shanghai(c)));
     }
@@ -288,6 +291,21 @@ fn notice_paragraphs(v: &TenderView) -> Vec<String> {
         format_shanghai(s.bid_deadline_ms),
         format_shanghai(s.opening_ms)
     ));
+    paragraphs.push("开标地点：本平台在线开标，投标人无需到场。".to_string());
+    // O87 art. 13 (一)、(八): who publishes, whom to call.
+    if let Some(c) = &s.contact {
+        paragraphs.push(format!(
+            "采购人：{}；地址：{}；项目联系人：{}；联系电话：{}。",
+            s.buyer,
+            c.address,
+            c.person,
+            c.phone.as_str()
+        ));
+        paragraphs.push(match &c.agency {
+            Some(a) => format!("采购代理机构：{}；联系电话：{}。", a.name, a.phone.as_str()),
+            None => "本项目未委托采购代理机构。".to_string(),
+        });
+    }
     paragraphs.push(if s.price_scored() {
         format!("评标方法：综合评分法，价格分权重{}%。", s.price_weight_pct.normalize())
     } else {

@@ -501,6 +501,7 @@ mod tests {
     fn spec(fixed: bool) -> ValidTender {
         let t = builtin_by_id("suzhou-community-3plus1").unwrap();
         let input = TenderInput {
+            contact: crate::domain::contact::ContactInput::sample(),
             template_id: t.id.clone(),
             title: "姑苏区社区“3+1”项目".into(),
             buyer: "姑苏区民政局".into(),

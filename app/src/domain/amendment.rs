@@ -95,7 +95,48 @@ pub fn diff(old: &ValidTender, new: &ValidTender) -> Vec<FieldChange> {
     push("bid_deadline", format_shanghai(old.bid_deadline_ms), format_shanghai(new.bid_deadline_ms));
     push("opening_time", format_shanghai(old.opening_ms), format_shanghai(new.opening_ms));
     push("lint_override", show(&old.lint_override), show(&new.lint_override));
+    push("contact", contact_text(old), contact_text(new));
     out
+}
+
+/// The contact block as one line of an amendment notice.
+fn contact_text(t: &ValidTender) -> String {
+    match &t.contact {
+        None => String::new(),
+        Some(c) => {
+            let agency =
+                c.agency.as_ref().map(|a| format!("；代理机构：{}，{}", a.name, a.phone.as_str())).unwrap_or_default();
+            format!("{}，{}；地址：{}{agency}", c.person, c.phone.as_str(), c.address)
+        }
+    }
+}
+
+impl FieldChange {
+    /// The changed field as a reader of the amendment notice knows it (zh, en).
+    pub fn label(&self) -> (String, String) {
+        if let Some(i) = self.field.strip_prefix("criteria[").and_then(|r| r.strip_suffix(']')) {
+            let n = i.parse::<usize>().map(|n| n + 1).unwrap_or_default();
+            return (format!("评分因素{n}"), format!("Criterion {n}"));
+        }
+        let (zh, en) = match self.field.as_str() {
+            "title" => ("项目名称", "Title"),
+            "buyer" => ("采购人", "Buyer"),
+            "region" => ("地区", "Region"),
+            "lots" => ("标段及预算", "Lots and budgets"),
+            "fixed_price" => ("固定价格", "Fixed price"),
+            "price_weight_pct" => ("价格分权重", "Price weight"),
+            "documents_from" => ("招标文件提供起始日", "Documents available from"),
+            "documents_until" => ("招标文件提供截止日", "Documents available until"),
+            "clarify_until" => ("澄清提问截止时间", "Questions until"),
+            "bid_deadline" => ("投标截止时间", "Bid deadline"),
+            "opening_time" => ("开标时间", "Opening"),
+            "lint_override" => ("合规提示说明", "Basis for the compliance warnings"),
+            "attachments" => ("附件", "Attachments"),
+            "contact" => ("联系方式", "Contact"),
+            other => (other, other),
+        };
+        (zh.to_string(), en.to_string())
+    }
 }
 
 /// Plans an amendment made at `now_ms`: nothing unchanged, no change of scheme or method, and a
@@ -119,7 +160,8 @@ pub fn plan(old: &ValidTender, new: &ValidTender, now_ms: i64) -> Result<Amendme
             "The amendment changes nothing",
         )]);
     }
-    let material = changes.iter().any(|c| !matches!(c.field.as_str(), "title" | "buyer" | "region"));
+    // Wording and contact details do not change how a bid is prepared.
+    let material = changes.iter().any(|c| !matches!(c.field.as_str(), "title" | "buyer" | "region" | "contact"));
     let (tender, pushed_from_ms) = give_notice(new, material, now_ms);
     Ok(AmendmentPlan { changes: diff(old, &tender), material, tender, pushed_from_ms })
 }
@@ -167,6 +209,7 @@ mod tests {
     fn tender(deadline: &str) -> ValidTender {
         let t = builtin_by_id("suzhou-community-3plus1").unwrap();
         let input = TenderInput {
+            contact: crate::domain::contact::ContactInput::sample(),
             template_id: t.id.clone(),
             title: "姑苏区社区“3+1”项目".into(),
             buyer: "姑苏区民政局".into(),
@@ -192,6 +235,20 @@ mod tests {
         assert!(!p.material);
         assert_eq!(p.pushed_from_ms, None);
         assert_eq!(p.changes.len(), 1);
+    }
+
+    #[test]
+    fn a_new_contact_number_is_not_material_and_is_named_as_such() {
+        let old = tender("2026-11-30T09:30");
+        let mut new = old.clone();
+        new.contact.as_mut().unwrap().phone = crate::domain::contact::Phone::parse("0512-65229999").unwrap();
+        let p = plan(&old, &new, NOW + 20 * DAY_MS).unwrap();
+        assert!(!p.material);
+        assert_eq!(p.changes.len(), 1);
+        assert!(p.changes[0].after.contains("0512-65229999"), "{:?}", p.changes);
+        assert_eq!(p.changes[0].label().0, "联系方式");
+        let criterion = FieldChange { field: "criteria[0]".into(), before: String::new(), after: String::new() };
+        assert_eq!(criterion.label(), ("评分因素1".to_string(), "Criterion 1".to_string()));
     }
 
     #[test]

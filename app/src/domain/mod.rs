@@ -5,6 +5,7 @@ pub mod amendment;
 pub mod application;
 pub mod calendar;
 pub mod citation;
+pub mod contact;
 pub mod credit_code;
 pub mod dongguan;
 pub mod evaluation;

@@ -2,6 +2,7 @@
 //! read. Times are epoch milliseconds from the application clock, passed in by the caller.
 
 use super::calendar::HolidayCalendar;
+use super::contact::{parse_contact, Contact, ContactInput};
 use super::field::FieldError;
 use super::money::Yuan;
 use super::national::timeline_verdicts;
@@ -222,6 +223,9 @@ pub struct TenderInput {
     /// The officer's reason for publishing despite the template linter's warnings.
     #[serde(default)]
     pub lint_override: String,
+    /// The notice's contact block (O87 art. 13).
+    #[serde(default)]
+    pub contact: ContactInput,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -293,6 +297,10 @@ pub struct ValidTender {
     pub price_weight_pct: Decimal,
     pub criteria: Vec<Criterion>,
     pub lint_override: Option<String>,
+    /// Contact person, telephone, address and any agency (O87 art. 13); none on tenders
+    /// stored before the notice carried them.
+    #[serde(default)]
+    pub contact: Option<Contact>,
 }
 
 impl ValidTender {
@@ -427,6 +435,13 @@ pub fn parse_tender_since(
     if buyer.is_empty() || buyer.chars().count() > 100 {
         errors.push(err("buyer", "buyer_required", "请填写采购人", "Enter the buyer"));
     }
+    let contact = match parse_contact(&input.contact) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            errors.extend(e);
+            None
+        }
+    };
     let region = match input.region.trim() {
         "" => template.region.as_ref().map(|r| r.zh.clone()).unwrap_or_default(),
         r => r.to_string(),
@@ -722,6 +737,7 @@ pub fn parse_tender_since(
                 price_weight_pct: w,
                 criteria,
                 lint_override: (!warnings.is_empty()).then_some(lint_override),
+                contact,
             })
         }
         _ => Err(errors),
@@ -793,6 +809,17 @@ pub fn to_input(t: &ValidTender) -> TenderInput {
             })
             .collect(),
         lint_override: t.lint_override.clone().unwrap_or_default(),
+        contact: t
+            .contact
+            .as_ref()
+            .map(|c| ContactInput {
+                person: c.person.clone(),
+                phone: c.phone.as_str().to_string(),
+                address: c.address.clone(),
+                agency: c.agency.as_ref().map(|a| a.name.clone()).unwrap_or_default(),
+                agency_phone: c.agency.as_ref().map(|a| a.phone.as_str().to_string()).unwrap_or_default(),
+            })
+            .unwrap_or_default(),
     }
 }
 
@@ -860,6 +887,7 @@ mod tests {
 
     fn input() -> TenderInput {
         TenderInput {
+            contact: crate::domain::contact::ContactInput::sample(),
             template_id: "suzhou-street-4plus1".into(),
             method: "open_tender".into(),
             title: "姑苏区双塔街道“4+1”综合包".into(),
@@ -1044,6 +1072,7 @@ mod tests {
         let mut i = input_from_template(&t);
         i.title = "2026年社区民生微实事示范点申报".into();
         i.buyer = "深圳市民政局".into();
+        i.contact = crate::domain::contact::ContactInput::sample();
         i.budget = "15万".into();
         i.bid_deadline = "2026-11-25T17:00".into();
         i.opening_time = "2026-11-26T09:00".into();

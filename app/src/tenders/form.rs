@@ -4,7 +4,7 @@
 
 use super::notice::method_label;
 use super::{tender_detail, tender_form, AmendTender, CreateTender, TenderFormView};
-use crate::components::bilingual::localized;
+use crate::components::bilingual::{localized, lz};
 use crate::components::errors::{action_error, ErrorNote};
 use crate::components::guard::RequireRole;
 use crate::components::params::param_id;
@@ -82,6 +82,33 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
         {text("title", t_string!(i18n, tender.title).into(), v.title.clone(), "")}
         {text("buyer", t_string!(i18n, tender.buyer).into(), v.buyer.clone(), "")}
         {text("region", t_string!(i18n, tender.region).into(), v.region.clone(), "苏州市 / 深圳市福田区")}
+        // O87 art. 13: the notice names whom bidders call, at which number and address.
+        <fieldset class="contact">
+            <legend>{lz(i18n, "联系方式（随公告发布）", "Contact (published with the notice)")}</legend>
+            {[
+                ("person", ("项目联系人", "Contact person"), v.contact.person.clone(), "王老师"),
+                ("phone", ("联系电话", "Telephone"), v.contact.phone.clone(), "0512-65221234"),
+                ("address", ("采购人地址", "Purchaser's address"), v.contact.address.clone(), "苏州市姑苏区××路×号"),
+                ("agency", ("采购代理机构（如有）", "Procurement agency (if any)"), v.contact.agency.clone(), ""),
+                ("agency_phone", ("代理机构电话", "Agency telephone"), v.contact.agency_phone.clone(), ""),
+            ]
+                .into_iter()
+                .map(|(key, (zh, en), value, hint)| {
+                    view! {
+                        <label>
+                            <span>{lz(i18n, zh, en)}</span>
+                            <input
+                                type=if key.ends_with("phone") { "tel" } else { "text" }
+                                name=format!("input[contact][{key}]")
+                                data-testid=format!("tender-contact-{key}")
+                                value=value
+                                placeholder=hint
+                            />
+                        </label>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
         <label>
             <span>{t!(i18n, tender.method)}</span>
             <select name="input[method]" data-testid="tender-method">

@@ -23,10 +23,13 @@ pub fn method_label(i18n: leptos_i18n::I18nContext<Locale>, m: Procedure) -> &'s
     }
 }
 
-fn change_line(c: &FieldChange) -> String {
+/// One changed field of an amendment, named as the reader knows it.
+fn change_line(c: &FieldChange, en: bool) -> String {
+    let (zh, en_label) = c.label();
     format!(
-        "{}：{} → {}",
-        c.field,
+        "{}{} {} → {}",
+        if en { en_label } else { zh },
+        if en { ":" } else { "：" },
         if c.before.is_empty() { "—" } else { &c.before },
         if c.after.is_empty() { "—" } else { &c.after }
     )
@@ -89,6 +92,27 @@ pub fn TenderFacts(d: TenderView) -> impl IntoView {
                 <dd data-testid="project-no">{d.summary.project_no.clone()}</dd>
                 <dt>{t!(i18n, tender.buyer)}</dt>
                 <dd>{spec.buyer.clone()}</dd>
+                {spec
+                    .contact
+                    .clone()
+                    .map(|c| {
+                        view! {
+                            <dt>{lz(i18n, "联系人", "Contact")}</dt>
+                            <dd data-testid="facts-contact">
+                                {format!("{}　{}", c.person, c.phone.as_str())}
+                                <br />
+                                {c.address.clone()}
+                            </dd>
+                            {c
+                                .agency
+                                .map(|a| {
+                                    view! {
+                                        <dt>{lz(i18n, "采购代理机构", "Agency")}</dt>
+                                        <dd>{format!("{}　{}", a.name, a.phone.as_str())}</dd>
+                                    }
+                                })}
+                        }
+                    })}
                 <dt>{t!(i18n, tender.region)}</dt>
                 <dd data-testid="facts-region">
                     {if spec.region.is_empty() { "—".to_string() } else { spec.region.clone() }}
@@ -289,7 +313,10 @@ pub fn TenderFacts(d: TenderView) -> impl IntoView {
                                                 {v
                                                     .changes
                                                     .iter()
-                                                    .map(|c| view! { <li>{change_line(c)}</li> })
+                                                    .map(|c| {
+                                                        let c = c.clone();
+                                                        view! { <li>{move || change_line(&c, i18n.get_locale() == Locale::en)}</li> }
+                                                    })
                                                     .collect_view()}
                                             </ul>
                                         </li>

@@ -14,6 +14,9 @@ pub(crate) async fn publish_call(app: &TestApp, input: app::domain::tender::Tend
         ("input[budget]".into(), input.budget.clone()),
         ("input[bid_deadline]".into(), input.bid_deadline.clone()),
         ("input[opening_time]".into(), input.opening_time.clone()),
+        ("input[contact][person]".into(), input.contact.person.clone()),
+        ("input[contact][phone]".into(), input.contact.phone.clone()),
+        ("input[contact][address]".into(), input.contact.address.clone()),
     ];
     if input.fixed_price {
         form.push(("input[fixed_price]".into(), "true".into()));

@@ -59,6 +59,13 @@ async fn a_tender_from_publication_through_review_to_contract() {
         let text = pdf_text(&notice.bytes().await.unwrap());
         assert!(text.contains("招标公告") && text.contains("双塔社区") && text.contains("价格分权重20%"), "{text}");
         assert!(text.replace('\n', "").contains("第2年¥400,000.00"), "{text}");
+        // O87 art. 13: whom to call, how to get the documents, where the opening is.
+        let flat: String = text.split_whitespace().collect();
+        for part in
+            ["项目联系人：王老师", "联系电话：0512-65220000", "在线免费下载", "本项目未委托采购代理机构", "开标地点"]
+        {
+            assert!(flat.contains(part), "{part}: {text}");
+        }
         // The tender document: the template's requirements with their numbers, the scoring method.
         let document = app.anon().get(format!("{}/api/v1/tenders/{id}/document.pdf", app.base)).send().await.unwrap();
         assert_eq!(document.status(), StatusCode::OK);
