@@ -122,5 +122,11 @@ test('an officer publishes a Dongguan operator tender and an NGO bids on it', as
   await expect(ngo.getByTestId('bid-action-done')).toContainText('投标已撤回');
   await expect(ngo.getByTestId('receipt')).toHaveCount(0);
   await expect(ngo.getByTestId('bid-form')).toBeVisible();
+  // The same document sent as both parts is flagged on the receipt.
+  const same = pdf('同一份文件');
+  await ngo.getByTestId('bid-technical').setInputFiles(same);
+  await ngo.getByTestId('bid-qualification').setInputFiles(same);
+  await ngo.getByTestId('bid-submit').click();
+  await expect(ngo.getByTestId('receipt-same-files')).toBeVisible();
   expect(pageErrors).toEqual([]);
 });

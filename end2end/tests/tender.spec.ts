@@ -171,7 +171,10 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
       // The blind technical proposal must not name the bidder: refused, with the reason shown.
       await bidder.getByTestId('bid-technical').setInputFiles({ name: '和谐社会工作服务中心技术方案.pdf', mimeType: 'application/pdf', buffer: technical[user] });
       await bidder.getByTestId('bid-qualification').setInputFiles({ name: '资格证明.pdf', mimeType: 'application/pdf', buffer: pdf('q') });
-      await bidder.getByTestId('bid-submit').click();
+      // No team chosen yet: the bidder is warned that rules fail before anything is sent.
+      expect(await confirming(bidder, () => bidder.getByTestId('bid-submit').click(), false)).toMatch(/confirm: 有\d+项资格或团队要求未满足/);
+      await expect(bidder.getByTestId('upload-error')).toHaveCount(0);
+      await confirming(bidder, () => bidder.getByTestId('bid-submit').click());
       await expect(bidder.getByTestId('upload-error')).toContainText('暗标');
       // Sent by the browser's own upload (with progress), so the page stays put.
       expect(bidder.url()).not.toContain('upload_error');
@@ -208,6 +211,9 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
     await expect(bidder.getByTestId('receipt-sha256-technical')).toHaveText(createHash('sha256').update(technical[user]).digest('hex'));
     await expect(bidder.getByTestId('receipt-lots')).toHaveText('双塔社区、定慧寺社区');
     await expect(bidder.getByTestId('receipt-team')).toContainText('**********');
+    // The receipt says who serves as what, lot by lot.
+    await expect(bidder.getByTestId('receipt-team')).toContainText('双塔社区项目主管');
+    await expect(bidder.getByTestId('receipt-team')).toContainText('定慧寺社区督导');
     if (user === 'ngo-yangguang') {
       // Withdrawing cannot be undone: the bidder is asked, and saying no keeps the sealed bid.
       await hydrated(bidder);
@@ -300,6 +306,9 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   const bidder = await as(browser, 'ngo-yangguang');
   await bidder.goto(tenderUrl.replace('/officer/', '/bidder/'));
   await hydrated(bidder);
+  // Opened: the receipt no longer claims that nobody can see the bid.
+  await expect(bidder.getByTestId('receipt-opened')).toBeVisible();
+  await expect(bidder.getByTestId('receipt')).not.toContainText('开标前任何人');
   const recusedName = Object.keys(usernames).find((k) => usernames[k] === drawn[0])!;
   await bidder.getByTestId('recusal-name').fill(recusedName);
   await bidder.getByTestId('recusal-submit').click();

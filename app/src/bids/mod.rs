@@ -61,6 +61,9 @@ pub struct FileReceipt {
 pub struct TeamMemberView {
     pub name: String,
     pub masked_id: String,
+    /// (lot, role) for each lot the person is promised in.
+    #[serde(default)]
+    pub roles: Vec<(String, crate::domain::roster::TeamRole)>,
 }
 
 /// What a bidder gets back for a sealed bid: each file's SHA-256 and the time, never its price

@@ -16,6 +16,35 @@ use crate::identity::Role;
 use crate::tenders::notice::TenderFacts;
 use leptos::prelude::*;
 
+/// The declared team on the receipt: each person with the roles promised, lot by lot.
+fn team_line(team: &[super::TeamMemberView], en: bool) -> String {
+    if team.is_empty() {
+        return "—".to_string();
+    }
+    team.iter()
+        .map(|m| {
+            let roles: Vec<String> = m
+                .roles
+                .iter()
+                .map(|(lot, role)| {
+                    let (zh, en_label) = role.label();
+                    if en {
+                        format!("{en_label}, {lot}")
+                    } else {
+                        format!("{lot}{zh}")
+                    }
+                })
+                .collect();
+            if en {
+                format!("{} ({}): {}", m.name, m.masked_id, roles.join("; "))
+            } else {
+                format!("{}（{}）：{}", m.name, m.masked_id, roles.join("，"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(if en { "; " } else { "；" })
+}
+
 #[component]
 pub fn BidPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -44,10 +73,27 @@ pub fn BidPage() -> impl IntoView {
             }
         })
     };
+    // Rules the chosen team fails, as the team picker judges them in the browser.
+    let failing = RwSignal::new(0usize);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
         {
             use wasm_bindgen::JsCast;
+            let n = failing.get_untracked();
+            if n > 0 {
+                // A bid that fails a hard rule may still be sent (the purchaser decides at the
+                // review), but never by accident.
+                let message = if i18n.get_locale_untracked() == Locale::en {
+                    format!("{n} qualification or team rule(s) are not met (marked ✗ above); the purchaser may find the bid unqualified at review. Submit anyway?")
+                } else {
+                    format!("有{n}项资格或团队要求未满足（见上方✗），资格审查时可能被判为不合格。仍要提交？")
+                };
+                let confirmed = web_sys::window().and_then(|w| w.confirm_with_message(&message).ok()).unwrap_or(true);
+                if !confirmed {
+                    ev.prevent_default();
+                    return;
+                }
+            }
             if let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) {
                 ev.prevent_default();
                 if super::upload::send(form, progress, xhr_error).is_err() {
@@ -56,7 +102,7 @@ pub fn BidPage() -> impl IntoView {
             }
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = ev;
+        let _ = (ev, failing);
     };
     view! {
         <RequireRole roles=&[Role::Bidder]>
@@ -99,6 +145,17 @@ pub fn BidPage() -> impl IntoView {
                                                     </p>
                                                 }
                                                     .into_any()
+                                            } else if opened {
+                                                view! {
+                                                    <p class="notice notice-ok" data-testid="receipt-opened">
+                                                        {lz(
+                                                            i18n,
+                                                            "已开标：投标文件已在开标时解密，供资格审查和评审使用；以下摘要与开标一览表一致。",
+                                                            "Opened: the bid was decrypted at the opening for the review; the digests below match the opening record.",
+                                                        )}
+                                                    </p>
+                                                }
+                                                    .into_any()
                                             } else {
                                                 view! { <p class="notice notice-ok">{t!(i18n, tender.sealed)}</p> }
                                                     .into_any()
@@ -110,15 +167,10 @@ pub fn BidPage() -> impl IntoView {
                                                 <dd>{format_shanghai(r.submitted_at)}</dd>
                                                 <dt>{lz(i18n, "投标团队", "Team")}</dt>
                                                 <dd data-testid="receipt-team">
-                                                    {if r.team.is_empty() {
-                                                        "—".to_string()
-                                                    } else {
-                                                        r.team
-                                                            .iter()
-                                                            .map(|m| format!("{}（{}）", m.name, m.masked_id))
-                                                            .collect::<Vec<_>>()
-                                                            .join("、")
-                                                    }}
+                                                    {
+                                                        let team = r.team.clone();
+                                                        move || team_line(&team, i18n.get_locale() == Locale::en)
+                                                    }
                                                 </dd>
                                             </dl>
                                             {(!r.flags.is_empty())
@@ -146,6 +198,22 @@ pub fn BidPage() -> impl IntoView {
                                                         </ul>
                                                     }
                                                 })}
+                                            {
+                                                // The same file sent as both parts is almost always a slip.
+                                                let same = r.files.len() > 1
+                                                    && r.files.iter().all(|f| f.sha256 == r.files[0].sha256);
+                                                same.then(|| {
+                                                    view! {
+                                                        <p class="notice notice-error" data-testid="receipt-same-files">
+                                                            {lz(
+                                                                i18n,
+                                                                "技术方案与资格证明文件内容完全相同（SHA-256一致），请确认是否上传错了文件；截止前可重新递交。",
+                                                                "The technical and qualification files are identical (same SHA-256): check you sent the right files; you may resubmit before the deadline.",
+                                                            )}
+                                                        </p>
+                                                    }
+                                                })
+                                            }
                                             <div class="table-wrap">
                                                 <table>
                                                     <thead>
@@ -346,6 +414,7 @@ pub fn BidPage() -> impl IntoView {
                                                     form=f
                                                     lots=lot_names.clone()
                                                     chosen=chosen_lots
+                                                    failing=failing
                                                 />
                                             }
                                         })}

@@ -229,6 +229,7 @@ pub async fn receipt(db: &Db, tender_id: &str, org_id: &str) -> Result<Option<Bi
                 .map(|m| TeamMemberView {
                     name: m.person.name.clone(),
                     masked_id: crate::domain::roster::mask_id(&m.id_number),
+                    roles: d.roles_of(&m.id),
                 })
                 .collect(),
             crate::domain::roster::duplicates(d, &crate::profiles::server::contract_declarations(db, tender_id).await?),

@@ -12,8 +12,15 @@ use leptos::prelude::*;
 /// and team rules judged in the browser as the bidder chooses. Ticking a year's staff also ticks
 /// the later years (teams usually grow); unticking touches that year only. The inputs belong to
 /// the surrounding bid form (`manager_N`, `supervisor_N`, `staff_N_yY` for lot N, year Y).
+/// The number of failed rules is written to `failing` as it changes.
 #[component]
-pub fn TeamPicker(form: BidFormView, lots: Vec<String>, chosen: RwSignal<Vec<usize>>) -> impl IntoView {
+pub fn TeamPicker(
+    form: BidFormView,
+    lots: Vec<String>,
+    chosen: RwSignal<Vec<usize>>,
+    /// How many rules the chosen team and profile fail, for the warning before submitting.
+    failing: RwSignal<usize>,
+) -> impl IntoView {
     use crate::domain::roster::{verdicts, Declaration, LotTeam, TeamChoice};
     let i18n = use_i18n();
     let Some(profile) = form.profile.clone() else {
@@ -79,6 +86,10 @@ pub fn TeamPicker(form: BidFormView, lots: Vec<String>, chosen: RwSignal<Vec<usi
             &d,
             form_for_verdicts.deadline,
         )
+    });
+    Effect::new(move |_| {
+        let n = judged.with(|v| v.iter().filter(|x| x.outcome == crate::domain::verdict::Outcome::Fail).count());
+        failing.set(n);
     });
     let year_heads = move || {
         (1..=years)

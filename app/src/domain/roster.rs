@@ -371,6 +371,25 @@ impl TeamInput {
     }
 }
 
+/// How a person serves in a lot's team (Suzhou Annex 1 §2: a manager, supervisors, staff).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TeamRole {
+    Manager,
+    Supervisor,
+    Staff,
+}
+
+impl TeamRole {
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            TeamRole::Manager => ("项目主管", "manager"),
+            TeamRole::Supervisor => ("督导", "supervisor"),
+            TeamRole::Staff => ("服务人员", "staff"),
+        }
+    }
+}
+
 /// The team a bid proposes for one of its lots.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LotTeam {
@@ -442,6 +461,27 @@ impl Declaration {
             manager: lot.manager.as_deref().and_then(|id| self.member(id)).map(|m| m.person.clone()),
             supervisors: lot.supervisors.iter().filter_map(|id| self.member(id)).map(|m| m.person.clone()).collect(),
         }
+    }
+
+    /// The roles roster member `id` is promised in, lot by lot (a manager who is also on the
+    /// staff counts as the manager), for the bidder's receipt.
+    pub fn roles_of(&self, id: &str) -> Vec<(String, TeamRole)> {
+        self.teams
+            .iter()
+            .filter_map(|t| {
+                let c = &t.team;
+                let role = if c.manager.as_deref() == Some(id) {
+                    TeamRole::Manager
+                } else if c.supervisors.iter().any(|s| s == id) {
+                    TeamRole::Supervisor
+                } else if c.staff.iter().chain(c.later_staff.iter().flatten()).any(|s| s == id) {
+                    TeamRole::Staff
+                } else {
+                    return None;
+                };
+                Some((t.lot.clone(), role))
+            })
+            .collect()
     }
 
     /// Everyone the bid promises in any lot (staff, manager, supervisors), each once.
@@ -618,6 +658,23 @@ mod tests {
 
     fn ids_of(range: std::ops::Range<usize>) -> Vec<String> {
         range.map(|i| format!("m{i}")).collect()
+    }
+
+    #[test]
+    fn the_receipt_names_each_persons_role_lot_by_lot() {
+        let mut d = declaration(6, 6);
+        let mut second = d.teams[0].team.clone();
+        second.manager = Some("m2".into());
+        second.supervisors = vec!["m0".into()];
+        d.teams.push(LotTeam { lot: "定慧寺社区".into(), team: second });
+        // m0 manages lot 1 (though also on its staff) and supervises lot 2.
+        assert_eq!(
+            d.roles_of("m0"),
+            [("双塔社区".to_string(), TeamRole::Manager), ("定慧寺社区".to_string(), TeamRole::Supervisor)]
+        );
+        assert_eq!(d.roles_of("m1")[0], ("双塔社区".to_string(), TeamRole::Supervisor));
+        assert_eq!(d.roles_of("m5")[1], ("定慧寺社区".to_string(), TeamRole::Staff));
+        assert!(d.roles_of("nobody").is_empty());
     }
 
     #[test]

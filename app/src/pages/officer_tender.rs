@@ -241,7 +241,7 @@ pub fn OfficerTenderPage() -> impl IntoView {
                         <section class="card">
                             <h2>{t!(i18n, tender.ranking)}</h2>
                             <p>
-                                {t!(i18n, tender.sheets)}": "
+                                {t!(i18n, tender.sheets)}{lz(i18n, "：", ": ")}
                                 <span data-testid="sheets">{format!("{}/{}", r.sheets_submitted, r.experts)}</span>
                             </p>
                             {r
