@@ -192,6 +192,11 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
       await bidder.getByTestId(`team-${lot}-supervisor-${first + 1}`).check();
     }
     await expect(bidder.getByTestId(`team-0-staff-3-y2`)).toBeChecked();
+    // Someone in lot 0's team cannot also be chosen for lot 1: greyed out, with the reason.
+    await expect(bidder.getByTestId('team-1-row-0')).toHaveClass(/taken/);
+    await expect(bidder.getByTestId('team-1-row-0')).toHaveAttribute('title', '已在【双塔社区】团队中');
+    await expect(bidder.getByTestId('team-1-staff-0-y1')).toBeDisabled();
+    await expect(bidder.getByTestId('team-1-staff-8-y1')).toBeEnabled();
     const teamSize = bidder.getByTestId('live-verdicts').locator('li[data-rule="team-size"]').first();
     if (user === 'ngo-yimin') {
       // Four staff in year 1 cannot meet the Suzhou bundle's five: the bidder sees why, then fixes it.

@@ -91,6 +91,7 @@ pub fn TeamPicker(
         let n = judged.with(|v| v.iter().filter(|x| x.outcome == crate::domain::verdict::Outcome::Fail).count());
         failing.set(n);
     });
+    let lot_names_for_rows = lots.clone();
     let year_heads = move || {
         (1..=years)
             .map(|y| {
@@ -138,6 +139,8 @@ pub fn TeamPicker(
                                     <tr>
                                         <th>{lz(i18n, "姓名", "Name")}</th>
                                         <th>{lz(i18n, "证书", "Certificate")}</th>
+                                        <th>{lz(i18n, "社工经验（月）", "Practice (months)")}</th>
+                                        <th>{lz(i18n, "劳动合同（月）", "Contract (months)")}</th>
                                         <th>{lz(i18n, "项目主管", "Manager")}</th>
                                         <th>{lz(i18n, "督导", "Supervisor")}</th>
                                         {year_heads()}
@@ -152,6 +155,26 @@ pub fn TeamPicker(
                                             let (id_m, id_s) = (m.id.clone(), m.id.clone());
                                             let cert = m.person.certificate;
                                             let person = m.person.name.clone();
+                                            // Nobody serves two lots of one bid: a person already in
+                                            // another chosen lot's team is greyed out here.
+                                            let other_lot = {
+                                                let id = m.id.clone();
+                                                let names = lot_names_for_rows.clone();
+                                                Memo::new(move |_| {
+                                                    let chosen_now = chosen.get();
+                                                    teams.with(|t| {
+                                                        t.iter()
+                                                            .enumerate()
+                                                            .find(|(j, team)| {
+                                                                *j != lot
+                                                                    && chosen_now.contains(j)
+                                                                    && team.everyone().contains(&&id)
+                                                            })
+                                                            .and_then(|(j, _)| names.get(j).cloned())
+                                                    })
+                                                })
+                                            };
+                                            let taken = move || other_lot.with(Option::is_some);
                                             // Each box names its person and role for screen readers.
                                             let label = move |zh: &str, en: &str| {
                                                 if i18n.get_locale() == Locale::en {
@@ -161,15 +184,32 @@ pub fn TeamPicker(
                                                 }
                                             };
                                             view! {
-                                                <tr>
+                                                <tr
+                                                    class:taken=taken
+                                                    data-testid=format!("team-{lot}-row-{i}")
+                                                    title=move || {
+                                                        other_lot
+                                                            .get()
+                                                            .map(|l| {
+                                                                if i18n.get_locale() == Locale::en {
+                                                                    format!("Already in the team of {l}")
+                                                                } else {
+                                                                    format!("已在【{l}】团队中")
+                                                                }
+                                                            })
+                                                    }
+                                                >
                                                     <td>{m.person.name.clone()}</td>
                                                     <td>{move || certificate_label(i18n, cert)}</td>
+                                                    <td class="num">{m.person.practice_months}</td>
+                                                    <td class="num">{m.person.contract_months}</td>
                                                     <td>
                                                         <input
                                                             type="radio"
                                                             name=format!("manager_{lot}")
                                                             value=m.id.clone()
                                                             data-testid=format!("team-{lot}-manager-{i}")
+                                                            disabled=taken
                                                             aria-label={
                                                                 let label = label.clone();
                                                                 move || label("项目主管", "manager")
@@ -185,6 +225,7 @@ pub fn TeamPicker(
                                                             name=format!("supervisor_{lot}")
                                                             value=m.id.clone()
                                                             data-testid=format!("team-{lot}-supervisor-{i}")
+                                                            disabled=taken
                                                             aria-label={
                                                                 let label = label.clone();
                                                                 move || label("督导", "supervisor")
@@ -207,6 +248,7 @@ pub fn TeamPicker(
                                                                         name=format!("staff_{lot}_y{y}")
                                                                         value=m.id.clone()
                                                                         data-testid=format!("team-{lot}-staff-{i}-y{y}")
+                                                                        disabled=taken
                                                                         aria-label=move || {
                                                                             label(
                                                                                 &format!("第{y}年服务人员"),
