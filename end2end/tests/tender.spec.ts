@@ -54,6 +54,11 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   // A telephone number nobody can dial is refused too; what was typed stays.
   await expect(officer.getByRole('alert')).toContainText('请填写可拨打的联系电话');
   await expect(officer.getByTestId('tender-contact-address')).toHaveValue('苏州市姑苏区三香路998号');
+  // The message stands beside its field, marked and focused (the first fault in the form).
+  await expect(officer.getByTestId('tender-contact-phone')).toHaveAttribute('aria-invalid', 'true');
+  await expect(officer.getByTestId('tender-contact-phone')).toBeFocused();
+  await expect(officer.getByTestId('tender-contact-phone').locator('xpath=..').locator('.field-error')).toContainText('可拨打');
+  await expect(officer.getByTestId('tender-title')).toHaveAttribute('aria-invalid', 'false');
   await officer.getByTestId('tender-contact-phone').fill('0512-65221234');
   await officer.getByTestId('tender-bid_deadline').fill(deadline);
   await officer.getByTestId('tender-opening_time').fill(deadline);

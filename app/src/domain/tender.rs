@@ -380,11 +380,14 @@ fn lot(name: String, by_year: Vec<Yuan>) -> Lot {
 }
 
 /// Criteria rows the officer left entirely blank are not criteria.
-fn criteria_rows(input: &TenderInput) -> Vec<&CriterionInput> {
+/// The criteria rows the officer filled in, each with its position in the form (blank rows in
+/// between are skipped, so a message must name the form's row, not the n-th filled one).
+fn criteria_rows(input: &TenderInput) -> Vec<(usize, &CriterionInput)> {
     input
         .criteria
         .iter()
-        .filter(|c| !(c.name.trim().is_empty() && c.max_points.trim().is_empty() && c.guidance.trim().is_empty()))
+        .enumerate()
+        .filter(|(_, c)| !(c.name.trim().is_empty() && c.max_points.trim().is_empty() && c.guidance.trim().is_empty()))
         .collect()
 }
 
@@ -654,7 +657,7 @@ pub fn parse_tender_since(
     if !(min_criteria..=30).contains(&rows.len()) {
         errors.push(err("criteria", "criteria_count", "评分因素须为 1–30 项", "Give 1–30 scoring criteria"));
     }
-    for (i, c) in rows.iter().enumerate() {
+    for &(i, c) in &rows {
         // Messages name the row: a form has several, and a row may hold only guidance.
         let row = i + 1;
         let name = c.name.trim().to_string();
@@ -684,8 +687,8 @@ pub fn parse_tender_since(
             None => errors.push(err(
                 &format!("criteria[{i}].max_points"),
                 "points_invalid",
-                "分值须为大于零的数（最多两位小数）",
-                "Points must be a positive number (two decimals at most)",
+                &format!("第{row}项评分因素：分值须为大于零的数（最多两位小数）"),
+                &format!("Criterion {row}: points must be a positive number (two decimals at most)"),
             )),
         }
     }
@@ -1004,6 +1007,19 @@ mod tests {
         assert_eq!(e.field, "criteria[2].name");
         assert!(e.message_zh.starts_with("第3项评分因素"), "{}", e.message_zh);
         assert!(e.message_en.starts_with("Criterion 3"), "{}", e.message_en);
+    }
+
+    #[test]
+    fn an_error_after_a_blank_row_names_the_forms_row() {
+        // Rows 3 and 4 blank, row 5 holds only guidance: the message is about row 5.
+        let mut i = input();
+        i.criteria.push(CriterionInput::default());
+        i.criteria.push(CriterionInput::default());
+        i.criteria.push(CriterionInput { guidance: "隐藏行里的细则".into(), ..Default::default() });
+        let errors = parse(&i).unwrap_err();
+        let e = errors.iter().find(|e| e.code == "criterion_name_required").expect("the row is refused");
+        assert_eq!(e.field, "criteria[4].name");
+        assert!(e.message_zh.starts_with("第5项评分因素"), "{}", e.message_zh);
     }
 
     #[test]

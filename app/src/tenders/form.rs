@@ -5,13 +5,14 @@
 use super::notice::method_label;
 use super::{tender_detail, tender_form, AmendTender, CreateTender, TenderFormView};
 use crate::components::bilingual::{localized, lz};
-use crate::components::errors::{action_error, ErrorNote};
+use crate::components::errors::{action_error, field_messages, focus_first_invalid, ErrorNote};
 use crate::components::guard::RequireRole;
 use crate::components::params::param_id;
 use crate::domain::citation;
 use crate::domain::template::Procedure;
 use crate::domain::tender::{procedure_str, to_input, TenderInput, TenderStatus};
 use crate::domain::verdict::Verdict;
+use crate::error::AppError;
 use crate::i18n::*;
 use crate::identity::Role;
 use crate::schemes::tender_templates;
@@ -47,8 +48,24 @@ fn LintBox(lint: Vec<Verdict>, value: String) -> impl IntoView {
 
 /// Every field of a tender, named `input[...]`, filled from `v`.
 #[component]
-fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
+fn TenderFields(
+    v: TenderInput,
+    lint: Vec<Verdict>,
+    /// The last refused submission: its messages go beside their fields.
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
+    // `field` is the parser's name for a control (`lots[0].budget`, `contact.phone`).
+    let invalid =
+        move |field: String| move || (!field_messages(i18n, error.get().as_ref(), &field).is_empty()).to_string();
+    let messages = move |field: String| {
+        move || {
+            field_messages(i18n, error.get().as_ref(), &field)
+                .into_iter()
+                .map(|m| view! { <span class="field-error">{m}</span> })
+                .collect_view()
+        }
+    };
     // Dates and times are picked, not typed: the browser's pickers give the `2026-12-22T09:30`
     // form the server reads as Beijing time (the hint under the fields says so).
     let field = move |kind: &'static str, name: &'static str, label: String, value: String, hint: &'static str| {
@@ -61,7 +78,9 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
                     data-testid=format!("tender-{name}")
                     value=value
                     placeholder=hint
+                    aria-invalid=invalid(name.to_string())
                 />
+                {messages(name.to_string())}
             </label>
         }
     };
@@ -103,7 +122,9 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
                                 data-testid=format!("tender-contact-{key}")
                                 value=value
                                 placeholder=hint
+                                aria-invalid=invalid(format!("contact.{key}"))
                             />
+                            {messages(format!("contact.{key}"))}
                         </label>
                     }
                 })
@@ -155,6 +176,7 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
                                 name=format!("input[lots][{i}][name]")
                                 value=l.name
                                 data-testid=format!("lot-name-{i}")
+                                aria-invalid=invalid(format!("lots[{i}].name"))
                                 aria-label=move || format!("{} {}", t_string!(i18n, tender.lot_name), i + 1)
                                 placeholder=move || t_string!(i18n, tender.lot_name)
                             />
@@ -164,10 +186,13 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
                                 name=format!("input[lots][{i}][budget]")
                                 value=l.budget
                                 data-testid=format!("lot-budget-{i}")
+                                aria-invalid=invalid(format!("lots[{i}].budget"))
                                 aria-label=move || format!("{} {}", t_string!(i18n, tender.lot_budget), i + 1)
                                 placeholder=move || t_string!(i18n, tender.lot_budget)
                             />
                         </div>
+                        {messages(format!("lots[{i}].name"))}
+                        {messages(format!("lots[{i}].budget"))}
                     }
                 })
                 .collect_view()}
@@ -208,6 +233,7 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
                                 value=c.name
                                 prop:value=name
                                 data-testid=format!("criterion-name-{i}")
+                                aria-invalid=invalid(format!("criteria[{i}].name"))
                                 aria-label=move || format!("{} {}", t_string!(i18n, tender.criterion), i + 1)
                                 placeholder=move || t_string!(i18n, tender.criterion)
                             />
@@ -218,6 +244,7 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
                                 value=c.max_points
                                 prop:value=points
                                 data-testid=format!("criterion-points-{i}")
+                                aria-invalid=invalid(format!("criteria[{i}].max_points"))
                                 aria-label=move || format!("{} {}", t_string!(i18n, tender.max_points), i + 1)
                                 placeholder=move || t_string!(i18n, tender.max_points)
                             />
@@ -236,12 +263,16 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
                                 rows="2"
                                 placeholder=move || t_string!(i18n, tender.guidance)
                                 data-testid=format!("criterion-guidance-{i}")
+                                aria-invalid=invalid(format!("criteria[{i}].guidance"))
                                 aria-label=move || format!("{} {}", t_string!(i18n, tender.guidance), i + 1)
                                 prop:value=guidance
                             >
                                 {c.guidance}
                             </textarea>
                         </div>
+                        {messages(format!("criteria[{i}].name"))}
+                        {messages(format!("criteria[{i}].max_points"))}
+                        {messages(format!("criteria[{i}].guidance"))}
                     }
                 })
                 .collect_view()}
@@ -254,6 +285,8 @@ fn TenderFields(v: TenderInput, lint: Vec<Verdict>) -> impl IntoView {
 pub fn NewTenderPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<CreateTender>::new();
+    let refused = Signal::derive(move || action.value().get().and_then(Result::err));
+    focus_first_invalid(action.value(), "[data-testid=tender-form]");
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(id)) = action.value().get() {
@@ -300,7 +333,7 @@ pub fn NewTenderPage() -> impl IntoView {
                         Ok(TenderFormView { input, lint }) => {
                             view! {
                                 <ActionForm action=action attr:class="form card" attr:data-testid="tender-form">
-                                    <TenderFields v=input lint=lint />
+                                    <TenderFields v=input lint=lint error=refused />
                                     <button type="submit" class="btn btn-primary" data-testid="tender-save">
                                         {t!(i18n, tender.create)}
                                     </button>
@@ -323,6 +356,8 @@ pub fn AmendTenderPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = param_id();
     let action = ServerAction::<AmendTender>::new();
+    let refused = Signal::derive(move || action.value().get().and_then(Result::err));
+    focus_first_invalid(action.value(), "[data-testid=amend-form]");
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
@@ -343,7 +378,7 @@ pub fn AmendTenderPage() -> impl IntoView {
                     view! {
                         <ActionForm action=action attr:class="form card" attr:data-testid="amend-form">
                             <input type="hidden" name="id" value=d.summary.id.clone() />
-                            <TenderFields v=to_input(&d.spec) lint=d.lint.clone() />
+                            <TenderFields v=to_input(&d.spec) lint=d.lint.clone() error=refused />
                             {if draft {
                                 view! { <input type="hidden" name="reason" value="" /> }.into_any()
                             } else {
