@@ -66,8 +66,19 @@ test('an NGO registers itself and lands on the bidder workbench', async ({ page 
   await page.getByTestId('register-display_name').fill('林社工');
   await page.getByTestId('register-username').fill(`tongxin${suffix}`);
   await page.getByTestId('register-password').fill('register-pw-2026');
+  // The page speaks to each kind of applicant it accepts.
+  await page.getByTestId('register-org_kind').selectOption('county_government');
+  await expect(page.getByTestId('register-about')).toContainText('实验区');
+  await expect(page.locator('label', { has: page.getByTestId('register-org_name') })).toContainText('人民政府名称');
+  await page.getByTestId('register-org_kind').selectOption('ngo');
+  await expect(page.getByTestId('register-about')).toContainText('投标');
   await page.getByTestId('register-submit').click();
   await expect(page.locator('[data-field="credit_code"]')).toBeVisible();
+  // The message stands beside the field, which is marked and focused; what was typed stays.
+  await expect(page.getByTestId('register-credit_code')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByTestId('register-credit_code')).toBeFocused();
+  await expect(page.locator('label', { has: page.getByTestId('register-credit_code') }).locator('.field-error')).toContainText('校验位');
+  await expect(page.getByTestId('register-display_name')).toHaveValue('林社工');
   await page.getByTestId('register-credit_code').fill('52320508MJ59123453');
   await page.getByTestId('register-submit').click();
   await expect(page).toHaveURL(/\/bidder$/);
