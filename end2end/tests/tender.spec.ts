@@ -64,6 +64,7 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await officer.getByTestId('tender-opening_time').fill(deadline);
   await officer.getByTestId('tender-save').click();
   await expect(officer.getByTestId('tender-title')).toHaveText(title);
+  await expect(officer.getByTestId('amend')).toHaveText('编辑草稿');
   // The officer's own document goes out with the notice.
   await officer.getByTestId('attach-file').setInputFiles({ name: '服务内容指导目录.pdf', mimeType: 'application/pdf', buffer: pdf('catalogue') });
   await officer.getByTestId('attach-submit').click();
@@ -83,10 +84,13 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   // Each irreversible step says what it did and what comes next.
   await expect(officer.getByTestId('publish-done')).toContainText('招标公告已发布');
   const tenderUrl = officer.url();
+  // A published notice is corrected, not edited.
+  await expect(officer.getByTestId('amend')).toHaveText('发布更正公告');
 
   // 2. An amendment: new guidance for the first criterion, published with its diff.
   await officer.getByTestId('amend').click();
   await hydrated(officer);
+  await expect(officer.getByTestId('amend-heading')).toHaveText('发布更正公告');
   await officer.getByTestId('criterion-guidance-0').fill('需求调研充分、目标可衡量、评估方法明确');
   await officer.getByTestId('amend-reason').fill('补充第一项评分细则');
   await officer.getByTestId('amend-save').click();
@@ -257,6 +261,9 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await officer.reload();
   await hydrated(officer);
   await expect(officer.getByTestId('tender-status')).toHaveText('投标截止·待开标');
+  // Past the deadline no correction or new document is offered.
+  await expect(officer.getByTestId('amend')).toHaveCount(0);
+  await expect(officer.getByTestId('attach-form')).toHaveCount(0);
   await confirming(officer, () => officer.getByTestId('open-bids').click());
   await expect(officer.getByTestId('tender-status')).toHaveText('已开标');
   await expect(officer.getByTestId('open-done')).toContainText('下一步对各投标人进行资格审查');

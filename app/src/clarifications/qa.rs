@@ -1,6 +1,7 @@
 //! The questions-and-answers section of a tender's pages.
 
 use super::{clarifications, AnswerQuestion, AskQuestion, ClarificationView};
+use crate::components::bilingual::lz;
 use crate::components::errors::{action_error, loaded};
 use crate::domain::time::format_shanghai;
 use crate::error::AppError;
@@ -119,7 +120,7 @@ pub fn Clarifications(id: String, qa: QaState, can_ask: bool, can_answer: bool) 
                                 <textarea name="question" rows="3" data-testid="qa-question"></textarea>
                             </label>
                             <button type="submit" class="btn" data-testid="qa-ask">
-                                {t!(i18n, tender.question)}
+                                {lz(i18n, "提交问题（公开答复）", "Send the question (answered publicly)")}
                             </button>
                         </ActionForm>
                     }

@@ -11,7 +11,7 @@ use crate::components::params::param_id;
 use crate::contracts::Award;
 use crate::domain::money::Yuan;
 use crate::domain::scoring::display;
-use crate::domain::tender::TenderStatus;
+use crate::domain::tender::{TenderPhase, TenderStatus};
 use crate::evaluation::overview::OverviewSection;
 use crate::evaluation::{ranking, DrawTie};
 use crate::i18n::*;
@@ -84,6 +84,9 @@ pub fn OfficerTenderPage() -> impl IntoView {
                         Err(e) => return view! { <ErrorNote error=e /> }.into_any(),
                     };
                     let status = d.summary.status;
+                    // Documents and corrections only until the bid deadline (O87 art. 27): past
+                    // it, neither form is offered.
+                    let editable = matches!(d.summary.phase, TenderPhase::Draft | TenderPhase::TakingBids);
                     let tid = d.summary.id.clone();
                     view! {
                         <h1 data-testid="tender-title">{d.summary.title.clone()}</h1>
@@ -93,7 +96,7 @@ pub fn OfficerTenderPage() -> impl IntoView {
                         <section class="card">
                             {
                                 let tid = tid.clone();
-                                matches!(status, TenderStatus::Draft | TenderStatus::Published)
+                                editable
                                     .then(move || {
                                         view! {
                                             <form
@@ -150,7 +153,7 @@ pub fn OfficerTenderPage() -> impl IntoView {
                             }
                             {
                                 let tid = tid.clone();
-                                matches!(status, TenderStatus::Draft | TenderStatus::Published)
+                                editable
                                     .then(move || {
                                         view! {
                                             <p>
@@ -159,7 +162,13 @@ pub fn OfficerTenderPage() -> impl IntoView {
                                                     attr:class="btn"
                                                     attr:data-testid="amend"
                                                 >
-                                                    {t!(i18n, tender.amend)}
+                                                    // A draft is simply edited; only a published
+                                                    // notice is corrected (更正公告).
+                                                    {if status == TenderStatus::Draft {
+                                                        lz(i18n, "编辑草稿", "Edit the draft").into_any()
+                                                    } else {
+                                                        lz(i18n, "发布更正公告", "Publish a correction").into_any()
+                                                    }}
                                                 </A>
                                             </p>
                                         }

@@ -367,7 +367,6 @@ pub fn AmendTenderPage() -> impl IntoView {
     let detail = Resource::new(id, tender_detail);
     view! {
         <RequireRole roles=&[Role::Officer]>
-            <h1>{t!(i18n, tender.amend)}</h1>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let d = match detail.await {
@@ -376,6 +375,13 @@ pub fn AmendTenderPage() -> impl IntoView {
                     };
                     let draft = d.summary.status == TenderStatus::Draft;
                     view! {
+                        <h1 data-testid="amend-heading">
+                            {if draft {
+                                lz(i18n, "编辑草稿", "Edit the draft").into_any()
+                            } else {
+                                lz(i18n, "发布更正公告", "Publish a correction").into_any()
+                            }}
+                        </h1>
                         <ActionForm action=action attr:class="form card" attr:data-testid="amend-form">
                             <input type="hidden" name="id" value=d.summary.id.clone() />
                             <TenderFields v=to_input(&d.spec) lint=d.lint.clone() error=refused />
