@@ -309,6 +309,8 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await expect(members.locator('tr[data-status="invited"]')).toHaveCount(4);
   await expect(members.locator('tr[data-status="reserve"]')).toHaveCount(2);
   await expect(officer.getByTestId('draw-records')).toContainText('与投标人存在应当回避的关系');
+  // The server re-ran the draw from its record: the same panel.
+  await expect(officer.getByTestId('draw-verified-0')).toHaveAttribute('data-verified', 'true');
   const usernames: Record<string, string> = {
     周专家: 'expert-zhou', 吴专家: 'expert-wu', 郑专家: 'expert-zheng', 王专家: 'expert-wang', 陈专家: 'expert-chen', 褚专家: 'expert-chu',
     冯专家: 'expert-feng', 卫专家: 'expert-wei', 杨专家: 'expert-yang', 蒋专家: 'expert-jiang', 沈专家: 'expert-shen', 韩专家: 'expert-han',

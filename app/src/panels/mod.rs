@@ -94,6 +94,10 @@ pub struct PanelView {
     pub earliest_draw: Option<String>,
     pub members: Vec<MemberView>,
     pub draws: Vec<DrawRecord>,
+    /// For each draw: re-run on the server from its stored pool snapshot and seed, did it give
+    /// the same order, panel and alternates (a tampered record or pool shows as false)?
+    #[serde(default)]
+    pub draws_verified: Vec<bool>,
     /// The officers of the tender's unit who may sit as its representatives.
     pub representatives: Vec<(String, String)>,
     /// Experts needed but not yet holding a seat (declines and recusals with no alternate left).

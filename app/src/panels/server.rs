@@ -142,6 +142,8 @@ pub async fn view(db: &Db, tender_id: &str, now_ms: i64) -> Result<PanelView, Ap
     let seated_experts = members.iter().filter(|m| m.kind == MemberKind::Expert && m.status.seated()).count() as u32;
     let reserves = members.iter().filter(|m| m.status == MemberStatus::Reserve).count() as u32;
     let _ = now_ms;
+    // Each draw is re-run from what was stored, so a reader sees whether the record holds.
+    let stored = draws_of(db, tender_id).await?;
     Ok(PanelView {
         tender_id: tender_id.into(),
         plan_verdicts: plan.as_ref().map(rules::plan_verdicts).unwrap_or_default(),
@@ -164,7 +166,8 @@ pub async fn view(db: &Db, tender_id: &str, now_ms: i64) -> Result<PanelView, Ap
                 leader: leader.as_deref() == Some(m.user_id.as_str()),
             })
             .collect(),
-        draws: draws_of(db, tender_id).await?.into_iter().map(|d| d.record).collect(),
+        draws_verified: stored.iter().map(|d| draw::verify(&d.record, &d.pool)).collect(),
+        draws: stored.into_iter().map(|d| d.record).collect(),
         representatives: representatives(db, &t).await?,
         plan,
     })

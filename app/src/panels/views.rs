@@ -264,9 +264,31 @@ pub fn PanelSection(panel: Loaded<PanelView>, actions: PanelActions) -> impl Int
                                         {p
                                             .draws
                                             .iter()
-                                            .map(|d| {
+                                            .enumerate()
+                                            .map(|(n, d)| {
+                                                let verified = p.draws_verified.get(n).copied().unwrap_or(false);
                                                 view! {
                                                     <dl class="facts">
+                                                        <dt>{lz(i18n, "复核", "Re-run")}</dt>
+                                                        <dd
+                                                            data-testid=format!("draw-verified-{n}")
+                                                            data-verified=verified.to_string()
+                                                            class=if verified { "verdict-pass" } else { "verdict-fail" }
+                                                        >
+                                                            {if verified {
+                                                                lz(
+                                                                    i18n,
+                                                                    "✓ 已按记录的种子和专家库快照重新抽取，名单与记录一致",
+                                                                    "✓ Re-run from the recorded seed and pool snapshot: the same panel and alternates",
+                                                                )
+                                                            } else {
+                                                                lz(
+                                                                    i18n,
+                                                                    "✗ 重新抽取的结果与记录不一致，记录或专家库快照可能被改动",
+                                                                    "✗ Re-running does not give the recorded result: the record or the pool snapshot may have been altered",
+                                                                )
+                                                            }}
+                                                        </dd>
                                                         <dt>{lz(i18n, "随机种子", "Seed")}</dt>
                                                         <dd><code class="hash">{d.seed.clone()}</code></dd>
                                                         <dt>{lz(i18n, "专家库快照哈希", "Pool hash")}</dt>

@@ -152,6 +152,7 @@ fn TenderFields(
                 name="input[fixed_price]"
                 value="true"
                 checked=v.fixed_price
+                prop:checked=v.fixed_price
                 data-testid="tender-fixed_price"
             />
             <span>{t!(i18n, tender.fixed_price)}</span>

@@ -244,6 +244,28 @@ async fn demo_data_offers_a_tender_to_open_and_one_to_bid_on() {
             "purchaser_staff"
         ]
     );
+    // The draw re-runs from its stored seed and pool snapshot to the same result, for the
+    // supervisor as for the officer; a record altered in the database no longer does.
+    assert_eq!(panel["draws_verified"], serde_json::json!([true]), "{panel}");
+    let auditor = app.signed_in(Role::Auditor).await;
+    let seen: Value = flow::sf(&app, &auditor, "panel", &[("id", &to_open)]).await.json().await.unwrap();
+    assert_eq!(seen["draws_verified"], serde_json::json!([true]), "{seen}");
+    let stored: String = sqlx::query("SELECT draw_json FROM panels WHERE tender_id = $1")
+        .bind(&to_open)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("draw_json");
+    let mut draws: Value = serde_json::from_str(&stored).unwrap();
+    draws[0]["record"]["seed"] = Value::String("0".repeat(64));
+    sqlx::query("UPDATE panels SET draw_json = $1 WHERE tender_id = $2")
+        .bind(draws.to_string())
+        .bind(&to_open)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let tampered: Value = flow::sf(&app, &auditor, "panel", &[("id", &to_open)]).await.json().await.unwrap();
+    assert_eq!(tampered["draws_verified"], serde_json::json!([false]), "{tampered}");
     let bidder_view: Value =
         flow::sf(&app, &app.signed_in(Role::Bidder).await, "open_tenders", &[]).await.json().await.unwrap();
     assert!(bidder_view
