@@ -24,11 +24,11 @@ pub struct AuditRecord {
     pub after: Option<String>,
 }
 
-/// The most recent entries, newest first. Read-only roles (auditor) and admins only.
+/// The most recent entries, newest first. Supervisors (within their region) and admins only.
 #[server(endpoint = "audit_log")]
 pub async fn audit_log() -> Result<Vec<AuditRecord>, AppError> {
     use crate::identity::Role;
     use crate::server::auth;
-    auth::require(&[Role::Auditor, Role::Admin]).await?;
-    server::recent(&auth::state()?.db, 200).await
+    let user = auth::require(&[Role::Auditor, Role::Admin]).await?;
+    server::recent(&auth::state()?.db, 200, &server::scope_of(&user)?).await
 }

@@ -1,8 +1,10 @@
 //! Reading the audit log.
 
 use crate::audit::AuditRecord;
+use crate::domain::region::RegionCode;
 use crate::domain::tender::TenderStatus;
 use crate::error::AppError;
+use crate::identity::{Role, SessionUser};
 use crate::server::db::Db;
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
@@ -21,9 +23,34 @@ fn tender_of(before: Option<&str>, after: Option<&str>) -> Option<String> {
         .find_map(|j| serde_json::from_str::<serde_json::Value>(j).ok()?.get("tender")?.as_str().map(str::to_string))
 }
 
+/// Whose entries a reader sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// An admin: everything.
+    Everything,
+    /// A supervisor: entries about tenders within its unit's region, and the platform's own
+    /// records (accounts, organisations, templates), which concern no tender.
+    Region(RegionCode),
+    /// A supervisor not yet assigned to a unit: the platform's records only.
+    PlatformOnly,
+}
+
+/// The scope of `user`'s reading of the log.
+pub fn scope_of(user: &SessionUser) -> Result<Scope, AppError> {
+    match user.role {
+        Role::Admin => Ok(Scope::Everything),
+        Role::Auditor => Ok(match user.purchaser_region.as_deref().and_then(|r| RegionCode::parse(r).ok()) {
+            Some(region) => Scope::Region(region),
+            None => Scope::PlatformOnly,
+        }),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
 /// The most recent entries, newest first, without the bidders' entries on tenders not yet
-/// opened (they appear once the tender is opened; the hash chain covers them throughout).
-pub async fn recent(db: &Db, limit: i64) -> Result<Vec<AuditRecord>, AppError> {
+/// opened (they appear once the tender is opened; the hash chain covers them throughout), and,
+/// for a supervisor, without entries about tenders outside its region ([`Scope`]).
+pub async fn recent(db: &Db, limit: i64, scope: &Scope) -> Result<Vec<AuditRecord>, AppError> {
     let rows = sqlx::query(
         "SELECT id, at, actor_label, action, entity, entity_id, before_json, after_json \
          FROM audit_log ORDER BY at DESC, id DESC LIMIT $1",
@@ -65,6 +92,34 @@ pub async fn recent(db: &Db, limit: i64) -> Result<Vec<AuditRecord>, AppError> {
                 || tender_of(e.before.as_deref(), e.after.as_deref()).is_some_and(|t| sealed.get(&t) == Some(&false))
         })
         .collect();
+    if *scope != Scope::Everything {
+        let mut regions: HashMap<String, Option<RegionCode>> = HashMap::new();
+        let mut kept = Vec::with_capacity(shown.len());
+        for e in shown {
+            let tender = if e.entity == "tender" {
+                Some(e.entity_id.clone())
+            } else {
+                tender_of(e.before.as_deref(), e.after.as_deref())
+            };
+            let Some(tender) = tender else {
+                // Accounts, organisations, templates: the platform's records, about no tender.
+                kept.push(e);
+                continue;
+            };
+            if !regions.contains_key(&tender) {
+                let region = crate::purchasers::server::region_of_tender(db, &tender).await?;
+                regions.insert(tender.clone(), region);
+            }
+            let inside = match scope {
+                Scope::Region(within) => regions[&tender].as_ref().is_some_and(|r| within.covers(r)),
+                _ => false,
+            };
+            if inside {
+                kept.push(e);
+            }
+        }
+        shown = kept;
+    }
     let mut titles: HashMap<(String, String), Option<String>> = HashMap::new();
     for e in &mut shown {
         let key = (e.entity.clone(), e.entity_id.clone());

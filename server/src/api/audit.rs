@@ -11,6 +11,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn recent(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<AuditRecord>>> {
-    caller.require(&[Role::Auditor, Role::Admin])?;
-    Ok(Json(app::audit::server::recent(&state.db, 200).await?))
+    let user = caller.require(&[Role::Auditor, Role::Admin])?;
+    let scope = app::audit::server::scope_of(user)?;
+    Ok(Json(app::audit::server::recent(&state.db, 200, &scope).await?))
 }

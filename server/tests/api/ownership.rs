@@ -132,6 +132,30 @@ async fn a_supervisor_reads_within_its_region_only() {
     assert_eq!(sf(&app, &suzhou_officer, "tender_detail", &[("id", &shenzhen)]).await.status(), StatusCode::NOT_FOUND);
     let sz = app.sign_in_as("officer-sz", server::demo::DEMO_PASSWORD).await;
     assert_eq!(sf(&app, &sz, "tender_detail", &[("id", &shenzhen)]).await.status(), StatusCode::OK);
+
+    // The audit log too: the Suzhou supervisor reads Suzhou's tenders, not Shenzhen's; an admin
+    // reads both; the platform's own records (accounts, units) stay visible to supervisors.
+    let tenders_in = |log: &Value| -> Vec<String> {
+        log.as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["entity"] == "tender")
+            .map(|e| e["entity_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for read in ["api", "server_fn"] {
+        let log: Value = if read == "api" {
+            auditor.get(format!("{}/api/v1/audit", app.base)).send().await.unwrap().json().await.unwrap()
+        } else {
+            sf(&app, &auditor, "audit_log", &[]).await.json().await.unwrap()
+        };
+        let seen = tenders_in(&log);
+        assert!(seen.contains(&suzhou) && !seen.contains(&shenzhen), "{read}: {seen:?}");
+        assert!(log.to_string().contains("session.sign_in"), "{read}");
+    }
+    let admin = app.signed_in(Role::Admin).await;
+    let all: Value = admin.get(format!("{}/api/v1/audit", app.base)).send().await.unwrap().json().await.unwrap();
+    assert!(tenders_in(&all).contains(&shenzhen));
 }
 
 #[tokio::test]
