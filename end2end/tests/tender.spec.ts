@@ -228,6 +228,14 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
     // The receipt says who serves as what, lot by lot.
     await expect(bidder.getByTestId('receipt-team')).toContainText('双塔社区项目主管');
     await expect(bidder.getByTestId('receipt-team')).toContainText('定慧寺社区督导');
+    // The resubmission form starts from this bid: lots and teams ticked, the sealed files listed.
+    await hydrated(bidder);
+    await expect(bidder.getByTestId('resubmit-from')).toContainText('技术方案');
+    await expect(bidder.getByTestId('bid-lot-1')).toBeChecked();
+    await expect(bidder.getByTestId('team-0-manager-0')).toBeChecked();
+    await expect(bidder.getByTestId('team-1-supervisor-9')).toBeChecked();
+    await expect(bidder.getByTestId('team-0-staff-3-y2')).toBeChecked();
+    await expect(bidder.getByTestId('live-verdicts').locator('li[data-outcome="fail"]')).toHaveCount(0);
     if (user === 'ngo-yangguang') {
       // Withdrawing cannot be undone: the bidder is asked, and saying no keeps the sealed bid.
       await hydrated(bidder);

@@ -97,6 +97,20 @@ pub struct BidFormView {
     pub deadline: chrono::NaiveDate,
     /// The whole template when it is a call for applications: the bid is an application.
     pub application: Option<crate::domain::template::SchemeTemplate>,
+    /// The organisation's standing bid, so a resubmission starts from it.
+    #[serde(default)]
+    pub current: Option<CurrentBid>,
+}
+
+/// What of a standing bid the resubmission form starts from: its lots and teams. Its prices
+/// and files stay sealed until the opening, so they are entered again; the files are listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentBid {
+    /// Positions of the lots bid for.
+    pub lots: Vec<usize>,
+    /// Each lot's team (by lot position), limited to people still on the roster.
+    pub teams: Vec<(usize, crate::domain::roster::TeamChoice)>,
+    pub files: Vec<FileReceipt>,
 }
 
 /// The bidder's tender page: the notice and the organisation's own receipt.
@@ -182,10 +196,14 @@ pub async fn bid_form(id: String) -> Result<BidFormView, AppError> {
         .map(|t| t.with_timezone(&shanghai()).date_naive())
         .ok_or(AppError::Internal)?;
     let application = template.application_kind().map(|_| template.clone());
+    let roster = profiles::masked(profiles::roster(&db, &org).await?);
+    let lot_names: Vec<String> = view.spec.lots.iter().map(|l| l.name.clone()).collect();
+    let current = server::current_bid(&db, &id, &org, &lot_names, &roster).await?;
     Ok(BidFormView {
         application,
+        current,
         profile: profiles::profile(&db, &org).await?,
-        roster: profiles::masked(profiles::roster(&db, &org).await?),
+        roster,
         qualification: template.qualification,
         team_rules: template.team,
         contract_years: template.contract_years,

@@ -123,7 +123,14 @@ pub fn BidPage() -> impl IntoView {
                     let spec = d.spec.clone();
                     let priced = spec.price_scored();
                     let call = spec.method.procurement_method().is_none();
-                    let chosen_lots = RwSignal::new(if spec.lots.len() == 1 { vec![0] } else { vec![] });
+                    // A resubmission starts from the standing bid's lots (and, in the team
+                    // picker, its teams).
+                    let current = form.as_ref().and_then(|f| f.current.clone());
+                    let chosen_lots = RwSignal::new(match &current {
+                        Some(c) => c.lots.clone(),
+                        None if spec.lots.len() == 1 => vec![0],
+                        None => vec![],
+                    });
                     let lot_names: Vec<String> = spec.lots.iter().map(|l| l.name.clone()).collect();
                     // A call for applications: its plan is presented by the applicant, not judged blind.
                     // The lots ticked in the form: each gets its own team.
@@ -352,7 +359,7 @@ pub fn BidPage() -> impl IntoView {
                                                                 type="checkbox"
                                                                 name="lot"
                                                                 value=i.to_string()
-                                                                checked=spec.lots.len() == 1
+                                                                checked=chosen_lots.get_untracked().contains(&i)
                                                                 data-testid=format!("bid-lot-{i}")
                                                                 on:change=move |ev| {
                                                                     let on = event_target_checked(&ev);
@@ -416,6 +423,42 @@ pub fn BidPage() -> impl IntoView {
                                                     chosen=chosen_lots
                                                     failing=failing
                                                 />
+                                            }
+                                        })}
+                                    {current
+                                        .clone()
+                                        .map(|c| {
+                                            view! {
+                                                <div class="notice" data-testid="resubmit-from">
+                                                    <p>
+                                                        {lz(
+                                                            i18n,
+                                                            "重新递交：标段和团队已按现有投标填好。现有投标的报价和文件已密封，开标前任何人都无法取出，请重新填写报价并重新选择文件：",
+                                                            "Resubmitting: lots and teams are filled in from the standing bid. Its prices and files are sealed until the opening, so enter the prices and choose the files again:",
+                                                        )}
+                                                    </p>
+                                                    <ul class="plain-list">
+                                                        {c
+                                                            .files
+                                                            .iter()
+                                                            .map(|f| {
+                                                                let kind = if f.kind == super::FileKind::Technical {
+                                                                    lz(i18n, "技术方案", "Technical proposal")
+                                                                } else {
+                                                                    lz(i18n, "资格证明", "Qualification")
+                                                                };
+                                                                view! {
+                                                                    <li>
+                                                                        {kind}"："{f.file_name.clone()}" · SHA-256 "
+                                                                        <code class="hash">
+                                                                            {f.sha256.chars().take(16).collect::<String>()}"…"
+                                                                        </code>
+                                                                    </li>
+                                                                }
+                                                            })
+                                                            .collect_view()}
+                                                    </ul>
+                                                </div>
                                             }
                                         })}
                                     <label>

@@ -207,6 +207,51 @@ pub async fn files_of(db: &Db, bid_id: &str) -> Result<Vec<FileReceipt>, AppErro
         .collect())
 }
 
+/// The organisation's standing bid on a tender as the resubmission form starts from it: lots
+/// by position and each lot's team, people no longer on `roster` left out.
+pub async fn current_bid(
+    db: &Db,
+    tender_id: &str,
+    org_id: &str,
+    lot_names: &[String],
+    roster: &[crate::domain::roster::Member],
+) -> Result<Option<super::CurrentBid>, AppError> {
+    let Some(row) =
+        sqlx::query("SELECT id, lots_json, declaration_json FROM bids WHERE tender_id = $1 AND org_id = $2")
+            .bind(tender_id)
+            .bind(org_id)
+            .fetch_optional(&db.pool)
+            .await?
+    else {
+        return Ok(None);
+    };
+    let position = |name: &str| lot_names.iter().position(|l| l == name);
+    let bid_lots: Vec<String> = serde_json::from_str(&row.get::<String, _>("lots_json")).unwrap_or_default();
+    let declaration: Option<Declaration> =
+        row.get::<Option<String>, _>("declaration_json").and_then(|j| serde_json::from_str(&j).ok());
+    let on_roster = |id: &String| roster.iter().any(|m| &m.id == id);
+    let teams = declaration
+        .map(|d| {
+            d.teams
+                .into_iter()
+                .filter_map(|t| {
+                    let mut team = t.team;
+                    team.staff.retain(on_roster);
+                    team.supervisors.retain(on_roster);
+                    team.later_staff.iter_mut().for_each(|y| y.retain(on_roster));
+                    team.manager = team.manager.filter(on_roster);
+                    Some((position(&t.lot)?, team))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Some(super::CurrentBid {
+        lots: bid_lots.iter().filter_map(|l| position(l)).collect(),
+        teams,
+        files: files_of(db, &row.get::<String, _>("id")).await?,
+    }))
+}
+
 pub async fn receipt(db: &Db, tender_id: &str, org_id: &str) -> Result<Option<BidReceipt>, AppError> {
     let Some(row) = sqlx::query("SELECT id, submitted_at, lots_json, confirmed_version, declaration_json FROM bids WHERE tender_id = $1 AND org_id = $2")
         .bind(tender_id)

@@ -39,7 +39,16 @@ pub fn TeamPicker(
     };
     let years = form.contract_years.max(1);
     let empty = TeamChoice { later_staff: vec![Vec::new(); usize::from(years) - 1], ..Default::default() };
-    let teams = RwSignal::new(vec![empty; lots.len()]);
+    // A resubmission starts from the standing bid's teams.
+    let mut start = vec![empty; lots.len()];
+    for (lot, team) in form.current.iter().flat_map(|c| c.teams.iter()) {
+        if let Some(slot) = start.get_mut(*lot) {
+            // Spelt out year by year, as the picker keeps it.
+            let later_staff = (2..=years).map(|y| team.staff_in(y).to_vec()).collect();
+            *slot = TeamChoice { later_staff, ..team.clone() };
+        }
+    }
+    let teams = RwSignal::new(start);
     // Year `y`'s staff list of a lot (year 1 is `staff`).
     fn year_list(t: &mut TeamChoice, y: u8) -> &mut Vec<String> {
         if y <= 1 {
@@ -210,6 +219,10 @@ pub fn TeamPicker(
                                                             value=m.id.clone()
                                                             data-testid=format!("team-{lot}-manager-{i}")
                                                             disabled=taken
+                                                            prop:checked={
+                                                                let id = m.id.clone();
+                                                                move || teams.with(|t| t[lot].manager.as_ref() == Some(&id))
+                                                            }
                                                             aria-label={
                                                                 let label = label.clone();
                                                                 move || label("项目主管", "manager")
@@ -226,6 +239,10 @@ pub fn TeamPicker(
                                                             value=m.id.clone()
                                                             data-testid=format!("team-{lot}-supervisor-{i}")
                                                             disabled=taken
+                                                            prop:checked={
+                                                                let id = m.id.clone();
+                                                                move || teams.with(|t| t[lot].supervisors.contains(&id))
+                                                            }
                                                             aria-label={
                                                                 let label = label.clone();
                                                                 move || label("督导", "supervisor")
