@@ -159,3 +159,19 @@ test('an admin adds a purchaser unit and an officer in it, and deactivates an ac
   await admin.getByTestId('account-expert-zheng-toggle').click();
   await expect(admin.getByTestId('account-expert-zheng')).toHaveAttribute('data-active', 'true');
 });
+
+test('the pool manager imports experts from CSV: every line checked, nothing half-imported', async ({ browser }) => {
+  const admin = await as(browser, 'admin');
+  await hydrated(admin);
+  const header = 'username,name,id_number,categories,region_code,employer,employer_credit_code,past_employers,interests';
+  // A bad ID number on line 3 refuses the whole file, naming the line; line 2 is not imported either.
+  await admin.getByTestId('pool-csv').fill(`${header}\nexpert-lin,林专家,320505198503120048,公益服务类,320500,苏州大学,,,\nexpert-new,新专家,123,公益服务类,,,,,`);
+  await admin.getByTestId('pool-import-submit').click();
+  await expect(admin.locator('[data-field="line[3].id_number"]')).toContainText('第3行');
+  await expect(admin.getByTestId('pool-imported')).toHaveCount(0);
+  await admin.getByTestId('pool-csv').fill(`${header}\nexpert-lin,林专家,320505198503120048,"公益服务类,社会工作",320500,苏州大学,,,`);
+  await admin.getByTestId('pool-import-submit').click();
+  await expect(admin.getByTestId('pool-imported')).toContainText('林专家（expert-lin）');
+  await expect(admin.getByTestId('pool-imported')).toContainText('初始密码');
+  await expect(admin.getByTestId('pool-table')).toContainText('林专家');
+});
