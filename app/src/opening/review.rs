@@ -17,7 +17,7 @@ use leptos::prelude::*;
 /// inside the role guard's children lost their owner on the server and broke hydration.
 #[derive(Clone, Copy)]
 pub struct ReviewState {
-    rows: Resource<Result<Vec<ReviewRow>, AppError>>,
+    rows: Resource<Result<Option<Vec<ReviewRow>>, AppError>>,
     detail: Resource<Result<TenderView, AppError>>,
     review: ServerAction<ReviewBid>,
     /// Concluding the review; pages refresh what depends on it.
@@ -29,9 +29,18 @@ impl ReviewState {
     pub fn new(id: impl Fn() -> String + Copy + Send + Sync + 'static, opened: ServerAction<OpenBids>) -> Self {
         let review = ServerAction::<ReviewBid>::new();
         let conclude = ServerAction::<ConcludeReview>::new();
+        // Before the opening there are no rows to ask for: the server would refuse them (422),
+        // so the page asks only once the tender says its bids are readable.
         let rows = Resource::new(
             move || (id(), review.version().get(), opened.version().get(), conclude.version().get()),
-            |(id, _, _, _)| review_rows(id),
+            |(id, _, _, _)| async move {
+                let d = tender_detail(id.clone()).await?;
+                if crate::domain::tender::bids_readable(d.summary.status) {
+                    review_rows(id).await.map(Some)
+                } else {
+                    Ok(None)
+                }
+            },
         );
         let detail = Resource::new(
             move || (id(), opened.version().get(), conclude.version().get()),
@@ -53,10 +62,10 @@ pub fn ReviewSection(id: String, state: ReviewState) -> impl IntoView {
             {move || {
                 let id = id.clone();
                 Suspend::new(async move {
-                    let (Ok(rows), Ok(d)) = (rows.await, detail.await) else { return ().into_any() };
+                    let (Ok(Some(rows)), Ok(d)) = (rows.await, detail.await) else { return ().into_any() };
                     let status = d.summary.status;
                     let tid = id.clone();
-                    // Before the opening the rows are refused: there is nothing to show yet.
+                    // Before the opening there are no rows: nothing to show yet.
                     view! {
                         <section class="card" data-testid="review">
                             <h2>{t!(i18n, tender.opening_record)}" · "{t!(i18n, tender.review)}</h2>

@@ -44,7 +44,19 @@ pub fn OfficerTenderPage() -> impl IntoView {
         )
     };
     let detail = Resource::new(move || (id(), changes()), |(id, _)| tender_detail(id));
-    let rank = Resource::new(move || (id(), changes()), |(id, _)| ranking(id));
+    // The ranking exists only once the bids are opened; before that it is not asked for (the
+    // server would answer 422).
+    let rank = Resource::new(
+        move || (id(), changes()),
+        |(id, _)| async move {
+            let d = tender_detail(id.clone()).await?;
+            if crate::domain::tender::bids_readable(d.summary.status) {
+                ranking(id).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+    );
     let panel = Resource::new(move || (id(), changes()), |(id, _)| crate::panels::panel(id));
     let overview = Resource::new(move || (id(), changes()), |(id, _)| crate::evaluation::evaluation_overview(id));
     let qa = QaState::new(id);
@@ -244,7 +256,7 @@ pub fn OfficerTenderPage() -> impl IntoView {
             <Clarifications id=id() qa=qa can_ask=false can_answer=true />
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let Ok(r) = rank.await else { return ().into_any() };
+                    let Ok(Some(r)) = rank.await else { return ().into_any() };
                     let tid = id();
                     view! {
                         <section class="card">
