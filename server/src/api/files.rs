@@ -165,9 +165,9 @@ pub fn download(content_type: &str, name: &str, bytes: Vec<u8>) -> Response {
     download_as(content_type, &fallback, name, bytes)
 }
 
-fn download_as(content_type: &str, fallback: &str, name: &str, bytes: Vec<u8>) -> Response {
+fn download_as(content_type: &str, fallback: &str, name: &str, bytes: impl Into<axum::body::Body>) -> Response {
     let disposition = format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{}", urlencode(name));
-    ([(CONTENT_TYPE, content_type.to_string()), (CONTENT_DISPOSITION, disposition)], bytes).into_response()
+    ([(CONTENT_TYPE, content_type.to_string()), (CONTENT_DISPOSITION, disposition)], bytes.into()).into_response()
 }
 
 /// A generated document's file name as a reader saves it: its kind and the tender's title
@@ -188,6 +188,45 @@ pub async fn pdf(fallback: &str, name: &str, make: impl FnOnce() -> Vec<u8> + Se
     let bytes = tokio::task::spawn_blocking(make).await.map_err(|_| ApiError(AppError::Internal))?;
     Ok(download_as("application/pdf", fallback, name, bytes))
 }
+
+/// Public documents (a tender's notice and document) are fetched far more often than they
+/// change. Each is kept under the SHA-256 of everything it is made from (`source`), so a changed
+/// tender simply makes a new entry and an unchanged one is not typeset again. At most
+/// [`CACHED_PDFS`] entries (25–60 KB each); the cache is emptied when full.
+pub async fn pdf_cached(
+    source: &impl serde::Serialize,
+    fallback: &str,
+    name: &str,
+    make: impl FnOnce() -> Vec<u8> + Send + 'static,
+) -> ApiResult<Response> {
+    use sha2::{Digest, Sha256};
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<String, axum::body::Bytes>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let json = serde_json::to_vec(source).map_err(|_| ApiError(AppError::Internal))?;
+    let key = hex::encode(Sha256::digest(&json));
+    let hit = cache.lock().ok().and_then(|c| c.get(&key).cloned());
+    let bytes = match hit {
+        Some(bytes) => bytes,
+        None => {
+            let made = axum::body::Bytes::from(
+                tokio::task::spawn_blocking(make).await.map_err(|_| ApiError(AppError::Internal))?,
+            );
+            if let Ok(mut c) = cache.lock() {
+                if c.len() >= CACHED_PDFS {
+                    c.clear();
+                }
+                c.insert(key, made.clone());
+            }
+            made
+        }
+    };
+    Ok(download_as("application/pdf", fallback, name, bytes))
+}
+
+/// How many generated public documents are kept in memory.
+pub const CACHED_PDFS: usize = 256;
 
 pub fn urlencode(s: &str) -> String {
     s.bytes()

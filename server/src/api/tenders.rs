@@ -131,7 +131,9 @@ fn preview_name(kind_zh: &str, title: &str, preview: bool) -> String {
 async fn notice_pdf(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Response> {
     let (view, preview) = for_documents(&state, &headers, &id).await?;
     let name = preview_name("招标公告", &view.summary.title, preview);
-    files::pdf("tender-notice.pdf", &name, move || crate::documents::tender_notice_pdf(&view, preview)).await
+    let source = ("notice", preview, view.clone());
+    files::pdf_cached(&source, "tender-notice.pdf", &name, move || crate::documents::tender_notice_pdf(&view, preview))
+        .await
 }
 
 /// 招标文件 of the current version as a PDF: public once published, as the notice is.
@@ -144,6 +146,9 @@ async fn document_pdf(
     let template =
         app::schemes::server::by_id(&state.db, &view.spec.template_id).await?.ok_or(ApiError(AppError::Internal))?;
     let name = preview_name("招标文件", &view.summary.title, preview);
-    files::pdf("tender-document.pdf", &name, move || crate::documents::tender_document_pdf(&view, &template, preview))
-        .await
+    let source = ("document", preview, view.clone(), template.clone());
+    files::pdf_cached(&source, "tender-document.pdf", &name, move || {
+        crate::documents::tender_document_pdf(&view, &template, preview)
+    })
+    .await
 }

@@ -158,3 +158,36 @@ async fn project_numbers_run_per_region_and_year() {
         assert_eq!(view["summary"]["project_no"], format!("320508-{year}-0001"));
     }
 }
+
+/// Public documents are kept once typeset, but never served stale: an amendment makes a new one.
+#[tokio::test]
+async fn a_cached_notice_follows_every_amendment() {
+    use flow::*;
+    let app = spawn_app(support::Backend::Sqlite, true).await;
+    let officer = app.signed_in(Role::Officer).await;
+    let id = create_published(&app, &officer, 30).await;
+    let notice = || async {
+        let res = app.anon().get(format!("{}/api/v1/tenders/{id}/notice.pdf", app.base)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        res.bytes().await.unwrap()
+    };
+    let first = notice().await;
+    assert_eq!(notice().await, first, "the same tender gives the same document");
+    let view: Value = sf(&app, &officer, "tender_detail", &[("id", &id)]).await.json().await.unwrap();
+    let mut form = suzhou_form(&app, 30);
+    for (k, v) in form.iter_mut() {
+        if k == "input[title]" {
+            *v = "双塔街道“4+1”社区服务综合包（更正后）".into();
+        }
+    }
+    form.push(("input[documents_from]".into(), view["spec"]["documents_from"].as_str().unwrap().into()));
+    form.push(("id".into(), id.clone()));
+    form.push(("reason".into(), "项目名称更正".into()));
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = sf(&app, &officer, "amend_tender", &pairs).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let amended = notice().await;
+    assert_ne!(amended, first);
+    let text: String = pdf_text(&amended).split_whitespace().collect();
+    assert!(text.contains("（更正后）") && text.contains("第2版"), "{text}");
+}
