@@ -207,6 +207,34 @@ pub async fn files_of(db: &Db, bid_id: &str) -> Result<Vec<FileReceipt>, AppErro
         .collect())
 }
 
+/// An organisation's bid on a tender as stored, before anything is made of it.
+struct StandingBid {
+    id: String,
+    submitted_at: i64,
+    confirmed_version: i64,
+    /// Names of the lots bid for.
+    lots: Vec<String>,
+    declaration: Option<Declaration>,
+}
+
+async fn standing_bid(db: &Db, tender_id: &str, org_id: &str) -> Result<Option<StandingBid>, AppError> {
+    let row = sqlx::query(
+        "SELECT id, submitted_at, lots_json, confirmed_version, declaration_json FROM bids \
+         WHERE tender_id = $1 AND org_id = $2",
+    )
+    .bind(tender_id)
+    .bind(org_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|row| StandingBid {
+        id: row.get("id"),
+        submitted_at: row.get("submitted_at"),
+        confirmed_version: row.get("confirmed_version"),
+        lots: serde_json::from_str(&row.get::<String, _>("lots_json")).unwrap_or_default(),
+        declaration: row.get::<Option<String>, _>("declaration_json").and_then(|j| serde_json::from_str(&j).ok()),
+    }))
+}
+
 /// The organisation's standing bid on a tender as the resubmission form starts from it: lots
 /// by position and each lot's team, people no longer on `roster` left out.
 pub async fn current_bid(
@@ -216,57 +244,30 @@ pub async fn current_bid(
     lot_names: &[String],
     roster: &[crate::domain::roster::Member],
 ) -> Result<Option<super::CurrentBid>, AppError> {
-    let Some(row) =
-        sqlx::query("SELECT id, lots_json, declaration_json FROM bids WHERE tender_id = $1 AND org_id = $2")
-            .bind(tender_id)
-            .bind(org_id)
-            .fetch_optional(&db.pool)
-            .await?
-    else {
+    let Some(bid) = standing_bid(db, tender_id, org_id).await? else {
         return Ok(None);
     };
     let position = |name: &str| lot_names.iter().position(|l| l == name);
-    let bid_lots: Vec<String> = serde_json::from_str(&row.get::<String, _>("lots_json")).unwrap_or_default();
-    let declaration: Option<Declaration> =
-        row.get::<Option<String>, _>("declaration_json").and_then(|j| serde_json::from_str(&j).ok());
-    let on_roster = |id: &String| roster.iter().any(|m| &m.id == id);
-    let teams = declaration
-        .map(|d| {
-            d.teams
-                .into_iter()
-                .filter_map(|t| {
-                    let mut team = t.team;
-                    team.staff.retain(on_roster);
-                    team.supervisors.retain(on_roster);
-                    team.later_staff.iter_mut().for_each(|y| y.retain(on_roster));
-                    team.manager = team.manager.filter(on_roster);
-                    Some((position(&t.lot)?, team))
-                })
-                .collect()
-        })
+    let on_roster = |id: &str| roster.iter().any(|m| m.id == id);
+    let teams = bid
+        .declaration
+        .map(|d| d.teams.into_iter().filter_map(|t| Some((position(&t.lot)?, t.team.only(on_roster)))).collect())
         .unwrap_or_default();
     Ok(Some(super::CurrentBid {
-        lots: bid_lots.iter().filter_map(|l| position(l)).collect(),
+        lots: bid.lots.iter().filter_map(|l| position(l)).collect(),
         teams,
-        files: files_of(db, &row.get::<String, _>("id")).await?,
+        files: files_of(db, &bid.id).await?,
     }))
 }
 
 pub async fn receipt(db: &Db, tender_id: &str, org_id: &str) -> Result<Option<BidReceipt>, AppError> {
-    let Some(row) = sqlx::query("SELECT id, submitted_at, lots_json, confirmed_version, declaration_json FROM bids WHERE tender_id = $1 AND org_id = $2")
-        .bind(tender_id)
-        .bind(org_id)
-        .fetch_optional(&db.pool)
-        .await?
+    let Some(StandingBid { id: bid_id, submitted_at, confirmed_version, lots, declaration }) =
+        standing_bid(db, tender_id, org_id).await?
     else {
         return Ok(None);
     };
-    let bid_id: String = row.get("id");
     let files = files_of(db, &bid_id).await?;
-    let lots: Vec<String> = serde_json::from_str(&row.get::<String, _>("lots_json")).unwrap_or_default();
-    let needs = row.get::<i64, _>("confirmed_version") < material_version(db, tender_id).await?;
-    let declaration: Option<Declaration> =
-        row.get::<Option<String>, _>("declaration_json").and_then(|j| serde_json::from_str(&j).ok());
+    let needs = confirmed_version < material_version(db, tender_id).await?;
     let (team, flags) = match &declaration {
         Some(d) => (
             d.promised()
@@ -286,7 +287,7 @@ pub async fn receipt(db: &Db, tender_id: &str, org_id: &str) -> Result<Option<Bi
         bid_id,
         lots,
         files,
-        submitted_at: row.get("submitted_at"),
+        submitted_at,
         needs_reconfirmation: needs,
         team,
         flags,

@@ -320,6 +320,16 @@ impl TeamChoice {
         }
     }
 
+    /// The team without the people `keep` refuses (those since removed from the roster, when a
+    /// resubmission starts from an earlier bid).
+    pub fn only(mut self, keep: impl Fn(&str) -> bool) -> TeamChoice {
+        self.staff.retain(|id| keep(id));
+        self.supervisors.retain(|id| keep(id));
+        self.later_staff.iter_mut().for_each(|year| year.retain(|id| keep(id)));
+        self.manager = self.manager.filter(|id| keep(id));
+        self
+    }
+
     /// Everyone named in the team, each once.
     pub fn everyone(&self) -> Vec<&String> {
         let mut ids: Vec<&String> = self
@@ -675,6 +685,21 @@ mod tests {
         assert_eq!(d.roles_of("m1")[0], ("双塔社区".to_string(), TeamRole::Supervisor));
         assert_eq!(d.roles_of("m5")[1], ("定慧寺社区".to_string(), TeamRole::Staff));
         assert!(d.roles_of("nobody").is_empty());
+    }
+
+    #[test]
+    fn a_team_keeps_only_the_people_still_on_the_roster() {
+        let team = TeamChoice {
+            staff: vec!["a".into(), "gone".into()],
+            manager: Some("gone".into()),
+            supervisors: vec!["b".into()],
+            later_staff: vec![vec!["gone".into(), "c".into()]],
+        };
+        let kept = team.only(|id| id != "gone");
+        assert_eq!(kept.staff, ["a"]);
+        assert_eq!(kept.manager, None);
+        assert_eq!(kept.supervisors, ["b"]);
+        assert_eq!(kept.later_staff, [vec!["c".to_string()]]);
     }
 
     #[test]
