@@ -13,7 +13,7 @@ SITE_ROOT := $(CURDIR)/target/site
 DEBUG_RUSTFLAGS := --cfg erase_components
 export LEPTOS_SITE_ROOT := $(SITE_ROOT)
 
-.PHONY: run test tools test-deps lint test-unit test-integration test-e2e build-debug clean-data
+.PHONY: run test tools test-deps lint test-unit test-integration test-e2e test-bench bench build-debug clean-data
 
 ## Build an optimised release, load the demo data into SQLite and serve on http://127.0.0.1:3000
 run: tools
@@ -29,7 +29,7 @@ run: tools
 
 ## Every test: formatting and lints, domain unit tests, HTTP integration tests on SQLite and
 ## PostgreSQL, browser tests
-test: tools test-deps lint test-unit test-integration test-e2e
+test: tools test-deps lint test-unit test-integration test-e2e test-bench
 
 # The site builder (server/site) uses the wasm-bindgen library pinned in Cargo.toml, so neither
 # cargo-leptos nor a wasm-bindgen binary is needed. `cargo leptos watch` still works for development.
@@ -64,6 +64,7 @@ lint:
 
 test-unit:
 	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo test -p app --features ssr
+	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo test -p bench
 
 test-integration:
 	pg_url=$$(bash .ci/postgres.sh start)
@@ -87,3 +88,22 @@ test-e2e: build-debug
 
 clean-data:
 	rm -rf data
+
+# A small run of the benchmark suite on the debug build, on SQLite and PostgreSQL: it keeps the
+# suite compiling and working (bids acknowledged = stored, no error answers); its timings mean nothing.
+test-bench: build-debug
+	pg_url=$$(bash .ci/postgres.sh start)
+	trap 'bash .ci/postgres.sh stop' EXIT
+	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo run -q -p bench -- --quick --bin "$(TARGET_DIR)/debug/caiping" \
+	  --site-root "$(SITE_ROOT)" --postgres-admin-url "$$pg_url" --out "$(TARGET_DIR)/bench/quick.md"
+
+## The benchmark suite on a release build (issue 14's goals), on SQLite and PostgreSQL; the table is
+## printed and written to target/bench/results.md. BENCH_ARGS adds options, e.g.
+## BENCH_ARGS="--rush-bidders 1000 --rush-mb 20" for the large deadline rush.
+bench: tools
+	cargo build --release -p server -p bench
+	[ -d "$(SITE_ROOT)/pkg" ] || RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo run -p site -- build --site-root "$(SITE_ROOT)"
+	pg_url=$$(bash .ci/postgres.sh start)
+	trap 'bash .ci/postgres.sh stop' EXIT
+	"$(TARGET_DIR)/release/caiping-bench" --bin "$(TARGET_DIR)/release/caiping" --site-root "$(SITE_ROOT)" \
+	  --postgres-admin-url "$$pg_url" --out "$(CURDIR)/target/bench/results.md" $(BENCH_ARGS)

@@ -38,7 +38,7 @@ pub mod tenders;
 
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
@@ -52,6 +52,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 // Named here, browsers do not ask for /favicon.ico (a 404 on every page).
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                // The bundle's versioned directory (see the server's `leptos_options`).
+                <link rel="stylesheet" id="leptos" href=format!("/{}/caiping.css", options.site_pkg_dir) />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -80,7 +82,6 @@ pub fn App() -> impl IntoView {
 
     view! {
         <I18nContextProvider ssr_lang_header_getter=no_header_language()>
-            <Stylesheet id="leptos" href="/pkg/caiping.css" />
             <AppTitle />
             <Router>
                 <pages::layout::Layout>

@@ -100,6 +100,11 @@ pub struct ServeArgs {
     /// TEST ONLY: make the application clock movable through `/api/v1/test/clock`.
     #[arg(long)]
     pub test_mode: bool,
+
+    /// BENCHMARKS ONLY: also serve `/bench/ssr` and `/bench/json`, the bare Leptos page and the
+    /// bare JSON handler that `make bench` compares the application's routes with.
+    #[arg(long)]
+    pub bench_baselines: bool,
 }
 
 impl ServeArgs {
@@ -120,6 +125,7 @@ impl Default for ServeArgs {
             site_root: std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()),
             secure_cookies: std::env::var("CAIPING_SECURE_COOKIES").ok().and_then(|v| v.parse().ok()),
             test_mode: false,
+            bench_baselines: false,
         }
     }
 }

@@ -128,6 +128,7 @@ async fn serve(cli: &Cli, args: ServeArgs) -> anyhow::Result<()> {
     let settings = Settings {
         secure_cookies: secure,
         test_mode: args.test_mode,
+        bench_baselines: args.bench_baselines,
         master_key_file: cli.master_key_file.clone(),
         ..Settings::default()
     };

@@ -86,7 +86,7 @@ pub async fn headers(State(state): State<AppState>, req: Request, next: Next) ->
         // Pages rendered outside the router (404s) get the policy without a nonce.
         h.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_str(&content_security_policy(None)).expect("ASCII"));
     }
-    let static_asset = path.starts_with("/pkg/") || path == "/favicon.svg";
+    let static_asset = path.starts_with("/pkg/") || path.starts_with("/v/") || path == "/favicon.svg";
     if signed_in && !static_asset {
         h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

@@ -26,8 +26,36 @@ use tower_http::trace::TraceLayer;
 /// The name cargo-leptos gives the WASM/JS/CSS bundle (`output-name` in Cargo.toml).
 pub const OUTPUT_NAME: &str = "caiping";
 
+/// Where the site build writes the bundle, below the site root.
+pub const PKG_DIR: &str = "pkg";
+
+/// The options of the Leptos app. When the site root holds a bundle, its pages link it under
+/// `/v/<content hash>/pkg/`, a URL that changes with every change of the bundle, so browsers
+/// keep it for a year without asking; `/pkg/` serves the same files, revalidated.
 pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
-    LeptosOptions::builder().output_name(OUTPUT_NAME).site_root(site_root).site_pkg_dir("pkg").site_addr(addr).build()
+    let pkg = match bundle_version(Path::new(site_root)) {
+        Some(version) => format!("v/{version}/{PKG_DIR}"),
+        None => PKG_DIR.to_string(),
+    };
+    LeptosOptions::builder().output_name(OUTPUT_NAME).site_root(site_root).site_pkg_dir(pkg).site_addr(addr).build()
+}
+
+/// The first 16 hex digits of the SHA-256 of the bundle (JS glue, WASM, CSS), or `None` when
+/// the site root holds none.
+pub fn bundle_version(site_root: &Path) -> Option<String> {
+    use sha2::Digest;
+    let dir = site_root.join(PKG_DIR);
+    let mut hash = sha2::Sha256::new();
+    let mut found = false;
+    for name in [format!("{OUTPUT_NAME}.js"), format!("{OUTPUT_NAME}_bg.wasm"), format!("{OUTPUT_NAME}.css")] {
+        if let Ok(bytes) = std::fs::read(dir.join(&name)) {
+            hash.update(name.as_bytes());
+            hash.update((bytes.len() as u64).to_le_bytes());
+            hash.update(&bytes);
+            found = true;
+        }
+    }
+    found.then(|| hex::encode(hash.finalize())[..16].to_string())
 }
 
 /// Connects, migrates and assembles the state. Every instance built this way against the same
@@ -65,6 +93,10 @@ pub async fn build_state(
     let chained = app::server::audit::chain_legacy(&db).await.map_err(|e| anyhow::anyhow!("audit chain: {e:?}"))?;
     if chained > 0 {
         tracing::info!(chained, "audit entries from before the hash chain were chained");
+    }
+    let filled = app::tenders::server::fill_regions(&db).await.map_err(|e| anyhow::anyhow!("tender regions: {e:?}"))?;
+    if filled > 0 {
+        tracing::info!(filled, "tenders from before the region column got their region");
     }
     let storage = Storage::new(data_dir.join("files"))?;
     // Plaintext spools of interrupted uploads must not outlive the process that made them.
@@ -105,9 +137,19 @@ pub fn page_routes() -> Vec<AxumRouteListing> {
 pub fn router(state: AppState) -> Router {
     let routes = page_routes();
     let options = state.leptos_options.clone();
-    Router::new()
-        .nest_service(&format!("/{}", options.site_pkg_dir), assets(&options))
-        .nest("/api/v1", crate::api::router(&state))
+    let mut router = Router::new()
+        .nest_service(&format!("/{PKG_DIR}"), assets(&options, "no-cache"))
+        .nest("/api/v1", crate::api::router(&state));
+    if *options.site_pkg_dir != *PKG_DIR {
+        router = router.nest_service(
+            &format!("/{}", options.site_pkg_dir),
+            assets(&options, "public, max-age=31536000, immutable"),
+        );
+    }
+    if state.settings.bench_baselines {
+        router = router.merge(crate::baselines::router());
+    }
+    router
         .leptos_routes_with_context(&state, routes, crate::security::page_policy, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), page_guard))
@@ -122,24 +164,28 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// The browser bundle (`pkg/`: WASM, JS, CSS), sent as the `.br` or `.gz` copy the site build
-/// wrote beside each file when the browser accepts it. The names stay the same from build to
-/// build, so browsers revalidate (`no-cache` with Last-Modified: a 304 costs no transfer).
-fn assets(options: &LeptosOptions) -> SetResponseHeader<ServeDir, HeaderValue> {
-    let dir = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
-    SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))
+/// wrote beside each file when the browser accepts it. Under its versioned URL it is cached for
+/// good (`immutable`); under `/pkg/` it is revalidated (`no-cache` with Last-Modified: a 304
+/// costs no transfer).
+fn assets(options: &LeptosOptions, cache: &'static str) -> SetResponseHeader<ServeDir, HeaderValue> {
+    let dir = Path::new(&*options.site_root).join(PKG_DIR);
+    SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(cache))
         .layer(ServeDir::new(dir).precompressed_br().precompressed_gzip())
 }
 
-/// Pages and JSON compressed on the fly (brotli or gzip, as the browser accepts), at a level
-/// that costs little CPU. Not PDFs, zips, spreadsheets or bid documents: compressed already, or
-/// not worth the work; not what already carries an encoding (the precompressed bundle).
+/// Pages and JSON compressed on the fly with gzip at a level that costs little CPU. Not brotli:
+/// its encoder allocates and clears large match tables for every response, which took a third
+/// of the server's time on the board (perf, `make bench`) for a few hundred bytes less than
+/// gzip on a page of a few kilobytes; the bundle, compressed once, is sent as brotli. Not PDFs,
+/// zips, spreadsheets or bid documents: compressed already, or not worth the work; not what
+/// already carries an encoding (the precompressed bundle).
 fn compression() -> CompressionLayer<impl Predicate> {
     let predicate = DefaultPredicate::new()
         .and(NotForContentType::const_new("application/pdf"))
         .and(NotForContentType::const_new("application/zip"))
         .and(NotForContentType::const_new("application/vnd.openxmlformats"))
         .and(NotForContentType::const_new("application/octet-stream"));
-    CompressionLayer::new().quality(CompressionLevel::Precise(5)).compress_when(predicate)
+    CompressionLayer::new().no_br().quality(CompressionLevel::Precise(4)).compress_when(predicate)
 }
 
 /// Role-guarded pages are decided here, before rendering: anonymous visitors are sent to the

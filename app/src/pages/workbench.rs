@@ -66,7 +66,8 @@ fn RoleHome(role: Role, #[prop(optional)] children: Option<ChildrenFn>) -> impl 
 #[component]
 pub fn OfficerHome() -> impl IntoView {
     let i18n = use_i18n();
-    let tenders = Resource::new(|| (), |_| crate::tenders::officer_tenders());
+    let query = leptos_router::hooks::use_query_map();
+    let tenders = Resource::new(move || query.with(|q| q.get("after")), crate::tenders::officer_tenders);
     // An officer may sit on a panel as the purchaser's representative.
     let actions = crate::panels::views::InvitationActions::new();
     let panels = Resource::new(

@@ -17,11 +17,19 @@ pub struct Settings {
     /// Where the master key that wraps tender keys lives; `<data-dir>/master.key` when unset.
     /// Instances sharing a database must share this key.
     pub master_key_file: Option<std::path::PathBuf>,
+    /// Started with `serve --bench-baselines`: the bare pages `make bench` measures against.
+    pub bench_baselines: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { secure_cookies: false, test_mode: false, session_hours: 12, master_key_file: None }
+        Self {
+            secure_cookies: false,
+            test_mode: false,
+            session_hours: 12,
+            master_key_file: None,
+            bench_baselines: false,
+        }
     }
 }
 

@@ -1,15 +1,15 @@
 //! The public notice board and the officer's list of tenders.
 
-use super::{public_tenders, TenderSummary};
+use super::{public_tenders, BoardPage, TenderPage};
 use crate::components::bilingual::lz;
 use crate::components::errors::{loaded, Loaded};
 use crate::domain::money::Yuan;
 use crate::domain::tender::{TenderPhase, TenderStatus};
 use crate::domain::time::format_shanghai;
 use crate::i18n::*;
-use crate::schemes::SchemeName;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 /// A stored tender status in the user's language (the board's filter); a published tender
 /// reads as taking bids.
@@ -29,151 +29,208 @@ pub fn phase_label(i18n: leptos_i18n::I18nContext<Locale>, p: TenderPhase) -> &'
     }
 }
 
-/// The public notice board (no sign-in needed): search by title, buyer, scheme or region; filter
-/// by region, scheme and status.
+/// The public notice board (no sign-in needed), a page at a time: search by project number,
+/// title, buyer, scheme or region; filter by status, region and scheme. The filters are the
+/// page's query string, so a filtered board can be linked and works without JavaScript; the
+/// server filters and pages (keyset) in SQL.
 #[component]
 pub fn NoticeList() -> impl IntoView {
     let i18n = use_i18n();
-    let notices = Resource::new(|| (), |_| public_tenders());
-    let (query, set_query) = signal(String::new());
-    let (status_filter, set_status_filter) = signal(String::new());
-    let (scheme_filter, set_scheme_filter) = signal(String::new());
-    let (region_filter, set_region_filter) = signal(String::new());
+    let query = use_query_map();
+    let param = move |key: &str| query.with(|q| q.get(key).filter(|v| !v.is_empty()));
+    let page = Resource::new(
+        move || (param("q"), param("status"), param("region"), param("scheme"), param("after")),
+        |(q, status, region, scheme, after)| public_tenders(q, status, region, scheme, after),
+    );
+    let navigate = leptos_router::hooks::use_navigate();
+    // A changed filter starts again from the first page.
+    let set_filter = move |key: &'static str, value: String| {
+        let mut q = query.get_untracked();
+        q.remove("after");
+        q.remove(key);
+        if !value.is_empty() {
+            q.insert(key, value);
+        }
+        navigate(&format!("/{}", q.to_query_string()), Default::default());
+    };
     let statuses = [TenderStatus::Published, TenderStatus::Opened, TenderStatus::Awarded, TenderStatus::Failed];
     view! {
         <section class="card">
             <h2>{t!(i18n, tender.notices)}</h2>
             {loaded(
-                notices,
-                move |list: Vec<TenderSummary>| {
-                    if list.is_empty() {
+                page,
+                move |page: BoardPage| {
+                    let filtered = ["q", "status", "region", "scheme"].iter().any(|k| param(k).is_some());
+                    if page.rows.is_empty() && !filtered && param("after").is_none() {
                         return view! { <p>{t!(i18n, tender.no_notices)}</p> }.into_any();
                     }
-                    let mut schemes: Vec<SchemeName> = list.iter().map(|t| t.scheme.clone()).collect();
-                    schemes.sort();
-                    schemes.dedup();
-                    let mut regions: Vec<String> = list
-                        .iter()
-                        .map(|t| t.region.clone())
-                        .filter(|r| !r.is_empty())
-                        .collect();
-                    regions.sort();
-                    regions.dedup();
+                    let (status_now, region_now, scheme_now) = (
+                        param("status").unwrap_or_default(),
+                        param("region").unwrap_or_default(),
+                        param("scheme").unwrap_or_default(),
+                    );
+                    let next_href = page.next.clone().map(|next| {
+                        let mut q = query.get_untracked();
+                        q.remove("after");
+                        q.insert("after", next);
+                        format!("/{}", q.to_query_string())
+                    });
+                    let first_href = param("after").map(|_| {
+                        let mut q = query.get_untracked();
+                        q.remove("after");
+                        format!("/{}", q.to_query_string())
+                    });
+                    let set_filter = set_filter.clone();
+                    let (on_status, on_region, on_scheme) = (set_filter.clone(), set_filter.clone(), set_filter);
                     view! {
                         // One row of labelled filters (wrapping as a whole on narrow screens).
-                        <div class="filters">
-                            <label class="filter filter-search">
-                                <span>{lz(i18n, "搜索", "Search")}</span>
-                                <input
-                                    type="search"
-                                    data-testid="notice-search"
-                                    placeholder=move || t_string!(i18n, tender.search)
-                                    on:input=move |ev| set_query.set(event_target_value(&ev))
-                                />
-                            </label>
-                            <label class="filter">
-                                <span>{t!(i18n, tender.status)}</span>
-                                <select
-                                    data-testid="notice-status"
-                                    on:change=move |ev| set_status_filter.set(event_target_value(&ev))
-                                >
-                                    <option value="">{t!(i18n, tender.all)}</option>
-                                    {statuses
-                                        .into_iter()
-                                        .map(|st| view! { <option value=st.as_str()>{move || status_label(i18n, st)}</option> })
-                                        .collect_view()}
-                                </select>
-                            </label>
-                            <label class="filter">
-                                <span>{lz(i18n, "地区", "Region")}</span>
-                                <select
-                                    data-testid="notice-region"
-                                    on:change=move |ev| set_region_filter.set(event_target_value(&ev))
-                                >
-                                    <option value="">{lz(i18n, "全部地区", "All regions")}</option>
-                                    {regions
-                                        .into_iter()
-                                        .map(|r| view! { <option value=r.clone()>{r.clone()}</option> })
-                                        .collect_view()}
-                                </select>
-                            </label>
-                            <label class="filter">
-                                <span>{lz(i18n, "方案", "Scheme")}</span>
-                                <select
-                                    data-testid="notice-scheme"
-                                    on:change=move |ev| set_scheme_filter.set(event_target_value(&ev))
-                                >
-                                    <option value="">{lz(i18n, "全部方案", "All schemes")}</option>
-                                    {schemes
-                                        .into_iter()
-                                        .map(|s| {
-                                            let id = s.id.clone();
-                                            view! {
-                                                <option value=id>
-                                                    {move || s.localized(i18n.get_locale() == Locale::en).to_string()}
-                                                </option>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </select>
-                            </label>
-                        </div>
-                        <div class="table-wrap">
-                            <table data-testid="notices">
-                                <thead>
-                                    <tr>
-                                        <th>{t!(i18n, tender.title)}</th>
-                                        <th>{t!(i18n, tender.buyer)}</th>
-                                        <th>{t!(i18n, tender.budget)}</th>
-                                        <th>{t!(i18n, tender.deadline)}</th>
-                                        <th>{t!(i18n, tender.status)}</th>
-                                        <th>{t!(i18n, tender.winner)}</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {list
-                                        .into_iter()
-                                        .map(|t| {
-                                            let status = t.status;
-                                            let phase = t.phase;
-                                            let haystack = format!(
-                                                "{} {} {} {} {}",
-                                                t.project_no,
-                                                t.title,
-                                                t.buyer,
-                                                t.scheme.zh,
-                                                t.region,
-                                            );
-                                            let scheme = t.scheme.id.clone();
-                                            let region = t.region.clone();
-                                            let shown = move || {
-                                                let q = query.get();
-                                                let f = status_filter.get();
-                                                let sch = scheme_filter.get();
-                                                let reg = region_filter.get();
-                                                (q.trim().is_empty() || haystack.contains(q.trim()))
-                                                    && (f.is_empty() || f == status.as_str())
-                                                    && (sch.is_empty() || sch == scheme)
-                                                    && (reg.is_empty() || reg == region)
-                                            };
-                                            view! {
-                                                <tr class:filtered-out=move || !shown()>
-                                                    <td>
-                                                        <A href=format!("/tenders/{}", t.id)>{t.title}</A>
-                                                        <span class="project-no">{t.project_no}</span>
-                                                    </td>
-                                                    <td>{t.buyer}</td>
-                                                    <td>{Yuan::from_fen(t.budget_fen).to_string()}</td>
-                                                    <td>{format_shanghai(t.bid_deadline)}</td>
-                                                    <td data-testid="notice-phase">{move || phase_label(i18n, phase)}</td>
-                                                    <td>{t.winner.unwrap_or_default()}</td>
-                                                </tr>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        <leptos_router::components::Form method="get" action="/">
+                            <div class="filters">
+                                <label class="filter filter-search">
+                                    <span>{lz(i18n, "搜索", "Search")}</span>
+                                    <input
+                                        type="search"
+                                        name="q"
+                                        data-testid="notice-search"
+                                        value=param("q").unwrap_or_default()
+                                        placeholder=move || t_string!(i18n, tender.search)
+                                    />
+                                </label>
+                                <label class="filter">
+                                    <span>{t!(i18n, tender.status)}</span>
+                                    <select
+                                        name="status"
+                                        data-testid="notice-status"
+                                        on:change=move |ev| on_status("status", event_target_value(&ev))
+                                    >
+                                        <option value="">{t!(i18n, tender.all)}</option>
+                                        {statuses
+                                            .into_iter()
+                                            .map(|st| {
+                                                view! {
+                                                    <option value=st.as_str() selected=status_now == st.as_str()>
+                                                        {move || status_label(i18n, st)}
+                                                    </option>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </select>
+                                </label>
+                                <label class="filter">
+                                    <span>{lz(i18n, "地区", "Region")}</span>
+                                    <select
+                                        name="region"
+                                        data-testid="notice-region"
+                                        on:change=move |ev| on_region("region", event_target_value(&ev))
+                                    >
+                                        <option value="">{lz(i18n, "全部地区", "All regions")}</option>
+                                        {page
+                                            .regions
+                                            .into_iter()
+                                            .map(|r| {
+                                                let selected = r == region_now;
+                                                view! { <option value=r.clone() selected=selected>{r.clone()}</option> }
+                                            })
+                                            .collect_view()}
+                                    </select>
+                                </label>
+                                <label class="filter">
+                                    <span>{lz(i18n, "方案", "Scheme")}</span>
+                                    <select
+                                        name="scheme"
+                                        data-testid="notice-scheme"
+                                        on:change=move |ev| on_scheme("scheme", event_target_value(&ev))
+                                    >
+                                        <option value="">{lz(i18n, "全部方案", "All schemes")}</option>
+                                        {page
+                                            .schemes
+                                            .into_iter()
+                                            .map(|s| {
+                                                let id = s.id.clone();
+                                                let selected = id == scheme_now;
+                                                view! {
+                                                    <option value=id selected=selected>
+                                                        {move || s.localized(i18n.get_locale() == Locale::en).to_string()}
+                                                    </option>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </select>
+                                </label>
+                                <button type="submit" class="filter-submit" data-testid="notice-search-submit">
+                                    {lz(i18n, "查询", "Search")}
+                                </button>
+                            </div>
+                        </leptos_router::components::Form>
+                        {if page.rows.is_empty() {
+                            view! {
+                                <p data-testid="notices-none">
+                                    {lz(i18n, "没有符合条件的公告。", "No notice matches.")} " "
+                                    <A href="/">{lz(i18n, "清除筛选", "Clear the filters")}</A>
+                                </p>
+                            }
+                                .into_any()
+                        } else {
+                            view! {
+                                <div class="table-wrap">
+                                    <table data-testid="notices">
+                                        <thead>
+                                            <tr>
+                                                <th>{t!(i18n, tender.title)}</th>
+                                                <th>{t!(i18n, tender.buyer)}</th>
+                                                <th>{t!(i18n, tender.budget)}</th>
+                                                <th>{t!(i18n, tender.deadline)}</th>
+                                                <th>{t!(i18n, tender.status)}</th>
+                                                <th>{t!(i18n, tender.winner)}</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {page
+                                                .rows
+                                                .into_iter()
+                                                .map(|t| {
+                                                    let phase = t.phase;
+                                                    view! {
+                                                        <tr>
+                                                            <td>
+                                                                <A href=format!("/tenders/{}", t.id)>{t.title}</A>
+                                                                <span class="project-no">{t.project_no}</span>
+                                                            </td>
+                                                            <td>{t.buyer}</td>
+                                                            <td>{Yuan::from_fen(t.budget_fen).to_string()}</td>
+                                                            <td>{format_shanghai(t.bid_deadline)}</td>
+                                                            <td data-testid="notice-phase">
+                                                                {move || phase_label(i18n, phase)}
+                                                            </td>
+                                                            <td>{t.winner.unwrap_or_default()}</td>
+                                                        </tr>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }
+                                .into_any()
+                        }}
+                        <nav class="pager" aria-label=move || lz(i18n, "翻页", "Pages")()>
+                            {first_href
+                                .map(|href| {
+                                    view! {
+                                        <A href=href attr:data-testid="notices-first">
+                                            {lz(i18n, "« 第一页", "« First page")}
+                                        </A>
+                                    }
+                                })}
+                            {next_href
+                                .map(|href| {
+                                    view! {
+                                        <A href=href attr:data-testid="notices-next">
+                                            {lz(i18n, "下一页 »", "Next page »")}
+                                        </A>
+                                    }
+                                })}
+                        </nav>
                     }
                         .into_any()
                 },
@@ -183,8 +240,9 @@ pub fn NoticeList() -> impl IntoView {
 }
 
 #[component]
-pub fn OfficerTenders(tenders: Loaded<Vec<TenderSummary>>) -> impl IntoView {
+pub fn OfficerTenders(tenders: Loaded<TenderPage>) -> impl IntoView {
     let i18n = use_i18n();
+    let query = use_query_map();
     view! {
         <section class="card">
             <h2>{t!(i18n, tender.my_tenders)}</h2>
@@ -195,10 +253,12 @@ pub fn OfficerTenders(tenders: Loaded<Vec<TenderSummary>>) -> impl IntoView {
             </p>
             {loaded(
                 tenders,
-                move |list: Vec<TenderSummary>| {
+                move |page: TenderPage| {
+                    let deeper = query.with_untracked(|q| q.get("after").is_some());
                     view! {
                         <ul class="plain-list">
-                            {list
+                            {page
+                                .rows
                                 .into_iter()
                                 .map(|t| {
                                     let phase = t.phase;
@@ -214,6 +274,25 @@ pub fn OfficerTenders(tenders: Loaded<Vec<TenderSummary>>) -> impl IntoView {
                                 })
                                 .collect_view()}
                         </ul>
+                        <nav class="pager" aria-label=move || lz(i18n, "翻页", "Pages")()>
+                            {deeper
+                                .then(|| {
+                                    view! {
+                                        <A href="/officer" attr:data-testid="my-tenders-first">
+                                            {lz(i18n, "« 最新的项目", "« Newest")}
+                                        </A>
+                                    }
+                                })}
+                            {page
+                                .next
+                                .map(|next| {
+                                    view! {
+                                        <A href=format!("/officer?after={next}") attr:data-testid="my-tenders-next">
+                                            {lz(i18n, "更早的项目 »", "Older »")}
+                                        </A>
+                                    }
+                                })}
+                        </nav>
                     }
                 },
             )}

@@ -117,19 +117,56 @@ pub struct TenderFormView {
     pub lint: Vec<Verdict>,
 }
 
+/// What the board is asked for: a search, exact filters, and where the page starts. Every part
+/// may be missing (the first page of everything).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardFilter {
+    pub q: Option<String>,
+    pub status: Option<String>,
+    pub region: Option<String>,
+    pub scheme: Option<String>,
+    /// The cursor of the page's first notice (`next` of the page before).
+    pub after: Option<String>,
+}
+
+/// A page of the public board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardPage {
+    pub rows: Vec<TenderSummary>,
+    /// The cursor of the next page, when there is one.
+    pub next: Option<String>,
+    /// The regions and schemes of all published notices, for the filters.
+    pub regions: Vec<String>,
+    pub schemes: Vec<SchemeName>,
+}
+
 #[server(endpoint = "public_tenders")]
-pub async fn public_tenders() -> Result<Vec<TenderSummary>, AppError> {
+pub async fn public_tenders(
+    q: Option<String>,
+    status: Option<String>,
+    region: Option<String>,
+    scheme: Option<String>,
+    after: Option<String>,
+) -> Result<BoardPage, AppError> {
     let state = crate::server::auth::state()?;
-    server::public_list(&state.db, state.now_ms()).await
+    server::board(&state.db, &BoardFilter { q, status, region, scheme, after }, state.now_ms()).await
+}
+
+/// A page of the officer's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenderPage {
+    pub rows: Vec<TenderSummary>,
+    /// The cursor of the next page, when there is one.
+    pub next: Option<String>,
 }
 
 #[server(endpoint = "officer_tenders")]
-pub async fn officer_tenders() -> Result<Vec<TenderSummary>, AppError> {
+pub async fn officer_tenders(after: Option<String>) -> Result<TenderPage, AppError> {
     use crate::identity::Role;
     use crate::server::auth;
     let officer = auth::require(&[Role::Officer]).await?;
     let state = auth::state()?;
-    server::officer_list(&state.db, &officer, state.now_ms()).await
+    server::officer_list(&state.db, &officer, after.as_deref(), state.now_ms()).await
 }
 
 #[server(endpoint = "create_tender")]

@@ -34,6 +34,7 @@ pub(crate) fn tender_error(e: TenderError) -> AppError {
     }])
 }
 
+#[derive(Clone)]
 pub struct TenderRow {
     pub id: String,
     pub title: String,
@@ -56,6 +57,9 @@ pub struct TenderRow {
     pub purchaser_id: Option<String>,
     /// The project number (项目编号) everyone quotes; see [`crate::domain::project_number`].
     pub project_no: String,
+    /// The city or county of the current version, stored so lists need not parse the spec.
+    pub region: String,
+    pub published_at: Option<i64>,
 }
 
 impl TenderRow {
@@ -72,7 +76,8 @@ impl TenderRow {
 /// The columns [`TenderRow`] is read from.
 pub const TENDER_COLUMNS: &str =
     "id, title, buyer, budget_fen, price_weight_centi, bid_deadline, opening_at, status, awarded_bid_id, awarded_at, \
-     template_id, spec_json, version, sealing_key, review_done_at, failed_reason, created_by, purchaser_id, project_no";
+     template_id, spec_json, version, sealing_key, review_done_at, failed_reason, created_by, purchaser_id, project_no, \
+     region, published_at";
 
 fn tender_row(r: &AnyRow) -> Result<TenderRow, AppError> {
     let status: String = r.get("status");
@@ -96,6 +101,8 @@ fn tender_row(r: &AnyRow) -> Result<TenderRow, AppError> {
         created_by: r.get("created_by"),
         purchaser_id: r.get("purchaser_id"),
         project_no: r.get::<Option<String>, _>("project_no").unwrap_or_else(|| r.get("id")),
+        region: r.get("region"),
+        published_at: r.get("published_at"),
     })
 }
 
@@ -153,20 +160,31 @@ pub fn lot_name(spec_json: Option<String>, position: i64) -> String {
         .unwrap_or_default()
 }
 
-/// The published result: each winning organisation once, in lot order, once the tender is awarded.
-async fn winner_name(db: &Db, t: &TenderRow) -> Result<Option<String>, AppError> {
-    if t.status != TenderStatus::Awarded {
-        return Ok(None);
-    }
-    let rows = sqlx::query("SELECT o.name FROM contracts c JOIN organisations o ON o.id = c.org_id WHERE c.tender_id = $1 ORDER BY c.lot_position").bind(&t.id).fetch_all(&db.pool).await?;
-    let mut names: Vec<String> = Vec::new();
-    for r in rows {
-        let name: String = r.get("name");
-        if !names.contains(&name) {
-            names.push(name);
+/// The published result of each awarded tender among `rows`: its winning organisations, each
+/// once, in lot order. One query for a whole list.
+async fn winner_names(db: &Db, rows: &[TenderRow]) -> Result<std::collections::HashMap<String, String>, AppError> {
+    let awarded: Vec<&str> = rows.iter().filter(|t| t.status == TenderStatus::Awarded).map(|t| t.id.as_str()).collect();
+    let mut out: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+    if !awarded.is_empty() {
+        let marks: Vec<String> = (1..=awarded.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT c.tender_id, o.name FROM contracts c JOIN organisations o ON o.id = c.org_id \
+             WHERE c.tender_id IN ({}) ORDER BY c.tender_id, c.lot_position",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for id in &awarded {
+            q = q.bind(*id);
+        }
+        for r in q.fetch_all(&db.pool).await? {
+            let names = out.entry(r.get("tender_id")).or_default();
+            let name: String = r.get("name");
+            if !names.contains(&name) {
+                names.push(name);
+            }
         }
     }
-    Ok((!names.is_empty()).then(|| names.join("、")))
+    Ok(out.into_iter().map(|(id, names)| (id, names.join("、"))).collect())
 }
 
 /// Each lot's public result: its 废标 reason once the review is done, its winner once the tender
@@ -194,45 +212,37 @@ async fn lot_results(db: &Db, t: &TenderRow, spec: &ValidTender) -> Result<Vec<L
         .collect())
 }
 
-async fn summary(db: &Db, t: &TenderRow, now_ms: i64) -> Result<TenderSummary, AppError> {
-    summary_with(db, t, now_ms, &crate::schemes::server::all(db).await?).await
+async fn summary(db: &Db, t: TenderRow, now_ms: i64) -> Result<TenderSummary, AppError> {
+    Ok(summaries(db, vec![t], now_ms).await?.remove(0))
 }
 
-/// [`summary`] with the templates in force loaded once for a whole list.
-async fn summary_with(
-    db: &Db,
-    t: &TenderRow,
-    now_ms: i64,
-    templates: &[crate::domain::template::SchemeTemplate],
-) -> Result<TenderSummary, AppError> {
-    Ok(TenderSummary {
-        phase: crate::domain::tender::TenderPhase::of(t.status, now_ms, t.bid_deadline),
-        id: t.id.clone(),
-        project_no: t.project_no.clone(),
-        title: t.title.clone(),
-        buyer: t.buyer.clone(),
-        budget_fen: t.budget_fen,
-        bid_deadline: t.bid_deadline,
-        opening_at: t.opening_at,
-        status: t.status,
-        winner: winner_name(db, t).await?,
-        region: t.spec().map(|s| s.region).unwrap_or_default(),
-        scheme: match templates.iter().find(|s| s.id == t.template_id) {
-            Some(template) => {
-                SchemeName { id: template.id.clone(), zh: template.name.zh.clone(), en: template.name.en.clone() }
-            }
-            None => SchemeName { id: t.template_id.clone(), zh: t.template_id.clone(), en: t.template_id.clone() },
-        },
-    })
-}
-
-pub async fn summaries(db: &Db, rows: Vec<AnyRow>, now_ms: i64) -> Result<Vec<TenderSummary>, AppError> {
+/// The list rows of `rows`: templates loaded once and winners read in one query, nothing parsed
+/// per row.
+pub async fn summaries(db: &Db, rows: Vec<TenderRow>, now_ms: i64) -> Result<Vec<TenderSummary>, AppError> {
     let templates = crate::schemes::server::all(db).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        out.push(summary_with(db, &tender_row(r)?, now_ms, &templates).await?);
-    }
-    Ok(out)
+    let mut winners = winner_names(db, &rows).await?;
+    Ok(rows
+        .into_iter()
+        .map(|t| TenderSummary {
+            phase: crate::domain::tender::TenderPhase::of(t.status, now_ms, t.bid_deadline),
+            winner: winners.remove(&t.id),
+            scheme: match templates.iter().find(|s| s.id == t.template_id) {
+                Some(template) => {
+                    SchemeName { id: template.id.clone(), zh: template.name.zh.clone(), en: template.name.en.clone() }
+                }
+                None => SchemeName { id: t.template_id.clone(), zh: t.template_id.clone(), en: t.template_id.clone() },
+            },
+            id: t.id,
+            project_no: t.project_no,
+            title: t.title,
+            buyer: t.buyer,
+            budget_fen: t.budget_fen,
+            bid_deadline: t.bid_deadline,
+            opening_at: t.opening_at,
+            status: t.status,
+            region: t.region,
+        })
+        .collect())
 }
 
 /// Published notices, newest first; drafts are never public.
@@ -242,17 +252,196 @@ pub async fn public_list(db: &Db, now_ms: i64) -> Result<Vec<TenderSummary>, App
     ))
     .fetch_all(&db.pool)
     .await?;
-    summaries(db, rows, now_ms).await
+    summaries(db, rows.iter().map(tender_row).collect::<Result<_, _>>()?, now_ms).await
 }
 
-pub async fn officer_list(db: &Db, officer: &SessionUser, now_ms: i64) -> Result<Vec<TenderSummary>, AppError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {TENDER_COLUMNS} FROM tenders WHERE purchaser_id = $1 ORDER BY created_at DESC, id"
-    ))
-    .bind(officer.purchaser_id.as_deref().unwrap_or_default())
+/// Tenders on one page of the board or of the officer's list.
+pub const BOARD_PAGE: usize = 50;
+
+/// Where a page of a list starts: after the tender whose sort time (published on the board,
+/// created in the officer's list) is `at`, with `id` (keyset pagination: a page costs the same
+/// however deep it is, and a tender added meanwhile does not shift the pages).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub at: i64,
+    pub id: String,
+}
+
+impl Cursor {
+    pub fn parse(text: &str) -> Result<Cursor, AppError> {
+        let invalid = || {
+            AppError::field(
+                "after",
+                "cursor_invalid",
+                "翻页参数无效，请从第一页重新浏览",
+                "Invalid page cursor; start again from the first page",
+            )
+        };
+        let (at, id) = text.split_once('.').ok_or_else(invalid)?;
+        let at = at.parse().map_err(|_| invalid())?;
+        if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(invalid());
+        }
+        Ok(Cursor { at, id: id.into() })
+    }
+
+    pub fn text(&self) -> String {
+        format!("{}.{}", self.at, self.id)
+    }
+}
+
+/// `%`, `_` and `\` taken literally in a LIKE pattern (with `ESCAPE '\'`).
+fn like_pattern(q: &str) -> String {
+    let mut out = String::from("%");
+    for c in q.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// One page of the public board, filtered and paged in SQL: the search matches the project
+/// number, title, buyer, region or scheme name; status, region and scheme are exact.
+pub async fn board(db: &Db, filter: &BoardFilter, now_ms: i64) -> Result<BoardPage, AppError> {
+    let after = filter.after.as_deref().filter(|a| !a.is_empty()).map(Cursor::parse).transpose()?;
+    let status =
+        match filter.status.as_deref().filter(|s| !s.is_empty()) {
+            Some(s) => Some(TenderStatus::parse(s).filter(|s| *s != TenderStatus::Draft).ok_or_else(|| {
+                AppError::field("status", "status_unknown", "没有这种项目状态", "No such tender status")
+            })?),
+            None => None,
+        };
+    let templates = crate::schemes::server::all(db).await?;
+    let mut sql = format!("SELECT {TENDER_COLUMNS} FROM tenders WHERE status <> 'draft'");
+    let mut text: Vec<String> = Vec::new();
+    let mut mark = |sql: &mut String, clause: &str, value: String| {
+        text.push(value);
+        sql.push_str(&clause.replace('?', &format!("${}", text.len())));
+    };
+    if let Some(s) = status {
+        mark(&mut sql, " AND status = ?", s.as_str().into());
+    }
+    if let Some(r) = filter.region.as_deref().filter(|r| !r.is_empty()) {
+        mark(&mut sql, " AND region = ?", r.into());
+    }
+    if let Some(t) = filter.scheme.as_deref().filter(|t| !t.is_empty()) {
+        mark(&mut sql, " AND template_id = ?", t.into());
+    }
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = like_pattern(q);
+        mark(&mut sql, " AND (LOWER(title) LIKE ? ESCAPE '\\'", pattern.clone());
+        for column in ["buyer", "project_no", "region"] {
+            mark(&mut sql, &format!(" OR LOWER({column}) LIKE ? ESCAPE '\\'"), pattern.clone());
+        }
+        let lowered = q.to_lowercase();
+        for t in templates.iter().filter(|t| t.name.zh.contains(q) || t.name.en.to_lowercase().contains(&lowered)) {
+            mark(&mut sql, " OR template_id = ?", t.id.clone());
+        }
+        sql.push(')');
+    }
+    let mut at: Option<i64> = None;
+    if let Some(c) = &after {
+        at = Some(c.at);
+        let n = text.len() + 1;
+        text.push(c.id.clone());
+        sql.push_str(&format!(" AND (published_at < ${n2} OR (published_at = ${n2} AND id > ${n}))", n2 = n + 1));
+    }
+    sql.push_str(&format!(" ORDER BY published_at DESC, id LIMIT {}", BOARD_PAGE + 1));
+    let mut q = sqlx::query(&sql);
+    for v in &text {
+        q = q.bind(v.as_str());
+    }
+    if let Some(at) = at {
+        q = q.bind(at);
+    }
+    let mut rows: Vec<TenderRow> = q.fetch_all(&db.pool).await?.iter().map(tender_row).collect::<Result<_, _>>()?;
+    let next = if rows.len() > BOARD_PAGE {
+        rows.truncate(BOARD_PAGE);
+        rows.last().and_then(|t| t.published_at.map(|at| Cursor { at, id: t.id.clone() }.text()))
+    } else {
+        None
+    };
+    let regions: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT region FROM tenders WHERE status <> 'draft' AND region <> '' ORDER BY region",
+    )
     .fetch_all(&db.pool)
     .await?;
-    summaries(db, rows, now_ms).await
+    let used: Vec<String> = sqlx::query_scalar("SELECT DISTINCT template_id FROM tenders WHERE status <> 'draft'")
+        .fetch_all(&db.pool)
+        .await?;
+    let mut schemes: Vec<SchemeName> = used
+        .iter()
+        .map(|id| match templates.iter().find(|t| &t.id == id) {
+            Some(t) => SchemeName { id: t.id.clone(), zh: t.name.zh.clone(), en: t.name.en.clone() },
+            None => SchemeName { id: id.clone(), zh: id.clone(), en: id.clone() },
+        })
+        .collect();
+    schemes.sort();
+    Ok(BoardPage { rows: summaries(db, rows, now_ms).await?, next, regions, schemes })
+}
+
+/// Tenders stored before the region had its own column get it from their spec. Idempotent; a
+/// tender whose spec names no region is read again at the next start, which costs little.
+pub async fn fill_regions(db: &Db) -> Result<u64, AppError> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, spec_json FROM tenders WHERE region = '' AND spec_json IS NOT NULL")
+            .fetch_all(&db.pool)
+            .await?;
+    let mut filled = 0;
+    for (id, spec) in rows {
+        let Ok(v) = serde_json::from_str::<ValidTender>(&spec) else { continue };
+        if v.region.is_empty() {
+            continue;
+        }
+        filled += sqlx::query("UPDATE tenders SET region = $1 WHERE id = $2 AND region = ''")
+            .bind(&v.region)
+            .bind(&id)
+            .execute(&db.pool)
+            .await?
+            .rows_affected();
+    }
+    Ok(filled)
+}
+
+/// The officer's unit's tenders, newest first, [`BOARD_PAGE`] at a time after `after`.
+pub async fn officer_list(
+    db: &Db,
+    officer: &SessionUser,
+    after: Option<&str>,
+    now_ms: i64,
+) -> Result<TenderPage, AppError> {
+    let after = after.filter(|a| !a.is_empty()).map(Cursor::parse).transpose()?;
+    let unit = officer.purchaser_id.as_deref().unwrap_or_default();
+    let limit = BOARD_PAGE + 1;
+    let rows = match &after {
+        None => {
+            sqlx::query(&format!(
+                "SELECT {TENDER_COLUMNS}, created_at FROM tenders WHERE purchaser_id = $1 \
+                 ORDER BY created_at DESC, id LIMIT {limit}"
+            ))
+            .bind(unit)
+            .fetch_all(&db.pool)
+            .await?
+        }
+        Some(c) => {
+            sqlx::query(&format!(
+                "SELECT {TENDER_COLUMNS}, created_at FROM tenders WHERE purchaser_id = $1 \
+                 AND (created_at < $2 OR (created_at = $2 AND id > $3)) ORDER BY created_at DESC, id LIMIT {limit}"
+            ))
+            .bind(unit)
+            .bind(c.at)
+            .bind(&c.id)
+            .fetch_all(&db.pool)
+            .await?
+        }
+    };
+    let next = (rows.len() > BOARD_PAGE)
+        .then(|| Cursor { at: rows[BOARD_PAGE - 1].get("created_at"), id: rows[BOARD_PAGE - 1].get("id") }.text());
+    let rows: Vec<TenderRow> = rows.iter().take(BOARD_PAGE).map(tender_row).collect::<Result<_, _>>()?;
+    Ok(TenderPage { rows: summaries(db, rows, now_ms).await?, next })
 }
 
 pub async fn criteria(db: &Db, tender_id: &str) -> Result<Vec<CriterionView>, AppError> {
@@ -290,7 +479,7 @@ async fn write_spec(
 ) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE tenders SET title = $1, buyer = $2, method = $3, budget_fen = $4, price_weight_centi = $5, bid_deadline = $6, opening_at = $7, \
-         clarify_until = $8, spec_json = $9, version = $10 WHERE id = $11",
+         clarify_until = $8, spec_json = $9, version = $10, region = $12 WHERE id = $11",
     )
     .bind(&v.title)
     .bind(&v.buyer)
@@ -303,6 +492,7 @@ async fn write_spec(
     .bind(serde_json::to_string(v).expect("a tender serialises"))
     .bind(version)
     .bind(id)
+    .bind(&v.region)
     .execute(&mut **tx)
     .await?;
     sqlx::query("DELETE FROM tender_lots WHERE tender_id = $1").bind(id).execute(&mut **tx).await?;
@@ -463,7 +653,7 @@ pub async fn detail(db: &Db, id: &str, with_bids: bool, now_ms: i64) -> Result<T
             .fetch_optional(&db.pool)
             .await?
             .map(|r| r.get("commitment")),
-        summary: summary(db, &t, now_ms).await?,
+        summary: summary(db, t.clone(), now_ms).await?,
     })
 }
 

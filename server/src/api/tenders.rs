@@ -18,10 +18,22 @@ use axum::Router;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/tenders", get(board))
         .route("/tenders/{id}/notice.pdf", get(notice_pdf))
         .route("/tenders/{id}/document.pdf", get(document_pdf))
         .route("/tenders/{id}/attachments", post(attach).layer(DefaultBodyLimit::max(MAX_FILE as usize + 64 * 1024)))
         .route("/tenders/{id}/attachments/{sha256}", get(attachment))
+}
+
+/// The public board as JSON, a page at a time (`?q=&status=&region=&scheme=&after=`): the same
+/// query and keyset pages as the board page.
+async fn board(
+    State(state): State<AppState>,
+    query: Result<axum::extract::Query<app::tenders::BoardFilter>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<axum::Json<app::tenders::BoardPage>> {
+    let axum::extract::Query(filter) = query
+        .map_err(|_| field_error("query", "query_invalid", "查询参数格式有误", "The query string is malformed"))?;
+    Ok(axum::Json(tenders::board(&state.db, &filter, state.now_ms()).await?))
 }
 
 /// The officer attaches a document (PDF or zip, checked like a bid's) to a draft tender.

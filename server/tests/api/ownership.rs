@@ -64,9 +64,9 @@ async fn only_the_tenders_own_unit_acts_on_it() {
 
         // Lists: a unit sees its own tenders, whoever of its officers created them.
         let mine: Value = sf(&app, &own, "officer_tenders", &[]).await.json().await.unwrap();
-        assert!(mine.as_array().unwrap().iter().any(|t| t["id"] == id.as_str()));
+        assert!(mine["rows"].as_array().unwrap().iter().any(|t| t["id"] == id.as_str()));
         let theirs: Value = sf(&app, &other, "officer_tenders", &[]).await.json().await.unwrap();
-        assert!(theirs.as_array().unwrap().is_empty(), "{theirs}");
+        assert!(theirs["rows"].as_array().unwrap().is_empty(), "{theirs}");
 
         // A draft is invisible to the other unit, attachments included.
         let draft: String = sf(

@@ -192,7 +192,7 @@ async fn demo_data_offers_a_tender_to_open_and_one_to_bid_on() {
     server::demo::seed_tenders(&app.state).await.unwrap(); // idempotent
     let officer = app.signed_in(Role::Officer).await;
     let public: Value = flow::sf(&app, &app.anon(), "public_tenders", &[]).await.json().await.unwrap();
-    let titles: Vec<&str> = public.as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap()).collect();
+    let titles: Vec<&str> = public["rows"].as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap()).collect();
     assert_eq!(titles.len(), 4, "{titles:?}");
     let to_open: String = sqlx::query("SELECT id FROM tenders WHERE title = $1")
         .bind(server::demo::DEMO_TENDER_TO_OPEN)
@@ -307,8 +307,8 @@ async fn building_routers_never_stalls_a_page_being_rendered() {
     assert!(stalled.is_empty(), "pages stalled while routers were built: {stalled:?}");
 }
 
-/// The bundle goes out as the copy the site build compressed, chosen by Accept-Encoding;
-/// pages and JSON are compressed on the fly, only for clients that ask.
+/// The bundle goes out as the copy the site build compressed, chosen by Accept-Encoding, under
+/// a URL named by its content; pages and JSON are gzipped on the fly, only for clients that ask.
 #[tokio::test]
 async fn the_bundle_is_sent_precompressed_and_pages_compressed() {
     let site = support::temp_dir();
@@ -356,11 +356,28 @@ async fn the_bundle_is_sent_precompressed_and_pages_compressed() {
     std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&page.bytes().await.unwrap()[..]), &mut html)
         .unwrap();
     assert!(html.contains("</html>") && html.contains("登录"), "{html}");
-    let json = get("/api/v1/openapi.json", "br").await.unwrap();
-    assert_eq!(json.headers()["content-encoding"], "br");
+    // Generated answers are gzip even for a browser that takes brotli (cheaper per response).
+    let json = get("/api/v1/openapi.json", "br, gzip").await.unwrap();
+    assert_eq!(json.headers()["content-encoding"], "gzip");
     let plain_page = get("/login", "").await.unwrap();
     assert!(plain_page.headers().get("content-encoding").is_none(), "no encoding unless asked for");
     // Every page names its icon, so browsers do not ask for a /favicon.ico that is not there.
-    assert!(plain_page.text().await.unwrap().contains(r#"<link rel="icon" type="image/svg+xml" href="/favicon.svg""#));
+    let login = plain_page.text().await.unwrap();
+    assert!(login.contains(r#"<link rel="icon" type="image/svg+xml" href="/favicon.svg""#));
     assert_eq!(get("/favicon.svg", "").await.unwrap().status(), StatusCode::OK);
+
+    // Pages link the bundle under a directory named by its content: cached for good there, and
+    // a new bundle is a new URL. Another version's URL is not served.
+    let version = server::startup::bundle_version(&site).expect("the site has a bundle");
+    assert_eq!(version.len(), 16);
+    let versioned = format!("/v/{version}/pkg/caiping.js");
+    assert!(login.contains(&versioned), "{login}");
+    assert!(login.contains(&format!("/v/{version}/pkg/caiping.css")), "{login}");
+    let res = get(&versioned, "br").await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(&res.bytes().await.unwrap()[..], b"brotli bytes");
+    assert_eq!(get("/v/0123456789abcdef/pkg/caiping.js", "").await.unwrap().status(), StatusCode::NOT_FOUND);
+    std::fs::write(site.join("pkg/caiping.js"), "console.log('新版本');").unwrap();
+    assert_ne!(server::startup::bundle_version(&site).unwrap(), version, "a changed bundle, a new URL");
 }

@@ -191,3 +191,92 @@ async fn a_cached_notice_follows_every_amendment() {
     let text: String = pdf_text(&amended).split_whitespace().collect();
     assert!(text.contains("（更正后）") && text.contains("第2版"), "{text}");
 }
+
+/// The board is filtered and paged in SQL: 50 notices a page, newest first, cursors that neither
+/// repeat nor skip a notice, never a draft; the search matches project number, title, buyer and
+/// region literally (`%` is a percent sign, not a wildcard); a bad cursor or status is a 422 with
+/// its code, not a 500.
+#[tokio::test]
+async fn the_board_pages_and_filters_in_sql() {
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let officer = app.signed_in(Role::Officer).await;
+        let mut ids = Vec::new();
+        for i in 0..53 {
+            let mut form = flow::suzhou_form(&app, 21);
+            for (k, v) in form.iter_mut() {
+                if k == "input[title]" {
+                    *v = format!("第{i:02}号社区服务包{}", if i == 7 { "（100%覆盖）" } else { "" });
+                }
+            }
+            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let id: String = flow::sf(&app, &officer, "create_tender", &pairs).await.json().await.unwrap();
+            if i < 52 {
+                let published = flow::sf(&app, &officer, "publish_tender", &[("id", &id)]).await;
+                assert_eq!(published.status(), StatusCode::OK, "{backend:?}");
+                ids.push(id);
+            }
+            // Each its own publication time, so the order is the publication order.
+            flow::advance(&app, 1_000);
+        }
+        let anon = app.anon();
+        let board = |query: String| {
+            let anon = anon.clone();
+            let url = format!("{}/api/v1/tenders{query}", app.base);
+            async move {
+                let res = anon.get(url).send().await.unwrap();
+                (res.status(), res.json::<Value>().await.unwrap())
+            }
+        };
+        let row_ids = |page: &Value| -> Vec<String> {
+            page["rows"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()).collect()
+        };
+        let (status, first) = board(String::new()).await;
+        assert_eq!(status, StatusCode::OK, "{backend:?}: {first}");
+        let first_ids = row_ids(&first);
+        assert_eq!(first_ids.len(), 50, "{backend:?}");
+        assert_eq!(first_ids[0], ids[51], "{backend:?}: newest first");
+        let next = first["next"].as_str().expect("a second page").to_string();
+        let (_, second) = board(format!("?after={next}")).await;
+        let second_ids = row_ids(&second);
+        assert_eq!(second_ids.len(), 2, "{backend:?}");
+        assert_eq!(second["next"], Value::Null, "{backend:?}: the last page");
+        let mut all: Vec<String> = first_ids.into_iter().chain(second_ids).collect();
+        all.sort();
+        let mut want = ids.clone();
+        want.sort();
+        assert_eq!(all, want, "{backend:?}: every published notice once, the draft never");
+
+        let (_, percent) = board("?q=%25".into()).await;
+        assert_eq!(row_ids(&percent), vec![ids[7].clone()], "{backend:?}: % is literal");
+        let (_, title) = board("?q=100%25覆盖".into()).await;
+        assert_eq!(row_ids(&title), vec![ids[7].clone()], "{backend:?}");
+        let project_no = second["rows"][1]["project_no"].as_str().unwrap().to_string();
+        let (_, by_number) = board(format!("?q={project_no}")).await;
+        assert_eq!(row_ids(&by_number), vec![ids[0].clone()], "{backend:?}: the oldest by its number");
+        let (_, suzhou) = board("?region=苏州市&scheme=suzhou-street-4plus1&status=published".into()).await;
+        assert_eq!(row_ids(&suzhou).len(), 50, "{backend:?}");
+        assert_eq!(suzhou["regions"], json!(["苏州市"]), "{backend:?}");
+        let (_, elsewhere) = board("?region=深圳市".into()).await;
+        assert_eq!(row_ids(&elsewhere).len(), 0, "{backend:?}");
+        let (_, awarded) = board("?status=awarded".into()).await;
+        assert_eq!(row_ids(&awarded).len(), 0, "{backend:?}");
+        for (query, code) in [("?status=draft", "status_unknown"), ("?after=yesterday", "cursor_invalid")] {
+            let (status, body) = board(query.into()).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?} {query}");
+            assert!(body.to_string().contains(code), "{backend:?} {query}: {body}");
+        }
+        // The board page's server function answers the same query.
+        let page: Value = flow::sf(&app, &anon, "public_tenders", &[("q", "100%覆盖")]).await.json().await.unwrap();
+        assert_eq!(row_ids(&page), vec![ids[7].clone()], "{backend:?}");
+
+        // The officer's list pages the same way, newest created first, drafts included.
+        let mine: Value = flow::sf(&app, &officer, "officer_tenders", &[]).await.json().await.unwrap();
+        assert_eq!(row_ids(&mine).len(), 50, "{backend:?}");
+        let next = mine["next"].as_str().expect("a second page").to_string();
+        let older: Value = flow::sf(&app, &officer, "officer_tenders", &[("after", &next)]).await.json().await.unwrap();
+        assert_eq!(row_ids(&older).len(), 3, "{backend:?}: 52 published and a draft");
+        assert_eq!(older["next"], Value::Null, "{backend:?}");
+        assert_eq!(row_ids(&older)[2], ids[0], "{backend:?}: the oldest last");
+    }
+}
