@@ -47,7 +47,9 @@ pub fn bundle_version(site_root: &Path) -> Option<String> {
     let dir = site_root.join(PKG_DIR);
     let mut hash = sha2::Sha256::new();
     let mut found = false;
-    for name in [format!("{OUTPUT_NAME}.js"), format!("{OUTPUT_NAME}_bg.wasm"), format!("{OUTPUT_NAME}.css")] {
+    // The WASM is `caiping.wasm` from the site build, `caiping_bg.wasm` from cargo-leptos.
+    let names = [".js", ".wasm", "_bg.wasm", ".css"].map(|ext| format!("{OUTPUT_NAME}{ext}"));
+    for name in names {
         if let Ok(bytes) = std::fs::read(dir.join(&name)) {
             hash.update(name.as_bytes());
             hash.update((bytes.len() as u64).to_le_bytes());

@@ -516,11 +516,27 @@ pub async fn file_for_reading(
     })
 }
 
-/// Every published tender with the organisation's receipt where it bid.
+/// How many tenders a bidder's list shows: those taking bids and those it bid on, newest first.
+pub const BIDDER_LIST: usize = 100;
+
+/// The tenders that concern an organisation: those taking bids now and those it bid on, newest
+/// first, [`BIDDER_LIST`] at most, each with its receipt where it bid. Closed tenders it did
+/// not bid on are on the public board.
 pub async fn bidder_list(db: &Db, bidder: &SessionUser, now_ms: i64) -> Result<Vec<OpenTender>, AppError> {
+    use crate::tenders::server::{summaries, tender_row, TENDER_COLUMNS};
     let org = bidder.org_id.clone().ok_or(AppError::Forbidden)?;
+    let rows = sqlx::query(&format!(
+        "SELECT {TENDER_COLUMNS} FROM tenders t WHERE (t.status = 'published' AND t.bid_deadline > $1) \
+         OR EXISTS (SELECT 1 FROM bids b WHERE b.tender_id = t.id AND b.org_id = $2) \
+         ORDER BY t.published_at DESC, t.id DESC LIMIT {BIDDER_LIST}"
+    ))
+    .bind(now_ms)
+    .bind(&org)
+    .fetch_all(&db.pool)
+    .await?;
+    let rows = rows.iter().map(tender_row).collect::<Result<Vec<_>, _>>()?;
     let mut out = Vec::new();
-    for tender in crate::tenders::server::public_list(db, now_ms).await? {
+    for tender in summaries(db, rows, now_ms).await? {
         let receipt = receipt(db, &tender.id, &org).await?;
         let won = match (tender.status, &receipt) {
             (crate::domain::tender::TenderStatus::Awarded, Some(_)) => {

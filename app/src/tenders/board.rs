@@ -213,24 +213,7 @@ pub fn NoticeList() -> impl IntoView {
                             }
                                 .into_any()
                         }}
-                        <nav class="pager" aria-label=move || lz(i18n, "翻页", "Pages")()>
-                            {first_href
-                                .map(|href| {
-                                    view! {
-                                        <A href=href attr:data-testid="notices-first">
-                                            {lz(i18n, "« 第一页", "« First page")}
-                                        </A>
-                                    }
-                                })}
-                            {next_href
-                                .map(|href| {
-                                    view! {
-                                        <A href=href attr:data-testid="notices-next">
-                                            {lz(i18n, "下一页 »", "Next page »")}
-                                        </A>
-                                    }
-                                })}
-                        </nav>
+                        <Pager first=first_href next=next_href testid="notices" />
                     }
                         .into_any()
                 },
@@ -274,28 +257,40 @@ pub fn OfficerTenders(tenders: Loaded<TenderPage>) -> impl IntoView {
                                 })
                                 .collect_view()}
                         </ul>
-                        <nav class="pager" aria-label=move || lz(i18n, "翻页", "Pages")()>
-                            {deeper
-                                .then(|| {
-                                    view! {
-                                        <A href="/officer" attr:data-testid="my-tenders-first">
-                                            {lz(i18n, "« 最新的项目", "« Newest")}
-                                        </A>
-                                    }
-                                })}
-                            {page
-                                .next
-                                .map(|next| {
-                                    view! {
-                                        <A href=format!("/officer?after={next}") attr:data-testid="my-tenders-next">
-                                            {lz(i18n, "更早的项目 »", "Older »")}
-                                        </A>
-                                    }
-                                })}
-                        </nav>
+                        <Pager
+                            first=deeper.then(|| "/officer".to_string())
+                            next=page.next.map(|next| format!("/officer?after={next}"))
+                            testid="my-tenders"
+                        />
                     }
                 },
             )}
         </section>
+    }
+}
+
+/// The links of a list paged newest first: back to the first page, on to the next.
+#[component]
+fn Pager(first: Option<String>, next: Option<String>, testid: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <nav class="pager" aria-label=move || lz(i18n, "翻页", "Pages")()>
+            {first
+                .map(|href| {
+                    view! {
+                        <A href=href attr:data-testid=format!("{testid}-first")>
+                            {lz(i18n, "« 第一页", "« First page")}
+                        </A>
+                    }
+                })}
+            {next
+                .map(|href| {
+                    view! {
+                        <A href=href attr:data-testid=format!("{testid}-next")>
+                            {lz(i18n, "下一页 »", "Next page »")}
+                        </A>
+                    }
+                })}
+        </nav>
     }
 }

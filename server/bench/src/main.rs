@@ -332,6 +332,15 @@ async fn scale(
         body: None,
         client: client.clone(),
     };
+    // A bidder that bid on every generated tender: its list is the longest there is.
+    let bidder = reqwest::Client::builder().cookie_store(true).build()?;
+    let res = bidder
+        .post(format!("{base}/api/v1/session"))
+        .header("x-forwarded-for", "10.250.0.1")
+        .json(&serde_json::json!({"username": fx.bidders[0], "password": fixture::RUSH_PASSWORD}))
+        .send()
+        .await?;
+    anyhow::ensure!(res.status().is_success(), "bidder sign-in: {}", res.status());
     let targets = [
         get("board, first page", anon, "/".into()),
         get("board, search one title", anon, format!("/?q={word}")),
@@ -339,6 +348,7 @@ async fn scale(
         get("board JSON, a page half-way down", anon, format!("/api/v1/tenders?after={deep}")),
         get("board JSON, search one title", anon, format!("/api/v1/tenders?q={word}")),
         get("officer workbench (its unit's tenders)", officer, "/officer".into()),
+        get("bidder workbench (open and its own bids)", &bidder, "/bidder".into()),
     ];
     let duration = Duration::from_secs_f64(args.seconds);
     let connections = args.connections.min(2);

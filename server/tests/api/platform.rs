@@ -378,6 +378,6 @@ async fn the_bundle_is_sent_precompressed_and_pages_compressed() {
     assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
     assert_eq!(&res.bytes().await.unwrap()[..], b"brotli bytes");
     assert_eq!(get("/v/0123456789abcdef/pkg/caiping.js", "").await.unwrap().status(), StatusCode::NOT_FOUND);
-    std::fs::write(site.join("pkg/caiping.js"), "console.log('新版本');").unwrap();
-    assert_ne!(server::startup::bundle_version(&site).unwrap(), version, "a changed bundle, a new URL");
+    std::fs::write(site.join("pkg/caiping.wasm"), b"\0asm new build").unwrap();
+    assert_ne!(server::startup::bundle_version(&site).unwrap(), version, "a changed WASM, a new URL");
 }
