@@ -23,7 +23,8 @@ run: tools
 	fi
 	export PATH="$(TOOLS_DIR)/node_modules/.bin:$$PATH"
 	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo run -p site -- build --release --site-root "$(SITE_ROOT)"
-	cargo build -p server --release
+	# With the bench, as `make bench` builds: the same crate features, so neither rebuilds the other's.
+	cargo build --release -p server -p bench
 	"$(TARGET_DIR)/release/caiping" seed-demo
 	"$(TARGET_DIR)/release/caiping" serve
 
