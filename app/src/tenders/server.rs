@@ -219,19 +219,31 @@ async fn summary(db: &Db, t: TenderRow, now_ms: i64) -> Result<TenderSummary, Ap
 /// The list rows of `rows`: templates loaded once and winners read in one query, nothing parsed
 /// per row.
 pub async fn summaries(db: &Db, rows: Vec<TenderRow>, now_ms: i64) -> Result<Vec<TenderSummary>, AppError> {
-    let templates = crate::schemes::server::all(db).await?;
+    summaries_with(db, rows, now_ms, &crate::schemes::server::all(db).await?).await
+}
+
+/// A scheme's name as lists show it; its id when the template is gone.
+fn scheme_name(templates: &[SchemeTemplate], id: &str) -> SchemeName {
+    match templates.iter().find(|t| t.id == id) {
+        Some(t) => SchemeName { id: t.id.clone(), zh: t.name.zh.clone(), en: t.name.en.clone() },
+        None => SchemeName { id: id.into(), zh: id.into(), en: id.into() },
+    }
+}
+
+/// [`summaries`] with the templates in force already loaded.
+async fn summaries_with(
+    db: &Db,
+    rows: Vec<TenderRow>,
+    now_ms: i64,
+    templates: &[SchemeTemplate],
+) -> Result<Vec<TenderSummary>, AppError> {
     let mut winners = winner_names(db, &rows).await?;
     Ok(rows
         .into_iter()
         .map(|t| TenderSummary {
             phase: crate::domain::tender::TenderPhase::of(t.status, now_ms, t.bid_deadline),
             winner: winners.remove(&t.id),
-            scheme: match templates.iter().find(|s| s.id == t.template_id) {
-                Some(template) => {
-                    SchemeName { id: template.id.clone(), zh: template.name.zh.clone(), en: template.name.en.clone() }
-                }
-                None => SchemeName { id: t.template_id.clone(), zh: t.template_id.clone(), en: t.template_id.clone() },
-            },
+            scheme: scheme_name(templates, &t.template_id),
             id: t.id,
             project_no: t.project_no,
             title: t.title,
@@ -358,15 +370,9 @@ pub async fn board(db: &Db, filter: &BoardFilter, now_ms: i64) -> Result<BoardPa
     };
     let regions = distinct_public(db, "region").await?;
     let used = distinct_public(db, "template_id").await?;
-    let mut schemes: Vec<SchemeName> = used
-        .iter()
-        .map(|id| match templates.iter().find(|t| &t.id == id) {
-            Some(t) => SchemeName { id: t.id.clone(), zh: t.name.zh.clone(), en: t.name.en.clone() },
-            None => SchemeName { id: id.clone(), zh: id.clone(), en: id.clone() },
-        })
-        .collect();
+    let mut schemes: Vec<SchemeName> = used.iter().map(|id| scheme_name(&templates, id)).collect();
     schemes.sort();
-    Ok(BoardPage { rows: summaries(db, rows, now_ms).await?, next, regions, schemes })
+    Ok(BoardPage { rows: summaries_with(db, rows, now_ms, &templates).await?, next, regions, schemes })
 }
 
 /// The distinct non-empty values of an indexed column over published tenders, in order, each

@@ -140,6 +140,11 @@ async fn unknown_pages_are_404() {
     let app = spawn_app(support::Backend::Sqlite, false).await;
     let res = app.anon().get(format!("{}/no/such/page", app.base)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // The benchmark's bare handlers exist only under `serve --bench-baselines`.
+    for path in ["/bench/ssr", "/bench/json"] {
+        let res = app.anon().get(format!("{}{path}", app.base)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+    }
 }
 
 /// Two separate server processes on two ports, one database: a session opened on one is valid
