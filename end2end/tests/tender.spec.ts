@@ -300,11 +300,25 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   expect(record).toMatch(/记录人（签字）/);
   expect(record).toMatch(/监督人（签字）/);
   expect(record).toMatch(/—\s*1\s*—/);
+  // Each bidder's checks are summed up; the passes are folded away, the years merged.
+  for (const i of [0, 1, 2]) {
+    await expect(officer.getByTestId(`review-counts-${i}`)).toContainText(/不符合\d+项 · 提示\d+项 · 符合\d+项/);
+    await expect(officer.getByTestId(`review-passes-${i}`)).not.toHaveAttribute('open', '');
+  }
+  await expect(officer.getByTestId('review-passes-0')).toContainText(/第1、2年：/);
+  // A refusal stands in the row of the decision that caused it: a failure needs a reason.
+  await officer.getByTestId('review-fail-1').click();
+  await expect(officer.getByTestId('review-row-1').getByRole('alert')).toBeVisible();
+  await expect(officer.getByTestId('review-row-0').getByRole('alert')).toHaveCount(0);
   for (const i of [0, 1, 2]) {
     await officer.getByTestId(`review-pass-${i}`).click();
     await expect(officer.getByTestId(`review-outcome-${i}`)).toContainText('合格');
   }
   await officer.getByTestId('conclude-review').click();
+  // Concluded: it says so and what comes next, and offers no review decision any more.
+  await expect(officer.getByTestId('review-done')).toContainText('下一步组建评标委员会');
+  await expect(officer.getByTestId('review-pass-0')).toHaveCount(0);
+  await expect(officer.getByTestId('conclude-review')).toHaveCount(0);
 
   // 5. A lawful panel: 4 experts drawn from the pool (公益服务类, Jiangsu) and the officer as the
   // purchaser's representative, 2 alternates. O87 art. 47 refuses a panel of 4.

@@ -2,12 +2,12 @@
 
 use super::{review_rows, ConcludeReview, OpenBids, ReviewBid, ReviewOutcome, ReviewRow};
 use crate::components::bilingual::localized;
-use crate::components::errors::action_error;
-use crate::domain::citation;
+use crate::components::errors::{action_done, action_error};
+use crate::components::verdicts::verdict_items;
 use crate::domain::money::Yuan;
 use crate::domain::tender::TenderStatus;
 use crate::domain::time::format_shanghai;
-use crate::domain::verdict::Outcome;
+use crate::domain::verdict::{for_review, Outcome, Verdict};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::tenders::{tender_detail, TenderView};
@@ -20,6 +20,8 @@ pub struct ReviewState {
     rows: Resource<Result<Option<Vec<ReviewRow>>, AppError>>,
     detail: Resource<Result<TenderView, AppError>>,
     review: ServerAction<ReviewBid>,
+    /// The bid whose decision was sent last: its refusal is shown in its own row.
+    last: RwSignal<Option<String>>,
     /// Concluding the review; pages refresh what depends on it.
     pub conclude: ServerAction<ConcludeReview>,
 }
@@ -46,7 +48,7 @@ impl ReviewState {
             move || (id(), opened.version().get(), conclude.version().get()),
             |(id, _, _)| tender_detail(id),
         );
-        Self { rows, detail, review, conclude }
+        Self { rows, detail, review, last: RwSignal::new(None), conclude }
     }
 }
 
@@ -56,14 +58,15 @@ impl ReviewState {
 #[component]
 pub fn ReviewSection(id: String, state: ReviewState) -> impl IntoView {
     let i18n = use_i18n();
-    let ReviewState { rows, detail, review, conclude } = state;
+    let ReviewState { rows, detail, review, last, conclude } = state;
     view! {
         <Suspense fallback=|| ()>
             {move || {
                 let id = id.clone();
                 Suspend::new(async move {
                     let (Ok(Some(rows)), Ok(d)) = (rows.await, detail.await) else { return ().into_any() };
-                    let status = d.summary.status;
+                    // Decisions are offered only while the review runs: not once it is concluded.
+                    let reviewing = d.summary.status == TenderStatus::Opened && !d.review_concluded;
                     let tid = id.clone();
                     // Before the opening there are no rows: nothing to show yet.
                     view! {
@@ -98,6 +101,7 @@ pub fn ReviewSection(id: String, state: ReviewState) -> impl IntoView {
                                             .map(|(i, r)| {
                                                 let tid = tid.clone();
                                                 let bid_id = r.bid.bid_id.clone();
+                                                let this_row = bid_id.clone();
                                                 view! {
                                                     <tr data-testid=format!("review-row-{i}")>
                                                         <td>{r.bid.org_name.clone()}</td>
@@ -134,27 +138,7 @@ pub fn ReviewSection(id: String, state: ReviewState) -> impl IntoView {
                                                                 })
                                                                 .collect_view()}
                                                         </td>
-                                                        <td>
-                                                            <ul class="verdicts">
-                                                                {r
-                                                                    .checks
-                                                                    .into_iter()
-                                                                    .map(|c| {
-                                                                        let class = if c.outcome == Outcome::Fail {
-                                                                            "verdict-fail"
-                                                                        } else {
-                                                                            "verdict-pass"
-                                                                        };
-                                                                        view! {
-                                                                            <li class=class>
-                                                                                {localized(i18n, c.message_zh, c.message_en)}" （"
-                                                                                {localized(i18n, citation::zh(&c.citation), citation::en(&c.citation))}"）"
-                                                                            </li>
-                                                                        }
-                                                                    })
-                                                                    .collect_view()}
-                                                            </ul>
-                                                        </td>
+                                                        <td class="review-checks">{review_checks(i18n, &r.checks, i)}</td>
                                                         <td>
                                                             {r
                                                                 .outcome
@@ -173,7 +157,7 @@ pub fn ReviewSection(id: String, state: ReviewState) -> impl IntoView {
                                                                         </p>
                                                                     }
                                                                 })}
-                                                            {(status == TenderStatus::Opened)
+                                                            {reviewing
                                                                 .then(|| {
                                                                     view! {
                                                                         <ActionForm action=review attr:class="inline-form">
@@ -191,6 +175,10 @@ pub fn ReviewSection(id: String, state: ReviewState) -> impl IntoView {
                                                                                 value="pass"
                                                                                 class="btn"
                                                                                 data-testid=format!("review-pass-{i}")
+                                                                                on:click={
+                                                                                    let bid = bid_id.clone();
+                                                                                    move |_| last.set(Some(bid.clone()))
+                                                                                }
                                                                             >
                                                                                 {t!(i18n, tender.pass)}
                                                                             </button>
@@ -200,12 +188,21 @@ pub fn ReviewSection(id: String, state: ReviewState) -> impl IntoView {
                                                                                 value="fail"
                                                                                 class="btn"
                                                                                 data-testid=format!("review-fail-{i}")
+                                                                                on:click={
+                                                                                    let bid = bid_id.clone();
+                                                                                    move |_| last.set(Some(bid.clone()))
+                                                                                }
                                                                             >
                                                                                 {t!(i18n, tender.fail)}
                                                                             </button>
                                                                         </ActionForm>
                                                                     }
                                                                 })}
+                                                            // A refusal stands beside the buttons that caused it.
+                                                            {move || {
+                                                                (last.get().as_deref() == Some(this_row.as_str()))
+                                                                    .then(|| action_error(review.value()))
+                                                            }}
                                                         </td>
                                                     </tr>
                                                 }
@@ -214,9 +211,17 @@ pub fn ReviewSection(id: String, state: ReviewState) -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                            {action_error(review.value())}
+                            {action_done(
+                                i18n,
+                                conclude.value(),
+                                (
+                                    "资格审查已完成：审查结果已记录，不合格的投标人不进入评审；下一步组建评标委员会。",
+                                    "The qualification review is concluded and recorded; failed bidders are not evaluated. Next: form the panel.",
+                                ),
+                                "review-done",
+                            )}
                             {action_error(conclude.value())}
-                            {(status == TenderStatus::Opened)
+                            {reviewing
                                 .then(|| {
                                     view! {
                                         <ActionForm action=conclude>
@@ -233,5 +238,32 @@ pub fn ReviewSection(id: String, state: ReviewState) -> impl IntoView {
                 })
             }}
         </Suspense>
+    }
+}
+
+/// One bidder's checks as the officer reviews them: the count of each outcome, the failures and
+/// warnings listed (with the contract years merged where they agree), the passes folded away.
+fn review_checks(i18n: leptos_i18n::I18nContext<Locale>, checks: &[Verdict], i: usize) -> impl IntoView {
+    let mut shown = for_review(checks);
+    let passes = shown.split_off(shown.iter().position(|v| v.outcome == Outcome::Pass).unwrap_or(shown.len()));
+    let failed = shown.iter().filter(|v| v.outcome == Outcome::Fail).count();
+    let warned = shown.len() - failed;
+    let passed = passes.len();
+    let counts = localized(
+        i18n,
+        format!("不符合{failed}项 · 提示{warned}项 · 符合{passed}项"),
+        format!("{failed} failed · {warned} to look at · {passed} passed"),
+    );
+    let folded = localized(i18n, format!("符合的{passed}项（展开）"), format!("The {passed} passed (show)"));
+    let class = if failed > 0 { "verdict-counts verdict-fail" } else { "verdict-counts verdict-pass" };
+    view! {
+        <p class=class data-testid=format!("review-counts-{i}")>{counts}</p>
+        {(!shown.is_empty()).then(|| view! { <ul class="verdicts" data-testid=format!("review-faults-{i}")>{verdict_items(i18n, shown)}</ul> })}
+        {(passed > 0).then(|| view! {
+            <details data-testid=format!("review-passes-{i}")>
+                <summary>{folded}</summary>
+                <ul class="verdicts">{verdict_items(i18n, passes)}</ul>
+            </details>
+        })}
     }
 }

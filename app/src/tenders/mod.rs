@@ -92,6 +92,10 @@ pub struct TenderView {
     /// SHA-256 of the seed of any drawing of lots (O87 art. 68), published with the notice.
     #[serde(default)]
     pub tie_commitment: Option<String>,
+    /// Purchaser side only: the qualification review is concluded (O87 art. 44), so no decision
+    /// is offered any more.
+    #[serde(default)]
+    pub review_concluded: bool,
 }
 
 /// A lot's public result.

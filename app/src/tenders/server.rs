@@ -653,6 +653,7 @@ pub async fn detail(db: &Db, id: &str, with_bids: bool, now_ms: i64) -> Result<T
         bid_count,
         lint,
         failed_reason: t.failed_reason.clone(),
+        review_concluded: with_bids && t.review_done_at.is_some(),
         attachments: crate::tenders::attachments::list(db, id).await?,
         tie_commitment: sqlx::query("SELECT commitment FROM tie_seeds WHERE tender_id = $1")
             .bind(id)
