@@ -193,9 +193,50 @@ struct Table {
     rows: Vec<Vec<String>>,
 }
 
+/// The body text of a document.
+///
+/// GB/T 9704-2012 §5.2.1 sets official documents (公文: the notice, the award letter) in 3号
+/// (16 pt) on a grid of 22 lines of 28 characters; the long working documents (the tender
+/// document, the opening record, the evaluation report) are not 公文 and use 小四 (12 pt), as
+/// tender documents commonly do. The face stays the embedded WenQuanYi Micro Hei: the standard's
+/// 仿宋 has no freely licensed Simplified Chinese cut covering GB 2312 that could be embedded
+/// (Debian's cwTeX 仿宋 is a Traditional Chinese font) (verify with the purchaser whether a
+/// licensed 仿宋 should be supplied).
+#[derive(Clone, Copy)]
+enum Body {
+    Official,
+    Working,
+}
+
+impl Body {
+    fn size(self) -> f32 {
+        match self {
+            Body::Official => 16.0,
+            Body::Working => 12.0,
+        }
+    }
+
+    /// The distance between baselines, in millimetres; official text sits on the 22-line grid.
+    fn leading(self) -> f32 {
+        match self {
+            Body::Official => 225.0 / 22.0,
+            Body::Working => 7.5,
+        }
+    }
+
+    /// Extra space after a paragraph: none on the official grid, where paragraphs are told apart
+    /// by their indent alone.
+    fn gap(self) -> f32 {
+        match self {
+            Body::Official => 0.0,
+            Body::Working => 2.0,
+        }
+    }
+}
+
 /// A document on as many A4 pages as it needs.
-fn render(heading: &str, paragraphs: &[String], facts: &[(&str, String)], signature: &[String]) -> Vec<u8> {
-    render_all(heading, &[Doc { heading, paragraphs, table: None, facts, signature }])
+fn render(heading: &str, paragraphs: &[String], facts: &[(&str, String)], signature: &[String], body: Body) -> Vec<u8> {
+    render_all(heading, &[Doc { heading, paragraphs, table: None, facts, signature }], body)
 }
 
 /// Whether a paragraph is prose (indented) rather than a list item or a continued line.
@@ -205,9 +246,8 @@ fn is_prose(para: &str) -> bool {
 }
 
 /// Several documents in one PDF, each starting on a new page and numbered from 1.
-fn render_all(title: &str, docs: &[Doc<'_>]) -> Vec<u8> {
-    const BODY: f32 = 12.0;
-    const LEADING: f32 = 7.5;
+fn render_all(title: &str, docs: &[Doc<'_>], body: Body) -> Vec<u8> {
+    let (size, leading) = (body.size(), body.leading());
     let mut pdf = PdfDocument::new(title);
     let font = pdf.add_font(font());
     let mut p = Pages { font, pages: Vec::new(), first_page: 0, y: 0.0 };
@@ -224,31 +264,31 @@ fn render_all(title: &str, docs: &[Doc<'_>]) -> Vec<u8> {
                 continue;
             }
             if is_prose(para) {
-                p.paragraph(&format!("　　{para}"), BODY, Align::Left, LEADING);
+                p.paragraph(&format!("　　{para}"), size, Align::Left, leading);
             } else {
-                p.paragraph(para, BODY, Align::Left, LEADING);
+                p.paragraph(para, size, Align::Left, leading);
             }
-            p.y -= 2.0;
+            p.y -= body.gap();
         }
         if let Some((t, after)) = d.table {
             p.table(t, 10.0);
             for para in after {
-                p.paragraph(para, BODY, Align::Left, LEADING);
+                p.paragraph(para, size, Align::Left, leading);
             }
         }
         p.y -= 4.0;
         for (label, value) in d.facts {
-            p.paragraph(&format!("{label}：{value}"), BODY, Align::Left, LEADING);
+            p.paragraph(&format!("{label}：{value}"), size, Align::Left, leading);
         }
         if !d.signature.is_empty() {
             // Room for the seal over the signature (GB/T 9704 §7.4.2), on the same page.
             p.y -= 22.0;
-            if p.y - LEADING * (d.signature.len() as f32) < page::BOTTOM {
+            if p.y - leading * (d.signature.len() as f32) < page::BOTTOM {
                 p.new_page();
                 p.y -= 22.0;
             }
             for s in d.signature {
-                p.line(s, BODY, Align::Right, LEADING);
+                p.line(s, size, Align::Right, leading);
             }
         }
         p.number_pages();
@@ -342,6 +382,7 @@ pub fn tender_notice_pdf(v: &TenderView, preview: bool) -> Vec<u8> {
         &paragraphs,
         &[("项目编号", v.summary.project_no.clone()), ("公告版本", format!("第{}版", v.version))],
         &issuer(v),
+        Body::Official,
     )
 }
 
@@ -480,6 +521,7 @@ pub fn tender_document_pdf(v: &TenderView, t: &SchemeTemplate, preview: bool) ->
             ("文件版本", format!("第{}版", v.version)),
         ],
         &issuer(v),
+        Body::Working,
     )
 }
 
@@ -552,7 +594,7 @@ pub fn award_notices_pdf(notices: &[AwardNotice]) -> Vec<u8> {
             signature: &n.signature,
         })
         .collect();
-    render_all("中标通知书", &docs)
+    render_all("中标通知书", &docs, Body::Official)
 }
 
 /// 评审报告 (evaluation report), O87 art. 58: its six items, the record of the review and every
@@ -639,7 +681,7 @@ pub fn evaluation_report_pdf(v: &app::evaluation::ReportView, project_no: &str) 
         ));
     }
     let facts = vec![("内容哈希（SHA-256）", v.content_hash.clone()), ("项目编号", project_no.to_string())];
-    render("评审报告", &p, &facts, &["评审委员会全体成员签署".to_string()])
+    render("评审报告", &p, &facts, &["评审委员会全体成员签署".to_string()], Body::Working)
 }
 
 /// 开标一览表 (opening record): each bid's organisation, lots and prices, submission time and the
@@ -707,7 +749,7 @@ pub fn opening_record_pdf(r: &OpeningRecordView) -> Vec<u8> {
         facts: &facts,
         signature: &signature,
     };
-    render_all("开标一览表", &[doc])
+    render_all("开标一览表", &[doc], Body::Working)
 }
 
 /// A demo bid's technical proposal (demo data only). It names no bidder: it is judged blind.
@@ -720,6 +762,7 @@ pub fn demo_proposal_pdf(tender: &str) -> Vec<u8> {
         ],
         &[("项目", tender.to_string())],
         &[],
+        Body::Working,
     )
 }
 
@@ -730,5 +773,6 @@ pub fn demo_qualification_pdf(org: &str) -> Vec<u8> {
         &[format!("{org}的登记证书、财务状况、社保缴纳及无重大违法记录声明（演示数据）。")],
         &[("投标人", org.to_string())],
         &[org.to_string()],
+        Body::Working,
     )
 }
