@@ -23,7 +23,7 @@ pub fn BidderTenders(list: Loaded<Vec<OpenTender>>) -> impl IntoView {
                                 <ul class="plain-list">
                                     {items
                                         .into_iter()
-                                        .map(|OpenTender { tender: t, receipt, won }| {
+                                        .map(|OpenTender { tender: t, has_bid, won }| {
                                             let phase = t.phase;
                                             let outcome = move || match won {
                                                 Some(true) => t_string!(i18n, tender.won),
@@ -38,14 +38,14 @@ pub fn BidderTenders(list: Loaded<Vec<OpenTender>>) -> impl IntoView {
                                                     " · "
                                                     <span data-testid="bid-outcome">{outcome}</span>
                                                     " · "
-                                                    {match receipt {
-                                                        Some(_) => {
+                                                    {match has_bid {
+                                                        true => {
                                                             view! {
                                                                 <span class="tag-ok">{t!(i18n, tender.my_bid)}" ✓"</span>
                                                             }
                                                                 .into_any()
                                                         }
-                                                        None => {
+                                                        false => {
                                                             view! { <span>{t!(i18n, tender.not_bid)}</span> }.into_any()
                                                         }
                                                     }}

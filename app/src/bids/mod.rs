@@ -124,7 +124,8 @@ pub struct BidPageView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenTender {
     pub tender: TenderSummary,
-    pub receipt: Option<BidReceipt>,
+    /// The organisation has a standing bid on it.
+    pub has_bid: bool,
     /// Once awarded, whether the organisation won a lot (a bidder reads 中标 or 未中标, not the
     /// tender's 已中标).
     #[serde(default)]

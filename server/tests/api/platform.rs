@@ -278,6 +278,12 @@ async fn demo_data_offers_a_tender_to_open_and_one_to_bid_on() {
         .unwrap()
         .iter()
         .any(|t| t["tender"]["title"] == server::demo::DEMO_TENDER_OPEN && t["tender"]["status"] == "published"));
+    // Past its deadline a tender stays on the list of an organisation that bid on it, marked so.
+    let listed = |title: &str| bidder_view.as_array().unwrap().iter().find(|t| t["tender"]["title"] == title).cloned();
+    let bid_on = listed(server::demo::DEMO_TENDER_TO_OPEN).expect("the tender it bid on is listed");
+    assert_eq!(bid_on["has_bid"], true, "{bid_on}");
+    assert_eq!(bid_on["won"], Value::Null, "not awarded yet: {bid_on}");
+    assert_eq!(listed(server::demo::DEMO_TENDER_OPEN).unwrap()["has_bid"], false);
 }
 
 /// Leptos suppresses resource loading process-wide while it generates a route list, and a
