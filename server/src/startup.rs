@@ -100,6 +100,12 @@ pub async fn build_state(
     if filled > 0 {
         tracing::info!(filled, "tenders from before the region column got their region");
     }
+    let indexed = app::tenders::server::fill_search_terms(&db)
+        .await
+        .map_err(|e| anyhow::anyhow!("tender search index: {e:?}"))?;
+    if indexed > 0 {
+        tracing::info!(indexed, "tenders entered into the search index");
+    }
     let storage = Storage::new(data_dir.join("files"))?;
     // Plaintext spools of interrupted uploads must not outlive the process that made them.
     let cleared = storage.clear_temp()?;

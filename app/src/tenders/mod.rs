@@ -8,6 +8,8 @@ pub mod board;
 pub mod form;
 pub mod notice;
 #[cfg(feature = "ssr")]
+pub mod search;
+#[cfg(feature = "ssr")]
 pub mod server;
 
 use crate::domain::amendment::FieldChange;

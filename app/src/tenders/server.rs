@@ -317,8 +317,45 @@ pub async fn board(db: &Db, filter: &BoardFilter, now_ms: i64) -> Result<BoardPa
             None => None,
         };
     let templates = crate::schemes::server::all(db).await?;
-    let mut sql = format!("SELECT {TENDER_COLUMNS} FROM tenders WHERE status <> 'draft'");
+    let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let lowered = q.map(str::to_lowercase).unwrap_or_default();
+    let schemes_named: Vec<&SchemeTemplate> = match q {
+        Some(q) => {
+            templates.iter().filter(|t| t.name.zh.contains(q) || t.name.en.to_lowercase().contains(&lowered)).collect()
+        }
+        None => Vec::new(),
+    };
+    // A search naming a scheme matches that scheme's every tender: the index cannot narrow it.
+    let narrowed = match q {
+        Some(q) if schemes_named.is_empty() => search_candidates(db, q).await?,
+        _ => None,
+    };
     let mut text: Vec<String> = Vec::new();
+    let mut sql = match &narrowed {
+        Some(None) => {
+            return Ok(BoardPage {
+                rows: Vec::new(),
+                next: None,
+                regions: distinct_public(db, "region").await?,
+                schemes: used_schemes(db, &templates).await?,
+            })
+        }
+        // The candidates drive the join (SQLite keeps a CROSS JOIN's order), each tender then
+        // read by its key; the exact match below still applies.
+        Some(Some(terms)) => {
+            let sets: Vec<String> = terms
+                .iter()
+                .enumerate()
+                .map(|(i, _)| format!("SELECT tender_id FROM tender_terms WHERE term = ${}", i + 1))
+                .collect();
+            text.extend(terms.iter().cloned());
+            format!(
+                "SELECT {TENDER_COLUMNS} FROM ({}) c CROSS JOIN tenders WHERE id = c.tender_id AND status <> 'draft'",
+                sets.join(" INTERSECT ")
+            )
+        }
+        None => format!("SELECT {TENDER_COLUMNS} FROM tenders WHERE status <> 'draft'"),
+    };
     let mut mark = |sql: &mut String, clause: &str, value: String| {
         text.push(value);
         sql.push_str(&clause.replace('?', &format!("${}", text.len())));
@@ -332,14 +369,13 @@ pub async fn board(db: &Db, filter: &BoardFilter, now_ms: i64) -> Result<BoardPa
     if let Some(t) = filter.scheme.as_deref().filter(|t| !t.is_empty()) {
         mark(&mut sql, " AND template_id = ?", t.into());
     }
-    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+    if let Some(q) = q {
         let pattern = like_pattern(q);
         mark(&mut sql, " AND (LOWER(title) LIKE ? ESCAPE '\\'", pattern.clone());
         for column in ["buyer", "project_no", "region"] {
             mark(&mut sql, &format!(" OR LOWER({column}) LIKE ? ESCAPE '\\'"), pattern.clone());
         }
-        let lowered = q.to_lowercase();
-        for t in templates.iter().filter(|t| t.name.zh.contains(q) || t.name.en.to_lowercase().contains(&lowered)) {
+        for t in &schemes_named {
             mark(&mut sql, " OR template_id = ?", t.id.clone());
         }
         sql.push(')');
@@ -369,10 +405,16 @@ pub async fn board(db: &Db, filter: &BoardFilter, now_ms: i64) -> Result<BoardPa
         None
     };
     let regions = distinct_public(db, "region").await?;
-    let used = distinct_public(db, "template_id").await?;
-    let mut schemes: Vec<SchemeName> = used.iter().map(|id| scheme_name(&templates, id)).collect();
-    schemes.sort();
+    let schemes = used_schemes(db, &templates).await?;
     Ok(BoardPage { rows: summaries_with(db, rows, now_ms, &templates).await?, next, regions, schemes })
+}
+
+/// The schemes of published tenders, by name, for the board's scheme filter.
+async fn used_schemes(db: &Db, templates: &[SchemeTemplate]) -> Result<Vec<SchemeName>, AppError> {
+    let used = distinct_public(db, "template_id").await?;
+    let mut schemes: Vec<SchemeName> = used.iter().map(|id| scheme_name(templates, id)).collect();
+    schemes.sort();
+    Ok(schemes)
 }
 
 /// The distinct non-empty values of an indexed column over published tenders, in order, each
@@ -410,6 +452,84 @@ pub async fn fill_regions(db: &Db) -> Result<u64, AppError> {
             .rows_affected();
     }
     Ok(filled)
+}
+
+/// Replaces a tender's entries in the search index with the bigrams of its title, buyer,
+/// project number and region as stored now (inside `tx`, so the index never disagrees with the
+/// notice).
+pub async fn index_terms(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: &str) -> Result<(), AppError> {
+    let row = sqlx::query("SELECT title, buyer, project_no, region FROM tenders WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let fields: Vec<String> = ["title", "buyer", "project_no", "region"]
+        .iter()
+        .map(|c| row.get::<Option<String>, _>(*c).unwrap_or_default())
+        .collect();
+    let terms: Vec<String> = super::search::terms(fields.iter().map(String::as_str)).into_iter().collect();
+    sqlx::query("DELETE FROM tender_terms WHERE tender_id = $1").bind(id).execute(&mut **tx).await?;
+    for chunk in terms.chunks(200) {
+        let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, $1)", i + 2)).collect();
+        let sql = format!("INSERT INTO tender_terms (term, tender_id) VALUES {}", values.join(", "));
+        let mut q = sqlx::query(&sql).bind(id);
+        for t in chunk {
+            q = q.bind(t.as_str());
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Tenders stored before the search index existed get their entries. Idempotent; a tender
+/// whose fields yield no bigram at all is looked at again at the next start, which costs little.
+pub async fn fill_search_terms(db: &Db) -> Result<u64, AppError> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM tenders t WHERE NOT EXISTS (SELECT 1 FROM tender_terms s WHERE s.tender_id = t.id)",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    for chunk in ids.chunks(500) {
+        let mut tx = db.pool.begin().await?;
+        for id in chunk {
+            index_terms(&mut tx, id).await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(ids.len() as u64)
+}
+
+/// How many tenders carry `term`, counted no further than `cap`.
+async fn term_count(db: &Db, term: &str, cap: i64) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT 1 FROM tender_terms WHERE term = $1 LIMIT {cap}) x"
+    ))
+    .bind(term)
+    .fetch_one(&db.pool)
+    .await?)
+}
+
+/// Beyond this many tenders with its rarest bigrams, a search's matches are dense: reading the
+/// board in order finds a page of them sooner than reading the candidates.
+const SEARCH_CANDIDATES: i64 = 20_000;
+
+/// The search's candidate tenders as SQL (`SELECT tender_id …`, binding from `$first`) and its
+/// terms: the tenders having each of its (up to three) rarest bigrams. `Some(None)` when a
+/// bigram is in no tender (nothing can match); `None` when the index cannot narrow the search.
+async fn search_candidates(db: &Db, q: &str) -> Result<Option<Option<Vec<String>>>, AppError> {
+    let mut counted = Vec::new();
+    for term in super::search::query_terms(q, 8) {
+        let n = term_count(db, &term, SEARCH_CANDIDATES + 1).await?;
+        if n == 0 {
+            return Ok(Some(None));
+        }
+        counted.push((n, term));
+    }
+    counted.sort();
+    counted.retain(|(n, _)| *n <= SEARCH_CANDIDATES);
+    if counted.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Some(counted.into_iter().take(3).map(|(_, t)| t).collect())))
 }
 
 /// The officer's unit's tenders, newest first, [`BOARD_PAGE`] at a time after `after`.
@@ -501,6 +621,7 @@ async fn write_spec(
     .bind(&v.region)
     .execute(&mut **tx)
     .await?;
+    index_terms(tx, id).await?;
     sqlx::query("DELETE FROM tender_lots WHERE tender_id = $1").bind(id).execute(&mut **tx).await?;
     sqlx::query("DELETE FROM tender_criteria WHERE tender_id = $1").bind(id).execute(&mut **tx).await?;
     for (i, lot) in v.lots.iter().enumerate() {

@@ -110,6 +110,8 @@ pub async fn scale(db_url: &str, source: &str, tenders: usize, bids_per: usize) 
             .bind(source)
             .execute(&mut *tx)
             .await?;
+            // Into the board's search index, as the application does when it writes a tender.
+            app::tenders::server::index_terms(&mut tx, &id).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
             // Bids in statements of up to 100 rows.
             for batch in bidders[..bids_per].chunks(100) {
                 let mut sql = String::from(

@@ -251,6 +251,19 @@ async fn the_board_pages_and_filters_in_sql() {
         assert_eq!(row_ids(&percent), vec![ids[7].clone()], "{backend:?}: % is literal");
         let (_, title) = board("?q=100%25覆盖".into()).await;
         assert_eq!(row_ids(&title), vec![ids[7].clone()], "{backend:?}");
+        // Through the search index: every bigram of `6-2026` is in every project number
+        // (320500-2026-00nn), but the text is in none; a bigram no tender has ends it at once.
+        for q in ["6-2026", "不存在的项目"] {
+            let (status, none) = board(format!("?q={q}")).await;
+            assert_eq!((status, row_ids(&none)), (StatusCode::OK, vec![]), "{backend:?} {q}");
+        }
+        let (_, word) = board("?q=第07号社区".into()).await;
+        assert_eq!(row_ids(&word), vec![ids[7].clone()], "{backend:?}");
+        // The search reads the index: emptied, it finds nothing; start-up fills it again.
+        sqlx::query("DELETE FROM tender_terms").execute(&app.state.db.pool).await.unwrap();
+        assert_eq!(row_ids(&board("?q=第07号社区".into()).await.1), Vec::<String>::new(), "{backend:?}");
+        assert_eq!(app::tenders::server::fill_search_terms(&app.state.db).await.unwrap(), 53, "{backend:?}");
+        assert_eq!(row_ids(&board("?q=第07号社区".into()).await.1), vec![ids[7].clone()], "{backend:?}");
         let project_no = second["rows"][1]["project_no"].as_str().unwrap().to_string();
         let (_, by_number) = board(format!("?q={project_no}")).await;
         assert_eq!(row_ids(&by_number), vec![ids[0].clone()], "{backend:?}: the oldest by its number");
