@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::identity::{Role, SessionUser};
 use crate::server::db::Db;
 use sqlx::Row;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// What a bidder does on a tender before its opening: who has bid and how many (Tendering Law
 /// art. 22, verify) must stay unknown to everyone until the bids are opened.
@@ -49,16 +49,66 @@ pub fn scope_of(user: &SessionUser) -> Result<Scope, AppError> {
 
 /// The most recent entries, newest first, without the bidders' entries on tenders not yet
 /// opened (they appear once the tender is opened; the hash chain covers them throughout), and,
-/// for a supervisor, without entries about tenders outside its region ([`Scope`]).
+/// for a supervisor, without entries about tenders outside its region ([`Scope`]). The log is
+/// read in batches until `limit` entries are kept, so a regional supervisor sees as many as
+/// anyone, however busy other regions are; at most [`SCANNED_BATCHES`] batches are read.
 pub async fn recent(db: &Db, limit: i64, scope: &Scope) -> Result<Vec<AuditRecord>, AppError> {
-    let rows = sqlx::query(
-        "SELECT id, at, actor_label, action, entity, entity_id, before_json, after_json \
-         FROM audit_log ORDER BY at DESC, id DESC LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
-    let records: Vec<AuditRecord> = rows
+    let mut shown: Vec<AuditRecord> = Vec::new();
+    let mut after: Option<(i64, String)> = None;
+    let mut sealed: HashMap<String, bool> = HashMap::new();
+    let mut regions: HashMap<String, Option<RegionCode>> = HashMap::new();
+    for _ in 0..SCANNED_BATCHES {
+        let batch = batch(db, limit, after.as_ref()).await?;
+        let exhausted = (batch.len() as i64) < limit;
+        after = batch.last().map(|e| (e.at, e.id.clone()));
+        for e in batch {
+            if visible(db, &e, scope, &mut sealed, &mut regions).await? {
+                shown.push(e);
+            }
+        }
+        if exhausted || shown.len() as i64 >= limit {
+            break;
+        }
+    }
+    shown.truncate(usize::try_from(limit).unwrap_or(0));
+    let mut titles: HashMap<(String, String), Option<String>> = HashMap::new();
+    for e in &mut shown {
+        let key = (e.entity.clone(), e.entity_id.clone());
+        if !titles.contains_key(&key) {
+            let title = title_of(db, &e.entity, &e.entity_id).await?;
+            titles.insert(key.clone(), title);
+        }
+        e.object = titles[&key].clone();
+    }
+    Ok(shown)
+}
+
+/// How many batches of the log [`recent`] reads at most before it answers with what it kept.
+const SCANNED_BATCHES: usize = 25;
+
+/// `limit` entries of the log, newest first, older than `after` (`at`, `id`).
+async fn batch(db: &Db, limit: i64, after: Option<&(i64, String)>) -> Result<Vec<AuditRecord>, AppError> {
+    let columns = "id, at, actor_label, action, entity, entity_id, before_json, after_json";
+    let rows = match after {
+        None => {
+            sqlx::query(&format!("SELECT {columns} FROM audit_log ORDER BY at DESC, id DESC LIMIT $1"))
+                .bind(limit)
+                .fetch_all(&db.pool)
+                .await?
+        }
+        Some((at, id)) => {
+            sqlx::query(&format!(
+                "SELECT {columns} FROM audit_log WHERE at < $2 OR (at = $2 AND id < $3) \
+                 ORDER BY at DESC, id DESC LIMIT $1"
+            ))
+            .bind(limit)
+            .bind(*at)
+            .bind(id.as_str())
+            .fetch_all(&db.pool)
+            .await?
+        }
+    };
+    Ok(rows
         .iter()
         .map(|r| AuditRecord {
             id: r.get("id"),
@@ -71,65 +121,52 @@ pub async fn recent(db: &Db, limit: i64, scope: &Scope) -> Result<Vec<AuditRecor
             before: r.get("before_json"),
             after: r.get("after_json"),
         })
-        .collect();
-    let tenders: HashSet<String> = records
-        .iter()
-        .filter(|e| bidder_side(&e.action))
-        .filter_map(|e| tender_of(e.before.as_deref(), e.after.as_deref()))
-        .collect();
-    let mut sealed = HashMap::new();
-    for id in tenders {
-        let status: Option<String> =
-            sqlx::query_scalar("SELECT status FROM tenders WHERE id = $1").bind(&id).fetch_optional(&db.pool).await?;
-        let unopened = status
-            .is_some_and(|s| matches!(TenderStatus::parse(&s), Some(TenderStatus::Draft | TenderStatus::Published)));
-        sealed.insert(id, unopened);
-    }
-    let mut shown: Vec<AuditRecord> = records
-        .into_iter()
-        .filter(|e| {
-            !bidder_side(&e.action)
-                || tender_of(e.before.as_deref(), e.after.as_deref()).is_some_and(|t| sealed.get(&t) == Some(&false))
-        })
-        .collect();
-    if *scope != Scope::Everything {
-        let mut regions: HashMap<String, Option<RegionCode>> = HashMap::new();
-        let mut kept = Vec::with_capacity(shown.len());
-        for e in shown {
-            let tender = if e.entity == "tender" {
-                Some(e.entity_id.clone())
-            } else {
-                tender_of(e.before.as_deref(), e.after.as_deref())
-            };
-            let Some(tender) = tender else {
-                // Accounts, organisations, templates: the platform's records, about no tender.
-                kept.push(e);
-                continue;
-            };
-            if !regions.contains_key(&tender) {
-                let region = crate::purchasers::server::region_of_tender(db, &tender).await?;
-                regions.insert(tender.clone(), region);
-            }
-            let inside = match scope {
-                Scope::Region(within) => regions[&tender].as_ref().is_some_and(|r| within.covers(r)),
-                _ => false,
-            };
-            if inside {
-                kept.push(e);
-            }
+        .collect())
+}
+
+/// Whether `scope` may read entry `e` (see [`recent`]); `sealed` and `regions` remember what
+/// was looked up per tender.
+async fn visible(
+    db: &Db,
+    e: &AuditRecord,
+    scope: &Scope,
+    sealed: &mut HashMap<String, bool>,
+    regions: &mut HashMap<String, Option<RegionCode>>,
+) -> Result<bool, AppError> {
+    if bidder_side(&e.action) {
+        let Some(tender) = tender_of(e.before.as_deref(), e.after.as_deref()) else { return Ok(false) };
+        if !sealed.contains_key(&tender) {
+            let status: Option<String> = sqlx::query_scalar("SELECT status FROM tenders WHERE id = $1")
+                .bind(&tender)
+                .fetch_optional(&db.pool)
+                .await?;
+            let unopened = status.is_some_and(|s| {
+                matches!(TenderStatus::parse(&s), Some(TenderStatus::Draft | TenderStatus::Published))
+            });
+            sealed.insert(tender.clone(), unopened);
         }
-        shown = kept;
-    }
-    let mut titles: HashMap<(String, String), Option<String>> = HashMap::new();
-    for e in &mut shown {
-        let key = (e.entity.clone(), e.entity_id.clone());
-        if !titles.contains_key(&key) {
-            let title = title_of(db, &e.entity, &e.entity_id).await?;
-            titles.insert(key.clone(), title);
+        // A missing tender counts as sealed, as before: nothing is shown that cannot be placed.
+        if sealed.get(&tender) != Some(&false) {
+            return Ok(false);
         }
-        e.object = titles[&key].clone();
     }
-    Ok(shown)
+    let tender = if e.entity == "tender" {
+        Some(e.entity_id.clone())
+    } else {
+        tender_of(e.before.as_deref(), e.after.as_deref())
+    };
+    // Accounts, organisations, templates: the platform's records, about no tender.
+    let Some(tender) = tender else { return Ok(true) };
+    let within = match scope {
+        Scope::Everything => return Ok(true),
+        Scope::PlatformOnly => return Ok(false),
+        Scope::Region(within) => within,
+    };
+    if !regions.contains_key(&tender) {
+        let region = crate::purchasers::server::region_of_tender(db, &tender).await?;
+        regions.insert(tender.clone(), region);
+    }
+    Ok(regions[&tender].as_ref().is_some_and(|r| within.covers(r)))
 }
 
 /// The name a reader knows an object by: a tender's title, a person's name with their username,

@@ -156,6 +156,28 @@ async fn a_supervisor_reads_within_its_region_only() {
     let admin = app.signed_in(Role::Admin).await;
     let all: Value = admin.get(format!("{}/api/v1/audit", app.base)).send().await.unwrap().json().await.unwrap();
     assert!(tenders_in(&all).contains(&shenzhen));
+
+    // However busy another region is, the supervisor still reads a full page of its own: 250
+    // newer entries about the Shenzhen call fill the admin's page, not the supervisor's.
+    let before = auditor.get(format!("{}/api/v1/audit", app.base)).send().await.unwrap().json::<Value>().await.unwrap();
+    let mut tx = app.state.db.pool.begin().await.unwrap();
+    for _ in 0..250 {
+        app::server::audit::record(
+            &mut tx,
+            app.state.now_ms(),
+            app::server::audit::Actor::System,
+            app::server::audit::Change::new("tender.amend", "tender", &shenzhen),
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let after = auditor.get(format!("{}/api/v1/audit", app.base)).send().await.unwrap().json::<Value>().await.unwrap();
+    assert_eq!(after.as_array().unwrap().len(), before.as_array().unwrap().len(), "the same entries as before");
+    assert!(tenders_in(&after).contains(&suzhou) && !tenders_in(&after).contains(&shenzhen));
+    let all: Value = admin.get(format!("{}/api/v1/audit", app.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 200);
+    assert!(!tenders_in(&all).contains(&suzhou), "the admin's page is all Shenzhen now");
 }
 
 #[tokio::test]
