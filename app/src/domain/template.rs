@@ -25,6 +25,17 @@ pub enum ApplicantKind {
     CountyGovernment,
 }
 
+impl ApplicantKind {
+    /// The kind as organisations store it (`organisations.kind`), the serde name.
+    pub fn code(self) -> &'static str {
+        match self {
+            ApplicantKind::Ngo => "ngo",
+            ApplicantKind::ResidentsCommittee => "residents_committee",
+            ApplicantKind::CountyGovernment => "county_government",
+        }
+    }
+}
+
 /// How applications are decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -540,6 +551,14 @@ pub fn lint(t: &SchemeTemplate) -> Vec<Verdict> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn applicant_codes_are_the_serde_names() {
+        for k in [ApplicantKind::Ngo, ApplicantKind::ResidentsCommittee, ApplicantKind::CountyGovernment] {
+            assert_eq!(serde_json::to_value(k).unwrap(), serde_json::Value::String(k.code().into()));
+        }
+    }
+
     use super::*;
 
     #[test]

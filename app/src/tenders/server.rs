@@ -231,7 +231,7 @@ fn scheme_name(templates: &[SchemeTemplate], id: &str) -> SchemeName {
 }
 
 /// [`summaries`] with the templates in force already loaded.
-async fn summaries_with(
+pub async fn summaries_with(
     db: &Db,
     rows: Vec<TenderRow>,
     now_ms: i64,

@@ -284,6 +284,14 @@ async fn demo_data_offers_a_tender_to_open_and_one_to_bid_on() {
     assert_eq!(bid_on["has_bid"], true, "{bid_on}");
     assert_eq!(bid_on["won"], Value::Null, "not awarded yet: {bid_on}");
     assert_eq!(listed(server::demo::DEMO_TENDER_OPEN).unwrap()["has_bid"], false);
+    assert!(listed(server::demo::DEMO_CALL).is_none(), "an NGO is not offered the residents' committees' call");
+    // A residents' committee is offered its call and none of the NGOs' tenders.
+    let committee = app.sign_in_as("sq-lianhua", server::demo::DEMO_PASSWORD).await;
+    let offered: Value = flow::sf(&app, &committee, "open_tenders", &[]).await.json().await.unwrap();
+    let titles: Vec<&str> =
+        offered.as_array().unwrap().iter().map(|t| t["tender"]["title"].as_str().unwrap()).collect();
+    assert!(titles.contains(&server::demo::DEMO_CALL), "{titles:?}");
+    assert!(!titles.contains(&server::demo::DEMO_TENDER_OPEN), "{titles:?}");
 }
 
 /// Leptos suppresses resource loading process-wide while it generates a route list, and a
