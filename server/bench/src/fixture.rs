@@ -85,12 +85,17 @@ pub async fn scale(db_url: &str, source: &str, tenders: usize, bids_per: usize) 
             .await?;
     anyhow::ensure!(bidders.len() >= bids_per, "--scale-bids needs as many rush bidders ({})", bidders.len());
     let now = chrono::Utc::now().timestamp_millis();
+    let buyer: String =
+        sqlx::query_scalar("SELECT buyer FROM tenders WHERE id = $1").bind(source).fetch_one(&db.pool).await?;
+    let mut terms: Vec<(String, String)> = Vec::new();
     let mut tx = db.pool.begin().await?;
     for chunk_start in (0..tenders).step_by(1_000) {
         for i in chunk_start..(chunk_start + 1_000).min(tenders) {
             let region = SCALE_REGIONS[i % SCALE_REGIONS.len()];
             let id = uuid::Uuid::new_v4().simple().to_string();
             let status = if i % 3 == 0 { "opened" } else { "published" };
+            let title = format!("{region}第{i:06}号社区服务项目（规模测试）");
+            let number = format!("S-{i:08}");
             sqlx::query(
                 "INSERT INTO tenders (id, title, buyer, template_id, method, budget_fen, price_weight_centi, bid_deadline, \
                  opening_at, status, created_by, created_at, published_at, spec_json, version, clarify_until, sealing_key, \
@@ -100,18 +105,24 @@ pub async fn scale(db_url: &str, source: &str, tenders: usize, bids_per: usize) 
                  FROM tenders WHERE id = $8",
             )
             .bind(&id)
-            .bind(format!("{region}第{i:06}号社区服务项目（规模测试）"))
+            .bind(&title)
             .bind(status)
             // Drafted a day before publication, as officers do.
             .bind(now - 1_000 * (tenders - i) as i64 - 86_400_000)
             .bind(now - 1_000 * (tenders - i) as i64)
-            .bind(format!("S-{i:08}"))
+            .bind(&number)
             .bind(region)
             .bind(source)
             .execute(&mut *tx)
             .await?;
-            // Into the board's search index, as the application does when it writes a tender.
-            app::tenders::server::index_terms(&mut tx, &id).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            // Into the board's search index, with the bigrams the application writes with a
+            // tender (app::tenders::search::terms), many tenders to a statement.
+            for term in app::tenders::search::terms([title.as_str(), buyer.as_str(), number.as_str(), region]) {
+                terms.push((term, id.clone()));
+            }
+            if terms.len() >= 2_000 {
+                insert_terms(&mut tx, &mut terms).await?;
+            }
             // Bids in statements of up to 100 rows.
             for batch in bidders[..bids_per].chunks(100) {
                 let mut sql = String::from(
@@ -144,10 +155,29 @@ pub async fn scale(db_url: &str, source: &str, tenders: usize, bids_per: usize) 
             }
         }
     }
+    insert_terms(&mut tx, &mut terms).await?;
     tx.commit().await?;
     // Statistics as a running installation has them (PostgreSQL's autovacuum, SQLite's
     // `PRAGMA optimize`), so the planner knows the tables are large.
     sqlx::query("ANALYZE").execute(&db.pool).await?;
     db.pool.close().await;
     Ok((format!("第{:06}号", tenders / 2), format!("{}.0", now - 1_000 * (tenders / 2) as i64)))
+}
+
+/// Writes and empties `terms` (`(bigram, tender id)`), 500 rows to a statement.
+async fn insert_terms(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    terms: &mut Vec<(String, String)>,
+) -> anyhow::Result<()> {
+    for chunk in terms.chunks(500) {
+        let values: Vec<String> = (0..chunk.len()).map(|n| format!("(${}, ${})", 2 * n + 1, 2 * n + 2)).collect();
+        let sql = format!("INSERT INTO tender_terms (term, tender_id) VALUES {}", values.join(", "));
+        let mut q = sqlx::query(&sql);
+        for (term, id) in chunk {
+            q = q.bind(term.as_str()).bind(id.as_str());
+        }
+        q.execute(&mut **tx).await?;
+    }
+    terms.clear();
+    Ok(())
 }
