@@ -328,11 +328,11 @@ pub async fn board(db: &Db, filter: &BoardFilter, now_ms: i64) -> Result<BoardPa
     // A search naming a scheme matches that scheme's every tender: the index cannot narrow it.
     let narrowed = match q {
         Some(q) if schemes_named.is_empty() => search_candidates(db, q).await?,
-        _ => None,
+        _ => Narrowing::Scan,
     };
     let mut text: Vec<String> = Vec::new();
     let mut sql = match &narrowed {
-        Some(None) => {
+        Narrowing::NoMatch => {
             return Ok(BoardPage {
                 rows: Vec::new(),
                 next: None,
@@ -342,7 +342,7 @@ pub async fn board(db: &Db, filter: &BoardFilter, now_ms: i64) -> Result<BoardPa
         }
         // The candidates drive the join (SQLite keeps a CROSS JOIN's order), each tender then
         // read by its key; the exact match below still applies.
-        Some(Some(terms)) => {
+        Narrowing::Terms(terms) => {
             let sets: Vec<String> = terms
                 .iter()
                 .enumerate()
@@ -354,7 +354,7 @@ pub async fn board(db: &Db, filter: &BoardFilter, now_ms: i64) -> Result<BoardPa
                 sets.join(" INTERSECT ")
             )
         }
-        None => format!("SELECT {TENDER_COLUMNS} FROM tenders WHERE status <> 'draft'"),
+        Narrowing::Scan => format!("SELECT {TENDER_COLUMNS} FROM tenders WHERE status <> 'draft'"),
     };
     let mut mark = |sql: &mut String, clause: &str, value: String| {
         text.push(value);
@@ -512,24 +512,32 @@ async fn term_count(db: &Db, term: &str, cap: i64) -> Result<i64, AppError> {
 /// board in order finds a page of them sooner than reading the candidates.
 const SEARCH_CANDIDATES: i64 = 20_000;
 
-/// The search's candidate tenders as SQL (`SELECT tender_id …`, binding from `$first`) and its
-/// terms: the tenders having each of its (up to three) rarest bigrams. `Some(None)` when a
-/// bigram is in no tender (nothing can match); `None` when the index cannot narrow the search.
-async fn search_candidates(db: &Db, q: &str) -> Result<Option<Option<Vec<String>>>, AppError> {
+/// What the search index makes of a search.
+enum Narrowing {
+    /// A bigram is in no tender: nothing can match.
+    NoMatch,
+    /// The candidates are the tenders having each of these (up to three rarest) bigrams.
+    Terms(Vec<String>),
+    /// The index cannot narrow the search: the board is read in order.
+    Scan,
+}
+
+/// How the index narrows a search (see [`Narrowing`]).
+async fn search_candidates(db: &Db, q: &str) -> Result<Narrowing, AppError> {
     let mut counted = Vec::new();
     for term in super::search::query_terms(q, 8) {
         let n = term_count(db, &term, SEARCH_CANDIDATES + 1).await?;
         if n == 0 {
-            return Ok(Some(None));
+            return Ok(Narrowing::NoMatch);
         }
         counted.push((n, term));
     }
     counted.sort();
     counted.retain(|(n, _)| *n <= SEARCH_CANDIDATES);
     if counted.is_empty() {
-        return Ok(None);
+        return Ok(Narrowing::Scan);
     }
-    Ok(Some(Some(counted.into_iter().take(3).map(|(_, t)| t).collect())))
+    Ok(Narrowing::Terms(counted.into_iter().take(3).map(|(_, t)| t).collect()))
 }
 
 /// The officer's unit's tenders, newest first, [`BOARD_PAGE`] at a time after `after`.
