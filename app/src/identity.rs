@@ -139,6 +139,11 @@ pub const SERVER_FN_ACCESS: &[(&str, Access)] = {
         ("save_expert_profile", Access::Roles(&[Expert])),
         ("expert_pool", Access::Roles(&[Admin])),
         ("import_experts", Access::Roles(&[Admin])),
+        // low prices: the panel leader asks and concludes, the bidder explains
+        ("request_price_explanation", Access::Roles(PANEL)),
+        ("decide_low_price", Access::Roles(PANEL)),
+        ("my_low_price", Access::Roles(&[Bidder])),
+        ("explain_price", Access::Roles(&[Bidder])),
         // opening
         ("open_bids", Access::Roles(&[Officer])),
         ("conclude_review", Access::Roles(&[Officer])),

@@ -26,6 +26,7 @@ pub mod error;
 pub mod evaluation;
 pub mod experts;
 pub mod identity;
+pub mod low_price;
 pub mod opening;
 pub mod pages;
 pub mod panels;

@@ -510,6 +510,7 @@ pub fn BidPage() -> impl IntoView {
                 })}
             </Suspense>
             <Clarifications id=id() qa=qa can_ask=true can_answer=false />
+            <crate::low_price::views::LowPriceRequests id=id() />
             <section class="card" data-testid="recusal-request">
                 <h2>{lz(i18n, "申请评审人员回避", "Ask for a recusal")}</h2>
                 <p class="hint">

@@ -131,6 +131,7 @@ pub struct ReviewView {
     pub blockers: Vec<Blocker>,
     pub report: Option<ReportView>,
     pub signed: bool,
+    pub low_price: crate::low_price::LowPriceView,
 }
 
 /// The evaluation as the tender's purchaser side and its supervisors see it.
@@ -146,6 +147,7 @@ pub struct OverviewView {
     pub report: Option<ReportView>,
     /// Lots whose first place is tied and not drawn yet.
     pub ties_to_draw: Vec<i64>,
+    pub low_price: crate::low_price::LowPriceView,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

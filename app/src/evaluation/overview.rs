@@ -96,6 +96,7 @@ pub fn OverviewSection(id: String, overview: Loaded<OverviewView>, draw: ServerA
                                     </ul>
                                 }
                             })}
+                        <crate::low_price::views::LowPriceSection id=tid.clone() view=o.low_price.clone() actions=None />
                         {o
                             .ties_to_draw
                             .clone()

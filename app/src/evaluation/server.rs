@@ -236,7 +236,7 @@ async fn readiness(db: &Db, r: &Review) -> Result<Vec<Blocker>, AppError> {
     Ok(report::blockers(&Readiness {
         sheets_missing: !all_in,
         flags_open,
-        low_price_pending: false,
+        low_price_pending: crate::low_price::server::pending(&crate::low_price::server::cases(db, &r.t).await?),
         conflict_checks_pending: r.seated.iter().any(|m| m.confirmed_at.is_none()),
         has_leader: !has_experts || r.leader.is_some(),
     }))
@@ -300,6 +300,10 @@ async fn assemble(db: &Db, r: &Review, version: u32, version_reason: Option<Stri
             ),
         })
         .collect();
+    let low_price = crate::low_price::server::cases(db, t).await?;
+    notes.extend(
+        low_price.iter().filter_map(|c| c.record_zh()).map(|text| Note { kind_zh: "异常低价审查".into(), text }),
+    );
     for m in panels::members(db, &t.id)
         .await?
         .into_iter()
@@ -357,6 +361,14 @@ async fn assemble(db: &Db, r: &Review, version: u32, version_reason: Option<Stri
             .iter()
             .filter(|b| b.get::<Option<String>, _>("review_outcome").as_deref() == Some("fail"))
             .map(|b| (b.get::<String, _>("name"), b.get::<Option<String>, _>("review_reason").unwrap_or_default()))
+            .chain(low_price.iter().filter(|c| c.rejected()).map(|c| {
+                let name = bids
+                    .iter()
+                    .find(|b| b.get::<Option<String>, _>("alias").as_deref() == Some(c.alias.as_str()))
+                    .map(|b| b.get::<String, _>("name"))
+                    .unwrap_or_default();
+                (name, c.rejection_zh())
+            }))
             .collect(),
         lots: rk
             .lots
@@ -620,6 +632,7 @@ pub async fn review(db: &Db, user: &SessionUser, id: &str) -> Result<ReviewView,
         blockers: readiness(db, &r).await?,
         signed: signed.iter().any(|(m, _, _)| *m == user.id),
         report: if all_in { report_view(db, &r, stored, true).await? } else { None },
+        low_price: crate::low_price::server::view(db, &r.t, r.leader.as_deref() == Some(user.id.as_str())).await?,
     })
 }
 
@@ -1103,6 +1116,7 @@ pub async fn overview(db: &Db, id: &str) -> Result<OverviewView, AppError> {
         blockers: readiness(db, &r).await?,
         report: report_view(db, &r, stored, true).await?,
         ties_to_draw: ties,
+        low_price: crate::low_price::server::view(db, &r.t, false).await?,
     })
 }
 
@@ -1229,6 +1243,13 @@ async fn ranking_as(db: &Db, id: &str, with_drawings: bool) -> Result<RankingVie
         .fetch_all(&db.pool)
         .await?;
     let drawn = drawings(db, id).await?;
+    // O87 art. 60: a price the panel found not justified makes the bid invalid in that lot.
+    let invalid_in: Vec<(String, i64)> = crate::low_price::server::cases(db, &t)
+        .await?
+        .into_iter()
+        .filter(|c| c.rejected())
+        .map(|c| (c.bid_id, c.lot))
+        .collect();
     // Each counted member's scores for each bid (one sheet per bid, used in every lot it covers).
     let counted: Vec<&Vec<Vec<Decimal>>> = r.submitted.iter().filter_map(|m| r.scores.get(m)).collect();
     let criteria: Vec<Criterion> =
@@ -1247,6 +1268,9 @@ async fn ranking_as(db: &Db, id: &str, with_drawings: bool) -> Result<RankingVie
                 let bid: String = b.get("id");
                 let alias: String = b.get::<Option<String>, _>("alias").unwrap_or_default();
                 let i = r.aliases.iter().position(|(a, _)| *a == alias)?;
+                if invalid_in.contains(&(bid.clone(), position)) {
+                    return None;
+                }
                 lot_prices
                     .iter()
                     .find(|p| p.get::<String, _>("bid_id") == bid && p.get::<i64, _>("lot_position") == position)

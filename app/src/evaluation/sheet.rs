@@ -175,13 +175,25 @@ pub fn ReviewPage() -> impl IntoView {
     let answer = ServerAction::<AnswerFlag>::new();
     let confirm = ServerAction::<ConfirmNoConflict>::new();
     let sign = ServerAction::<SignReport>::new();
+    let request_explanation = ServerAction::<crate::low_price::RequestPriceExplanation>::new();
+    let decide_low_price = ServerAction::<crate::low_price::DecideLowPrice>::new();
     // A refused sheet stays on the page as typed, its faults marked; only a saved one reloads.
     let saved = successes(submit.value());
     focus_first_invalid(submit.value(), "[data-testid=score-form]");
     let fault =
         move |field: String| move || field_messages(i18n, submit.value().get().and_then(|r| r.err()).as_ref(), &field);
     let data = Resource::new(
-        move || (id(), saved.get(), answer.version().get(), confirm.version().get(), sign.version().get()),
+        move || {
+            (
+                id(),
+                saved.get(),
+                answer.version().get(),
+                confirm.version().get(),
+                sign.version().get(),
+                request_explanation.version().get(),
+                decide_low_price.version().get(),
+            )
+        },
         |(id, ..)| review(id),
     );
     view! {
@@ -388,6 +400,11 @@ pub fn ReviewPage() -> impl IntoView {
                             }}
                         </ActionForm>
                         {action_error(submit.value())}
+                        <crate::low_price::views::LowPriceSection
+                            id=tid.clone()
+                            view=v.low_price.clone()
+                            actions=Some((request_explanation, decide_low_price))
+                        />
                         {v
                             .all_in
                             .then(|| {

@@ -142,6 +142,9 @@ fn example_body(name: &str) -> String {
         "add_staff" => "&person[name]=x",
         "create_purchaser" => "&unit[name]=x&unit[level]=district&unit[region_code]=320213&unit[region_name]=x",
         "create_tender" | "amend_tender" => TENDER,
+        "request_price_explanation" => "&hours=24&grounds=x",
+        "decide_low_price" => "&decision=rejected&basis=x",
+        "explain_price" => "&explanation=x&evidence=x",
         _ => "",
     };
     // `answer` is a structure for answer_flag and text for answer_question.

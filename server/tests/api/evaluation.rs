@@ -125,14 +125,22 @@ fn leaks(seen: &[(String, String)], secrets: &[String]) -> Vec<String> {
 /// Opens a Suzhou tender bid by the three demo NGOs (one zip package, two PDFs) and passes
 /// every bid's qualification review. Returns the tender id and the officer's client.
 async fn opened_and_qualified(app: &TestApp) -> (String, reqwest::Client) {
+    const EVEN: &[(i64, &str)] = &[(0, "290000"), (1, "290000")];
+    opened_at_prices(app, [EVEN, EVEN, EVEN]).await
+}
+
+/// [`opened_and_qualified`] with each NGO's prices per lot (阳光, 益民, 和谐).
+async fn opened_at_prices(app: &TestApp, prices: [&[(i64, &str)]; 3]) -> (String, reqwest::Client) {
     let officer = app.signed_in(Role::Officer).await;
     let id = create_published(app, &officer, 21).await;
     let package = zip_of(&[("技术方案.pdf", b"%PDF-1.7 plan"), ("附件/督导安排.pdf", b"%PDF-1.7 supervision")]);
-    for (user, technical) in
+    for ((user, technical), prices) in
         [("ngo-yangguang", ("方案包.zip", package)), ("ngo-yimin", pdf("plan two")), ("ngo-hexie", pdf("plan three"))]
+            .into_iter()
+            .zip(prices)
     {
         let client = app.sign_in_as(user, server::demo::DEMO_PASSWORD).await;
-        let res = upload(app, &client, &id, &[(0, "290000"), (1, "290000")], technical, pdf("qualification")).await;
+        let res = upload(app, &client, &id, prices, technical, pdf("qualification")).await;
         assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
         advance(app, 60_000);
     }
@@ -376,4 +384,172 @@ fn read_xlsx(bytes: &[u8]) -> std::collections::HashMap<String, Vec<Vec<String>>
         out.insert(name, rows);
     }
     out
+}
+
+/// The alias of the bid `username`'s organisation made on tender `id`.
+async fn alias_of(app: &TestApp, id: &str, username: &str) -> String {
+    sqlx::query(
+        "SELECT b.alias FROM bids b JOIN users u ON u.org_id = b.org_id WHERE b.tender_id = $1 AND u.username = $2 \
+         AND b.alias IS NOT NULL",
+    )
+    .bind(id)
+    .bind(username)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap()
+    .get("alias")
+}
+
+/// O87 art. 60 and 财库〔2026〕2号: a price under the thresholds is flagged; the leader asks for an
+/// explanation within a time, the bidder answers in the app (without naming itself), the panel
+/// concludes with its basis; a price not justified leaves the ranking and is listed as invalid
+/// in the report, which waits for every case and records each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn abnormally_low_prices_are_explained_and_decided() {
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        const EVEN: &[(i64, &str)] = &[(0, "290000"), (1, "290000")];
+        // 和谐 offers 120,000 for the second lot (ceiling 300,000): under 45 % of the ceiling and
+        // under 55 % of the next-lowest price.
+        let (id, officer) = opened_at_prices(&app, [EVEN, EVEN, &[(0, "290000"), (1, "120000")]]).await;
+        let low = alias_of(&app, &id, "ngo-hexie").await;
+        let other = alias_of(&app, &id, "ngo-yimin").await;
+        let members = form_panel(&app, &officer, &id).await;
+        let leader_id = user_id(&app, &members[0].0).await;
+        let res = sf(&app, &officer, "set_leader", &[("id", &id), ("user_id", &leader_id)]).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        let leader = &members[0].1;
+        let view: Value = sf(&app, leader, "review", &[("id", &id)]).await.json().await.unwrap();
+        let lots = view["low_price"]["lots"].as_array().unwrap();
+        let flagged: Vec<(&Value, &Value)> = lots
+            .iter()
+            .flat_map(|l| l["cases"].as_array().unwrap().iter().map(move |c| (&l["position"], c)))
+            .filter(|(_, c)| !c["stage"].is_null())
+            .collect();
+        assert_eq!(flagged.len(), 1, "{view}");
+        assert_eq!((flagged[0].0, &flagged[0].1["alias"]), (&json!(1), &json!(low)));
+        assert_eq!(flagged[0].1["triggers"].as_array().unwrap().len(), 2);
+        assert!(view["blockers"].as_array().unwrap().contains(&json!("low_price_pending")), "{view}");
+
+        let ask = |client: &reqwest::Client, alias: &str, lot: &str, hours: &str, grounds: &str| {
+            let form = [("id", id.as_str()), ("alias", alias), ("lot", lot), ("hours", hours), ("grounds", grounds)]
+                .map(|(k, v)| (k.to_string(), v.to_string()));
+            let client = client.clone();
+            let app = &app;
+            async move {
+                let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                sf(app, &client, "request_price_explanation", &pairs).await
+            }
+        };
+        // Only the leader asks, within 1–72 hours; a price no trigger flags needs the panel's grounds.
+        assert_eq!(field_code(ask(&members[1].1, &low, "1", "24", "").await).await, "low_price_leader");
+        assert_eq!(field_code(ask(leader, &low, "1", "0", "").await).await, "low_price_hours");
+        assert_eq!(field_code(ask(leader, &other, "0", "24", "偏低").await).await, "low_price_grounds");
+        assert_eq!(ask(leader, &low, "1", "24", "").await.status(), StatusCode::OK);
+        assert_eq!(field_code(ask(leader, &low, "1", "24", "").await).await, "low_price_started");
+        let grounds = "报价与同类项目人员成本测算差距较大，需核实";
+        assert_eq!(ask(leader, &other, "0", "2", grounds).await.status(), StatusCode::OK);
+
+        // The bidder reads the request on its own bid and answers; another bidder sees nothing.
+        let hexie = app.sign_in_as("ngo-hexie", server::demo::DEMO_PASSWORD).await;
+        let mine: Value = sf(&app, &hexie, "my_low_price", &[("id", &id)]).await.json().await.unwrap();
+        assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+        assert_eq!(mine[0]["lot"], 1);
+        let yangguang = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
+        let theirs: Value = sf(&app, &yangguang, "my_low_price", &[("id", &id)]).await.json().await.unwrap();
+        assert_eq!(theirs, json!([]));
+        let org_name: String = sqlx::query(
+            "SELECT o.name FROM organisations o JOIN users u ON u.org_id = o.id WHERE u.username = 'ngo-hexie'",
+        )
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("name");
+        let explain = |text: String| {
+            let hexie = hexie.clone();
+            let id = id.clone();
+            let app = &app;
+            async move {
+                sf(
+                    app,
+                    &hexie,
+                    "explain_price",
+                    &[
+                        ("id", &id),
+                        ("lot", "1"),
+                        ("explanation", &text),
+                        ("evidence", "人员成本测算表；场地无偿使用协议"),
+                    ],
+                )
+                .await
+            }
+        };
+        let honest =
+            "本项目场地由街道无偿提供，督导由本机构已有团队兼任，人员成本按本地标准测算，报价可以覆盖全部服务内容。";
+        assert_eq!(field_code(explain(format!("{org_name}承诺：{honest}")).await).await, "explanation_names_bidder");
+        assert_eq!(field_code(explain("价格合理".into()).await).await, "low_price_explanation");
+        assert_eq!(explain(honest.into()).await.status(), StatusCode::OK);
+        assert_eq!(field_code(explain(honest.into()).await).await, "low_price_decided");
+
+        // The panel reads the explanation by alias.
+        let view: Value = sf(&app, &members[2].1, "review", &[("id", &id)]).await.json().await.unwrap();
+        assert!(view.to_string().contains("场地由街道无偿提供"), "{view}");
+        assert!(!view.to_string().contains(&org_name));
+
+        let decide = |alias: &str, lot: &str, decision: &str, basis: &str| {
+            let form = [("id", id.as_str()), ("alias", alias), ("lot", lot), ("decision", decision), ("basis", basis)]
+                .map(|(k, v)| (k.to_string(), v.to_string()));
+            let leader = leader.clone();
+            let app = &app;
+            async move {
+                let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                sf(app, &leader, "decide_low_price", &pairs).await
+            }
+        };
+        let basis = "说明及证明材料能够证明报价的合理性，评审委员会予以采信";
+        assert_eq!(decide(&low, "1", "accepted", basis).await.status(), StatusCode::OK);
+        // 益民 was not asked by a trigger and has not answered: the panel waits for its time.
+        assert_eq!(field_code(decide(&other, "0", "rejected", basis).await).await, "low_price_waiting");
+        advance(&app, 2 * 3_600_000 + 1);
+        let res = sf(
+            &app,
+            &app.sign_in_as("ngo-yimin", server::demo::DEMO_PASSWORD).await,
+            "explain_price",
+            &[("id", &id), ("lot", "0"), ("explanation", honest)],
+        )
+        .await;
+        assert_eq!(field_code(res).await, "low_price_past_due");
+        assert_eq!(field_code(decide(&other, "0", "accepted", basis).await).await, "low_price_unexplained");
+        let unexplained = "投标人未在规定期限内作出说明，不能证明其报价合理性";
+        assert_eq!(decide(&other, "0", "rejected", unexplained).await.status(), StatusCode::OK);
+
+        // Scored, confirmed, signed: the report lists 益民 as invalid in the first lot and keeps
+        // both cases; the first lot ranks the two others.
+        let rows: Vec<(String, Vec<&str>)> =
+            aliases(&app, &id).await.into_iter().map(|a| (a, vec!["40", "25"])).collect();
+        for (name, client) in &members {
+            let res = submit_sheet(&app, client, &id, &rows).await;
+            assert_eq!(res.status(), StatusCode::OK, "{name}: {}", res.text().await.unwrap());
+        }
+        finish_review(&app, &officer, &members, &id).await;
+        let ranking: Value = sf(&app, &officer, "ranking", &[("id", &id)]).await.json().await.unwrap();
+        let first: Vec<&Value> = ranking["lots"][0]["rows"].as_array().unwrap().iter().map(|r| &r["alias"]).collect();
+        assert_eq!(first.len(), 2, "{ranking}");
+        assert!(!first.contains(&&json!(other)));
+        assert_eq!(ranking["lots"][1]["rows"].as_array().unwrap().len(), 3);
+        let overview: Value = sf(&app, &officer, "evaluation_overview", &[("id", &id)]).await.json().await.unwrap();
+        let report = &overview["report"]["content"];
+        let invalid = report["invalid"].to_string();
+        assert!(invalid.contains("不能证明报价合理性") && invalid.contains("第六十条"), "{invalid}");
+        let notes: Vec<&Value> =
+            report["notes"].as_array().unwrap().iter().filter(|n| n["kind_zh"] == "异常低价审查").collect();
+        assert_eq!(notes.len(), 2, "{report}");
+        assert!(notes.iter().any(|n| n["text"].as_str().unwrap().contains("评审委员会自行启动")));
+        // Once signed, the record stands.
+        assert_eq!(field_code(ask(leader, &low, "0", "24", grounds).await).await, "report_signing");
+        let audit = app.audit().await.to_string();
+        for action in ["low_price.request", "low_price.explain", "low_price.decide"] {
+            assert!(audit.contains(action), "{action}");
+        }
+    }
 }

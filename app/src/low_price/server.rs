@@ -1,0 +1,437 @@
+//! Abnormally low prices in the database: the cases the prices raise, the panel leader's request
+//! and decision, the bidder's explanation. The panel sees bidders by alias only, and an
+//! explanation naming its bidder is refused, as a clarification question is.
+
+use super::{BidderCase, LotCases, LowPriceCase, LowPriceView};
+use crate::domain::evaluation::cite;
+use crate::domain::evaluation::low_price::{self, Decision, LowPriceError, Stage, Trigger};
+use crate::domain::money::Yuan;
+use crate::domain::tender::{self, TenderError};
+use crate::error::{AppError, FieldError};
+use crate::identity::SessionUser;
+use crate::panels::server as panels;
+use crate::server::audit::{self, Actor, Change};
+use crate::server::db::Db;
+use crate::tenders::server::{load, tender_error, TenderRow};
+use serde_json::json;
+use sqlx::Row;
+
+fn refused(e: LowPriceError) -> AppError {
+    AppError::Validation(vec![FieldError {
+        field: e.field().into(),
+        code: e.code().into(),
+        message_zh: e.message_zh(),
+        message_en: e.to_string(),
+    }])
+}
+
+/// A review the panel began, as stored.
+struct Review {
+    bid_id: String,
+    lot: i64,
+    triggers: Vec<Trigger>,
+    grounds: String,
+    due_at: i64,
+    explanation: Option<String>,
+    evidence: String,
+    decision: Option<Decision>,
+    basis: Option<String>,
+}
+
+impl Review {
+    fn stage(&self) -> Stage {
+        match (self.decision, &self.explanation) {
+            (Some(decision), _) => Stage::Decided { decision },
+            (None, Some(_)) => Stage::Answered { due_at: self.due_at },
+            (None, None) => Stage::Requested { due_at: self.due_at },
+        }
+    }
+}
+
+/// One bid in one lot: the triggers its price meets now, and the review if one began.
+pub struct Case {
+    pub bid_id: String,
+    pub alias: String,
+    pub lot: i64,
+    pub lot_name: String,
+    pub price: Yuan,
+    pub triggers: Vec<Trigger>,
+    review: Option<Review>,
+}
+
+impl Case {
+    /// None: nothing to review.
+    pub fn stage(&self) -> Option<Stage> {
+        match &self.review {
+            Some(r) => Some(r.stage()),
+            None => (!self.triggers.is_empty()).then_some(Stage::Flagged),
+        }
+    }
+
+    /// The line the report keeps for a review the panel began (财库〔2026〕2号: trigger, process,
+    /// basis, conclusion).
+    pub fn record_zh(&self) -> Option<String> {
+        let r = self.review.as_ref()?;
+        let started = if r.triggers.is_empty() {
+            format!("评审委员会自行启动（{}）", r.grounds)
+        } else {
+            r.triggers.iter().map(|t| t.message_zh()).collect::<Vec<_>>().join("、")
+        };
+        let explained = match &r.explanation {
+            Some(e) => format!("投标人书面说明：{e}"),
+            None => "投标人未在期限内作出说明".into(),
+        };
+        let concluded = match (r.decision, &r.basis) {
+            (Some(d), Some(b)) => format!("结论：{}；依据：{b}", d.name_zh()),
+            _ => "尚无结论".into(),
+        };
+        Some(format!(
+            "投标人{}（{}，报价{}元）：{started}；{explained}；{concluded}",
+            self.alias, self.lot_name, self.price
+        ))
+    }
+
+    /// The panel found the price not justified: the bid is invalid in this lot (O87 art. 60).
+    pub fn rejected(&self) -> bool {
+        self.review.as_ref().is_some_and(|r| r.decision == Some(Decision::Rejected))
+    }
+
+    pub fn rejection_zh(&self) -> String {
+        let basis = self.review.as_ref().and_then(|r| r.basis.clone()).unwrap_or_default();
+        format!("{}：不能证明报价合理性，按无效投标处理（{}）：{basis}", self.lot_name, cite::O87_60)
+    }
+}
+
+/// Every qualified bid in every lot that is still ranked, with its triggers and review. Empty
+/// when price is not scored: a fixed price has nothing to be abnormally low against.
+pub async fn cases(db: &Db, t: &TenderRow) -> Result<Vec<Case>, AppError> {
+    let spec = t.spec()?;
+    if !spec.price_scored() || !tender::bids_readable(t.status) {
+        return Ok(Vec::new());
+    }
+    let reviews: Vec<Review> = sqlx::query(
+        "SELECT bid_id, lot_position, triggers_json, grounds, due_at, explanation, evidence, decision, basis \
+         FROM low_price_reviews WHERE tender_id = $1",
+    )
+    .bind(&t.id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| Review {
+        bid_id: r.get("bid_id"),
+        lot: r.get("lot_position"),
+        triggers: serde_json::from_str(&r.get::<String, _>("triggers_json")).unwrap_or_default(),
+        grounds: r.get("grounds"),
+        due_at: r.get("due_at"),
+        explanation: r.get("explanation"),
+        evidence: r.get("evidence"),
+        decision: r.get::<Option<String>, _>("decision").as_deref().and_then(Decision::parse),
+        basis: r.get("basis"),
+    })
+    .collect();
+    let prices = sqlx::query(
+        "SELECT b.id, b.alias, l.lot_position, l.price_fen FROM bids b JOIN bid_lots l ON l.bid_id = b.id \
+         WHERE b.tender_id = $1 AND b.alias IS NOT NULL ORDER BY b.alias, l.lot_position",
+    )
+    .bind(&t.id)
+    .fetch_all(&db.pool)
+    .await?;
+    let failed: Vec<i64> = sqlx::query("SELECT lot_position FROM lot_failures WHERE tender_id = $1")
+        .bind(&t.id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| r.get("lot_position"))
+        .collect();
+    let mut reviews = reviews;
+    let mut out = Vec::new();
+    for (position, lot) in spec.lots.iter().enumerate() {
+        let position = position as i64;
+        if failed.contains(&position) {
+            continue;
+        }
+        let covering: Vec<(String, String, Yuan)> = prices
+            .iter()
+            .filter(|p| p.get::<i64, _>("lot_position") == position)
+            .map(|p| {
+                (
+                    p.get("id"),
+                    p.get::<Option<String>, _>("alias").unwrap_or_default(),
+                    Yuan::from_fen(p.get("price_fen")),
+                )
+            })
+            .collect();
+        let amounts: Vec<(String, _)> = covering.iter().map(|(b, _, p)| (b.clone(), p.amount())).collect();
+        let flagged = low_price::flagged(&amounts, lot.budget.amount());
+        for (bid_id, alias, price) in covering {
+            let triggers = flagged.iter().find(|(b, _)| *b == bid_id).map(|(_, t)| t.clone()).unwrap_or_default();
+            let review =
+                reviews.iter().position(|r| r.bid_id == bid_id && r.lot == position).map(|i| reviews.swap_remove(i));
+            out.push(Case { bid_id, alias, lot: position, lot_name: lot.name.clone(), price, triggers, review });
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a review is due or under way: the report waits for every one to be decided.
+pub fn pending(cases: &[Case]) -> bool {
+    cases.iter().any(|c| c.stage().is_some_and(Stage::pending))
+}
+
+fn case_view(c: &Case) -> LowPriceCase {
+    let r = c.review.as_ref();
+    LowPriceCase {
+        lot: c.lot,
+        alias: c.alias.clone(),
+        price: c.price.to_string(),
+        triggers: c.triggers.iter().map(|t| t.message_zh().to_string()).collect(),
+        stage: c.stage(),
+        grounds: r.map(|r| r.grounds.clone()).unwrap_or_default(),
+        explanation: r.and_then(|r| r.explanation.clone()),
+        evidence: r.map(|r| r.evidence.clone()).unwrap_or_default(),
+        basis: r.and_then(|r| r.basis.clone()),
+    }
+}
+
+/// Whether a member has signed the report: from then on the record stands (O87 art. 64).
+async fn signing_begun(db: &Db, id: &str) -> Result<bool, AppError> {
+    Ok(sqlx::query("SELECT 1 AS one FROM report_signatures WHERE tender_id = $1 LIMIT 1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?
+        .is_some())
+}
+
+/// The cases by alias, for the panel's review (`leader`: the caller leads it) or the purchaser
+/// side's overview; the callers have authorised the reader.
+pub async fn view(db: &Db, t: &TenderRow, leader: bool) -> Result<LowPriceView, AppError> {
+    let applies = t.spec()?.price_scored();
+    let all = cases(db, t).await?;
+    let mut lots: Vec<LotCases> = Vec::new();
+    for c in &all {
+        match lots.iter_mut().find(|l| l.position == c.lot) {
+            Some(l) => l.cases.push(case_view(c)),
+            None => lots.push(LotCases { position: c.lot, name: c.lot_name.clone(), cases: vec![case_view(c)] }),
+        }
+    }
+    Ok(LowPriceView { applies, leader, may_act: leader && !signing_begun(db, &t.id).await?, lots })
+}
+
+/// The leader, acting for the panel, on a case not closed by a signature.
+async fn leader_case(db: &Db, user: &SessionUser, id: &str, alias: &str, lot: i64) -> Result<Case, AppError> {
+    let seat = panels::seat_of(db, id, &user.id).await?.filter(|m| m.status.seated()).ok_or(AppError::NotFound)?;
+    let t = load(db, id).await?;
+    if !seat.unlocked() || !tender::bids_readable(t.status) || t.review_done_at.is_none() {
+        return Err(tender_error(TenderError::NotYetOpen));
+    }
+    if panels::leader_of(db, id).await?.as_deref() != Some(user.id.as_str()) {
+        return Err(AppError::field(
+            "low_price",
+            "low_price_leader",
+            "异常低价审查由评审委员会组长代表评审委员会记录",
+            "The panel leader records the panel's low-price review",
+        ));
+    }
+    if signing_begun(db, id).await? {
+        return Err(AppError::field(
+            "low_price",
+            "report_signing",
+            &format!("评审报告已开始签署，评审结果只能依{}重新评审后变更", cite::O87_64),
+            "The report is being signed; the result changes only by re-review (O87 art. 64)",
+        ));
+    }
+    cases(db, &t).await?.into_iter().find(|c| c.alias == alias && c.lot == lot).ok_or(AppError::NotFound)
+}
+
+/// O87 art. 60: the panel asks the bidder behind `alias` to explain its price in `lot`.
+#[allow(clippy::too_many_arguments)]
+pub async fn request(
+    db: &Db,
+    user: &SessionUser,
+    id: &str,
+    alias: &str,
+    lot: i64,
+    hours: u32,
+    grounds: &str,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let c = leader_case(db, user, id, alias, lot).await?;
+    let due_at = low_price::request(c.stage(), &c.triggers, grounds, hours, now_ms).map_err(refused)?;
+    let grounds = grounds.trim();
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO low_price_reviews (tender_id, bid_id, lot_position, triggers_json, grounds, requested_by, requested_at, due_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(&c.bid_id)
+    .bind(lot)
+    .bind(serde_json::to_string(&c.triggers).expect("triggers serialise"))
+    .bind(grounds)
+    .bind(&user.id)
+    .bind(now_ms)
+    .bind(due_at)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| {
+        if crate::server::db::is_unique_violation(&e) {
+            refused(LowPriceError::AlreadyStarted)
+        } else {
+            AppError::from(e)
+        }
+    })?;
+    audit::record(
+        &mut tx,
+        now_ms,
+        Actor::User(user),
+        Change::new("low_price.request", "tender", id)
+            .after(json!({"alias": alias, "lot": lot, "triggers": c.triggers, "grounds": grounds, "due_at": due_at})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// O87 art. 60: the panel's conclusion, with its basis.
+#[allow(clippy::too_many_arguments)]
+pub async fn decide(
+    db: &Db,
+    user: &SessionUser,
+    id: &str,
+    alias: &str,
+    lot: i64,
+    decision: Decision,
+    basis: &str,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let c = leader_case(db, user, id, alias, lot).await?;
+    low_price::decide(c.stage(), decision, basis, now_ms).map_err(refused)?;
+    let mut tx = db.pool.begin().await?;
+    let done = sqlx::query(
+        "UPDATE low_price_reviews SET decision = $1, basis = $2, decided_by = $3, decided_at = $4 \
+         WHERE tender_id = $5 AND bid_id = $6 AND lot_position = $7 AND decision IS NULL",
+    )
+    .bind(decision.as_str())
+    .bind(basis.trim())
+    .bind(&user.id)
+    .bind(now_ms)
+    .bind(id)
+    .bind(&c.bid_id)
+    .bind(lot)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(refused(LowPriceError::AlreadyDecided));
+    }
+    audit::record(
+        &mut tx,
+        now_ms,
+        Actor::User(user),
+        Change::new("low_price.decide", "tender", id)
+            .after(json!({"alias": alias, "lot": lot, "decision": decision, "basis": basis.trim()})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The caller's organisation's qualified bid on the tender.
+async fn own_bid(db: &Db, bidder: &SessionUser, id: &str) -> Result<(TenderRow, String), AppError> {
+    let org = bidder.org_id.as_deref().ok_or(AppError::Forbidden)?;
+    let t = load(db, id).await?;
+    let bid = sqlx::query("SELECT id FROM bids WHERE tender_id = $1 AND org_id = $2 AND alias IS NOT NULL")
+        .bind(id)
+        .bind(org)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((t, bid.get("id")))
+}
+
+/// The panel's requests to the caller's organisation, with its answers and the conclusions.
+pub async fn mine(db: &Db, bidder: &SessionUser, id: &str) -> Result<Vec<BidderCase>, AppError> {
+    let (t, bid) = match own_bid(db, bidder, id).await {
+        Ok(x) => x,
+        Err(AppError::NotFound) => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    Ok(cases(db, &t)
+        .await?
+        .into_iter()
+        .filter(|c| c.bid_id == bid && c.review.is_some())
+        .map(|c| {
+            let r = c.review.as_ref().expect("filtered on a review");
+            BidderCase {
+                lot: c.lot,
+                lot_name: c.lot_name.clone(),
+                price: c.price.to_string(),
+                triggers: r.triggers.iter().map(|t| t.message_zh().to_string()).collect(),
+                grounds: r.grounds.clone(),
+                due_at: r.due_at,
+                explanation: r.explanation.clone(),
+                evidence: r.evidence.clone(),
+                decision: r.decision,
+                basis: r.basis.clone(),
+            }
+        })
+        .collect())
+}
+
+/// O87 art. 60: the bidder's written explanation of its price in `lot`, with its evidence, before
+/// the time set. The panel reads it by alias, so it may not name the bidder or its people.
+pub async fn explain(
+    db: &Db,
+    bidder: &SessionUser,
+    id: &str,
+    lot: i64,
+    explanation: &str,
+    evidence: &str,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let (t, bid) = own_bid(db, bidder, id).await?;
+    let c = cases(db, &t).await?.into_iter().find(|c| c.bid_id == bid && c.lot == lot).ok_or(AppError::NotFound)?;
+    low_price::answer(c.stage(), explanation, now_ms).map_err(refused)?;
+    let org = sqlx::query("SELECT name, credit_code FROM organisations WHERE id = $1")
+        .bind(bidder.org_id.as_deref())
+        .fetch_one(&db.pool)
+        .await?;
+    let roster = crate::profiles::server::roster(db, bidder.org_id.as_deref().unwrap_or_default()).await?;
+    let text = format!("{explanation}\n{evidence}");
+    let code: Option<String> = org.get("credit_code");
+    let names_itself = tender::identifies_bidder(&text, &org.get::<String, _>("name"), code.as_deref())
+        || roster.iter().any(|m| m.person.name.chars().count() >= 2 && text.contains(m.person.name.as_str()));
+    if names_itself {
+        return Err(AppError::field(
+            "explanation",
+            "explanation_names_bidder",
+            "说明不得含有本机构名称、统一社会信用代码或人员姓名（评审委员会以代号评审）",
+            "The explanation must not name your organisation, its credit code or its people (the panel reviews by alias)",
+        ));
+    }
+    let mut tx = db.pool.begin().await?;
+    let done = sqlx::query(
+        "UPDATE low_price_reviews SET explanation = $1, evidence = $2, answered_by = $3, answered_at = $4 \
+         WHERE tender_id = $5 AND bid_id = $6 AND lot_position = $7 AND explanation IS NULL AND decision IS NULL",
+    )
+    .bind(explanation.trim())
+    .bind(evidence.trim())
+    .bind(&bidder.id)
+    .bind(now_ms)
+    .bind(id)
+    .bind(&bid)
+    .bind(lot)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(refused(LowPriceError::AlreadyDecided));
+    }
+    audit::record(
+        &mut tx,
+        now_ms,
+        Actor::User(bidder),
+        Change::new("low_price.explain", "bid", &bid).after(json!({"tender": id, "lot": lot})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
