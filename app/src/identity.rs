@@ -127,6 +127,7 @@ pub const SERVER_FN_ACCESS: &[(&str, Access)] = {
         ("record_obligation", Access::Roles(&[Bidder])),
         // evaluation: an officer sits on a panel as the purchaser's representative
         ("review", Access::Roles(PANEL)),
+        ("submit_compliance", Access::Roles(PANEL)),
         ("submit_sheet", Access::Roles(PANEL)),
         ("answer_flag", Access::Roles(PANEL)),
         ("confirm_no_conflict", Access::Roles(PANEL)),

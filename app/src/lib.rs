@@ -19,6 +19,7 @@ pub mod accounts;
 pub mod audit;
 pub mod bids;
 pub mod clarifications;
+pub mod compliance;
 pub mod components;
 pub mod contracts;
 pub mod domain;

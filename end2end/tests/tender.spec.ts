@@ -393,6 +393,22 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
     expect(html).not.toContain('阳光社会工作服务社');
     expect(html).not.toContain('益民社工事务所');
     await hydrated(member);
+    // The compliance review comes first (O87 art. 63): every item preset to "complies"; the
+    // second member finds B attaches a condition and is outvoted.
+    await expect(member.getByTestId('score-form')).toHaveCount(0);
+    if (n === 1) {
+      await member.getByTestId('compliance-B-no_conditions-fail').check();
+      await member.getByTestId('compliance-B-no_conditions-reason').fill('要求采购人预付全部服务费');
+    }
+    await confirming(member, () => member.getByTestId('compliance-submit').click());
+    await expect(member.getByTestId('compliance-submitted').or(member.getByTestId('compliance-findings'))).toBeVisible();
+    membersPages.push(member);
+  }
+  for (const [n, member] of membersPages.entries()) {
+    await member.reload();
+    await hydrated(member);
+    await expect(member.getByTestId('compliance-findings')).toContainText('全部投标通过符合性审查');
+    await expect(member.getByTestId('compliance-finding-B')).toContainText('要求采购人预付全部服务费');
     for (const alias of ['A', 'B', 'C']) {
       for (const [j, p] of scores.entries()) {
         await member.getByTestId(`score-${alias}-${j}`).fill(n === 0 && j === 0 ? '15' : p);
@@ -416,7 +432,6 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
     }
     await confirming(member, () => member.getByTestId('submit-scores').click());
     await expect(member.getByTestId('sheet-submitted')).toBeVisible();
-    membersPages.push(member);
   }
 
   // Once every sheet is in: statistics, the outlier explained in writing, the bidders named and

@@ -46,6 +46,8 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("panel.recuse", "评审专家回避", "A member was recused"),
     ("panel.replace", "替补评审专家", "A member was replaced"),
     ("panel.leader", "推选评审组长", "Chose the panel leader"),
+    ("compliance.submit", "提交符合性审查意见", "Submitted the compliance review"),
+    ("compliance.conclude", "符合性审查结束", "The compliance review concluded"),
     ("low_price.request", "要求投标人说明异常低价", "Asked a bidder to explain a low price"),
     ("low_price.explain", "投标人说明报价合理性", "A bidder explained its price"),
     ("low_price.decide", "异常低价审查结论", "The panel concluded a low-price review"),

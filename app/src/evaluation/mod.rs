@@ -132,6 +132,7 @@ pub struct ReviewView {
     pub report: Option<ReportView>,
     pub signed: bool,
     pub low_price: crate::low_price::LowPriceView,
+    pub compliance: crate::compliance::ComplianceView,
 }
 
 /// The evaluation as the tender's purchaser side and its supervisors see it.

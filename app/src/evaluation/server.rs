@@ -85,6 +85,9 @@ async fn load_review(db: &Db, id: &str) -> Result<Review, AppError> {
         .iter()
         .map(|r| (r.get::<String, _>("alias"), r.get::<String, _>("id")))
         .collect::<Vec<_>>();
+    // O87 art. 63: bids the panel found not to comply are not scored.
+    let failed = crate::compliance::server::failed_bids(db, id).await?;
+    let aliases: Vec<(String, String)> = aliases.into_iter().filter(|(_, b)| !failed.contains(b)).collect();
     let seated: Vec<Member> = panels::members(db, id).await?.into_iter().filter(|m| m.status.seated()).collect();
     let submitted: Vec<String> =
         sqlx::query("SELECT expert_id FROM score_sheets WHERE tender_id = $1 AND voided_at IS NULL ORDER BY expert_id")
@@ -234,6 +237,7 @@ async fn readiness(db: &Db, r: &Review) -> Result<Vec<Blocker>, AppError> {
     let flags_open = if all_in { diagnose(db, r).await?.2 > 0 } else { false };
     let has_experts = r.seated.iter().any(|m| m.kind == MemberKind::Expert);
     Ok(report::blockers(&Readiness {
+        compliance_pending: crate::compliance::server::pending(db, &r.t).await?,
         sheets_missing: !all_in,
         flags_open,
         low_price_pending: crate::low_price::server::pending(&crate::low_price::server::cases(db, &r.t).await?),
@@ -270,7 +274,7 @@ async fn assemble(db: &Db, r: &Review, version: u32, version_reason: Option<Stri
     // The panel's result: ties stay ties; the purchaser's drawing comes after the report.
     let rk = ranking_as(db, &t.id, false).await?;
     let bids = sqlx::query(
-        "SELECT b.alias, b.lots_json, b.review_outcome, b.review_reason, o.name FROM bids b JOIN organisations o ON o.id = b.org_id \
+        "SELECT b.id, b.alias, b.lots_json, b.review_outcome, b.review_reason, o.name FROM bids b JOIN organisations o ON o.id = b.org_id \
          WHERE b.tender_id = $1 ORDER BY b.alias, o.name",
     )
     .bind(&t.id)
@@ -301,6 +305,8 @@ async fn assemble(db: &Db, r: &Review, version: u32, version_reason: Option<Stri
         })
         .collect();
     let low_price = crate::low_price::server::cases(db, t).await?;
+    let (noncompliant, dissent) = crate::compliance::server::record(db, &t.id).await?;
+    notes.extend(dissent.into_iter().map(|text| Note { kind_zh: "符合性审查不同意见".into(), text }));
     notes.extend(
         low_price.iter().filter_map(|c| c.record_zh()).map(|text| Note { kind_zh: "异常低价审查".into(), text }),
     );
@@ -361,6 +367,14 @@ async fn assemble(db: &Db, r: &Review, version: u32, version_reason: Option<Stri
             .iter()
             .filter(|b| b.get::<Option<String>, _>("review_outcome").as_deref() == Some("fail"))
             .map(|b| (b.get::<String, _>("name"), b.get::<Option<String>, _>("review_reason").unwrap_or_default()))
+            .chain(noncompliant.iter().map(|(bid, why)| {
+                let name = bids
+                    .iter()
+                    .find(|b| b.get::<String, _>("id") == *bid)
+                    .map(|b| b.get::<String, _>("name"))
+                    .unwrap_or_default();
+                (name, why.clone())
+            }))
             .chain(low_price.iter().filter(|c| c.rejected()).map(|c| {
                 let name = bids
                     .iter()
@@ -633,6 +647,7 @@ pub async fn review(db: &Db, user: &SessionUser, id: &str) -> Result<ReviewView,
         signed: signed.iter().any(|(m, _, _)| *m == user.id),
         report: if all_in { report_view(db, &r, stored, true).await? } else { None },
         low_price: crate::low_price::server::view(db, &r.t, r.leader.as_deref() == Some(user.id.as_str())).await?,
+        compliance: crate::compliance::server::view(db, &r.t, &user.id).await?,
     })
 }
 
@@ -690,6 +705,9 @@ pub async fn save_draft(db: &Db, user: &SessionUser, id: &str, rows: &[SheetRow]
     let r = load_review(db, id).await?;
     member_of(&r, user)?;
     not_after_submission(&r, &user.id)?;
+    if crate::compliance::server::pending(db, &r.t).await? {
+        return Err(crate::compliance::server::scoring_waits());
+    }
     let mut tx = db.pool.begin().await?;
     write_draft(&mut tx, &r, &user.id, rows, now_ms).await?;
     tx.commit().await?;
@@ -769,6 +787,9 @@ pub async fn submit(db: &Db, user: &SessionUser, id: &str, rows: &[SheetRow], no
     let r = load_review(db, id).await?;
     member_of(&r, user)?;
     not_after_submission(&r, &user.id)?;
+    if crate::compliance::server::pending(db, &r.t).await? {
+        return Err(crate::compliance::server::scoring_waits());
+    }
     let mut tx = db.pool.begin().await?;
     write_draft(&mut tx, &r, &user.id, rows, now_ms).await?;
     tx.commit().await?;

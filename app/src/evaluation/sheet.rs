@@ -177,6 +177,7 @@ pub fn ReviewPage() -> impl IntoView {
     let sign = ServerAction::<SignReport>::new();
     let request_explanation = ServerAction::<crate::low_price::RequestPriceExplanation>::new();
     let decide_low_price = ServerAction::<crate::low_price::DecideLowPrice>::new();
+    let comply = ServerAction::<crate::compliance::SubmitCompliance>::new();
     // A refused sheet stays on the page as typed, its faults marked; only a saved one reloads.
     let saved = successes(submit.value());
     focus_first_invalid(submit.value(), "[data-testid=score-form]");
@@ -192,6 +193,7 @@ pub fn ReviewPage() -> impl IntoView {
                 sign.version().get(),
                 request_explanation.version().get(),
                 decide_low_price.version().get(),
+                comply.version().get(),
             )
         },
         |(id, ..)| review(id),
@@ -207,6 +209,7 @@ pub fn ReviewPage() -> impl IntoView {
                     let tid = v.tender_id.clone();
                     let form_tid = tid.clone();
                     let criteria = v.criteria.clone();
+                    let scoring_waits = !v.compliance.items.is_empty() && v.compliance.findings.is_none();
                     view! {
                         <h1 data-testid="review-title">{format!("在线评审 · {}", v.title)}</h1>
                         <p class="lead">
@@ -259,6 +262,20 @@ pub fn ReviewPage() -> impl IntoView {
                                     .collect_view()}
                             </ul>
                         </section>
+                        <crate::compliance::views::ComplianceSection id=tid.clone() view=v.compliance.clone() action=comply />
+                        {if scoring_waits {
+                            view! {
+                                <p class="notice" data-testid="scoring-waits">
+                                    {lz(
+                                        i18n,
+                                        "全体成员提交符合性审查意见后开始评分；未通过符合性审查的投标不评分。",
+                                        "Scoring starts once every member has submitted the compliance review; bids that fail it are not scored.",
+                                    )}
+                                </p>
+                            }
+                                .into_any()
+                        } else {
+                            view! {
                         <ActionForm action=submit attr:class="card" attr:data-testid="score-form">
                             <h2>{lz(i18n, "评分表", "Score sheet")}</h2>
                             <input type="hidden" name="id" value=form_tid.clone() />
@@ -400,6 +417,9 @@ pub fn ReviewPage() -> impl IntoView {
                             }}
                         </ActionForm>
                         {action_error(submit.value())}
+                            }
+                                .into_any()
+                        }}
                         <crate::low_price::views::LowPriceSection
                             id=tid.clone()
                             view=v.low_price.clone()

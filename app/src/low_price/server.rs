@@ -6,13 +6,13 @@ use super::{BidderCase, LotCases, LowPriceCase, LowPriceView};
 use crate::domain::evaluation::cite;
 use crate::domain::evaluation::low_price::{self, Decision, LowPriceError, Stage, Trigger};
 use crate::domain::money::Yuan;
-use crate::domain::tender::{self, TenderError};
+use crate::domain::tender;
 use crate::error::{AppError, FieldError};
 use crate::identity::SessionUser;
 use crate::panels::server as panels;
 use crate::server::audit::{self, Actor, Change};
 use crate::server::db::Db;
-use crate::tenders::server::{load, tender_error, TenderRow};
+use crate::tenders::server::{load, TenderRow};
 use serde_json::json;
 use sqlx::Row;
 
@@ -143,6 +143,9 @@ pub async fn cases(db: &Db, t: &TenderRow) -> Result<Vec<Case>, AppError> {
         .iter()
         .map(|r| r.get("lot_position"))
         .collect();
+    // The thresholds compare compliant bids (财库〔2026〕2号); the panel's failures are out.
+    let noncompliant = crate::compliance::server::failed_bids(db, &t.id).await?;
+    let prices: Vec<_> = prices.into_iter().filter(|p| !noncompliant.contains(&p.get::<String, _>("id"))).collect();
     let mut reviews = reviews;
     let mut out = Vec::new();
     for (position, lot) in spec.lots.iter().enumerate() {
@@ -219,11 +222,7 @@ pub async fn view(db: &Db, t: &TenderRow, leader: bool) -> Result<LowPriceView, 
 
 /// The leader, acting for the panel, on a case not closed by a signature.
 async fn leader_case(db: &Db, user: &SessionUser, id: &str, alias: &str, lot: i64) -> Result<Case, AppError> {
-    let seat = panels::seat_of(db, id, &user.id).await?.filter(|m| m.status.seated()).ok_or(AppError::NotFound)?;
-    let t = load(db, id).await?;
-    if !seat.unlocked() || !tender::bids_readable(t.status) || t.review_done_at.is_none() {
-        return Err(tender_error(TenderError::NotYetOpen));
-    }
+    let (t, _) = panels::open_to_member(db, id, user).await?;
     if panels::leader_of(db, id).await?.as_deref() != Some(user.id.as_str()) {
         return Err(AppError::field(
             "low_price",

@@ -84,6 +84,25 @@ pub async fn seat_of(db: &Db, tender_id: &str, user_id: &str) -> Result<Option<M
     Ok(members(db, tender_id).await?.into_iter().find(|m| m.user_id == user_id))
 }
 
+/// The tender, for a member holding an unlocked seat on its panel once the qualification review
+/// is concluded: the bids are open to the member. Anyone else: not found.
+pub async fn open_to_member(db: &Db, tender_id: &str, user: &SessionUser) -> Result<(TenderRow, Member), AppError> {
+    let seat = seat_of(db, tender_id, &user.id).await?.filter(|m| m.status.seated()).ok_or(AppError::NotFound)?;
+    if !seat.unlocked() {
+        return Err(invalid(
+            "review",
+            "review_locked",
+            "请先接受邀请并签署回避申明",
+            "Accept the invitation and sign the declaration first",
+        ));
+    }
+    let t = load(db, tender_id).await?;
+    if !crate::domain::tender::bids_readable(t.status) || t.review_done_at.is_none() {
+        return Err(crate::tenders::server::tender_error(crate::domain::tender::TenderError::NotYetOpen));
+    }
+    Ok((t, seat))
+}
+
 pub async fn plan_of(db: &Db, tender_id: &str) -> Result<Option<PanelPlan>, AppError> {
     let row = sqlx::query("SELECT plan_json FROM panels WHERE tender_id = $1")
         .bind(tender_id)

@@ -199,6 +199,7 @@ async fn experts_see_no_bidder_until_every_sheet_and_flag_is_settled() {
             assert!(seen.iter().any(|(w, t)| w.starts_with("GET /tenders") && t.contains("%PDF-1.7 plan")));
             found.extend(leaks(&seen, &secrets).into_iter().map(|l| format!("{name}, before scoring: {l}")));
         }
+        comply(&app, &members, &id).await;
         // Every sheet in; the fourth expert scored one bid far from the others.
         let even: Vec<(String, Vec<&str>)> = aliases.iter().map(|a| (a.clone(), vec!["40", "25"])).collect();
         let mut odd = even.clone();
@@ -279,6 +280,7 @@ async fn evaluation_refusals_name_their_rule() {
             assert!(size_error["message_zh"].as_str().unwrap().contains("第四十七条"), "{body}");
         }
         let members = form_panel(&app, &officer, &id).await;
+        comply(&app, &members, &id).await;
         let res = sf(&app, &officer, "set_leader", &[("id", &id), ("user_id", &officer_id)]).await;
         let body: Value = res.json().await.unwrap();
         assert_eq!(body["detail"][0]["code"], "leader_is_representative");
@@ -523,6 +525,7 @@ async fn abnormally_low_prices_are_explained_and_decided() {
         let unexplained = "投标人未在规定期限内作出说明，不能证明其报价合理性";
         assert_eq!(decide(&other, "0", "rejected", unexplained).await.status(), StatusCode::OK);
 
+        comply(&app, &members, &id).await;
         // Scored, confirmed, signed: the report lists 益民 as invalid in the first lot and keeps
         // both cases; the first lot ranks the two others.
         let rows: Vec<(String, Vec<&str>)> =
@@ -551,5 +554,78 @@ async fn abnormally_low_prices_are_explained_and_decided() {
         for action in ["low_price.request", "low_price.explain", "low_price.decide"] {
             assert!(audit.contains(action), "{action}");
         }
+    }
+}
+
+/// O87 art. 63 and 61: before scoring, each member judges every bid on every item; the majority
+/// finds, the minority is recorded as dissent; a bid that fails is not scored, leaves the ranking
+/// and is listed in the report with its reasons.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_panel_reviews_compliance_by_majority_before_scoring() {
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let (id, officer) = opened_and_qualified(&app).await;
+        let members = form_panel(&app, &officer, &id).await;
+        let all = aliases(&app, &id).await;
+        let (x, y) = (all[0].as_str(), all[1].as_str());
+        let rows: Vec<(String, Vec<&str>)> = all.iter().map(|a| (a.clone(), vec!["40", "25"])).collect();
+        assert_eq!(field_code(submit_sheet(&app, &members[0].1, &id, &rows).await).await, "compliance_pending");
+        let res = submit_compliance(&app, &members[0].1, &id, &[(x, "substantive", "")]).await;
+        assert_eq!(field_code(res).await, "compliance_reason_required");
+
+        // Three of five find X's proposal offers one year of service for a two-year contract;
+        // one finds Y attaches a condition. X fails; Y complies, with a dissent.
+        let short = "服务期限仅承诺一年，不满足两年服务期";
+        let condition = "要求采购人预付全部服务费";
+        for (n, (name, m)) in members.iter().enumerate() {
+            let fails: Vec<(&str, &str, &str)> = match n {
+                0..=2 => vec![(x, "substantive", short)],
+                3 => vec![(y, "no_conditions", condition)],
+                _ => vec![],
+            };
+            if n == 4 {
+                let view: Value = sf(&app, m, "review", &[("id", &id)]).await.json().await.unwrap();
+                assert_eq!(view["compliance"]["in_count"], 4);
+                assert!(view["compliance"]["findings"].is_null(), "nobody sees the others' views before all are in");
+                assert!(!view.to_string().contains(condition));
+            }
+            let res = submit_compliance(&app, m, &id, &fails).await;
+            assert_eq!(res.status(), StatusCode::OK, "{name}: {}", res.text().await.unwrap());
+        }
+        let again = submit_compliance(&app, &members[0].1, &id, &[]).await;
+        assert_eq!(field_code(again).await, "compliance_concluded");
+        let view: Value = sf(&app, &members[0].1, "review", &[("id", &id)]).await.json().await.unwrap();
+        let findings = view["compliance"]["findings"].as_array().unwrap();
+        let fx = findings.iter().find(|f| f["alias"] == x).unwrap();
+        assert_eq!((&fx["pass"], &fx["fails"], &fx["passes"]), (&json!(false), &json!(3), &json!(2)), "{fx}");
+        assert_eq!(fx["dissent"].as_array().unwrap().len(), 2);
+        let fy = findings.iter().find(|f| f["alias"] == y).unwrap();
+        assert_eq!(fy["pass"], true);
+        assert!(fy["dissent"][0].as_str().unwrap().contains(condition), "{fy}");
+        // X leaves the scoring: the sheet lists the two others only.
+        let listed: Vec<&str> = view["rows"].as_array().unwrap().iter().map(|r| r["alias"].as_str().unwrap()).collect();
+        assert_eq!(listed, [all[1].as_str(), all[2].as_str()]);
+
+        let rows: Vec<(String, Vec<&str>)> = all[1..].iter().map(|a| (a.clone(), vec!["40", "25"])).collect();
+        for (name, m) in &members {
+            let res = submit_sheet(&app, m, &id, &rows).await;
+            assert_eq!(res.status(), StatusCode::OK, "{name}: {}", res.text().await.unwrap());
+        }
+        finish_review(&app, &officer, &members, &id).await;
+        let ranking: Value = sf(&app, &officer, "ranking", &[("id", &id)]).await.json().await.unwrap();
+        for lot in ranking["lots"].as_array().unwrap() {
+            let ranked: Vec<&Value> = lot["rows"].as_array().unwrap().iter().map(|r| &r["alias"]).collect();
+            assert_eq!(ranked.len(), 2, "{ranking}");
+            assert!(!ranked.contains(&&json!(x)));
+        }
+        let overview: Value = sf(&app, &officer, "evaluation_overview", &[("id", &id)]).await.json().await.unwrap();
+        let report = &overview["report"]["content"];
+        let invalid = report["invalid"].to_string();
+        assert!(invalid.contains("符合性审查") && invalid.contains(short), "{invalid}");
+        let dissent: Vec<&Value> =
+            report["notes"].as_array().unwrap().iter().filter(|n| n["kind_zh"] == "符合性审查不同意见").collect();
+        assert_eq!(dissent.len(), 3, "two members outvoted on X, one on Y: {report}");
+        let audit = app.audit().await.to_string();
+        assert!(audit.contains("compliance.conclude"));
     }
 }

@@ -306,3 +306,44 @@ pub async fn finish_review(app: &TestApp, officer: &reqwest::Client, members: &[
         assert_eq!(res.status(), StatusCode::OK, "{name}: {}", res.text().await.unwrap());
     }
 }
+
+/// A member's compliance sheet as the form sends it: every alias on every item the review lists,
+/// compliant except the `fails` given as (alias, item id, reason).
+pub fn compliance_form(id: &str, view: &Value, fails: &[(&str, &str, &str)]) -> Vec<(String, String)> {
+    let mut form = vec![("id".to_string(), id.to_string())];
+    let items = view["compliance"]["items"].as_array().unwrap();
+    let mut k = 0;
+    for alias in view["compliance"]["aliases"].as_array().unwrap() {
+        let alias = alias.as_str().unwrap();
+        for item in items {
+            let item = item[0].as_str().unwrap();
+            let fail = fails.iter().find(|(a, i, _)| *a == alias && *i == item);
+            form.push((format!("votes[{k}][alias]"), alias.to_string()));
+            form.push((format!("votes[{k}][item]"), item.to_string()));
+            form.push((format!("votes[{k}][pass]"), fail.is_none().to_string()));
+            form.push((format!("votes[{k}][reason]"), fail.map(|f| f.2.to_string()).unwrap_or_default()));
+            k += 1;
+        }
+    }
+    form
+}
+
+pub async fn submit_compliance(
+    app: &TestApp,
+    member: &reqwest::Client,
+    id: &str,
+    fails: &[(&str, &str, &str)],
+) -> reqwest::Response {
+    let view: Value = sf(app, member, "review", &[("id", id)]).await.json().await.unwrap();
+    let form = compliance_form(id, &view, fails);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    sf(app, member, "submit_compliance", &pairs).await
+}
+
+/// Every member finds every bid compliant (O87 art. 63), so scoring may start.
+pub async fn comply(app: &TestApp, members: &[(String, reqwest::Client)], id: &str) {
+    for (name, m) in members {
+        let res = submit_compliance(app, m, id, &[]).await;
+        assert_eq!(res.status(), StatusCode::OK, "{name}: {}", res.text().await.unwrap());
+    }
+}

@@ -361,6 +361,7 @@ async fn a_tender_from_publication_through_review_to_contract() {
         // 6. A lawful panel is drawn; its members read and score the bids by alias only (aliases
         // never follow the submission order), then confirm, elect a leader and sign the report.
         let members = form_panel(&app, &officer, &id).await;
+        comply(&app, &members, &id).await;
         let (a, b, c) = (
             alias_of(&app, &id, names[0]).await,
             alias_of(&app, &id, names[2]).await,

@@ -44,6 +44,7 @@ async fn a_lot_with_two_bids_fails_while_the_other_is_awarded() {
     assert!(public["lot_results"][0]["failed"].as_str().unwrap().contains("投标人不足三家（2家）"), "{public}");
 
     let members = form_panel(&app, &officer, &id).await;
+    comply(&app, &members, &id).await;
     let rows: Vec<(String, Vec<&str>)> = ["A", "B", "C"].iter().map(|a| (a.to_string(), vec!["40", "30"])).collect();
     for (name, member) in &members {
         let res = submit_sheet(&app, member, &id, &rows).await;

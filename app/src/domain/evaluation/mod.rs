@@ -3,6 +3,7 @@
 //! submitted sheets and their corrections, abnormally low prices, ties settled by drawn lots,
 //! and the report every member signs. Sources: EVALUATION-AWARD-CONTRACT.md §1–2, RULES.md §6.
 
+pub mod compliance;
 pub mod conflict;
 pub mod diagnostics;
 pub mod draw;
@@ -27,6 +28,7 @@ pub mod cite {
     pub const O87_58: &str = "《政府采购货物和服务招标投标管理办法》第五十八条";
     pub const O87_60: &str = "《政府采购货物和服务招标投标管理办法》第六十条";
     pub const O87_61: &str = "《政府采购货物和服务招标投标管理办法》第六十一条";
+    pub const O87_63: &str = "《政府采购货物和服务招标投标管理办法》第六十三条";
     pub const O87_64: &str = "《政府采购货物和服务招标投标管理办法》第六十四条";
     pub const O87_68: &str = "《政府采购货物和服务招标投标管理办法》第六十八条";
     pub const O74_7: &str = "《政府采购非招标采购方式管理办法》第七条";

@@ -88,6 +88,8 @@ pub fn content_hash(report: &Report) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Blocker {
+    /// A member has not submitted the compliance review.
+    CompliancePending,
     /// A member has not submitted a sheet.
     SheetsMissing,
     /// A diagnostics flag has no correction or confirmation yet.
@@ -103,6 +105,7 @@ pub enum Blocker {
 impl Blocker {
     pub fn message_zh(self) -> &'static str {
         match self {
+            Blocker::CompliancePending => "符合性审查尚未完成",
             Blocker::SheetsMissing => "尚有评审成员未提交评分表",
             Blocker::FlagsOpen => "尚有评分提示未处理（修改或书面说明）",
             Blocker::LowPricePending => "异常低价审查尚未结束",
@@ -113,6 +116,7 @@ impl Blocker {
 
     pub fn code(self) -> &'static str {
         match self {
+            Blocker::CompliancePending => "compliance_pending",
             Blocker::SheetsMissing => "sheets_missing",
             Blocker::FlagsOpen => "diagnostics_open",
             Blocker::LowPricePending => "low_price_pending",
@@ -125,6 +129,8 @@ impl Blocker {
 /// The state of the review, as far as signing depends on it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Readiness {
+    #[serde(default)]
+    pub compliance_pending: bool,
     pub sheets_missing: bool,
     pub flags_open: bool,
     pub low_price_pending: bool,
@@ -132,11 +138,15 @@ pub struct Readiness {
     pub has_leader: bool,
 }
 
-/// O87 art. 64 and Reg. art. 41: the report is assembled and signed only when every sheet is in,
+/// O87 art. 64 and Reg. art. 41: the report is assembled and signed only when the compliance
+/// review is concluded, every sheet is in,
 /// every flag answered, every low price decided, every member has confirmed it has no conflict
 /// with the named bidders, and the panel has a leader.
 pub fn blockers(r: &Readiness) -> Vec<Blocker> {
     let mut out = Vec::new();
+    if r.compliance_pending {
+        out.push(Blocker::CompliancePending);
+    }
     if r.sheets_missing {
         out.push(Blocker::SheetsMissing);
     }
@@ -195,12 +205,14 @@ mod tests {
         assert_eq!(blockers(&Readiness { has_leader: true, ..Default::default() }), []);
         assert_eq!(blockers(&Readiness::default()), [Blocker::NoLeader]);
         let all = Readiness {
+            compliance_pending: true,
             sheets_missing: true,
             flags_open: true,
             low_price_pending: true,
             conflict_checks_pending: true,
             has_leader: false,
         };
-        assert_eq!(blockers(&all).len(), 5);
+        assert_eq!(blockers(&all).len(), 6);
+        assert_eq!(blockers(&all)[0], Blocker::CompliancePending);
     }
 }
