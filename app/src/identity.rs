@@ -155,6 +155,7 @@ pub const SERVER_FN_ACCESS: &[(&str, Access)] = {
         ("panel", Access::Roles(PURCHASER_SIDE)),
         ("plan_panel", Access::Roles(&[Officer])),
         ("draw_panel", Access::Roles(&[Officer])),
+        ("self_select_expert", Access::Roles(&[Officer])),
         ("replace_member", Access::Roles(&[Officer])),
         ("set_leader", Access::Roles(&[Officer])),
         ("my_panels", Access::Roles(PANEL)),

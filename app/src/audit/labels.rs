@@ -51,6 +51,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("low_price.request", "要求投标人说明异常低价", "Asked a bidder to explain a low price"),
     ("low_price.explain", "投标人说明报价合理性", "A bidder explained its price"),
     ("low_price.decide", "异常低价审查结论", "The panel concluded a low-price review"),
+    ("panel.self_select", "自行选定评审专家", "Chose an expert (O87 art. 48)"),
     ("panel.confirm_no_conflict", "专家确认无利害关系", "A member confirmed no conflict"),
     ("recusal.request", "投标人申请回避", "A bidder asked for a recusal"),
     ("scores.submit", "提交评分表", "Submitted a score sheet"),

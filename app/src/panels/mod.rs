@@ -102,6 +102,10 @@ pub struct PanelView {
     pub representatives: Vec<(String, String)>,
     /// Experts needed but not yet holding a seat (declines and recusals with no alternate left).
     pub short: u32,
+    /// While seats are short after the bid deadline, the pool's experts of the plan's category
+    /// the officer may choose (O87 art. 48 ¶2): (user id, name, why not, if excluded).
+    #[serde(default)]
+    pub choosable: Vec<(String, String, Option<String>)>,
 }
 
 /// A panel an expert (or representative) sits on, as the member sees it: never the other members.
@@ -155,6 +159,32 @@ pub async fn draw_panel(id: String) -> Result<(), AppError> {
     let officer = auth::require(&[Role::Officer]).await?;
     let state = auth::state()?;
     server::draw(&state.db, &officer, &id, state.now_ms()).await.inspect_err(auth::set_status)
+}
+
+/// O87 art. 48 ¶2: the officer chooses an expert itself, with the reason random drawing cannot
+/// staff the panel and the competent budget unit's approval.
+#[server(endpoint = "self_select_expert")]
+pub async fn self_select_expert(
+    id: String,
+    user_id: String,
+    reason: Option<String>,
+    approval: Option<String>,
+) -> Result<(), AppError> {
+    use crate::identity::Role;
+    use crate::server::auth;
+    let officer = auth::require(&[Role::Officer]).await?;
+    let state = auth::state()?;
+    server::self_select(
+        &state.db,
+        &officer,
+        &id,
+        &user_id,
+        reason.as_deref().unwrap_or(""),
+        approval.as_deref().unwrap_or(""),
+        state.now_ms(),
+    )
+    .await
+    .inspect_err(auth::set_status)
 }
 
 /// O87 art. 49: a member who leaves during the review is replaced; the member's opinions are void.

@@ -160,7 +160,31 @@ pub async fn view(db: &Db, tender_id: &str, now_ms: i64) -> Result<PanelView, Ap
     let members = members(db, tender_id).await?;
     let seated_experts = members.iter().filter(|m| m.kind == MemberKind::Expert && m.status.seated()).count() as u32;
     let reserves = members.iter().filter(|m| m.status == MemberStatus::Reserve).count() as u32;
-    let _ = now_ms;
+    let short = plan.as_ref().map(|p| p.experts().saturating_sub(seated_experts + reserves)).unwrap_or(0);
+    let choosable = match &plan {
+        Some(pl) if short > 0 && now_ms >= t.bid_deadline => {
+            let rules = DrawRules {
+                category: pl.category,
+                region: None,
+                review_date: pl.review_date,
+                experts: 1,
+                alternates: 0,
+            };
+            let names: Vec<(String, String)> =
+                crate::experts::server::pool(db).await?.into_iter().map(|e| (e.user_id, e.name)).collect();
+            candidates(db, &t, pl, &members)
+                .await?
+                .iter()
+                .filter(|c| c.categories.contains(&pl.category))
+                .map(|c| {
+                    let name =
+                        names.iter().find(|(id, _)| *id == c.expert_id).map(|(_, n)| n.clone()).unwrap_or_default();
+                    (c.expert_id.clone(), name, draw::exclusion(c, &rules).map(|e| e.message_zh()))
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     // Each draw is re-run from what was stored, so a reader sees whether the record holds.
     let stored = draws_of(db, tender_id).await?;
     Ok(PanelView {
@@ -170,7 +194,8 @@ pub async fn view(db: &Db, tender_id: &str, now_ms: i64) -> Result<PanelView, Ap
             .as_ref()
             .and_then(|p| rules::earliest_draw(p.method, p.review_date, &cal))
             .map(|d| d.to_string()),
-        short: plan.as_ref().map(|p| p.experts().saturating_sub(seated_experts + reserves)).unwrap_or(0),
+        short,
+        choosable,
         members: members
             .iter()
             .map(|m| MemberView {
@@ -458,6 +483,113 @@ fn random_seed() -> String {
     hex::encode(b)
 }
 
+/// The pool as a draw or a self-selection sees it: each expert with the conflicts found
+/// privately against this tender's bidders and recusal requests, and the purchaser's own staff.
+async fn candidates(db: &Db, t: &TenderRow, plan: &PanelPlan, current: &[Member]) -> Result<Vec<Candidate>, AppError> {
+    let bidders = bidder_facts(db, &t.id).await?;
+    let requests = recusal_requests(db, &t.id).await?;
+    let unit = match t.purchaser_id.as_deref() {
+        Some(u) => crate::purchasers::server::by_id(db, u).await?,
+        None => None,
+    };
+    Ok(crate::experts::server::pool(db)
+        .await?
+        .into_iter()
+        .map(|e| Candidate {
+            conflict: if current.iter().any(|m| m.user_id == e.user_id) {
+                Some(Exclusion::AlreadyOnPanel)
+            } else {
+                conflict_of(&e.profile.declaration, &bidders, &requests, unit.as_ref(), plan.review_date)
+            },
+            expert_id: e.user_id,
+            active: e.account_active && e.profile.available,
+            categories: e.profile.categories,
+            region: e.profile.region_code,
+            blackout: e.profile.blackout,
+        })
+        .collect())
+}
+
+/// O87 art. 48 ¶2: the officer chooses an expert of the field when random drawing cannot staff
+/// the panel, with the reason and the competent budget unit's approval recorded; the member is
+/// invited like a drawn one and marked as self-selected in the report and the published result.
+pub async fn self_select(
+    db: &Db,
+    officer: &SessionUser,
+    tender_id: &str,
+    expert_id: &str,
+    reason: &str,
+    approval: &str,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let t = load_for_officer(db, officer, tender_id).await?;
+    let Some(plan) = plan_of(db, tender_id).await? else {
+        return Err(invalid("plan", "panel_not_planned", "请先确定评审委员会组成", "Set the panel's plan first"));
+    };
+    if now_ms < t.bid_deadline {
+        return Err(invalid(
+            "tender",
+            "draw_before_deadline",
+            "投标截止前不能确定评审专家（投标人尚未确定，无法核查回避）",
+            "Experts are chosen after the bid deadline, when the bidders to check conflicts against are final",
+        ));
+    }
+    let current = members(db, tender_id).await?;
+    let holding = current
+        .iter()
+        .filter(|m| m.kind == MemberKind::Expert && (m.status.seated() || m.status == MemberStatus::Reserve))
+        .count() as u32;
+    if holding >= plan.experts() {
+        return Err(invalid("panel", "panel_full", "评审专家已足额", "The panel has all its experts"));
+    }
+    let pool = candidates(db, &t, &plan, &current).await?;
+    let candidate = pool.iter().find(|c| c.expert_id == expert_id).ok_or(AppError::NotFound)?;
+    let rules = DrawRules {
+        category: plan.category,
+        region: plan.region.clone(),
+        review_date: plan.review_date,
+        experts: 1,
+        alternates: 0,
+    };
+    draw::self_selectable(candidate, &rules, reason, approval).map_err(|e| {
+        AppError::Validation(vec![FieldError {
+            field: match e {
+                draw::SelfSelectError::ReasonRequired => "reason",
+                draw::SelfSelectError::ApprovalRequired => "approval",
+                draw::SelfSelectError::Excluded(_) => "user_id",
+            }
+            .into(),
+            code: e.code().into(),
+            message_zh: e.message_zh(),
+            message_en: e.to_string(),
+        }])
+    })?;
+    let recorded = format!("自行选定：{}；主管预算单位同意：{}", reason.trim(), approval.trim());
+    let next_seat = current.iter().map(|m| m.seat + 1).max().unwrap_or(0);
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO panel_members (tender_id, user_id, kind, source, seat, status, reason, updated_at) \
+         VALUES ($1, $2, 'expert', 'self_selected', $3, 'invited', $4, $5)",
+    )
+    .bind(tender_id)
+    .bind(expert_id)
+    .bind(next_seat)
+    .bind(&recorded)
+    .bind(now_ms)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        now_ms,
+        Actor::User(officer),
+        Change::new("panel.self_select", "tender", tender_id)
+            .after(json!({"expert": expert_id, "reason": reason.trim(), "approval": approval.trim()})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Reg. art. 39 / O87 art. 48: draws the experts the plan still lacks, from the pool, with the
 /// CSPRNG's seed; conflicted experts and the purchaser's own staff are excluded with their reason.
 pub async fn draw(db: &Db, officer: &SessionUser, tender_id: &str, now_ms: i64) -> Result<(), AppError> {
@@ -487,28 +619,7 @@ pub async fn draw(db: &Db, officer: &SessionUser, tender_id: &str, now_ms: i64) 
     if needed == 0 {
         return Err(invalid("panel", "panel_full", "评审专家已足额，无需抽取", "The panel has all its experts"));
     }
-    let bidders = bidder_facts(db, tender_id).await?;
-    let requests = recusal_requests(db, tender_id).await?;
-    let unit = match t.purchaser_id.as_deref() {
-        Some(u) => crate::purchasers::server::by_id(db, u).await?,
-        None => None,
-    };
-    let pool: Vec<Candidate> = crate::experts::server::pool(db)
-        .await?
-        .into_iter()
-        .map(|e| Candidate {
-            conflict: if current.iter().any(|m| m.user_id == e.user_id) {
-                Some(Exclusion::AlreadyOnPanel)
-            } else {
-                conflict_of(&e.profile.declaration, &bidders, &requests, unit.as_ref(), plan.review_date)
-            },
-            expert_id: e.user_id,
-            active: e.account_active && e.profile.available,
-            categories: e.profile.categories,
-            region: e.profile.region_code,
-            blackout: e.profile.blackout,
-        })
-        .collect();
+    let pool = candidates(db, &t, &plan, &current).await?;
     // Alternates are drawn once, with the first draw; a later draw fills the missing seats only.
     let first = draws_of(db, tender_id).await?.is_empty();
     let draw_rules = DrawRules {

@@ -2,7 +2,7 @@
 
 use super::{
     AnswerInvitation, DeclareNoConflict, DrawPanel, Invitation, MemberKind, PanelView, PlanPanel, ReplaceMember,
-    SetLeader, Source,
+    SelfSelectExpert, SetLeader, Source,
 };
 use crate::components::bilingual::{localized, lz};
 use crate::components::errors::{action_error, loaded, Loaded};
@@ -21,6 +21,7 @@ pub struct PanelActions {
     pub draw: ServerAction<DrawPanel>,
     pub leader: ServerAction<SetLeader>,
     pub replace: ServerAction<ReplaceMember>,
+    pub choose: ServerAction<SelfSelectExpert>,
 }
 
 impl PanelActions {
@@ -30,16 +31,18 @@ impl PanelActions {
             draw: ServerAction::new(),
             leader: ServerAction::new(),
             replace: ServerAction::new(),
+            choose: ServerAction::new(),
         }
     }
 
     /// Changes whenever one of them ran: what depends on the panel reloads.
-    pub fn version(&self) -> (usize, usize, usize, usize) {
+    pub fn version(&self) -> (usize, usize, usize, usize, usize) {
         (
             self.plan.version().get(),
             self.draw.version().get(),
             self.leader.version().get(),
             self.replace.version().get(),
+            self.choose.version().get(),
         )
     }
 }
@@ -64,7 +67,7 @@ fn source_zh(s: Source) -> &'static str {
 #[component]
 pub fn PanelSection(panel: Loaded<PanelView>, actions: PanelActions) -> impl IntoView {
     let i18n = use_i18n();
-    let PanelActions { plan, draw, leader, replace } = actions;
+    let PanelActions { plan, draw, leader, replace, choose } = actions;
     view! {
         <section class="card" data-testid="panel">
             <h2>{lz(i18n, "评审委员会", "Evaluation panel")}</h2>
@@ -186,6 +189,56 @@ pub fn PanelSection(panel: Loaded<PanelView>, actions: PanelActions) -> impl Int
                                 }
                             })}
                         {action_error(draw.value())}
+                        {(!p.choosable.is_empty())
+                            .then(|| {
+                                let tid = tid.clone();
+                                view! {
+                                    <details class="self-select" data-testid="self-select">
+                                        <summary>{lz(i18n, "自行选定专家（须经主管预算单位同意）", "Choose an expert (with the budget unit's approval)")}</summary>
+                                        <p class="hint">
+                                            {lz(
+                                                i18n,
+                                                "技术复杂、专业性强的采购项目，通过随机方式难以确定合适的评审专家的，经主管预算单位同意，可以自行选定相应专业领域的评审专家（《政府采购货物和服务招标投标管理办法》第四十八条）。自行选定的专家在评审结果公告中予以标注。",
+                                                "For a technically complex, specialised project that random drawing cannot staff, an expert of the field may be chosen with the competent budget unit's approval (O87 art. 48); the published result marks the expert as chosen.",
+                                            )}
+                                        </p>
+                                        <ActionForm action=choose attr:class="form">
+                                            <input type="hidden" name="id" value=tid />
+                                            <label>
+                                                <span>{lz(i18n, "专家", "Expert")}</span>
+                                                <select name="user_id" data-testid="self-select-expert">
+                                                    {p
+                                                        .choosable
+                                                        .iter()
+                                                        .map(|(id, name, excluded)| {
+                                                            view! {
+                                                                <option value=id.clone() disabled=excluded.is_some()>
+                                                                    {match excluded {
+                                                                        Some(why) => format!("{name}（{why}）"),
+                                                                        None => name.clone(),
+                                                                    }}
+                                                                </option>
+                                                            }
+                                                        })
+                                                        .collect_view()}
+                                                </select>
+                                            </label>
+                                            <label>
+                                                <span>{lz(i18n, "理由（随机抽取难以确定合适专家的原因）", "Reason (why random drawing cannot staff the panel)")}</span>
+                                                <textarea name="reason" rows="2" data-testid="self-select-reason"></textarea>
+                                            </label>
+                                            <label>
+                                                <span>{lz(i18n, "主管预算单位同意文件（文号或说明）", "The budget unit's approval (reference)")}</span>
+                                                <input type="text" name="approval" data-testid="self-select-approval" />
+                                            </label>
+                                            <button type="submit" class="btn" data-testid="self-select-submit">
+                                                {lz(i18n, "自行选定并邀请", "Choose and invite")}
+                                            </button>
+                                        </ActionForm>
+                                        {action_error(choose.value())}
+                                    </details>
+                                }
+                            })}
                         <div class="table-wrap">
                             <table data-testid="panel-members">
                                 <thead>

@@ -91,6 +91,10 @@ pub struct TenderView {
     /// Lots that failed at review, and each lot's winner once awarded.
     #[serde(default)]
     pub lot_results: Vec<LotResultView>,
+    /// O87 art. 69 ¶2, Reg. art. 43: once awarded, the experts who reviewed it, a self-selected
+    /// one marked; empty before (the panel is confidential until the result is announced).
+    #[serde(default)]
+    pub panel_experts: Vec<String>,
     /// SHA-256 of the seed of any drawing of lots (O87 art. 68), published with the notice.
     #[serde(default)]
     pub tie_commitment: Option<String>,

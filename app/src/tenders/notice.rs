@@ -87,6 +87,15 @@ pub fn TenderFacts(d: TenderView) -> impl IntoView {
                                 .collect_view()}
                         </ul>
                     }
+                })}
+            {(!d.panel_experts.is_empty())
+                .then(|| {
+                    view! {
+                        <p data-testid="panel-experts">
+                            {move || lz(i18n, "评审专家：", "Experts: ")()}
+                            {d.panel_experts.join("、")}
+                        </p>
+                    }
                 })} <dl class="facts">
                 <dt>{lz(i18n, "项目编号", "Project number")}</dt>
                 <dd data-testid="project-no">{d.summary.project_no.clone()}</dd>

@@ -212,6 +212,31 @@ async fn lot_results(db: &Db, t: &TenderRow, spec: &ValidTender) -> Result<Vec<L
         .collect())
 }
 
+/// O87 art. 69 ¶2 and Reg. art. 43 ¶3: the result announcement names the experts, marking those
+/// the purchaser chose itself; nobody is named before the tender is awarded.
+async fn panel_experts(db: &Db, t: &TenderRow) -> Result<Vec<String>, AppError> {
+    if t.status != TenderStatus::Awarded {
+        return Ok(Vec::new());
+    }
+    Ok(sqlx::query(
+        "SELECT u.display_name, m.source FROM panel_members m JOIN users u ON u.id = m.user_id \
+         WHERE m.tender_id = $1 AND m.kind = 'expert' AND m.status = 'accepted' ORDER BY m.seat",
+    )
+    .bind(&t.id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        let name: String = r.get("display_name");
+        if r.get::<String, _>("source") == "self_selected" {
+            format!("{name}（自行选定）")
+        } else {
+            name
+        }
+    })
+    .collect())
+}
+
 async fn summary(db: &Db, t: TenderRow, now_ms: i64) -> Result<TenderSummary, AppError> {
     Ok(summaries(db, vec![t], now_ms).await?.remove(0))
 }
@@ -774,6 +799,7 @@ pub async fn detail(db: &Db, id: &str, with_bids: bool, now_ms: i64) -> Result<T
     let spec = t.spec()?;
     Ok(TenderView {
         lot_results: lot_results(db, &t, &spec).await?,
+        panel_experts: panel_experts(db, &t).await?,
         spec,
         version: t.version,
         versions: versions(db, id).await?,

@@ -629,3 +629,99 @@ async fn the_panel_reviews_compliance_by_majority_before_scoring() {
         assert!(audit.contains("compliance.conclude"));
     }
 }
+
+/// O87 art. 48 ¶2: with a reason and the budget unit's approval the officer chooses an expert of
+/// the field; the exclusions still hold, the draw fills the remaining seats, and the report
+/// marks the chosen member.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_self_selects_an_expert_with_reason_and_approval() {
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let (id, officer) = opened_and_qualified(&app).await;
+        let officer_id = user_id(&app, "officer").await;
+        let today = beijing_today(&app);
+        let plan = [
+            ("id", id.as_str()),
+            ("plan[size]", "5"),
+            ("plan[purchaser_representatives]", "1"),
+            ("plan[alternates]", "2"),
+            ("plan[category]", "public_welfare"),
+            ("plan[region]", "320000"),
+            ("plan[review_date]", &today),
+            ("plan[outlier_pct]", "20"),
+            ("representatives[0]", &officer_id),
+        ];
+        assert_eq!(sf(&app, &officer, "plan_panel", &plan).await.status(), StatusCode::OK);
+        let panel: Value = sf(&app, &officer, "panel", &[("id", &id)]).await.json().await.unwrap();
+        let choosable = panel["choosable"].as_array().unwrap();
+        assert!(choosable.len() >= 5, "{panel}");
+        let chosen = choosable.iter().find(|c| c[2].is_null()).unwrap()[0].as_str().unwrap().to_string();
+        let choose = |reason: &'static str, approval: &'static str, who: String| {
+            let (id, officer, app) = (id.clone(), officer.clone(), &app);
+            async move {
+                sf(
+                    app,
+                    &officer,
+                    "self_select_expert",
+                    &[("id", &id), ("user_id", &who), ("reason", reason), ("approval", approval)],
+                )
+                .await
+            }
+        };
+        let reason = "项目涉及精神障碍社区康复服务，随机抽取难以确定相应专业专家";
+        let res = choose("专业性强", "苏民财〔2026〕15号", chosen.clone()).await;
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["detail"][0]["code"], "self_select_reason");
+        assert!(body["detail"][0]["message_zh"].as_str().unwrap().contains("第四十八条"), "{body}");
+        assert_eq!(field_code(choose(reason, "", chosen.clone()).await).await, "self_select_approval");
+        let res = choose(reason, "苏民财〔2026〕15号", officer_id.clone()).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "an officer is not in the pool");
+        let res = choose(reason, "苏民财〔2026〕15号", chosen.clone()).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        assert_eq!(
+            field_code(choose(reason, "苏民财〔2026〕15号", chosen.clone()).await).await,
+            "self_select_excluded"
+        );
+
+        // The draw fills the three other seats; the chosen expert is invited like the drawn.
+        let members = form_panel(&app, &officer, &id).await;
+        let panel: Value = sf(&app, &officer, "panel", &[("id", &id)]).await.json().await.unwrap();
+        let row = panel["members"].as_array().unwrap().iter().find(|m| m["user_id"] == chosen.as_str()).unwrap();
+        assert_eq!(row["source"], "self_selected");
+        assert!(row["reason"].as_str().unwrap().contains("苏民财〔2026〕15号"));
+        assert_eq!(panel["draws"][0]["panel"].as_array().unwrap().len(), 3);
+        comply(&app, &members, &id).await;
+        let rows: Vec<(String, Vec<&str>)> =
+            aliases(&app, &id).await.into_iter().map(|a| (a, vec!["40", "25"])).collect();
+        for (name, m) in &members {
+            let res = submit_sheet(&app, m, &id, &rows).await;
+            assert_eq!(res.status(), StatusCode::OK, "{name}: {}", res.text().await.unwrap());
+        }
+        finish_review(&app, &officer, &members, &id).await;
+        let overview: Value = sf(&app, &officer, "evaluation_overview", &[("id", &id)]).await.json().await.unwrap();
+        let marked: Vec<&Value> = overview["report"]["content"]["panel"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["self_selected"] == true)
+            .collect();
+        assert_eq!(marked.len(), 1, "{overview}");
+        assert!(app.audit().await.to_string().contains("panel.self_select"));
+        // The result announcement names the experts and marks the chosen one (O87 art. 69).
+        let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
+        assert_eq!(public["panel_experts"], json!([]), "confidential until the result");
+        for lot in ["0", "1"] {
+            let res = sf(&app, &officer, "draw_tie", &[("id", &id), ("lot", lot)]).await;
+            assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+            let ranking: Value = sf(&app, &officer, "ranking", &[("id", &id)]).await.json().await.unwrap();
+            let first =
+                ranking["lots"][lot.parse::<usize>().unwrap()]["rows"][0]["bid_id"].as_str().unwrap().to_string();
+            let res = sf(&app, &officer, "award", &[("id", &id), ("lot", lot), ("bid_id", &first)]).await;
+            assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        }
+        let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
+        let experts = public["panel_experts"].as_array().unwrap();
+        assert_eq!(experts.len(), 4, "{public}");
+        assert_eq!(experts.iter().filter(|e| e.as_str().unwrap().ends_with("（自行选定）")).count(), 1);
+    }
+}

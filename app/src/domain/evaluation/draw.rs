@@ -114,6 +114,60 @@ pub fn exclusion(c: &Candidate, rules: &DrawRules) -> Option<Exclusion> {
     None
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum SelfSelectError {
+    #[error("self-selection needs the reason random drawing cannot find a suitable expert (at least 10 characters)")]
+    ReasonRequired,
+    #[error("self-selection needs the competent budget unit's approval (its document or reference)")]
+    ApprovalRequired,
+    #[error("this expert may not sit: {0:?}")]
+    Excluded(Exclusion),
+}
+
+impl SelfSelectError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            SelfSelectError::ReasonRequired => "self_select_reason",
+            SelfSelectError::ApprovalRequired => "self_select_approval",
+            SelfSelectError::Excluded(_) => "self_select_excluded",
+        }
+    }
+
+    pub fn message_zh(&self) -> String {
+        match self {
+            SelfSelectError::ReasonRequired => {
+                format!(
+                    "自行选定须写明技术复杂、专业性强、随机抽取难以确定合适专家的理由（至少10个字）（{}）",
+                    super::cite::O87_48
+                )
+            }
+            SelfSelectError::ApprovalRequired => {
+                format!("自行选定须经主管预算单位同意，请填写同意文件的文号或说明（{}）", super::cite::O87_48)
+            }
+            SelfSelectError::Excluded(e) => format!("该专家不能参加本项目评审：{}", e.message_zh()),
+        }
+    }
+}
+
+/// O87 art. 48 ¶2: for a technically complex, specialised project that random drawing cannot
+/// staff, the purchaser may choose an expert of the field itself, with the competent budget
+/// unit's approval. The chosen expert is still bound by every exclusion except the draw's region
+/// (reaching beyond it is the point of choosing); the reason and approval are recorded and the
+/// member is marked as self-selected when the panel is published.
+pub fn self_selectable(c: &Candidate, rules: &DrawRules, reason: &str, approval: &str) -> Result<(), SelfSelectError> {
+    if reason.trim().chars().count() < 10 {
+        return Err(SelfSelectError::ReasonRequired);
+    }
+    if approval.trim().chars().count() < 4 {
+        return Err(SelfSelectError::ApprovalRequired);
+    }
+    let anywhere = DrawRules { region: None, ..rules.clone() };
+    match exclusion(c, &anywhere) {
+        Some(e) => Err(SelfSelectError::Excluded(e)),
+        None => Ok(()),
+    }
+}
+
 /// SHA-256 of the pool, sorted by expert id, as canonical JSON.
 pub fn pool_hash(pool: &[Candidate]) -> String {
     let mut sorted = pool.to_vec();
@@ -250,5 +304,25 @@ mod tests {
         // Alternates are drawn only as far as the pool goes.
         assert_eq!(draw(&pool, &rules(3, 2), SEED).unwrap().alternates.len(), 0);
         assert_eq!(draw(&pool, &rules(4, 0), "xyz"), Err(DrawError::BadSeed));
+    }
+
+    #[test]
+    fn self_selection_needs_reason_and_approval_and_keeps_the_exclusions_but_the_region() {
+        let reason = "项目涉及精神障碍社区康复，本地专家库无相应专业专家";
+        let approval = "苏民财〔2026〕15号";
+        let mut far = expert("e01");
+        far.region = Some("110000".into());
+        assert_eq!(self_selectable(&far, &rules(4, 2), reason, approval), Ok(()));
+        assert_eq!(self_selectable(&far, &rules(4, 2), "专业性强", approval), Err(SelfSelectError::ReasonRequired));
+        assert_eq!(self_selectable(&far, &rules(4, 2), reason, "同意"), Err(SelfSelectError::ApprovalRequired));
+        let mut conflicted = expert("e02");
+        conflicted.conflict = Some(Exclusion::PurchaserStaff);
+        assert_eq!(
+            self_selectable(&conflicted, &rules(4, 2), reason, approval),
+            Err(SelfSelectError::Excluded(Exclusion::PurchaserStaff))
+        );
+        let mut other = expert("e03");
+        other.categories = vec![Category::Law];
+        assert_eq!(self_selectable(&other, &rules(4, 2), reason, approval).unwrap_err().code(), "self_select_excluded");
     }
 }
