@@ -134,6 +134,7 @@ pub const SERVER_FN_ACCESS: &[(&str, Access)] = {
         ("sign_report", Access::Roles(PANEL)),
         ("evaluation_overview", Access::Roles(PURCHASER_SIDE)),
         ("draw_tie", Access::Roles(&[Officer])),
+        ("start_rereview", Access::Roles(&[Officer])),
         ("ranking", Access::Roles(PURCHASER_SIDE)),
         // experts
         ("my_expert_profile", Access::Roles(&[Expert])),

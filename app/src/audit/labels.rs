@@ -48,6 +48,8 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("panel.leader", "推选评审组长", "Chose the panel leader"),
     ("compliance.submit", "提交符合性审查意见", "Submitted the compliance review"),
     ("compliance.conclude", "符合性审查结束", "The compliance review concluded"),
+    ("rereview.start", "组织原评审委员会重新评审", "Convened the panel for a re-review"),
+    ("rereview.close", "重新评审结束", "The re-review closed"),
     ("low_price.request", "要求投标人说明异常低价", "Asked a bidder to explain a low price"),
     ("low_price.explain", "投标人说明报价合理性", "A bidder explained its price"),
     ("low_price.decide", "异常低价审查结论", "The panel concluded a low-price review"),

@@ -124,6 +124,18 @@ pub enum CorrectionReason {
     AbnormallyHighOrLow,
 }
 
+impl CorrectionReason {
+    /// The code forms and the database use (the serde name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CorrectionReason::SummationError => "summation_error",
+            CorrectionReason::OutOfRange => "out_of_range",
+            CorrectionReason::InconsistentObjectiveScoring => "inconsistent_objective_scoring",
+            CorrectionReason::AbnormallyHighOrLow => "abnormally_high_or_low",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[error("a score correction needs a written reason")]
 pub struct MissingNote;

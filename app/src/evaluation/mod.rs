@@ -7,6 +7,8 @@
 
 pub mod overview;
 #[cfg(feature = "ssr")]
+pub mod rereview;
+#[cfg(feature = "ssr")]
 pub mod server;
 pub mod sheet;
 
@@ -133,6 +135,8 @@ pub struct ReviewView {
     pub signed: bool,
     pub low_price: crate::low_price::LowPriceView,
     pub compliance: crate::compliance::ComplianceView,
+    /// The re-review under way (O87 art. 64 ¶2): members correct for its reason.
+    pub rereview: Option<RereviewView>,
 }
 
 /// The evaluation as the tender's purchaser side and its supervisors see it.
@@ -149,6 +153,20 @@ pub struct OverviewView {
     /// Lots whose first place is tied and not drawn yet.
     pub ties_to_draw: Vec<i64>,
     pub low_price: crate::low_price::LowPriceView,
+    /// The report is signed and no lot awarded: the officer may convene a re-review.
+    pub may_rereview: bool,
+    pub rereviews: Vec<RereviewView>,
+}
+
+/// A re-review after signing (O87 art. 64 ¶2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RereviewView {
+    pub round: i64,
+    pub reason: crate::domain::national::CorrectionReason,
+    pub reason_zh: String,
+    pub finding: String,
+    pub started_at: i64,
+    pub closed_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -273,6 +291,24 @@ pub async fn draw_tie(id: String, lot: i64) -> Result<(), AppError> {
     let officer = auth::require(&[Role::Officer]).await?;
     let state = auth::state()?;
     server::draw_tie(&state.db, &officer, &id, lot, state.now_ms()).await.inspect_err(auth::set_status)
+}
+
+/// O87 art. 64 ¶2: after the report is signed and before any award, the officer convenes the
+/// original panel for one of the four reasons, stating what was found.
+#[server(endpoint = "start_rereview")]
+pub async fn start_rereview(
+    id: String,
+    reason: crate::domain::national::CorrectionReason,
+    finding: Option<String>,
+) -> Result<(), AppError> {
+    use crate::identity::Role;
+    use crate::server::auth;
+    let officer = auth::require(&[Role::Officer]).await?;
+    let state = auth::state()?;
+    let signed = server::report_complete(&state.db, &id).await.inspect_err(auth::set_status)?;
+    rereview::start(&state.db, &officer, &id, signed, reason, finding.as_deref().unwrap_or(""), state.now_ms())
+        .await
+        .inspect_err(auth::set_status)
 }
 
 #[server(endpoint = "ranking")]

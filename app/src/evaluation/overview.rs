@@ -2,7 +2,7 @@
 //! how they were answered, ties to draw, and the report with its signatures.
 
 use super::sheet::ReportSummary;
-use super::{DrawTie, OverviewView};
+use super::{DrawTie, OverviewView, StartRereview};
 use crate::components::bilingual::lz;
 use crate::components::errors::{action_error, loaded, Loaded};
 use crate::domain::time::format_shanghai;
@@ -10,7 +10,12 @@ use crate::i18n::*;
 use leptos::prelude::*;
 
 #[component]
-pub fn OverviewSection(id: String, overview: Loaded<OverviewView>, draw: ServerAction<DrawTie>) -> impl IntoView {
+pub fn OverviewSection(
+    id: String,
+    overview: Loaded<OverviewView>,
+    draw: ServerAction<DrawTie>,
+    rereview: ServerAction<StartRereview>,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="card" data-testid="evaluation">
@@ -176,10 +181,73 @@ pub fn OverviewSection(id: String, overview: Loaded<OverviewView>, draw: ServerA
                                         })}
                                 }
                             })}
+                        {(!o.rereviews.is_empty())
+                            .then(|| {
+                                view! {
+                                    <h3>{lz(i18n, "重新评审", "Re-reviews")}</h3>
+                                    <ul data-testid="rereviews">
+                                        {o
+                                            .rereviews
+                                            .iter()
+                                            .map(|rr| {
+                                                view! {
+                                                    <li>
+                                                        {format!(
+                                                            "第{}次 · {} · {}：{}{}",
+                                                            rr.round,
+                                                            format_shanghai(rr.started_at),
+                                                            rr.reason_zh,
+                                                            rr.finding,
+                                                            rr.closed_at.map(|c| format!(" · {}重新签署完毕", format_shanghai(c))).unwrap_or_else(|| " · 进行中".into()),
+                                                        )}
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                            })}
+                        {o
+                            .may_rereview
+                            .then(|| {
+                                let tid = tid.clone();
+                                view! {
+                                    <details data-testid="rereview">
+                                        <summary>{lz(i18n, "组织原评审委员会重新评审", "Convene the panel for a re-review")}</summary>
+                                        <p class="hint">
+                                            {lz(
+                                                i18n,
+                                                "评审报告签署后，发现分值汇总计算错误、分项评分超出分值范围、客观评审因素评分不一致或评分畸高畸低的，应当组织原评审委员会重新评审（《政府采购货物和服务招标投标管理办法》第六十四条）；改变评审结果的，书面报告本级财政部门。重新评审期间不能确定中标人。",
+                                                "After signing, a summation error, a score out of range, inconsistent objective scores or abnormal scores call for a re-review by the original panel (O87 art. 64); a changed result is reported to the finance department. No award while it runs.",
+                                            )}
+                                        </p>
+                                        <ActionForm action=rereview attr:class="form">
+                                            <input type="hidden" name="id" value=tid />
+                                            <label>
+                                                <span>{lz(i18n, "情形", "Reason")}</span>
+                                                <select name="reason" data-testid="rereview-reason">
+                                                    <option value="summation_error">"分值汇总计算错误"</option>
+                                                    <option value="out_of_range">"分项评分超出评分标准规定的分值范围"</option>
+                                                    <option value="inconsistent_objective_scoring">"客观评审因素评分不一致"</option>
+                                                    <option value="abnormally_high_or_low">"经评审委员会认定评分畸高、畸低"</option>
+                                                </select>
+                                            </label>
+                                            <label>
+                                                <span>{lz(i18n, "发现的情况（至少10字）", "What was found (10 characters or more)")}</span>
+                                                <textarea name="finding" rows="2" data-testid="rereview-finding"></textarea>
+                                            </label>
+                                            <button type="submit" class="btn" data-testid="rereview-start">
+                                                {lz(i18n, "组织重新评审", "Start the re-review")}
+                                            </button>
+                                        </ActionForm>
+                                    </details>
+                                }
+                            })}
                     }
                 },
             )}
             {action_error(draw.value())}
+            {action_error(rereview.value())}
         </section>
     }
 }

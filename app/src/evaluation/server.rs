@@ -10,6 +10,7 @@ use super::{
 use crate::domain::evaluation::cite;
 use crate::domain::evaluation::diagnostics::{self, Answer, Cell, Criterion as DxCriterion, Flag, Sheets};
 use crate::domain::evaluation::report::{self, Blocker, Readiness, Report};
+use crate::domain::evaluation::rereview;
 use crate::domain::evaluation::ties::{self, LotDrawing};
 use crate::domain::money::Yuan;
 use crate::domain::scoring::{self, Criterion};
@@ -304,6 +305,17 @@ async fn assemble(db: &Db, r: &Review, version: u32, version_reason: Option<Stri
             ),
         })
         .collect();
+    notes.extend(super::rereview::all(db, &t.id).await?.into_iter().map(|rr| Note {
+        kind_zh: "重新评审".into(),
+        text: format!(
+            "第{}次（{}组织，{}）：{}。{}",
+            rr.round,
+            crate::domain::time::format_shanghai(rr.started_at),
+            cite::O87_64,
+            rr.reason_zh,
+            rr.finding
+        ),
+    }));
     let low_price = crate::low_price::server::cases(db, t).await?;
     let (noncompliant, dissent) = crate::compliance::server::record(db, &t.id).await?;
     notes.extend(dissent.into_iter().map(|text| Note { kind_zh: "符合性审查不同意见".into(), text }));
@@ -467,7 +479,11 @@ async fn ensure_report(db: &Db, r: &Review, now_ms: i64) -> Result<Option<Stored
     }
     let (version, fresh) = if signed {
         let next = version + 1;
-        let again = assemble(db, r, next as u32, Some("评审委员会成员或评审记录变更后重新形成".into())).await?;
+        let why = match super::rereview::open(db, &r.t.id).await? {
+            Some(rr) => format!("原评审委员会重新评审（{}）：{}", cite::O87_64, rr.reason_zh),
+            None => "评审委员会成员或评审记录变更后重新形成".into(),
+        };
+        let again = assemble(db, r, next as u32, Some(why)).await?;
         (next, again)
     } else {
         (version, fresh)
@@ -528,7 +544,9 @@ pub async fn report_complete(db: &Db, id: &str) -> Result<bool, AppError> {
     let r = load_review(db, id).await?;
     let Some(s) = latest_report(db, id).await? else { return Ok(false) };
     let signed = signatures(db, id, s.version).await?;
-    Ok(!r.seated.is_empty() && r.seated.iter().all(|m| signed.iter().any(|(id, _, _)| *id == m.user_id)))
+    let all = !r.seated.is_empty() && r.seated.iter().all(|m| signed.iter().any(|(id, _, _)| *id == m.user_id));
+    // A re-review under way reopens the result until its report is signed (O87 art. 64).
+    Ok(all && super::rereview::open(db, id).await?.is_none())
 }
 
 fn progress(
@@ -648,6 +666,7 @@ pub async fn review(db: &Db, user: &SessionUser, id: &str) -> Result<ReviewView,
         report: if all_in { report_view(db, &r, stored, true).await? } else { None },
         low_price: crate::low_price::server::view(db, &r.t, r.leader.as_deref() == Some(user.id.as_str())).await?,
         compliance: crate::compliance::server::view(db, &r.t, &user.id).await?,
+        rereview: super::rereview::open(db, id).await?,
     })
 }
 
@@ -871,18 +890,32 @@ pub async fn answer_flag(
     if !r.all_in() {
         return Err(invalid("scores", "sheets_missing", "尚有评审成员未提交评分表", "Not every member has submitted"));
     }
-    locked_for_changes(report_complete(db, id).await?)?;
-    let (dx, _, _) = diagnose(db, &r).await?;
-    let cell = Cell { member: user.id.clone(), bid: alias.to_string(), criterion };
     let c = r.criteria.get(criterion).ok_or(AppError::NotFound)?;
-    diagnostics::check_answer(&dx.flags, &cell, c.max_points, answer).map_err(|e| {
-        AppError::Validation(vec![FieldError {
-            field: "answer".into(),
-            code: e.code().into(),
-            message_zh: e.message_zh(),
-            message_en: e.to_string(),
-        }])
-    })?;
+    match super::rereview::open(db, id).await? {
+        // O87 art. 64 ¶2: in a re-review the original panel corrects for its reason, any cell.
+        Some(rr) => match answer {
+            Answer::Correct { reason, value, note } => {
+                rereview::check_correction(rr.reason, *reason, *value, c.max_points, note)
+                    .map_err(|e| super::rereview::refused("answer", e))?
+            }
+            Answer::Confirm { .. } => {
+                return Err(super::rereview::refused("answer", rereview::RereviewError::WrongReason))
+            }
+        },
+        None => {
+            locked_for_changes(report_complete(db, id).await?)?;
+            let (dx, _, _) = diagnose(db, &r).await?;
+            let cell = Cell { member: user.id.clone(), bid: alias.to_string(), criterion };
+            diagnostics::check_answer(&dx.flags, &cell, c.max_points, answer).map_err(|e| {
+                AppError::Validation(vec![FieldError {
+                    field: "answer".into(),
+                    code: e.code().into(),
+                    message_zh: e.message_zh(),
+                    message_en: e.to_string(),
+                }])
+            })?;
+        }
+    }
     let bid = r.aliases.iter().find(|(a, _)| a == alias).map(|(_, b)| b.clone()).ok_or(AppError::NotFound)?;
     let from = r
         .scores
@@ -1105,7 +1138,9 @@ pub async fn sign(
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    let signed = signatures(db, id, report.version).await?;
+    let all = r.seated.iter().all(|m| signed.iter().any(|(s, _, _)| *s == m.user_id));
+    super::rereview::close_if_signed(db, id, report.version, all, now_ms).await
 }
 
 pub async fn overview(db: &Db, id: &str) -> Result<OverviewView, AppError> {
@@ -1138,6 +1173,13 @@ pub async fn overview(db: &Db, id: &str) -> Result<OverviewView, AppError> {
         report: report_view(db, &r, stored, true).await?,
         ties_to_draw: ties,
         low_price: crate::low_price::server::view(db, &r.t, false).await?,
+        may_rereview: report_complete(db, id).await?
+            && sqlx::query("SELECT 1 AS one FROM contracts WHERE tender_id = $1 LIMIT 1")
+                .bind(id)
+                .fetch_optional(&db.pool)
+                .await?
+                .is_none(),
+        rereviews: super::rereview::all(db, id).await?,
     })
 }
 

@@ -262,6 +262,52 @@ pub fn ReviewPage() -> impl IntoView {
                                     .collect_view()}
                             </ul>
                         </section>
+                        {v
+                            .rereview
+                            .clone()
+                            .map(|rr| {
+                                let tid = tid.clone();
+                                let aliases: Vec<String> = v.rows.iter().map(|r| r.alias.clone()).collect();
+                                let names: Vec<String> = criteria.iter().map(|c| c.name.clone()).collect();
+                                view! {
+                                    <section class="card" data-testid="rereview-member">
+                                        <h2>{lz(i18n, "重新评审", "Re-review")}</h2>
+                                        <p class="notice">
+                                            {format!(
+                                                "采购人组织原评审委员会重新评审（《政府采购货物和服务招标投标管理办法》第六十四条）：{}。{}",
+                                                rr.reason_zh,
+                                                rr.finding,
+                                            )}
+                                        </p>
+                                        <p class="hint">
+                                            {lz(
+                                                i18n,
+                                                "只能因上述情形修改本人评分，每项修改须写明理由；修改后评审报告重新形成，全体成员重新签署。",
+                                                "Correct your own scores for this reason only, each with a note; the report is formed again and every member signs it again.",
+                                            )}
+                                        </p>
+                                        <ActionForm action=answer attr:class="inline-form">
+                                            <input type="hidden" name="id" value=tid />
+                                            <input type="hidden" name="answer[kind]" value="correct" />
+                                            <input type="hidden" name="answer[reason]" value=rr.reason.as_str() />
+                                            <select name="alias" aria-label="投标人代号" data-testid="rereview-alias">
+                                                {aliases.into_iter().map(|a| view! { <option value=a.clone()>{a.clone()}</option> }).collect_view()}
+                                            </select>
+                                            <select name="criterion" aria-label="评分因素" data-testid="rereview-criterion">
+                                                {names
+                                                    .into_iter()
+                                                    .enumerate()
+                                                    .map(|(j, name)| view! { <option value=j.to_string()>{name}</option> })
+                                                    .collect_view()}
+                                            </select>
+                                            <input type="text" inputmode="decimal" name="answer[value]" size="5" placeholder="修改为" aria-label="修改后的分值" data-testid="rereview-value" />
+                                            <input type="text" name="answer[note]" placeholder="修改理由（至少10字）" aria-label="修改理由（至少10字）" data-testid="rereview-note" />
+                                            <button type="submit" class="btn" data-testid="rereview-correct">{lz(i18n, "修改评分", "Correct")}</button>
+                                        </ActionForm>
+                                        {action_error(answer.value())}
+                                    </section>
+                                }
+                            })}
                         <crate::compliance::views::ComplianceSection id=tid.clone() view=v.compliance.clone() action=comply />
                         {if scoring_waits {
                             view! {

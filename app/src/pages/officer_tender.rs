@@ -13,7 +13,7 @@ use crate::domain::money::Yuan;
 use crate::domain::scoring::display;
 use crate::domain::tender::{TenderPhase, TenderStatus};
 use crate::evaluation::overview::OverviewSection;
-use crate::evaluation::{ranking, DrawTie};
+use crate::evaluation::{ranking, DrawTie, StartRereview};
 use crate::i18n::*;
 use crate::identity::Role;
 use crate::opening::review::{ReviewSection, ReviewState};
@@ -35,12 +35,13 @@ pub fn OfficerTenderPage() -> impl IntoView {
     let conclude = review_state.conclude;
     let panel_actions = PanelActions::new();
     let draw_tie = ServerAction::<DrawTie>::new();
+    let rereview = ServerAction::<StartRereview>::new();
     // Everything the page shows changes with any of its actions.
     let changes = move || {
         (
             (publish.version().get(), open.version().get(), conclude.version().get(), award_action.version().get()),
             panel_actions.version(),
-            draw_tie.version().get(),
+            (draw_tie.version().get(), rereview.version().get()),
         )
     };
     let detail = Resource::new(move || (id(), changes()), |(id, _)| tender_detail(id));
@@ -252,7 +253,7 @@ pub fn OfficerTenderPage() -> impl IntoView {
             // Outside the detail's Suspense: a nested resource there broke hydration.
             <ReviewSection id=id() state=review_state />
             <PanelSection panel=panel actions=panel_actions />
-            <OverviewSection id=id() overview=overview draw=draw_tie />
+            <OverviewSection id=id() overview=overview draw=draw_tie rereview=rereview />
             <Clarifications id=id() qa=qa can_ask=false can_answer=true />
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {

@@ -145,10 +145,16 @@ fn example_body(name: &str) -> String {
         "request_price_explanation" => "&hours=24&grounds=x",
         "decide_low_price" => "&decision=rejected&basis=x",
         "explain_price" => "&explanation=x&evidence=x",
+        "start_rereview" => "&reason=summation_error&finding=x",
         _ => "",
     };
     // `answer` is a structure for answer_flag and text for answer_question.
-    let base = if name == "answer_flag" { GENERIC_BODY.trim_end_matches("&answer=x") } else { GENERIC_BODY };
+    let base = match name {
+        "answer_flag" => GENERIC_BODY.trim_end_matches("&answer=x").to_string(),
+        // `reason` is one of O87 art. 64's four here.
+        "start_rereview" => GENERIC_BODY.replace("&reason=x", ""),
+        _ => GENERIC_BODY.to_string(),
+    };
     format!("{base}{extra}")
 }
 

@@ -725,3 +725,87 @@ async fn an_officer_self_selects_an_expert_with_reason_and_approval() {
         assert_eq!(experts.iter().filter(|e| e.as_str().unwrap().ends_with("（自行选定）")).count(), 1);
     }
 }
+
+/// O87 art. 64 ¶2: after signing, the officer convenes the original panel for one of the four
+/// reasons; no award meanwhile; members correct for that reason only; the report is formed again
+/// as version 2 with the reason, every member signs again, and the re-review closes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_result_changes_only_by_re_review_of_the_original_panel() {
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let (id, officer) = opened_and_qualified(&app).await;
+        let members = form_panel(&app, &officer, &id).await;
+        comply(&app, &members, &id).await;
+        let all = aliases(&app, &id).await;
+        let rows: Vec<(String, Vec<&str>)> = all.iter().map(|a| (a.clone(), vec!["40", "25"])).collect();
+        for (name, m) in &members {
+            let res = submit_sheet(&app, m, &id, &rows).await;
+            assert_eq!(res.status(), StatusCode::OK, "{name}: {}", res.text().await.unwrap());
+        }
+        finish_review(&app, &officer, &members, &id).await;
+        let start = |finding: &'static str| {
+            let (id, officer, app) = (id.clone(), officer.clone(), &app);
+            async move {
+                sf(
+                    app,
+                    &officer,
+                    "start_rereview",
+                    &[("id", &id), ("reason", "abnormally_high_or_low"), ("finding", finding)],
+                )
+                .await
+            }
+        };
+        // Before signing there is nothing to re-review; here the finding must be stated.
+        assert_eq!(field_code(start("评分偏高").await).await, "rereview_finding");
+        let finding = "成员1对投标人服务方案评分偏离其他成员较大，需原评审委员会复核";
+        assert_eq!(start(finding).await.status(), StatusCode::OK);
+        assert_eq!(field_code(start(finding).await).await, "rereview_open");
+        let res = sf(&app, &officer, "award", &[("id", &id), ("lot", "0"), ("bid_id", "x")]).await;
+        assert_eq!(field_code(res).await, "report_not_signed", "no award while the panel re-reviews");
+
+        let first = &members[0].1;
+        let correct = |reason: &'static str, value: &'static str| {
+            let (id, alias, first, app) = (id.clone(), all[0].clone(), first.clone(), &app);
+            async move {
+                sf(
+                    app,
+                    &first,
+                    "answer_flag",
+                    &[
+                        ("id", id.as_str()),
+                        ("alias", alias.as_str()),
+                        ("criterion", "0"),
+                        ("answer[kind]", "correct"),
+                        ("answer[reason]", reason),
+                        ("answer[value]", value),
+                        ("answer[note]", "复核方案后认为原评分偏高，予以更正"),
+                    ],
+                )
+                .await
+            }
+        };
+        assert_eq!(field_code(correct("summation_error", "38").await).await, "correction_wrong_reason");
+        assert_eq!(field_code(correct("abnormally_high_or_low", "51").await).await, "score_out_of_range");
+        assert_eq!(correct("abnormally_high_or_low", "38").await.status(), StatusCode::OK);
+
+        let view: Value = sf(&app, first, "review", &[("id", &id)]).await.json().await.unwrap();
+        assert_eq!(view["rereview"]["reason"], "abnormally_high_or_low");
+        assert_eq!(view["report"]["version"], 2, "{}", view["report"]);
+        assert!(view["report"]["content"]["version_reason"].as_str().unwrap().contains("重新评审"));
+        assert_eq!(view["signed"], false);
+        for (name, m) in &members {
+            let res = sf(&app, m, "sign_report", &[("id", &id), ("password", server::demo::DEMO_PASSWORD)]).await;
+            assert_eq!(res.status(), StatusCode::OK, "{name}: {}", res.text().await.unwrap());
+        }
+        let overview: Value = sf(&app, &officer, "evaluation_overview", &[("id", &id)]).await.json().await.unwrap();
+        assert!(!overview["rereviews"][0]["closed_at"].is_null(), "{overview}");
+        assert_eq!(overview["may_rereview"], true);
+        let notes = overview["report"]["content"]["notes"].to_string();
+        assert!(notes.contains("重新评审") && notes.contains(finding), "{notes}");
+        assert!(notes.contains("38"), "the correction is in the record: {notes}");
+        let ranking: Value = sf(&app, &officer, "ranking", &[("id", &id)]).await.json().await.unwrap();
+        assert_eq!(ranking["report_signed"], true);
+        let audit = app.audit().await.to_string();
+        assert!(audit.contains("rereview.start") && audit.contains("rereview.close"));
+    }
+}

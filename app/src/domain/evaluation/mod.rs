@@ -11,6 +11,7 @@ pub mod low_price;
 pub mod panel;
 pub mod pool;
 pub mod report;
+pub mod rereview;
 pub mod ties;
 
 use serde::{Deserialize, Serialize};
