@@ -625,6 +625,7 @@ async fn demo_bid(state: &AppState, bidder: &str, tender_id: &str, price: &str) 
                 entries: 0,
             },
             stored_sha256: stored.sha256,
+            blind_hits: None,
         });
     }
     let prices = bids::parse_prices(&ctx.spec, &[0, 1], &[price.to_string(), price.to_string()])?;

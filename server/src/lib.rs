@@ -7,6 +7,7 @@
 pub mod api;
 pub mod backup;
 pub mod baselines;
+pub mod blind;
 pub mod blobs;
 pub mod config;
 pub mod demo;

@@ -166,7 +166,7 @@ fn archive_magic(head: &[u8]) -> bool {
 }
 
 /// Entry names from Chinese Windows tools carry no UTF-8 flag and are GBK.
-fn entry_name(raw: &[u8]) -> String {
+pub fn entry_name(raw: &[u8]) -> String {
     match std::str::from_utf8(raw) {
         Ok(s) => s.to_string(),
         Err(_) => encoding_rs::GBK.decode(raw).0.into_owned(),

@@ -29,6 +29,13 @@ pub const MAX_BID: u64 = 40 * 1024 * 1024;
 pub struct SealedFile {
     pub receipt: FileReceipt,
     pub stored_sha256: String,
+    /// The blind scan's hits (`domain::blind::Hit`s as JSON), sealed with [`blind_aad`].
+    pub blind_hits: Option<String>,
+}
+
+/// Binds a file's sealed blind-scan hits to its tender and kind.
+pub fn blind_aad(tender_id: &str, kind: FileKind) -> String {
+    format!("{tender_id}:blind:{}", kind.as_str())
 }
 
 /// Prices as sealed: (lot position, price in fen).
@@ -58,6 +65,8 @@ pub struct BidContext {
     pub application: Option<ApplicationKind>,
     /// The template's contract years, for the team promised per year.
     pub contract_years: u8,
+    /// The names on the organisation's roster, for the blind scan.
+    pub people: Vec<String>,
 }
 
 pub async fn context(
@@ -88,6 +97,7 @@ pub async fn context(
     }
     let key = sealing_key(sealer, &t)?;
     let application = template.application_kind();
+    let people = crate::profiles::server::roster(db, &org_id).await?.into_iter().map(|m| m.person.name).collect();
     Ok(BidContext {
         tender: t,
         spec,
@@ -97,6 +107,7 @@ pub async fn context(
         key,
         application,
         contract_years: template.contract_years,
+        people,
     })
 }
 
@@ -400,7 +411,7 @@ pub async fn submit(
         })?;
     }
     for f in files {
-        sqlx::query("INSERT INTO bid_files (bid_id, kind, file_name, file_size, content_type, plain_sha256, stored_sha256, entries) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        sqlx::query("INSERT INTO bid_files (bid_id, kind, file_name, file_size, content_type, plain_sha256, stored_sha256, entries, blind_hits) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
             .bind(&bid_id)
             .bind(f.receipt.kind.as_str())
             .bind(&f.receipt.file_name)
@@ -409,6 +420,7 @@ pub async fn submit(
             .bind(&f.receipt.sha256)
             .bind(&f.stored_sha256)
             .bind(f.receipt.entries)
+            .bind(f.blind_hits.as_deref())
             .execute(&mut *tx)
             .await?;
     }
@@ -607,6 +619,37 @@ pub async fn bidder_list(db: &Db, bidder: &SessionUser, now_ms: i64) -> Result<V
             OpenTender { tender, has_bid, won }
         })
         .collect())
+}
+
+/// What the blind scan found in each bid's technical proposal, opened with the tender key: only
+/// once the bids are open. (bid id, hits).
+pub async fn blind_hits(
+    db: &Db,
+    sealer: &Sealer,
+    t: &TenderRow,
+) -> Result<Vec<(String, Vec<crate::domain::blind::Hit>)>, AppError> {
+    let key = reading_key(sealer, t)?;
+    let rows = sqlx::query(
+        "SELECT f.bid_id, f.blind_hits FROM bid_files f JOIN bids b ON b.id = f.bid_id \
+         WHERE b.tender_id = $1 AND f.kind = 'technical' AND f.blind_hits IS NOT NULL",
+    )
+    .bind(&t.id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let sealed: String = r.get("blind_hits");
+            let plain = key.open(&blind_aad(&t.id, FileKind::Technical), &sealed).map_err(|e| {
+                tracing::error!(error = %e, tender = %t.id, "sealed blind-scan hits do not open");
+                AppError::Internal
+            })?;
+            let hits = serde_json::from_slice(&plain).map_err(|e| {
+                tracing::error!(error = %e, tender = %t.id, "blind-scan hits do not parse");
+                AppError::Internal
+            })?;
+            Ok((r.get("bid_id"), hits))
+        })
+        .collect()
 }
 
 #[cfg(test)]

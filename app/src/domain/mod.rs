@@ -3,6 +3,7 @@
 
 pub mod amendment;
 pub mod application;
+pub mod blind;
 pub mod calendar;
 pub mod citation;
 pub mod contact;

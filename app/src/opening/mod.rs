@@ -113,9 +113,9 @@ pub async fn review_rows(id: String) -> Result<Vec<ReviewRow>, AppError> {
     use crate::identity::Role;
     use crate::server::auth;
     let user = auth::require(&[Role::Officer, Role::Auditor, Role::Admin]).await?;
-    let db = auth::state()?.db;
-    crate::tenders::server::load_for(&db, &user, &id).await.inspect_err(auth::set_status)?;
-    server::review_rows(&db, &id).await.inspect_err(auth::set_status)
+    let state = auth::state()?;
+    crate::tenders::server::load_for(&state.db, &user, &id).await.inspect_err(auth::set_status)?;
+    server::review_rows_scanned(&state.db, &state.sealer, &id).await.inspect_err(auth::set_status)
 }
 
 /// The purchaser's qualification decision on one bid; failing it, or passing it when a check

@@ -320,6 +320,32 @@ pub async fn review_rows(db: &Db, id: &str) -> Result<Vec<ReviewRow>, AppError> 
     Ok(out)
 }
 
+/// [`review_rows`] with what the blind scan found in each technical proposal, as warnings for the
+/// purchaser to decide on under the tender's blind-bid rule (the organisation itself named was
+/// refused at upload).
+pub async fn review_rows_scanned(db: &Db, sealer: &Sealer, id: &str) -> Result<Vec<ReviewRow>, AppError> {
+    let mut rows = review_rows(db, id).await?;
+    let t = load(db, id).await?;
+    for (bid, hits) in crate::bids::server::blind_hits(db, sealer, &t).await? {
+        let Some(row) = rows.iter_mut().find(|r| r.bid.bid_id == bid) else { continue };
+        for hit in hits {
+            let mut v = Verdict::check(
+                "blind.roster_name",
+                true,
+                "招标文件暗标要求",
+                format!("暗标检查：技术方案{}出现本机构人员姓名“{}”，请核实是否违反暗标要求", hit.place, hit.text),
+                format!(
+                    "Blind check: the technical proposal's {} shows “{}”, a name on the bidder's roster; check it against the blind-bid rule",
+                    hit.place, hit.text
+                ),
+            );
+            v.outcome = crate::domain::verdict::Outcome::Warning;
+            row.checks.push(v);
+        }
+    }
+    Ok(rows)
+}
+
 /// Records the purchaser's decision on one bid. Failing a bid, or passing one that a check
 /// failed, needs a written reason.
 pub async fn review_bid(

@@ -57,6 +57,24 @@ async fn check_and_seal(
             ));
         }
     }
+    let blind_hits = if kind == FileKind::Technical && ctx.application.is_none() {
+        let hits = blind_scan(ctx, &spool, &doc).await?;
+        if let Some(hit) = app::domain::blind::refusal(&hits) {
+            return Err(rejected(
+                kind.as_str(),
+                "technical_names_bidder",
+                format!("技术方案为暗标，“{}”含有本机构名称或信用代码，请删除后重新上传", hit.place),
+                format!(
+                    "The technical proposal is judged blind; its “{}” names your organisation or gives its credit code",
+                    hit.place
+                ),
+            ));
+        }
+        let json = serde_json::to_vec(&hits).expect("hits serialise");
+        (!hits.is_empty()).then(|| ctx.key.seal(&bids::blind_aad(&ctx.tender.id, kind), &json))
+    } else {
+        None
+    };
     let (src, dst) = (spool.0.clone(), state.storage.temp_path());
     let (storage, ctx2, tender_id) = (state.storage.clone(), ctx.clone(), ctx.tender.id.clone());
     let stored = tokio::task::spawn_blocking(move || -> Result<app::server::storage::StoredFile, String> {
@@ -81,7 +99,38 @@ async fn check_and_seal(
             entries: doc.entry_count(),
         },
         stored_sha256: stored.sha256,
+        blind_hits,
     })
+}
+
+/// At most this many proposals are scanned at once: a parsed PDF costs a few times its size in
+/// memory, and a deadline rush must stay within the server's memory goal.
+static SCANS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Reads the spooled proposal's properties and text and scans them for the bidder's identity.
+async fn blind_scan(
+    ctx: &std::sync::Arc<BidContext>,
+    spool: &Spool,
+    doc: &crate::packages::Kind,
+) -> ApiResult<Vec<app::domain::blind::Hit>> {
+    let _permit = SCANS.acquire().await.map_err(|e| internal("the scan queue closed")(e.to_string()))?;
+    let (path, zip) = (spool.0.clone(), matches!(doc, crate::packages::Kind::Zip { .. }));
+    let who = app::domain::blind::Identity {
+        org_name: ctx.org_name.clone(),
+        credit_code: ctx.credit_code.clone(),
+        people: ctx.people.clone(),
+    };
+    tokio::task::spawn_blocking(move || -> Result<Vec<app::domain::blind::Hit>, String> {
+        let texts = if zip {
+            crate::blind::zip_texts(std::io::BufReader::new(std::fs::File::open(&path).map_err(|e| e.to_string())?))
+        } else {
+            crate::blind::pdf_texts(&std::fs::read(&path).map_err(|e| e.to_string())?, "")
+        };
+        Ok(app::domain::blind::scan(&who, &texts))
+    })
+    .await
+    .map_err(|e| internal("the blind scan panicked")(e.to_string()))?
+    .map_err(internal("the blind scan failed"))
 }
 
 /// A bidder's sealed bid as multipart form fields: `lot` (repeated lot positions; optional when

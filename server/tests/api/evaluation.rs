@@ -809,3 +809,76 @@ async fn a_signed_result_changes_only_by_re_review_of_the_original_panel() {
         assert!(audit.contains("rereview.start") && audit.contains("rereview.close"));
     }
 }
+
+/// The blind scan (暗标): a technical proposal whose text names the bidder is refused at upload;
+/// one that shows a name from the bidder's roster is sealed with the hit, which the purchaser
+/// reads at the qualification review — and nobody can read before the opening.
+#[tokio::test]
+async fn proposals_naming_their_bidder_are_refused_and_roster_names_shown_to_the_purchaser() {
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let officer = app.signed_in(Role::Officer).await;
+        let id = create_published(&app, &officer, 21).await;
+        let org = sqlx::query(
+            "SELECT o.id, o.name FROM organisations o JOIN users u ON u.org_id = o.id WHERE u.username = 'ngo-yangguang'",
+        )
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        let (org_id, org_name): (String, String) = (org.get("id"), org.get("name"));
+        let member: String =
+            sqlx::query("SELECT member_json FROM staff_members WHERE org_id = $1 AND removed_at IS NULL")
+                .bind(&org_id)
+                .fetch_all(&app.state.db.pool)
+                .await
+                .unwrap()
+                .first()
+                .map(|r| r.get("member_json"))
+                .unwrap();
+        let person = serde_json::from_str::<Value>(&member).unwrap()["person"]["name"].as_str().unwrap().to_string();
+        let yangguang = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
+        let prices = [(0, "290000"), (1, "290000")];
+        let naming = server::documents::demo_qualification_pdf(&org_name);
+        let res = upload(&app, &yangguang, &id, &prices, ("方案.pdf", naming), pdf("q")).await;
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["fields"][0]["code"], "technical_names_bidder", "{body}");
+        assert!(body["error"]["fields"][0]["message_zh"].as_str().unwrap().contains("第1页"), "{body}");
+        let citing = server::documents::demo_qualification_pdf(&format!("督导{person}"));
+        let res = upload(&app, &yangguang, &id, &prices, ("方案.pdf", citing), pdf("q")).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+        let sealed: Vec<String> = sqlx::query("SELECT blind_hits FROM bid_files WHERE blind_hits IS NOT NULL")
+            .fetch_all(&app.state.db.pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get("blind_hits"))
+            .collect();
+        assert_eq!(sealed.len(), 1);
+        assert!(!sealed[0].contains(&person), "the hit is sealed until the opening");
+        for user in ["ngo-yimin", "ngo-hexie"] {
+            let client = app.sign_in_as(user, server::demo::DEMO_PASSWORD).await;
+            let res = upload(&app, &client, &id, &prices, pdf("plan"), pdf("q")).await;
+            assert_eq!(res.status(), StatusCode::CREATED);
+        }
+        let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
+        advance(&app, public["spec"]["bid_deadline_ms"].as_i64().unwrap() - app.state.now_ms());
+        let officer = app.signed_in(Role::Officer).await;
+        assert_eq!(sf(&app, &officer, "open_bids", &[("id", &id)]).await.status(), StatusCode::OK);
+        let rows: Value = sf(&app, &officer, "review_rows", &[("id", &id)]).await.json().await.unwrap();
+        let warnings: Vec<&Value> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["checks"].as_array().unwrap().iter().map(move |c| (r, c)))
+            .filter(|(_, c)| c["rule"] == "blind.roster_name")
+            .map(|(r, c)| {
+                assert_eq!(r["bid"]["org_name"], org_name.as_str());
+                c
+            })
+            .collect();
+        assert_eq!(warnings.len(), 1, "{rows}");
+        assert_eq!(warnings[0]["outcome"], "warning");
+        let message = warnings[0]["message_zh"].as_str().unwrap();
+        assert!(message.contains(&person) && message.contains("第1页"), "{message}");
+    }
+}
