@@ -105,6 +105,10 @@ pub struct ServeArgs {
     /// bare JSON handler that `make bench` compares the application's routes with.
     #[arg(long)]
     pub bench_baselines: bool,
+
+    /// Storage one organisation's bids may hold at once on tenders still taking bids, in MiB.
+    #[arg(long, env = "CAIPING_ORG_QUOTA_MB", default_value_t = app::server::state::ORG_QUOTA_BYTES / 1024 / 1024)]
+    pub org_quota_mb: u64,
 }
 
 impl ServeArgs {
@@ -126,6 +130,7 @@ impl Default for ServeArgs {
             secure_cookies: std::env::var("CAIPING_SECURE_COOKIES").ok().and_then(|v| v.parse().ok()),
             test_mode: false,
             bench_baselines: false,
+            org_quota_mb: app::server::state::ORG_QUOTA_BYTES / 1024 / 1024,
         }
     }
 }

@@ -634,7 +634,7 @@ async fn demo_bid(state: &AppState, bidder: &str, tender_id: &str, price: &str) 
     let declaration = app::profiles::server::declaration(&state.db, &ctx.org_id, teams).await?;
     let contents =
         bids::BidContents { prices: &prices, files: &files, declaration: declaration.as_ref(), application: None };
-    bids::submit(&state.db, &b, &ctx, contents, state.now_ms()).await?;
+    bids::submit(&state.db, &b, &ctx, contents, state.settings.org_quota_bytes, state.now_ms()).await?;
     Ok(())
 }
 

@@ -130,6 +130,7 @@ async fn serve(cli: &Cli, args: ServeArgs) -> anyhow::Result<()> {
         test_mode: args.test_mode,
         bench_baselines: args.bench_baselines,
         master_key_file: cli.master_key_file.clone(),
+        org_quota_bytes: args.org_quota_mb.saturating_mul(1024 * 1024),
         ..Settings::default()
     };
     let state = startup::build_state(&cli.database_url, &cli.data_dir, options, settings).await?;

@@ -343,6 +343,7 @@ pub async fn submit(
     bidder: &SessionUser,
     ctx: &BidContext,
     contents: BidContents<'_>,
+    quota_bytes: u64,
     now_ms: i64,
 ) -> Result<BidReceipt, AppError> {
     let BidContents { prices, files, declaration, application } = contents;
@@ -361,6 +362,40 @@ pub async fn submit(
     let version: i64 = t.version;
     let declared = declaration.map(|d| serde_json::to_string(d).expect("a declaration serialises"));
     let applied = application.map(|a| serde_json::to_string(a).expect("an application serialises"));
+    // The storage quota: what the organisation's other bids on open tenders hold, plus this one
+    // (a resubmission's earlier files do not count; they go with it). Read before the
+    // transaction: on SQLite a read that precedes the first write makes a concurrent writer's
+    // commit fail this one (a stale snapshot cannot be upgraded); two bids of one organisation
+    // finishing at the same instant may together pass the limit by one bid.
+    let held: i64 = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(f.file_size), 0) AS BIGINT) AS held FROM bid_files f JOIN bids b ON b.id = f.bid_id \
+         JOIN tenders t ON t.id = b.tender_id WHERE b.org_id = $1 AND b.id <> $2 AND t.status = 'published'",
+    )
+    .bind(&ctx.org_id)
+    .bind(&bid_id)
+    .fetch_one(&db.pool)
+    .await?
+    .get("held");
+    let adding: i64 = files.iter().map(|f| f.receipt.file_size).sum();
+    if (held + adding) as u64 > quota_bytes {
+        let mb = |b: u64| b.div_ceil(1024 * 1024);
+        return Err(AppError::field(
+            "file",
+            "org_quota_exceeded",
+            &format!(
+                "贵机构在投标中的文件已占用{} MB，本次{} MB，超过每个机构{} MB的存储上限；可撤回不再参加的投标后重试",
+                mb(held as u64),
+                mb(adding as u64),
+                mb(quota_bytes)
+            ),
+            &format!(
+                "Your organisation's pending bids hold {} MB and this one {} MB, over the {} MB storage limit per organisation; withdraw bids you no longer pursue and try again",
+                mb(held as u64),
+                mb(adding as u64),
+                mb(quota_bytes)
+            ),
+        ));
+    }
     let mut tx = db.pool.begin().await?;
     if previous.is_some() {
         sqlx::query("DELETE FROM bid_files WHERE bid_id = $1").bind(&bid_id).execute(&mut *tx).await?;

@@ -19,7 +19,12 @@ pub struct Settings {
     pub master_key_file: Option<std::path::PathBuf>,
     /// Started with `serve --bench-baselines`: the bare pages `make bench` measures against.
     pub bench_baselines: bool,
+    /// What one organisation's bids on tenders still taking bids may hold in storage, in bytes.
+    pub org_quota_bytes: u64,
 }
+
+/// 25 bids of the largest size at once.
+pub const ORG_QUOTA_BYTES: u64 = 1024 * 1024 * 1024;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -29,6 +34,7 @@ impl Default for Settings {
             session_hours: 12,
             master_key_file: None,
             bench_baselines: false,
+            org_quota_bytes: ORG_QUOTA_BYTES,
         }
     }
 }

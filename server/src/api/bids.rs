@@ -175,7 +175,10 @@ async fn receive_bid(
     };
     let mut lots: Vec<i64> = Vec::new();
     let mut prices: Vec<(i64, String)> = Vec::new();
-    let mut files: Vec<SealedFile> = Vec::new();
+    // Spooled while the body arrives, checked and sealed once it has: the bid is received when
+    // its last byte is, and the server's own work (scanning, sealing) does not count against
+    // the deadline.
+    let mut spooled_files: Vec<(FileKind, Spool, u64, String, String)> = Vec::new();
     let mut teams: Vec<(i64, app::domain::roster::TeamInput)> = Vec::new();
     let mut application = app::domain::shenzhen::ApplicationInput::default();
     let mut zone = app::domain::shandong::ApplicationForm::default();
@@ -259,7 +262,7 @@ async fn receive_bid(
                     // An empty file input in a browser form.
                     continue;
                 }
-                if files.iter().any(|f| f.receipt.kind == kind) {
+                if spooled_files.iter().any(|(k, ..)| *k == kind) {
                     return Err(field_error(
                         kind.as_str(),
                         "file_repeated",
@@ -268,10 +271,15 @@ async fn receive_bid(
                     ));
                 }
                 let (spooled, size, sha) = spool(&state, &mut field, &file_name, kind.as_str(), &mut budget).await?;
-                files.push(check_and_seal(&state, &ctx, spooled, size, sha, file_name, kind).await?);
+                spooled_files.push((kind, spooled, size, sha, file_name));
             }
             _ => {}
         }
+    }
+    let received_at = state.now_ms();
+    let mut files: Vec<SealedFile> = Vec::new();
+    for (kind, spooled, size, sha, file_name) in spooled_files {
+        files.push(check_and_seal(&state, &ctx, spooled, size, sha, file_name, kind).await?);
     }
     let typed: Vec<String> = if lots.is_empty() {
         vec![prices.iter().find(|(p, _)| *p == 0).map(|(_, v)| v.clone()).unwrap_or_default()]
@@ -301,14 +309,14 @@ async fn receive_bid(
         }
         None => None,
     };
-    // The clock is read again now: an upload that finishes after the deadline is late.
+    // An upload whose last byte arrived after the deadline is late.
     let contents = bids::BidContents {
         prices: &parsed,
         files: &files,
         declaration: declaration.as_ref(),
         application: application.as_ref(),
     };
-    Ok(bids::submit(&state.db, bidder, &ctx, contents, state.now_ms()).await?)
+    Ok(bids::submit(&state.db, bidder, &ctx, contents, state.settings.org_quota_bytes, received_at).await?)
 }
 
 /// A bid's document (`technical` or `qualification`), decrypted: purchaser side only, and only

@@ -214,3 +214,37 @@ async fn unreferenced_files_are_collected_and_referenced_ones_kept() {
         assert_eq!(mine["receipt"]["files"].as_array().unwrap().len(), 2, "{backend:?}: the remaining bid is whole");
     }
 }
+
+/// Issue 11: an organisation's pending bids have a storage quota. A resubmission's earlier
+/// files do not count against it; withdrawing a bid frees its share; a refusal says how much.
+#[tokio::test]
+async fn an_organisations_pending_bids_stay_within_its_storage_quota() {
+    use app::server::state::Settings;
+    use flow::*;
+    for backend in backends() {
+        let settings = Settings { test_mode: true, org_quota_bytes: 50, ..Settings::default() };
+        let app = spawn_app_with(backend, settings).await;
+        let officer = app.signed_in(Role::Officer).await;
+        let (first, second) = (create_published(&app, &officer, 21).await, create_published(&app, &officer, 21).await);
+        let ngo = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
+        let prices = [(0, "290000"), (1, "290000")];
+        // Two files of 16 bytes each: 32 of the 50 allowed.
+        let res = upload(&app, &ngo, &first, &prices, pdf("plan"), pdf("qual")).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+        let res = upload(&app, &ngo, &first, &prices, pdf("pla2"), pdf("qua2")).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "a resubmission replaces its own files");
+        let res = upload(&app, &ngo, &second, &prices, pdf("plan"), pdf("qual")).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["fields"][0]["code"], "org_quota_exceeded", "{body}");
+        assert!(body["error"]["fields"][0]["message_zh"].as_str().unwrap().contains("存储上限"));
+        // Another organisation has its own quota.
+        let other = app.sign_in_as("ngo-yimin", server::demo::DEMO_PASSWORD).await;
+        let res = upload(&app, &other, &second, &prices, pdf("plan"), pdf("qual")).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let res = sf(&app, &ngo, "bid_action", &[("id", &first), ("action", "withdraw")]).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        let res = upload(&app, &ngo, &second, &prices, pdf("plan"), pdf("qual")).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "withdrawing freed the share");
+    }
+}
