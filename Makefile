@@ -13,7 +13,7 @@ SITE_ROOT := $(CURDIR)/target/site
 DEBUG_RUSTFLAGS := --cfg erase_components
 export LEPTOS_SITE_ROOT := $(SITE_ROOT)
 
-.PHONY: run test tools test-deps lint test-unit test-integration test-e2e test-bench bench build-debug clean-data
+.PHONY: run test tools test-deps lint test-unit test-integration test-e2e test-bench bench fuzz build-debug clean-data
 
 ## Build an optimised release, load the demo data into SQLite and serve on http://127.0.0.1:3000
 run: tools
@@ -101,6 +101,15 @@ test-bench: build-debug
 ## The benchmark suite on a release build (issue 14's goals), on SQLite and PostgreSQL; the table is
 ## printed and written to target/bench/results.md. BENCH_ARGS adds options, e.g.
 ## BENCH_ARGS="--rush-bidders 1000 --rush-mb 20" for the large deadline rush.
+## Longer fuzzing than `make test` runs (it runs each target's default, bounded count):
+## PROPTEST_CASES per property target, FUZZ_CASES random bid uploads. Failures found by the
+## property targets are saved under `*/proptest-regressions/` and replayed by `make test`.
+fuzz:
+	export PROPTEST_CASES=$${PROPTEST_CASES:-20000}
+	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo test -p app --features ssr --lib fuzz
+	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo test -p server --lib fuzz
+	FUZZ_CASES=$${FUZZ_CASES:-5000} RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo test -p server --test api random_multipart
+
 bench: tools
 	cargo build --release -p server -p bench
 	[ -d "$(SITE_ROOT)/pkg" ] || RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo run -p site -- build --site-root "$(SITE_ROOT)"

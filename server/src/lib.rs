@@ -12,6 +12,8 @@ pub mod blobs;
 pub mod config;
 pub mod demo;
 pub mod documents;
+#[cfg(test)]
+mod fuzz;
 pub mod packages;
 pub mod security;
 pub mod serving;

@@ -11,6 +11,8 @@ pub mod credit_code;
 pub mod dongguan;
 pub mod evaluation;
 pub mod field;
+#[cfg(test)]
+mod fuzz;
 pub mod henan;
 pub mod money;
 pub mod national;
