@@ -184,6 +184,98 @@ pub const SERVER_FN_ACCESS: &[(&str, Access)] = {
     ]
 };
 
+/// What a caller with a permitted role but no part in a tender gets from each server function
+/// (`server/tests/api/access.rs` calls every one as another unit's officer, a bidder that did
+/// not bid and an expert not on the panel, against a tender with a signed report; a function
+/// missing here fails it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outsider {
+    /// About one tender: refused without anything of it — 404 as if it did not exist, or, where
+    /// the tender is public anyway, 403 or a refusal naming the rule (e.g. only its bidders may
+    /// ask for a recusal).
+    Refused,
+    /// About the caller itself or public data: answered, without anything of the tender's
+    /// bidders or panel.
+    OwnOnly,
+}
+
+pub const SERVER_FN_OUTSIDER: &[(&str, Outsider)] = {
+    use Outsider::*;
+    &[
+        ("sign_in", OwnOnly),
+        ("register_organisation", OwnOnly),
+        ("sign_out", OwnOnly),
+        ("current_user", OwnOnly),
+        ("list_users", OwnOnly),
+        ("create_user", OwnOnly),
+        ("colleagues", OwnOnly),
+        ("add_colleague", OwnOnly),
+        ("set_account_active", OwnOnly),
+        ("organisation_reviews", OwnOnly),
+        ("review_organisation", OwnOnly),
+        ("my_standing", OwnOnly),
+        ("audit_log", OwnOnly),
+        ("bid_action", OwnOnly),
+        ("my_bid", OwnOnly),
+        ("open_tenders", OwnOnly),
+        ("bid_form", OwnOnly),
+        ("clarifications", OwnOnly),
+        ("ask_question", OwnOnly),
+        ("answer_question", Refused),
+        ("award", Refused),
+        ("my_contracts", OwnOnly),
+        ("record_obligation", OwnOnly),
+        ("review", Refused),
+        ("submit_compliance", Refused),
+        ("submit_sheet", Refused),
+        ("answer_flag", Refused),
+        ("confirm_no_conflict", Refused),
+        ("sign_report", Refused),
+        ("evaluation_overview", Refused),
+        ("draw_tie", Refused),
+        ("start_rereview", Refused),
+        ("ranking", Refused),
+        ("my_expert_profile", OwnOnly),
+        ("save_expert_profile", OwnOnly),
+        ("expert_pool", OwnOnly),
+        ("import_experts", OwnOnly),
+        ("request_price_explanation", Refused),
+        ("decide_low_price", Refused),
+        ("my_low_price", OwnOnly),
+        ("explain_price", Refused),
+        ("open_bids", Refused),
+        ("conclude_review", Refused),
+        ("opening_record", Refused),
+        ("review_rows", Refused),
+        ("review_bid", Refused),
+        ("panel", Refused),
+        ("plan_panel", Refused),
+        ("draw_panel", Refused),
+        ("self_select_expert", Refused),
+        ("replace_member", Refused),
+        ("set_leader", Refused),
+        ("my_panels", OwnOnly),
+        ("answer_invitation", Refused),
+        ("declare_no_conflict", Refused),
+        ("request_recusal", Refused),
+        ("my_profile", OwnOnly),
+        ("save_profile", OwnOnly),
+        ("add_staff", OwnOnly),
+        ("remove_staff", OwnOnly),
+        ("purchasers", OwnOnly),
+        ("create_purchaser", OwnOnly),
+        ("tender_templates", OwnOnly),
+        ("public_tenders", OwnOnly),
+        ("public_tender", OwnOnly),
+        ("officer_tenders", OwnOnly),
+        ("create_tender", OwnOnly),
+        ("tender_detail", Refused),
+        ("tender_form", OwnOnly),
+        ("amend_tender", Refused),
+        ("publish_tender", Refused),
+    ]
+};
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown role `{0}` (expected officer, bidder, expert, auditor or admin)")]
 pub struct UnknownRole(pub String);

@@ -288,3 +288,122 @@ async fn every_page_answers_each_caller_as_its_roles_say() {
     }
     assert!(wrong.is_empty(), "pages that break their roles:\n{}", wrong.join("\n"));
 }
+
+/// Issue 11's cross-tenant half of the matrix, generated from what is registered: every server
+/// function is called, with the real ids of a tender whose report is signed, by the three
+/// outsiders a platform of many purchasers has — another unit's officer, a bidder that did not
+/// bid and an expert not on the panel. Each answers as its row in `SERVER_FN_OUTSIDER` says
+/// (a function without a row fails here), and no answer carries a bidder's name or credit code
+/// or a panel member's name.
+#[tokio::test]
+async fn outsiders_get_nothing_of_a_tender_they_have_no_part_in() {
+    use app::identity::{Outsider, SERVER_FN_ACCESS, SERVER_FN_OUTSIDER};
+    use flow::*;
+    let rows: std::collections::BTreeSet<&str> = SERVER_FN_OUTSIDER.iter().map(|(n, _)| *n).collect();
+    let registered: std::collections::BTreeSet<&str> = SERVER_FN_ACCESS.iter().map(|(n, _)| *n).collect();
+    assert_eq!(rows, registered, "every server function needs its row in SERVER_FN_OUTSIDER");
+
+    let app = spawn_app(support::Backend::Sqlite, true).await;
+    let officer = app.signed_in(Role::Officer).await;
+    let id = create_published(&app, &officer, 21).await;
+    for user in ["ngo-yangguang", "ngo-yimin", "ngo-hexie"] {
+        let client = app.sign_in_as(user, server::demo::DEMO_PASSWORD).await;
+        let res = upload(&app, &client, &id, &[(0, "290000"), (1, "290000")], pdf("plan"), pdf("q")).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+    let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
+    advance(&app, public["spec"]["bid_deadline_ms"].as_i64().unwrap() - app.state.now_ms());
+    let officer = app.signed_in(Role::Officer).await;
+    assert_eq!(sf(&app, &officer, "open_bids", &[("id", &id)]).await.status(), StatusCode::OK);
+    let review: Value = sf(&app, &officer, "review_rows", &[("id", &id)]).await.json().await.unwrap();
+    for row in review.as_array().unwrap() {
+        let bid = row["bid"]["bid_id"].as_str().unwrap();
+        let res =
+            sf(&app, &officer, "review_bid", &[("id", &id), ("bid_id", bid), ("outcome", "pass"), ("reason", "")])
+                .await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    assert_eq!(sf(&app, &officer, "conclude_review", &[("id", &id)]).await.status(), StatusCode::OK);
+    let members = form_panel(&app, &officer, &id).await;
+    comply(&app, &members, &id).await;
+    let sheet: Vec<(String, Vec<&str>)> = ["A", "B", "C"].iter().map(|a| (a.to_string(), vec!["40", "25"])).collect();
+    for (_, m) in &members {
+        assert_eq!(submit_sheet(&app, m, &id, &sheet).await.status(), StatusCode::OK);
+    }
+    finish_review(&app, &officer, &members, &id).await;
+
+    // What would betray the tender's bidders or panel.
+    let mut secrets: Vec<String> = Vec::new();
+    for r in sqlx::query(
+        "SELECT o.name, o.credit_code FROM bids b JOIN organisations o ON o.id = b.org_id WHERE b.tender_id = $1",
+    )
+    .bind(&id)
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap()
+    {
+        secrets.push(r.get("name"));
+        secrets.extend(r.get::<Option<String>, _>("credit_code"));
+    }
+    let seated: Vec<(String, String, String)> = sqlx::query(
+        "SELECT u.id, u.username, u.display_name FROM panel_members m JOIN users u ON u.id = m.user_id WHERE m.tender_id = $1",
+    )
+    .bind(&id)
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| (r.get("id"), r.get("username"), r.get("display_name")))
+    .collect();
+    secrets.extend(seated.iter().filter(|(_, u, _)| u.starts_with("expert-")).map(|(_, _, n)| n.clone()));
+    let bid_id: String =
+        sqlx::query("SELECT id FROM bids WHERE tender_id = $1").bind(&id).fetch_all(&app.state.db.pool).await.unwrap()
+            [0]
+        .get("id");
+    let expert = server::demo::DEMO_LOGINS
+        .iter()
+        .filter(|l| l.role == Role::Expert)
+        .map(|l| l.username)
+        .find(|u| !seated.iter().any(|(_, s, _)| s == u))
+        .unwrap();
+    let outsiders = [("officer-gusu", Role::Officer), ("sq-lianhua", Role::Bidder), (expert, Role::Expert)];
+    let mut wrong = Vec::new();
+    for (username, role) in outsiders {
+        let client = app.sign_in_as(username, server::demo::DEMO_PASSWORD).await;
+        for (name, access) in SERVER_FN_ACCESS {
+            let outsider = SERVER_FN_OUTSIDER.iter().find(|(n, _)| n == name).map(|(_, o)| *o).expect("checked above");
+            if !access.allows(role) || *name == "sign_out" {
+                continue; // the role half of the matrix answers these
+            }
+            let body = example_body(name)
+                .replace("id=nope", &format!("id={id}"))
+                .replace("bid_id=x", &format!("bid_id={bid_id}"))
+                .replace("user_id=x", &format!("user_id={}", seated[0].0));
+            let res = client
+                .post(format!("{}/api/{name}", app.base))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let status = res.status();
+            let text = res.text().await.unwrap();
+            let refused =
+                [StatusCode::NOT_FOUND, StatusCode::FORBIDDEN, StatusCode::UNPROCESSABLE_ENTITY].contains(&status);
+            if outsider == Outsider::Refused && !refused {
+                wrong.push(format!(
+                    "{username} {name} -> {status}, not refused: {}",
+                    text.chars().take(200).collect::<String>()
+                ));
+            }
+            // An expert's own declarations name the organisations it is related to.
+            if name.ends_with("expert_profile") {
+                continue;
+            }
+            for s in secrets.iter().filter(|s| text.contains(s.as_str())) {
+                wrong.push(format!("{username} {name} -> {status} carries “{s}”"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "outsiders' answers:\n{}", wrong.join("\n"));
+}
