@@ -131,17 +131,7 @@ async fn load_review(db: &Db, id: &str) -> Result<Review, AppError> {
 /// The caller's seat, which must be unlocked, on a tender whose qualification review is done.
 fn member_of<'a>(r: &'a Review, user: &SessionUser) -> Result<&'a Member, AppError> {
     let seat = r.seated.iter().find(|m| m.user_id == user.id).ok_or(AppError::NotFound)?;
-    if !seat.unlocked() {
-        return Err(invalid(
-            "review",
-            "review_locked",
-            "请先接受邀请并签署回避申明",
-            "Accept the invitation and sign the declaration first",
-        ));
-    }
-    if !tender::bids_readable(r.t.status) || r.t.review_done_at.is_none() {
-        return Err(tender_error(TenderError::NotYetOpen));
-    }
+    panels::check_open_to(seat, &r.t)?;
     Ok(seat)
 }
 

@@ -88,6 +88,14 @@ pub async fn seat_of(db: &Db, tender_id: &str, user_id: &str) -> Result<Option<M
 /// is concluded: the bids are open to the member. Anyone else: not found.
 pub async fn open_to_member(db: &Db, tender_id: &str, user: &SessionUser) -> Result<(TenderRow, Member), AppError> {
     let seat = seat_of(db, tender_id, &user.id).await?.filter(|m| m.status.seated()).ok_or(AppError::NotFound)?;
+    let t = load(db, tender_id).await?;
+    check_open_to(&seat, &t)?;
+    Ok((t, seat))
+}
+
+/// A seated member reads the bids once it has accepted and declared, and the qualification
+/// review is concluded.
+pub fn check_open_to(seat: &Member, t: &TenderRow) -> Result<(), AppError> {
     if !seat.unlocked() {
         return Err(invalid(
             "review",
@@ -96,11 +104,10 @@ pub async fn open_to_member(db: &Db, tender_id: &str, user: &SessionUser) -> Res
             "Accept the invitation and sign the declaration first",
         ));
     }
-    let t = load(db, tender_id).await?;
     if !crate::domain::tender::bids_readable(t.status) || t.review_done_at.is_none() {
         return Err(crate::tenders::server::tender_error(crate::domain::tender::TenderError::NotYetOpen));
     }
-    Ok((t, seat))
+    Ok(())
 }
 
 pub async fn plan_of(db: &Db, tender_id: &str) -> Result<Option<PanelPlan>, AppError> {
