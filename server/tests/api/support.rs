@@ -110,6 +110,10 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             // A hung request fails the test instead of stalling the suite.
             .timeout(Duration::from_secs(60))
+            // The test server closes a keep-alive connection that stays idle for its short
+            // header-read timeout; a client reusing one just as it closes saw the request fail
+            // (IncompleteMessage) under load. Idle connections are dropped before that.
+            .pool_idle_timeout(header_read_timeout() / 2)
             .build()
             .unwrap()
     }
