@@ -658,8 +658,10 @@ pub async fn seed_tenders(state: &AppState) -> anyhow::Result<()> {
     )
     .await?;
     tenders::publish(&state.db, &state.sealer, &officer, &id, now).await?;
-    // Prices are for each lot's whole two-year term (budget 30万 + 50万).
-    for (bidder, price) in [("ngo-yangguang", "785000"), ("ngo-yimin", "800000"), ("ngo-hexie", "768000")] {
+    // Prices are for each lot's whole two-year term (budget 30万 + 50万). 和谐's ¥340,000 is
+    // under 45 % of the ceiling and 55 % of the next-lowest price (财库〔2026〕2号), so the demo
+    // shows the panel asking for, and deciding on, a written explanation (O87 art. 60).
+    for (bidder, price) in [("ngo-yangguang", "785000"), ("ngo-yimin", "800000"), ("ngo-hexie", "340000")] {
         demo_bid(state, bidder, &id, price).await?;
     }
     // Demo data only: move this tender's timeline into the past so the opening can be tried at once.

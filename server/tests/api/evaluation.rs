@@ -882,3 +882,45 @@ async fn proposals_naming_their_bidder_are_refused_and_roster_names_shown_to_the
         assert!(message.contains(&person) && message.contains("第1页"), "{message}");
     }
 }
+
+/// `make run`'s demo tender shows a low-price case: once opened and qualified, 和谐's ¥340,000
+/// is flagged in both lots and blocks the report until the panel decides.
+#[tokio::test]
+async fn the_demo_tender_flags_an_abnormally_low_price() {
+    let app = spawn_app(support::Backend::Sqlite, false).await;
+    server::demo::seed_tenders(&app.state).await.unwrap();
+    let id: String = sqlx::query("SELECT id FROM tenders WHERE title = $1")
+        .bind(server::demo::DEMO_TENDER_TO_OPEN)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("id");
+    let officer = app.signed_in(Role::Officer).await;
+    assert_eq!(sf(&app, &officer, "open_bids", &[("id", &id)]).await.status(), StatusCode::OK);
+    let review: Value = sf(&app, &officer, "review_rows", &[("id", &id)]).await.json().await.unwrap();
+    for row in review.as_array().unwrap() {
+        let bid = row["bid"]["bid_id"].as_str().unwrap();
+        let form = [("id", id.as_str()), ("bid_id", bid), ("outcome", "pass"), ("reason", "经核对，资格审查材料齐全")];
+        assert_eq!(sf(&app, &officer, "review_bid", &form).await.status(), StatusCode::OK);
+    }
+    assert_eq!(sf(&app, &officer, "conclude_review", &[("id", &id)]).await.status(), StatusCode::OK);
+    let hexie: String = sqlx::query(
+        "SELECT b.alias FROM bids b JOIN users u ON u.org_id = b.org_id WHERE b.tender_id = $1 AND u.username = 'ngo-hexie'",
+    )
+    .bind(&id)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap()
+    .get("alias");
+    let overview: Value = sf(&app, &officer, "evaluation_overview", &[("id", &id)]).await.json().await.unwrap();
+    let flagged: Vec<&Value> = overview["low_price"]["lots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|l| l["cases"].as_array().unwrap())
+        .filter(|c| c["stage"]["stage"] == "flagged")
+        .collect();
+    assert_eq!(flagged.len(), 2, "{overview}");
+    assert!(flagged.iter().all(|c| c["alias"] == hexie.as_str()));
+    assert!(overview["blockers"].as_array().unwrap().contains(&json!("low_price_pending")));
+}
