@@ -94,12 +94,6 @@ async fn aliases(db: &Db, tender_id: &str) -> Result<Vec<(String, String)>, AppE
         .collect())
 }
 
-/// The seated members, in seat order, as the review numbers them.
-fn label(seated: &[Member], user_id: &str) -> String {
-    let n = seated.iter().position(|m| m.user_id == user_id).map(|i| i + 1).unwrap_or(0);
-    format!("成员{n}")
-}
-
 fn finding_views(
     items: &[Item],
     findings: &[Finding],
@@ -152,7 +146,7 @@ pub async fn view(db: &Db, t: &TenderRow, member: &str) -> Result<ComplianceView
         mine,
         in_count: seated.iter().filter(|s| sheets.iter().any(|(m, _)| *m == s.user_id)).count(),
         seats: seated.len(),
-        findings: concluded.map(|(items, f)| finding_views(&items, &f, &aliases, |m| label(&seated, m))),
+        findings: concluded.map(|(items, f)| finding_views(&items, &f, &aliases, |m| panels::seat_label(&seated, m))),
     })
 }
 

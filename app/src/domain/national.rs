@@ -125,6 +125,27 @@ pub enum CorrectionReason {
 }
 
 impl CorrectionReason {
+    pub const ALL: [CorrectionReason; 4] = [
+        CorrectionReason::SummationError,
+        CorrectionReason::OutOfRange,
+        CorrectionReason::InconsistentObjectiveScoring,
+        CorrectionReason::AbnormallyHighOrLow,
+    ];
+
+    pub fn parse(code: &str) -> Option<CorrectionReason> {
+        CorrectionReason::ALL.into_iter().find(|r| r.as_str() == code)
+    }
+
+    /// The reason as the report and the forms print it.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            CorrectionReason::SummationError => "分值汇总计算错误",
+            CorrectionReason::OutOfRange => "分项评分超出评分标准规定的分值范围",
+            CorrectionReason::InconsistentObjectiveScoring => "客观评审因素评分不一致",
+            CorrectionReason::AbnormallyHighOrLow => "经评审委员会认定评分畸高、畸低",
+        }
+    }
+
     /// The code forms and the database use (the serde name).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -337,6 +358,15 @@ pub fn timeline_verdicts(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_correction_reason_reads_back_from_its_code() {
+        for r in CorrectionReason::ALL {
+            assert_eq!(CorrectionReason::parse(r.as_str()), Some(r));
+            assert_eq!(serde_json::to_value(r).unwrap(), r.as_str(), "the code is the serde name");
+        }
+        assert_eq!(CorrectionReason::parse("other"), None);
+    }
     use crate::domain::verdict::{all_pass, Outcome};
 
     fn ctx(method: Method, budget: i64) -> PanelContext {

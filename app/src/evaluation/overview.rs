@@ -226,10 +226,10 @@ pub fn OverviewSection(
                                             <label>
                                                 <span>{lz(i18n, "情形", "Reason")}</span>
                                                 <select name="reason" data-testid="rereview-reason">
-                                                    <option value="summation_error">"分值汇总计算错误"</option>
-                                                    <option value="out_of_range">"分项评分超出评分标准规定的分值范围"</option>
-                                                    <option value="inconsistent_objective_scoring">"客观评审因素评分不一致"</option>
-                                                    <option value="abnormally_high_or_low">"经评审委员会认定评分畸高、畸低"</option>
+                                                    {crate::domain::national::CorrectionReason::ALL
+                                                        .into_iter()
+                                                        .map(|r| view! { <option value=r.as_str()>{r.name_zh()}</option> })
+                                                        .collect_view()}
                                                 </select>
                                             </label>
                                             <label>

@@ -21,13 +21,6 @@ pub fn refused(field: &str, e: RereviewError) -> AppError {
     }])
 }
 
-fn parse_reason(code: &str) -> Option<CorrectionReason> {
-    use CorrectionReason::*;
-    [SummationError, OutOfRange, InconsistentObjectiveScoring, AbnormallyHighOrLow]
-        .into_iter()
-        .find(|r| r.as_str() == code)
-}
-
 /// Every re-review of the tender, oldest first.
 pub async fn all(db: &Db, id: &str) -> Result<Vec<RereviewView>, AppError> {
     Ok(sqlx::query(
@@ -38,11 +31,11 @@ pub async fn all(db: &Db, id: &str) -> Result<Vec<RereviewView>, AppError> {
     .await?
     .iter()
     .filter_map(|r| {
-        let reason = parse_reason(&r.get::<String, _>("reason"))?;
+        let reason = CorrectionReason::parse(&r.get::<String, _>("reason"))?;
         Some(RereviewView {
             round: r.get("round"),
             reason,
-            reason_zh: rereview::reason_zh(reason).into(),
+            reason_zh: reason.name_zh().into(),
             finding: r.get("finding"),
             started_at: r.get("started_at"),
             closed_at: r.get("closed_at"),

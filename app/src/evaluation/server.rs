@@ -13,6 +13,7 @@ use crate::domain::evaluation::report::{self, Blocker, Readiness, Report};
 use crate::domain::evaluation::rereview;
 use crate::domain::evaluation::ties::{self, LotDrawing};
 use crate::domain::money::Yuan;
+use crate::domain::national::CorrectionReason;
 use crate::domain::scoring::{self, Criterion};
 use crate::domain::tender::{self, TenderError};
 use crate::error::{AppError, FieldError};
@@ -54,8 +55,7 @@ impl Review {
     }
 
     fn label(&self, user_id: &str) -> String {
-        let n = self.seated.iter().position(|m| m.user_id == user_id).map(|i| i + 1).unwrap_or(0);
-        format!("成员{n}")
+        panels::seat_label(&self.seated, user_id)
     }
 
     fn sheets(&self) -> Sheets {
@@ -915,12 +915,9 @@ pub async fn answer_flag(
         })
         .unwrap_or_default();
     let (kind, reason, to, note) = match answer {
-        Answer::Correct { reason, value, note } => (
-            "correct",
-            Some(serde_json::to_value(reason).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()),
-            *value,
-            note.trim().to_string(),
-        ),
+        Answer::Correct { reason, value, note } => {
+            ("correct", Some(reason.as_str().to_string()), *value, note.trim().to_string())
+        }
         Answer::Confirm { explanation } => ("confirm", None, from, explanation.trim().to_string()),
     };
     let mut tx = db.pool.begin().await?;
@@ -983,7 +980,7 @@ async fn answer_records(db: &Db, r: &Review, named: bool) -> Result<Vec<AnswerRe
                 alias: r.aliases.iter().find(|(_, b)| *b == bid).map(|(a, _)| a.clone()).unwrap_or_default(),
                 criterion_name: r.criteria.get(pos).map(|c| c.name.clone()).unwrap_or_default(),
                 kind: row.get("kind"),
-                reason: reason.map(|x| correction_zh(&x).to_string()),
+                reason: reason.map(|x| CorrectionReason::parse(&x).map_or("其他", |r| r.name_zh()).to_string()),
                 from: from_centi(row.get("from_centi")),
                 to: from_centi(row.get("to_centi")),
                 note: row.get("note"),
@@ -991,16 +988,6 @@ async fn answer_records(db: &Db, r: &Review, named: bool) -> Result<Vec<AnswerRe
             }
         })
         .collect())
-}
-
-fn correction_zh(code: &str) -> &'static str {
-    match code {
-        "summation_error" => "分值汇总计算错误",
-        "out_of_range" => "分项评分超出评分标准规定的分值范围",
-        "inconsistent_objective_scoring" => "客观评审因素评分不一致",
-        "abnormally_high_or_low" => "经评审委员会认定评分畸高、畸低",
-        _ => "其他",
-    }
 }
 
 /// Once every sheet is locked, the member is shown the bidders and confirms there is no conflict,

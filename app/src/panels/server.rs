@@ -79,6 +79,13 @@ pub async fn members(db: &Db, tender_id: &str) -> Result<Vec<Member>, AppError> 
         .collect()
 }
 
+/// How the panel's members know each other before the names are due: "成员N", by seat order
+/// among the seated members.
+pub fn seat_label(seated: &[Member], user_id: &str) -> String {
+    let n = seated.iter().position(|m| m.user_id == user_id).map(|i| i + 1).unwrap_or(0);
+    format!("成员{n}")
+}
+
 /// The caller's own seat on a tender's panel.
 pub async fn seat_of(db: &Db, tender_id: &str, user_id: &str) -> Result<Option<Member>, AppError> {
     Ok(members(db, tender_id).await?.into_iter().find(|m| m.user_id == user_id))

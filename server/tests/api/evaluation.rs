@@ -530,10 +530,7 @@ async fn abnormally_low_prices_are_explained_and_decided() {
         // both cases; the first lot ranks the two others.
         let rows: Vec<(String, Vec<&str>)> =
             aliases(&app, &id).await.into_iter().map(|a| (a, vec!["40", "25"])).collect();
-        for (name, client) in &members {
-            let res = submit_sheet(&app, client, &id, &rows).await;
-            assert_eq!(res.status(), StatusCode::OK, "{name}: {}", res.text().await.unwrap());
-        }
+        score_all(&app, &members, &id, &rows).await;
         finish_review(&app, &officer, &members, &id).await;
         let ranking: Value = sf(&app, &officer, "ranking", &[("id", &id)]).await.json().await.unwrap();
         let first: Vec<&Value> = ranking["lots"][0]["rows"].as_array().unwrap().iter().map(|r| &r["alias"]).collect();
@@ -607,10 +604,7 @@ async fn the_panel_reviews_compliance_by_majority_before_scoring() {
         assert_eq!(listed, [all[1].as_str(), all[2].as_str()]);
 
         let rows: Vec<(String, Vec<&str>)> = all[1..].iter().map(|a| (a.clone(), vec!["40", "25"])).collect();
-        for (name, m) in &members {
-            let res = submit_sheet(&app, m, &id, &rows).await;
-            assert_eq!(res.status(), StatusCode::OK, "{name}: {}", res.text().await.unwrap());
-        }
+        score_all(&app, &members, &id, &rows).await;
         finish_review(&app, &officer, &members, &id).await;
         let ranking: Value = sf(&app, &officer, "ranking", &[("id", &id)]).await.json().await.unwrap();
         for lot in ranking["lots"].as_array().unwrap() {
@@ -693,10 +687,7 @@ async fn an_officer_self_selects_an_expert_with_reason_and_approval() {
         comply(&app, &members, &id).await;
         let rows: Vec<(String, Vec<&str>)> =
             aliases(&app, &id).await.into_iter().map(|a| (a, vec!["40", "25"])).collect();
-        for (name, m) in &members {
-            let res = submit_sheet(&app, m, &id, &rows).await;
-            assert_eq!(res.status(), StatusCode::OK, "{name}: {}", res.text().await.unwrap());
-        }
+        score_all(&app, &members, &id, &rows).await;
         finish_review(&app, &officer, &members, &id).await;
         let overview: Value = sf(&app, &officer, "evaluation_overview", &[("id", &id)]).await.json().await.unwrap();
         let marked: Vec<&Value> = overview["report"]["content"]["panel"]
@@ -738,10 +729,7 @@ async fn a_signed_result_changes_only_by_re_review_of_the_original_panel() {
         comply(&app, &members, &id).await;
         let all = aliases(&app, &id).await;
         let rows: Vec<(String, Vec<&str>)> = all.iter().map(|a| (a.clone(), vec!["40", "25"])).collect();
-        for (name, m) in &members {
-            let res = submit_sheet(&app, m, &id, &rows).await;
-            assert_eq!(res.status(), StatusCode::OK, "{name}: {}", res.text().await.unwrap());
-        }
+        score_all(&app, &members, &id, &rows).await;
         finish_review(&app, &officer, &members, &id).await;
         let start = |finding: &'static str| {
             let (id, officer, app) = (id.clone(), officer.clone(), &app);

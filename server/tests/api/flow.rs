@@ -291,6 +291,14 @@ pub async fn submit_sheet(
     sf(app, member, "submit_sheet", &pairs).await
 }
 
+/// Every member submits the same sheet.
+pub async fn score_all(app: &TestApp, members: &[(String, reqwest::Client)], id: &str, rows: &[(String, Vec<&str>)]) {
+    for (name, m) in members {
+        let res = submit_sheet(app, m, id, rows).await;
+        assert_eq!(res.status(), StatusCode::OK, "{name}: {}", res.text().await.unwrap());
+    }
+}
+
 /// Every member confirms no conflict once shown the bidders, the first expert leads, and every
 /// member signs the report.
 pub async fn finish_review(app: &TestApp, officer: &reqwest::Client, members: &[(String, reqwest::Client)], id: &str) {

@@ -92,16 +92,6 @@ pub fn check_correction(
     Ok(())
 }
 
-/// The reason as the report prints it.
-pub fn reason_zh(reason: CorrectionReason) -> &'static str {
-    match reason {
-        CorrectionReason::SummationError => "分值汇总计算错误",
-        CorrectionReason::OutOfRange => "分项评分超出评分标准规定的分值范围",
-        CorrectionReason::InconsistentObjectiveScoring => "客观评审因素评分不一致",
-        CorrectionReason::AbnormallyHighOrLow => "经评审委员会认定评分畸高、畸低",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
