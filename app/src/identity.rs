@@ -141,6 +141,7 @@ pub const SERVER_FN_ACCESS: &[(&str, Access)] = {
         ("save_expert_profile", Access::Roles(&[Expert])),
         ("expert_pool", Access::Roles(&[Admin])),
         ("import_experts", Access::Roles(&[Admin])),
+        ("import_experts_file", Access::Roles(&[Admin])),
         // low prices: the panel leader asks and concludes, the bidder explains
         ("request_price_explanation", Access::Roles(PANEL)),
         ("decide_low_price", Access::Roles(PANEL)),
@@ -239,6 +240,7 @@ pub const SERVER_FN_OUTSIDER: &[(&str, Outsider)] = {
         ("save_expert_profile", OwnOnly),
         ("expert_pool", OwnOnly),
         ("import_experts", OwnOnly),
+        ("import_experts_file", OwnOnly),
         ("request_price_explanation", Refused),
         ("decide_low_price", Refused),
         ("my_low_price", OwnOnly),

@@ -160,7 +160,7 @@ test('an admin adds a purchaser unit and an officer in it, and deactivates an ac
   await expect(admin.getByTestId('account-expert-zheng')).toHaveAttribute('data-active', 'true');
 });
 
-test('the pool manager imports experts from CSV: every line checked, nothing half-imported', async ({ browser }) => {
+test('the pool manager imports experts from pasted CSV or a file: every line checked, nothing half-imported', async ({ browser }) => {
   const admin = await as(browser, 'admin');
   await hydrated(admin);
   const header = 'username,name,id_number,categories,region_code,employer,employer_credit_code,past_employers,interests';
@@ -176,4 +176,14 @@ test('the pool manager imports experts from CSV: every line checked, nothing hal
   await expect(admin.getByTestId('pool-imported')).toContainText('林专家（expert-lin）');
   await expect(admin.getByTestId('pool-imported')).toContainText('初始密码');
   await expect(admin.getByTestId('pool-table')).toContainText('林专家');
+
+  // The same import as a file: a refused file names its line, a good one adds to the pool.
+  const file = (text: string) => ({ name: 'pool.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+  await admin.getByTestId('pool-file').setInputFiles(file(`${header}\nexpert-qin,秦专家,123,法律,,,,,`));
+  await admin.getByTestId('pool-import-file-submit').click();
+  await expect(admin.locator('[data-field="line[2].id_number"]')).toContainText('第2行');
+  await admin.getByTestId('pool-file').setInputFiles(file(`${header}\nexpert-qin,秦专家,320505198503130043,法律,440300,,,,`));
+  await admin.getByTestId('pool-import-file-submit').click();
+  await expect(admin.getByTestId('pool-imported').last()).toContainText('秦专家（expert-qin）');
+  await expect(admin.getByTestId('pool-table')).toContainText('秦专家');
 });

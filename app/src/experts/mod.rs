@@ -77,5 +77,22 @@ pub async fn import_experts(csv: String) -> Result<Vec<ImportedExpert>, AppError
     use crate::server::auth;
     let admin = auth::require(&[Role::Admin]).await?;
     let state = auth::state()?;
-    server::import(&state.db, &admin, &csv, state.now_ms()).await.inspect_err(auth::set_status)
+    let rows = crate::domain::evaluation::pool::parse_import(&csv).map_err(AppError::Validation);
+    server::import(&state.db, &admin, rows?, state.now_ms()).await.inspect_err(auth::set_status)
+}
+
+/// Imports experts from an uploaded file, the field `file`: an Excel workbook (.xlsx, its first
+/// sheet) or a CSV file, with the columns of [`import_experts`]. All or nothing.
+#[server(endpoint = "import_experts_file", input = server_fn::codec::MultipartFormData)]
+pub async fn import_experts_file(data: server_fn::codec::MultipartData) -> Result<Vec<ImportedExpert>, AppError> {
+    use crate::identity::Role;
+    use crate::server::auth;
+    let admin = auth::require(&[Role::Admin]).await?;
+    let state = auth::state()?;
+    let result = async {
+        let bytes = server::read_import_file(data).await?;
+        let rows = server::file_rows(&bytes)?;
+        server::import(&state.db, &admin, rows, state.now_ms()).await
+    };
+    result.await.inspect_err(auth::set_status)
 }

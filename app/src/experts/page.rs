@@ -1,10 +1,11 @@
 //! The expert's own profile form, and the pool manager's view of the pool with the import.
 
-use super::{ImportExperts, ImportedExpert, OwnExpertProfile, PoolExpert, SaveExpertProfile};
+use super::{ImportExperts, ImportExpertsFile, ImportedExpert, OwnExpertProfile, PoolExpert, SaveExpertProfile};
 use crate::components::bilingual::lz;
 use crate::components::errors::{action_error, loaded, Loaded};
 use crate::domain::evaluation::Category;
 use crate::domain::time::format_shanghai;
+use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
 
@@ -115,10 +116,37 @@ pub fn ExpertProfileForm(profile: Loaded<OwnExpertProfile>, save: ServerAction<S
     }
 }
 
-/// The pool as its manager sees it, and the CSV import.
+/// The answer to the latest file import, numbered so the pool reloads after each one.
+pub type FileImport = RwSignal<Option<(usize, Result<Vec<ImportedExpert>, AppError>)>>;
+
+/// The pool as its manager sees it, and the import (pasted CSV, or an .xlsx / .csv file).
 #[component]
-pub fn PoolSection(pool: Loaded<Vec<PoolExpert>>, import: ServerAction<ImportExperts>) -> impl IntoView {
+pub fn PoolSection(
+    pool: Loaded<Vec<PoolExpert>>,
+    import: ServerAction<ImportExperts>,
+    file_import: FileImport,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let sending = RwSignal::new(false);
+    let on_file = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            ev.prevent_default();
+            let Some(form) = ev.target().map(|t| t.unchecked_into::<web_sys::HtmlFormElement>()) else { return };
+            let Ok(data) = web_sys::FormData::new_with_form(&form) else { return };
+            sending.set(true);
+            leptos::task::spawn_local(async move {
+                let answer = super::import_experts_file(data.into()).await;
+                sending.set(false);
+                file_import.update(|s| *s = Some((s.as_ref().map_or(0, |(n, _)| n + 1), answer)));
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, sending);
+    };
+    let file_answer = move || file_import.get().map(|(_, answer)| answer);
+    let file_action = <ImportExpertsFile as server_fn::ServerFn>::PATH;
     view! {
         <section class="card" data-testid="expert-pool">
             <h2>{lz(i18n, "评审专家库", "Expert pool")}</h2>
@@ -175,30 +203,58 @@ pub fn PoolSection(pool: Loaded<Vec<PoolExpert>>, import: ServerAction<ImportExp
                     {lz(i18n, "导入", "Import")}
                 </button>
             </ActionForm>
-            {move || {
-                import
-                    .value()
-                    .get()
-                    .and_then(Result::ok)
-                    .map(|made: Vec<ImportedExpert>| {
-                        view! {
-                            <ul class="notice notice-ok" data-testid="pool-imported">
-                                {made
-                                    .into_iter()
-                                    .map(|m| {
-                                        view! {
-                                            <li>
-                                                {m.name}"（"{m.username}"）"
-                                                {m.initial_password.map(|p| format!(" 初始密码 / initial password: {p}"))}
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ul>
-                        }
-                    })
-            }}
+            {move || import.value().get().and_then(Result::ok).map(imported_list)}
             {action_error(import.value())}
+            <form
+                method="post"
+                action=file_action
+                enctype="multipart/form-data"
+                class="form"
+                data-testid="pool-import-file"
+                on:submit=on_file
+            >
+                <label>
+                    <span>
+                        {lz(
+                            i18n,
+                            "或上传文件导入：Excel 工作簿（.xlsx，第一个工作表）或 CSV，首行列名同上，不超过1 MB",
+                            "Or import a file: an Excel workbook (.xlsx, its first sheet) or CSV, the same columns in the first row, up to 1 MB",
+                        )}
+                    </span>
+                    <input
+                        type="file"
+                        name="file"
+                        accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
+                        data-testid="pool-file"
+                    />
+                </label>
+                <button type="submit" class="btn" data-testid="pool-import-file-submit" disabled=move || sending.get()>
+                    {move || {
+                        if sending.get() { lz(i18n, "导入中…", "Importing…")() } else { lz(i18n, "上传并导入", "Upload and import")() }
+                    }}
+                </button>
+            </form>
+            {move || file_answer().and_then(Result::ok).map(imported_list)}
+            {action_error(Signal::derive(file_answer))}
         </section>
+    }
+}
+
+/// The experts an import made or updated; a new account's initial password is shown this once.
+fn imported_list(made: Vec<ImportedExpert>) -> impl IntoView {
+    view! {
+        <ul class="notice notice-ok" data-testid="pool-imported">
+            {made
+                .into_iter()
+                .map(|m| {
+                    view! {
+                        <li>
+                            {m.name}"（"{m.username}"）"
+                            {m.initial_password.map(|p| format!(" 初始密码 / initial password: {p}"))}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
     }
 }

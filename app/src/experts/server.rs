@@ -2,7 +2,9 @@
 //! draw filters on beside it.
 
 use super::{ImportedExpert, OwnExpertProfile, PoolExpert};
-use crate::domain::evaluation::pool::{parse_import, parse_profile, ExpertInput, ExpertProfile};
+use crate::domain::evaluation::pool::{
+    parse_import, parse_import_rows, parse_profile, ExpertInput, ExpertProfile, ImportRow,
+};
 use crate::domain::roster::mask_id;
 use crate::error::{AppError, FieldError};
 use crate::identity::SessionUser;
@@ -201,13 +203,17 @@ fn initial_password() -> String {
 
 /// The pool manager's import: every line checked first; then, in one transaction, new expert
 /// accounts (with an initial password shown once) and every line's profile.
-pub async fn import(db: &Db, admin: &SessionUser, csv: &str, now_ms: i64) -> Result<Vec<ImportedExpert>, AppError> {
-    let rows = parse_import(csv).map_err(AppError::Validation)?;
+pub async fn import(
+    db: &Db,
+    admin: &SessionUser,
+    rows: Vec<ImportRow>,
+    now_ms: i64,
+) -> Result<Vec<ImportedExpert>, AppError> {
     let mut errors = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut plan = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
-        let line = i + 2;
+    for row in &rows {
+        let line = row.line;
         let username = row.username.trim().to_string();
         let valid = (3..=32).contains(&username.len())
             && username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
@@ -286,4 +292,70 @@ pub async fn import(db: &Db, admin: &SessionUser, csv: &str, now_ms: i64) -> Res
     }
     tx.commit().await?;
     Ok(made)
+}
+
+fn file_error(code: &str, zh: &str, en: &str) -> AppError {
+    AppError::Validation(vec![FieldError::new("file", code, zh, en)])
+}
+
+/// Reads the upload's `file` field. Its size is bounded by the server functions' body limit
+/// (1 MB, some 6,000 experts), refused with 413 before it is read.
+pub async fn read_import_file(data: server_fn::codec::MultipartData) -> Result<Vec<u8>, AppError> {
+    let unreadable = || file_error("import_unreadable", "无法读取上传的文件", "The uploaded file could not be read");
+    let mut form = data.into_inner().ok_or_else(unreadable)?;
+    while let Some(mut field) = form.next_field().await.map_err(|_| unreadable())? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(|_| unreadable())? {
+            bytes.extend_from_slice(&chunk);
+        }
+        if !bytes.is_empty() {
+            return Ok(bytes);
+        }
+    }
+    Err(file_error(
+        "import_file_missing",
+        "请选择要导入的文件（.xlsx 或 .csv）",
+        "Choose a file to import (.xlsx or .csv)",
+    ))
+}
+
+/// The rows of an import file: an .xlsx workbook's first sheet (a zip archive) or UTF-8 CSV.
+pub fn file_rows(bytes: &[u8]) -> Result<Vec<ImportRow>, AppError> {
+    if !bytes.starts_with(b"PK\x03\x04") {
+        let text = std::str::from_utf8(bytes).map_err(|_| {
+            file_error(
+                "import_format",
+                "文件须为 Excel 工作簿（.xlsx）或 UTF-8 编码的 CSV",
+                "The file must be an Excel workbook (.xlsx) or CSV in UTF-8",
+            )
+        })?;
+        return parse_import(text).map_err(AppError::Validation);
+    }
+    use calamine::{Data, Reader};
+    let unreadable = || {
+        file_error(
+            "import_format",
+            "无法读取该 Excel 工作簿（须为 .xlsx，不支持 .xls）",
+            "The Excel workbook could not be read (it must be .xlsx; .xls is not supported)",
+        )
+    };
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|_| unreadable())?;
+    let sheet = book.worksheet_range_at(0).ok_or_else(unreadable)?.map_err(|_| unreadable())?;
+    let first_row = sheet.start().map_or(0, |(row, _)| row as usize);
+    let text = |cell: &Data| match cell {
+        // Spreadsheets store codes typed as numbers (a region code, an ID number) as floats.
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::DateTime(d) => {
+            let (y, m, day, ..) = d.to_ymd_hms_milli();
+            format!("{y:04}-{m:02}-{day:02}")
+        }
+        Data::Error(_) | Data::Empty => String::new(),
+        other => other.to_string(),
+    };
+    parse_import_rows(sheet.rows().enumerate().map(|(i, r)| (first_row + i + 1, r.iter().map(text).collect())))
+        .map_err(AppError::Validation)
 }

@@ -155,7 +155,11 @@ pub fn AdminHome() -> impl IntoView {
     let users = Resource::new(move || (create_user.version().get(), toggle.version().get()), |_| list_users());
     let units = Resource::new(move || create_unit.version().get(), |_| crate::purchasers::purchasers());
     let import = ServerAction::<crate::experts::ImportExperts>::new();
-    let pool = Resource::new(move || import.version().get(), |_| crate::experts::expert_pool());
+    let file_import: crate::experts::page::FileImport = RwSignal::new(None);
+    let pool = Resource::new(
+        move || (import.version().get(), file_import.with(|f| f.as_ref().map(|(n, _)| *n))),
+        |_| crate::experts::expert_pool(),
+    );
     let review = ServerAction::<crate::accounts::ReviewOrganisation>::new();
     let reviews = Resource::new(move || review.version().get(), |_| crate::accounts::organisation_reviews());
     let entries = Resource::new(
@@ -169,7 +173,7 @@ pub fn AdminHome() -> impl IntoView {
             <crate::accounts::review::ReviewQueue list=reviews review=review />
             <crate::accounts::users::UserTable users=users units=units create=create_user toggle=toggle />
             <crate::purchasers::units::UnitTable units=units create=create_unit />
-            <crate::experts::page::PoolSection pool=pool import=import />
+            <crate::experts::page::PoolSection pool=pool import=import file_import=file_import />
             <crate::audit::table::AuditTable entries=entries />
         </RoleHome>
     }

@@ -12,6 +12,7 @@ mod calls;
 mod clarifications;
 mod crash;
 mod evaluation;
+mod experts;
 mod flow;
 mod lifecycle;
 mod opening;

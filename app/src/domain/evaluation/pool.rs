@@ -169,6 +169,8 @@ pub fn parse_profile(name: &str, input: &ExpertInput) -> Result<ExpertProfile, V
 /// One row of the pool manager's import.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportRow {
+    /// The line (or spreadsheet row) it came from, counting from 1.
+    pub line: usize,
     pub username: String,
     pub name: String,
     pub input: ExpertInput,
@@ -209,19 +211,27 @@ fn csv_fields(line: &str) -> Vec<String> {
     out
 }
 
-/// Parses the pool manager's CSV (UTF-8, header line first, columns [`IMPORT_COLUMNS`]): every
-/// row is checked like the expert's own form; errors name their line. Nothing is imported from a
-/// file with any error.
+/// Parses the pool manager's CSV (UTF-8, header line first, columns [`IMPORT_COLUMNS`]).
 pub fn parse_import(text: &str) -> Result<Vec<ImportRow>, Vec<FieldError>> {
     let text = text.trim_start_matches('\u{feff}');
-    let mut rows = Vec::new();
+    parse_import_rows(text.lines().enumerate().map(|(i, l)| (i + 1, csv_fields(l))))
+}
+
+/// Checks the import's rows, each with its line (or spreadsheet row) number, the first naming the
+/// columns [`IMPORT_COLUMNS`]: every row is checked like the expert's own form and errors name
+/// their line. Empty rows are skipped. Nothing is imported from a file with any error.
+pub fn parse_import_rows(
+    rows: impl IntoIterator<Item = (usize, Vec<String>)>,
+) -> Result<Vec<ImportRow>, Vec<FieldError>> {
+    let mut out = Vec::new();
     let mut errors = Vec::new();
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let mut lines = rows.into_iter().filter(|(_, f)| f.iter().any(|c| !c.trim().is_empty()));
     let Some((_, header)) = lines.next() else {
         return Err(vec![FieldError::new("file", "import_empty", "导入文件为空", "The import file is empty")]);
     };
-    let header: Vec<String> = csv_fields(header).into_iter().map(|h| h.trim().to_lowercase()).collect();
-    if header.iter().map(String::as_str).collect::<Vec<_>>() != IMPORT_COLUMNS {
+    let header: Vec<String> = header.into_iter().map(|h| h.trim().to_lowercase()).collect();
+    let named = header.iter().map(String::as_str).take_while(|h| !h.is_empty()).collect::<Vec<_>>();
+    if named != IMPORT_COLUMNS {
         return Err(vec![FieldError::new(
             "file",
             "import_columns",
@@ -229,10 +239,10 @@ pub fn parse_import(text: &str) -> Result<Vec<ImportRow>, Vec<FieldError>> {
             &format!("The first line must name the columns: {}", IMPORT_COLUMNS.join(",")),
         )]);
     }
-    for (n, line) in lines {
-        let f = csv_fields(line);
+    for (n, f) in lines {
         let get = |i: usize| f.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
         let row = ImportRow {
+            line: n,
             username: get(0),
             name: get(1),
             input: ExpertInput {
@@ -249,18 +259,18 @@ pub fn parse_import(text: &str) -> Result<Vec<ImportRow>, Vec<FieldError>> {
         };
         if let Err(e) = parse_profile(&row.name, &row.input) {
             errors.extend(e.into_iter().map(|e| FieldError {
-                field: format!("line[{}].{}", n + 1, e.field),
-                message_zh: format!("第{}行：{}", n + 1, e.message_zh),
-                message_en: format!("Line {}: {}", n + 1, e.message_en),
+                field: format!("line[{n}].{}", e.field),
+                message_zh: format!("第{n}行：{}", e.message_zh),
+                message_en: format!("Line {n}: {}", e.message_en),
                 ..e
             }));
         }
-        rows.push(row);
+        out.push(row);
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(rows)
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -325,5 +335,28 @@ mod tests {
         assert_eq!(e[0].field, "line[3].id_number");
         assert!(e[0].message_zh.starts_with("第3行"));
         assert_eq!(parse_import("name,username\n").unwrap_err()[0].code, "import_columns");
+    }
+
+    #[test]
+    fn spreadsheet_rows_keep_their_row_numbers_and_may_trail_empty_cells() {
+        let cells = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let mut header = cells(&IMPORT_COLUMNS);
+        header.extend(cells(&["", ""]));
+        let id = valid_id();
+        let rows = vec![
+            (1, header),
+            (2, cells(&["expert-a", "甲专家", &id, "社会工作"])),
+            (3, cells(&["", "", ""])),
+            (4, cells(&["expert-b", "乙专家", "1", "社会工作"])),
+        ];
+        let e = parse_import_rows(rows.clone()).unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].field, "line[4].id_number");
+        let ok = parse_import_rows(rows.into_iter().take(3)).unwrap();
+        assert_eq!((ok.len(), ok[0].line, ok[0].input.region_code.as_str()), (1, 2, ""));
+        assert_eq!(parse_import_rows(vec![(1, cells(&["", ""]))]).unwrap_err()[0].code, "import_empty");
+        let mut extra = cells(&IMPORT_COLUMNS);
+        extra.push("notes".into());
+        assert_eq!(parse_import_rows(vec![(1, extra)]).unwrap_err()[0].code, "import_columns");
     }
 }
