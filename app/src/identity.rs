@@ -146,7 +146,6 @@ pub const SERVER_FN_ACCESS: &[(&str, Access)] = {
         ("request_price_explanation", Access::Roles(PANEL)),
         ("decide_low_price", Access::Roles(PANEL)),
         ("my_low_price", Access::Roles(&[Bidder])),
-        ("explain_price", Access::Roles(&[Bidder])),
         // opening
         ("open_bids", Access::Roles(&[Officer])),
         ("conclude_review", Access::Roles(&[Officer])),
@@ -244,7 +243,6 @@ pub const SERVER_FN_OUTSIDER: &[(&str, Outsider)] = {
         ("request_price_explanation", Refused),
         ("decide_low_price", Refused),
         ("my_low_price", OwnOnly),
-        ("explain_price", Refused),
         ("open_bids", Refused),
         ("conclude_review", Refused),
         ("opening_record", Refused),

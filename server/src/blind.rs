@@ -24,6 +24,30 @@ const PROPERTIES: [(&[u8], &str); 6] = [
     (b"Keywords", "关键词"),
 ];
 
+/// At most this many files are scanned at once: a parsed PDF costs a few times its size in
+/// memory, and a deadline rush must stay within the server's memory goal.
+static SCANS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Scans a spooled PDF (or, `zip`, a package of them) for `who`, off the async threads and
+/// queued behind [`SCANS`].
+pub async fn scan_file(
+    who: app::domain::blind::Identity,
+    path: std::path::PathBuf,
+    zip: bool,
+) -> Result<Vec<app::domain::blind::Hit>, String> {
+    let _permit = SCANS.acquire().await.map_err(|e| e.to_string())?;
+    tokio::task::spawn_blocking(move || -> Result<Vec<app::domain::blind::Hit>, String> {
+        let texts = if zip {
+            zip_texts(std::io::BufReader::new(std::fs::File::open(&path).map_err(|e| e.to_string())?))
+        } else {
+            pdf_texts(&std::fs::read(&path).map_err(|e| e.to_string())?, "")
+        };
+        Ok(app::domain::blind::scan(&who, &texts))
+    })
+    .await
+    .map_err(|e| format!("the scan panicked: {e}"))?
+}
+
 /// The `(place, text)` pairs of a PDF; `prefix` names its package entry, if any.
 pub fn pdf_texts(bytes: &[u8], prefix: &str) -> Vec<(String, String)> {
     std::panic::catch_unwind(|| read_pdf(bytes, prefix)).unwrap_or_default()

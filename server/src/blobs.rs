@@ -11,10 +11,15 @@ use std::time::Duration;
 /// transaction can take, so a file adopted by a bid still being saved is never taken.
 pub const GRACE: Duration = Duration::from_secs(3600);
 
-/// Every column naming stored content: sealed bid files, attachments, and the bid's first file
-/// as the first schema stored it (today the receipt's plain hash, which names no stored file).
-pub const REFERENCES: [&str; 3] =
-    ["SELECT stored_sha256 FROM bid_files", "SELECT file_sha256 FROM bids", "SELECT sha256 FROM tender_attachments"];
+/// Every column naming stored content: sealed bid files, attachments, price evidence, and the
+/// bid's first file as the first schema stored it (today the receipt's plain hash, which names
+/// no stored file).
+pub const REFERENCES: [&str; 4] = [
+    "SELECT stored_sha256 FROM bid_files",
+    "SELECT file_sha256 FROM bids",
+    "SELECT sha256 FROM tender_attachments",
+    "SELECT stored_sha256 FROM low_price_evidence",
+];
 
 /// Every content hash a row names.
 pub async fn referenced(state: &AppState) -> anyhow::Result<HashSet<String>> {

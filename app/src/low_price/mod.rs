@@ -1,9 +1,10 @@
 //! Abnormally low prices (异常低价, O87 art. 60 and 财库〔2026〕2号): a price below the mandatory
 //! thresholds raises a case; the panel leader, for the panel, asks the bidder for a written
 //! explanation by a time it sets (or starts one on the panel's own written grounds); the bidder
-//! answers in the app; the panel concludes with its basis. A price not justified makes the bid
-//! invalid in that lot and it leaves the ranking; the report waits until every case is decided,
-//! and records each one.
+//! answers in the app (a written explanation and evidence PDFs, sent together to the JSON API's
+//! upload route); the panel concludes with its basis. A price not justified makes the bid invalid
+//! in that lot and it leaves the ranking; the report waits until every case is decided, and
+//! records each one.
 
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -13,6 +14,15 @@ use crate::domain::evaluation::low_price::{Decision, Stage};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+
+/// A PDF the bidder gave as evidence for its explanation, as the panel and the bidder list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceDoc {
+    pub seq: i64,
+    pub file_name: String,
+    pub file_size: i64,
+    pub sha256: String,
+}
 
 /// One bid's case in one lot, by alias.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +39,7 @@ pub struct LowPriceCase {
     pub grounds: String,
     pub explanation: Option<String>,
     pub evidence: String,
+    pub evidence_files: Vec<EvidenceDoc>,
     pub basis: Option<String>,
 }
 
@@ -62,6 +73,7 @@ pub struct BidderCase {
     pub due_at: i64,
     pub explanation: Option<String>,
     pub evidence: String,
+    pub evidence_files: Vec<EvidenceDoc>,
     pub decision: Option<Decision>,
     pub basis: Option<String>,
 }
@@ -110,29 +122,4 @@ pub async fn my_low_price(id: String) -> Result<Vec<BidderCase>, AppError> {
     use crate::server::auth;
     let bidder = auth::require(&[Role::Bidder]).await?;
     server::mine(&auth::state()?.db, &bidder, &id).await.inspect_err(auth::set_status)
-}
-
-/// O87 art. 60: the bidder's written explanation of its price in `lot`, with its evidence.
-#[server(endpoint = "explain_price")]
-pub async fn explain_price(
-    id: String,
-    lot: i64,
-    explanation: Option<String>,
-    evidence: Option<String>,
-) -> Result<(), AppError> {
-    use crate::identity::Role;
-    use crate::server::auth;
-    let bidder = auth::require(&[Role::Bidder]).await?;
-    let state = auth::state()?;
-    server::explain(
-        &state.db,
-        &bidder,
-        &id,
-        lot,
-        explanation.as_deref().unwrap_or(""),
-        evidence.as_deref().unwrap_or(""),
-        state.now_ms(),
-    )
-    .await
-    .inspect_err(auth::set_status)
 }

@@ -2,16 +2,18 @@
 //! and decision, the bidder's explanation. The panel sees bidders by alias only, and an
 //! explanation naming its bidder is refused, as a clarification question is.
 
-use super::{BidderCase, LotCases, LowPriceCase, LowPriceView};
+use super::{BidderCase, EvidenceDoc, LotCases, LowPriceCase, LowPriceView};
+use crate::domain::blind::Identity;
 use crate::domain::evaluation::cite;
 use crate::domain::evaluation::low_price::{self, Decision, LowPriceError, Stage, Trigger};
 use crate::domain::money::Yuan;
 use crate::domain::tender;
 use crate::error::{AppError, FieldError};
-use crate::identity::SessionUser;
+use crate::identity::{Role, SessionUser};
 use crate::panels::server as panels;
 use crate::server::audit::{self, Actor, Change};
 use crate::server::db::Db;
+use crate::server::sealing::{Sealer, TenderKey};
 use crate::tenders::server::{load, TenderRow};
 use serde_json::json;
 use sqlx::Row;
@@ -34,6 +36,7 @@ struct Review {
     due_at: i64,
     explanation: Option<String>,
     evidence: String,
+    files: Vec<EvidenceDoc>,
     decision: Option<Decision>,
     basis: Option<String>,
 }
@@ -125,10 +128,30 @@ pub async fn cases(db: &Db, t: &TenderRow) -> Result<Vec<Case>, AppError> {
         due_at: r.get("due_at"),
         explanation: r.get("explanation"),
         evidence: r.get("evidence"),
+        files: Vec::new(),
         decision: r.get::<Option<String>, _>("decision").as_deref().and_then(Decision::parse),
         basis: r.get("basis"),
     })
     .collect();
+    let mut reviews = reviews;
+    for f in sqlx::query(
+        "SELECT bid_id, lot_position, seq, file_name, file_size, plain_sha256 FROM low_price_evidence \
+         WHERE tender_id = $1 ORDER BY seq",
+    )
+    .bind(&t.id)
+    .fetch_all(&db.pool)
+    .await?
+    {
+        let (bid, lot): (String, i64) = (f.get("bid_id"), f.get("lot_position"));
+        if let Some(r) = reviews.iter_mut().find(|r| r.bid_id == bid && r.lot == lot) {
+            r.files.push(EvidenceDoc {
+                seq: f.get("seq"),
+                file_name: f.get("file_name"),
+                file_size: f.get("file_size"),
+                sha256: f.get("plain_sha256"),
+            });
+        }
+    }
     let prices = sqlx::query(
         "SELECT b.id, b.alias, l.lot_position, l.price_fen FROM bids b JOIN bid_lots l ON l.bid_id = b.id \
          WHERE b.tender_id = $1 AND b.alias IS NOT NULL ORDER BY b.alias, l.lot_position",
@@ -146,7 +169,6 @@ pub async fn cases(db: &Db, t: &TenderRow) -> Result<Vec<Case>, AppError> {
     // The thresholds compare compliant bids (财库〔2026〕2号); the panel's failures are out.
     let noncompliant = crate::compliance::server::failed_bids(db, &t.id).await?;
     let prices: Vec<_> = prices.into_iter().filter(|p| !noncompliant.contains(&p.get::<String, _>("id"))).collect();
-    let mut reviews = reviews;
     let mut out = Vec::new();
     for (position, lot) in spec.lots.iter().enumerate() {
         let position = position as i64;
@@ -192,6 +214,7 @@ fn case_view(c: &Case) -> LowPriceCase {
         grounds: r.map(|r| r.grounds.clone()).unwrap_or_default(),
         explanation: r.and_then(|r| r.explanation.clone()),
         evidence: r.map(|r| r.evidence.clone()).unwrap_or_default(),
+        evidence_files: r.map(|r| r.files.clone()).unwrap_or_default(),
         basis: r.and_then(|r| r.basis.clone()),
     }
 }
@@ -369,6 +392,7 @@ pub async fn mine(db: &Db, bidder: &SessionUser, id: &str) -> Result<Vec<BidderC
                 due_at: r.due_at,
                 explanation: r.explanation.clone(),
                 evidence: r.evidence.clone(),
+                evidence_files: r.files.clone(),
                 decision: r.decision,
                 basis: r.basis.clone(),
             }
@@ -376,37 +400,98 @@ pub async fn mine(db: &Db, bidder: &SessionUser, id: &str) -> Result<Vec<BidderC
         .collect())
 }
 
-/// O87 art. 60: the bidder's written explanation of its price in `lot`, with its evidence, before
-/// the time set. The panel reads it by alias, so it may not name the bidder or its people.
-pub async fn explain(
+/// What an explanation's upload needs before it reads a file: the request is open to the caller's
+/// organisation, the tender key to seal the evidence with, and who the organisation is (the
+/// panel reads by alias, so nothing sent may name it).
+pub struct Explainer {
+    pub tender_id: String,
+    pub bid_id: String,
+    pub lot: i64,
+    stage: Option<Stage>,
+    pub key: TenderKey,
+    pub identity: Identity,
+}
+
+impl Explainer {
+    /// The written part of an answer, checked before any file is read: in time, of a length,
+    /// and naming neither the organisation nor its people.
+    pub fn check_text(&self, explanation: &str, evidence: &str, now_ms: i64) -> Result<(), AppError> {
+        low_price::answer(self.stage, explanation, now_ms).map_err(refused)?;
+        let texts = [("explanation".to_string(), format!("{explanation}\n{evidence}"))];
+        if !crate::domain::blind::scan(&self.identity, &texts).is_empty() {
+            return Err(AppError::field(
+                "explanation",
+                "explanation_names_bidder",
+                "说明不得含有本机构名称、统一社会信用代码或人员姓名（评审委员会以代号评审）",
+                "The explanation must not name your organisation, its credit code or its people (the panel reviews by alias)",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The caller's organisation may answer the panel's request on `lot` now (O87 art. 60).
+pub async fn explainer(
     db: &Db,
+    sealer: &Sealer,
     bidder: &SessionUser,
     id: &str,
     lot: i64,
-    explanation: &str,
-    evidence: &str,
     now_ms: i64,
-) -> Result<(), AppError> {
+) -> Result<Explainer, AppError> {
     let (t, bid) = own_bid(db, bidder, id).await?;
     let c = cases(db, &t).await?.into_iter().find(|c| c.bid_id == bid && c.lot == lot).ok_or(AppError::NotFound)?;
-    low_price::answer(c.stage(), explanation, now_ms).map_err(refused)?;
+    let stage = c.stage();
+    low_price::may_answer(stage, now_ms).map_err(refused)?;
     let org = sqlx::query("SELECT name, credit_code FROM organisations WHERE id = $1")
         .bind(bidder.org_id.as_deref())
         .fetch_one(&db.pool)
         .await?;
-    let roster = crate::profiles::server::roster(db, bidder.org_id.as_deref().unwrap_or_default()).await?;
-    let text = format!("{explanation}\n{evidence}");
-    let code: Option<String> = org.get("credit_code");
-    let names_itself = tender::identifies_bidder(&text, &org.get::<String, _>("name"), code.as_deref())
-        || roster.iter().any(|m| m.person.name.chars().count() >= 2 && text.contains(m.person.name.as_str()));
-    if names_itself {
-        return Err(AppError::field(
-            "explanation",
-            "explanation_names_bidder",
-            "说明不得含有本机构名称、统一社会信用代码或人员姓名（评审委员会以代号评审）",
-            "The explanation must not name your organisation, its credit code or its people (the panel reviews by alias)",
-        ));
-    }
+    let people = crate::profiles::server::roster(db, bidder.org_id.as_deref().unwrap_or_default())
+        .await?
+        .into_iter()
+        .map(|m| m.person.name)
+        .collect();
+    Ok(Explainer {
+        key: crate::bids::server::reading_key(sealer, &t)?,
+        tender_id: t.id,
+        bid_id: bid,
+        lot,
+        stage,
+        identity: Identity { org_name: org.get("name"), credit_code: org.get("credit_code"), people },
+    })
+}
+
+/// The associated data an evidence file is sealed under: its tender, bid, lot and place.
+pub fn evidence_aad(tender_id: &str, bid_id: &str, lot: i64, seq: i64) -> String {
+    format!("{tender_id}/low-price/{bid_id}/{lot}/{seq}")
+}
+
+/// An evidence PDF, checked and sealed into storage.
+pub struct EvidenceFile {
+    pub file_name: String,
+    pub file_size: i64,
+    pub plain_sha256: String,
+    pub stored_sha256: String,
+}
+
+/// O87 art. 60: the bidder's written explanation of its price, with its evidence (a list and
+/// the PDFs, already scanned and sealed), before the time set. The panel reads it by alias, so
+/// text naming the bidder or its people is refused. All of it lands together or none.
+pub async fn explain(
+    db: &Db,
+    bidder: &SessionUser,
+    ctx: &Explainer,
+    explanation: &str,
+    evidence: &str,
+    files: &[EvidenceFile],
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let (t, bid) = own_bid(db, bidder, &ctx.tender_id).await?;
+    let c = cases(db, &t).await?.into_iter().find(|c| c.bid_id == bid && c.lot == ctx.lot).ok_or(AppError::NotFound)?;
+    // Checked again as the database now stands (an answer may have landed since).
+    low_price::answer(c.stage(), explanation, now_ms).map_err(refused)?;
+    ctx.check_text(explanation, evidence, now_ms)?;
     let mut tx = db.pool.begin().await?;
     let done = sqlx::query(
         "UPDATE low_price_reviews SET explanation = $1, evidence = $2, answered_by = $3, answered_at = $4 \
@@ -416,21 +501,80 @@ pub async fn explain(
     .bind(evidence.trim())
     .bind(&bidder.id)
     .bind(now_ms)
-    .bind(id)
+    .bind(&t.id)
     .bind(&bid)
-    .bind(lot)
+    .bind(ctx.lot)
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() != 1 {
         return Err(refused(LowPriceError::AlreadyDecided));
     }
+    for (seq, f) in files.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO low_price_evidence (tender_id, bid_id, lot_position, seq, file_name, file_size, plain_sha256, \
+             stored_sha256, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&t.id)
+        .bind(&bid)
+        .bind(ctx.lot)
+        .bind(seq as i64)
+        .bind(&f.file_name)
+        .bind(f.file_size)
+        .bind(&f.plain_sha256)
+        .bind(&f.stored_sha256)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let listed: Vec<_> = files.iter().map(|f| json!({"name": f.file_name, "sha256": f.plain_sha256})).collect();
     audit::record(
         &mut tx,
         now_ms,
         Actor::User(bidder),
-        Change::new("low_price.explain", "bid", &bid).after(json!({"tender": id, "lot": lot})),
+        Change::new("low_price.explain", "bid", &bid).after(json!({"tender": t.id, "lot": ctx.lot, "files": listed})),
     )
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A sealed evidence file and the key to open it with.
+pub struct SealedEvidence {
+    pub stored_sha256: String,
+    pub aad: String,
+    pub key: TenderKey,
+}
+
+/// An evidence PDF of `alias` in `lot`, for a member of the panel who may read the bids, or the
+/// tender's own purchaser side and its auditors.
+pub async fn evidence_for_reading(
+    db: &Db,
+    sealer: &Sealer,
+    user: &SessionUser,
+    id: &str,
+    alias: &str,
+    lot: i64,
+    seq: i64,
+) -> Result<SealedEvidence, AppError> {
+    let t = match panels::open_to_member(db, id, user).await {
+        Ok((t, _)) => t,
+        Err(e) if user.role == Role::Expert => return Err(e),
+        Err(_) => crate::tenders::server::load_for(db, user, id).await?,
+    };
+    let c = cases(db, &t).await?.into_iter().find(|c| c.alias == alias && c.lot == lot).ok_or(AppError::NotFound)?;
+    let r = sqlx::query(
+        "SELECT stored_sha256 FROM low_price_evidence WHERE tender_id = $1 AND bid_id = $2 AND lot_position = $3 AND seq = $4",
+    )
+    .bind(id)
+    .bind(&c.bid_id)
+    .bind(lot)
+    .bind(seq)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok(SealedEvidence {
+        stored_sha256: r.get("stored_sha256"),
+        aad: evidence_aad(id, &c.bid_id, lot, seq),
+        key: crate::bids::server::reading_key(sealer, &t)?,
+    })
 }

@@ -2,12 +2,14 @@
 //! the panel's requests on the bidder's own bid page.
 
 use super::{
-    my_low_price, BidderCase, DecideLowPrice, ExplainPrice, LowPriceCase, LowPriceView, RequestPriceExplanation,
+    my_low_price, BidderCase, DecideLowPrice, EvidenceDoc, LowPriceCase, LowPriceView, RequestPriceExplanation,
 };
+use crate::bids::upload::{Progress, UploadProgress};
 use crate::components::bilingual::lz;
-use crate::components::errors::{action_error, successes, ErrorNote};
+use crate::components::errors::{action_error, ErrorNote};
 use crate::domain::evaluation::low_price::{Decision, Stage};
 use crate::domain::time::format_shanghai;
+use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
 
@@ -167,6 +169,7 @@ pub fn LowPriceSection(
                                                     <td>
                                                         {c.explanation.clone().map(|e| view! { <p>{format!("说明：{e}")}</p> })}
                                                         {(!c.evidence.is_empty()).then(|| view! { <p>{format!("证明材料：{}", c.evidence)}</p> })}
+                                                        {evidence_links(&id, l.position, &c.alias, &c.evidence_files)}
                                                         {c.basis.clone().map(|b| view! { <p>{format!("结论依据：{b}")}</p> })}
                                                         {forms}
                                                     </td>
@@ -186,18 +189,64 @@ pub fn LowPriceSection(
     .into_any()
 }
 
+/// The evidence PDFs of a case, each opening inline by alias (the panel and the purchaser side).
+fn evidence_links(id: &str, lot: i64, alias: &str, files: &[EvidenceDoc]) -> impl IntoView {
+    (!files.is_empty()).then(|| {
+        let items = files
+            .iter()
+            .map(|f| {
+                let href = format!("/api/v1/tenders/{id}/low-price/{alias}/{lot}/evidence/{}", f.seq);
+                view! {
+                    <li>
+                        <a href=href target="_blank" rel="noopener" data-testid=format!("low-price-evidence-{}", f.seq)>
+                            {format!("证明材料{}（PDF，{} KB）", f.seq + 1, (f.file_size + 1023) / 1024)}
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul class="plain-list">{items}</ul> }
+    })
+}
+
+/// The bidder's own evidence files as received, with their SHA-256 for its records.
+fn own_files(files: &[EvidenceDoc]) -> impl IntoView {
+    (!files.is_empty()).then(|| {
+        let items = files
+            .iter()
+            .map(|f| view! { <li><code>{f.sha256.clone()}</code>" "{f.file_name.clone()}</li> })
+            .collect_view();
+        view! { <ul class="plain-list" data-testid="price-evidence-files">{items}</ul> }
+    })
+}
+
 fn request_item(
     i18n: leptos_i18n::I18nContext<Locale>,
     id: String,
     c: BidderCase,
-    explain: ServerAction<ExplainPrice>,
+    progress: Progress,
+    error: RwSignal<Option<AppError>>,
 ) -> impl IntoView {
     let why = if c.triggers.is_empty() { c.grounds.clone() } else { c.triggers.join("；") };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            if let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) {
+                ev.prevent_default();
+                if crate::bids::upload::send(form, progress, error).is_err() {
+                    error.set(Some(AppError::Internal));
+                }
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, progress, error);
+    };
     view! {
         <li data-testid=format!("price-request-{}", c.lot)>
             <p>
                 {format!(
-                    "{}：您的报价 {} 元。评审委员会要求在 {} 前书面说明报价的合理性并列明证明材料（{}）。",
+                    "{}：您的报价 {} 元。评审委员会要求在 {} 前书面说明报价的合理性并提交证明材料（{}）。",
                     c.lot_name,
                     c.price,
                     format_shanghai(c.due_at),
@@ -213,24 +262,44 @@ fn request_item(
                     }
                         .into_any()
                 }
-                (Some(e), None) => view! { <p class="notice notice-ok" data-testid="price-explained">{format!("已提交说明：{e}")}</p> }.into_any(),
+                (Some(e), None) => {
+                    view! {
+                        <p class="notice notice-ok" data-testid="price-explained">{format!("已提交说明：{e}")}</p>
+                        {own_files(&c.evidence_files)}
+                    }
+                        .into_any()
+                }
                 (None, None) => {
                     view! {
-                        <ActionForm action=explain attr:class="form">
-                            <input type="hidden" name="id" value=id />
-                            <input type="hidden" name="lot" value=c.lot.to_string() />
+                        <form
+                            method="post"
+                            enctype="multipart/form-data"
+                            action=format!("/api/v1/tenders/{id}/low-price/{}/explanation", c.lot)
+                            class="form"
+                            on:submit=submit
+                        >
                             <label>
                                 <span>{lz(i18n, "书面说明（20–5000字；不得出现本机构名称或人员姓名）", "Written explanation (20–5,000 characters; no names)")}</span>
                                 <textarea name="explanation" rows="5" required data-testid="price-explanation"></textarea>
                             </label>
                             <label>
-                                <span>{lz(i18n, "证明材料（名称与要点）", "Evidence (titles and key points)")}</span>
+                                <span>{lz(i18n, "证明材料清单（名称与要点）", "List of evidence (titles and key points)")}</span>
                                 <textarea name="evidence" rows="3" data-testid="price-evidence"></textarea>
+                            </label>
+                            <label>
+                                <span>
+                                    {lz(
+                                        i18n,
+                                        "证明材料文件（PDF，最多5个，合计不超过40 MB；评审委员会以代号审阅，请遮盖机构名称与人员姓名）",
+                                        "Evidence files (PDF, up to 5, 40 MB in all; the panel reads them by alias, so redact names)",
+                                    )}
+                                </span>
+                                <input type="file" name="file" accept="application/pdf,.pdf" multiple data-testid="price-evidence-files-input" />
                             </label>
                             <button type="submit" class="btn btn-primary" data-testid="price-explain">
                                 {lz(i18n, "提交说明", "Submit the explanation")}
                             </button>
-                        </ActionForm>
+                        </form>
                     }
                         .into_any()
                 }
@@ -243,10 +312,11 @@ fn request_item(
 #[component]
 pub fn LowPriceRequests(id: String) -> impl IntoView {
     let i18n = use_i18n();
-    let explain = ServerAction::<ExplainPrice>::new();
-    let saved = successes(explain.value());
+    // Sent by the browser's upload (with progress); the page reloads once it is received.
+    let progress: Progress = RwSignal::new(None);
+    let error = RwSignal::new(None::<AppError>);
     let tid = id.clone();
-    let data = Resource::new(move || (tid.clone(), saved.get()), |(id, _)| my_low_price(id));
+    let data = Resource::new(move || tid.clone(), my_low_price);
     view! {
         <Suspense fallback=|| ()>
             {move || {
@@ -259,9 +329,17 @@ pub fn LowPriceRequests(id: String) -> impl IntoView {
                                 <section class="card" data-testid="price-requests">
                                     <h2>{lz(i18n, "异常低价说明", "Price explanation")}</h2>
                                     <ul class="plain-list">
-                                        {cases.into_iter().map(|c| request_item(i18n, id.clone(), c, explain)).collect_view()}
+                                        {cases
+                                            .into_iter()
+                                            .map(|c| request_item(i18n, id.clone(), c, progress, error))
+                                            .collect_view()}
                                     </ul>
-                                    {action_error(explain.value())}
+                                    <UploadProgress progress=progress />
+                                    {move || {
+                                        error
+                                            .get()
+                                            .map(|e| view! { <div data-testid="price-explain-error"><ErrorNote error=e /></div> })
+                                    }}
                                 </section>
                             }
                                 .into_any()

@@ -103,34 +103,20 @@ async fn check_and_seal(
     })
 }
 
-/// At most this many proposals are scanned at once: a parsed PDF costs a few times its size in
-/// memory, and a deadline rush must stay within the server's memory goal.
-static SCANS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
-
 /// Reads the spooled proposal's properties and text and scans them for the bidder's identity.
 async fn blind_scan(
     ctx: &std::sync::Arc<BidContext>,
     spool: &Spool,
     doc: &crate::packages::Kind,
 ) -> ApiResult<Vec<app::domain::blind::Hit>> {
-    let _permit = SCANS.acquire().await.map_err(|e| internal("the scan queue closed")(e.to_string()))?;
-    let (path, zip) = (spool.0.clone(), matches!(doc, crate::packages::Kind::Zip { .. }));
     let who = app::domain::blind::Identity {
         org_name: ctx.org_name.clone(),
         credit_code: ctx.credit_code.clone(),
         people: ctx.people.clone(),
     };
-    tokio::task::spawn_blocking(move || -> Result<Vec<app::domain::blind::Hit>, String> {
-        let texts = if zip {
-            crate::blind::zip_texts(std::io::BufReader::new(std::fs::File::open(&path).map_err(|e| e.to_string())?))
-        } else {
-            crate::blind::pdf_texts(&std::fs::read(&path).map_err(|e| e.to_string())?, "")
-        };
-        Ok(app::domain::blind::scan(&who, &texts))
-    })
-    .await
-    .map_err(|e| internal("the blind scan panicked")(e.to_string()))?
-    .map_err(internal("the blind scan failed"))
+    crate::blind::scan_file(who, spool.0.clone(), matches!(doc, crate::packages::Kind::Zip { .. }))
+        .await
+        .map_err(internal("the blind scan failed"))
 }
 
 /// A bidder's sealed bid as multipart form fields: `lot` (repeated lot positions; optional when

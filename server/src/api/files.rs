@@ -88,8 +88,8 @@ pub async fn spool(
             return Err(rejected(
                 kind,
                 "bid_too_large",
-                format!("投标文件合计超过{}MB上限", app::bids::server::MAX_BID / 1024 / 1024),
-                format!("The bid's documents together exceed {} MB", app::bids::server::MAX_BID / 1024 / 1024),
+                format!("本次上传的文件合计超过{}MB上限", app::bids::server::MAX_BID / 1024 / 1024),
+                format!("The files of this upload together exceed {} MB", app::bids::server::MAX_BID / 1024 / 1024),
             ));
         }
         hasher.update(&chunk);

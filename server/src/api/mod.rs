@@ -9,6 +9,7 @@ mod contracts;
 mod evaluation;
 pub mod files;
 mod health;
+mod low_price;
 mod openapi;
 mod opening;
 mod session;
@@ -42,7 +43,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(bids::router())
         .merge(opening::router())
         .merge(contracts::router())
-        .merge(evaluation::router());
+        .merge(evaluation::router())
+        .merge(low_price::router());
     if state.settings.test_mode {
         api.merge(test_clock::router())
     } else {
@@ -100,6 +102,8 @@ pub const ROUTES: &[RouteDoc] = &[
     RouteDoc { method: "get", path: "/tenders/{id}/opening-record.pdf", summary: "The opening record (开标一览表) as PDF once opened; purchaser side, and bidders of that tender", access: Access::Roles(&[Role::Officer, Role::Auditor, Role::Admin, Role::Bidder]), test_mode_only: false, example: None },
     RouteDoc { method: "get", path: "/tenders/{id}/award-notice.pdf", summary: "The award notice (PDF) after the award; purchaser side, and bidders of the winning organisation only", access: Access::Roles(&[Role::Officer, Role::Auditor, Role::Admin, Role::Bidder]), test_mode_only: false, example: None },
     RouteDoc { method: "get", path: "/tenders/{id}/review/{alias}/proposal", summary: "A technical proposal by alias for a member of the tender's panel who signed the declaration: a PDF inline, a zip package as a list of its files", access: Access::Roles(&[Role::Expert, Role::Officer]), test_mode_only: false, example: None },
+    RouteDoc { method: "post", path: "/tenders/{id}/low-price/{lot}/explanation", summary: "O87 art. 60: the bidder's written explanation of its price in a lot, with its evidence (multipart: explanation, evidence, file × up to 5 PDFs naming neither the organisation nor its people), before the time the panel set", access: Access::Roles(&[Role::Bidder]), test_mode_only: false, example: None },
+    RouteDoc { method: "get", path: "/tenders/{id}/low-price/{alias}/{lot}/evidence/{seq}", summary: "An evidence PDF of a price explanation by alias, for a member of the panel who may read the bids, or the tender's own purchaser side and auditors", access: Access::Roles(&[Role::Expert, Role::Officer, Role::Auditor]), test_mode_only: false, example: None },
     RouteDoc { method: "get", path: "/tenders/{id}/review/{alias}/proposal/{entry}", summary: "One file of a technical proposal's zip package, for a member of the panel", access: Access::Roles(&[Role::Expert, Role::Officer]), test_mode_only: false, example: None },
     RouteDoc { method: "get", path: "/tenders/{id}/report.pdf", summary: "The evaluation report (评审报告) as PDF once every member signed; the tender's own purchaser side and its supervisors", access: Access::Roles(&[Role::Officer, Role::Auditor, Role::Admin]), test_mode_only: false, example: None },
     RouteDoc { method: "get", path: "/tenders/{id}/scores.xlsx", summary: "The score summary (评分汇总表: each member's points per bidder and criterion, each lot's ranking, the O87 art. 64 corrections) as XLSX once every member signed the report; the tender's own purchaser side and its supervisors", access: Access::Roles(&[Role::Officer, Role::Auditor, Role::Admin]), test_mode_only: false, example: None },

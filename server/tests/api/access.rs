@@ -144,7 +144,6 @@ fn example_body(name: &str) -> String {
         "create_tender" | "amend_tender" => TENDER,
         "request_price_explanation" => "&hours=24&grounds=x",
         "decide_low_price" => "&decision=rejected&basis=x",
-        "explain_price" => "&explanation=x&evidence=x",
         "start_rereview" => "&reason=summation_error&finding=x",
         _ => "",
     };

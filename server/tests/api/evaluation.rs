@@ -467,36 +467,76 @@ async fn abnormally_low_prices_are_explained_and_decided() {
         .await
         .unwrap()
         .get("name");
-        let explain = |text: String| {
+        // The explanation and its evidence PDFs go up together, as the bid page's form sends them.
+        let explain = |text: String, files: Vec<(&'static str, Vec<u8>)>| {
             let hexie = hexie.clone();
-            let id = id.clone();
-            let app = &app;
+            let url = format!("{}/api/v1/tenders/{id}/low-price/1/explanation", app.base);
             async move {
-                sf(
-                    app,
-                    &hexie,
-                    "explain_price",
-                    &[
-                        ("id", &id),
-                        ("lot", "1"),
-                        ("explanation", &text),
-                        ("evidence", "人员成本测算表；场地无偿使用协议"),
-                    ],
-                )
-                .await
+                let mut form = reqwest::multipart::Form::new()
+                    .text("explanation", text)
+                    .text("evidence", "人员成本测算表；场地无偿使用协议");
+                for (name, bytes) in files {
+                    form = form.part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
+                }
+                hexie.post(url).multipart(form).send().await.unwrap()
             }
         };
         let honest =
             "本项目场地由街道无偿提供，督导由本机构已有团队兼任，人员成本按本地标准测算，报价可以覆盖全部服务内容。";
-        assert_eq!(field_code(explain(format!("{org_name}承诺：{honest}")).await).await, "explanation_names_bidder");
-        assert_eq!(field_code(explain("价格合理".into()).await).await, "low_price_explanation");
-        assert_eq!(explain(honest.into()).await.status(), StatusCode::OK);
-        assert_eq!(field_code(explain(honest.into()).await).await, "low_price_decided");
+        let costs = server::documents::demo_qualification_pdf("人员成本测算表");
+        assert_eq!(
+            field_code(explain(format!("{org_name}承诺：{honest}"), vec![]).await).await,
+            "explanation_names_bidder"
+        );
+        assert_eq!(field_code(explain("价格合理".into(), vec![]).await).await, "low_price_explanation");
+        // Evidence is PDF, at most five files, and names neither the organisation nor its people.
+        let naming = server::documents::demo_qualification_pdf(&format!("出具单位：{org_name}"));
+        let res = explain(honest.into(), vec![("成本.pdf", costs.clone()), ("协议.pdf", naming)]).await;
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["fields"][0]["code"], "evidence_names_bidder", "{body}");
+        assert!(body["error"]["fields"][0]["message_zh"].as_str().unwrap().contains("协议.pdf"), "{body}");
+        let named_file: &'static str = Box::leak(format!("{org_name}成本.pdf").into_boxed_str());
+        assert_eq!(
+            field_code(explain(honest.into(), vec![(named_file, pdf("x").1)]).await).await,
+            "evidence_names_bidder"
+        );
+        assert_eq!(
+            field_code(explain(honest.into(), vec![("a.txt", b"plain".to_vec())]).await).await,
+            "file_not_pdf_or_zip"
+        );
+        let package = zip_of(&[("成本.pdf", &costs)]);
+        assert_eq!(field_code(explain(honest.into(), vec![("p.zip", package)]).await).await, "evidence_not_pdf");
+        let six = (0..6).map(|_| ("p.pdf", pdf("p").1)).collect();
+        assert_eq!(field_code(explain(honest.into(), six).await).await, "evidence_too_many");
+        let mine: Value = sf(&app, &hexie, "my_low_price", &[("id", &id)]).await.json().await.unwrap();
+        assert!(mine[0]["explanation"].is_null(), "nothing of a refused answer is saved: {mine}");
+        let res = explain(honest.into(), vec![("成本.pdf", costs.clone()), ("协议.pdf", pdf("agreement").1)]).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+        assert_eq!(field_code(explain(honest.into(), vec![]).await).await, "low_price_decided");
+        let mine: Value = sf(&app, &hexie, "my_low_price", &[("id", &id)]).await.json().await.unwrap();
+        assert_eq!(mine[0]["evidence_files"].as_array().unwrap().len(), 2, "{mine}");
 
-        // The panel reads the explanation by alias.
+        // The panel reads the explanation and opens the evidence by alias; nobody else does.
         let view: Value = sf(&app, &members[2].1, "review", &[("id", &id)]).await.json().await.unwrap();
         assert!(view.to_string().contains("场地由街道无偿提供"), "{view}");
         assert!(!view.to_string().contains(&org_name));
+        let evidence = format!("{}/api/v1/tenders/{id}/low-price/{low}/1/evidence/0", app.base);
+        let res = members[2].1.get(&evidence).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()["content-type"], "application/pdf");
+        assert!(!res.headers()["content-disposition"].to_str().unwrap().contains("成本"), "named by alias only");
+        assert_eq!(res.bytes().await.unwrap().to_vec(), costs);
+        let seated: Vec<String> = members.iter().map(|(u, _)| u.clone()).collect();
+        let outsider = server::demo::DEMO_LOGINS
+            .iter()
+            .find(|l| l.role == Role::Expert && !seated.iter().any(|u| u == l.username))
+            .unwrap();
+        let outsider = app.sign_in_as(outsider.username, server::demo::DEMO_PASSWORD).await;
+        assert_eq!(outsider.get(&evidence).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+        assert_eq!(hexie.get(&evidence).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+        assert_eq!(app.anon().get(&evidence).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+        let auditor = app.signed_in(Role::Auditor).await;
+        assert_eq!(auditor.get(&evidence).send().await.unwrap().status(), StatusCode::OK);
 
         let decide = |alias: &str, lot: &str, decision: &str, basis: &str| {
             let form = [("id", id.as_str()), ("alias", alias), ("lot", lot), ("decision", decision), ("basis", basis)]
@@ -513,13 +553,10 @@ async fn abnormally_low_prices_are_explained_and_decided() {
         // 益民 was not asked by a trigger and has not answered: the panel waits for its time.
         assert_eq!(field_code(decide(&other, "0", "rejected", basis).await).await, "low_price_waiting");
         advance(&app, 2 * 3_600_000 + 1);
-        let res = sf(
-            &app,
-            &app.sign_in_as("ngo-yimin", server::demo::DEMO_PASSWORD).await,
-            "explain_price",
-            &[("id", &id), ("lot", "0"), ("explanation", honest)],
-        )
-        .await;
+        let yimin = app.sign_in_as("ngo-yimin", server::demo::DEMO_PASSWORD).await;
+        let form = reqwest::multipart::Form::new().text("explanation", honest);
+        let url = format!("{}/api/v1/tenders/{id}/low-price/0/explanation", app.base);
+        let res = yimin.post(url).multipart(form).send().await.unwrap();
         assert_eq!(field_code(res).await, "low_price_past_due");
         assert_eq!(field_code(decide(&other, "0", "accepted", basis).await).await, "low_price_unexplained");
         let unexplained = "投标人未在规定期限内作出说明，不能证明其报价合理性";

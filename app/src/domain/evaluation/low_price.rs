@@ -211,8 +211,8 @@ pub fn request(
     Ok(now_ms + i64::from(hours) * 3_600_000)
 }
 
-/// O87 art. 60: the bidder's written explanation, within the time the panel set.
-pub fn answer(stage: Option<Stage>, explanation: &str, now_ms: i64) -> Result<Stage, LowPriceError> {
+/// O87 art. 60: the bidder may answer a request, once, until the time the panel set; the due time.
+pub fn may_answer(stage: Option<Stage>, now_ms: i64) -> Result<i64, LowPriceError> {
     let due_at = match stage {
         Some(Stage::Requested { due_at }) => due_at,
         Some(Stage::Answered { .. }) | Some(Stage::Decided { .. }) => return Err(LowPriceError::AlreadyDecided),
@@ -221,6 +221,12 @@ pub fn answer(stage: Option<Stage>, explanation: &str, now_ms: i64) -> Result<St
     if now_ms > due_at {
         return Err(LowPriceError::PastDue);
     }
+    Ok(due_at)
+}
+
+/// O87 art. 60: the bidder's written explanation, within the time the panel set.
+pub fn answer(stage: Option<Stage>, explanation: &str, now_ms: i64) -> Result<Stage, LowPriceError> {
+    let due_at = may_answer(stage, now_ms)?;
     if !(20..=5000).contains(&explanation.trim().chars().count()) {
         return Err(LowPriceError::ExplanationLength);
     }
