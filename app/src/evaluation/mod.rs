@@ -210,7 +210,8 @@ pub async fn review(id: String) -> Result<ReviewView, AppError> {
     use crate::identity::Role;
     use crate::server::auth;
     let member = auth::require(&[Role::Expert, Role::Officer]).await?;
-    server::review(&auth::state()?.db, &member, &id).await.inspect_err(auth::set_status)
+    let state = auth::state()?;
+    server::review(&state.db, &member, &id, state.now_ms()).await.inspect_err(auth::set_status)
 }
 
 /// Saves the sheet: as a draft (`submit` false: nothing checked, nothing final), or submitted
@@ -277,9 +278,9 @@ pub async fn evaluation_overview(id: String) -> Result<OverviewView, AppError> {
     use crate::identity::Role;
     use crate::server::auth;
     let user = auth::require(&[Role::Officer, Role::Auditor, Role::Admin]).await?;
-    let db = auth::state()?.db;
-    crate::tenders::server::load_for(&db, &user, &id).await.inspect_err(auth::set_status)?;
-    server::overview(&db, &id).await.inspect_err(auth::set_status)
+    let state = auth::state()?;
+    crate::tenders::server::load_for(&state.db, &user, &id).await.inspect_err(auth::set_status)?;
+    server::overview(&state.db, &id, state.now_ms()).await.inspect_err(auth::set_status)
 }
 
 /// O87 art. 68: draws lots among the bids tied for first place in a lot, revealing the seed

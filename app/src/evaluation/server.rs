@@ -604,15 +604,12 @@ async fn drafts(db: &Db, r: &Review, member: &str) -> Result<Vec<SheetRow>, AppE
     Ok(rows)
 }
 
-pub async fn review(db: &Db, user: &SessionUser, id: &str) -> Result<ReviewView, AppError> {
+/// The member's workspace; once every sheet is in, the report is formed, stamped `now_ms`.
+pub async fn review(db: &Db, user: &SessionUser, id: &str, now_ms: i64) -> Result<ReviewView, AppError> {
     let r = load_review(db, id).await?;
     let seat = member_of(&r, user)?.clone();
     let all_in = r.all_in();
-    let stored = if all_in {
-        ensure_report(db, &r, chrono::Utc::now().timestamp_millis()).await?
-    } else {
-        latest_report(db, id).await?
-    };
+    let stored = if all_in { ensure_report(db, &r, now_ms).await? } else { latest_report(db, id).await? };
     let signed = match &stored {
         Some(s) => signatures(db, id, s.version).await?,
         None => vec![],
@@ -1120,14 +1117,11 @@ pub async fn sign(
     super::rereview::close_if_signed(db, id, report.version, all, now_ms).await
 }
 
-pub async fn overview(db: &Db, id: &str) -> Result<OverviewView, AppError> {
+/// The purchaser side's view; once every sheet is in, the report is formed, stamped `now_ms`.
+pub async fn overview(db: &Db, id: &str, now_ms: i64) -> Result<OverviewView, AppError> {
     let r = load_review(db, id).await?;
     let all_in = r.all_in();
-    let stored = if all_in {
-        ensure_report(db, &r, chrono::Utc::now().timestamp_millis()).await?
-    } else {
-        latest_report(db, id).await?
-    };
+    let stored = if all_in { ensure_report(db, &r, now_ms).await? } else { latest_report(db, id).await? };
     let signed = match &stored {
         Some(s) => signatures(db, id, s.version).await?,
         None => vec![],

@@ -114,7 +114,7 @@ async fn proposal_entry(
 async fn report_pdf(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<Response> {
     let user = caller.require(&[Role::Officer, Role::Auditor, Role::Admin])?;
     let tender = app::tenders::server::load_for(&state.db, user, &id).await?;
-    let overview = app::evaluation::server::overview(&state.db, &id).await?;
+    let overview = app::evaluation::server::overview(&state.db, &id, state.now_ms()).await?;
     let Some(report) = overview.report.filter(|r| r.complete) else {
         return Err(ApiError(AppError::NotFound));
     };

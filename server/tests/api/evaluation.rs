@@ -569,6 +569,13 @@ async fn abnormally_low_prices_are_explained_and_decided() {
             aliases(&app, &id).await.into_iter().map(|a| (a, vec!["40", "25"])).collect();
         score_all(&app, &members, &id, &rows).await;
         finish_review(&app, &officer, &members, &id).await;
+        // Formed when the last sheet came in, by the application's clock (two hours ahead here).
+        let stamped: i64 = sqlx::query_scalar("SELECT MIN(created_at) FROM reports WHERE tender_id = $1")
+            .bind(&id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        assert!(stamped > chrono::Utc::now().timestamp_millis() + 3_600_000, "report stamped {stamped}");
         let ranking: Value = sf(&app, &officer, "ranking", &[("id", &id)]).await.json().await.unwrap();
         let first: Vec<&Value> = ranking["lots"][0]["rows"].as_array().unwrap().iter().map(|r| &r["alias"]).collect();
         assert_eq!(first.len(), 2, "{ranking}");
