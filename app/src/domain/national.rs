@@ -157,18 +157,6 @@ impl CorrectionReason {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[error("a score correction needs a written reason")]
-pub struct MissingNote;
-
-/// A correction is accepted only with one of the four reasons and a non-empty note.
-pub fn check_correction(reason: CorrectionReason, note: &str) -> Result<CorrectionReason, MissingNote> {
-    if note.trim().chars().count() < 4 {
-        return Err(MissingNote);
-    }
-    Ok(reason)
-}
-
 /// The recusal declaration an expert makes for each bidder (Reg. art. 9).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecusalDeclaration {
@@ -426,12 +414,6 @@ mod tests {
         assert_eq!(enough_bidders(Method::OpenTender, 2, true).outcome, Outcome::Fail);
         assert_eq!(enough_bidders(Method::CompetitiveConsultation, 2, false).outcome, Outcome::Fail);
         assert_eq!(enough_bidders(Method::CompetitiveConsultation, 2, true).outcome, Outcome::Pass);
-    }
-
-    #[test]
-    fn corrections_need_a_written_reason() {
-        assert!(check_correction(CorrectionReason::SummationError, "第3项合计错误，应为18分").is_ok());
-        assert_eq!(check_correction(CorrectionReason::OutOfRange, "  "), Err(MissingNote));
     }
 
     #[test]
