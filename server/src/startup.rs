@@ -159,7 +159,17 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .leptos_routes_with_context(&state, routes, crate::security::page_policy, move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Unknown paths render the app's not-found page, which reads the session like any page.
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            {
+                let state = state.clone();
+                move || {
+                    leptos::prelude::provide_context(state.clone());
+                    crate::security::page_policy();
+                }
+            },
+            shell,
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), page_guard))
         .layer(axum::middleware::from_fn(crate::security::server_fn_limits))
         .layer(axum::middleware::from_fn(crate::security::same_origin_writes))

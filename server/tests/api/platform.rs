@@ -140,6 +140,13 @@ async fn unknown_pages_are_404() {
     let app = spawn_app(support::Backend::Sqlite, false).await;
     let res = app.anon().get(format!("{}/no/such/page", app.base)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // The not-found page reads the session as every page does: a signed-in caller still sees
+    // who is signed in (the fallback once rendered without the application's state).
+    let officer = app.signed_in(Role::Officer).await;
+    let res = officer.get(format!("{}/no/such/page", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("data-testid=\"current-user\""), "{html}");
     // The benchmark's bare handlers exist only under `serve --bench-baselines`.
     for path in ["/bench/ssr", "/bench/json"] {
         let res = app.anon().get(format!("{}{path}", app.base)).send().await.unwrap();
@@ -198,7 +205,7 @@ async fn demo_data_offers_a_tender_to_open_and_one_to_bid_on() {
     let officer = app.signed_in(Role::Officer).await;
     let public: Value = flow::sf(&app, &app.anon(), "public_tenders", &[]).await.json().await.unwrap();
     let titles: Vec<&str> = public["rows"].as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap()).collect();
-    assert_eq!(titles.len(), 4, "{titles:?}");
+    assert_eq!(titles.len(), 5, "{titles:?}");
     let to_open: String = sqlx::query("SELECT id FROM tenders WHERE title = $1")
         .bind(server::demo::DEMO_TENDER_TO_OPEN)
         .fetch_one(&app.state.db.pool)
