@@ -487,6 +487,10 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
 /// opened), and one still taking bids.
 pub const DEMO_TENDER_TO_OPEN: &str = "双塔街道“4+1”社区服务综合包（演示：已到开标时间）";
 pub const DEMO_TENDER_OPEN: &str = "沧浪街道“4+1”社区服务综合包（演示：接受投标中）";
+/// A tender evaluated to the signed report: opened, qualified, a panel drawn with a bidder's
+/// recusal request filled by an alternate, compliance reviewed, scored with an outlier the
+/// expert explained, the bidders confirmed, and the report signed by all five, one dissenting.
+pub const DEMO_TENDER_EVALUATED: &str = "金阊街道“4+1”社区服务综合包（演示：评审报告已签署）";
 pub const DEMO_CALL: &str = "2026年社区民生示范点申报（演示）";
 pub const DEMO_ZONE_CALL: &str = "山东省城乡社区治理和服务创新实验区申报（演示）";
 
@@ -596,6 +600,142 @@ pub fn demo_panel_plan(review_date: chrono::NaiveDate) -> app::domain::evaluatio
     }
 }
 
+/// Demo data only: moves a tender's bid deadline and opening into the past hours (audited), so
+/// its opening can be tried at once.
+async fn move_timeline(state: &AppState, id: &str, now: i64) -> anyhow::Result<()> {
+    let hour = 3_600_000;
+    let mut spec = app::tenders::server::load(&state.db, id).await?.spec()?;
+    spec.bid_deadline_ms = now - 2 * hour;
+    spec.opening_ms = now - hour;
+    let mut tx = state.db.pool.begin().await?;
+    sqlx::query("UPDATE tenders SET bid_deadline = $1, opening_at = $2, spec_json = $3 WHERE id = $4")
+        .bind(spec.bid_deadline_ms)
+        .bind(spec.opening_ms)
+        .bind(serde_json::to_string(&spec)?)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    app::server::audit::record(
+        &mut tx,
+        now,
+        Actor::Console,
+        app::server::audit::Change::new("demo.timeline_moved", "tender", id)
+            .after(serde_json::json!({"bid_deadline": spec.bid_deadline_ms, "opening_at": spec.opening_ms})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`DEMO_TENDER_EVALUATED`], taken through every step by the same functions the pages call.
+async fn seed_evaluated(
+    state: &AppState,
+    officer: &app::identity::SessionUser,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<()> {
+    use app::identity::SessionUser;
+    let err = |e: app::error::AppError| anyhow::anyhow!("demo evaluation: {e:?}");
+    let (db, now) = (&state.db, state.now_ms());
+    let hour = 3_600_000;
+    let id = app::tenders::server::create(
+        db,
+        officer,
+        &demo_input(DEMO_TENDER_EVALUATED, ["彩香社区", "三元社区"], now + 21 * 24 * hour),
+        now,
+    )
+    .await?;
+    app::tenders::server::publish(db, &state.sealer, officer, &id, now).await?;
+    for (bidder, price) in [("ngo-yangguang", "785000"), ("ngo-yimin", "800000"), ("ngo-hexie", "790000")] {
+        demo_bid(state, bidder, &id, price).await?;
+    }
+    move_timeline(state, &id, now).await?;
+    app::opening::server::open(db, &state.sealer, officer, &id, now).await.map_err(err)?;
+    for row in app::opening::server::review_rows(db, &id).await.map_err(err)? {
+        let pass = app::opening::ReviewOutcome::Pass;
+        app::opening::server::review_bid(db, officer, &id, &row.bid.bid_id, pass, "", now).await.map_err(err)?;
+    }
+    app::opening::server::conclude(db, officer, &id, now).await.map_err(err)?;
+    use app::panels::server as panels;
+    panels::plan(db, officer, &id, &demo_panel_plan(today), std::slice::from_ref(&officer.id), now)
+        .await
+        .map_err(err)?;
+    panels::draw(db, officer, &id, now).await.map_err(err)?;
+    // 阳光 asks that a person be recused (O87 art. 42): the first drawn expert, matched privately;
+    // the first alternate takes the seat.
+    let invited = |members: Vec<app::panels::server::Member>| {
+        members
+            .into_iter()
+            .filter(|m| m.status == app::domain::evaluation::panel::MemberStatus::Invited)
+            .collect::<Vec<_>>()
+    };
+    let first = invited(panels::members(db, &id).await.map_err(err)?).remove(0);
+    let named = first.name.clone();
+    let yangguang = user(state, "ngo-yangguang").await?;
+    panels::request_recusal(db, &yangguang, &id, &named, "", now).await.map_err(err)?;
+    let mut seated: Vec<SessionUser> = Vec::new();
+    for m in invited(panels::members(db, &id).await.map_err(err)?) {
+        let username: String =
+            sqlx::query_scalar("SELECT username FROM users WHERE id = $1").bind(&m.user_id).fetch_one(&db.pool).await?;
+        let expert = user(state, &username).await?;
+        panels::answer(db, &expert, &id, true, "", now).await.map_err(err)?;
+        panels::declare(db, &expert, &id, now).await.map_err(err)?;
+        seated.push(expert);
+    }
+    panels::declare(db, officer, &id, now).await.map_err(err)?;
+    seated.push(officer.clone());
+    // Compliance: every bid complies on every item, in every member's view.
+    let t = app::tenders::server::load(db, &id).await?;
+    let items = app::compliance::server::items(db, &t).await.map_err(err)?;
+    let aliases: Vec<String> =
+        sqlx::query_scalar("SELECT alias FROM bids WHERE tender_id = $1 AND alias IS NOT NULL ORDER BY alias")
+            .bind(&id)
+            .fetch_all(&db.pool)
+            .await?;
+    let votes: Vec<app::compliance::VoteInput> = aliases
+        .iter()
+        .flat_map(|a| {
+            items.iter().map(|i| app::compliance::VoteInput {
+                alias: a.clone(),
+                item: i.id.clone(),
+                pass: true,
+                reason: None,
+            })
+        })
+        .collect();
+    for member in &seated {
+        app::compliance::server::submit(db, &t, member, &votes, now).await.map_err(err)?;
+    }
+    // Scores: the service plan (50, subjective) and the team (30, objective); the first expert
+    // marks the first bid's plan 12 points under the others, beyond the tender's 20 % (10 points).
+    let points = [["42", "26"], ["40", "25"], ["38", "24"]];
+    for (n, member) in seated.iter().enumerate() {
+        let rows: Vec<app::evaluation::SheetRow> = aliases
+            .iter()
+            .zip(points)
+            .enumerate()
+            .map(|(i, (alias, p))| app::evaluation::SheetRow {
+                alias: alias.clone(),
+                points: vec![if n == 0 && i == 0 { "30".into() } else { p[0].into() }, p[1].into()],
+                reasons: vec!["需求分析与活动安排具体可行".into(), String::new()],
+            })
+            .collect();
+        app::evaluation::server::submit(db, member, &id, &rows, now).await.map_err(err)?;
+    }
+    let explanation = "该方案的需求调研仅覆盖部分小区，目标缺少可衡量指标，坚持原评分";
+    let confirm = app::domain::evaluation::diagnostics::Answer::Confirm { explanation: explanation.into() };
+    app::evaluation::server::answer_flag(db, &seated[0], &id, &aliases[0], 0, &confirm, now).await.map_err(err)?;
+    for member in &seated {
+        app::evaluation::server::confirm(db, member, &id, false, "", now).await.map_err(err)?;
+    }
+    panels::set_leader(db, officer, &id, &seated[0].id, now).await.map_err(err)?;
+    for (n, member) in seated.iter().enumerate() {
+        let dissent =
+            if n == 1 { "本人认为投标人C的服务方案评分偏低，对评审结论保留意见" } else { "" };
+        app::evaluation::server::sign(db, member, &id, DEMO_PASSWORD, dissent, now).await.map_err(err)?;
+    }
+    Ok(())
+}
+
 /// Submits a demo bid through the same sealing path as an upload.
 async fn demo_bid(state: &AppState, bidder: &str, tender_id: &str, price: &str) -> anyhow::Result<()> {
     use app::bids::server::{self as bids, file_aad, SealedFile};
@@ -665,26 +805,7 @@ pub async fn seed_tenders(state: &AppState) -> anyhow::Result<()> {
         demo_bid(state, bidder, &id, price).await?;
     }
     // Demo data only: move this tender's timeline into the past so the opening can be tried at once.
-    let mut spec = tenders::load(&state.db, &id).await?.spec()?;
-    spec.bid_deadline_ms = now - 2 * hour;
-    spec.opening_ms = now - hour;
-    let mut tx = state.db.pool.begin().await?;
-    sqlx::query("UPDATE tenders SET bid_deadline = $1, opening_at = $2, spec_json = $3 WHERE id = $4")
-        .bind(spec.bid_deadline_ms)
-        .bind(spec.opening_ms)
-        .bind(serde_json::to_string(&spec)?)
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
-    app::server::audit::record(
-        &mut tx,
-        now,
-        Actor::Console,
-        app::server::audit::Change::new("demo.timeline_moved", "tender", &id)
-            .after(serde_json::json!({"bid_deadline": spec.bid_deadline_ms, "opening_at": spec.opening_ms})),
-    )
-    .await?;
-    tx.commit().await?;
+    move_timeline(state, &id, now).await?;
     // Its panel's plan, lawful for an open tender (O87 art. 47): four drawn experts and the
     // officer as the purchaser's representative, two alternates, reviewing today.
     let today = app::domain::time::from_millis(now)
@@ -700,6 +821,7 @@ pub async fn seed_tenders(state: &AppState) -> anyhow::Result<()> {
     )
     .await
     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    seed_evaluated(state, &officer, today).await?;
     let open = tenders::create(
         &state.db,
         &officer,

@@ -956,3 +956,36 @@ async fn the_demo_tender_flags_an_abnormally_low_price() {
     assert!(flagged.iter().all(|c| c["alias"] == hexie.as_str()));
     assert!(overview["blockers"].as_array().unwrap().contains(&json!("low_price_pending")));
 }
+
+/// `make run`'s evaluated demo tender: a lawful panel of five drawn with a bidder's recusal
+/// request filled by an alternate, an outlier the expert explained in writing, and the report
+/// signed by every member, one with a dissent — ready for the officer to award.
+#[tokio::test]
+async fn the_demo_has_a_tender_evaluated_to_the_signed_report() {
+    let app = spawn_app(support::Backend::Sqlite, false).await;
+    server::demo::seed_tenders(&app.state).await.unwrap();
+    let id: String = sqlx::query_scalar("SELECT id FROM tenders WHERE title = $1")
+        .bind(server::demo::DEMO_TENDER_EVALUATED)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let officer = app.signed_in(Role::Officer).await;
+    let panel: Value = sf(&app, &officer, "panel", &[("id", &id)]).await.json().await.unwrap();
+    let members = panel["members"].as_array().unwrap();
+    let status = |s: &str| members.iter().filter(|m| m["status"] == s).count();
+    assert_eq!((status("accepted"), status("recused"), status("reserve")), (5, 1, 1), "{panel}");
+    assert!(members.iter().any(|m| m["source"] == "alternate" && m["status"] == "accepted"), "{panel}");
+    let overview: Value = sf(&app, &officer, "evaluation_overview", &[("id", &id)]).await.json().await.unwrap();
+    let report = &overview["report"];
+    assert_eq!(report["complete"], true, "{overview}");
+    let signatures = report["signatures"].as_array().unwrap();
+    assert_eq!(signatures.len(), 5);
+    assert_eq!(signatures.iter().filter(|s| s["dissent"].as_str().is_some_and(|d| !d.is_empty())).count(), 1);
+    let flags = overview["flags"].as_array().unwrap();
+    assert_eq!(flags.len(), 1, "{overview}");
+    assert_eq!((flags[0]["kind"].as_str(), flags[0]["criterion"].as_i64()), (Some("outlier"), Some(0)));
+    assert!(overview["answers"].to_string().contains("坚持原评分"), "{overview}");
+    assert_eq!(overview["may_rereview"], true);
+    let pdf = officer.get(format!("{}/api/v1/tenders/{id}/report.pdf", app.base)).send().await.unwrap();
+    assert_eq!(pdf.status(), StatusCode::OK);
+}
