@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { as, beijing, confirming, DAY, hydrated, pageErrors } from './helpers';
+import { as, beijing, confirming, DAY, consoleErrors, hydrated, pageErrors } from './helpers';
 
 test.beforeEach(() => { pageErrors.length = 0; });
 
@@ -28,7 +28,7 @@ test('a residents committee applies to the Shenzhen demonstration-site call, cho
   await committee.getByTestId('bid-submit').click();
   await expect(committee.getByTestId('receipt')).toBeVisible();
   await expect(committee.getByTestId('receipt-lots')).toContainText('2026年社区民生示范点申报');
-  expect(pageErrors).toEqual([]);
+  expect(pageErrors, `console errors: ${consoleErrors.slice(-5).join(' | ')}`).toEqual([]);
 });
 
 test('a county government fills in the Shandong experimental-zone form and sees each field judged', async ({ browser }) => {
@@ -55,7 +55,7 @@ test('a county government fills in the Shandong experimental-zone form and sees 
   await county.getByTestId('bid-qualification').setInputFiles(pdf('申请文件及市级审核意见'));
   await county.getByTestId('bid-submit').click();
   await expect(county.getByTestId('receipt')).toBeVisible();
-  expect(pageErrors).toEqual([]);
+  expect(pageErrors, `console errors: ${consoleErrors.slice(-5).join(' | ')}`).toEqual([]);
 });
 
 test('an officer publishes a Dongguan operator tender and an NGO bids on it', async ({ browser, request }) => {
@@ -128,5 +128,5 @@ test('an officer publishes a Dongguan operator tender and an NGO bids on it', as
   await ngo.getByTestId('bid-qualification').setInputFiles(same);
   await ngo.getByTestId('bid-submit').click();
   await expect(ngo.getByTestId('receipt-same-files')).toBeVisible();
-  expect(pageErrors).toEqual([]);
+  expect(pageErrors, `console errors: ${consoleErrors.slice(-5).join(' | ')}`).toEqual([]);
 });

@@ -43,6 +43,18 @@ export async function as(browser: Browser, username: string, password = DEMO_PAS
   return page;
 }
 
+/** The demo experts of Jiangsu's 公益服务类 pool by the name a panel list shows. */
+export const EXPERT_USERNAMES: Record<string, string> = {
+  周专家: 'expert-zhou', 吴专家: 'expert-wu', 郑专家: 'expert-zheng', 王专家: 'expert-wang', 陈专家: 'expert-chen', 褚专家: 'expert-chu',
+};
+
+/** Calls a server function as the page's own forms do (its session's cookies); expects 200. */
+export async function callServerFn(page: Page, name: string, form: Record<string, string>) {
+  const res = await page.request.post(`/api/${name}`, { form });
+  expect(res.status(), `${name}: ${await res.text()}`).toBe(200);
+  return res.json();
+}
+
 /** Sheet `n` (1-based) of an XLSX file as rows of cell texts, read from its XML with unzip. */
 export function xlsxRows(path: string, n: number): string[][] {
   const part = (name: string) => execFileSync('unzip', ['-p', path, name]).toString();

@@ -1,20 +1,9 @@
 import { test, expect, Page } from '@playwright/test';
-import { as, hydrated } from './helpers';
+import { as, callServerFn as call, EXPERT_USERNAMES as USERNAMES, hydrated } from './helpers';
 
 // The demo tender whose opening time has passed: price is scored and 和谐's ¥340,000 is under
 // the 财库〔2026〕2号 thresholds in both lots.
 const TITLE = '双塔街道“4+1”社区服务综合包（演示：已到开标时间）';
-
-const USERNAMES: Record<string, string> = {
-  周专家: 'expert-zhou', 吴专家: 'expert-wu', 郑专家: 'expert-zheng', 王专家: 'expert-wang', 陈专家: 'expert-chen', 褚专家: 'expert-chu',
-};
-
-/** Calls a server function as the page's own forms do (its session's cookies). */
-async function call(page: Page, name: string, form: Record<string, string>) {
-  const res = await page.request.post(`/api/${name}`, { form });
-  expect(res.status(), `${name}: ${await res.text()}`).toBe(200);
-  return res.json();
-}
 
 test('an abnormally low price: the leader asks, the bidder explains with an evidence PDF, the panel reads it by alias and concludes', async ({ browser }) => {
   const officer = await as(browser, 'officer');

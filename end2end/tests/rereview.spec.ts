@@ -1,18 +1,8 @@
-import { test, expect, Page } from '@playwright/test';
-import { as, hydrated, DEMO_PASSWORD } from './helpers';
+import { test, expect } from '@playwright/test';
+import { as, callServerFn as call, DEMO_PASSWORD, EXPERT_USERNAMES as USERNAMES, hydrated } from './helpers';
 
 // The demo tender evaluated to the signed report (an outlier the expert explained and kept).
 const TITLE = '金阊街道“4+1”社区服务综合包（演示：评审报告已签署）';
-
-const USERNAMES: Record<string, string> = {
-  周专家: 'expert-zhou', 吴专家: 'expert-wu', 郑专家: 'expert-zheng', 王专家: 'expert-wang', 陈专家: 'expert-chen', 褚专家: 'expert-chu',
-};
-
-async function call(page: Page, name: string, form: Record<string, string>) {
-  const res = await page.request.post(`/api/${name}`, { form });
-  expect(res.status(), `${name}: ${await res.text()}`).toBe(200);
-  return res.json();
-}
 
 test('after signing, the officer convenes the original panel (O87 art. 64): a member corrects for that reason, every member signs the new version', async ({ browser }) => {
   const officer = await as(browser, 'officer');

@@ -4,7 +4,7 @@ import { execFileSync } from 'child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { as, beijing, confirming, DAY, expectAccessible, expectReadableInChinese, hydrated, pageErrors, WORKING_MARKS, xlsxRows } from './helpers';
+import { as, beijing, confirming, consoleErrors, DAY, expectAccessible, expectReadableInChinese, hydrated, pageErrors, WORKING_MARKS, xlsxRows } from './helpers';
 
 function pdf(label: string): Buffer {
   return Buffer.from(`%PDF-1.4\n% ${label}\n%%EOF\n`);
@@ -560,5 +560,5 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   for (const page of [visitor, officer, ...membersPages, winner, loser, auditor]) {
     await expectReadableInChinese(page);
   }
-  expect(pageErrors).toEqual([]);
+  expect(pageErrors, `console errors: ${consoleErrors.slice(-5).join(' | ')}`).toEqual([]);
 });

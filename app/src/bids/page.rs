@@ -58,7 +58,8 @@ pub fn BidPage() -> impl IntoView {
         |(id, _)| async move {
             let BidPageView { tender, receipt } = my_bid(id.clone()).await?;
             let standing = crate::accounts::my_standing().await?;
-            Ok::<_, AppError>((tender, receipt, bid_form(id).await.ok(), standing))
+            let price_requests = crate::low_price::my_low_price(id.clone()).await?;
+            Ok::<_, AppError>((tender, receipt, bid_form(id).await.ok(), standing, price_requests))
         },
     );
     // A refused upload, as the browser's upload (XMLHttpRequest, with progress) was answered.
@@ -108,7 +109,7 @@ pub fn BidPage() -> impl IntoView {
         <RequireRole roles=&[Role::Bidder]>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let (d, receipt, form, standing) = match data.await {
+                    let (d, receipt, form, standing, price_requests) = match data.await {
                         Ok(x) => x,
                         Err(e) => return view! { <ErrorNote error=e /> }.into_any(),
                     };
@@ -505,12 +506,12 @@ pub fn BidPage() -> impl IntoView {
                         } else {
                             view! { <p class="lead">{t!(i18n, tender.closed)}</p> }.into_any()
                         }}
+                        <crate::low_price::views::LowPriceRequests id=id() cases=price_requests />
                     }
                         .into_any()
                 })}
             </Suspense>
             <Clarifications id=id() qa=qa can_ask=true can_answer=false />
-            <crate::low_price::views::LowPriceRequests id=id() />
             <section class="card" data-testid="recusal-request">
                 <h2>{lz(i18n, "申请评审人员回避", "Ask for a recusal")}</h2>
                 <p class="hint">

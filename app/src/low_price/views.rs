@@ -1,9 +1,7 @@
 //! The low-price review on the panel's review page and the purchaser's overview (by alias), and
 //! the panel's requests on the bidder's own bid page.
 
-use super::{
-    my_low_price, BidderCase, DecideLowPrice, EvidenceDoc, LowPriceCase, LowPriceView, RequestPriceExplanation,
-};
+use super::{BidderCase, DecideLowPrice, EvidenceDoc, LowPriceCase, LowPriceView, RequestPriceExplanation};
 use crate::bids::upload::{Progress, UploadProgress};
 use crate::components::bilingual::lz;
 use crate::components::errors::{action_error, ErrorNote};
@@ -309,45 +307,25 @@ fn request_item(
 }
 
 /// The panel's requests for a price explanation, on the bidder's bid page; nothing when none.
+/// `cases` come with the page's own data (one resource per page keeps hydration whole).
 #[component]
-pub fn LowPriceRequests(id: String) -> impl IntoView {
+pub fn LowPriceRequests(id: String, cases: Vec<BidderCase>) -> impl IntoView {
     let i18n = use_i18n();
     // Sent by the browser's upload (with progress); the page reloads once it is received.
     let progress: Progress = RwSignal::new(None);
     let error = RwSignal::new(None::<AppError>);
-    let tid = id.clone();
-    let data = Resource::new(move || tid.clone(), my_low_price);
-    view! {
-        <Suspense fallback=|| ()>
-            {move || {
-                let id = id.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(cases) if cases.is_empty() => ().into_any(),
-                        Ok(cases) => {
-                            view! {
-                                <section class="card" data-testid="price-requests">
-                                    <h2>{lz(i18n, "异常低价说明", "Price explanation")}</h2>
-                                    <ul class="plain-list">
-                                        {cases
-                                            .into_iter()
-                                            .map(|c| request_item(i18n, id.clone(), c, progress, error))
-                                            .collect_view()}
-                                    </ul>
-                                    <UploadProgress progress=progress />
-                                    {move || {
-                                        error
-                                            .get()
-                                            .map(|e| view! { <div data-testid="price-explain-error"><ErrorNote error=e /></div> })
-                                    }}
-                                </section>
-                            }
-                                .into_any()
-                        }
-                        Err(e) => view! { <ErrorNote error=e /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
+    (!cases.is_empty()).then(|| {
+        view! {
+            <section class="card" data-testid="price-requests">
+                <h2>{lz(i18n, "异常低价说明", "Price explanation")}</h2>
+                <ul class="plain-list">
+                    {cases.into_iter().map(|c| request_item(i18n, id.clone(), c, progress, error)).collect_view()}
+                </ul>
+                <UploadProgress progress=progress />
+                {move || {
+                    error.get().map(|e| view! { <div data-testid="price-explain-error"><ErrorNote error=e /></div> })
+                }}
+            </section>
+        }
+    })
 }

@@ -82,7 +82,8 @@ pub fn cleared_session_cookie(secure: bool) -> HeaderValue {
 
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from the server-function context");
+        let path = use_context::<http::request::Parts>().map(|p| p.uri.to_string());
+        tracing::error!(path = ?path, "AppState missing from the server-function context");
         AppError::Internal
     })
 }

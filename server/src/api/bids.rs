@@ -2,7 +2,7 @@
 //! decrypted only once the bids are open.
 
 use super::files::{
-    field_error, file_name, from_browser_form, inspect, internal, rejected, spool, upload_answer, Spool,
+    field_error, file_name, from_browser_form, inspect, internal, rejected, seal_spooled, spool, upload_answer, Spool,
 };
 use super::{ApiError, ApiResult, Caller};
 use app::bids::server::{self as bids, file_aad, BidContext, SealedFile, MAX_BID};
@@ -75,20 +75,11 @@ async fn check_and_seal(
     } else {
         None
     };
-    let (src, dst) = (spool.0.clone(), state.storage.temp_path());
-    let (storage, ctx2, tender_id) = (state.storage.clone(), ctx.clone(), ctx.tender.id.clone());
-    let stored = tokio::task::spawn_blocking(move || -> Result<app::server::storage::StoredFile, String> {
-        let out = Spool(dst);
-        let input = std::io::BufReader::new(std::fs::File::open(&src).map_err(|e| e.to_string())?);
-        let mut writer = std::io::BufWriter::new(std::fs::File::create(&out.0).map_err(|e| e.to_string())?);
-        ctx2.key.seal_file(&file_aad(&tender_id, kind), input, size, &mut writer).map_err(|e| e.to_string())?;
-        writer.into_inner().map_err(|e| e.to_string())?;
-        storage.adopt(&out.0).map_err(|e| e.to_string())
+    let (ctx2, aad) = (ctx.clone(), file_aad(&ctx.tender.id, kind));
+    let stored_sha256 = seal_spooled(state, spool, move |input, output| {
+        ctx2.key.seal_file(&aad, input, size, output).map_err(|e| e.to_string())
     })
-    .await
-    .map_err(|e| internal("sealing an upload panicked")(e.to_string()))?
-    .map_err(internal("sealing an upload failed"))?;
-    drop(spool);
+    .await?;
     Ok(SealedFile {
         receipt: FileReceipt {
             kind,
@@ -98,7 +89,7 @@ async fn check_and_seal(
             sha256: sha,
             entries: doc.entry_count(),
         },
-        stored_sha256: stored.sha256,
+        stored_sha256,
         blind_hits,
     })
 }

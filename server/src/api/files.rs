@@ -100,6 +100,29 @@ pub async fn spool(
     Ok((path, size, hex::encode(hasher.finalize())))
 }
 
+/// Seals a spooled upload into storage off the async threads: `seal` encrypts the plaintext
+/// into the writer (with the tender key and the file's AAD); the stored file's name is returned.
+pub async fn seal_spooled(
+    state: &AppState,
+    spool: Spool,
+    seal: impl FnOnce(&mut dyn std::io::Read, &mut dyn std::io::Write) -> Result<(), String> + Send + 'static,
+) -> ApiResult<String> {
+    let (src, dst, storage) = (spool.0.clone(), state.storage.temp_path(), state.storage.clone());
+    let stored = tokio::task::spawn_blocking(move || -> Result<app::server::storage::StoredFile, String> {
+        let out = Spool(dst);
+        let mut input = std::io::BufReader::new(std::fs::File::open(&src).map_err(|e| e.to_string())?);
+        let mut writer = std::io::BufWriter::new(std::fs::File::create(&out.0).map_err(|e| e.to_string())?);
+        seal(&mut input, &mut writer)?;
+        writer.into_inner().map_err(|e| e.to_string())?;
+        storage.adopt(&out.0).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| internal("sealing an upload panicked")(e.to_string()))?
+    .map_err(internal("sealing an upload failed"))?;
+    drop(spool);
+    Ok(stored.sha256)
+}
+
 /// Checks a spooled upload as a PDF or a zip package, off the async threads; a refusal names
 /// the file under `field`.
 pub async fn inspect(spool: &Spool, size: u64, name: &str, field: &str) -> ApiResult<crate::packages::Kind> {

@@ -2,7 +2,7 @@
 //! sent as one upload so they land together, and the evidence read by the panel by alias.
 
 use super::files::{
-    field_error, file_name, from_browser_form, inspect, internal, rejected, spool, upload_answer, Spool,
+    field_error, file_name, from_browser_form, inspect, internal, rejected, seal_spooled, spool, upload_answer, Spool,
 };
 use super::{ApiError, ApiResult, Caller};
 use app::bids::server::MAX_BID;
@@ -141,22 +141,12 @@ async fn check_and_seal(
             ),
         ));
     }
-    let (src, dst) = (file.0.clone(), state.storage.temp_path());
-    let (storage, ctx2) = (state.storage.clone(), ctx.clone());
-    let aad = evidence_aad(&ctx.tender_id, &ctx.bid_id, ctx.lot, seq);
-    let stored = tokio::task::spawn_blocking(move || -> Result<app::server::storage::StoredFile, String> {
-        let out = Spool(dst);
-        let input = std::io::BufReader::new(std::fs::File::open(&src).map_err(|e| e.to_string())?);
-        let mut writer = std::io::BufWriter::new(std::fs::File::create(&out.0).map_err(|e| e.to_string())?);
-        ctx2.key.seal_file(&aad, input, size, &mut writer).map_err(|e| e.to_string())?;
-        writer.into_inner().map_err(|e| e.to_string())?;
-        storage.adopt(&out.0).map_err(|e| e.to_string())
+    let (ctx2, aad) = (ctx.clone(), evidence_aad(&ctx.tender_id, &ctx.bid_id, ctx.lot, seq));
+    let stored_sha256 = seal_spooled(state, file, move |input, output| {
+        ctx2.key.seal_file(&aad, input, size, output).map_err(|e| e.to_string())
     })
-    .await
-    .map_err(|e| internal("sealing evidence panicked")(e.to_string()))?
-    .map_err(internal("sealing evidence failed"))?;
-    drop(file);
-    Ok(EvidenceFile { file_name: name, file_size: size as i64, plain_sha256: sha, stored_sha256: stored.sha256 })
+    .await?;
+    Ok(EvidenceFile { file_name: name, file_size: size as i64, plain_sha256: sha, stored_sha256 })
 }
 
 /// An evidence PDF by alias, inline and never cached, under a name that says only the alias.
