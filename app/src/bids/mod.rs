@@ -8,7 +8,6 @@ pub mod page;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod team;
-pub mod upload;
 
 use crate::domain::qualification::RuleSpec;
 use crate::domain::roster::{Member, Profile};

@@ -63,7 +63,7 @@ pub fn BidPage() -> impl IntoView {
         },
     );
     // A refused upload, as the browser's upload (XMLHttpRequest, with progress) was answered.
-    let progress: super::upload::Progress = RwSignal::new(None);
+    let progress: crate::components::upload::Progress = RwSignal::new(None);
     let xhr_error = RwSignal::new(None::<AppError>);
     let upload_error = move || {
         xhr_error.get().map(|error| {
@@ -97,7 +97,7 @@ pub fn BidPage() -> impl IntoView {
             }
             if let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) {
                 ev.prevent_default();
-                if super::upload::send(form, progress, xhr_error).is_err() {
+                if crate::components::upload::send(form, progress, xhr_error).is_err() {
                     xhr_error.set(Some(AppError::Internal));
                 }
             }
@@ -490,7 +490,7 @@ pub fn BidPage() -> impl IntoView {
                                             data-testid="bid-qualification"
                                         />
                                     </label>
-                                    <super::upload::UploadProgress progress=progress />
+                                    <crate::components::upload::UploadProgress progress=progress />
                                     <button type="submit" class="btn btn-primary" data-testid="bid-submit">
                                         {move || match (receipt.is_some(), call) {
                                             (true, _) => t_string!(i18n, tender.resubmit),

@@ -8,13 +8,13 @@ use crate::domain::application::Answers;
 use crate::domain::money::Yuan;
 use crate::domain::roster::Declaration;
 use crate::domain::template::ApplicationKind;
-use crate::domain::tender::{self, Action, TenderError, ValidTender};
+use crate::domain::tender::{self, Action, ValidTender};
 use crate::error::AppError;
 use crate::identity::SessionUser;
 use crate::server::audit::{self, Actor, Change};
 use crate::server::db::{new_id, Db};
 use crate::server::sealing::{Sealer, TenderKey};
-use crate::tenders::server::{load, tender_error, TenderRow};
+use crate::tenders::server::{load, reading_key, sealing_key, tender_error, TenderRow};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
@@ -109,23 +109,6 @@ pub async fn context(
         contract_years: template.contract_years,
         people,
     })
-}
-
-/// The tender key for sealing. Reading sealed data goes through [`reading_key`] instead.
-fn sealing_key(sealer: &Sealer, t: &TenderRow) -> Result<TenderKey, AppError> {
-    let wrapped = t.sealing_key.as_deref().ok_or(AppError::Internal)?;
-    sealer.unwrap(&t.id, wrapped).map_err(|e| {
-        tracing::error!(error = %e, tender = %t.id, "tender key does not unwrap");
-        AppError::Internal
-    })
-}
-
-/// The tender key for reading bids: only once the bids are open (O87 art. 39), for every role.
-pub fn reading_key(sealer: &Sealer, t: &TenderRow) -> Result<TenderKey, AppError> {
-    if !tender::bids_readable(t.status) {
-        return Err(tender_error(TenderError::NotYetOpen));
-    }
-    sealing_key(sealer, t)
 }
 
 /// Reads the lots and prices a bidder typed: `lots` are lot positions; `prices[i]` belongs to

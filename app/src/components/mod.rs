@@ -6,4 +6,5 @@ pub mod errors;
 pub mod guard;
 pub mod params;
 pub mod role;
+pub mod upload;
 pub mod verdicts;

@@ -453,7 +453,7 @@ pub async fn explainer(
         .map(|m| m.person.name)
         .collect();
     Ok(Explainer {
-        key: crate::bids::server::reading_key(sealer, &t)?,
+        key: crate::tenders::server::reading_key(sealer, &t)?,
         tender_id: t.id,
         bid_id: bid,
         lot,
@@ -575,6 +575,6 @@ pub async fn evidence_for_reading(
     Ok(SealedEvidence {
         stored_sha256: r.get("stored_sha256"),
         aad: evidence_aad(id, &c.bid_id, lot, seq),
-        key: crate::bids::server::reading_key(sealer, &t)?,
+        key: crate::tenders::server::reading_key(sealer, &t)?,
     })
 }

@@ -2,9 +2,9 @@
 //! the panel's requests on the bidder's own bid page.
 
 use super::{BidderCase, DecideLowPrice, EvidenceDoc, LowPriceCase, LowPriceView, RequestPriceExplanation};
-use crate::bids::upload::{Progress, UploadProgress};
 use crate::components::bilingual::lz;
 use crate::components::errors::{action_error, ErrorNote};
+use crate::components::upload::{Progress, UploadProgress};
 use crate::domain::evaluation::low_price::{Decision, Stage};
 use crate::domain::time::format_shanghai;
 use crate::error::AppError;
@@ -232,7 +232,7 @@ fn request_item(
             use wasm_bindgen::JsCast;
             if let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) {
                 ev.prevent_default();
-                if crate::bids::upload::send(form, progress, error).is_err() {
+                if crate::components::upload::send(form, progress, error).is_err() {
                     error.set(Some(AppError::Internal));
                 }
             }

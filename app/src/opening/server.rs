@@ -5,7 +5,7 @@
 //! (废标, O87 art. 43–44) with a public reason.
 
 use super::{LotPrice, OpeningRecordView, OpeningRowView, ReviewOutcome, ReviewRow};
-use crate::bids::server::{files_of, price_aad, reading_key, SealedPrices};
+use crate::bids::server::{files_of, price_aad, SealedPrices};
 use crate::bids::{FileKind, FileReceipt};
 use crate::domain::application::Answers;
 use crate::domain::credit_code::CreditCode;
@@ -20,6 +20,7 @@ use crate::identity::SessionUser;
 use crate::server::audit::{self, Actor, Change};
 use crate::server::db::Db;
 use crate::server::sealing::Sealer;
+use crate::tenders::server::reading_key;
 use crate::tenders::server::{load, load_for_officer, tender_error};
 use rand::RngCore;
 use serde_json::json;

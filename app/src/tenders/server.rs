@@ -11,7 +11,7 @@ use crate::identity::{Role, SessionUser};
 use crate::schemes::SchemeName;
 use crate::server::audit::{self, Actor, Change};
 use crate::server::db::{centi, from_centi, new_id, Db};
-use crate::server::sealing::Sealer;
+use crate::server::sealing::{Sealer, TenderKey};
 use crate::tenders::*;
 use serde_json::json;
 use sqlx::any::AnyRow;
@@ -979,4 +979,21 @@ pub async fn record_amendment(
     )
     .await?;
     Ok(version)
+}
+
+/// The tender key for sealing. Reading sealed data goes through [`reading_key`] instead.
+pub fn sealing_key(sealer: &Sealer, t: &TenderRow) -> Result<TenderKey, AppError> {
+    let wrapped = t.sealing_key.as_deref().ok_or(AppError::Internal)?;
+    sealer.unwrap(&t.id, wrapped).map_err(|e| {
+        tracing::error!(error = %e, tender = %t.id, "tender key does not unwrap");
+        AppError::Internal
+    })
+}
+
+/// The tender key for reading bids: only once the bids are open (O87 art. 39), for every role.
+pub fn reading_key(sealer: &Sealer, t: &TenderRow) -> Result<TenderKey, AppError> {
+    if !tender::bids_readable(t.status) {
+        return Err(tender_error(TenderError::NotYetOpen));
+    }
+    sealing_key(sealer, t)
 }

@@ -1,6 +1,7 @@
-//! Bid upload with a progress bar. In the browser the bid form is sent with XMLHttpRequest so
-//! the upload's progress can be shown; without JavaScript the same form posts normally and the
-//! server answers with a redirect back, or with a page of the reasons when it refused the bid.
+//! File uploads with a progress bar (a bid; a price explanation with its evidence). In the
+//! browser the form is sent with XMLHttpRequest so the upload's progress can be shown; without
+//! JavaScript the same form posts normally and the server answers with a redirect back, or with
+//! a page of the reasons when it refused the upload.
 
 use leptos::prelude::*;
 
