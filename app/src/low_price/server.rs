@@ -214,7 +214,15 @@ fn case_view(c: &Case) -> LowPriceCase {
         grounds: r.map(|r| r.grounds.clone()).unwrap_or_default(),
         explanation: r.and_then(|r| r.explanation.clone()),
         evidence: r.map(|r| r.evidence.clone()).unwrap_or_default(),
-        evidence_files: r.map(|r| r.files.clone()).unwrap_or_default(),
+        // The bidder's own file names stay with the bidder: the panel lists the files by number.
+        evidence_files: r
+            .map(|r| {
+                r.files
+                    .iter()
+                    .map(|f| EvidenceDoc { file_name: format!("证明材料{}.pdf", f.seq + 1), ..f.clone() })
+                    .collect()
+            })
+            .unwrap_or_default(),
         basis: r.and_then(|r| r.basis.clone()),
     }
 }

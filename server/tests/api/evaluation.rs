@@ -537,6 +537,16 @@ async fn abnormally_low_prices_are_explained_and_decided() {
         assert_eq!(app.anon().get(&evidence).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
         let auditor = app.signed_in(Role::Auditor).await;
         assert_eq!(auditor.get(&evidence).send().await.unwrap().status(), StatusCode::OK);
+        // Another unit's officer finds nothing; the panel never sees the bidder's file names.
+        let gusu = app.sign_in_as("officer-gusu", server::demo::DEMO_PASSWORD).await;
+        assert_eq!(gusu.get(&evidence).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+        let view: Value = sf(&app, &members[2].1, "review", &[("id", &id)]).await.json().await.unwrap();
+        assert!(!view.to_string().contains("成本.pdf"), "{view}");
+        // Another organisation cannot answer a request made of this one: its own bid was not asked.
+        let yangguang_form = reqwest::multipart::Form::new().text("explanation", honest);
+        let url = format!("{}/api/v1/tenders/{id}/low-price/1/explanation", app.base);
+        let res = yangguang.post(url).multipart(yangguang_form).send().await.unwrap();
+        assert_eq!(field_code(res).await, "low_price_not_requested");
 
         let decide = |alias: &str, lot: &str, decision: &str, basis: &str| {
             let form = [("id", id.as_str()), ("alias", alias), ("lot", lot), ("decision", decision), ("basis", basis)]
