@@ -744,15 +744,19 @@ async fn demo_bid(state: &AppState, bidder: &str, tender_id: &str, price: &str) 
     let ctx = bids::context(&state.db, &state.sealer, &b, tender_id, state.now_ms()).await?;
     let org = b.org_name.clone().unwrap_or_default();
     let mut files = Vec::new();
-    for (kind, name, pdf) in [
-        (FileKind::Technical, "技术方案.pdf", crate::documents::demo_proposal_pdf(DEMO_TENDER_TO_OPEN)),
-        (FileKind::Qualification, "资格证明文件.pdf", crate::documents::demo_qualification_pdf(&org)),
-    ] {
+    // One proposal for the bid, or one for each lot where the tender takes them per lot.
+    let proposals: Vec<Option<i64>> =
+        if ctx.spec.proposals_per_lot { (0..ctx.spec.lots.len() as i64).map(Some).collect() } else { vec![None] };
+    let parts = proposals
+        .into_iter()
+        .map(|lot| (FileKind::Technical, lot, "技术方案.pdf", crate::documents::demo_proposal_pdf(DEMO_TENDER_TO_OPEN)))
+        .chain([(FileKind::Qualification, None, "资格证明文件.pdf", crate::documents::demo_qualification_pdf(&org))]);
+    for (kind, lot, name, pdf) in parts {
         use sha2::Digest;
         let sha = hex::encode(sha2::Sha256::digest(&pdf));
         let tmp = state.storage.temp_path();
         let mut out = std::fs::File::create(&tmp)?;
-        ctx.key.seal_file(&file_aad(tender_id, kind), &pdf[..], pdf.len() as u64, &mut out)?;
+        ctx.key.seal_file(&file_aad(tender_id, kind, lot), &pdf[..], pdf.len() as u64, &mut out)?;
         drop(out);
         let stored = state.storage.adopt(&tmp)?;
         files.push(SealedFile {
@@ -763,6 +767,7 @@ async fn demo_bid(state: &AppState, bidder: &str, tender_id: &str, price: &str) 
                 content_type: "application/pdf".into(),
                 sha256: sha,
                 entries: 0,
+                lot,
             },
             stored_sha256: stored.sha256,
             blind_hits: None,

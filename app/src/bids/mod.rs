@@ -53,6 +53,25 @@ pub struct FileReceipt {
     pub sha256: String,
     /// Files inside a zip package; 0 for a PDF.
     pub entries: i64,
+    /// The lot a technical proposal answers where the tender asks for one per lot; `None` for
+    /// a document of the whole bid.
+    #[serde(default)]
+    pub lot: Option<i64>,
+}
+
+impl FileReceipt {
+    /// The upload's form field: `technical`, `technical_<lot>` or `qualification`.
+    pub fn field(&self) -> String {
+        file_field(self.kind, self.lot)
+    }
+}
+
+/// The bid form's field for a document: `technical_<lot>` for a lot's own proposal.
+pub fn file_field(kind: FileKind, lot: Option<i64>) -> String {
+    match lot {
+        Some(l) => format!("{}_{l}", kind.as_str()),
+        None => kind.as_str().to_string(),
+    }
 }
 
 /// A person of the team declared with a bid, as its receipt names them.

@@ -140,6 +140,7 @@ pub fn BidPage() -> impl IntoView {
                         <TenderFacts d=d.clone() />
                         {
                             let tid = tid.clone();
+                            let receipt_lots = lot_names.clone();
                             receipt
                                 .clone()
                                 .map(move |r| {
@@ -239,13 +240,25 @@ pub fn BidPage() -> impl IntoView {
                                                             .map(|f| {
                                                                 view! {
                                                                     <tr>
-                                                                        <td>{f.file_name.clone()}</td>
+                                                                        <td>
+                                                                            {f.file_name.clone()}
+                                                                            {f
+                                                                                .lot
+                                                                                .and_then(|l| receipt_lots.get(l as usize))
+                                                                                .map(|l| {
+                                                                                    view! {
+                                                                                        <span class="hint">
+                                                                                            {format!("（{l}）")}
+                                                                                        </span>
+                                                                                    }
+                                                                                })}
+                                                                        </td>
                                                                         <td>{f.file_size}" B"</td>
                                                                         <td>{f.entries}</td>
                                                                         <td>
                                                                             <code data-testid=format!(
                                                                                 "receipt-sha256-{}",
-                                                                                f.kind.as_str(),
+                                                                                f.field(),
                                                                             )>{f.sha256.clone()}</code>
                                                                         </td>
                                                                     </tr>
@@ -443,6 +456,11 @@ pub fn BidPage() -> impl IntoView {
                                                             .files
                                                             .iter()
                                                             .map(|f| {
+                                                                let lot = f
+                                                                    .lot
+                                                                    .and_then(|l| spec.lots.get(l as usize))
+                                                                    .map(|l| format!("（{}）", l.name))
+                                                                    .unwrap_or_default();
                                                                 let kind = if f.kind == super::FileKind::Technical {
                                                                     lz(i18n, "技术方案", "Technical proposal")
                                                                 } else {
@@ -450,7 +468,7 @@ pub fn BidPage() -> impl IntoView {
                                                                 };
                                                                 view! {
                                                                     <li>
-                                                                        {kind}"："{f.file_name.clone()}" · SHA-256 "
+                                                                        {kind}{lot}"："{f.file_name.clone()}" · SHA-256 "
                                                                         <code class="hash">
                                                                             {f.sha256.chars().take(16).collect::<String>()}"…"
                                                                         </code>
@@ -462,24 +480,64 @@ pub fn BidPage() -> impl IntoView {
                                                 </div>
                                             }
                                         })}
-                                    <label>
-                                        <span>
-                                            {move || {
-                                                if call {
-                                                    t_string!(i18n, tender.plan_file)
-                                                } else {
-                                                    t_string!(i18n, tender.technical_file)
+                                    {if spec.proposals_per_lot {
+                                        // One proposal for each lot chosen above, each judged on its own.
+                                        spec.lots
+                                            .iter()
+                                            .enumerate()
+                                            .map(|(i, l)| {
+                                                let name = l.name.clone();
+                                                view! {
+                                                    <Show when=move || chosen_lots.get().contains(&i)>
+                                                        <label>
+                                                            <span>
+                                                                {
+                                                                    let name = name.clone();
+                                                                    move || {
+                                                                        format!(
+                                                                            "{}（{}）",
+                                                                            t_string!(i18n, tender.technical_file),
+                                                                            name,
+                                                                        )
+                                                                    }
+                                                                }
+                                                            </span>
+                                                            <input
+                                                                type="file"
+                                                                name=format!("technical_{i}")
+                                                                accept="application/pdf,.pdf,application/zip,.zip"
+                                                                required
+                                                                data-testid=format!("bid-technical-{i}")
+                                                            />
+                                                        </label>
+                                                    </Show>
                                                 }
-                                            }}
-                                        </span>
-                                        <input
-                                            type="file"
-                                            name="technical"
-                                            accept="application/pdf,.pdf,application/zip,.zip"
-                                            required
-                                            data-testid="bid-technical"
-                                        />
-                                    </label>
+                                            })
+                                            .collect_view()
+                                            .into_any()
+                                    } else {
+                                        view! {
+                                            <label>
+                                                <span>
+                                                    {move || {
+                                                        if call {
+                                                            t_string!(i18n, tender.plan_file)
+                                                        } else {
+                                                            t_string!(i18n, tender.technical_file)
+                                                        }
+                                                    }}
+                                                </span>
+                                                <input
+                                                    type="file"
+                                                    name="technical"
+                                                    accept="application/pdf,.pdf,application/zip,.zip"
+                                                    required
+                                                    data-testid="bid-technical"
+                                                />
+                                            </label>
+                                        }
+                                            .into_any()
+                                    }}
                                     <label>
                                         <span>{t!(i18n, tender.qualification_file)}</span>
                                         <input

@@ -3,13 +3,13 @@
 //! (`sealing.rs`); `bids.price_fen` stays 0 until the opening decrypts them. The files arrive
 //! already sealed from the upload route.
 
-use super::{BidReceipt, FileKind, FileReceipt, OpenTender, TeamMemberView};
+use super::{file_field, BidReceipt, FileKind, FileReceipt, OpenTender, TeamMemberView};
 use crate::domain::application::Answers;
 use crate::domain::money::Yuan;
 use crate::domain::roster::Declaration;
 use crate::domain::template::ApplicationKind;
 use crate::domain::tender::{self, Action, ValidTender};
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 use crate::identity::SessionUser;
 use crate::server::audit::{self, Actor, Change};
 use crate::server::db::{new_id, Db};
@@ -33,9 +33,12 @@ pub struct SealedFile {
     pub blind_hits: Option<String>,
 }
 
-/// Binds a file's sealed blind-scan hits to its tender and kind.
-pub fn blind_aad(tender_id: &str, kind: FileKind) -> String {
-    format!("{tender_id}:blind:{}", kind.as_str())
+/// Binds a file's sealed blind-scan hits to its tender, kind and lot.
+pub fn blind_aad(tender_id: &str, kind: FileKind, lot: Option<i64>) -> String {
+    match lot {
+        None => format!("{tender_id}:blind:{}", kind.as_str()),
+        Some(l) => format!("{tender_id}:blind:{}:lot:{l}", kind.as_str()),
+    }
 }
 
 /// Prices as sealed: (lot position, price in fen).
@@ -48,8 +51,22 @@ pub fn price_aad(tender_id: &str, bid_id: &str) -> String {
     format!("{tender_id}/bid/{bid_id}/prices")
 }
 
-pub fn file_aad(tender_id: &str, kind: FileKind) -> String {
-    format!("{tender_id}/file/{}", kind.as_str())
+/// Binds a sealed document to its tender, kind and (for a lot's own proposal) lot, so a file
+/// cannot be passed off as another lot's.
+pub fn file_aad(tender_id: &str, kind: FileKind, lot: Option<i64>) -> String {
+    match lot {
+        None => format!("{tender_id}/file/{}", kind.as_str()),
+        Some(l) => format!("{tender_id}/file/{}/lot/{l}", kind.as_str()),
+    }
+}
+
+/// How a file's lot is stored: -1 for a document of the whole bid.
+pub fn lot_column(lot: Option<i64>) -> i64 {
+    lot.unwrap_or(-1)
+}
+
+fn lot_of_column(v: i64) -> Option<i64> {
+    (v >= 0).then_some(v)
 }
 
 /// What the upload needs before it reads a byte: the tender accepts bids now, the caller's
@@ -177,7 +194,7 @@ async fn material_version(db: &Db, tender_id: &str) -> Result<i64, AppError> {
 
 /// A bid's documents as its receipt lists them (technical first).
 pub async fn files_of(db: &Db, bid_id: &str) -> Result<Vec<FileReceipt>, AppError> {
-    Ok(sqlx::query("SELECT kind, file_name, file_size, content_type, plain_sha256, entries FROM bid_files WHERE bid_id = $1 ORDER BY kind DESC")
+    Ok(sqlx::query("SELECT kind, lot_position, file_name, file_size, content_type, plain_sha256, entries FROM bid_files WHERE bid_id = $1 ORDER BY kind DESC, lot_position")
         .bind(bid_id)
         .fetch_all(&db.pool)
         .await?
@@ -194,6 +211,7 @@ pub async fn files_of(db: &Db, bid_id: &str) -> Result<Vec<FileReceipt>, AppErro
             content_type: f.get("content_type"),
             sha256: f.get("plain_sha256"),
             entries: f.get("entries"),
+            lot: lot_of_column(f.get("lot_position")),
         })
         })
         .collect())
@@ -286,26 +304,74 @@ pub async fn receipt(db: &Db, tender_id: &str, org_id: &str) -> Result<Option<Bi
     }))
 }
 
-fn require_both(files: &[SealedFile]) -> Result<(), AppError> {
-    for kind in FileKind::ALL {
-        if !files.iter().any(|f| f.receipt.kind == kind) {
-            return Err(match kind {
-                FileKind::Technical => AppError::field(
+/// The documents a bid needs: the qualification documents, and the technical proposal — one for
+/// the whole bid, or one for each lot it bids for where the tender asks for proposals per lot.
+fn require_files(spec: &ValidTender, prices: &[(i64, i64)], files: &[SealedFile]) -> Result<(), AppError> {
+    let lot_name = |l: i64| spec.lots.get(l as usize).map(|x| x.name.clone()).unwrap_or_default();
+    let technical: Vec<Option<i64>> =
+        files.iter().filter(|f| f.receipt.kind == FileKind::Technical).map(|f| f.receipt.lot).collect();
+    let mut errors = Vec::new();
+    if spec.proposals_per_lot {
+        for (lot, _) in prices.iter().filter(|(l, _)| !technical.contains(&Some(*l))) {
+            let name = lot_name(*lot);
+            errors.push(FieldError::new(
+                &file_field(FileKind::Technical, Some(*lot)),
+                "file_required",
+                &format!("请上传标段“{name}”的技术方案（暗标，PDF或zip）：本项目各标段分别提交技术方案"),
+                &format!("Attach the technical proposal for lot “{name}” (anonymous; PDF or zip): this tender takes one per lot"),
+            ));
+        }
+        for lot in &technical {
+            match lot {
+                None => errors.push(FieldError::new(
                     "technical",
-                    "file_required",
-                    "请上传技术方案（暗标，PDF或zip）",
-                    "Attach the technical proposal (anonymous; PDF or zip)",
-                ),
-                FileKind::Qualification => AppError::field(
-                    "qualification",
-                    "file_required",
-                    "请上传资格证明文件（PDF或zip）",
-                    "Attach the qualification documents (PDF or zip)",
-                ),
-            });
+                    "technical_per_lot",
+                    "本项目各标段分别提交技术方案，请在所投标段下分别上传",
+                    "This tender takes one technical proposal per lot: attach each under its lot",
+                )),
+                Some(l) if !prices.iter().any(|(p, _)| p == l) => {
+                    let name = lot_name(*l);
+                    errors.push(FieldError::new(
+                        &file_field(FileKind::Technical, Some(*l)),
+                        "lot_not_bid",
+                        &format!("未选择投标标段“{name}”，却上传了该标段的技术方案；请勾选该标段或移除文件"),
+                        &format!("A proposal for lot “{name}” came without a bid for that lot: choose the lot or remove the file"),
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+    } else {
+        if technical.is_empty() {
+            errors.push(FieldError::new(
+                "technical",
+                "file_required",
+                "请上传技术方案（暗标，PDF或zip）",
+                "Attach the technical proposal (anonymous; PDF or zip)",
+            ));
+        }
+        if let Some(l) = technical.iter().flatten().next() {
+            errors.push(FieldError::new(
+                &file_field(FileKind::Technical, Some(*l)),
+                "technical_not_per_lot",
+                "本项目所有标段共用一份技术方案，请只上传一份",
+                "This tender takes one technical proposal for all lots: attach one",
+            ));
         }
     }
-    Ok(())
+    if !files.iter().any(|f| f.receipt.kind == FileKind::Qualification) {
+        errors.push(FieldError::new(
+            "qualification",
+            "file_required",
+            "请上传资格证明文件（PDF或zip）",
+            "Attach the qualification documents (PDF or zip)",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
 }
 
 /// What a bid holds once its upload was read and checked.
@@ -330,7 +396,7 @@ pub async fn submit(
     now_ms: i64,
 ) -> Result<BidReceipt, AppError> {
     let BidContents { prices, files, declaration, application } = contents;
-    require_both(files)?;
+    require_files(&ctx.spec, prices, files)?;
     let t = load(db, &ctx.tender.id).await?;
     tender::allowed(t.status, Action::SubmitBid, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
     let previous = receipt(db, &t.id, &ctx.org_id).await?;
@@ -429,9 +495,10 @@ pub async fn submit(
         })?;
     }
     for f in files {
-        sqlx::query("INSERT INTO bid_files (bid_id, kind, file_name, file_size, content_type, plain_sha256, stored_sha256, entries, blind_hits) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        sqlx::query("INSERT INTO bid_files (bid_id, kind, lot_position, file_name, file_size, content_type, plain_sha256, stored_sha256, entries, blind_hits) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
             .bind(&bid_id)
             .bind(f.receipt.kind.as_str())
+            .bind(lot_column(f.receipt.lot))
             .bind(&f.receipt.file_name)
             .bind(f.receipt.file_size)
             .bind(&f.receipt.content_type)
@@ -443,7 +510,9 @@ pub async fn submit(
             .await?;
     }
     let hashes = |fs: &[FileReceipt]| {
-        fs.iter().map(|f| json!({"kind": f.kind, "sha256": f.sha256, "size": f.file_size})).collect::<Vec<_>>()
+        fs.iter()
+            .map(|f| json!({"kind": f.kind, "lot": f.lot, "sha256": f.sha256, "size": f.file_size}))
+            .collect::<Vec<_>>()
     };
     let receipts: Vec<FileReceipt> = files.iter().map(|f| f.receipt.clone()).collect();
     // The audit entry names lots and file hashes, never a price: the auditor reads it before the opening.
@@ -517,6 +586,8 @@ pub struct SealedDocument {
     pub file_name: String,
     pub content_type: String,
     pub key: TenderKey,
+    /// What the file was sealed with ([`file_aad`]).
+    pub aad: String,
 }
 
 /// A bid's document for the purchaser side — only once the bids are open.
@@ -526,13 +597,15 @@ pub async fn file_for_reading(
     tender_id: &str,
     bid_id: &str,
     kind: FileKind,
+    lot: Option<i64>,
 ) -> Result<SealedDocument, AppError> {
     let t = load(db, tender_id).await?;
     let key = reading_key(sealer, &t)?;
-    let row = sqlx::query("SELECT f.stored_sha256, f.file_name, f.content_type FROM bid_files f JOIN bids b ON b.id = f.bid_id WHERE f.bid_id = $1 AND b.tender_id = $2 AND f.kind = $3")
+    let row = sqlx::query("SELECT f.stored_sha256, f.file_name, f.content_type FROM bid_files f JOIN bids b ON b.id = f.bid_id WHERE f.bid_id = $1 AND b.tender_id = $2 AND f.kind = $3 AND f.lot_position = $4")
         .bind(bid_id)
         .bind(tender_id)
         .bind(kind.as_str())
+        .bind(lot_column(lot))
         .fetch_optional(&db.pool)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -541,6 +614,7 @@ pub async fn file_for_reading(
         file_name: row.get("file_name"),
         content_type: row.get("content_type"),
         key,
+        aad: file_aad(tender_id, kind, lot),
     })
 }
 
@@ -647,9 +721,10 @@ pub async fn blind_hits(
     t: &TenderRow,
 ) -> Result<Vec<(String, Vec<crate::domain::blind::Hit>)>, AppError> {
     let key = reading_key(sealer, t)?;
+    let lots: Vec<String> = t.spec()?.lots.into_iter().map(|l| l.name).collect();
     let rows = sqlx::query(
-        "SELECT f.bid_id, f.blind_hits FROM bid_files f JOIN bids b ON b.id = f.bid_id \
-         WHERE b.tender_id = $1 AND f.kind = 'technical' AND f.blind_hits IS NOT NULL",
+        "SELECT f.bid_id, f.lot_position, f.blind_hits FROM bid_files f JOIN bids b ON b.id = f.bid_id \
+         WHERE b.tender_id = $1 AND f.kind = 'technical' AND f.blind_hits IS NOT NULL ORDER BY f.lot_position",
     )
     .bind(&t.id)
     .fetch_all(&db.pool)
@@ -657,14 +732,21 @@ pub async fn blind_hits(
     rows.iter()
         .map(|r| {
             let sealed: String = r.get("blind_hits");
-            let plain = key.open(&blind_aad(&t.id, FileKind::Technical), &sealed).map_err(|e| {
+            let lot = lot_of_column(r.get("lot_position"));
+            let plain = key.open(&blind_aad(&t.id, FileKind::Technical, lot), &sealed).map_err(|e| {
                 tracing::error!(error = %e, tender = %t.id, "sealed blind-scan hits do not open");
                 AppError::Internal
             })?;
-            let hits = serde_json::from_slice(&plain).map_err(|e| {
+            let mut hits: Vec<crate::domain::blind::Hit> = serde_json::from_slice(&plain).map_err(|e| {
                 tracing::error!(error = %e, tender = %t.id, "blind-scan hits do not parse");
                 AppError::Internal
             })?;
+            // A lot's own proposal: the place says which lot's.
+            if let Some(name) = lot.and_then(|l| lots.get(l as usize)) {
+                for h in &mut hits {
+                    h.place = format!("（标段“{name}”）{}", h.place);
+                }
+            }
             Ok((r.get("bid_id"), hits))
         })
         .collect()

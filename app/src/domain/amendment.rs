@@ -62,6 +62,7 @@ pub fn diff(old: &ValidTender, new: &ValidTender) -> Vec<FieldChange> {
     };
     push("lots", lots(old), lots(new));
     push("fixed_price", old.fixed_price.to_string(), new.fixed_price.to_string());
+    push("proposals_per_lot", old.proposals_per_lot.to_string(), new.proposals_per_lot.to_string());
     push(
         "price_weight_pct",
         old.price_weight_pct.normalize().to_string(),
@@ -124,6 +125,7 @@ impl FieldChange {
             "region" => ("地区", "Region"),
             "lots" => ("标段及预算", "Lots and budgets"),
             "fixed_price" => ("固定价格", "Fixed price"),
+            "proposals_per_lot" => ("技术方案按标段分别提交", "A technical proposal per lot"),
             "price_weight_pct" => ("价格分权重", "Price weight"),
             "documents_from" => ("招标文件提供起始日", "Documents available from"),
             "documents_until" => ("招标文件提供截止日", "Documents available until"),
@@ -235,6 +237,18 @@ mod tests {
         assert!(!p.material);
         assert_eq!(p.pushed_from_ms, None);
         assert_eq!(p.changes.len(), 1);
+    }
+
+    #[test]
+    fn asking_for_proposals_per_lot_is_material() {
+        let old = tender("2026-11-30T09:30");
+        let mut new = old.clone();
+        new.proposals_per_lot = true;
+        // Four weeks out, so the deadline stands and this is the one change.
+        let p = plan(&old, &new, NOW).unwrap();
+        assert!(p.material);
+        assert_eq!(p.changes.len(), 1, "{:?}", p.changes);
+        assert_eq!(p.changes[0].label().0, "技术方案按标段分别提交");
     }
 
     #[test]

@@ -205,6 +205,9 @@ pub struct TenderInput {
     /// Fixed-price or state-priced: price is not scored (O87 art. 55).
     #[serde(default)]
     pub fixed_price: bool,
+    /// Each lot has its own technical proposal, scored on its own (only with two lots or more).
+    #[serde(default)]
+    pub proposals_per_lot: bool,
     /// Dates the tender documents are available, `2026-12-01`; empty means from publication
     /// day until the bid deadline's day.
     #[serde(default)]
@@ -288,6 +291,10 @@ pub struct ValidTender {
     pub budget: Yuan,
     pub lots: Vec<Lot>,
     pub fixed_price: bool,
+    /// A bid carries one technical proposal per lot it bids for, and the panel scores each
+    /// lot's proposals apart; otherwise one proposal answers every lot of the bid.
+    #[serde(default)]
+    pub proposals_per_lot: bool,
     pub documents_from: NaiveDate,
     pub documents_until: NaiveDate,
     pub clarify_until_ms: Option<i64>,
@@ -497,6 +504,14 @@ pub fn parse_tender_since(
         }
     }
     let budget = Yuan::from_fen(lots.iter().map(|l| l.budget.fen()).sum());
+    if input.proposals_per_lot && lot_rows.len() < 2 {
+        errors.push(err(
+            "proposals_per_lot",
+            "proposals_per_lot_single_lot",
+            "只有一个标段时，技术方案无需按标段分别提交",
+            "With one lot there is nothing to split: proposals per lot need two lots or more",
+        ));
+    }
 
     let deadline = super::time::parse_shanghai_local(&input.bid_deadline).map(|t| t.timestamp_millis());
     let opening = super::time::parse_shanghai_local(&input.opening_time).map(|t| t.timestamp_millis());
@@ -732,6 +747,7 @@ pub fn parse_tender_since(
                 budget,
                 lots,
                 fixed_price,
+                proposals_per_lot: input.proposals_per_lot,
                 documents_from,
                 documents_until,
                 clarify_until_ms: clarify,
@@ -795,6 +811,7 @@ pub fn to_input(t: &ValidTender) -> TenderInput {
             t.lots.iter().map(|l| LotInput { name: l.name.clone(), budget: l.by_year_text() }).collect()
         },
         fixed_price: t.fixed_price,
+        proposals_per_lot: t.proposals_per_lot,
         documents_from: t.documents_from.to_string(),
         documents_until: t.documents_until.to_string(),
         clarify_until: t.clarify_until_ms.map(local).unwrap_or_default(),
@@ -1029,6 +1046,25 @@ mod tests {
         let e = parse(&i).unwrap_err();
         assert_eq!(e[0].code, "points_total");
         assert!(e[0].message_zh.contains("99.5"));
+    }
+
+    #[test]
+    fn proposals_per_lot_need_two_lots() {
+        let mut i = input();
+        i.proposals_per_lot = true;
+        assert_eq!(codes(&i), ["proposals_per_lot_single_lot"]);
+        i.lots = vec![
+            LotInput { name: "双塔社区".into(), budget: "30万".into() },
+            LotInput { name: "定慧寺社区".into(), budget: "30万".into() },
+        ];
+        let t = parse(&i).unwrap();
+        assert!(t.proposals_per_lot);
+        // The amendment form gives it back as it was.
+        assert!(to_input(&t).proposals_per_lot);
+        // A tender stored before the choice existed takes one proposal for all lots.
+        let mut stored = serde_json::to_value(&t).unwrap();
+        stored.as_object_mut().unwrap().remove("proposals_per_lot");
+        assert!(!serde_json::from_value::<ValidTender>(stored).unwrap().proposals_per_lot);
     }
 
     #[test]

@@ -25,14 +25,19 @@ use serde::{Deserialize, Serialize};
 /// One bidder's technical proposal as a member opens it: by alias, never by file name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProposalView {
+    /// The alias, or the alias and lot number (`A-2`) where proposals are per lot.
     pub alias: String,
+    /// The lot a lot's own proposal answers.
+    #[serde(default)]
+    pub lot: Option<String>,
     /// `application/pdf` or `application/zip`.
     pub content_type: String,
     /// The files inside a zip package, by position.
     pub entries: Vec<String>,
 }
 
-/// A member's row for one bidder: the points and reasons as typed (a draft) or as submitted.
+/// A member's row for one bidder (one lot's proposal, where they are per lot): the points and
+/// reasons as typed (a draft) or as submitted.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SheetRow {
     pub alias: String,

@@ -33,17 +33,49 @@ fn invalid(field: &str, code: &str, zh: &str, en: &str) -> AppError {
     AppError::field(field, code, zh, en)
 }
 
+/// What the panel scores: a bid's technical proposal, its one proposal or, where the tender takes
+/// one per lot, its proposal for one lot (issue 12: "a bid may carry one technical proposal per
+/// lot, scored per lot").
+#[derive(Debug, Clone)]
+struct Entry {
+    /// What members see and sheets are keyed by: the alias, with the lot's number where the
+    /// proposals are per lot (`A`, `A-2`).
+    key: String,
+    bid: String,
+    /// `None` for the bid's one proposal.
+    lot: Option<i64>,
+}
+
+impl Entry {
+    /// Whether the entry is scored for `lot`: its own lot's, or the bid's one proposal.
+    fn answers(&self, lot: i64) -> bool {
+        self.lot.is_none_or(|l| l == lot)
+    }
+
+    fn is(&self, bid: &str, lot_column: i64) -> bool {
+        self.bid == bid && crate::bids::server::lot_column(self.lot) == lot_column
+    }
+}
+
+/// The entry key of a lot's proposal: the alias and the lot's number from 1.
+fn entry_key(alias: &str, lot: Option<i64>) -> String {
+    match lot {
+        Some(l) => format!("{alias}-{}", l + 1),
+        None => alias.to_string(),
+    }
+}
+
 /// What every view of the review starts from.
 struct Review {
     t: TenderRow,
     criteria: Vec<CriterionView>,
-    /// (alias, bid id), by alias.
-    aliases: Vec<(String, String)>,
+    /// What is scored, by lot and then alias.
+    entries: Vec<Entry>,
     /// Members holding a seat (invited or accepted), in seat order.
     seated: Vec<Member>,
     /// Members whose sheet is in and counts.
     submitted: Vec<String>,
-    /// scores[member][alias][criterion], for the submitted members.
+    /// scores[member][entry][criterion], for the submitted members.
     scores: HashMap<String, Vec<Vec<Decimal>>>,
     leader: Option<String>,
     outlier_pct: u32,
@@ -64,8 +96,16 @@ impl Review {
         Sheets {
             scores: members.iter().map(|m| self.scores.get(m).cloned().unwrap_or_default()).collect(),
             members,
-            bids: self.aliases.iter().map(|(a, _)| a.clone()).collect(),
+            bids: self.entries.iter().map(|e| e.key.clone()).collect(),
         }
+    }
+
+    fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+
+    fn key_of(&self, bid: &str, lot_column: i64) -> Option<String> {
+        self.entries.iter().find(|e| e.is(bid, lot_column)).map(|e| e.key.clone())
     }
 
     fn dx_criteria(&self) -> Vec<DxCriterion> {
@@ -89,6 +129,28 @@ async fn load_review(db: &Db, id: &str) -> Result<Review, AppError> {
     // O87 art. 63: bids the panel found not to comply are not scored.
     let failed = crate::compliance::server::failed_bids(db, id).await?;
     let aliases: Vec<(String, String)> = aliases.into_iter().filter(|(_, b)| !failed.contains(b)).collect();
+    let entries: Vec<Entry> = if t.spec()?.proposals_per_lot {
+        let lots = sqlx::query(
+            "SELECT l.bid_id, l.lot_position FROM bid_lots l JOIN bids b ON b.id = l.bid_id \
+             WHERE b.tender_id = $1 AND b.alias IS NOT NULL ORDER BY l.lot_position",
+        )
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?;
+        let mut entries: Vec<Entry> = lots
+            .iter()
+            .filter_map(|r| {
+                let bid: String = r.get("bid_id");
+                let lot = Some(r.get::<i64, _>("lot_position"));
+                let alias = &aliases.iter().find(|(_, b)| *b == bid)?.0;
+                Some(Entry { key: entry_key(alias, lot), bid, lot })
+            })
+            .collect();
+        entries.sort_by(|a, b| (a.lot, &a.key).cmp(&(b.lot, &b.key)));
+        entries
+    } else {
+        aliases.into_iter().map(|(alias, bid)| Entry { key: alias, bid, lot: None }).collect()
+    };
     let seated: Vec<Member> = panels::members(db, id).await?.into_iter().filter(|m| m.status.seated()).collect();
     let submitted: Vec<String> =
         sqlx::query("SELECT expert_id FROM score_sheets WHERE tender_id = $1 AND voided_at IS NULL ORDER BY expert_id")
@@ -99,17 +161,19 @@ async fn load_review(db: &Db, id: &str) -> Result<Review, AppError> {
             .map(|r| r.get::<String, _>("expert_id"))
             .filter(|m| seated.iter().any(|s| &s.user_id == m && s.unlocked()))
             .collect();
-    let rows = sqlx::query("SELECT expert_id, bid_id, position, points_centi FROM scores WHERE tender_id = $1")
-        .bind(id)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows =
+        sqlx::query("SELECT expert_id, bid_id, lot_position, position, points_centi FROM scores WHERE tender_id = $1")
+            .bind(id)
+            .fetch_all(&db.pool)
+            .await?;
     let mut scores: HashMap<String, Vec<Vec<Decimal>>> = HashMap::new();
     for m in &submitted {
-        let mut sheet = vec![vec![Decimal::ZERO; criteria.len()]; aliases.len()];
+        let mut sheet = vec![vec![Decimal::ZERO; criteria.len()]; entries.len()];
         for r in rows.iter().filter(|r| &r.get::<String, _>("expert_id") == m) {
             let bid: String = r.get("bid_id");
             let pos = r.get::<i64, _>("position") as usize;
-            if let (Some(b), true) = (aliases.iter().position(|(_, id)| *id == bid), pos < criteria.len()) {
+            let entry = entries.iter().position(|e| e.is(&bid, r.get("lot_position")));
+            if let (Some(b), true) = (entry, pos < criteria.len()) {
                 sheet[b][pos] = from_centi(r.get("points_centi"));
             }
         }
@@ -120,7 +184,7 @@ async fn load_review(db: &Db, id: &str) -> Result<Review, AppError> {
         leader: panels::leader_of(db, id).await?,
         t,
         criteria,
-        aliases,
+        entries,
         seated,
         submitted,
         scores,
@@ -137,7 +201,7 @@ fn member_of<'a>(r: &'a Review, user: &SessionUser) -> Result<&'a Member, AppErr
 
 async fn confirmed_cells(db: &Db, r: &Review) -> Result<Vec<(Cell, String)>, AppError> {
     let rows = sqlx::query(
-        "SELECT member_id, bid_id, position, note FROM score_answers WHERE tender_id = $1 AND kind = 'confirm'",
+        "SELECT member_id, bid_id, lot_position, position, note FROM score_answers WHERE tender_id = $1 AND kind = 'confirm'",
     )
     .bind(&r.t.id)
     .fetch_all(&db.pool)
@@ -145,10 +209,9 @@ async fn confirmed_cells(db: &Db, r: &Review) -> Result<Vec<(Cell, String)>, App
     Ok(rows
         .iter()
         .filter_map(|row| {
-            let bid: String = row.get("bid_id");
-            let alias = r.aliases.iter().find(|(_, b)| *b == bid)?.0.clone();
+            let key = r.key_of(&row.get::<String, _>("bid_id"), row.get("lot_position"))?;
             Some((
-                Cell { member: row.get("member_id"), bid: alias, criterion: row.get::<i64, _>("position") as usize },
+                Cell { member: row.get("member_id"), bid: key, criterion: row.get::<i64, _>("position") as usize },
                 row.get::<String, _>("note"),
             ))
         })
@@ -558,14 +621,23 @@ fn progress(
 }
 
 async fn proposals(db: &Db, r: &Review) -> Result<Vec<ProposalView>, AppError> {
+    let lots = r.t.spec()?.lots;
     let mut out = Vec::new();
-    for (alias, bid) in &r.aliases {
-        let row = sqlx::query("SELECT content_type FROM bid_files WHERE bid_id = $1 AND kind = 'technical'")
-            .bind(bid)
-            .fetch_optional(&db.pool)
-            .await?;
+    for e in &r.entries {
+        let row = sqlx::query(
+            "SELECT content_type FROM bid_files WHERE bid_id = $1 AND kind = 'technical' AND lot_position = $2",
+        )
+        .bind(&e.bid)
+        .bind(crate::bids::server::lot_column(e.lot))
+        .fetch_optional(&db.pool)
+        .await?;
         if let Some(row) = row {
-            out.push(ProposalView { alias: alias.clone(), content_type: row.get("content_type"), entries: vec![] });
+            out.push(ProposalView {
+                alias: e.key.clone(),
+                lot: e.lot.and_then(|l| lots.get(l as usize)).map(|l| l.name.clone()),
+                content_type: row.get("content_type"),
+                entries: vec![],
+            });
         }
     }
     Ok(out)
@@ -574,23 +646,29 @@ async fn proposals(db: &Db, r: &Review) -> Result<Vec<ProposalView>, AppError> {
 async fn drafts(db: &Db, r: &Review, member: &str) -> Result<Vec<SheetRow>, AppError> {
     let submitted = r.submitted.iter().any(|m| m == member);
     let mut rows: Vec<SheetRow> = r
-        .aliases
+        .entries
         .iter()
-        .map(|(a, _)| SheetRow {
-            alias: a.clone(),
+        .map(|e| SheetRow {
+            alias: e.key.clone(),
             points: vec![String::new(); r.criteria.len()],
             reasons: vec![String::new(); r.criteria.len()],
         })
         .collect();
     let (sql, text) = if submitted {
-        ("SELECT bid_id, position, points_centi, reason FROM scores WHERE tender_id = $1 AND expert_id = $2", false)
+        (
+            "SELECT bid_id, lot_position, position, points_centi, reason FROM scores WHERE tender_id = $1 AND expert_id = $2",
+            false,
+        )
     } else {
-        ("SELECT bid_id, position, points, reason FROM score_drafts WHERE tender_id = $1 AND member_id = $2", true)
+        (
+            "SELECT bid_id, lot_position, position, points, reason FROM score_drafts WHERE tender_id = $1 AND member_id = $2",
+            true,
+        )
     };
     for row in sqlx::query(sql).bind(&r.t.id).bind(member).fetch_all(&db.pool).await? {
         let bid: String = row.get("bid_id");
         let pos = row.get::<i64, _>("position") as usize;
-        let Some(i) = r.aliases.iter().position(|(_, b)| *b == bid) else { continue };
+        let Some(i) = r.entries.iter().position(|e| e.is(&bid, row.get("lot_position"))) else { continue };
         if pos >= r.criteria.len() {
             continue;
         }
@@ -670,7 +748,7 @@ async fn write_draft(
         .execute(&mut **tx)
         .await?;
     for row in rows {
-        let Some((_, bid)) = r.aliases.iter().find(|(a, _)| *a == row.alias) else { continue };
+        let Some(e) = r.entry(&row.alias) else { continue };
         for i in 0..r.criteria.len() {
             let points = row.points.get(i).map(|p| p.trim().chars().take(20).collect::<String>()).unwrap_or_default();
             let reason =
@@ -679,11 +757,12 @@ async fn write_draft(
                 continue;
             }
             sqlx::query(
-                "INSERT INTO score_drafts (tender_id, member_id, bid_id, position, points, reason, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO score_drafts (tender_id, member_id, bid_id, lot_position, position, points, reason, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(&r.t.id)
             .bind(member)
-            .bind(bid)
+            .bind(&e.bid)
+            .bind(crate::bids::server::lot_column(e.lot))
             .bind(i as i64)
             .bind(points)
             .bind(reason)
@@ -722,13 +801,14 @@ pub async fn save_draft(db: &Db, user: &SessionUser, id: &str, rows: &[SheetRow]
 
 /// Checks a sheet: every bidder, every criterion within 0–max (two decimals at most), and a
 /// written reason for every subjective criterion. Errors are listed bidder by bidder in order.
-/// A bid's checked row: each criterion's points with the member's reason.
-type CheckedRow = (String, Vec<(Decimal, String)>);
+/// An entry's checked row: each criterion's points with the member's reason.
+type CheckedRow = (Entry, Vec<(Decimal, String)>);
 
 fn parse_sheet(r: &Review, rows: &[SheetRow]) -> Result<Vec<CheckedRow>, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut out = Vec::new();
-    for (alias, bid) in &r.aliases {
+    for e in &r.entries {
+        let alias = &e.key;
         let Some(row) = rows.iter().find(|x| &x.alias == alias) else {
             errors.push(FieldError::new(
                 &format!("scores[{alias}]"),
@@ -770,9 +850,9 @@ fn parse_sheet(r: &Review, rows: &[SheetRow]) -> Result<Vec<CheckedRow>, Vec<Fie
                 }),
             }
         }
-        out.push((bid.clone(), parsed));
+        out.push((e.clone(), parsed));
     }
-    if rows.iter().any(|row| !r.aliases.iter().any(|(a, _)| *a == row.alias)) {
+    if rows.iter().any(|row| r.entry(&row.alias).is_none()) {
         errors.push(FieldError::new(
             "scores",
             "unknown_bidder",
@@ -806,12 +886,13 @@ pub async fn submit(db: &Db, user: &SessionUser, id: &str, rows: &[SheetRow], no
         .bind(&user.id)
         .execute(&mut *tx)
         .await?;
-    for (bid, row) in &parsed {
+    for (e, row) in &parsed {
         for (i, (p, reason)) in row.iter().enumerate() {
-            sqlx::query("INSERT INTO scores (tender_id, expert_id, bid_id, position, points_centi, reason) VALUES ($1, $2, $3, $4, $5, $6)")
+            sqlx::query("INSERT INTO scores (tender_id, expert_id, bid_id, lot_position, position, points_centi, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(id)
                 .bind(&user.id)
-                .bind(bid)
+                .bind(&e.bid)
+                .bind(crate::bids::server::lot_column(e.lot))
                 .bind(i as i64)
                 .bind(centi(*p))
                 .bind(reason)
@@ -837,7 +918,9 @@ pub async fn submit(db: &Db, user: &SessionUser, id: &str, rows: &[SheetRow], no
         .await?;
     let audited: Vec<_> = parsed
         .iter()
-        .map(|(bid, row)| json!({"bid": bid, "points": row.iter().map(|(p, _)| p.to_string()).collect::<Vec<_>>()}))
+        .map(|(e, row)| {
+            json!({"bid": e.bid, "lot": e.lot, "points": row.iter().map(|(p, _)| p.to_string()).collect::<Vec<_>>()})
+        })
         .collect();
     audit::record(
         &mut tx,
@@ -903,14 +986,13 @@ pub async fn answer_flag(
             })?;
         }
     }
-    let bid = r.aliases.iter().find(|(a, _)| a == alias).map(|(_, b)| b.clone()).ok_or(AppError::NotFound)?;
+    let entry = r.entry(alias).cloned().ok_or(AppError::NotFound)?;
     let from = r
         .scores
         .get(&user.id)
-        .and_then(|s| {
-            s.get(r.aliases.iter().position(|(a, _)| a == alias)?).and_then(|row| row.get(criterion).copied())
-        })
+        .and_then(|s| s.get(r.entries.iter().position(|e| e.key == alias)?).and_then(|row| row.get(criterion).copied()))
         .unwrap_or_default();
+    let lot_column = crate::bids::server::lot_column(entry.lot);
     let (kind, reason, to, note) = match answer {
         Answer::Correct { reason, value, note } => {
             ("correct", Some(reason.as_str().to_string()), *value, note.trim().to_string())
@@ -919,23 +1001,25 @@ pub async fn answer_flag(
     };
     let mut tx = db.pool.begin().await?;
     if kind == "correct" {
-        sqlx::query("UPDATE scores SET points_centi = $1 WHERE tender_id = $2 AND expert_id = $3 AND bid_id = $4 AND position = $5")
+        sqlx::query("UPDATE scores SET points_centi = $1 WHERE tender_id = $2 AND expert_id = $3 AND bid_id = $4 AND lot_position = $5 AND position = $6")
             .bind(centi(to))
             .bind(id)
             .bind(&user.id)
-            .bind(&bid)
+            .bind(&entry.bid)
+            .bind(lot_column)
             .bind(criterion as i64)
             .execute(&mut *tx)
             .await?;
     }
     sqlx::query(
-        "INSERT INTO score_answers (id, tender_id, member_id, bid_id, position, kind, reason, from_centi, to_centi, note, answered_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "INSERT INTO score_answers (id, tender_id, member_id, bid_id, lot_position, position, kind, reason, from_centi, to_centi, note, answered_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(new_id())
     .bind(id)
     .bind(&user.id)
-    .bind(&bid)
+    .bind(&entry.bid)
+    .bind(lot_column)
     .bind(criterion as i64)
     .bind(kind)
     .bind(reason.as_deref())
@@ -960,7 +1044,7 @@ pub async fn answer_flag(
 
 async fn answer_records(db: &Db, r: &Review, named: bool) -> Result<Vec<AnswerRecord>, AppError> {
     let rows = sqlx::query(
-        "SELECT a.member_id, u.display_name, a.bid_id, a.position, a.kind, a.reason, a.from_centi, a.to_centi, a.note, a.answered_at \
+        "SELECT a.member_id, u.display_name, a.bid_id, a.lot_position, a.position, a.kind, a.reason, a.from_centi, a.to_centi, a.note, a.answered_at \
          FROM score_answers a JOIN users u ON u.id = a.member_id WHERE a.tender_id = $1 ORDER BY a.answered_at, a.id",
     )
     .bind(&r.t.id)
@@ -974,7 +1058,7 @@ async fn answer_records(db: &Db, r: &Review, named: bool) -> Result<Vec<AnswerRe
             let reason: Option<String> = row.get("reason");
             AnswerRecord {
                 member: if named { row.get("display_name") } else { r.label(&row.get::<String, _>("member_id")) },
-                alias: r.aliases.iter().find(|(_, b)| *b == bid).map(|(a, _)| a.clone()).unwrap_or_default(),
+                alias: r.key_of(&bid, row.get("lot_position")).unwrap_or_default(),
                 criterion_name: r.criteria.get(pos).map(|c| c.name.clone()).unwrap_or_default(),
                 kind: row.get("kind"),
                 reason: reason.map(|x| CorrectionReason::parse(&x).map_or("其他", |r| r.name_zh()).to_string()),
@@ -1165,8 +1249,8 @@ pub async fn proposal(
 ) -> Result<crate::bids::server::SealedDocument, AppError> {
     let r = load_review(db, id).await?;
     member_of(&r, user)?;
-    let bid = r.aliases.iter().find(|(a, _)| a == alias).map(|(_, b)| b.clone()).ok_or(AppError::NotFound)?;
-    crate::bids::server::file_for_reading(db, sealer, id, &bid, crate::bids::FileKind::Technical).await
+    let e = r.entry(alias).ok_or(AppError::NotFound)?;
+    crate::bids::server::file_for_reading(db, sealer, id, &e.bid, crate::bids::FileKind::Technical, e.lot).await
 }
 
 /// The seed a tender's drawing of lots uses: made at publication, its commitment published then.
@@ -1284,7 +1368,8 @@ async fn ranking_as(db: &Db, id: &str, with_drawings: bool) -> Result<RankingVie
         .filter(|c| c.rejected())
         .map(|c| (c.bid_id, c.lot))
         .collect();
-    // Each counted member's scores for each bid (one sheet per bid, used in every lot it covers).
+    // Each counted member's scores for each entry: a bid's one proposal counts in every lot it
+    // covers, a lot's own proposal only in that lot.
     let counted: Vec<&Vec<Vec<Decimal>>> = r.submitted.iter().filter_map(|m| r.scores.get(m)).collect();
     let criteria: Vec<Criterion> =
         r.criteria.iter().map(|c| Criterion { id: c.position.to_string(), max_points: c.max_points }).collect();
@@ -1300,8 +1385,7 @@ async fn ranking_as(db: &Db, id: &str, with_drawings: bool) -> Result<RankingVie
             .iter()
             .filter_map(|b| {
                 let bid: String = b.get("id");
-                let alias: String = b.get::<Option<String>, _>("alias").unwrap_or_default();
-                let i = r.aliases.iter().position(|(a, _)| *a == alias)?;
+                let i = r.entries.iter().position(|e| e.bid == bid && e.answers(position))?;
                 if invalid_in.contains(&(bid.clone(), position)) {
                     return None;
                 }
@@ -1417,12 +1501,10 @@ pub async fn score_summary(db: &Db, id: &str) -> Result<Option<ScoreSummary>, Ap
                     MemberKind::PurchaserRep => "采购人代表",
                 },
                 rows: r
-                    .aliases
+                    .entries
                     .iter()
                     .zip(scores)
-                    .map(|((alias, bid), points)| {
-                        (alias.clone(), names.get(bid).cloned().unwrap_or_default(), points.clone())
-                    })
+                    .map(|(e, points)| (e.key.clone(), names.get(&e.bid).cloned().unwrap_or_default(), points.clone()))
                     .collect(),
             })
         })

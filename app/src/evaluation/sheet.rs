@@ -253,7 +253,10 @@ pub fn ReviewPage() -> impl IntoView {
                                                     target="_blank"
                                                     data-testid=format!("proposal-{}", p.alias)
                                                 >
-                                                    {format!("投标人{} 技术方案", p.alias)}
+                                                    {match &p.lot {
+                                                        Some(lot) => format!("投标人{} 技术方案（标段：{lot}）", p.alias),
+                                                        None => format!("投标人{} 技术方案", p.alias),
+                                                    }}
                                                 </a>
                                                 {(p.content_type == "application/zip").then_some("（文件包）")}
                                             </li>
@@ -349,10 +352,16 @@ pub fn ReviewPage() -> impl IntoView {
                                             .enumerate()
                                             .map(|(i, row)| {
                                                 let alias = row.alias.clone();
+                                                let lot = v
+                                                    .proposals
+                                                    .iter()
+                                                    .find(|p| p.alias == alias)
+                                                    .and_then(|p| p.lot.clone());
                                                 view! {
                                                     <tr>
                                                         <td data-testid=format!("alias-{alias}")>
                                                             {alias.clone()}
+                                                            {lot.map(|l| view! { <span class="hint">" "{l}</span> })}
                                                             <input type="hidden" name=format!("rows[{i}][alias]") value=alias.clone() />
                                                         </td>
                                                         {criteria

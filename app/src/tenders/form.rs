@@ -157,6 +157,17 @@ fn TenderFields(
             />
             <span>{t!(i18n, tender.fixed_price)}</span>
         </label>
+        <label class="check">
+            <input
+                type="checkbox"
+                name="input[proposals_per_lot]"
+                value="true"
+                checked=v.proposals_per_lot
+                prop:checked=v.proposals_per_lot
+                data-testid="tender-proposals_per_lot"
+            />
+            <span>{t!(i18n, tender.proposals_per_lot)}</span>
+        </label>
         {text("price_weight_pct", t_string!(i18n, tender.price_weight).into(), v.price_weight_pct.clone(), "10–30")}
         {text(
             "budget",

@@ -138,6 +138,16 @@ pub fn TenderFacts(d: TenderView) -> impl IntoView {
                         t_string!(i18n, tender.fixed_price).to_string()
                     }}
                 </dd>
+                {spec
+                    .proposals_per_lot
+                    .then(|| {
+                        view! {
+                            <dt>{t!(i18n, tender.proposals_label)}</dt>
+                            <dd data-testid="facts-proposals-per-lot">
+                                {t!(i18n, tender.proposals_per_lot_fact)}
+                            </dd>
+                        }
+                    })}
                 <dt>{t!(i18n, tender.documents_from)}</dt>
                 <dd>{format!("{} — {}", spec.documents_from, spec.documents_until)}</dd>
                 <dt>{t!(i18n, tender.clarify_until)}</dt>

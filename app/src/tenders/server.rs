@@ -904,6 +904,22 @@ pub async fn amend(
         return Ok(1);
     }
     let reason = amendment_reason(reason)?;
+    if old.proposals_per_lot != v.proposals_per_lot
+        && sqlx::query("SELECT 1 AS one FROM bids WHERE tender_id = $1 LIMIT 1")
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?
+            .is_some()
+    {
+        // The bids in hold one proposal or one per lot as the notice asked: changing the
+        // question would leave them without the answer the review reads.
+        return Err(AppError::field(
+            "proposals_per_lot",
+            "proposals_per_lot_frozen",
+            "已有投标，不能再更改技术方案是否按标段分别提交",
+            "Bids are in: whether proposals come per lot can no longer change",
+        ));
+    }
     let plan = amendment::plan(&old, &v, now_ms).map_err(AppError::Validation)?;
     let mut tx = db.pool.begin().await?;
     let amendment = Amendment { from_version: t.version, plan: &plan, reason, extra: json!({}) };

@@ -20,6 +20,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/tenders/{id}/bids", post(submit_bid).layer(DefaultBodyLimit::max(MAX_BID as usize + 256 * 1024)))
         .route("/tenders/{id}/bids/{bid_id}/files/{kind}", get(bid_file))
+        .route("/tenders/{id}/bids/{bid_id}/files/{kind}/{lot}", get(bid_lot_file))
 }
 
 /// The technical proposal is judged blind (暗标): its file names must not name the bidder.
@@ -38,9 +39,10 @@ async fn check_and_seal(
     size: u64,
     sha: String,
     name: String,
-    kind: FileKind,
+    (kind, lot): Part,
 ) -> ApiResult<SealedFile> {
-    let doc = inspect(&spool, size, &name, kind.as_str()).await?;
+    let field = app::bids::file_field(kind, lot);
+    let doc = inspect(&spool, size, &name, &field).await?;
     // Only a tender's proposal is judged blind: a call's applicant presents its own plan (seed 001
     // 申报陈述; seed 003 community → street → district review), so naming itself is expected.
     if kind == FileKind::Technical && ctx.application.is_none() {
@@ -50,7 +52,7 @@ async fn check_and_seal(
         }
         if let Some(n) = identifies(ctx, &names) {
             return Err(rejected(
-                kind.as_str(),
+                &field,
                 "technical_not_anonymous",
                 format!("技术方案为暗标，文件名“{n}”含有本机构名称或信用代码，请修改后重新上传"),
                 format!("The technical proposal is judged blind; the file name “{n}” contains your organisation's name or credit code"),
@@ -61,7 +63,7 @@ async fn check_and_seal(
         let hits = blind_scan(ctx, &spool, &doc).await?;
         if let Some(hit) = app::domain::blind::refusal(&hits) {
             return Err(rejected(
-                kind.as_str(),
+                &field,
                 "technical_names_bidder",
                 format!("技术方案为暗标，“{}”含有本机构名称或信用代码，请删除后重新上传", hit.place),
                 format!(
@@ -71,11 +73,11 @@ async fn check_and_seal(
             ));
         }
         let json = serde_json::to_vec(&hits).expect("hits serialise");
-        (!hits.is_empty()).then(|| ctx.key.seal(&bids::blind_aad(&ctx.tender.id, kind), &json))
+        (!hits.is_empty()).then(|| ctx.key.seal(&bids::blind_aad(&ctx.tender.id, kind, lot), &json))
     } else {
         None
     };
-    let (ctx2, aad) = (ctx.clone(), file_aad(&ctx.tender.id, kind));
+    let (ctx2, aad) = (ctx.clone(), file_aad(&ctx.tender.id, kind, lot));
     let stored_sha256 = seal_spooled(state, spool, move |input, output| {
         ctx2.key.seal_file(&aad, input, size, output).map_err(|e| e.to_string())
     })
@@ -88,6 +90,7 @@ async fn check_and_seal(
             content_type: doc.content_type().into(),
             sha256: sha,
             entries: doc.entry_count(),
+            lot,
         },
         stored_sha256,
         blind_hits,
@@ -110,9 +113,13 @@ async fn blind_scan(
         .map_err(internal("the blind scan failed"))
 }
 
+/// A document's kind and, for a lot's own proposal, its lot.
+type Part = (FileKind, Option<i64>);
+
 /// A bidder's sealed bid as multipart form fields: `lot` (repeated lot positions; optional when
 /// there is one lot), `price_<lot>` (yuan; not for fixed-price tenders), and the files
-/// `technical` (anonymous proposal) and `qualification`, each a PDF or a zip package.
+/// `technical` (anonymous proposal; `technical_<lot>` for each lot bid for where the tender
+/// takes one per lot) and `qualification`, each a PDF or a zip package.
 async fn submit_bid(
     State(state): State<AppState>,
     caller: Caller,
@@ -155,7 +162,7 @@ async fn receive_bid(
     // Spooled while the body arrives, checked and sealed once it has: the bid is received when
     // its last byte is, and the server's own work (scanning, sealing) does not count against
     // the deadline.
-    let mut spooled_files: Vec<(FileKind, Spool, u64, String, String)> = Vec::new();
+    let mut spooled_files: Vec<(Part, Spool, u64, String, String)> = Vec::new();
     let mut teams: Vec<(i64, app::domain::roster::TeamInput)> = Vec::new();
     let mut application = app::domain::shenzhen::ApplicationInput::default();
     let mut zone = app::domain::shandong::ApplicationForm::default();
@@ -232,31 +239,43 @@ async fn receive_bid(
             }
             // A single price field means the only lot.
             "price" => prices.push((0, field.text().await.map_err(bad_form)?)),
-            "technical" | "qualification" => {
-                let kind = if name == "technical" { FileKind::Technical } else { FileKind::Qualification };
+            n if n == "technical" || n == "qualification" || n.starts_with("technical_") => {
+                let part = match n.strip_prefix("technical_") {
+                    Some(lot) => (
+                        FileKind::Technical,
+                        Some(
+                            lot.parse::<i64>()
+                                .ok()
+                                .filter(|l| (0..ctx.spec.lots.len() as i64).contains(l))
+                                .ok_or_else(|| field_error("lots", "lot_unknown", "标段不存在", "No such lot"))?,
+                        ),
+                    ),
+                    None if n == "technical" => (FileKind::Technical, None),
+                    None => (FileKind::Qualification, None),
+                };
                 let file_name = file_name(&field);
                 if file_name.is_empty() {
                     // An empty file input in a browser form.
                     continue;
                 }
-                if spooled_files.iter().any(|(k, ..)| *k == kind) {
+                if spooled_files.iter().any(|(k, ..)| *k == part) {
                     return Err(field_error(
-                        kind.as_str(),
+                        n,
                         "file_repeated",
                         "同一类文件只能上传一个（多个文件请打包为zip）",
                         "One file per kind (pack several into a zip)",
                     ));
                 }
-                let (spooled, size, sha) = spool(&state, &mut field, &file_name, kind.as_str(), &mut budget).await?;
-                spooled_files.push((kind, spooled, size, sha, file_name));
+                let (spooled, size, sha) = spool(&state, &mut field, &file_name, n, &mut budget).await?;
+                spooled_files.push((part, spooled, size, sha, file_name));
             }
             _ => {}
         }
     }
     let received_at = state.now_ms();
     let mut files: Vec<SealedFile> = Vec::new();
-    for (kind, spooled, size, sha, file_name) in spooled_files {
-        files.push(check_and_seal(&state, &ctx, spooled, size, sha, file_name, kind).await?);
+    for (part, spooled, size, sha, file_name) in spooled_files {
+        files.push(check_and_seal(&state, &ctx, spooled, size, sha, file_name, part).await?);
     }
     let typed: Vec<String> = if lots.is_empty() {
         vec![prices.iter().find(|(p, _)| *p == 0).map(|(_, v)| v.clone()).unwrap_or_default()]
@@ -303,17 +322,40 @@ async fn bid_file(
     caller: Caller,
     Path((id, bid_id, kind)): Path<(String, String, String)>,
 ) -> ApiResult<Response> {
+    read_bid_file(&state, &caller, &id, &bid_id, &kind, None).await
+}
+
+/// A lot's own technical proposal, where the tender takes one per lot.
+async fn bid_lot_file(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, bid_id, kind, lot)): Path<(String, String, String, String)>,
+) -> ApiResult<Response> {
+    // Authorised before the path is judged, so a caller learns nothing from a malformed one.
+    caller.require(&[Role::Officer, Role::Auditor])?;
+    let lot = lot.parse::<i64>().map_err(|_| ApiError(AppError::NotFound))?;
+    read_bid_file(&state, &caller, &id, &bid_id, &kind, Some(lot)).await
+}
+
+async fn read_bid_file(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    bid_id: &str,
+    kind: &str,
+    lot: Option<i64>,
+) -> ApiResult<Response> {
     // Bid documents are for the tender's own purchaser side; platform admins do not read them.
     let user = caller.require(&[Role::Officer, Role::Auditor])?;
-    app::tenders::server::load_for(&state.db, user, &id).await?;
-    let kind = FileKind::parse(&kind).ok_or(ApiError(AppError::NotFound))?;
-    let doc = bids::file_for_reading(&state.db, &state.sealer, &id, &bid_id, kind).await?;
+    app::tenders::server::load_for(&state.db, user, id).await?;
+    let kind = FileKind::parse(kind).ok_or(ApiError(AppError::NotFound))?;
+    let doc = bids::file_for_reading(&state.db, &state.sealer, id, bid_id, kind, lot).await?;
     let sealed = state
         .storage
         .read(&doc.stored_sha256)
         .await
         .map_err(|e| internal("reading a bid file failed")(e.to_string()))?;
-    let (aad, key) = (file_aad(&id, kind), doc.key);
+    let (aad, key) = (doc.aad, doc.key);
     let plain = tokio::task::spawn_blocking(move || key.open_file(&aad, &sealed))
         .await
         .map_err(|e| internal("decrypting panicked")(e.to_string()))?

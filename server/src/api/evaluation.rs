@@ -4,8 +4,6 @@
 
 use super::files::{self, internal};
 use super::{ApiError, ApiResult, Caller};
-use app::bids::server::file_aad;
-use app::bids::FileKind;
 use app::error::AppError;
 use app::identity::Role;
 use app::server::state::AppState;
@@ -32,7 +30,7 @@ async fn decrypted(state: &AppState, caller: &Caller, id: &str, alias: &str) -> 
         .read(&doc.stored_sha256)
         .await
         .map_err(|e| internal("reading a proposal failed")(e.to_string()))?;
-    let (aad, key) = (file_aad(id, FileKind::Technical), doc.key);
+    let (aad, key) = (doc.aad, doc.key);
     let plain = tokio::task::spawn_blocking(move || key.open_file(&aad, &sealed))
         .await
         .map_err(|e| internal("decrypting panicked")(e.to_string()))?

@@ -999,3 +999,256 @@ async fn the_demo_has_a_tender_evaluated_to_the_signed_report() {
     let pdf = officer.get(format!("{}/api/v1/tenders/{id}/report.pdf", app.base)).send().await.unwrap();
     assert_eq!(pdf.status(), StatusCode::OK);
 }
+
+/// A bid as multipart: (lot, price) pairs with a team per lot from the bidder's roster (as
+/// `flow::upload_team` builds it), and the documents as (form field, file).
+async fn upload_parts(
+    app: &TestApp,
+    client: &reqwest::Client,
+    tender: &str,
+    prices: &[(i64, &str)],
+    files: Vec<(String, Doc)>,
+) -> reqwest::Response {
+    let profile: Value = sf(app, client, "my_profile", &[]).await.json().await.unwrap();
+    let own: Vec<String> = profile["roster"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["person"]["name"] != server::demo::DEMO_SHARED_PERSON)
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect();
+    let mut form = reqwest::multipart::Form::new();
+    for (i, (lot, price)) in prices.iter().enumerate() {
+        form = form.text("lot", lot.to_string()).text(format!("price_{lot}"), price.to_string());
+        for (j, id) in own.iter().skip(i * server::demo::DEMO_TEAM_SIZE).take(server::demo::DEMO_TEAM_SIZE).enumerate()
+        {
+            form = form.text(format!("staff_{lot}"), id.clone());
+            match j {
+                0 => form = form.text(format!("manager_{lot}"), id.clone()),
+                1 => form = form.text(format!("supervisor_{lot}"), id.clone()),
+                _ => {}
+            }
+        }
+    }
+    for (field, (name, bytes)) in files {
+        form = form.part(field, reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+    }
+    client.post(format!("{}/api/v1/tenders/{tender}/bids", app.base)).multipart(form).send().await.unwrap()
+}
+
+async fn codes(res: reqwest::Response) -> Vec<String> {
+    let body: Value = res.json().await.unwrap();
+    body["error"]["fields"]
+        .as_array()
+        .map(|f| f.iter().map(|x| x["code"].as_str().unwrap().to_string()).collect())
+        .unwrap_or_default()
+}
+
+/// Issue 12: "a bid may carry one technical proposal per lot, scored per lot". A tender that
+/// asks for it takes one proposal for each lot bid for (and refuses one for all, or one for a
+/// lot not bid); members read and score each lot's proposals apart, and each lot ranks on its
+/// own proposals' scores.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proposals_per_lot_are_read_and_scored_per_lot() {
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let officer = app.signed_in(Role::Officer).await;
+        // A tender with one proposal for all lots refuses a lot's own proposal.
+        let plain = create_published(&app, &officer, 21).await;
+        let yangguang = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
+        let res = upload_parts(
+            &app,
+            &yangguang,
+            &plain,
+            &[(0, "290000")],
+            vec![("technical_0".into(), pdf("lot plan")), ("qualification".into(), pdf("q"))],
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(codes(res).await, ["technical_not_per_lot"]);
+
+        let mut form = suzhou_form(&app, 21);
+        form.push(("input[proposals_per_lot]".into(), "true".into()));
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let res = sf(&app, &officer, "create_tender", &pairs).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        let id: String = res.json().await.unwrap();
+        assert_eq!(sf(&app, &officer, "publish_tender", &[("id", &id)]).await.status(), StatusCode::OK);
+        let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
+        assert_eq!(public["spec"]["proposals_per_lot"], true);
+
+        // Refused: one proposal for the whole bid; a lot bid for without its proposal; a
+        // proposal for a lot not bid for; a lot that does not exist.
+        let both = [(0, "290000"), (1, "290000")];
+        let res = upload_parts(
+            &app,
+            &yangguang,
+            &id,
+            &both,
+            vec![("technical".into(), pdf("plan")), ("qualification".into(), pdf("q"))],
+        )
+        .await;
+        assert_eq!(codes(res).await, ["file_required", "file_required", "technical_per_lot"]);
+        let res = upload_parts(
+            &app,
+            &yangguang,
+            &id,
+            &[(0, "290000")],
+            vec![
+                ("technical_0".into(), pdf("a")),
+                ("technical_1".into(), pdf("b")),
+                ("qualification".into(), pdf("q")),
+            ],
+        )
+        .await;
+        assert_eq!(codes(res).await, ["lot_not_bid"]);
+        let res = upload_parts(
+            &app,
+            &yangguang,
+            &id,
+            &both,
+            vec![("technical_0".into(), pdf("a")), ("qualification".into(), pdf("q"))],
+        )
+        .await;
+        assert_eq!(codes(res).await, ["file_required"]);
+        let res = upload_parts(&app, &yangguang, &id, &both, vec![("technical_7".into(), pdf("a"))]).await;
+        assert_eq!(codes(res).await, ["lot_unknown"]);
+        // A lot's proposal is judged blind like any other.
+        let res = upload_parts(
+            &app,
+            &yangguang,
+            &id,
+            &both,
+            vec![
+                ("technical_0".into(), pdf("a")),
+                ("technical_1".into(), ("阳光社会工作服务社方案.pdf", b"%PDF-1.7 x".to_vec())),
+                ("qualification".into(), pdf("q")),
+            ],
+        )
+        .await;
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["fields"][0]["field"], "technical_1", "{body}");
+
+        // Each bids for both lots (a lot with fewer than three fails, O87 art. 43); each proposal
+        // says whose and which lot's it is, so the reading below can tell them apart.
+        let bidders = [("ngo-yangguang", &both[..]), ("ngo-yimin", &both[..]), ("ngo-hexie", &both[..])];
+        for (user, prices) in bidders {
+            let client = app.sign_in_as(user, server::demo::DEMO_PASSWORD).await;
+            let mut files: Vec<(String, Doc)> =
+                prices.iter().map(|(lot, _)| (format!("technical_{lot}"), pdf(&format!("{user} lot {lot}")))).collect();
+            files.push(("qualification".into(), pdf("qualification")));
+            let res = upload_parts(&app, &client, &id, prices, files).await;
+            assert_eq!(res.status(), StatusCode::CREATED, "{user}: {}", res.text().await.unwrap());
+            let receipt: Value = res.json().await.unwrap();
+            let lots: Vec<&Value> = receipt["files"].as_array().unwrap().iter().map(|f| &f["lot"]).collect();
+            let expected: Vec<Value> = prices.iter().map(|(l, _)| json!(l)).chain([Value::Null]).collect();
+            assert_eq!(lots.into_iter().cloned().collect::<Vec<_>>(), expected, "{receipt}");
+            advance(&app, 60_000);
+        }
+        advance(&app, public["spec"]["bid_deadline_ms"].as_i64().unwrap() - app.state.now_ms());
+        // Signed in again: three weeks went by.
+        let officer = app.signed_in(Role::Officer).await;
+        assert_eq!(sf(&app, &officer, "open_bids", &[("id", &id)]).await.status(), StatusCode::OK);
+        let review: Value = sf(&app, &officer, "review_rows", &[("id", &id)]).await.json().await.unwrap();
+        for row in review.as_array().unwrap() {
+            let bid = row["bid"]["bid_id"].as_str().unwrap();
+            let reason = "资格审查材料齐全，经核对符合要求";
+            let res = sf(
+                &app,
+                &officer,
+                "review_bid",
+                &[("id", &id), ("bid_id", bid), ("outcome", "pass"), ("reason", reason)],
+            )
+            .await;
+            assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        }
+        assert_eq!(sf(&app, &officer, "conclude_review", &[("id", &id)]).await.status(), StatusCode::OK);
+        // The purchaser side reads a lot's own proposal.
+        let hexie_bid: String = sqlx::query_scalar(
+            "SELECT b.id FROM bids b JOIN users u ON u.org_id = b.org_id WHERE b.tender_id = $1 AND u.username = 'ngo-hexie'",
+        )
+        .bind(&id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        let file = officer
+            .get(format!("{}/api/v1/tenders/{id}/bids/{hexie_bid}/files/technical/1", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(file.status(), StatusCode::OK);
+        assert!(String::from_utf8_lossy(&file.bytes().await.unwrap()).contains("ngo-hexie lot 1"));
+        let none = officer
+            .get(format!("{}/api/v1/tenders/{id}/bids/{hexie_bid}/files/technical", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(none.status(), StatusCode::NOT_FOUND);
+
+        let members = form_panel(&app, &officer, &id).await;
+        comply(&app, &members, &id).await;
+        let (a, b, c) = (
+            alias_of(&app, &id, "ngo-yangguang").await,
+            alias_of(&app, &id, "ngo-yimin").await,
+            alias_of(&app, &id, "ngo-hexie").await,
+        );
+        // The sheet: the first lot's proposals, then the second's.
+        let view: Value = sf(&app, &members[0].1, "review", &[("id", &id)]).await.json().await.unwrap();
+        let keys: Vec<&str> = view["rows"].as_array().unwrap().iter().map(|r| r["alias"].as_str().unwrap()).collect();
+        let mut first = [format!("{a}-1"), format!("{b}-1"), format!("{c}-1")];
+        first.sort();
+        let mut second = vec![format!("{a}-2"), format!("{b}-2"), format!("{c}-2")];
+        second.sort();
+        assert_eq!(keys, first.iter().chain(&second).map(String::as_str).collect::<Vec<_>>());
+        let proposals = view["proposals"].as_array().unwrap();
+        assert_eq!(proposals.len(), 6);
+        assert!(proposals.iter().any(|p| p["alias"] == format!("{c}-2") && p["lot"] == "定慧寺社区"), "{view}");
+        // A member opens 和谐's proposal for the second lot; there is no proposal for all lots,
+        // nor a third lot's.
+        let read = |key: String| {
+            let client = members[0].1.clone();
+            let url = format!("{}/api/v1/tenders/{id}/review/{key}/proposal", app.base);
+            async move { client.get(url).send().await.unwrap() }
+        };
+        let res = read(format!("{c}-2")).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(String::from_utf8_lossy(&res.bytes().await.unwrap()).contains("ngo-hexie lot 1"));
+        assert_eq!(read(format!("{c}-3")).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(read(c.clone()).await.status(), StatusCode::NOT_FOUND);
+
+        // A sheet without the second lot's proposals is refused; the full one names each entry.
+        let partial: Vec<(String, Vec<&str>)> = first.iter().map(|k| (k.clone(), vec!["40", "25"])).collect();
+        let res = submit_sheet(&app, &members[0].1, &id, &partial).await;
+        assert_eq!(field_code(res).await, "scores_missing");
+        // 阳光 is stronger in the first lot, 益民 in the second, at equal prices.
+        let points = |key: &String| -> Vec<&'static str> {
+            if *key == format!("{a}-1") || *key == format!("{b}-2") {
+                vec!["45", "28"]
+            } else {
+                vec!["35", "22"]
+            }
+        };
+        let rows: Vec<(String, Vec<&str>)> = first.iter().chain(&second).map(|k| (k.clone(), points(k))).collect();
+        score_all(&app, &members, &id, &rows).await;
+        finish_review(&app, &officer, &members, &id).await;
+        let ranking: Value = sf(&app, &officer, "ranking", &[("id", &id)]).await.json().await.unwrap();
+        let order = |lot: usize| -> Vec<String> {
+            ranking["lots"][lot]["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["alias"].as_str().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(order(0)[0], a, "{ranking}");
+        assert_eq!(order(1)[0], b, "{ranking}");
+        assert_eq!(ranking["lots"][0]["rows"][0]["technical"], json!("73.00"), "{ranking}");
+        assert_eq!(ranking["lots"][1]["rows"][1]["technical"], json!("57.00"), "{ranking}");
+        // The score summary lists each lot's proposals apart.
+        let xlsx = officer.get(format!("{}/api/v1/tenders/{id}/scores.xlsx", app.base)).send().await.unwrap();
+        assert_eq!(xlsx.status(), StatusCode::OK);
+        let book = read_xlsx(&xlsx.bytes().await.unwrap());
+        let cells: String = book.values().flatten().flatten().cloned().collect::<Vec<_>>().join("|");
+        assert!(cells.contains(&format!("{c}-2")), "{cells}");
+    }
+}

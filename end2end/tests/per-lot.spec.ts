@@ -1,0 +1,77 @@
+import { test, expect } from '@playwright/test';
+import { createHash } from 'crypto';
+import { as, hydrated, beijing, callServerFn, DAY, pageErrors } from './helpers';
+
+const pdf = (marker: string) => Buffer.from(`%PDF-1.7\n% ${marker}\n`);
+
+// Issue 12: a tender may take one technical proposal per lot, each scored on its own. The
+// notice says so, and the bid form asks for one proposal under each lot the bidder ticks.
+test('a tender taking a technical proposal per lot asks for one under each lot bid for', async ({ browser, request }) => {
+  test.setTimeout(120_000);
+  const now = (await (await request.get('/api/v1/test/clock')).json()).now_ms as number;
+  const deadline = beijing(now + 21 * DAY);
+  const title = `E2E 按标段提交技术方案 ${Date.now()}`;
+  const officer = await as(browser, 'officer');
+  // The choice sits in the tender form beside the fixed price.
+  await officer.getByTestId('new-tender').click();
+  await hydrated(officer);
+  await expect(officer.getByTestId('tender-proposals_per_lot')).not.toBeChecked();
+  const id: string = await callServerFn(officer, 'create_tender', {
+    'input[template_id]': 'suzhou-street-4plus1',
+    'input[method]': 'open_tender',
+    'input[title]': title,
+    'input[buyer]': '苏州市民政局',
+    'input[contact][person]': '王老师',
+    'input[contact][phone]': '0512-65220000',
+    'input[contact][address]': '苏州市姑苏区三香路998号',
+    'input[lots][0][name]': '双塔社区',
+    'input[lots][0][budget]': '30万',
+    'input[lots][1][name]': '定慧寺社区',
+    'input[lots][1][budget]': '30万',
+    'input[proposals_per_lot]': 'true',
+    'input[bid_deadline]': deadline,
+    'input[opening_time]': deadline,
+    'input[price_weight_pct]': '20',
+    'input[criteria][0][name]': '服务方案',
+    'input[criteria][0][max_points]': '50',
+    'input[criteria][1][name]': '团队配备',
+    'input[criteria][1][max_points]': '30',
+    'input[criteria][1][objective]': 'true',
+    'input[lint_override]': '苏州市民政局文件明确规定承接主体的组织形式和人数',
+  });
+  await callServerFn(officer, 'publish_tender', { id });
+  // The amendment form shows the choice as made.
+  await officer.goto(`/officer/tenders/${id}/amend`);
+  await hydrated(officer);
+  await expect(officer.getByTestId('tender-proposals_per_lot')).toBeChecked();
+  await officer.context().close();
+
+  const bidder = await as(browser, 'ngo-hexie');
+  await bidder.goto(`/bidder/tenders/${id}`);
+  await hydrated(bidder);
+  await expect(bidder.getByTestId('facts-proposals-per-lot')).toHaveText('每个标段分别提交技术方案，分别评分');
+  // No lot ticked, no proposal asked for; each ticked lot asks for its own.
+  await expect(bidder.getByTestId('bid-technical')).toHaveCount(0);
+  await expect(bidder.getByTestId('bid-technical-0')).toHaveCount(0);
+  await bidder.getByTestId('bid-lot-1').check();
+  await expect(bidder.getByTestId('bid-technical-1')).toBeVisible();
+  await expect(bidder.getByTestId('bid-technical-0')).toHaveCount(0);
+  await bidder.getByTestId('bid-lot-0').check();
+  await expect(bidder.getByTestId('bid-technical-0')).toBeVisible();
+  await expect(bidder.getByTestId('bid-technical-0').locator('xpath=..')).toContainText('双塔社区');
+  const files = [pdf('plan for 双塔'), pdf('plan for 定慧寺')];
+  for (const lot of [0, 1]) {
+    await bidder.getByTestId(`bid-price-${lot}`).fill('290000');
+    await bidder.getByTestId(`bid-technical-${lot}`).setInputFiles({ name: `技术方案${lot + 1}.pdf`, mimeType: 'application/pdf', buffer: files[lot] });
+  }
+  await bidder.getByTestId('bid-qualification').setInputFiles({ name: '资格证明.pdf', mimeType: 'application/pdf', buffer: pdf('qualification') });
+  // No team was chosen: the form asks before sending a bid that fails the team rules.
+  bidder.once('dialog', (d) => d.accept());
+  await bidder.getByTestId('bid-submit').click();
+  for (const lot of [0, 1]) {
+    await expect(bidder.getByTestId(`receipt-sha256-technical_${lot}`)).toHaveText(createHash('sha256').update(files[lot]).digest('hex'));
+  }
+  await expect(bidder.getByTestId('receipt')).toContainText('（定慧寺社区）');
+  expect(pageErrors).toEqual([]);
+  await bidder.context().close();
+});
