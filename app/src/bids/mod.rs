@@ -64,6 +64,14 @@ impl FileReceipt {
     pub fn field(&self) -> String {
         file_field(self.kind, self.lot)
     }
+
+    /// Where the purchaser side reads it under `/api/v1/tenders/{id}/bids/{bid}/files/`.
+    pub fn path(&self) -> String {
+        match self.lot {
+            Some(l) => format!("{}/{l}", self.kind.as_str()),
+            None => self.kind.as_str().to_string(),
+        }
+    }
 }
 
 /// The bid form's field for a document: `technical_<lot>` for a lot's own proposal.

@@ -590,7 +590,8 @@ pub struct SealedDocument {
     pub aad: String,
 }
 
-/// A bid's document for the purchaser side — only once the bids are open.
+/// A bid's document for the purchaser side — only once the bids are open. For a lot (`lot`), the
+/// technical proposal is the lot's own or, where the bid has one for all lots, that one.
 pub async fn file_for_reading(
     db: &Db,
     sealer: &Sealer,
@@ -601,7 +602,9 @@ pub async fn file_for_reading(
 ) -> Result<SealedDocument, AppError> {
     let t = load(db, tender_id).await?;
     let key = reading_key(sealer, &t)?;
-    let row = sqlx::query("SELECT f.stored_sha256, f.file_name, f.content_type FROM bid_files f JOIN bids b ON b.id = f.bid_id WHERE f.bid_id = $1 AND b.tender_id = $2 AND f.kind = $3 AND f.lot_position = $4")
+    // A lot's proposal is its own where the tender takes them per lot, else the bid's one.
+    let row = sqlx::query("SELECT f.stored_sha256, f.file_name, f.content_type, f.lot_position FROM bid_files f JOIN bids b ON b.id = f.bid_id \
+         WHERE f.bid_id = $1 AND b.tender_id = $2 AND f.kind = $3 AND f.lot_position IN ($4, -1) ORDER BY f.lot_position DESC LIMIT 1")
         .bind(bid_id)
         .bind(tender_id)
         .bind(kind.as_str())
@@ -614,7 +617,7 @@ pub async fn file_for_reading(
         file_name: row.get("file_name"),
         content_type: row.get("content_type"),
         key,
-        aad: file_aad(tender_id, kind, lot),
+        aad: file_aad(tender_id, kind, lot_of_column(row.get("lot_position"))),
     })
 }
 

@@ -123,11 +123,11 @@ pub fn ReviewSection(id: String, state: ReviewState) -> impl IntoView {
                                                                 .files
                                                                 .iter()
                                                                 .map(|f| {
-                                                                    let kind = f.kind.as_str();
+                                                                    let path = f.path();
                                                                     view! {
                                                                         <div>
                                                                             <a href=format!(
-                                                                                "/api/v1/tenders/{tid}/bids/{bid_id}/files/{kind}",
+                                                                                "/api/v1/tenders/{tid}/bids/{bid_id}/files/{path}",
                                                                             )>{f.file_name.clone()}</a>
                                                                             <br />
                                                                             <code class="hash">

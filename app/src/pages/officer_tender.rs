@@ -332,7 +332,7 @@ pub fn OfficerTenderPage() -> impl IntoView {
                                                                                 )>{format!("{:.2}", display(row.total))}</td>
                                                                                 <td>
                                                                                     <a href=format!(
-                                                                                        "/api/v1/tenders/{tid}/bids/{}/files/technical",
+                                                                                        "/api/v1/tenders/{tid}/bids/{}/files/technical/{position}",
                                                                                         row.bid_id,
                                                                                     )>{t!(i18n, tender.view)}</a>
                                                                                 </td>

@@ -290,6 +290,13 @@ async fn a_tender_from_publication_through_review_to_contract() {
             .unwrap();
         assert_eq!(file.headers()["content-type"], "application/zip");
         assert_eq!(file.bytes().await.unwrap().to_vec(), package, "decrypted byte for byte");
+        // Asked for by lot (as the ranking links it), the one proposal answers every lot.
+        let for_lot = officer
+            .get(format!("{}/api/v1/tenders/{id}/bids/{bid_id}/files/technical/1", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(for_lot.bytes().await.unwrap().to_vec(), package);
 
         // The opening record: purchaser side and the tender's bidders; not experts.
         let record: Value = sf(&app, &yangguang, "opening_record", &[("id", &id)]).await.json().await.unwrap();
