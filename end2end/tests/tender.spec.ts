@@ -334,9 +334,25 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await officer.getByTestId('panel-rep-0').check();
   await officer.getByTestId('panel-save').click();
   await expect(officer.getByTestId('panel-plan')).toContainText('5人（评审专家4人、采购人代表1人）');
+  // One seat needs a speciality random drawing cannot find: the officer chooses an expert of
+  // the field with the budget unit's approval (O87 art. 48). "Specialised" alone is no reason.
+  await hydrated(officer);
+  const members = officer.getByTestId('panel-members');
+  await officer.getByTestId('self-select').locator('summary').click();
+  const choosable = officer.getByTestId('self-select-expert').locator('option:not([disabled])').first();
+  const chosenName = (await choosable.textContent())!.trim();
+  await officer.getByTestId('self-select-expert').selectOption({ label: chosenName });
+  await officer.getByTestId('self-select-reason').fill('专业性强');
+  await officer.getByTestId('self-select-approval').fill('苏民财〔2026〕15号');
+  await officer.getByTestId('self-select-submit').click();
+  await expect(officer.getByTestId('self-select').getByRole('alert')).toContainText('第四十八条');
+  await officer.getByTestId('self-select-reason').fill('项目涉及精神障碍社区康复服务，随机抽取难以确定相应专业专家');
+  await officer.getByTestId('self-select-submit').click();
+  await expect(members.locator('tr[data-status="invited"]')).toHaveCount(1);
+  await expect(members.locator('tr[data-status="invited"]')).toContainText(chosenName);
+  await expect(members.locator('tr[data-status="invited"]')).toContainText('自行选定');
   await hydrated(officer);
   await officer.getByTestId('panel-draw').click();
-  const members = officer.getByTestId('panel-members');
   await expect(members.locator('tr[data-status="invited"]')).toHaveCount(4);
   await expect(members.locator('tr[data-status="reserve"]')).toHaveCount(2);
   await expect(officer.getByTestId('draw-records')).toContainText('与投标人存在应当回避的关系');
@@ -348,7 +364,8 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   };
   const invited = async () =>
     (await members.locator('tr[data-status="invited"] td:first-child').allTextContents()).map((n) => usernames[n.trim()]);
-  const drawn = await invited();
+  const drawn = (await invited()).filter((u) => u !== usernames[chosenName]);
+  expect(drawn).toHaveLength(3);
   expect(drawn.every((u) => u !== undefined)).toBe(true);
 
   // A bidder asks that one of them be recused (O87 art. 42), without learning the panel: the
@@ -509,6 +526,7 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   expect(report).toContain('评审报告');
   expect(report).not.toMatch(WORKING_MARKS);
   expect(report).toContain('不同意见');
+  expect(report.replace(/\s/g, '')).toMatch(new RegExp(`${chosenName}（评审专家(，组长)?，自行选定）`));
   // The score summary: five members × three bidders, each row's total the sum of its criteria.
   const [xlsx] = await Promise.all([officer.waitForEvent('download'), officer.getByTestId('scores-xlsx').click()]);
   const detail = xlsxRows(await xlsx.path(), 1);
@@ -547,7 +565,7 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   await expect(loser.locator('li', { hasText: title }).getByTestId('bid-outcome')).toHaveText('未中标');
   const auditor = await as(browser, 'auditor');
   const log = auditor.getByTestId('audit-table');
-  for (const action of ['tender.create', 'tender.publish', 'tender.amend', 'bid.submit', 'clarification.answer', 'tender.open', 'bid.review', 'panel.draw', 'panel.recuse', 'scores.submit', 'scores.confirm', 'tie.draw', 'report.sign', 'tender.award']) {
+  for (const action of ['tender.create', 'tender.publish', 'tender.amend', 'bid.submit', 'clarification.answer', 'tender.open', 'bid.review', 'panel.self_select', 'panel.draw', 'panel.recuse', 'scores.submit', 'scores.confirm', 'tie.draw', 'report.sign', 'tender.award']) {
     await expect(log.locator(`tr[data-action="${action}"]`).first()).toBeVisible();
   }
   // Read as a person reads it: actions in Chinese, the tender by its title, no codes or ids.
