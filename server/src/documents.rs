@@ -731,7 +731,11 @@ pub fn opening_record_pdf(r: &OpeningRecordView) -> Vec<u8> {
     }
     for (i, row) in r.rows.iter().enumerate() {
         for f in &row.files {
-            let kind = if f.kind == app::bids::FileKind::Technical { "技术方案" } else { "资格证明" };
+            let kind = match (f.kind, f.lot) {
+                (app::bids::FileKind::Technical, Some(l)) => format!("技术方案（第{}标段）", l + 1),
+                (app::bids::FileKind::Technical, None) => "技术方案".into(),
+                (app::bids::FileKind::Qualification, _) => "资格证明".into(),
+            };
             files.push(format!("{}. {kind} {}：{}", i + 1, f.file_name, f.sha256));
         }
     }

@@ -306,13 +306,13 @@ pub async fn receipt(db: &Db, tender_id: &str, org_id: &str) -> Result<Option<Bi
 
 /// The documents a bid needs: the qualification documents, and the technical proposal — one for
 /// the whole bid, or one for each lot it bids for where the tender asks for proposals per lot.
-fn require_files(spec: &ValidTender, prices: &[(i64, i64)], files: &[SealedFile]) -> Result<(), AppError> {
+/// `lots` are the positions of the lots bid for.
+pub fn require_files(spec: &ValidTender, lots: &[i64], files: &[FileReceipt]) -> Result<(), AppError> {
     let lot_name = |l: i64| spec.lots.get(l as usize).map(|x| x.name.clone()).unwrap_or_default();
-    let technical: Vec<Option<i64>> =
-        files.iter().filter(|f| f.receipt.kind == FileKind::Technical).map(|f| f.receipt.lot).collect();
+    let technical: Vec<Option<i64>> = files.iter().filter(|f| f.kind == FileKind::Technical).map(|f| f.lot).collect();
     let mut errors = Vec::new();
     if spec.proposals_per_lot {
-        for (lot, _) in prices.iter().filter(|(l, _)| !technical.contains(&Some(*l))) {
+        for lot in lots.iter().filter(|l| !technical.contains(&Some(**l))) {
             let name = lot_name(*lot);
             errors.push(FieldError::new(
                 &file_field(FileKind::Technical, Some(*lot)),
@@ -329,7 +329,7 @@ fn require_files(spec: &ValidTender, prices: &[(i64, i64)], files: &[SealedFile]
                     "本项目各标段分别提交技术方案，请在所投标段下分别上传",
                     "This tender takes one technical proposal per lot: attach each under its lot",
                 )),
-                Some(l) if !prices.iter().any(|(p, _)| p == l) => {
+                Some(l) if !lots.contains(l) => {
                     let name = lot_name(*l);
                     errors.push(FieldError::new(
                         &file_field(FileKind::Technical, Some(*l)),
@@ -359,7 +359,7 @@ fn require_files(spec: &ValidTender, prices: &[(i64, i64)], files: &[SealedFile]
             ));
         }
     }
-    if !files.iter().any(|f| f.receipt.kind == FileKind::Qualification) {
+    if !files.iter().any(|f| f.kind == FileKind::Qualification) {
         errors.push(FieldError::new(
             "qualification",
             "file_required",
@@ -396,8 +396,11 @@ pub async fn submit(
     now_ms: i64,
 ) -> Result<BidReceipt, AppError> {
     let BidContents { prices, files, declaration, application } = contents;
-    require_files(&ctx.spec, prices, files)?;
     let t = load(db, &ctx.tender.id).await?;
+    // Checked against the tender as it is now: an amendment may have landed during the upload.
+    let lots: Vec<i64> = prices.iter().map(|(l, _)| *l).collect();
+    let receipts: Vec<FileReceipt> = files.iter().map(|f| f.receipt.clone()).collect();
+    require_files(&t.spec()?, &lots, &receipts)?;
     tender::allowed(t.status, Action::SubmitBid, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
     let previous = receipt(db, &t.id, &ctx.org_id).await?;
     let bid_id = previous.as_ref().map(|p| p.bid_id.clone()).unwrap_or_else(new_id);
@@ -514,7 +517,6 @@ pub async fn submit(
             .map(|f| json!({"kind": f.kind, "lot": f.lot, "sha256": f.sha256, "size": f.file_size}))
             .collect::<Vec<_>>()
     };
-    let receipts: Vec<FileReceipt> = files.iter().map(|f| f.receipt.clone()).collect();
     // The audit entry names lots and file hashes, never a price: the auditor reads it before the opening.
     let mut change = Change::new(if previous.is_some() { "bid.resubmit" } else { "bid.submit" }, "bid", &bid_id)
         .after(json!({"tender": t.id, "lots": lot_names, "files": hashes(&receipts), "tender_version": version}));
@@ -561,6 +563,19 @@ pub async fn withdraw(db: &Db, bidder: &SessionUser, tender_id: &str, now_ms: i6
 /// Confirms an unchanged bid against the current version after a material amendment.
 pub async fn reconfirm(db: &Db, bidder: &SessionUser, tender_id: &str, now_ms: i64) -> Result<(), AppError> {
     let (t, previous) = own_bid(db, bidder, tender_id, now_ms).await?;
+    // A bid whose documents no longer answer the tender (one proposal where each lot now needs
+    // its own, or the reverse) cannot stand unchanged: it is sent again.
+    let spec = t.spec()?;
+    let lots: Vec<i64> =
+        previous.lots.iter().filter_map(|n| spec.lots.iter().position(|l| &l.name == n)).map(|p| p as i64).collect();
+    if require_files(&spec, &lots, &previous.files).is_err() {
+        return Err(AppError::field(
+            "technical",
+            "resubmit_required",
+            "更正后的招标文件对技术方案的提交方式有变化，现有投标不能直接确认，请重新递交",
+            "The amended tender asks for the technical proposals differently: resubmit the bid rather than confirm it",
+        ));
+    }
     let mut tx = db.pool.begin().await?;
     sqlx::query("UPDATE bids SET confirmed_version = $1 WHERE id = $2")
         .bind(t.version)
@@ -793,6 +808,42 @@ mod tests {
             AppError::Validation(v) => v.into_iter().map(|f| f.code).collect(),
             other => vec![format!("{other:?}")],
         }
+    }
+
+    fn file(kind: FileKind, lot: Option<i64>) -> FileReceipt {
+        FileReceipt {
+            kind,
+            file_name: "a.pdf".into(),
+            file_size: 1,
+            content_type: "application/pdf".into(),
+            sha256: String::new(),
+            entries: 0,
+            lot,
+        }
+    }
+
+    #[test]
+    fn a_bid_carries_the_proposals_its_tender_asks_for() {
+        use FileKind::{Qualification as Q, Technical as T};
+        let one = spec(false);
+        assert!(require_files(&one, &[0, 1], &[file(T, None), file(Q, None)]).is_ok());
+        assert_eq!(codes(require_files(&one, &[0], &[file(Q, None)]).unwrap_err()), ["file_required"]);
+        assert_eq!(
+            codes(require_files(&one, &[0], &[file(T, Some(0)), file(Q, None)]).unwrap_err()),
+            ["technical_not_per_lot"]
+        );
+        let mut per_lot = spec(false);
+        per_lot.proposals_per_lot = true;
+        let both = [file(T, Some(0)), file(T, Some(1)), file(Q, None)];
+        assert!(require_files(&per_lot, &[0, 1], &both).is_ok());
+        // Every lot bid for, and only those; not one proposal for all.
+        assert_eq!(codes(require_files(&per_lot, &[0, 1], &both[1..]).unwrap_err()), ["file_required"]);
+        assert_eq!(codes(require_files(&per_lot, &[1], &both).unwrap_err()), ["lot_not_bid"]);
+        assert_eq!(
+            codes(require_files(&per_lot, &[0], &[file(T, None), file(Q, None)]).unwrap_err()),
+            ["file_required", "technical_per_lot"]
+        );
+        assert_eq!(codes(require_files(&per_lot, &[0], &both[..1]).unwrap_err()), ["file_required"]);
     }
 
     #[test]

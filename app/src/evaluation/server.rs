@@ -624,8 +624,10 @@ async fn proposals(db: &Db, r: &Review) -> Result<Vec<ProposalView>, AppError> {
     let lots = r.t.spec()?.lots;
     let mut out = Vec::new();
     for e in &r.entries {
+        // As `file_for_reading` finds it: the lot's own, or the bid's one for every lot.
         let row = sqlx::query(
-            "SELECT content_type FROM bid_files WHERE bid_id = $1 AND kind = 'technical' AND lot_position = $2",
+            "SELECT content_type FROM bid_files WHERE bid_id = $1 AND kind = 'technical' AND lot_position IN ($2, -1) \
+             ORDER BY lot_position DESC LIMIT 1",
         )
         .bind(&e.bid)
         .bind(crate::bids::server::lot_column(e.lot))

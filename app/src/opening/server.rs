@@ -6,7 +6,6 @@
 
 use super::{LotPrice, OpeningRecordView, OpeningRowView, ReviewOutcome, ReviewRow};
 use crate::bids::server::{files_of, price_aad, SealedPrices};
-use crate::bids::{FileKind, FileReceipt};
 use crate::domain::application::Answers;
 use crate::domain::credit_code::CreditCode;
 use crate::domain::money::Yuan;
@@ -150,7 +149,7 @@ pub fn check_record_reader(user: &SessionUser, record: &OpeningRecordView) -> Re
 
 /// The checks caiping makes on an opened bid for the purchaser's review.
 fn bid_checks(
-    files: &[FileReceipt],
+    documents_complete: bool,
     confirmed: bool,
     lots: &[LotPrice],
     budgets: &[(String, i64)],
@@ -160,7 +159,7 @@ fn bid_checks(
     let mut v = vec![
         Verdict::check(
             "bid.documents",
-            FileKind::ALL.iter().all(|k| files.iter().any(|f| f.kind == *k)),
+            documents_complete,
             "O87 art. 44 (verify)",
             "技术方案与资格证明文件齐全".into(),
             "Technical proposal and qualification documents present".into(),
@@ -279,8 +278,11 @@ pub async fn review_rows(db: &Db, id: &str) -> Result<Vec<ReviewRow>, AppError> 
             .bind(&r.bid_id)
             .fetch_one(&db.pool)
             .await?;
+        // A technical proposal for each lot bid for where the tender asks for one per lot.
+        let positions: Vec<i64> =
+            r.lots.iter().filter_map(|l| spec.lots.iter().position(|s| s.name == l.lot)).map(|p| p as i64).collect();
         let mut checks = bid_checks(
-            &r.files,
+            crate::bids::server::require_files(&spec, &positions, &r.files).is_ok(),
             b.get::<i64, _>("confirmed_version") >= material,
             &r.lots,
             &budgets,

@@ -3,6 +3,10 @@
 //! scored differently, and scores far from the other members' mean (畸高畸低). A flagged
 //! member corrects, only for the reasons of O87 art. 64, or confirms with a written
 //! explanation. Nothing is normalised and no score is dropped (O87 art. 55).
+//!
+//! O87 art. 64 (1)'s summation errors (分值汇总计算错误) have no flag: members enter each
+//! criterion's points and the totals are summed by [`crate::domain::scoring`], never typed, so a
+//! sheet cannot disagree with its own total. The reason stays available to a re-review.
 
 use super::cite;
 use crate::domain::national::CorrectionReason;
