@@ -827,13 +827,10 @@ pub async fn seed_tenders(state: &AppState) -> anyhow::Result<()> {
     .await
     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     seed_evaluated(state, &officer, today).await?;
-    let open = tenders::create(
-        &state.db,
-        &officer,
-        &demo_input(DEMO_TENDER_OPEN, ["南门社区", "杨枝社区"], now + 21 * 24 * hour),
-        now,
-    )
-    .await?;
+    // Taking bids with one technical proposal per community, each scored on its own.
+    let mut open_input = demo_input(DEMO_TENDER_OPEN, ["南门社区", "杨枝社区"], now + 21 * 24 * hour);
+    open_input.proposals_per_lot = true;
+    let open = tenders::create(&state.db, &officer, &open_input, now).await?;
     tenders::publish(&state.db, &state.sealer, &officer, &open, now).await?;
     // Each call is published by its own province's or city's unit.
     for (publisher, input) in [
