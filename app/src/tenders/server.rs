@@ -904,28 +904,45 @@ pub async fn amend(
         return Ok(1);
     }
     let reason = amendment_reason(reason)?;
-    if old.proposals_per_lot != v.proposals_per_lot
-        && sqlx::query("SELECT 1 AS one FROM bids WHERE tender_id = $1 LIMIT 1")
-            .bind(id)
-            .fetch_optional(&db.pool)
-            .await?
-            .is_some()
-    {
-        // The bids in hold one proposal or one per lot as the notice asked: changing the
-        // question would leave them without the answer the review reads.
-        return Err(AppError::field(
-            "proposals_per_lot",
-            "proposals_per_lot_frozen",
-            "已有投标，不能再更改技术方案是否按标段分别提交",
-            "Bids are in: whether proposals come per lot can no longer change",
-        ));
-    }
+    check_frozen_by_bids(db, id, &old, &v).await?;
     let plan = amendment::plan(&old, &v, now_ms).map_err(AppError::Validation)?;
     let mut tx = db.pool.begin().await?;
     let amendment = Amendment { from_version: t.version, plan: &plan, reason, extra: json!({}) };
     let version = record_amendment(&mut tx, officer, id, amendment, now_ms).await?;
     tx.commit().await?;
     Ok(version)
+}
+
+/// What an amendment may no longer change once a bid is in: a bid's prices, teams and proposals
+/// are bound to the lots' positions and names, and its documents to whether proposals come per
+/// lot. Budgets may change and lots may be added after the last one.
+async fn check_frozen_by_bids(db: &Db, id: &str, old: &ValidTender, new: &ValidTender) -> Result<(), AppError> {
+    // A tender without lots has one named after its title, which may still be reworded.
+    let implicit = |t: &ValidTender| t.lots.len() == 1 && t.lots[0].name == t.title;
+    let lots_kept = (implicit(old) && implicit(new))
+        || (new.lots.len() >= old.lots.len() && old.lots.iter().zip(&new.lots).all(|(a, b)| a.name == b.name));
+    if lots_kept && old.proposals_per_lot == new.proposals_per_lot {
+        return Ok(());
+    }
+    let bids =
+        sqlx::query("SELECT 1 AS one FROM bids WHERE tender_id = $1 LIMIT 1").bind(id).fetch_optional(&db.pool).await?;
+    if bids.is_none() {
+        return Ok(());
+    }
+    if !lots_kept {
+        return Err(AppError::field(
+            "lots",
+            "lots_frozen",
+            "已有投标：已有标段不能改名、删除或调整顺序（可以调整预算，或在最后增加标段）",
+            "Bids are in: existing lots cannot be renamed, removed or reordered (budgets may change; lots may be added at the end)",
+        ));
+    }
+    Err(AppError::field(
+        "proposals_per_lot",
+        "proposals_per_lot_frozen",
+        "已有投标，不能再更改技术方案是否按标段分别提交",
+        "Bids are in: whether proposals come per lot can no longer change",
+    ))
 }
 
 /// An amendment's public reason, trimmed: what is corrected and why.

@@ -103,10 +103,11 @@ pub async fn run(
                     .file_name("资格证明文件.pdf")
                     .mime_str("application/pdf")
                     .expect("a valid type");
+                // The demo tender taking bids asks for one proposal per lot: this is lot 0's.
                 let form = reqwest::multipart::Form::new()
                     .text("lot", "0")
                     .text("price_0", "290000")
-                    .part("technical", technical)
+                    .part("technical_0", technical)
                     .part("qualification", qualification);
                 let sent = Instant::now();
                 let res = client.post(url).multipart(form).send().await;

@@ -313,19 +313,7 @@ async fn outsiders_get_nothing_of_a_tender_they_have_no_part_in() {
         let res = upload(&app, &client, &id, &[(0, "290000"), (1, "290000")], pdf("plan"), pdf("q")).await;
         assert_eq!(res.status(), StatusCode::CREATED);
     }
-    let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
-    advance(&app, public["spec"]["bid_deadline_ms"].as_i64().unwrap() - app.state.now_ms());
-    let officer = app.signed_in(Role::Officer).await;
-    assert_eq!(sf(&app, &officer, "open_bids", &[("id", &id)]).await.status(), StatusCode::OK);
-    let review: Value = sf(&app, &officer, "review_rows", &[("id", &id)]).await.json().await.unwrap();
-    for row in review.as_array().unwrap() {
-        let bid = row["bid"]["bid_id"].as_str().unwrap();
-        let res =
-            sf(&app, &officer, "review_bid", &[("id", &id), ("bid_id", bid), ("outcome", "pass"), ("reason", "")])
-                .await;
-        assert_eq!(res.status(), StatusCode::OK);
-    }
-    assert_eq!(sf(&app, &officer, "conclude_review", &[("id", &id)]).await.status(), StatusCode::OK);
+    let officer = open_and_qualify(&app, &id).await;
     let members = form_panel(&app, &officer, &id).await;
     comply(&app, &members, &id).await;
     let sheet: Vec<(String, Vec<&str>)> = ["A", "B", "C"].iter().map(|a| (a.to_string(), vec!["40", "25"])).collect();

@@ -144,23 +144,7 @@ async fn opened_at_prices(app: &TestApp, prices: [&[(i64, &str)]; 3]) -> (String
         assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
         advance(app, 60_000);
     }
-    let public: Value = sf(app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
-    advance(app, public["spec"]["bid_deadline_ms"].as_i64().unwrap() - app.state.now_ms());
-    let officer = app.signed_in(Role::Officer).await;
-    assert_eq!(sf(app, &officer, "open_bids", &[("id", &id)]).await.status(), StatusCode::OK);
-    let review: Value = sf(app, &officer, "review_rows", &[("id", &id)]).await.json().await.unwrap();
-    for row in review.as_array().unwrap() {
-        let bid = row["bid"]["bid_id"].as_str().unwrap();
-        let res = sf(
-            app,
-            &officer,
-            "review_bid",
-            &[("id", &id), ("bid_id", bid), ("outcome", "pass"), ("reason", "资格审查材料齐全，经核对符合要求")],
-        )
-        .await;
-        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
-    }
-    assert_eq!(sf(app, &officer, "conclude_review", &[("id", &id)]).await.status(), StatusCode::OK);
+    let officer = open_and_qualify(app, &id).await;
     (id, officer)
 }
 
@@ -1145,24 +1129,24 @@ async fn proposals_per_lot_are_read_and_scored_per_lot() {
             assert_eq!(lots.into_iter().cloned().collect::<Vec<_>>(), expected, "{receipt}");
             advance(&app, 60_000);
         }
-        advance(&app, public["spec"]["bid_deadline_ms"].as_i64().unwrap() - app.state.now_ms());
-        // Signed in again: three weeks went by.
-        let officer = app.signed_in(Role::Officer).await;
-        assert_eq!(sf(&app, &officer, "open_bids", &[("id", &id)]).await.status(), StatusCode::OK);
-        let review: Value = sf(&app, &officer, "review_rows", &[("id", &id)]).await.json().await.unwrap();
-        for row in review.as_array().unwrap() {
-            let bid = row["bid"]["bid_id"].as_str().unwrap();
-            let reason = "资格审查材料齐全，经核对符合要求";
-            let res = sf(
-                &app,
-                &officer,
-                "review_bid",
-                &[("id", &id), ("bid_id", bid), ("outcome", "pass"), ("reason", reason)],
-            )
-            .await;
-            assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        // With bids in, the lots they are bound to stay as they are, and so does the question.
+        let mut swapped = form.clone();
+        for (k, v) in swapped.iter_mut() {
+            match k.as_str() {
+                "input[lots][0][name]" => *v = "定慧寺社区".into(),
+                "input[lots][1][name]" => *v = "双塔社区".into(),
+                _ => {}
+            }
         }
-        assert_eq!(sf(&app, &officer, "conclude_review", &[("id", &id)]).await.status(), StatusCode::OK);
+        let mut one_for_all = form.clone();
+        one_for_all.retain(|(k, _)| k != "input[proposals_per_lot]");
+        for (mut amended, code) in [(swapped, "lots_frozen"), (one_for_all, "proposals_per_lot_frozen")] {
+            amended.push(("id".into(), id.clone()));
+            amended.push(("reason".into(), "更正标段设置（测试）".into()));
+            let pairs: Vec<(&str, &str)> = amended.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            assert_eq!(field_code(sf(&app, &officer, "amend_tender", &pairs).await).await, code);
+        }
+        let officer = open_and_qualify(&app, &id).await;
         // The purchaser side reads a lot's own proposal.
         let hexie_bid: String = sqlx::query_scalar(
             "SELECT b.id FROM bids b JOIN users u ON u.org_id = b.org_id WHERE b.tender_id = $1 AND u.username = 'ngo-hexie'",

@@ -355,3 +355,26 @@ pub async fn comply(app: &TestApp, members: &[(String, reqwest::Client)], id: &s
         assert_eq!(res.status(), StatusCode::OK, "{name}: {}", res.text().await.unwrap());
     }
 }
+
+/// Past the tender's deadline, the officer (signed in again: the clock moved on) opens the bids
+/// and passes every bid's qualification review. Returns the officer's client.
+pub async fn open_and_qualify(app: &TestApp, id: &str) -> reqwest::Client {
+    let public: Value = sf(app, &app.anon(), "public_tender", &[("id", id)]).await.json().await.unwrap();
+    advance(app, public["spec"]["bid_deadline_ms"].as_i64().unwrap() - app.state.now_ms());
+    let officer = app.signed_in(Role::Officer).await;
+    assert_eq!(sf(app, &officer, "open_bids", &[("id", id)]).await.status(), StatusCode::OK);
+    let review: Value = sf(app, &officer, "review_rows", &[("id", id)]).await.json().await.unwrap();
+    for row in review.as_array().unwrap() {
+        let bid = row["bid"]["bid_id"].as_str().unwrap();
+        let res = sf(
+            app,
+            &officer,
+            "review_bid",
+            &[("id", id), ("bid_id", bid), ("outcome", "pass"), ("reason", "资格审查材料齐全，经核对符合要求")],
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    }
+    assert_eq!(sf(app, &officer, "conclude_review", &[("id", id)]).await.status(), StatusCode::OK);
+    officer
+}
