@@ -85,6 +85,24 @@ fn TenderFields(
         }
     };
     let text = move |name, label, value, hint| field("text", name, label, value, hint);
+    // A yes/no choice, sent as `true` when ticked; a refusal of it is shown beneath.
+    let check = move |name: &'static str, label: String, checked: bool| {
+        view! {
+            <label class="check">
+                <input
+                    type="checkbox"
+                    name=format!("input[{name}]")
+                    value="true"
+                    checked=checked
+                    prop:checked=checked
+                    data-testid=format!("tender-{name}")
+                    aria-invalid=invalid(name.to_string())
+                />
+                <span>{label}</span>
+                {messages(name.to_string())}
+            </label>
+        }
+    };
     let mut lots = v.lots.clone();
     lots.resize(lots.len() + 3, Default::default());
     let mut criteria = v.criteria.clone();
@@ -146,28 +164,8 @@ fn TenderFields(
                     .collect_view()}
             </select>
         </label>
-        <label class="check">
-            <input
-                type="checkbox"
-                name="input[fixed_price]"
-                value="true"
-                checked=v.fixed_price
-                prop:checked=v.fixed_price
-                data-testid="tender-fixed_price"
-            />
-            <span>{t!(i18n, tender.fixed_price)}</span>
-        </label>
-        <label class="check">
-            <input
-                type="checkbox"
-                name="input[proposals_per_lot]"
-                value="true"
-                checked=v.proposals_per_lot
-                prop:checked=v.proposals_per_lot
-                data-testid="tender-proposals_per_lot"
-            />
-            <span>{t!(i18n, tender.proposals_per_lot)}</span>
-        </label>
+        {check("fixed_price", t_string!(i18n, tender.fixed_price).into(), v.fixed_price)}
+        {check("proposals_per_lot", t_string!(i18n, tender.proposals_per_lot).into(), v.proposals_per_lot)}
         {text("price_weight_pct", t_string!(i18n, tender.price_weight).into(), v.price_weight_pct.clone(), "10–30")}
         {text(
             "budget",

@@ -1200,6 +1200,13 @@ async fn proposals_per_lot_are_read_and_scored_per_lot() {
         assert_eq!(read(format!("{c}-3")).await.status(), StatusCode::NOT_FOUND);
         assert_eq!(read(c.clone()).await.status(), StatusCode::NOT_FOUND);
 
+        // Blind as any review: nothing a member can fetch by these keys names a bidder.
+        let keys: Vec<String> = first.iter().chain(&second).cloned().collect();
+        let seen = everything(&app, &members[0].1, &id, &keys).await;
+        assert!(seen.iter().any(|(w, t)| w.ends_with(&format!("{c}-2/proposal")) && t.contains("ngo-hexie lot 1")));
+        let found = leaks(&seen, &identities(&app, &id).await);
+        assert!(found.is_empty(), "{} leaks:\n{}", found.len(), found.join("\n"));
+
         // A sheet without the second lot's proposals is refused; the full one names each entry.
         let partial: Vec<(String, Vec<&str>)> = first.iter().map(|k| (k.clone(), vec!["40", "25"])).collect();
         let res = submit_sheet(&app, &members[0].1, &id, &partial).await;
