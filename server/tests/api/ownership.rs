@@ -35,7 +35,7 @@ async fn assert_invisible(app: &TestApp, client: &reqwest::Client, id: &str, who
         let res = sf(app, client, name, &form).await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{who}: {name}");
     }
-    for path in ["opening-record.pdf", "award-notice.pdf", "bids/x/files/technical"] {
+    for path in ["opening-record.pdf", "award-notice.pdf", "bids/x/files/technical", "bids/x/files/technical/0"] {
         let res = client.get(format!("{}/api/v1/tenders/{id}/{path}", app.base)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{who}: {path}");
     }
