@@ -530,14 +530,15 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   // The score summary: five members × three bidders, each row's total the sum of its criteria.
   const [xlsx] = await Promise.all([officer.waitForEvent('download'), officer.getByTestId('scores-xlsx').click()]);
   const detail = xlsxRows(await xlsx.path(), 1);
-  expect(detail[2].slice(0, 4)).toEqual(['评审成员', '身份', '代号', '投标人']);
+  expect(detail[2].slice(0, 5)).toEqual(['评审成员', '身份', '代号', '标段', '投标人']);
   const scored = detail.slice(3);
   expect(scored).toHaveLength(15);
   for (const r of scored) {
-    const criteria = r.slice(4, -1).map(Number);
+    const criteria = r.slice(5, -1).map(Number);
     expect(Number(r[r.length - 1])).toBeCloseTo(criteria.reduce((a, b) => a + b, 0), 2);
   }
-  expect(scored.map((r) => r[3])).toContain(winnerName);
+  expect(scored.map((r) => r[4])).toContain(winnerName);
+  expect(scored.every((r) => r[3] === '所投各标段通用')).toBe(true);
   expect(scored.filter((r) => r[1] === '采购人代表')).toHaveLength(3);
   const ranked = xlsxRows(await xlsx.path(), 2).slice(3);
   expect(ranked.filter((r) => r[1] === '1').map((r) => r[3])).toContain(winnerName);

@@ -18,27 +18,31 @@ pub fn score_summary_xlsx(s: &ScoreSummary) -> Result<Vec<u8>, XlsxError> {
 
     let sheet = book.add_worksheet().set_name("评分明细")?;
     title(sheet, &bold, &format!("{} 评分明细（评审报告第{}版）", s.title, s.report_version))?;
-    let mut head = vec!["评审成员".to_string(), "身份".into(), "代号".into(), "投标人".into()];
+    let mut head = vec!["评审成员".to_string(), "身份".into(), "代号".into(), "标段".into(), "投标人".into()];
     head.extend(s.criteria.iter().map(|(name, max)| format!("{name}（{}分）", max.normalize())));
     head.push("合计".into());
     header(sheet, &bold, 2, &head)?;
+    const FIRST_POINTS: u16 = 5;
     let mut row = 3;
     for m in &s.sheets {
-        for (alias, bidder, cells) in &m.rows {
+        for r in &m.rows {
             sheet.write_string(row, 0, &m.member)?;
             sheet.write_string(row, 1, m.role_zh)?;
-            sheet.write_string(row, 2, alias)?;
-            sheet.write_string(row, 3, bidder)?;
-            for (i, p) in cells.iter().enumerate() {
-                sheet.write_with_format(row, 4 + i as u16, *p, &points)?;
+            sheet.write_string(row, 2, &r.key)?;
+            // A filter on this column gives one lot's scores; a bid's one proposal counts for
+            // every lot it bids for.
+            sheet.write_string(row, 3, r.lot.as_deref().unwrap_or("所投各标段通用"))?;
+            sheet.write_string(row, 4, &r.bidder)?;
+            for (i, p) in r.points.iter().enumerate() {
+                sheet.write_with_format(row, FIRST_POINTS + i as u16, *p, &points)?;
             }
-            let total: Decimal = cells.iter().copied().sum();
-            sheet.write_with_format(row, 4 + cells.len() as u16, total, &points)?;
+            let total: Decimal = r.points.iter().copied().sum();
+            sheet.write_with_format(row, FIRST_POINTS + r.points.len() as u16, total, &points)?;
             row += 1;
         }
     }
-    widths(sheet, &[12.0, 10.0, 6.0, 34.0])?;
-    sheet.set_freeze_panes(3, 4)?;
+    widths(sheet, &[12.0, 10.0, 6.0, 16.0, 34.0])?;
+    sheet.set_freeze_panes(3, FIRST_POINTS)?;
 
     let sheet = book.add_worksheet().set_name("排名")?;
     title(sheet, &bold, &format!("{} 各包评审结果", s.title))?;

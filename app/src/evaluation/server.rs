@@ -1460,8 +1460,20 @@ pub struct MemberSheet {
     pub member: String,
     /// 评审专家 or 采购人代表.
     pub role_zh: &'static str,
-    /// (alias, bidder, points per criterion), by alias.
-    pub rows: Vec<(String, String, Vec<Decimal>)>,
+    /// One row per entry scored, in the sheet's order.
+    pub rows: Vec<SummaryRow>,
+}
+
+/// One entry of a member's sheet in the score summary.
+pub struct SummaryRow {
+    /// `A`, or `A-2` for a lot's own proposal.
+    pub key: String,
+    /// The lot's name: the entry's own lot, or the one lot of a tender without lots; `None` for
+    /// a bid's one proposal on a tender of several lots, which every lot it bids for uses.
+    pub lot: Option<String>,
+    pub bidder: String,
+    /// Points per criterion, in the tender's order.
+    pub points: Vec<Decimal>,
 }
 
 /// The score summary downloaded with the signed report (issue 12): every member × criterion ×
@@ -1491,6 +1503,7 @@ pub async fn score_summary(db: &Db, id: &str) -> Result<Option<ScoreSummary>, Ap
             .iter()
             .map(|row| (row.get("id"), row.get("name")))
             .collect();
+    let lots = r.t.spec()?.lots;
     let sheets = r
         .seated
         .iter()
@@ -1506,7 +1519,16 @@ pub async fn score_summary(db: &Db, id: &str) -> Result<Option<ScoreSummary>, Ap
                     .entries
                     .iter()
                     .zip(scores)
-                    .map(|(e, points)| (e.key.clone(), names.get(&e.bid).cloned().unwrap_or_default(), points.clone()))
+                    .map(|(e, points)| SummaryRow {
+                        key: e.key.clone(),
+                        lot: match e.lot {
+                            Some(l) => lots.get(l as usize).map(|l| l.name.clone()),
+                            None if lots.len() == 1 => Some(lots[0].name.clone()),
+                            None => None,
+                        },
+                        bidder: names.get(&e.bid).cloned().unwrap_or_default(),
+                        points: points.clone(),
+                    })
                     .collect(),
             })
         })

@@ -335,7 +335,8 @@ async fn evaluation_refusals_name_their_rule() {
         let rows: Vec<&Vec<String>> = detail.iter().skip(3).collect();
         assert_eq!(rows.len(), 5 * 3, "five members × three bidders: {detail:?}");
         let corrected = rows.iter().find(|r| r[0] == leader && r[2] == aliases[0]).unwrap();
-        assert_eq!((corrected[4].as_str(), corrected[5].as_str(), corrected[6].as_str()), ("38", "25", "63"));
+        assert_eq!(corrected[3], "所投各标段通用", "one proposal per bid, used in both lots");
+        assert_eq!((corrected[5].as_str(), corrected[6].as_str(), corrected[7].as_str()), ("38", "25", "63"));
         assert!(rows.iter().any(|r| r[1] == "采购人代表"));
         assert_eq!(sheets["排名"].len(), 3 + 2 * 3, "two lots of three bids");
         let answers = &sheets["更正与说明"];
@@ -1239,7 +1240,13 @@ async fn proposals_per_lot_are_read_and_scored_per_lot() {
         let xlsx = officer.get(format!("{}/api/v1/tenders/{id}/scores.xlsx", app.base)).send().await.unwrap();
         assert_eq!(xlsx.status(), StatusCode::OK);
         let book = read_xlsx(&xlsx.bytes().await.unwrap());
-        let cells: String = book.values().flatten().flatten().cloned().collect::<Vec<_>>().join("|");
-        assert!(cells.contains(&format!("{c}-2")), "{cells}");
+        let detail = &book["评分明细"];
+        assert_eq!(detail[2][3], "标段");
+        let lot_names: Vec<&str> = (0..2).map(|i| public["spec"]["lots"][i]["name"].as_str().unwrap()).collect();
+        for row in detail.iter().skip(3) {
+            let lot: usize = row[2].rsplit_once('-').expect("a lot's key").1.parse().unwrap();
+            assert_eq!(row[3], lot_names[lot - 1], "{row:?}");
+        }
+        assert!(detail.iter().any(|r| r[2] == format!("{c}-2")), "{detail:?}");
     }
 }
