@@ -22,9 +22,15 @@ run: tools
 	  npm install --prefix "$(TOOLS_DIR)" --no-audit --no-fund "binaryen@$(BINARYEN_VERSION)"
 	fi
 	export PATH="$(TOOLS_DIR)/node_modules/.bin:$$PATH"
-	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo run -p site -- build --release --site-root "$(SITE_ROOT)"
+	# The WASM and the server share no compiled crates (other target, other profile), so they build
+	# at once: each one's long single-threaded stretches (the app crate's front end, the WASM's
+	# one-unit LTO, wasm-opt) leave a core the other one uses. Cargo's locks are per profile and
+	# target, and on the crate cache while one downloads, so the two never touch the same files.
+	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo run -p site -- build --release --site-root "$(SITE_ROOT)" &
+	site=$$!
 	# With the bench, as `make bench` builds: the same crate features, so neither rebuilds the other's.
 	cargo build --release -p server -p bench
+	wait $$site
 	"$(TARGET_DIR)/release/caiping" seed-demo
 	"$(TARGET_DIR)/release/caiping" serve
 
