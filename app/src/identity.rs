@@ -173,6 +173,7 @@ pub const SERVER_FN_ACCESS: &[(&str, Access)] = {
         ("create_purchaser", Access::Roles(&[Admin])),
         // schemes and tenders
         ("tender_templates", Access::Roles(&[Officer])),
+        ("working_calendar", Access::Roles(&[Officer, Admin])),
         ("public_tenders", Access::Public),
         ("public_tender", Access::Public),
         ("officer_tenders", Access::Roles(&[Officer])),
@@ -265,6 +266,7 @@ pub const SERVER_FN_OUTSIDER: &[(&str, Outsider)] = {
         ("purchasers", OwnOnly),
         ("create_purchaser", OwnOnly),
         ("tender_templates", OwnOnly),
+        ("working_calendar", OwnOnly),
         ("public_tenders", OwnOnly),
         ("public_tender", OwnOnly),
         ("officer_tenders", OwnOnly),

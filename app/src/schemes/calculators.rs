@@ -1,6 +1,7 @@
 //! The officers' rule calculators: the domain core running in the browser (WASM), recomputed on
 //! every keystroke. The server's JSON API answers the same questions with the same functions.
 
+use crate::components::errors::ErrorNote;
 use crate::components::guard::RequireRole;
 use crate::domain::calendar::HolidayCalendar;
 use crate::domain::dongguan::{self, AnnualEvaluation, Stars, SubsidyRequest};
@@ -297,7 +298,9 @@ fn HenanNorms() -> impl IntoView {
 #[component]
 fn Deadline() -> impl IntoView {
     let i18n = use_i18n();
-    let calendar = StoredValue::new(HolidayCalendar::builtin());
+    // The calendar in force, from the server: an admin may have added years since this bundle
+    // was built, and the shipped file is not worth its TOML parser in the browser.
+    let calendar = Resource::new(|| (), |_| super::working_calendar());
     let step = RwSignal::new("objection".to_string());
     let from = RwSignal::new("2026-11-23".to_string());
     let steps = [
@@ -318,10 +321,10 @@ fn Deadline() -> impl IntoView {
         "complaint" => t_string!(i18n, calc.step_complaint),
         _ => t_string!(i18n, calc.step_contract_signed),
     };
-    let due = move || {
+    let due = move |cal: StoredValue<HolidayCalendar>| {
         let s = steps.iter().find(|(k, _)| *k == step.get())?.1;
         let d = NaiveDate::parse_from_str(from.get().trim(), "%Y-%m-%d").ok()?;
-        Some(calendar.with_value(|cal| national::deadline(s, d, cal)))
+        Some(cal.with_value(|cal| national::deadline(s, d, cal)))
     };
     view! {
         <section class="card calc">
@@ -346,18 +349,34 @@ fn Deadline() -> impl IntoView {
                     />
                 </label>
             </div>
-            {move || match due() {
-                None => view! { <p class="notice notice-error">{t!(i18n, calc.invalid)}</p> }.into_any(),
-                Some(d) => {
-                    view! {
-                        <dl class="facts result">
-                            <dt>{t!(i18n, calc.due)}</dt>
-                            <dd data-testid="dl-due">{d.to_string()}</dd>
-                        </dl>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match calendar.await {
+                        Ok(cal) => {
+                            let cal = StoredValue::new(cal);
+                            view! {
+                                {move || match due(cal) {
+                                    None => {
+                                        view! { <p class="notice notice-error">{t!(i18n, calc.invalid)}</p> }
+                                            .into_any()
+                                    }
+                                    Some(d) => {
+                                        view! {
+                                            <dl class="facts result">
+                                                <dt>{t!(i18n, calc.due)}</dt>
+                                                <dd data-testid="dl-due">{d.to_string()}</dd>
+                                            </dl>
+                                        }
+                                            .into_any()
+                                    }
+                                }}
+                            }
+                                .into_any()
+                        }
+                        Err(e) => view! { <ErrorNote error=e /> }.into_any(),
                     }
-                        .into_any()
-                }
-            }}
+                })}
+            </Suspense>
         </section>
     }
 }

@@ -41,3 +41,13 @@ pub async fn tender_templates() -> Result<Vec<SchemeName>, AppError> {
         .map(|t| SchemeName { id: t.id, zh: t.name.zh, en: t.name.en })
         .collect())
 }
+
+/// The working-day calendar in force — the shipped years and those an admin added — for the
+/// deadline calculator, which counts in the browser with the calendar the server counts with.
+#[server(endpoint = "working_calendar")]
+pub async fn working_calendar() -> Result<crate::domain::calendar::HolidayCalendar, AppError> {
+    use crate::identity::Role;
+    use crate::server::auth;
+    auth::require(&[Role::Officer, Role::Admin]).await?;
+    calendar::load(&auth::state()?.db).await
+}

@@ -189,6 +189,15 @@ async fn an_admin_adds_a_holiday_year_and_deadlines_use_it() {
             .unwrap();
         assert_eq!(after["deadline"], "2027-01-04");
         assert_eq!(after["calendar_covers_year"], true);
+        // The page's calculator counts in the browser with the calendar the server serves it,
+        // the added year included; a bidder has no calculator and no calendar.
+        let served = crate::flow::sf(&app, &officer, "working_calendar", &[]).await;
+        assert_eq!(served.status(), StatusCode::OK);
+        let served: Value = served.json().await.unwrap();
+        assert!(served["years"].as_array().unwrap().contains(&json!(2027)), "{served}");
+        assert!(served["holidays"].as_array().unwrap().contains(&json!("2027-01-01")), "{served}");
+        let bidder = app.signed_in(Role::Bidder).await;
+        assert_eq!(crate::flow::sf(&app, &bidder, "working_calendar", &[]).await.status(), StatusCode::FORBIDDEN);
         let audit: Value = admin.get(url("/audit")).send().await.unwrap().json().await.unwrap();
         assert!(audit
             .as_array()
