@@ -98,7 +98,8 @@ async fn batch(db: &Db, limit: i64, after: Option<&(i64, String)>) -> Result<Vec
         }
         Some((at, id)) => {
             sqlx::query(&format!(
-                "SELECT {columns} FROM audit_log WHERE at < $2 OR (at = $2 AND id < $3) \
+                // `at <= $2` bounds the index scan (see the board's cursor in `tenders::server`).
+                "SELECT {columns} FROM audit_log WHERE at <= $2 AND (at < $2 OR (at = $2 AND id < $3)) \
                  ORDER BY at DESC, id DESC LIMIT $1"
             ))
             .bind(limit)
