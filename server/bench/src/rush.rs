@@ -64,7 +64,14 @@ fn client_address(i: usize) -> String {
 pub async fn sign_in_all(base: &str, bidders: &[String], password: &str) -> anyhow::Result<Vec<reqwest::Client>> {
     let mut clients = Vec::with_capacity(bidders.len());
     for (i, name) in bidders.iter().enumerate() {
-        let client = reqwest::Client::builder().cookie_store(true).timeout(Duration::from_secs(600)).build()?;
+        // Signing 1,000 bidders in takes about a minute, and the server closes a connection
+        // idle for 30 s (its request-head deadline): a client drops its idle connection before
+        // that instead of sending its bid into one the server is closing.
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .timeout(Duration::from_secs(600))
+            .pool_idle_timeout(Duration::from_secs(20))
+            .build()?;
         let res = client
             .post(format!("{base}/api/v1/session"))
             .header("x-forwarded-for", client_address(i))
