@@ -47,6 +47,11 @@ struct Entry {
 }
 
 impl Entry {
+    /// The name of the lot whose own proposal this is; `None` for the bid's one proposal.
+    fn lot_name(&self, lots: &[tender::Lot]) -> Option<String> {
+        self.lot.and_then(|l| lots.get(l as usize)).map(|l| l.name.clone())
+    }
+
     /// Whether the entry is scored for `lot`: its own lot's, or the bid's one proposal.
     fn answers(&self, lot: i64) -> bool {
         self.lot.is_none_or(|l| l == lot)
@@ -636,7 +641,7 @@ async fn proposals(db: &Db, r: &Review) -> Result<Vec<ProposalView>, AppError> {
         if let Some(row) = row {
             out.push(ProposalView {
                 alias: e.key.clone(),
-                lot: e.lot.and_then(|l| lots.get(l as usize)).map(|l| l.name.clone()),
+                lot: e.lot_name(&lots),
                 content_type: row.get("content_type"),
                 entries: vec![],
             });
@@ -1521,10 +1526,9 @@ pub async fn score_summary(db: &Db, id: &str) -> Result<Option<ScoreSummary>, Ap
                     .zip(scores)
                     .map(|(e, points)| SummaryRow {
                         key: e.key.clone(),
-                        lot: match e.lot {
-                            Some(l) => lots.get(l as usize).map(|l| l.name.clone()),
-                            None if lots.len() == 1 => Some(lots[0].name.clone()),
-                            None => None,
+                        lot: match &lots[..] {
+                            [only] if e.lot.is_none() => Some(only.name.clone()),
+                            _ => e.lot_name(&lots),
                         },
                         bidder: names.get(&e.bid).cloned().unwrap_or_default(),
                         points: points.clone(),
