@@ -543,11 +543,14 @@ async fn term_count(db: &Db, term: &str, cap: i64) -> Result<i64, AppError> {
 /// board in order finds a page of them sooner than reading the candidates.
 const SEARCH_CANDIDATES: i64 = 20_000;
 
+/// So few candidates that intersecting them with another list saves less than it costs.
+const FEW_CANDIDATES: i64 = 200;
+
 /// What the search index makes of a search.
 enum Narrowing {
     /// A bigram is in no tender: nothing can match.
     NoMatch,
-    /// The candidates are the tenders having each of these (up to three rarest) bigrams.
+    /// The candidates are the tenders having each of these (up to three rarest) bigrams or tokens.
     Terms(Vec<String>),
     /// The index cannot narrow the search: the board is read in order.
     Scan,
@@ -555,7 +558,20 @@ enum Narrowing {
 
 /// How the index narrows a search (see [`Narrowing`]).
 async fn search_candidates(db: &Db, q: &str) -> Result<Narrowing, AppError> {
+    // A whole number or word the search encloses is usually in a few notices: then its one
+    // posting list is the candidates, without counting the bigrams (each a probe of up to
+    // SEARCH_CANDIDATES entries for digits, which are in most notices).
     let mut counted = Vec::new();
+    for token in super::search::query_tokens(q).into_iter().take(2) {
+        let n = term_count(db, &token, SEARCH_CANDIDATES + 1).await?;
+        if n == 0 {
+            return Ok(Narrowing::NoMatch);
+        }
+        if n <= FEW_CANDIDATES {
+            return Ok(Narrowing::Terms(vec![token]));
+        }
+        counted.push((n, token));
+    }
     for term in super::search::query_terms(q, 8) {
         let n = term_count(db, &term, SEARCH_CANDIDATES + 1).await?;
         if n == 0 {

@@ -259,6 +259,14 @@ async fn the_board_pages_and_filters_in_sql() {
         }
         let (_, word) = board("?q=第07号社区".into()).await;
         assert_eq!(row_ids(&word), vec![ids[7].clone()], "{backend:?}");
+        // A number the search encloses is read whole from the index: `100` of `（100%`, `2026`
+        // of `-2026-` (in every project number, a full page); a number no notice has ends it.
+        let (_, enclosed) = board("?q=（100%25".into()).await;
+        assert_eq!(row_ids(&enclosed), vec![ids[7].clone()], "{backend:?}");
+        let (_, year) = board("?q=-2026-".into()).await;
+        assert_eq!((row_ids(&year).len(), year["next"].is_string()), (50, true), "{backend:?}");
+        let (_, other_year) = board("?q=-2027-".into()).await;
+        assert_eq!(row_ids(&other_year), Vec::<String>::new(), "{backend:?}");
         // The search reads the index: emptied, it finds nothing; start-up fills it again.
         sqlx::query("DELETE FROM tender_terms").execute(&app.state.db.pool).await.unwrap();
         assert_eq!(row_ids(&board("?q=第07号社区".into()).await.1), Vec::<String>::new(), "{backend:?}");
