@@ -17,7 +17,7 @@ mod rush;
 use clap::Parser;
 use report::{Goal, Row, Table};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::Duration;
 
 #[derive(Parser)]
@@ -93,7 +93,8 @@ impl Server {
                 &args.site_root,
             ])
             .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
+            // The server logs to stdout: its errors (a 500's cause) belong in the log too.
+            .stdout(log.try_clone()?)
             .stderr(log)
             .spawn()
             .map_err(|e| anyhow::anyhow!("starting {}: {e}", args.bin.display()))?;
@@ -228,7 +229,20 @@ async fn over_http(
     if r.lost > 0 {
         failures.push(format!("{backend}: {} acknowledged bids were not stored intact", r.lost));
     }
-    failures.extend(r.refused.iter().take(5).map(|e| format!("{backend}: upload refused: {e}")));
+    // Each distinct reason once, with how many uploads it refused and when they ended.
+    let mut reasons: std::collections::BTreeMap<&str, (usize, f64, f64)> = Default::default();
+    for e in &r.refused {
+        let why = e.split_once(": ").map_or(e.as_str(), |(_, why)| why);
+        let (why, after) = why.rsplit_once(" [after ").unwrap_or((why, ""));
+        let secs: f64 = after.trim_end_matches(" s]").parse().unwrap_or(f64::NAN);
+        let entry = reasons.entry(why).or_insert((0, f64::INFINITY, 0.0));
+        *entry = (entry.0 + 1, entry.1.min(secs), entry.2.max(secs));
+    }
+    failures.extend(
+        reasons.iter().map(|(why, (n, first, last))| {
+            format!("{backend}: {n} uploads refused after {first:.0}–{last:.0} s: {why}")
+        }),
+    );
 
     let anon = reqwest::Client::builder().pool_max_idle_per_host(args.connections).build()?;
     let officer = reqwest::Client::builder().cookie_store(true).pool_max_idle_per_host(args.connections).build()?;

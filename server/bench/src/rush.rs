@@ -84,6 +84,17 @@ pub async fn sign_in_all(base: &str, bidders: &[String], password: &str) -> anyh
     Ok(clients)
 }
 
+/// An error and its causes, outermost first.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    text
+}
+
 pub async fn run(
     base: &str,
     tender: &str,
@@ -129,7 +140,9 @@ pub async fn run(
                         Ok(sha)
                     }
                     Ok(r) => Err(format!("{}: {}", r.status(), r.text().await.unwrap_or_default())),
-                    Err(e) => Err(e.to_string()),
+                    // With its causes: reqwest's own text ("error sending request") does not
+                    // say whether the connection was refused, reset or timed out.
+                    Err(e) => Err(error_chain(&e)),
                 };
                 (answer, sent.elapsed())
             })
@@ -144,7 +157,7 @@ pub async fn run(
         match answer {
             Ok(Some(sha)) if sha == expected[i] => acknowledged.push(sha),
             Ok(other) => refused.push(format!("bidder {i}: receipt hash {other:?} is not the file's")),
-            Err(e) => refused.push(format!("bidder {i}: {e}")),
+            Err(e) => refused.push(format!("bidder {i}: {e} [after {:.1} s]", took.as_secs_f64())),
         }
     }
     let wall = started.elapsed();
