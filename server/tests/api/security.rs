@@ -208,6 +208,23 @@ async fn a_request_head_that_never_ends_is_cut_off() {
     assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 401"), "{}", String::from_utf8_lossy(&answer));
 }
 
+/// A request head fits the connection's read buffer: a 10 KiB cookie header is served, a head
+/// longer than the buffer is answered 431, not read on without bound.
+#[tokio::test]
+async fn a_request_head_is_bounded_by_the_read_buffer() {
+    let app = spawn_app(support::Backend::Sqlite, false).await;
+    let client = app.anon();
+    let health = |cookie_kib: usize| {
+        let req = client
+            .get(format!("{}/api/v1/health", app.base))
+            .header("cookie", format!("other-app={}", "x".repeat(cookie_kib * 1024)));
+        async move { req.send().await.unwrap().status() }
+    };
+    assert_eq!(health(10).await, StatusCode::OK);
+    const { assert!(server::serving::READ_BUFFER < 40 * 1024) };
+    assert_eq!(health(40).await, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE);
+}
+
 /// A page is answered 200 when a section of it refuses (the ranking before the opening): the
 /// section's 422 is shown in the page, not made the document's status. (A 404 for a page whose
 /// own subject is missing depends on whether it is known before the first streamed chunk, so it
