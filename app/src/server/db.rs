@@ -74,15 +74,20 @@ impl Db {
         }
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
-            .acquire_timeout(Duration::from_secs(10))
+            // A deadline rush (1,000 uploads of 20 MiB on 2 cores) made requests wait over 2 s
+            // for a connection thousands of times; a bid that has streamed in whole waits rather
+            // than fails.
+            .acquire_timeout(Duration::from_secs(30))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         // WAL lets readers run beside the single writer; busy_timeout makes a
-                        // second writer wait instead of failing at once.
+                        // second writer wait instead of failing at once. 5 s was too short in a
+                        // deadline rush, where the writer holding the lock waits for a core: 4
+                        // of 1,000 bids failed "database is locked" after streaming in whole.
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                             PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                             PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;",
                         )
                         .await?;
                     }
