@@ -104,9 +104,6 @@ test-bench: build-debug
 	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo run -q -p bench -- --quick --bin "$(TARGET_DIR)/debug/caiping" \
 	  --site-root "$(SITE_ROOT)" --postgres-admin-url "$$pg_url" --out "$(TARGET_DIR)/bench/quick.md"
 
-## The benchmark suite on a release build (issue 14's goals), on SQLite and PostgreSQL; the table is
-## printed and written to target/bench/results.md. BENCH_ARGS adds options, e.g.
-## BENCH_ARGS="--rush-bidders 1000 --rush-mb 20" for the large deadline rush.
 ## Longer fuzzing than `make test` runs (it runs each target's default, bounded count):
 ## PROPTEST_CASES per property target, FUZZ_CASES random bid uploads. Failures found by the
 ## property targets are saved under `*/proptest-regressions/` and replayed by `make test`.
@@ -116,6 +113,9 @@ fuzz:
 	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo test -p server --lib fuzz
 	FUZZ_CASES=$${FUZZ_CASES:-5000} RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo test -p server --test api random_multipart
 
+## The benchmark suite on a release build (issue 14's goals), on SQLite and PostgreSQL; the table is
+## printed and written to target/bench/results.md. BENCH_ARGS adds options, e.g.
+## BENCH_ARGS="--rush-bidders 1000 --rush-mb 20" for the large deadline rush.
 bench: tools
 	cargo build --release -p server -p bench
 	[ -d "$(SITE_ROOT)/pkg" ] || RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo run -p site -- build --site-root "$(SITE_ROOT)"
