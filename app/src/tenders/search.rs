@@ -35,9 +35,7 @@ pub fn terms<'a>(fields: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> 
             out.insert(chars[0].to_string());
         }
         out.extend(chars.windows(2).map(|w| w.iter().collect::<String>()));
-        out.extend(
-            chars.split(|c| !in_token(*c)).filter(|run| run.len() >= TOKEN_MIN).map(token_term),
-        );
+        out.extend(chars.split(|c| !in_token(*c)).filter(|run| run.len() >= TOKEN_MIN).map(token_term));
     }
     out
 }
