@@ -485,34 +485,53 @@ pub async fn fill_regions(db: &Db) -> Result<u64, AppError> {
     Ok(filled)
 }
 
-/// Replaces a tender's entries in the search index with the bigrams of its title, buyer,
-/// project number and region as stored now (inside `tx`, so the index never disagrees with the
-/// notice).
+/// Replaces a tender's entries in the search index with the bigrams and tokens of its title,
+/// buyer, project number and region as stored now (inside `tx`, so the index never disagrees
+/// with the notice).
 pub async fn index_terms(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: &str) -> Result<(), AppError> {
-    let row = sqlx::query("SELECT title, buyer, project_no, region FROM tenders WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut **tx)
-        .await?;
-    let fields: Vec<String> = ["title", "buyer", "project_no", "region"]
-        .iter()
-        .map(|c| row.get::<Option<String>, _>(*c).unwrap_or_default())
-        .collect();
-    let terms: Vec<String> = super::search::terms(fields.iter().map(String::as_str)).into_iter().collect();
-    sqlx::query("DELETE FROM tender_terms WHERE tender_id = $1").bind(id).execute(&mut **tx).await?;
-    for chunk in terms.chunks(200) {
-        let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, $1)", i + 2)).collect();
+    index_many(tx, &[id.to_string()]).await
+}
+
+/// [`index_terms`] for many tenders, in a few statements: the start-up fill after migration 027
+/// took 15.9 s for 20,005 tenders on SQLite one tender at a time.
+async fn index_many(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ids: &[String]) -> Result<(), AppError> {
+    let marks = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+    let sql = format!("SELECT id, title, buyer, project_no, region FROM tenders WHERE id IN ({marks})");
+    let mut q = sqlx::query(&sql);
+    for id in ids {
+        q = q.bind(id.as_str());
+    }
+    let rows = q.fetch_all(&mut **tx).await?;
+    let mut entries: Vec<(String, String)> = Vec::new();
+    for row in &rows {
+        let id: String = row.get("id");
+        let fields: Vec<String> = ["title", "buyer", "project_no", "region"]
+            .iter()
+            .map(|c| row.get::<Option<String>, _>(*c).unwrap_or_default())
+            .collect();
+        entries.extend(super::search::terms(fields.iter().map(String::as_str)).into_iter().map(|t| (t, id.clone())));
+    }
+    let sql = format!("DELETE FROM tender_terms WHERE tender_id IN ({marks})");
+    let mut q = sqlx::query(&sql);
+    for id in ids {
+        q = q.bind(id.as_str());
+    }
+    q.execute(&mut **tx).await?;
+    for chunk in entries.chunks(500) {
+        let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect();
         let sql = format!("INSERT INTO tender_terms (term, tender_id) VALUES {}", values.join(", "));
-        let mut q = sqlx::query(&sql).bind(id);
-        for t in chunk {
-            q = q.bind(t.as_str());
+        let mut q = sqlx::query(&sql);
+        for (term, id) in chunk {
+            q = q.bind(term.as_str()).bind(id.as_str());
         }
         q.execute(&mut **tx).await?;
     }
     Ok(())
 }
 
-/// Tenders stored before the search index existed get their entries. Idempotent; a tender
-/// whose fields yield no bigram at all is looked at again at the next start, which costs little.
+/// Tenders stored before the search index existed (or before migration 027 emptied it) get
+/// their entries. Idempotent; a tender whose fields yield no entry at all is looked at again at
+/// the next start, which costs little.
 pub async fn fill_search_terms(db: &Db) -> Result<u64, AppError> {
     let ids: Vec<String> = sqlx::query_scalar(
         "SELECT id FROM tenders t WHERE NOT EXISTS (SELECT 1 FROM tender_terms s WHERE s.tender_id = t.id)",
@@ -521,9 +540,7 @@ pub async fn fill_search_terms(db: &Db) -> Result<u64, AppError> {
     .await?;
     for chunk in ids.chunks(500) {
         let mut tx = db.pool.begin().await?;
-        for id in chunk {
-            index_terms(&mut tx, id).await?;
-        }
+        index_many(&mut tx, chunk).await?;
         tx.commit().await?;
     }
     Ok(ids.len() as u64)
