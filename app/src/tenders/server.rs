@@ -517,6 +517,14 @@ async fn index_many(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ids: &[String]) -
         q = q.bind(id.as_str());
     }
     q.execute(&mut **tx).await?;
+    Ok(insert_terms(tx, &entries).await?)
+}
+
+/// Writes `(term, tender id)` entries into the search index, 500 rows to a statement.
+pub async fn insert_terms(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    entries: &[(String, String)],
+) -> Result<(), sqlx::Error> {
     for chunk in entries.chunks(500) {
         let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect();
         let sql = format!("INSERT INTO tender_terms (term, tender_id) VALUES {}", values.join(", "));

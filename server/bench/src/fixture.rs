@@ -170,20 +170,12 @@ pub async fn scale(db_url: &str, source: &str, tenders: usize, bids_per: usize) 
     Ok((format!("第{:06}号", tenders / 2), format!("{}.0", now - 1_000 * (tenders / 2) as i64)))
 }
 
-/// Writes and empties `terms` (`(bigram, tender id)`), 500 rows to a statement.
+/// Writes and empties `terms` (`(term, tender id)`) with the application's own writer.
 async fn insert_terms(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     terms: &mut Vec<(String, String)>,
 ) -> anyhow::Result<()> {
-    for chunk in terms.chunks(500) {
-        let values: Vec<String> = (0..chunk.len()).map(|n| format!("(${}, ${})", 2 * n + 1, 2 * n + 2)).collect();
-        let sql = format!("INSERT INTO tender_terms (term, tender_id) VALUES {}", values.join(", "));
-        let mut q = sqlx::query(&sql);
-        for (term, id) in chunk {
-            q = q.bind(term.as_str()).bind(id.as_str());
-        }
-        q.execute(&mut **tx).await?;
-    }
+    app::tenders::server::insert_terms(tx, terms).await?;
     terms.clear();
     Ok(())
 }
