@@ -169,7 +169,7 @@ pub async fn restore(db: &Db, storage: &Storage, sealer: &Sealer, from: &Path) -
     ensure!(manifest.format == FORMAT, "not a caiping backup (format {:?})", manifest.format);
     ensure!(manifest.format_version == FORMAT_VERSION, "backup format {} is not supported", manifest.format_version);
 
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let target_schema = schema_version(&mut tx).await?;
     ensure!(
         target_schema == manifest.schema_version,

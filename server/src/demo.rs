@@ -607,7 +607,7 @@ async fn move_timeline(state: &AppState, id: &str, now: i64) -> anyhow::Result<(
     let mut spec = app::tenders::server::load(&state.db, id).await?.spec()?;
     spec.bid_deadline_ms = now - 2 * hour;
     spec.opening_ms = now - hour;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     sqlx::query("UPDATE tenders SET bid_deadline = $1, opening_at = $2, spec_json = $3 WHERE id = $4")
         .bind(spec.bid_deadline_ms)
         .bind(spec.opening_ms)

@@ -43,7 +43,7 @@ pub async fn create_organisation(
         ));
     }
     let id = new_id();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("INSERT INTO organisations (id, name, kind, credit_code, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(&id)
         .bind(name)
@@ -156,7 +156,7 @@ pub async fn create_user(db: &Db, actor: Actor<'_>, new: &NewUser, now_ms: i64) 
     }
     let hash = passwords::hash(&new.password).await?;
     let id = new_id();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO users (id, username, display_name, role, org_id, purchaser_id, password_hash, active, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8)",
@@ -259,7 +259,7 @@ pub async fn register_organisation(
     let code = code.expect("checked above");
     let hash = passwords::hash(&new.password).await?;
     let (org_id, user_id) = (new_id(), new_id());
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     // Self-registered: pending until an admin has looked at it (domain::registration).
     sqlx::query(
         "INSERT INTO organisations (id, name, kind, credit_code, created_at, standing) VALUES ($1, $2, $3, $4, $5, 'pending')",
@@ -462,7 +462,7 @@ pub async fn set_active(
         ));
     }
     let before = row.get::<i64, _>("active") == 1;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
         .bind(i64::from(active))
         .bind(user_id)
@@ -568,7 +568,7 @@ pub async fn review_organisation(
         Decision::Refuse(r) => Some(r.as_str().to_string()),
         Decision::Approve => None,
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let changed = sqlx::query(
         "UPDATE organisations SET standing = $1, review_reason = $2, reviewed_at = $3 WHERE id = $4 AND standing = $5",
     )

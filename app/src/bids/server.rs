@@ -448,7 +448,7 @@ pub async fn submit(
             ),
         ));
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     if previous.is_some() {
         sqlx::query("DELETE FROM bid_files WHERE bid_id = $1").bind(&bid_id).execute(&mut *tx).await?;
         sqlx::query(
@@ -546,7 +546,7 @@ async fn own_bid(
 /// until then); its sealed files stay encrypted in storage, unreferenced, until collected.
 pub async fn withdraw(db: &Db, bidder: &SessionUser, tender_id: &str, now_ms: i64) -> Result<(), AppError> {
     let (_, previous) = own_bid(db, bidder, tender_id, now_ms).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM bid_files WHERE bid_id = $1").bind(&previous.bid_id).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM bids WHERE id = $1").bind(&previous.bid_id).execute(&mut *tx).await?;
     audit::record(
@@ -576,7 +576,7 @@ pub async fn reconfirm(db: &Db, bidder: &SessionUser, tender_id: &str, now_ms: i
             "The amended tender asks for the technical proposals differently: resubmit the bid rather than confirm it",
         ));
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE bids SET confirmed_version = $1 WHERE id = $2")
         .bind(t.version)
         .bind(&previous.bid_id)

@@ -66,7 +66,7 @@ pub async fn ask(
         ));
     }
     let id = new_id();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("INSERT INTO clarifications (id, tender_id, asked_by, question, asked_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(&id)
         .bind(tender_id)
@@ -119,7 +119,7 @@ pub async fn answer(db: &Db, officer: &SessionUser, id: &str, answer: &str, now_
             "An answer has 2–4,000 characters",
         ));
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE clarifications SET answer = $1, answered_by = $2, answered_at = $3 WHERE id = $4 AND answer IS NULL",
     )

@@ -229,7 +229,7 @@ pub async fn submit(
             v
         })
         .collect();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO compliance_sheets (tender_id, member_id, votes_json, submitted_at) VALUES ($1, $2, $3, $4)",
     )
@@ -279,7 +279,7 @@ async fn conclude(
     }
     let bids: Vec<String> = aliases.iter().map(|(_, b)| b.clone()).collect();
     let found = compliance::tally(items, &bids, &counted);
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let inserted = sqlx::query(
         "INSERT INTO compliance_findings (tender_id, items_json, findings_json, concluded_at) VALUES ($1, $2, $3, $4)",
     )

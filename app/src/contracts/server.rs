@@ -62,7 +62,7 @@ pub async fn award(
         sqlx::query("SELECT org_id FROM bids WHERE id = $1").bind(bid_id).fetch_one(&db.pool).await?.get("org_id");
     // The tender is awarded with its last open lot.
     let open_lots = r.lots.iter().filter(|l| l.failed.is_none() && l.awarded_bid_id.is_none()).count();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let contract_id = new_id();
     sqlx::query("INSERT INTO contracts (id, tender_id, lot_position, bid_id, org_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(&contract_id)
@@ -279,7 +279,7 @@ pub async fn record_obligation(
         .find(|o| o.metric == metric && o.contract_year == year)
         .and_then(|o| o.current);
     let id = new_id();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("INSERT INTO obligation_records (id, contract_id, metric, contract_year, value_centi, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(&id)
         .bind(contract_id)

@@ -77,7 +77,7 @@ pub async fn start(
         .get::<Option<i64>, _>("v")
         .unwrap_or(0);
     let code = reason.as_str();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO rereviews (tender_id, round, reason, finding, from_version, started_by, started_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -122,7 +122,7 @@ pub async fn close_if_signed(db: &Db, id: &str, version: i64, all_signed: bool, 
     if !all_signed || version <= from {
         return Ok(());
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE rereviews SET closed_at = $1 WHERE tender_id = $2 AND round = $3 AND closed_at IS NULL")
         .bind(now_ms)
         .bind(id)

@@ -547,7 +547,7 @@ async fn ensure_report(db: &Db, r: &Review, now_ms: i64) -> Result<Option<Stored
         (version, fresh)
     };
     let hash = report::content_hash(&fresh);
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM reports WHERE tender_id = $1 AND version = $2 AND NOT EXISTS (SELECT 1 FROM report_signatures s WHERE s.tender_id = $1 AND s.version = $2)")
         .bind(&r.t.id)
         .bind(version)
@@ -800,7 +800,7 @@ pub async fn save_draft(db: &Db, user: &SessionUser, id: &str, rows: &[SheetRow]
     if crate::compliance::server::pending(db, &r.t).await? {
         return Err(crate::compliance::server::scoring_waits());
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     write_draft(&mut tx, &r, &user.id, rows, now_ms).await?;
     tx.commit().await?;
     Ok(())
@@ -883,11 +883,11 @@ pub async fn submit(db: &Db, user: &SessionUser, id: &str, rows: &[SheetRow], no
     if crate::compliance::server::pending(db, &r.t).await? {
         return Err(crate::compliance::server::scoring_waits());
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     write_draft(&mut tx, &r, &user.id, rows, now_ms).await?;
     tx.commit().await?;
     let parsed = parse_sheet(&r, rows).map_err(AppError::Validation)?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM scores WHERE tender_id = $1 AND expert_id = $2")
         .bind(id)
         .bind(&user.id)
@@ -1006,7 +1006,7 @@ pub async fn answer_flag(
         }
         Answer::Confirm { explanation } => ("confirm", None, from, explanation.trim().to_string()),
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     if kind == "correct" {
         sqlx::query("UPDATE scores SET points_centi = $1 WHERE tender_id = $2 AND expert_id = $3 AND bid_id = $4 AND lot_position = $5 AND position = $6")
             .bind(centi(to))
@@ -1120,7 +1120,7 @@ pub async fn confirm(
         panels::recuse(db, &seat, id, note, Actor::User(user), now_ms).await?;
         return Ok(());
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE panel_members SET confirmed_at = $1, updated_at = $1 WHERE tender_id = $2 AND user_id = $3")
         .bind(now_ms)
         .bind(id)
@@ -1184,7 +1184,7 @@ pub async fn sign(
             "A dissent states its reasons (10 characters or more)",
         ));
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("INSERT INTO report_signatures (tender_id, version, member_id, content_hash, dissent, signed_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(id)
         .bind(report.version)
@@ -1312,7 +1312,7 @@ pub async fn draw_tie(db: &Db, officer: &SessionUser, id: &str, lot: i64, now_ms
     }
     let (seed, commitment) = tie_seed(db, id, now_ms).await?;
     let drawing = ties::draw_lots(&seed, &commitment, lot, &tied).map_err(|_| AppError::Internal)?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("INSERT INTO lot_drawings (tender_id, lot_position, record_json, drawn_by, drawn_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(id)
         .bind(lot)

@@ -131,7 +131,7 @@ pub async fn save(db: &Db, expert: &SessionUser, input: &ExpertInput, now_ms: i6
         }
     }
     let p = parse_profile(&expert.display_name, &input).map_err(AppError::Validation)?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     write(&mut tx, &expert.id, &p, now_ms).await?;
     audit::record(
         &mut tx,
@@ -254,7 +254,7 @@ pub async fn import(
         };
         hashed.push((row, existing.clone(), password, hash));
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     for (row, existing, password, hash) in hashed {
         let profile = parse_profile(&row.name, &row.input).map_err(AppError::Validation)?;
         let user_id = match existing {

@@ -288,7 +288,7 @@ pub async fn request(
     let c = leader_case(db, user, id, alias, lot).await?;
     let due_at = low_price::request(c.stage(), &c.triggers, grounds, hours, now_ms).map_err(refused)?;
     let grounds = grounds.trim();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO low_price_reviews (tender_id, bid_id, lot_position, triggers_json, grounds, requested_by, requested_at, due_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -336,7 +336,7 @@ pub async fn decide(
 ) -> Result<(), AppError> {
     let c = leader_case(db, user, id, alias, lot).await?;
     low_price::decide(c.stage(), decision, basis, now_ms).map_err(refused)?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE low_price_reviews SET decision = $1, basis = $2, decided_by = $3, decided_at = $4 \
          WHERE tender_id = $5 AND bid_id = $6 AND lot_position = $7 AND decision IS NULL",
@@ -500,7 +500,7 @@ pub async fn explain(
     // Checked again as the database now stands (an answer may have landed since).
     low_price::answer(c.stage(), explanation, now_ms).map_err(refused)?;
     ctx.check_text(explanation, evidence, now_ms)?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE low_price_reviews SET explanation = $1, evidence = $2, answered_by = $3, answered_at = $4 \
          WHERE tender_id = $5 AND bid_id = $6 AND lot_position = $7 AND explanation IS NULL AND decision IS NULL",

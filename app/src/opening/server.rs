@@ -29,7 +29,7 @@ use sqlx::Row;
 pub async fn open(db: &Db, sealer: &Sealer, officer: &SessionUser, id: &str, now_ms: i64) -> Result<(), AppError> {
     let t = load_for_officer(db, officer, id).await?;
     tender::allowed(t.status, Action::Open, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let done =
         sqlx::query("UPDATE tenders SET status = 'opened', opened_at = $1 WHERE id = $2 AND status = 'published'")
             .bind(now_ms)
@@ -392,7 +392,7 @@ pub async fn review_bid(
         });
     }
     let outcome = outcome.as_str();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE bids SET review_outcome = $1, review_reason = $2, reviewed_by = $3, reviewed_at = $4 WHERE id = $5",
     )
@@ -462,7 +462,7 @@ pub async fn conclude(db: &Db, officer: &SessionUser, id: &str, now_ms: i64) -> 
         .filter(|r| passed(r) && lots_of(r).iter().any(|l| live.contains(&l)))
         .map(|r| &r.bid.bid_id)
         .collect();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query("UPDATE tenders SET review_done_at = $1 WHERE id = $2 AND review_done_at IS NULL")
         .bind(now_ms)
         .bind(id)
@@ -506,7 +506,7 @@ pub async fn conclude(db: &Db, officer: &SessionUser, id: &str, now_ms: i64) -> 
 }
 
 async fn fail(db: &Db, officer: &SessionUser, id: &str, reason: String, now_ms: i64) -> Result<TenderStatus, AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query("UPDATE tenders SET status = 'failed', failed_reason = $1, failed_at = $2, review_done_at = $2 WHERE id = $3 AND status = 'opened'")
         .bind(&reason)
         .bind(now_ms)

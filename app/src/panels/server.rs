@@ -280,7 +280,7 @@ pub async fn plan(
             "Purchaser representatives come from the purchaser's own unit (O87 art. 47)",
         ));
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM panels WHERE tender_id = $1").bind(tender_id).execute(&mut *tx).await?;
     sqlx::query("INSERT INTO panels (tender_id, plan_json, configured_by, configured_at) VALUES ($1, $2, $3, $4)")
         .bind(tender_id)
@@ -474,7 +474,7 @@ pub async fn recuse(
     actor: Actor<'_>,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     transition(&mut tx, tender_id, member, MemberEvent::Recuse, Some(reason), now_ms).await?;
     void_sheet(&mut tx, tender_id, &member.user_id, reason, now_ms).await?;
     let called = if member.kind == MemberKind::Expert { call_reserve(&mut tx, tender_id, now_ms).await? } else { None };
@@ -580,7 +580,7 @@ pub async fn self_select(
     })?;
     let recorded = format!("自行选定：{}；主管预算单位同意：{}", reason.trim(), approval.trim());
     let next_seat = current.iter().map(|m| m.seat + 1).max().unwrap_or(0);
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO panel_members (tender_id, user_id, kind, source, seat, status, reason, updated_at) \
          VALUES ($1, $2, 'expert', 'self_selected', $3, 'invited', $4, $5)",
@@ -654,7 +654,7 @@ pub async fn draw(db: &Db, officer: &SessionUser, tender_id: &str, now_ms: i64) 
     })?;
     let mut stored = draws_of(db, tender_id).await?;
     let next_seat = current.iter().map(|m| m.seat + 1).max().unwrap_or(0);
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     for (i, id) in record.panel.iter().chain(record.alternates.iter()).enumerate() {
         let status = if i < record.panel.len() { "invited" } else { "reserve" };
         sqlx::query(
@@ -701,7 +701,7 @@ pub async fn answer(
         .await?
         .filter(|m| m.status != MemberStatus::Reserve)
         .ok_or(AppError::NotFound)?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let event = if accept { MemberEvent::Accept } else { MemberEvent::Decline };
     let reason = reason.trim();
     let next = transition(&mut tx, tender_id, &seat, event, (!reason.is_empty()).then_some(reason), now_ms).await?;
@@ -762,7 +762,7 @@ pub async fn declare(db: &Db, member: &SessionUser, tender_id: &str, now_ms: i64
     } else {
         None
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let outcome = match &conflict {
         Some(_) => {
             transition(&mut tx, tender_id, &seat, MemberEvent::Recuse, Some("系统核查发现应当回避的情形"), now_ms)
@@ -821,7 +821,7 @@ pub async fn replace(
         ));
     }
     let seat = seat_of(db, tender_id, user_id).await?.ok_or(AppError::NotFound)?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     transition(&mut tx, tender_id, &seat, MemberEvent::Leave, Some(reason), now_ms).await?;
     void_sheet(&mut tx, tender_id, user_id, reason, now_ms).await?;
     let called = if seat.kind == MemberKind::Expert { call_reserve(&mut tx, tender_id, now_ms).await? } else { None };
@@ -863,7 +863,7 @@ pub async fn set_leader(
             "The leader is an expert who accepted",
         ));
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE panels SET leader_id = $1 WHERE tender_id = $2")
         .bind(user_id)
         .bind(tender_id)
@@ -959,7 +959,7 @@ pub async fn request_recusal(
             }
         }
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("INSERT INTO recusal_requests (id, tender_id, bid_id, name, id_number, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(new_id())
         .bind(tender_id)

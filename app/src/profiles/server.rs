@@ -44,7 +44,7 @@ pub async fn save_profile(db: &Db, member: &SessionUser, input: &ProfileInput, n
     let org = org_of(member)?;
     let parsed = roster::parse_profile(input).map_err(AppError::Validation)?;
     let before = profile(db, &org).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE organisations SET profile_json = $1 WHERE id = $2")
         .bind(serde_json::to_string(&parsed).expect("a profile serialises"))
         .bind(&org)
@@ -73,7 +73,7 @@ pub async fn add_member(db: &Db, member: &SessionUser, input: &PersonInput, now_
             "That ID number is already on the roster",
         ));
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("INSERT INTO staff_members (id, org_id, id_number, certificate_number, member_json, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(&id)
         .bind(&org)
@@ -97,7 +97,7 @@ pub async fn add_member(db: &Db, member: &SessionUser, input: &PersonInput, now_
 /// Takes a person off the roster; bids already submitted keep them in their declaration.
 pub async fn remove_member(db: &Db, member: &SessionUser, staff_id: &str, now_ms: i64) -> Result<(), AppError> {
     let org = org_of(member)?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let done =
         sqlx::query("UPDATE staff_members SET removed_at = $1 WHERE id = $2 AND org_id = $3 AND removed_at IS NULL")
             .bind(now_ms)

@@ -67,7 +67,7 @@ pub async fn create(db: &Db, actor: Actor<'_>, new: &NewPurchaser, now_ms: i64) 
         return Err(AppError::field("name", "unit_name_taken", "该单位已存在", "A unit with this name exists"));
     }
     let id = new_id();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO purchasers (id, name, credit_code, level, region_code, region_name, parent_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

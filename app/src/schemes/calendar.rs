@@ -37,7 +37,7 @@ pub async fn add_years(db: &Db, admin: &SessionUser, toml_text: &str, now_ms: i6
     let parsed: toml::Value = toml::from_str(toml_text)
         .map_err(|e| AppError::field("calendar_toml", "calendar_invalid", "节假日日历有误", &e.to_string()))?;
     let years = parsed.get("year").and_then(|v| v.as_array()).cloned().unwrap_or_default();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let mut stored = Vec::new();
     for entry in years {
         let year = entry.get("year").and_then(|v| v.as_integer()).ok_or(AppError::Internal)?;

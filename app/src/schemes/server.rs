@@ -67,7 +67,7 @@ pub async fn store(db: &Db, officer: &SessionUser, t: &SchemeTemplate, now_ms: i
         }
     }
     let text = t.to_toml();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("INSERT INTO scheme_templates (id, derived_from, template_toml, created_by, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(&t.id)
         .bind(t.derived_from.as_deref())

@@ -155,7 +155,7 @@ const ENTRY_COLUMNS: &str = "id, at, actor_id, actor_label, action, entity, enti
 /// Entries written before the chain existed are appended in their recorded order, once: the
 /// first start after the migration does it and marks the head. Returns how many were chained.
 pub async fn chain_legacy(db: &Db) -> Result<u64, AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     // Locking the head first keeps two instances starting together from chaining twice.
     let done = sqlx::query("UPDATE audit_head SET legacy_chained = 1 WHERE id = 1 AND legacy_chained = 0")
         .execute(&mut *tx)

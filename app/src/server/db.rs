@@ -99,6 +99,18 @@ impl Db {
         Ok(Db { pool, backend })
     }
 
+    /// A transaction that writes. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`):
+    /// a deferred transaction that reads and then writes fails at once with "database is
+    /// locked" (SQLITE_BUSY_SNAPSHOT, which busy_timeout does not wait out) whenever another
+    /// connection, request or instance committed in between; taking the lock first makes it
+    /// wait its turn instead. PostgreSQL's row locks order writers without this.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     pub async fn migrate(&self) -> Result<(), DbError> {
         MIGRATOR.run(&self.pool).await?;
         Ok(())

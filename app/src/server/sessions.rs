@@ -39,7 +39,7 @@ pub async fn open(db: &Db, user_id: &str, now_ms: i64, session_hours: i64) -> Re
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(token_hash(&token))
         .bind(user_id)
@@ -71,7 +71,7 @@ pub async fn user(db: &Db, token: &str, now_ms: i64) -> Result<Option<SessionUse
 
 /// Ends a session (sign-out).
 pub async fn close(db: &Db, token: &str, user: &SessionUser, now_ms: i64) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(&mut *tx).await?;
     audit::record(&mut tx, now_ms, Actor::User(user), Change::new("session.sign_out", "user", &user.id)).await?;
     tx.commit().await?;

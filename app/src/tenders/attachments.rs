@@ -65,7 +65,7 @@ pub async fn add(
     let t = load(db, tender_id).await?;
     let amending = t.status == TenderStatus::Published;
     let reason = if amending { crate::tenders::server::amendment_reason(reason)? } else { "" };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("INSERT INTO tender_attachments (tender_id, sha256, file_name, file_size, content_type, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(tender_id)
         .bind(file.sha256)

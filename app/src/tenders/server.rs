@@ -527,7 +527,12 @@ pub async fn insert_terms(
 ) -> Result<(), sqlx::Error> {
     for chunk in entries.chunks(500) {
         let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect();
-        let sql = format!("INSERT INTO tender_terms (term, tender_id) VALUES {}", values.join(", "));
+        // Instances starting together fill the index over the same tenders at once: on
+        // PostgreSQL the second waits for the first's rows and then keeps them.
+        let sql = format!(
+            "INSERT INTO tender_terms (term, tender_id) VALUES {} ON CONFLICT (term, tender_id) DO NOTHING",
+            values.join(", ")
+        );
         let mut q = sqlx::query(&sql);
         for (term, id) in chunk {
             q = q.bind(term.as_str()).bind(id.as_str());
@@ -547,7 +552,7 @@ pub async fn fill_search_terms(db: &Db) -> Result<u64, AppError> {
     .fetch_all(&db.pool)
     .await?;
     for chunk in ids.chunks(500) {
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin_write().await?;
         index_many(&mut tx, chunk).await?;
         tx.commit().await?;
     }
@@ -757,7 +762,7 @@ pub async fn create(db: &Db, officer: &SessionUser, input: &TenderInput, now_ms:
     let id = new_id();
     let region = officer.purchaser_region.as_deref().and_then(|r| RegionCode::parse(r).ok());
     let series = region.and_then(|r| NumberSeries::of(r, now_ms)).ok_or(AppError::Internal)?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     // One atomic upsert per number: concurrent creations in the same region and year queue on
     // the series row instead of reading the same "last" number.
     let seq: i64 = sqlx::query(
@@ -875,7 +880,7 @@ pub async fn publish(db: &Db, sealer: &Sealer, officer: &SessionUser, id: &str, 
     let spec = t.spec()?;
     let (_, v) = parse_input(db, &tender::to_input(&spec), None, now_ms).await?;
     let (_, wrapped) = sealer.new_tender_key(id);
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query("UPDATE tenders SET status = 'published', published_at = $1, sealing_key = $2 WHERE id = $3 AND status = 'draft'")
         .bind(now_ms)
         .bind(&wrapped)
@@ -939,7 +944,7 @@ pub async fn amend(
     input.template_id = old.template_id.clone();
     let (_, v) = parse_input(db, &input, Some(&old), now_ms).await?;
     if t.status == TenderStatus::Draft {
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin_write().await?;
         write_spec(&mut tx, id, &v, 1).await?;
         audit::record(
             &mut tx,
@@ -954,7 +959,7 @@ pub async fn amend(
     let reason = amendment_reason(reason)?;
     check_frozen_by_bids(db, id, &old, &v).await?;
     let plan = amendment::plan(&old, &v, now_ms).map_err(AppError::Validation)?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let amendment = Amendment { from_version: t.version, plan: &plan, reason, extra: json!({}) };
     let version = record_amendment(&mut tx, officer, id, amendment, now_ms).await?;
     tx.commit().await?;
