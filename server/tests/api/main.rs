@@ -14,6 +14,7 @@ mod crash;
 mod evaluation;
 mod experts;
 mod flow;
+mod instances;
 mod lifecycle;
 mod opening;
 mod ownership;
