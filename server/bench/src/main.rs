@@ -76,9 +76,11 @@ impl Drop for Server {
 }
 
 impl Server {
-    async fn start(args: &Args, fx: &fixture::Fixture) -> anyhow::Result<Server> {
+    /// An instance on the fixture's database and data directory, logging to `<data dir>/<log>`.
+    async fn start(args: &Args, fx: &fixture::Fixture, log: &str) -> anyhow::Result<Server> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let log = std::fs::File::create(fx.data_dir.join("server.log"))?;
+        let log_path = fx.data_dir.join(log);
+        let log = std::fs::File::create(&log_path)?;
         let child = Command::new(&args.bin)
             .args(["--database-url", &fx.db_url, "--data-dir"])
             .arg(&fx.data_dir)
@@ -105,7 +107,7 @@ impl Server {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        anyhow::bail!("caiping did not start; see {}", fx.data_dir.join("server.log").display())
+        anyhow::bail!("caiping did not start; see {}", log_path.display())
     }
 
     /// Kibibytes of a `/proc/<pid>/status` field: `VmRSS` now, `VmHWM` the peak so far.
@@ -150,8 +152,13 @@ async fn main() -> anyhow::Result<()> {
         let db_url = fixture::fresh_database(&dir, admin.as_deref()).await?;
         eprintln!("{backend}: preparing the demo data and {} bidders in {}", args.rush_bidders, dir.display());
         let fx = fixture::prepare(&db_url, &dir, args.rush_bidders).await?;
-        let server = Server::start(&args, &fx).await?;
+        let server = Server::start(&args, &fx, "server.log").await?;
         over_http(&args, backend, &fx, &server, &mut table, &mut failures).await?;
+        // The scale-out the design card promises: several stateless instances on one PostgreSQL.
+        if admin.is_some() {
+            let second = Server::start(&args, &fx, "server-2.log").await?;
+            two_instances(&args, backend, &fx, [&server, &second], &mut table, &mut failures).await?;
+        }
         drop(server);
         if failures.is_empty() {
             let _ = std::fs::remove_dir_all(&dir);
@@ -200,7 +207,7 @@ async fn over_http(
     let clients = rush::sign_in_all(base, &fx.bidders, fixture::RUSH_PASSWORD).await?;
     let db = app::server::db::Db::connect(&fx.db_url).await?;
     let storage = app::server::storage::Storage::new(fx.data_dir.join("files"))?;
-    let r = rush::run(base, &fx.open_tender, &clients, args.rush_mb, &db, &storage).await?;
+    let r = rush::run(&[base], &fx.open_tender, &clients, args.rush_mb, 0, &db, &storage).await?;
     drop(clients);
     let peak = server.memory_kib("VmHWM");
     table.push(Row::text(
@@ -229,20 +236,7 @@ async fn over_http(
     if r.lost > 0 {
         failures.push(format!("{backend}: {} acknowledged bids were not stored intact", r.lost));
     }
-    // Each distinct reason once, with how many uploads it refused and when they ended.
-    let mut reasons: std::collections::BTreeMap<&str, (usize, f64, f64)> = Default::default();
-    for e in &r.refused {
-        let why = e.split_once(": ").map_or(e.as_str(), |(_, why)| why);
-        let (why, after) = why.rsplit_once(" [after ").unwrap_or((why, ""));
-        let secs: f64 = after.trim_end_matches(" s]").parse().unwrap_or(f64::NAN);
-        let entry = reasons.entry(why).or_insert((0, f64::INFINITY, 0.0));
-        *entry = (entry.0 + 1, entry.1.min(secs), entry.2.max(secs));
-    }
-    failures.extend(
-        reasons.iter().map(|(why, (n, first, last))| {
-            format!("{backend}: {n} uploads refused after {first:.0}–{last:.0} s: {why}")
-        }),
-    );
+    refusals(backend, &r, failures);
 
     let anon = reqwest::Client::builder().pool_max_idle_per_host(args.connections).build()?;
     let officer = reqwest::Client::builder().cookie_store(true).pool_max_idle_per_host(args.connections).build()?;
@@ -314,6 +308,100 @@ async fn over_http(
     db.pool.close().await;
     if args.scale > 0 {
         scale(args, backend, base, fx, &anon, &officer, table, failures).await?;
+    }
+    Ok(())
+}
+
+/// A rush's refused uploads as failures: each distinct reason once, with how many uploads it
+/// refused and when they ended.
+fn refusals(group: &str, r: &rush::RushRun, failures: &mut Vec<String>) {
+    let mut reasons: std::collections::BTreeMap<&str, (usize, f64, f64)> = Default::default();
+    for e in &r.refused {
+        let why = e.split_once(": ").map_or(e.as_str(), |(_, why)| why);
+        let (why, after) = why.rsplit_once(" [after ").unwrap_or((why, ""));
+        let secs: f64 = after.trim_end_matches(" s]").parse().unwrap_or(f64::NAN);
+        let entry = reasons.entry(why).or_insert((0, f64::INFINITY, 0.0));
+        *entry = (entry.0 + 1, entry.1.min(secs), entry.2.max(secs));
+    }
+    failures.extend(
+        reasons
+            .iter()
+            .map(|(why, (n, first, last))| format!("{group}: {n} uploads refused after {first:.0}–{last:.0} s: {why}")),
+    );
+}
+
+/// Two instances on one database and data directory: bidders signed in on the first upload to
+/// both in turn (one rush, half to each), and the public board is read from both at once,
+/// against the first alone just before.
+async fn two_instances(
+    args: &Args,
+    backend: &str,
+    fx: &fixture::Fixture,
+    servers: [&Server; 2],
+    table: &mut Table,
+    failures: &mut Vec<String>,
+) -> anyhow::Result<()> {
+    let group = format!("{backend}, 2 instances");
+    let bases = servers.map(|s| s.base.as_str());
+    let clients = rush::sign_in_all(bases[0], &fx.bidders, fixture::RUSH_PASSWORD).await?;
+    let db = app::server::db::Db::connect(&fx.db_url).await?;
+    let storage = app::server::storage::Storage::new(fx.data_dir.join("files"))?;
+    let r = rush::run(&bases, &fx.open_tender, &clients, args.rush_mb, 1, &db, &storage).await?;
+    drop(clients);
+    db.pool.close().await;
+    table.push(Row::text(
+        &group,
+        &format!("deadline rush: {} bidders × {} MiB, half to each instance", r.bidders, r.mb),
+        format!(
+            "{} acknowledged, {} stored, {} lost; wall {:.1} s, p50 {:.0} ms, p99 {:.0} ms",
+            r.acknowledged,
+            r.stored,
+            r.lost,
+            r.wall.as_secs_f64(),
+            r.p50_ms,
+            r.p99_ms
+        ),
+        "0 lost",
+        r.lost == 0 && r.refused.is_empty(),
+    ));
+    if r.lost > 0 {
+        failures.push(format!("{group}: {} acknowledged bids were not stored intact", r.lost));
+    }
+    refusals(&group, &r, failures);
+
+    let anon = reqwest::Client::builder().pool_max_idle_per_host(args.connections).build()?;
+    let board = |base: &str| load::Target {
+        name: "public board /",
+        method: reqwest::Method::GET,
+        url: format!("{base}/"),
+        body: None,
+        client: anon.clone(),
+    };
+    let duration = Duration::from_secs_f64(args.seconds);
+    let one = load::measure(&board(bases[0]), args.connections, duration).await;
+    // The same connections in all, half to each instance.
+    let half = (args.connections / 2).max(1);
+    let (first, second) = (board(bases[0]), board(bases[1]));
+    let (a, b) = tokio::join!(load::measure(&first, half, duration), load::measure(&second, half, duration));
+    let errors = one.errors + a.errors + b.errors;
+    table.push(Row::text(
+        &group,
+        "public board / from both at once, against one instance alone",
+        format!(
+            "{:.0} + {:.0} = {:.0} req/s, one alone {:.0} req/s ({:.0} %); p99 {:.0} / {:.0} ms",
+            a.per_second,
+            b.per_second,
+            a.per_second + b.per_second,
+            one.per_second,
+            100.0 * (a.per_second + b.per_second) / one.per_second.max(f64::MIN_POSITIVE),
+            a.p99_ms,
+            b.p99_ms
+        ),
+        "both serve, no error",
+        errors == 0 && a.requests > 0 && b.requests > 0,
+    ));
+    if errors > 0 {
+        failures.push(format!("{group}: public board: {errors} error answers"));
     }
     Ok(())
 }

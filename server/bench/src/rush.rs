@@ -95,24 +95,31 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     text
 }
 
+/// One rush: each client uploads its proposal at once, client `i` to `bases[i % bases.len()]`
+/// (several instances share the load). `round` makes each bidder's proposal differ from its
+/// proposals of earlier rounds, so a replaced bid cannot pass for a stored one.
 pub async fn run(
-    base: &str,
+    bases: &[&str],
     tender: &str,
     clients: &[reqwest::Client],
     mb: u64,
+    round: usize,
     db: &app::server::db::Db,
     storage: &app::server::storage::Storage,
 ) -> anyhow::Result<RushRun> {
     let size = (mb * 1024 * 1024).min(app::bids::server::MAX_FILE);
-    let expected: Vec<String> = (0..clients.len()).map(|i| proposal_sha(i, size)).collect();
+    let content = |i: usize| i + round * clients.len();
+    let expected: Vec<String> = (0..clients.len()).map(|i| proposal_sha(content(i), size)).collect();
     let started = Instant::now();
     let uploads: Vec<_> = clients
         .iter()
         .enumerate()
         .map(|(i, client)| {
+            let base = bases[i % bases.len()];
             let (client, url) = (client.clone(), format!("{base}/api/v1/tenders/{tender}/bids"));
+            let n = content(i);
             tokio::spawn(async move {
-                let stream = futures::stream::iter(proposal_chunks(i, size).map(Ok::<_, std::io::Error>));
+                let stream = futures::stream::iter(proposal_chunks(n, size).map(Ok::<_, std::io::Error>));
                 let technical = reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(stream), size)
                     .file_name("技术方案.pdf")
                     .mime_str("application/pdf")
