@@ -8,32 +8,47 @@ use crate::server::db::Db;
 use sqlx::Row;
 
 /// The shipped templates, parsed and validated once per process (they are compiled in).
-fn shipped() -> Result<Vec<SchemeTemplate>, AppError> {
+fn shipped() -> Result<&'static [SchemeTemplate], AppError> {
     static SHIPPED: std::sync::LazyLock<Result<Vec<SchemeTemplate>, ()>> = std::sync::LazyLock::new(|| {
         builtin().map_err(|errors| tracing::error!(?errors, "a shipped template does not validate"))
     });
-    SHIPPED.clone().map_err(|()| AppError::Internal)
+    SHIPPED.as_deref().map_err(|()| AppError::Internal)
 }
 
 pub async fn all(db: &Db) -> Result<Vec<SchemeTemplate>, AppError> {
-    let mut list = shipped()?;
+    let mut list = shipped()?.to_vec();
     let rows = sqlx::query("SELECT id, template_toml FROM scheme_templates ORDER BY created_at, id")
         .fetch_all(&db.pool)
         .await?;
     for row in rows {
         let id: String = row.get("id");
         let text: String = row.get("template_toml");
-        let t = SchemeTemplate::from_toml(&format!("{id}.toml"), &text).map_err(|errors| {
-            tracing::error!(?errors, "a stored template no longer validates");
-            AppError::Internal
-        })?;
-        list.push(t);
+        list.push(parse_stored(&id, &text)?);
     }
     Ok(list)
 }
 
+/// One template: a shipped one without touching the database, a stored one by its own row only
+/// (pages that need one template do not parse every officer's derived template).
 pub async fn by_id(db: &Db, id: &str) -> Result<Option<SchemeTemplate>, AppError> {
-    Ok(all(db).await?.into_iter().find(|t| t.id == id))
+    if let Some(t) = shipped()?.iter().find(|t| t.id == id) {
+        return Ok(Some(t.clone()));
+    }
+    let Some(text) = sqlx::query_scalar::<_, String>("SELECT template_toml FROM scheme_templates WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?
+    else {
+        return Ok(None);
+    };
+    parse_stored(id, &text).map(Some)
+}
+
+fn parse_stored(id: &str, text: &str) -> Result<SchemeTemplate, AppError> {
+    SchemeTemplate::from_toml(&format!("{id}.toml"), text).map_err(|errors| {
+        tracing::error!(?errors, "a stored template no longer validates");
+        AppError::Internal
+    })
 }
 
 pub fn validation_error(errors: Vec<crate::domain::template::TemplateError>) -> AppError {
