@@ -415,17 +415,17 @@ pub async fn submit(
     let declared = declaration.map(|d| serde_json::to_string(d).expect("a declaration serialises"));
     let applied = application.map(|a| serde_json::to_string(a).expect("an application serialises"));
     // The storage quota: what the organisation's other bids on open tenders hold, plus this one
-    // (a resubmission's earlier files do not count; they go with it). Read before the
-    // transaction: on SQLite a read that precedes the first write makes a concurrent writer's
-    // commit fail this one (a stale snapshot cannot be upgraded); two bids of one organisation
-    // finishing at the same instant may together pass the limit by one bid.
+    // (a resubmission's earlier files do not count; they go with it). Read inside the writing
+    // transaction: on SQLite, which holds the write lock from BEGIN, two bids of one organisation
+    // finishing at once cannot pass it together; on PostgreSQL they still may, by one bid.
+    let mut tx = db.begin_write().await?;
     let held: i64 = sqlx::query(
         "SELECT CAST(COALESCE(SUM(f.file_size), 0) AS BIGINT) AS held FROM bid_files f JOIN bids b ON b.id = f.bid_id \
          JOIN tenders t ON t.id = b.tender_id WHERE b.org_id = $1 AND b.id <> $2 AND t.status = 'published'",
     )
     .bind(&ctx.org_id)
     .bind(&bid_id)
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *tx)
     .await?
     .get("held");
     let adding: i64 = files.iter().map(|f| f.receipt.file_size).sum();
@@ -448,7 +448,6 @@ pub async fn submit(
             ),
         ));
     }
-    let mut tx = db.begin_write().await?;
     if previous.is_some() {
         sqlx::query("DELETE FROM bid_files WHERE bid_id = $1").bind(&bid_id).execute(&mut *tx).await?;
         sqlx::query(
