@@ -210,21 +210,7 @@ async fn over_http(
     let r = rush::run(&[base], &fx.open_tender, &clients, args.rush_mb, 0, &db, &storage).await?;
     drop(clients);
     let peak = server.memory_kib("VmHWM");
-    table.push(Row::text(
-        backend,
-        &format!("deadline rush: {} bidders × {} MiB at once", r.bidders, r.mb),
-        format!(
-            "{} acknowledged, {} stored, {} lost; wall {:.1} s, p50 {:.0} ms, p99 {:.0} ms",
-            r.acknowledged,
-            r.stored,
-            r.lost,
-            r.wall.as_secs_f64(),
-            r.p50_ms,
-            r.p99_ms
-        ),
-        "0 lost",
-        r.lost == 0 && r.refused.is_empty(),
-    ));
+    record_rush(backend, "at once", &r, table, failures);
     let peak_ok = peak.is_some_and(|k| k <= 300 * 1024);
     table.push(Row::text(
         backend,
@@ -233,10 +219,6 @@ async fn over_http(
         "peak ≤ 300 MB",
         peak_ok,
     ));
-    if r.lost > 0 {
-        failures.push(format!("{backend}: {} acknowledged bids were not stored intact", r.lost));
-    }
-    refusals(backend, &r, failures);
 
     let anon = reqwest::Client::builder().pool_max_idle_per_host(args.connections).build()?;
     let officer = reqwest::Client::builder().cookie_store(true).pool_max_idle_per_host(args.connections).build()?;
@@ -312,9 +294,27 @@ async fn over_http(
     Ok(())
 }
 
-/// A rush's refused uploads as failures: each distinct reason once, with how many uploads it
-/// refused and when they ended.
-fn refusals(group: &str, r: &rush::RushRun, failures: &mut Vec<String>) {
+/// A rush's row in the table; a lost bid and each distinct reason for refused uploads (with how
+/// many it refused and when they ended) as failures.
+fn record_rush(group: &str, how: &str, r: &rush::RushRun, table: &mut Table, failures: &mut Vec<String>) {
+    table.push(Row::text(
+        group,
+        &format!("deadline rush: {} bidders × {} MiB, {how}", r.bidders, r.mb),
+        format!(
+            "{} acknowledged, {} stored, {} lost; wall {:.1} s, p50 {:.0} ms, p99 {:.0} ms",
+            r.acknowledged,
+            r.stored,
+            r.lost,
+            r.wall.as_secs_f64(),
+            r.p50_ms,
+            r.p99_ms
+        ),
+        "0 lost",
+        r.lost == 0 && r.refused.is_empty(),
+    ));
+    if r.lost > 0 {
+        failures.push(format!("{group}: {} acknowledged bids were not stored intact", r.lost));
+    }
     let mut reasons: std::collections::BTreeMap<&str, (usize, f64, f64)> = Default::default();
     for e in &r.refused {
         let why = e.split_once(": ").map_or(e.as_str(), |(_, why)| why);
@@ -349,25 +349,7 @@ async fn two_instances(
     let r = rush::run(&bases, &fx.open_tender, &clients, args.rush_mb, 1, &db, &storage).await?;
     drop(clients);
     db.pool.close().await;
-    table.push(Row::text(
-        &group,
-        &format!("deadline rush: {} bidders × {} MiB, half to each instance", r.bidders, r.mb),
-        format!(
-            "{} acknowledged, {} stored, {} lost; wall {:.1} s, p50 {:.0} ms, p99 {:.0} ms",
-            r.acknowledged,
-            r.stored,
-            r.lost,
-            r.wall.as_secs_f64(),
-            r.p50_ms,
-            r.p99_ms
-        ),
-        "0 lost",
-        r.lost == 0 && r.refused.is_empty(),
-    ));
-    if r.lost > 0 {
-        failures.push(format!("{group}: {} acknowledged bids were not stored intact", r.lost));
-    }
-    refusals(&group, &r, failures);
+    record_rush(&group, "half to each instance", &r, table, failures);
 
     let anon = reqwest::Client::builder().pool_max_idle_per_host(args.connections).build()?;
     let board = |base: &str| load::Target {
