@@ -44,6 +44,36 @@ pub async fn by_id(db: &Db, id: &str) -> Result<Option<SchemeTemplate>, AppError
     parse_stored(id, &text).map(Some)
 }
 
+/// The templates with these ids, each once (an id of no template is left out): shipped ones
+/// without a query, stored ones in one. Lists name a page of tenders' schemes with it instead of
+/// parsing every template in force.
+pub async fn of_ids(db: &Db, ids: &[&str]) -> Result<Vec<SchemeTemplate>, AppError> {
+    let shipped = shipped()?;
+    let mut found: Vec<SchemeTemplate> = Vec::new();
+    let mut stored: Vec<&str> = Vec::new();
+    for id in ids {
+        if found.iter().any(|t| t.id == *id) || stored.contains(id) {
+            continue;
+        }
+        match shipped.iter().find(|t| t.id == *id) {
+            Some(t) => found.push(t.clone()),
+            None => stored.push(id),
+        }
+    }
+    if !stored.is_empty() {
+        let marks: Vec<String> = (1..=stored.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT id, template_toml FROM scheme_templates WHERE id IN ({})", marks.join(", "));
+        let mut q = sqlx::query(&sql);
+        for id in &stored {
+            q = q.bind(*id);
+        }
+        for row in q.fetch_all(&db.pool).await? {
+            found.push(parse_stored(&row.get::<String, _>("id"), &row.get::<String, _>("template_toml"))?);
+        }
+    }
+    Ok(found)
+}
+
 fn parse_stored(id: &str, text: &str) -> Result<SchemeTemplate, AppError> {
     SchemeTemplate::from_toml(&format!("{id}.toml"), text).map_err(|errors| {
         tracing::error!(?errors, "a stored template no longer validates");

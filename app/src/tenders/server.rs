@@ -241,10 +241,12 @@ async fn summary(db: &Db, t: TenderRow, now_ms: i64) -> Result<TenderSummary, Ap
     Ok(summaries(db, vec![t], now_ms).await?.remove(0))
 }
 
-/// The list rows of `rows`: templates loaded once and winners read in one query, nothing parsed
-/// per row.
+/// The list rows of `rows`: their templates loaded once (shipped ones without a query) and
+/// winners read in one query, nothing parsed per row.
 pub async fn summaries(db: &Db, rows: Vec<TenderRow>, now_ms: i64) -> Result<Vec<TenderSummary>, AppError> {
-    summaries_with(db, rows, now_ms, &crate::schemes::server::all(db).await?).await
+    let ids: Vec<&str> = rows.iter().map(|t| t.template_id.as_str()).collect();
+    let templates = crate::schemes::server::of_ids(db, &ids).await?;
+    summaries_with(db, rows, now_ms, &templates).await
 }
 
 /// A scheme's name as lists show it; its id when the template is gone.
@@ -341,13 +343,15 @@ pub async fn board(db: &Db, filter: &BoardFilter, now_ms: i64) -> Result<BoardPa
             })?),
             None => None,
         };
-    let templates = crate::schemes::server::all(db).await?;
     let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let lowered = q.map(str::to_lowercase).unwrap_or_default();
-    let schemes_named: Vec<&SchemeTemplate> = match q {
-        Some(q) => {
-            templates.iter().filter(|t| t.name.zh.contains(q) || t.name.en.to_lowercase().contains(&lowered)).collect()
-        }
+    // Only a search reads every template in force (it may name a scheme).
+    let schemes_named: Vec<SchemeTemplate> = match q {
+        Some(q) => crate::schemes::server::all(db)
+            .await?
+            .into_iter()
+            .filter(|t| t.name.zh.contains(q) || t.name.en.to_lowercase().contains(&lowered))
+            .collect(),
         None => Vec::new(),
     };
     // A search naming a scheme matches that scheme's every tender: the index cannot narrow it.
@@ -357,14 +361,7 @@ pub async fn board(db: &Db, filter: &BoardFilter, now_ms: i64) -> Result<BoardPa
     };
     let mut text: Vec<String> = Vec::new();
     let mut sql = match &narrowed {
-        Narrowing::NoMatch => {
-            return Ok(BoardPage {
-                rows: Vec::new(),
-                next: None,
-                regions: distinct_public(db, "region").await?,
-                schemes: used_schemes(db, &templates).await?,
-            })
-        }
+        Narrowing::NoMatch => return board_page(db, Vec::new(), None, now_ms).await,
         // The candidates drive the join (SQLite keeps a CROSS JOIN's order), each tender then
         // read by its key; the exact match below still applies.
         Narrowing::Terms(terms) => {
@@ -435,31 +432,50 @@ pub async fn board(db: &Db, filter: &BoardFilter, now_ms: i64) -> Result<BoardPa
     } else {
         None
     };
-    let regions = distinct_public(db, "region").await?;
-    let schemes = used_schemes(db, &templates).await?;
+    board_page(db, rows, next, now_ms).await
+}
+
+/// A page of the board with its filters' choices: the regions and the schemes (by name) of
+/// published tenders. Two queries besides the rows' winners: the filters' values, and the
+/// derived templates among the page's and the filters' schemes (none when all are shipped).
+async fn board_page(db: &Db, rows: Vec<TenderRow>, next: Option<String>, now_ms: i64) -> Result<BoardPage, AppError> {
+    let (regions, used) = public_facets(db).await?;
+    let ids: Vec<&str> = rows.iter().map(|t| t.template_id.as_str()).chain(used.iter().map(String::as_str)).collect();
+    let templates = crate::schemes::server::of_ids(db, &ids).await?;
+    let mut schemes: Vec<SchemeName> = used.iter().map(|id| scheme_name(&templates, id)).collect();
+    schemes.sort();
     Ok(BoardPage { rows: summaries_with(db, rows, now_ms, &templates).await?, next, regions, schemes })
 }
 
-/// The schemes of published tenders, by name, for the board's scheme filter.
-async fn used_schemes(db: &Db, templates: &[SchemeTemplate]) -> Result<Vec<SchemeName>, AppError> {
-    let used = distinct_public(db, "template_id").await?;
-    let mut schemes: Vec<SchemeName> = used.iter().map(|id| scheme_name(templates, id)).collect();
-    schemes.sort();
-    Ok(schemes)
-}
-
-/// The distinct non-empty values of an indexed column over published tenders, in order, each
-/// found by one index seek (a loose index scan): the cost grows with the number of values, not
-/// of tenders.
-async fn distinct_public(db: &Db, column: &'static str) -> Result<Vec<String>, AppError> {
+/// The distinct non-empty regions and template ids of published tenders, each in order, in one
+/// query. Each value is found by one index seek (a loose index scan): the cost grows with the
+/// number of values, not of tenders.
+async fn public_facets(db: &Db) -> Result<(Vec<String>, Vec<String>), AppError> {
+    let walk = |name: &str, column: &str| {
+        format!(
+            "{name}(x) AS ( \
+               SELECT MIN({column}) FROM tenders WHERE {column} > '' AND status <> 'draft' \
+               UNION ALL \
+               SELECT (SELECT MIN({column}) FROM tenders WHERE {column} > {name}.x AND status <> 'draft') \
+               FROM {name} WHERE {name}.x IS NOT NULL)"
+        )
+    };
     let sql = format!(
-        "WITH RECURSIVE v(x) AS ( \
-           SELECT MIN({column}) FROM tenders WHERE {column} > '' AND status <> 'draft' \
-           UNION ALL \
-           SELECT (SELECT MIN({column}) FROM tenders WHERE {column} > v.x AND status <> 'draft') FROM v WHERE v.x IS NOT NULL \
-         ) SELECT x FROM v WHERE x IS NOT NULL"
+        "WITH RECURSIVE {}, {} \
+         SELECT 'region' AS facet, x FROM r WHERE x IS NOT NULL \
+         UNION ALL SELECT 'scheme' AS facet, x FROM s WHERE x IS NOT NULL",
+        walk("r", "region"),
+        walk("s", "template_id")
     );
-    Ok(sqlx::query_scalar(&sql).fetch_all(&db.pool).await?)
+    let (mut regions, mut schemes) = (Vec::new(), Vec::new());
+    for row in sqlx::query(&sql).fetch_all(&db.pool).await? {
+        let value: String = row.get("x");
+        match row.get::<String, _>("facet").as_str() {
+            "region" => regions.push(value),
+            _ => schemes.push(value),
+        }
+    }
+    Ok((regions, schemes))
 }
 
 /// Tenders stored before the region had its own column get it from their spec. Idempotent; a
@@ -496,7 +512,9 @@ pub async fn index_terms(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: &str) ->
 /// took 15.9 s for 20,005 tenders on SQLite one tender at a time.
 async fn index_many(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ids: &[String]) -> Result<(), AppError> {
     let marks = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
-    let sql = format!("SELECT id, title, buyer, project_no, region FROM tenders WHERE id IN ({marks})");
+    // In id order, as the fill's chunks: instances filling together insert the same entries in
+    // the same order, so one waits for the other instead of both waiting on each other.
+    let sql = format!("SELECT id, title, buyer, project_no, region FROM tenders WHERE id IN ({marks}) ORDER BY id");
     let mut q = sqlx::query(&sql);
     for id in ids {
         q = q.bind(id.as_str());
@@ -547,7 +565,7 @@ pub async fn insert_terms(
 /// the next start, which costs little.
 pub async fn fill_search_terms(db: &Db) -> Result<u64, AppError> {
     let ids: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM tenders t WHERE NOT EXISTS (SELECT 1 FROM tender_terms s WHERE s.tender_id = t.id)",
+        "SELECT id FROM tenders t WHERE NOT EXISTS (SELECT 1 FROM tender_terms s WHERE s.tender_id = t.id) ORDER BY id",
     )
     .fetch_all(&db.pool)
     .await?;

@@ -143,6 +143,21 @@ async fn templates_are_listed_linted_and_derived_templates_validated() {
         bidder.post(format!("{}/api/v1/templates", app.base)).json(&derived).send().await.unwrap().status(),
         StatusCode::FORBIDDEN
     );
+
+    // The board names a derived template's tender, and offers it as a filter, by its name.
+    let id = flow::create_published(&app, &officer, 21).await;
+    sqlx::query("UPDATE tenders SET template_id = 'dongguan-2027' WHERE id = $1")
+        .bind(&id)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let board: Value =
+        app.anon().get(format!("{}/api/v1/tenders", app.base)).send().await.unwrap().json().await.unwrap();
+    let row = board["rows"].as_array().unwrap().iter().find(|r| r["id"] == id.as_str()).expect("on the board");
+    assert_eq!(row["scheme"]["zh"], derived.name.zh.as_str(), "{row}");
+    let schemes = board["schemes"].as_array().unwrap();
+    assert!(schemes.iter().any(|s| s["id"] == "dongguan-2027" && s["zh"] == derived.name.zh.as_str()), "{board}");
+    assert_eq!(schemes.len(), 1, "{board}: the only scheme in use");
 }
 
 #[tokio::test]
