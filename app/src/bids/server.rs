@@ -450,7 +450,7 @@ pub async fn submit(
     }
     if previous.is_some() {
         sqlx::query("DELETE FROM bid_files WHERE bid_id = $1").bind(&bid_id).execute(&mut *tx).await?;
-        sqlx::query(
+        let updated = sqlx::query(
             "UPDATE bids SET price_fen = 0, sealed_prices = $1, lots_json = $2, file_sha256 = $3, file_name = $4, file_size = $5, \
              submitted_by = $6, submitted_at = $7, confirmed_version = $8, declaration_json = $10, application_json = $11 WHERE id = $9",
         )
@@ -466,7 +466,12 @@ pub async fn submit(
         .bind(&declared)
         .bind(&applied)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            // Withdrawn by another request of the organisation since it was read.
+            return Err(AppError::Conflict("bid withdrawn concurrently".into()));
+        }
     } else {
         sqlx::query(
             "INSERT INTO bids (id, tender_id, org_id, price_fen, sealed_prices, lots_json, file_sha256, file_name, file_size, submitted_by, submitted_at, confirmed_version, declaration_json, application_json) \
