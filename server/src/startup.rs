@@ -207,12 +207,16 @@ fn compression() -> CompressionLayer<impl Predicate> {
 }
 
 /// Role-guarded pages are decided here, before rendering: anonymous visitors are sent to the
-/// sign-in page, other roles get the page's 403 message with a 403 status.
-async fn page_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// sign-in page, other roles get the page's 403 message with a 403 status. Every request gets
+/// its [`RequestUser`](app::server::auth::RequestUser) here, so the session is read once for the
+/// guard and the page's server functions together.
+async fn page_guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let caller = app::server::auth::RequestUser::default();
+    req.extensions_mut().insert(caller.clone());
     let Some(roles) = app::identity::page_roles(req.uri().path()) else {
         return next.run(req).await;
     };
-    match app::server::auth::user_from_headers(&state, req.headers()).await {
+    match caller.get(&state, req.headers()).await {
         Ok(Some(user)) if roles.contains(&user.role) => next.run(req).await,
         Ok(Some(_)) => {
             let mut res = next.run(req).await;

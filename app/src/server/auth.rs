@@ -122,10 +122,27 @@ pub fn request_client() -> Result<String, AppError> {
     use_context::<http::request::Parts>().map(|p| client_from_parts(&p)).ok_or(AppError::Internal)
 }
 
+/// The caller's session, read once per request. The page guard, the shell and each server
+/// function a page's resources call in-process all ask who is calling; each used to read the
+/// sessions table again (four reads for the officer's workbench). The server puts one in every
+/// request's extensions; it lives as long as that request, so a sign-out is seen by the next.
+#[derive(Clone, Default)]
+pub struct RequestUser(std::sync::Arc<tokio::sync::OnceCell<Option<SessionUser>>>);
+
+impl RequestUser {
+    pub async fn get(&self, state: &AppState, headers: &HeaderMap) -> Result<Option<SessionUser>, AppError> {
+        self.0.get_or_try_init(|| user_from_headers(state, headers)).await.cloned()
+    }
+}
+
 /// The caller, if signed in.
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     let state = state()?;
-    user_from_headers(&state, &request_headers()?).await
+    let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
+    match parts.extensions.get::<RequestUser>() {
+        Some(caller) => caller.get(&state, &parts.headers).await,
+        None => user_from_headers(&state, &parts.headers).await,
+    }
 }
 
 /// The caller, who must be signed in with one of `roles`. Sets the HTTP status (401/403) of
