@@ -75,3 +75,64 @@ test('a tender taking a technical proposal per lot asks for one under each lot b
   expect(pageErrors).toEqual([]);
   await bidder.context().close();
 });
+
+// Issue 12: "per lot where lots are reviewed apart". A tender giving each lot its own panel
+// shows one panel per lot on the officer's page, each planned on its own.
+test('a tender with a panel per lot plans each lot\'s panel on its own', async ({ browser, request }) => {
+  test.setTimeout(120_000);
+  const now = (await (await request.get('/api/v1/test/clock')).json()).now_ms as number;
+  const officer = await as(browser, 'officer');
+  const deadline = beijing(now + 21 * DAY);
+  await officer.getByTestId('new-tender').click();
+  await hydrated(officer);
+  await expect(officer.getByTestId('tender-panels_per_lot')).not.toBeChecked();
+  const id: string = await callServerFn(officer, 'create_tender', {
+    'input[template_id]': 'suzhou-street-4plus1',
+    'input[method]': 'open_tender',
+    'input[title]': `E2E 分标段评审 ${Date.now()}`,
+    'input[buyer]': '苏州市民政局',
+    'input[contact][person]': '王老师',
+    'input[contact][phone]': '0512-65220000',
+    'input[contact][address]': '苏州市姑苏区三香路998号',
+    'input[lots][0][name]': '双塔社区',
+    'input[lots][0][budget]': '30万',
+    'input[lots][1][name]': '定慧寺社区',
+    'input[lots][1][budget]': '30万',
+    'input[panels_per_lot]': 'true',
+    'input[bid_deadline]': deadline,
+    'input[opening_time]': deadline,
+    'input[price_weight_pct]': '20',
+    'input[criteria][0][name]': '服务方案',
+    'input[criteria][0][max_points]': '50',
+    'input[criteria][1][name]': '团队配备',
+    'input[criteria][1][max_points]': '30',
+    'input[criteria][1][objective]': 'true',
+    'input[lint_override]': '苏州市民政局文件明确规定承接主体的组织形式和人数',
+  });
+  await callServerFn(officer, 'publish_tender', { id });
+  await officer.goto(`/officer/tenders/${id}`);
+  await hydrated(officer);
+  await expect(officer.getByTestId('facts-panels-per-lot')).toHaveText('每个标段分别组建，分别评审');
+  // The first lot's panel by default; the other lot's a click away.
+  await expect(officer.getByTestId('panel-lot-1')).toHaveAttribute('aria-current', 'page');
+  await expect(officer.getByTestId('panel-lot')).toHaveText('本评审委员会评审：双塔社区');
+  await officer.getByTestId('panel-lot-2').click();
+  await expect(officer.getByTestId('panel-lot')).toHaveText('本评审委员会评审：定慧寺社区');
+  await expect(officer.getByTestId('panel-lot-2')).toHaveAttribute('aria-current', 'page');
+  const review = new Date(now + 22 * DAY).toISOString().slice(0, 10);
+  await officer.getByTestId('panel-size').fill('5');
+  await officer.getByTestId('panel-reps').fill('1');
+  await officer.getByTestId('panel-rep-0').check();
+  await officer.getByTestId('panel-review_date').fill(review);
+  await officer.getByTestId('panel-save').click();
+  await expect(officer.getByTestId('panel-plan')).toContainText('5人（评审专家4人、采购人代表1人）');
+  // Lot 1's panel is still unplanned, and a reload keeps the lot shown.
+  await officer.getByTestId('panel-lot-1').click();
+  await expect(officer.getByTestId('panel-lot')).toHaveText('本评审委员会评审：双塔社区');
+  await expect(officer.getByTestId('panel-plan')).toHaveCount(0);
+  await officer.goto(`/officer/tenders/${id}?panel=2`);
+  await hydrated(officer);
+  await expect(officer.getByTestId('panel-plan')).toContainText('5人');
+  expect(pageErrors).toEqual([]);
+  await officer.context().close();
+});

@@ -656,10 +656,11 @@ async fn seed_evaluated(
     }
     app::opening::server::conclude(db, officer, &id, now).await.map_err(err)?;
     use app::panels::server as panels;
-    panels::plan(db, officer, &id, &demo_panel_plan(today), std::slice::from_ref(&officer.id), now)
+    let rid = app::panels::ReviewId::joint(&id);
+    panels::plan(db, officer, &rid, &demo_panel_plan(today), std::slice::from_ref(&officer.id), now)
         .await
         .map_err(err)?;
-    panels::draw(db, officer, &id, now).await.map_err(err)?;
+    panels::draw(db, officer, &rid, now).await.map_err(err)?;
     // 阳光 asks that a person be recused (O87 art. 42): the first drawn expert, matched privately;
     // the first alternate takes the seat.
     let invited = |members: Vec<app::panels::server::Member>| {
@@ -668,20 +669,20 @@ async fn seed_evaluated(
             .filter(|m| m.status == app::domain::evaluation::panel::MemberStatus::Invited)
             .collect::<Vec<_>>()
     };
-    let first = invited(panels::members(db, &id).await.map_err(err)?).remove(0);
+    let first = invited(panels::members(db, &rid).await.map_err(err)?).remove(0);
     let named = first.name.clone();
     let yangguang = user(state, "ngo-yangguang").await?;
     panels::request_recusal(db, &yangguang, &id, &named, "", now).await.map_err(err)?;
     let mut seated: Vec<SessionUser> = Vec::new();
-    for m in invited(panels::members(db, &id).await.map_err(err)?) {
+    for m in invited(panels::members(db, &rid).await.map_err(err)?) {
         let username: String =
             sqlx::query_scalar("SELECT username FROM users WHERE id = $1").bind(&m.user_id).fetch_one(&db.pool).await?;
         let expert = user(state, &username).await?;
-        panels::answer(db, &expert, &id, true, "", now).await.map_err(err)?;
-        panels::declare(db, &expert, &id, now).await.map_err(err)?;
+        panels::answer(db, &expert, &rid, true, "", now).await.map_err(err)?;
+        panels::declare(db, &expert, &rid, now).await.map_err(err)?;
         seated.push(expert);
     }
-    panels::declare(db, officer, &id, now).await.map_err(err)?;
+    panels::declare(db, officer, &rid, now).await.map_err(err)?;
     seated.push(officer.clone());
     // Compliance: every bid complies on every item, in every member's view.
     let t = app::tenders::server::load(db, &id).await?;
@@ -703,7 +704,7 @@ async fn seed_evaluated(
         })
         .collect();
     for member in &seated {
-        app::compliance::server::submit(db, &t, member, &votes, now).await.map_err(err)?;
+        app::compliance::server::submit(db, &t, &rid, member, &votes, now).await.map_err(err)?;
     }
     // Scores: the service plan (50, subjective) and the team (30, objective); the first expert
     // marks the first bid's plan 12 points under the others, beyond the tender's 20 % (10 points).
@@ -719,19 +720,19 @@ async fn seed_evaluated(
                 reasons: vec!["需求分析与活动安排具体可行".into(), String::new()],
             })
             .collect();
-        app::evaluation::server::submit(db, member, &id, &rows, now).await.map_err(err)?;
+        app::evaluation::server::submit(db, member, &rid, &rows, now).await.map_err(err)?;
     }
     let explanation = "该方案的需求调研仅覆盖部分小区，目标缺少可衡量指标，坚持原评分";
     let confirm = app::domain::evaluation::diagnostics::Answer::Confirm { explanation: explanation.into() };
-    app::evaluation::server::answer_flag(db, &seated[0], &id, &aliases[0], 0, &confirm, now).await.map_err(err)?;
+    app::evaluation::server::answer_flag(db, &seated[0], &rid, &aliases[0], 0, &confirm, now).await.map_err(err)?;
     for member in &seated {
-        app::evaluation::server::confirm(db, member, &id, false, "", now).await.map_err(err)?;
+        app::evaluation::server::confirm(db, member, &rid, false, "", now).await.map_err(err)?;
     }
-    panels::set_leader(db, officer, &id, &seated[0].id, now).await.map_err(err)?;
+    panels::set_leader(db, officer, &rid, &seated[0].id, now).await.map_err(err)?;
     for (n, member) in seated.iter().enumerate() {
         let dissent =
             if n == 1 { "本人认为投标人C的服务方案评分偏低，对评审结论保留意见" } else { "" };
-        app::evaluation::server::sign(db, member, &id, DEMO_PASSWORD, dissent, now).await.map_err(err)?;
+        app::evaluation::server::sign(db, member, &rid, DEMO_PASSWORD, dissent, now).await.map_err(err)?;
     }
     Ok(())
 }
@@ -819,7 +820,7 @@ pub async fn seed_tenders(state: &AppState) -> anyhow::Result<()> {
     app::panels::server::plan(
         &state.db,
         &officer,
-        &id,
+        &app::panels::ReviewId::joint(&id),
         &demo_panel_plan(today),
         std::slice::from_ref(&officer.id),
         now,
@@ -827,9 +828,11 @@ pub async fn seed_tenders(state: &AppState) -> anyhow::Result<()> {
     .await
     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     seed_evaluated(state, &officer, today).await?;
-    // Taking bids with one technical proposal per community, each scored on its own.
+    // Taking bids with one technical proposal per community, each scored on its own by the
+    // community's own panel.
     let mut open_input = demo_input(DEMO_TENDER_OPEN, ["南门社区", "杨枝社区"], now + 21 * 24 * hour);
     open_input.proposals_per_lot = true;
+    open_input.panels_per_lot = true;
     let open = tenders::create(&state.db, &officer, &open_input, now).await?;
     tenders::publish(&state.db, &state.sealer, &officer, &open, now).await?;
     // Each call is published by its own province's or city's unit.

@@ -68,6 +68,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
 /// (code, Chinese, English) for the kinds of object an entry concerns.
 pub const ENTITIES: &[(&str, &str, &str)] = &[
     ("tender", "招标项目", "Tender"),
+    ("review", "分标段评审", "A lot's review"),
     ("bid", "投标", "Bid"),
     ("user", "账号", "Account"),
     ("organisation", "机构", "Organisation"),

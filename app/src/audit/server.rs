@@ -153,6 +153,8 @@ async fn visible(
     }
     let tender = if e.entity == "tender" {
         Some(e.entity_id.clone())
+    } else if e.entity == "review" {
+        crate::panels::ReviewId::parse(&e.entity_id).map(|r| r.tender)
     } else {
         tender_of(e.before.as_deref(), e.after.as_deref())
     };
@@ -186,6 +188,15 @@ async fn title_of(db: &Db, entity: &str, id: &str) -> Result<Option<String>, App
             "SELECT '《' || t.title || '》' FROM contracts c JOIN tenders t ON t.id = c.tender_id WHERE c.id = $1"
         }
         "holiday_year" => return Ok(Some(id.to_string())),
+        // A lot's own review: its tender's title and the lot's number.
+        "review" => {
+            let Some(r) = crate::panels::ReviewId::parse(id) else { return Ok(None) };
+            let title: Option<String> = sqlx::query_scalar("SELECT title FROM tenders WHERE id = $1")
+                .bind(&r.tender)
+                .fetch_optional(&db.pool)
+                .await?;
+            return Ok(title.map(|t| format!("《{t}》第{}包", r.lot.map_or(0, |l| l + 1))));
+        }
         "scheme_template" => {
             return Ok(crate::schemes::server::by_id(db, id).await?.map(|t| t.name.zh));
         }

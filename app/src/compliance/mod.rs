@@ -59,8 +59,9 @@ pub async fn submit_compliance(id: String, votes: Option<Vec<VoteInput>>) -> Res
     use crate::server::auth;
     let member = auth::require(&[Role::Expert, Role::Officer]).await?;
     let state = auth::state()?;
-    let (t, _) = crate::panels::server::open_to_member(&state.db, &id, &member).await.inspect_err(auth::set_status)?;
-    server::submit(&state.db, &t, &member, &votes.unwrap_or_default(), state.now_ms())
+    let rid = crate::panels::server::review_id(&id).inspect_err(auth::set_status)?;
+    let (t, _) = crate::panels::server::open_to_member(&state.db, &rid, &member).await.inspect_err(auth::set_status)?;
+    server::submit(&state.db, &t, &rid, &member, &votes.unwrap_or_default(), state.now_ms())
         .await
         .inspect_err(auth::set_status)
 }

@@ -6,7 +6,8 @@ use super::{ComplianceView, FindingView, VoteInput};
 use crate::domain::evaluation::compliance::{self, Finding, Item, Vote};
 use crate::error::{AppError, FieldError};
 use crate::identity::SessionUser;
-use crate::panels::server::{self as panels, Member};
+use crate::panels::server::{self as panels, Member, IN_REVIEW};
+use crate::panels::ReviewId;
 use crate::server::audit::{self, Actor, Change};
 use crate::server::db::Db;
 use crate::tenders::server::TenderRow;
@@ -28,18 +29,21 @@ pub async fn items(db: &Db, t: &TenderRow) -> Result<Vec<Item>, AppError> {
 }
 
 /// The panel's findings, once concluded: (items as they were, findings by bid id).
-pub async fn findings(db: &Db, tender_id: &str) -> Result<Option<(Vec<Item>, Vec<Finding>)>, AppError> {
-    let row = sqlx::query("SELECT items_json, findings_json FROM compliance_findings WHERE tender_id = $1")
-        .bind(tender_id)
-        .fetch_optional(&db.pool)
-        .await?;
+pub async fn findings(db: &Db, rid: &ReviewId) -> Result<Option<(Vec<Item>, Vec<Finding>)>, AppError> {
+    let row = sqlx::query(
+        "SELECT items_json, findings_json FROM compliance_findings WHERE tender_id = $1 AND review_lot = $2",
+    )
+    .bind(&rid.tender)
+    .bind(rid.column())
+    .fetch_optional(&db.pool)
+    .await?;
     row.map(|r| {
         let items = serde_json::from_str(&r.get::<String, _>("items_json"));
         let findings = serde_json::from_str(&r.get::<String, _>("findings_json"));
         match (items, findings) {
             (Ok(i), Ok(f)) => Ok((i, f)),
             (Err(e), _) | (_, Err(e)) => {
-                tracing::error!(error = %e, tender = tender_id, "stored compliance findings do not parse");
+                tracing::error!(error = %e, review = %rid, "stored compliance findings do not parse");
                 Err(AppError::Internal)
             }
         }
@@ -48,13 +52,13 @@ pub async fn findings(db: &Db, tender_id: &str) -> Result<Option<(Vec<Item>, Vec
 }
 
 /// Whether scoring must wait: the tender has items and the panel has not concluded on them.
-pub async fn pending(db: &Db, t: &TenderRow) -> Result<bool, AppError> {
-    Ok(findings(db, &t.id).await?.is_none() && !items(db, t).await?.is_empty())
+pub async fn pending(db: &Db, t: &TenderRow, rid: &ReviewId) -> Result<bool, AppError> {
+    Ok(findings(db, rid).await?.is_none() && !items(db, t).await?.is_empty())
 }
 
 /// The bids the panel found not to comply: they leave the scoring (O87 art. 63).
-pub async fn failed_bids(db: &Db, tender_id: &str) -> Result<Vec<String>, AppError> {
-    Ok(findings(db, tender_id).await?.map(|(_, f)| compliance::failed(&f)).unwrap_or_default())
+pub async fn failed_bids(db: &Db, rid: &ReviewId) -> Result<Vec<String>, AppError> {
+    Ok(findings(db, rid).await?.map(|(_, f)| compliance::failed(&f)).unwrap_or_default())
 }
 
 /// The refusal of a score sheet while the compliance review is open.
@@ -67,15 +71,16 @@ pub fn scoring_waits() -> AppError {
     )
 }
 
-async fn sheets(db: &Db, tender_id: &str) -> Result<Vec<(String, Vec<Vote>)>, AppError> {
-    sqlx::query("SELECT member_id, votes_json FROM compliance_sheets WHERE tender_id = $1 ORDER BY member_id")
-        .bind(tender_id)
+async fn sheets(db: &Db, rid: &ReviewId) -> Result<Vec<(String, Vec<Vote>)>, AppError> {
+    sqlx::query("SELECT member_id, votes_json FROM compliance_sheets WHERE tender_id = $1 AND review_lot = $2 ORDER BY member_id")
+        .bind(&rid.tender)
+        .bind(rid.column())
         .fetch_all(&db.pool)
         .await?
         .iter()
         .map(|r| {
             let votes = serde_json::from_str(&r.get::<String, _>("votes_json")).map_err(|e| {
-                tracing::error!(error = %e, tender = tender_id, "a stored compliance sheet does not parse");
+                tracing::error!(error = %e, review = %rid, "a stored compliance sheet does not parse");
                 AppError::Internal
             })?;
             Ok((r.get("member_id"), votes))
@@ -83,10 +88,13 @@ async fn sheets(db: &Db, tender_id: &str) -> Result<Vec<(String, Vec<Vote>)>, Ap
         .collect()
 }
 
-/// (alias, bid id) of the qualified bids, by alias.
-async fn aliases(db: &Db, tender_id: &str) -> Result<Vec<(String, String)>, AppError> {
-    Ok(sqlx::query("SELECT id, alias FROM bids WHERE tender_id = $1 AND alias IS NOT NULL ORDER BY alias")
-        .bind(tender_id)
+/// (alias, bid id) of the qualified bids the review judges, by alias.
+async fn aliases(db: &Db, rid: &ReviewId) -> Result<Vec<(String, String)>, AppError> {
+    Ok(sqlx::query(&format!(
+        "SELECT b.id, b.alias FROM bids b WHERE b.tender_id = $1 AND b.alias IS NOT NULL AND {IN_REVIEW} ORDER BY b.alias"
+    ))
+    .bind(&rid.tender)
+    .bind(rid.column())
         .fetch_all(&db.pool)
         .await?
         .iter()
@@ -117,11 +125,11 @@ fn finding_views(
 
 /// The review as `member` (seated; the caller has checked) sees it: the items, the member's own
 /// sheet, how many have submitted, and once concluded the panel's findings by alias.
-pub async fn view(db: &Db, t: &TenderRow, member: &str) -> Result<ComplianceView, AppError> {
-    let aliases = aliases(db, &t.id).await?;
-    let seated: Vec<Member> = panels::members(db, &t.id).await?.into_iter().filter(|m| m.status.seated()).collect();
-    let sheets = sheets(db, &t.id).await?;
-    let concluded = findings(db, &t.id).await?;
+pub async fn view(db: &Db, t: &TenderRow, rid: &ReviewId, member: &str) -> Result<ComplianceView, AppError> {
+    let aliases = aliases(db, rid).await?;
+    let seated: Vec<Member> = panels::members(db, rid).await?.into_iter().filter(|m| m.status.seated()).collect();
+    let sheets = sheets(db, rid).await?;
+    let concluded = findings(db, rid).await?;
     let items = match &concluded {
         Some((items, _)) => items.clone(),
         None => items(db, t).await?,
@@ -152,10 +160,10 @@ pub async fn view(db: &Db, t: &TenderRow, member: &str) -> Result<ComplianceView
 
 /// The report's record (O87 art. 58, 61): each bid found not to comply with its reasons, and each
 /// dissent, naming the members.
-pub async fn record(db: &Db, tender_id: &str) -> Result<(Vec<(String, String)>, Vec<String>), AppError> {
-    let Some((items, findings)) = findings(db, tender_id).await? else { return Ok((vec![], vec![])) };
-    let aliases = aliases(db, tender_id).await?;
-    let members = panels::members(db, tender_id).await?;
+pub async fn record(db: &Db, rid: &ReviewId) -> Result<(Vec<(String, String)>, Vec<String>), AppError> {
+    let Some((items, findings)) = findings(db, rid).await? else { return Ok((vec![], vec![])) };
+    let aliases = aliases(db, rid).await?;
+    let members = panels::members(db, rid).await?;
     let name = |m: &str| members.iter().find(|x| x.user_id == m).map(|x| x.name.clone()).unwrap_or_default();
     let views = finding_views(&items, &findings, &aliases, name);
     let failures = views
@@ -181,11 +189,12 @@ pub async fn record(db: &Db, tender_id: &str) -> Result<(Vec<(String, String)>, 
 pub async fn submit(
     db: &Db,
     t: &TenderRow,
+    rid: &ReviewId,
     member: &SessionUser,
     votes: &[VoteInput],
     now_ms: i64,
 ) -> Result<(), AppError> {
-    if findings(db, &t.id).await?.is_some() {
+    if findings(db, rid).await?.is_some() {
         return Err(AppError::field(
             "compliance",
             "compliance_concluded",
@@ -197,7 +206,7 @@ pub async fn submit(
     if items.is_empty() {
         return Err(AppError::NotFound);
     }
-    let aliases = aliases(db, &t.id).await?;
+    let aliases = aliases(db, rid).await?;
     let by_alias: Vec<Vote> = votes
         .iter()
         .map(|v| Vote {
@@ -231,9 +240,10 @@ pub async fn submit(
         .collect();
     let mut tx = db.begin_write().await?;
     sqlx::query(
-        "INSERT INTO compliance_sheets (tender_id, member_id, votes_json, submitted_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO compliance_sheets (tender_id, review_lot, member_id, votes_json, submitted_at) VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(&t.id)
+    .bind(&rid.tender)
+    .bind(rid.column())
     .bind(&member.id)
     .bind(serde_json::to_string(&stored).expect("votes serialise"))
     .bind(now_ms)
@@ -255,25 +265,25 @@ pub async fn submit(
         &mut tx,
         now_ms,
         Actor::User(member),
-        Change::new("compliance.submit", "tender", &t.id).after(json!({"votes": stored})),
+        Change::new("compliance.submit", rid.entity(), &rid.to_string()).after(json!({"votes": stored})),
     )
     .await?;
     tx.commit().await?;
-    conclude(db, t, &items, &aliases, now_ms).await
+    conclude(db, rid, &items, &aliases, now_ms).await
 }
 
 /// Fixes the findings once every seated member's sheet is in. Run after a sheet commits, so two
 /// last sheets submitted at once both see each other; the findings' key lets only one conclude.
 async fn conclude(
     db: &Db,
-    t: &TenderRow,
+    rid: &ReviewId,
     items: &[Item],
     aliases: &[(String, String)],
     now_ms: i64,
 ) -> Result<(), AppError> {
-    let seated: Vec<Member> = panels::members(db, &t.id).await?.into_iter().filter(|m| m.status.seated()).collect();
+    let seated: Vec<Member> = panels::members(db, rid).await?.into_iter().filter(|m| m.status.seated()).collect();
     let counted: Vec<(String, Vec<Vote>)> =
-        sheets(db, &t.id).await?.into_iter().filter(|(m, _)| seated.iter().any(|s| s.user_id == *m)).collect();
+        sheets(db, rid).await?.into_iter().filter(|(m, _)| seated.iter().any(|s| s.user_id == *m)).collect();
     if seated.is_empty() || counted.len() < seated.len() || !seated.iter().all(|s| s.unlocked()) {
         return Ok(());
     }
@@ -281,9 +291,11 @@ async fn conclude(
     let found = compliance::tally(items, &bids, &counted);
     let mut tx = db.begin_write().await?;
     let inserted = sqlx::query(
-        "INSERT INTO compliance_findings (tender_id, items_json, findings_json, concluded_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO compliance_findings (tender_id, review_lot, items_json, findings_json, concluded_at) \
+         VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(&t.id)
+    .bind(&rid.tender)
+    .bind(rid.column())
     .bind(serde_json::to_string(items).expect("items serialise"))
     .bind(serde_json::to_string(&found).expect("findings serialise"))
     .bind(now_ms)
@@ -297,7 +309,7 @@ async fn conclude(
         &mut tx,
         now_ms,
         Actor::System,
-        Change::new("compliance.conclude", "tender", &t.id)
+        Change::new("compliance.conclude", rid.entity(), &rid.to_string())
             .after(json!({"failed": compliance::failed(&found), "findings": found.len()})),
     )
     .await?;

@@ -29,8 +29,12 @@ pub async fn award(
     let t = load_for_officer(db, officer, id).await?;
     tender::allowed(t.status, Action::Award, now_ms, t.bid_deadline, t.opening_at).map_err(tender_error)?;
     let r = crate::evaluation::server::ranking(db, id).await?;
-    // O87 art. 68: the winner is confirmed from the report every member signed.
-    if !r.report_signed {
+    let Some(lot_ranking) = r.lots.iter().find(|l| l.position == lot) else {
+        return Err(AppError::NotFound);
+    };
+    // O87 art. 68: the winner is confirmed from the report every member signed: the report of
+    // the panel that judged this lot.
+    if !lot_ranking.report_signed {
         return Err(AppError::field(
             "award",
             "report_not_signed",
@@ -38,9 +42,6 @@ pub async fn award(
             "The evaluation report is not signed by every member yet",
         ));
     }
-    let Some(lot_ranking) = r.lots.iter().find(|l| l.position == lot) else {
-        return Err(AppError::NotFound);
-    };
     if lot_ranking.failed.is_some() {
         return Err(AppError::field("award", "lot_failed", "该标段已废标", "This lot has failed"));
     }

@@ -63,6 +63,7 @@ pub fn diff(old: &ValidTender, new: &ValidTender) -> Vec<FieldChange> {
     push("lots", lots(old), lots(new));
     push("fixed_price", old.fixed_price.to_string(), new.fixed_price.to_string());
     push("proposals_per_lot", old.proposals_per_lot.to_string(), new.proposals_per_lot.to_string());
+    push("panels_per_lot", old.panels_per_lot.to_string(), new.panels_per_lot.to_string());
     push(
         "price_weight_pct",
         old.price_weight_pct.normalize().to_string(),
@@ -126,6 +127,7 @@ impl FieldChange {
             "lots" => ("标段及预算", "Lots and budgets"),
             "fixed_price" => ("固定价格", "Fixed price"),
             "proposals_per_lot" => ("技术方案按标段分别提交", "A technical proposal per lot"),
+            "panels_per_lot" => ("分标段组建评审委员会", "A panel per lot"),
             "price_weight_pct" => ("价格分权重", "Price weight"),
             "documents_from" => ("招标文件提供起始日", "Documents available from"),
             "documents_until" => ("招标文件提供截止日", "Documents available until"),

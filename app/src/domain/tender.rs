@@ -208,6 +208,9 @@ pub struct TenderInput {
     /// Each lot has its own technical proposal, scored on its own (only with two lots or more).
     #[serde(default)]
     pub proposals_per_lot: bool,
+    /// Each lot is reviewed by its own panel (only with two lots or more).
+    #[serde(default)]
+    pub panels_per_lot: bool,
     /// Dates the tender documents are available, `2026-12-01`; empty means from publication
     /// day until the bid deadline's day.
     #[serde(default)]
@@ -295,6 +298,10 @@ pub struct ValidTender {
     /// lot's proposals apart; otherwise one proposal answers every lot of the bid.
     #[serde(default)]
     pub proposals_per_lot: bool,
+    /// Each lot has its own evaluation panel, drawn, scoring and reporting apart (issue 12: "per
+    /// lot where lots are reviewed apart"); otherwise one panel reviews every lot.
+    #[serde(default)]
+    pub panels_per_lot: bool,
     pub documents_from: NaiveDate,
     pub documents_until: NaiveDate,
     pub clarify_until_ms: Option<i64>,
@@ -510,6 +517,14 @@ pub fn parse_tender_since(
             "proposals_per_lot_single_lot",
             "只有一个标段时，技术方案无需按标段分别提交",
             "With one lot there is nothing to split: proposals per lot need two lots or more",
+        ));
+    }
+    if input.panels_per_lot && lot_rows.len() < 2 {
+        errors.push(err(
+            "panels_per_lot",
+            "panels_per_lot_single_lot",
+            "只有一个标段时，无需分标段组建评审委员会",
+            "With one lot there is nothing to split: panels per lot need two lots or more",
         ));
     }
 
@@ -748,6 +763,7 @@ pub fn parse_tender_since(
                 lots,
                 fixed_price,
                 proposals_per_lot: input.proposals_per_lot,
+                panels_per_lot: input.panels_per_lot,
                 documents_from,
                 documents_until,
                 clarify_until_ms: clarify,
@@ -812,6 +828,7 @@ pub fn to_input(t: &ValidTender) -> TenderInput {
         },
         fixed_price: t.fixed_price,
         proposals_per_lot: t.proposals_per_lot,
+        panels_per_lot: t.panels_per_lot,
         documents_from: t.documents_from.to_string(),
         documents_until: t.documents_until.to_string(),
         clarify_until: t.clarify_until_ms.map(local).unwrap_or_default(),
@@ -1046,6 +1063,24 @@ mod tests {
         let e = parse(&i).unwrap_err();
         assert_eq!(e[0].code, "points_total");
         assert!(e[0].message_zh.contains("99.5"));
+    }
+
+    #[test]
+    fn panels_per_lot_need_two_lots() {
+        let mut i = input();
+        i.panels_per_lot = true;
+        assert_eq!(codes(&i), ["panels_per_lot_single_lot"]);
+        i.lots = vec![
+            LotInput { name: "双塔社区".into(), budget: "30万".into() },
+            LotInput { name: "定慧寺社区".into(), budget: "30万".into() },
+        ];
+        let t = parse(&i).unwrap();
+        assert!(t.panels_per_lot && !t.proposals_per_lot);
+        assert!(to_input(&t).panels_per_lot);
+        // A tender stored before the choice existed has one panel for all its lots.
+        let mut stored = serde_json::to_value(&t).unwrap();
+        stored.as_object_mut().unwrap().remove("panels_per_lot");
+        assert!(!serde_json::from_value::<ValidTender>(stored).unwrap().panels_per_lot);
     }
 
     #[test]

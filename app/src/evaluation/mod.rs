@@ -119,8 +119,11 @@ pub struct ReportView {
 /// The review as one member sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewView {
-    pub tender_id: String,
+    /// The review ([`crate::panels::ReviewId`] as written) the workspace's actions address.
+    pub review_id: String,
     pub title: String,
+    /// The lot's name, for a lot's own panel.
+    pub lot: Option<String>,
     pub kind: MemberKind,
     pub leader: bool,
     pub criteria: Vec<CriterionView>,
@@ -147,6 +150,10 @@ pub struct ReviewView {
 /// The evaluation as the tender's purchaser side and its supervisors see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OverviewView {
+    /// The review ([`crate::panels::ReviewId`] as written) the officer's actions address.
+    pub review_id: String,
+    /// The lot's name, for a lot's own panel.
+    pub lot: Option<String>,
     pub progress: Vec<ProgressSeat>,
     pub all_in: bool,
     pub stats: Vec<StatRow>,
@@ -197,6 +204,9 @@ pub struct LotRanking {
     /// The bid this lot was awarded to, once confirmed.
     pub awarded_bid_id: Option<String>,
     pub rows: Vec<RankRow>,
+    /// Every member of the panel judging this lot signed its report: the lot may be awarded.
+    #[serde(default)]
+    pub report_signed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,9 +214,15 @@ pub struct RankingView {
     pub lots: Vec<LotRanking>,
     pub sheets_submitted: i64,
     pub experts: i64,
-    /// The report is signed by every member: the result stands and lots may be awarded.
+    /// Every panel's report is signed by all its members: the whole result stands.
     #[serde(default)]
     pub report_signed: bool,
+}
+
+/// A server function's review id, parsed; one naming no review answers not found.
+#[cfg(feature = "ssr")]
+fn server_review_id(id: &str) -> Result<crate::panels::ReviewId, AppError> {
+    crate::panels::server::review_id(id).inspect_err(crate::server::auth::set_status)
 }
 
 /// The member's review workspace.
@@ -216,7 +232,7 @@ pub async fn review(id: String) -> Result<ReviewView, AppError> {
     use crate::server::auth;
     let member = auth::require(&[Role::Expert, Role::Officer]).await?;
     let state = auth::state()?;
-    server::review(&state.db, &member, &id, state.now_ms()).await.inspect_err(auth::set_status)
+    server::review(&state.db, &member, &server_review_id(&id)?, state.now_ms()).await.inspect_err(auth::set_status)
 }
 
 /// Saves the sheet: as a draft (`submit` false: nothing checked, nothing final), or submitted
@@ -231,9 +247,9 @@ pub async fn submit_sheet(id: String, rows: Option<Vec<SheetRow>>, submit: Optio
     let state = auth::state()?;
     let rows = rows.unwrap_or_default();
     if submit.unwrap_or(false) {
-        server::submit(&state.db, &member, &id, &rows, state.now_ms()).await
+        server::submit(&state.db, &member, &server_review_id(&id)?, &rows, state.now_ms()).await
     } else {
-        server::save_draft(&state.db, &member, &id, &rows, state.now_ms()).await
+        server::save_draft(&state.db, &member, &server_review_id(&id)?, &rows, state.now_ms()).await
     }
     .inspect_err(auth::set_status)
 }
@@ -246,7 +262,7 @@ pub async fn answer_flag(id: String, alias: String, criterion: usize, answer: An
     use crate::server::auth;
     let member = auth::require(&[Role::Expert, Role::Officer]).await?;
     let state = auth::state()?;
-    server::answer_flag(&state.db, &member, &id, &alias, criterion, &answer, state.now_ms())
+    server::answer_flag(&state.db, &member, &server_review_id(&id)?, &alias, criterion, &answer, state.now_ms())
         .await
         .inspect_err(auth::set_status)
 }
@@ -259,9 +275,16 @@ pub async fn confirm_no_conflict(id: String, conflict: bool, note: Option<String
     use crate::server::auth;
     let member = auth::require(&[Role::Expert, Role::Officer]).await?;
     let state = auth::state()?;
-    server::confirm(&state.db, &member, &id, conflict, note.as_deref().unwrap_or(""), state.now_ms())
-        .await
-        .inspect_err(auth::set_status)
+    server::confirm(
+        &state.db,
+        &member,
+        &server_review_id(&id)?,
+        conflict,
+        note.as_deref().unwrap_or(""),
+        state.now_ms(),
+    )
+    .await
+    .inspect_err(auth::set_status)
 }
 
 /// Signs the report, re-entering the password; the signature binds the report's hash. A
@@ -272,9 +295,16 @@ pub async fn sign_report(id: String, password: String, dissent: Option<String>) 
     use crate::server::auth;
     let member = auth::require(&[Role::Expert, Role::Officer]).await?;
     let state = auth::state()?;
-    server::sign(&state.db, &member, &id, &password, dissent.as_deref().unwrap_or(""), state.now_ms())
-        .await
-        .inspect_err(auth::set_status)
+    server::sign(
+        &state.db,
+        &member,
+        &server_review_id(&id)?,
+        &password,
+        dissent.as_deref().unwrap_or(""),
+        state.now_ms(),
+    )
+    .await
+    .inspect_err(auth::set_status)
 }
 
 /// The evaluation's state for the tender's purchaser side.
@@ -284,8 +314,9 @@ pub async fn evaluation_overview(id: String) -> Result<OverviewView, AppError> {
     use crate::server::auth;
     let user = auth::require(&[Role::Officer, Role::Auditor, Role::Admin]).await?;
     let state = auth::state()?;
-    crate::tenders::server::load_for(&state.db, &user, &id).await.inspect_err(auth::set_status)?;
-    server::overview(&state.db, &id, state.now_ms()).await.inspect_err(auth::set_status)
+    let rid = server_review_id(&id)?;
+    crate::tenders::server::load_for(&state.db, &user, &rid.tender).await.inspect_err(auth::set_status)?;
+    server::overview(&state.db, &rid, state.now_ms()).await.inspect_err(auth::set_status)
 }
 
 /// O87 art. 68: draws lots among the bids tied for first place in a lot, revealing the seed
@@ -296,7 +327,9 @@ pub async fn draw_tie(id: String, lot: i64) -> Result<(), AppError> {
     use crate::server::auth;
     let officer = auth::require(&[Role::Officer]).await?;
     let state = auth::state()?;
-    server::draw_tie(&state.db, &officer, &id, lot, state.now_ms()).await.inspect_err(auth::set_status)
+    server::draw_tie(&state.db, &officer, &server_review_id(&id)?, lot, state.now_ms())
+        .await
+        .inspect_err(auth::set_status)
 }
 
 /// O87 art. 64 ¶2: after the report is signed and before any award, the officer convenes the
@@ -311,8 +344,9 @@ pub async fn start_rereview(
     use crate::server::auth;
     let officer = auth::require(&[Role::Officer]).await?;
     let state = auth::state()?;
-    let signed = server::report_complete(&state.db, &id).await.inspect_err(auth::set_status)?;
-    rereview::start(&state.db, &officer, &id, signed, reason, finding.as_deref().unwrap_or(""), state.now_ms())
+    let rid = server_review_id(&id)?;
+    let signed = server::report_complete(&state.db, &rid).await.inspect_err(auth::set_status)?;
+    rereview::start(&state.db, &officer, &rid, signed, reason, finding.as_deref().unwrap_or(""), state.now_ms())
         .await
         .inspect_err(auth::set_status)
 }

@@ -11,7 +11,6 @@ use leptos::prelude::*;
 
 #[component]
 pub fn OverviewSection(
-    id: String,
     overview: Loaded<OverviewView>,
     draw: ServerAction<DrawTie>,
     rereview: ServerAction<StartRereview>,
@@ -23,8 +22,9 @@ pub fn OverviewSection(
             {loaded(
                 overview,
                 move |o: OverviewView| {
-                    let tid = id.clone();
+                    let tid = o.review_id.clone();
                     view! {
+                        {o.lot.clone().map(|l| view! { <p class="lead" data-testid="evaluation-lot">{format!("本评审委员会评审：{l}")}</p> })}
                         <ul class="plain-list" data-testid="evaluation-progress">
                             {o
                                 .progress

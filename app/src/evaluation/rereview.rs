@@ -6,6 +6,8 @@ use crate::domain::evaluation::rereview::{self, RereviewError};
 use crate::domain::national::CorrectionReason;
 use crate::error::{AppError, FieldError};
 use crate::identity::SessionUser;
+use crate::panels::server::SCORED_IN_REVIEW;
+use crate::panels::ReviewId;
 use crate::server::audit::{self, Actor, Change};
 use crate::server::db::Db;
 use crate::tenders::server::load_for_officer;
@@ -21,12 +23,14 @@ pub fn refused(field: &str, e: RereviewError) -> AppError {
     }])
 }
 
-/// Every re-review of the tender, oldest first.
-pub async fn all(db: &Db, id: &str) -> Result<Vec<RereviewView>, AppError> {
+/// Every re-review of the review, oldest first.
+pub async fn all(db: &Db, rid: &ReviewId) -> Result<Vec<RereviewView>, AppError> {
     Ok(sqlx::query(
-        "SELECT round, reason, finding, started_at, closed_at FROM rereviews WHERE tender_id = $1 ORDER BY round",
+        "SELECT round, reason, finding, started_at, closed_at FROM rereviews WHERE tender_id = $1 AND review_lot = $2 \
+         ORDER BY round",
     )
-    .bind(id)
+    .bind(&rid.tender)
+    .bind(rid.column())
     .fetch_all(&db.pool)
     .await?
     .iter()
@@ -45,8 +49,8 @@ pub async fn all(db: &Db, id: &str) -> Result<Vec<RereviewView>, AppError> {
 }
 
 /// The re-review under way, if any.
-pub async fn open(db: &Db, id: &str) -> Result<Option<RereviewView>, AppError> {
-    Ok(all(db, id).await?.into_iter().find(|r| r.closed_at.is_none()))
+pub async fn open(db: &Db, rid: &ReviewId) -> Result<Option<RereviewView>, AppError> {
+    Ok(all(db, rid).await?.into_iter().find(|r| r.closed_at.is_none()))
 }
 
 /// O87 art. 64 ¶2: the officer convenes the original panel, for one of the four reasons, stating
@@ -54,35 +58,41 @@ pub async fn open(db: &Db, id: &str) -> Result<Option<RereviewView>, AppError> {
 pub async fn start(
     db: &Db,
     officer: &SessionUser,
-    id: &str,
+    rid: &ReviewId,
     signed: bool,
     reason: CorrectionReason,
     finding: &str,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    load_for_officer(db, officer, id).await?;
-    let awarded = sqlx::query("SELECT 1 AS one FROM contracts WHERE tender_id = $1 LIMIT 1")
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?
-        .is_some();
-    let rounds = all(db, id).await?;
+    crate::panels::server::check_held(&load_for_officer(db, officer, &rid.tender).await?, rid)?;
+    // An award made on the review's result closes it: a lot's own, or any lot of the tender's one.
+    let awarded =
+        sqlx::query(&format!("SELECT 1 AS one FROM contracts WHERE tender_id = $1 AND {SCORED_IN_REVIEW} LIMIT 1"))
+            .bind(&rid.tender)
+            .bind(rid.column())
+            .fetch_optional(&db.pool)
+            .await?
+            .is_some();
+    let rounds = all(db, rid).await?;
     let open = rounds.iter().any(|r| r.closed_at.is_none());
     rereview::start(signed || open, awarded, open, finding).map_err(|e| refused("finding", e))?;
     let round = rounds.len() as i64 + 1;
-    let from_version: i64 = sqlx::query("SELECT MAX(version) AS v FROM reports WHERE tender_id = $1")
-        .bind(id)
-        .fetch_one(&db.pool)
-        .await?
-        .get::<Option<i64>, _>("v")
-        .unwrap_or(0);
+    let from_version: i64 =
+        sqlx::query("SELECT MAX(version) AS v FROM reports WHERE tender_id = $1 AND review_lot = $2")
+            .bind(&rid.tender)
+            .bind(rid.column())
+            .fetch_one(&db.pool)
+            .await?
+            .get::<Option<i64>, _>("v")
+            .unwrap_or(0);
     let code = reason.as_str();
     let mut tx = db.begin_write().await?;
     sqlx::query(
-        "INSERT INTO rereviews (tender_id, round, reason, finding, from_version, started_by, started_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO rereviews (tender_id, review_lot, round, reason, finding, from_version, started_by, started_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(id)
+    .bind(&rid.tender)
+    .bind(rid.column())
     .bind(round)
     .bind(code)
     .bind(finding.trim())
@@ -102,7 +112,7 @@ pub async fn start(
         &mut tx,
         now_ms,
         Actor::User(officer),
-        Change::new("rereview.start", "tender", id)
+        Change::new("rereview.start", rid.entity(), &rid.to_string())
             .after(json!({"round": round, "reason": code, "finding": finding.trim()})),
     )
     .await?;
@@ -111,21 +121,32 @@ pub async fn start(
 }
 
 /// Closes the open re-review once every member signed a report version formed after it began.
-pub async fn close_if_signed(db: &Db, id: &str, version: i64, all_signed: bool, now_ms: i64) -> Result<(), AppError> {
-    let Some(open) = open(db, id).await? else { return Ok(()) };
-    let from: i64 = sqlx::query("SELECT from_version FROM rereviews WHERE tender_id = $1 AND round = $2")
-        .bind(id)
-        .bind(open.round)
-        .fetch_one(&db.pool)
-        .await?
-        .get("from_version");
+pub async fn close_if_signed(
+    db: &Db,
+    rid: &ReviewId,
+    version: i64,
+    all_signed: bool,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let Some(open) = open(db, rid).await? else { return Ok(()) };
+    let from: i64 =
+        sqlx::query("SELECT from_version FROM rereviews WHERE tender_id = $1 AND review_lot = $2 AND round = $3")
+            .bind(&rid.tender)
+            .bind(rid.column())
+            .bind(open.round)
+            .fetch_one(&db.pool)
+            .await?
+            .get("from_version");
     if !all_signed || version <= from {
         return Ok(());
     }
     let mut tx = db.begin_write().await?;
-    sqlx::query("UPDATE rereviews SET closed_at = $1 WHERE tender_id = $2 AND round = $3 AND closed_at IS NULL")
-        .bind(now_ms)
-        .bind(id)
+    sqlx::query(
+        "UPDATE rereviews SET closed_at = $1 WHERE tender_id = $2 AND review_lot = $3 AND round = $4 AND closed_at IS NULL",
+    )
+    .bind(now_ms)
+    .bind(&rid.tender)
+    .bind(rid.column())
         .bind(open.round)
         .execute(&mut *tx)
         .await?;
@@ -133,7 +154,8 @@ pub async fn close_if_signed(db: &Db, id: &str, version: i64, all_signed: bool, 
         &mut tx,
         now_ms,
         Actor::System,
-        Change::new("rereview.close", "tender", id).after(json!({"round": open.round, "version": version})),
+        Change::new("rereview.close", rid.entity(), &rid.to_string())
+            .after(json!({"round": open.round, "version": version})),
     )
     .await?;
     tx.commit().await?;

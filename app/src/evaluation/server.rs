@@ -18,8 +18,8 @@ use crate::domain::scoring::{self, Criterion};
 use crate::domain::tender::{self, TenderError};
 use crate::error::{AppError, FieldError};
 use crate::identity::SessionUser;
-use crate::panels::server::{self as panels, Member};
-use crate::panels::MemberKind;
+use crate::panels::server::{self as panels, Member, IN_REVIEW, SCORED_IN_REVIEW};
+use crate::panels::{MemberKind, ReviewId};
 use crate::server::audit::{self, Actor, Change};
 use crate::server::db::{centi, from_centi, new_id, Db};
 use crate::tenders::server::{self as tenders, load, load_for_officer, tender_error, TenderRow};
@@ -72,6 +72,7 @@ fn entry_key(alias: &str, lot: Option<i64>) -> String {
 
 /// What every view of the review starts from.
 struct Review {
+    rid: ReviewId,
     t: TenderRow,
     criteria: Vec<CriterionView>,
     /// What is scored, by lot and then alias.
@@ -113,6 +114,11 @@ impl Review {
         self.entries.iter().find(|e| e.is(bid, lot_column)).map(|e| e.key.clone())
     }
 
+    /// The lot's name, for a lot's own review.
+    fn lot_name(&self) -> Option<String> {
+        self.rid.lot.and_then(|l| self.t.spec().ok()?.lots.get(l as usize).map(|l| l.name.clone()))
+    }
+
     fn dx_criteria(&self) -> Vec<DxCriterion> {
         self.criteria
             .iter()
@@ -121,20 +127,31 @@ impl Review {
     }
 }
 
-async fn load_review(db: &Db, id: &str) -> Result<Review, AppError> {
-    let t = load(db, id).await?;
+async fn load_review(db: &Db, rid: &ReviewId) -> Result<Review, AppError> {
+    let t = panels::load_review_tender(db, rid).await?;
+    let id = rid.tender.as_str();
     let criteria = tenders::criteria(db, id).await?;
-    let aliases = sqlx::query("SELECT id, alias FROM bids WHERE tender_id = $1 AND alias IS NOT NULL ORDER BY alias")
-        .bind(id)
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|r| (r.get::<String, _>("alias"), r.get::<String, _>("id")))
-        .collect::<Vec<_>>();
+    let aliases = sqlx::query(&format!(
+        "SELECT b.id, b.alias FROM bids b WHERE b.tender_id = $1 AND b.alias IS NOT NULL AND {IN_REVIEW} ORDER BY b.alias"
+    ))
+    .bind(id)
+    .bind(rid.column())
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| (r.get::<String, _>("alias"), r.get::<String, _>("id")))
+    .collect::<Vec<_>>();
     // O87 art. 63: bids the panel found not to comply are not scored.
-    let failed = crate::compliance::server::failed_bids(db, id).await?;
+    let failed = crate::compliance::server::failed_bids(db, rid).await?;
     let aliases: Vec<(String, String)> = aliases.into_iter().filter(|(_, b)| !failed.contains(b)).collect();
-    let entries: Vec<Entry> = if t.spec()?.proposals_per_lot {
+    let entries: Vec<Entry> = if let Some(lot) = rid.lot {
+        // A lot's own panel scores each bid for that lot: its proposal for the lot, or its one
+        // proposal; the scores are the lot's either way.
+        aliases
+            .into_iter()
+            .map(|(alias, bid)| Entry { key: entry_key(&alias, Some(lot)), bid, lot: Some(lot) })
+            .collect()
+    } else if t.spec()?.proposals_per_lot {
         let lots = sqlx::query(
             "SELECT l.bid_id, l.lot_position FROM bid_lots l JOIN bids b ON b.id = l.bid_id \
              WHERE b.tender_id = $1 AND b.alias IS NOT NULL ORDER BY l.lot_position",
@@ -156,21 +173,25 @@ async fn load_review(db: &Db, id: &str) -> Result<Review, AppError> {
     } else {
         aliases.into_iter().map(|(alias, bid)| Entry { key: alias, bid, lot: None }).collect()
     };
-    let seated: Vec<Member> = panels::members(db, id).await?.into_iter().filter(|m| m.status.seated()).collect();
-    let submitted: Vec<String> =
-        sqlx::query("SELECT expert_id FROM score_sheets WHERE tender_id = $1 AND voided_at IS NULL ORDER BY expert_id")
-            .bind(id)
-            .fetch_all(&db.pool)
-            .await?
-            .iter()
-            .map(|r| r.get::<String, _>("expert_id"))
-            .filter(|m| seated.iter().any(|s| &s.user_id == m && s.unlocked()))
-            .collect();
-    let rows =
-        sqlx::query("SELECT expert_id, bid_id, lot_position, position, points_centi FROM scores WHERE tender_id = $1")
-            .bind(id)
-            .fetch_all(&db.pool)
-            .await?;
+    let seated: Vec<Member> = panels::members(db, rid).await?.into_iter().filter(|m| m.status.seated()).collect();
+    let submitted: Vec<String> = sqlx::query(
+        "SELECT expert_id FROM score_sheets WHERE tender_id = $1 AND review_lot = $2 AND voided_at IS NULL ORDER BY expert_id",
+    )
+    .bind(id)
+    .bind(rid.column())
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| r.get::<String, _>("expert_id"))
+    .filter(|m| seated.iter().any(|s| &s.user_id == m && s.unlocked()))
+    .collect();
+    let rows = sqlx::query(&format!(
+        "SELECT expert_id, bid_id, lot_position, position, points_centi FROM scores WHERE tender_id = $1 AND {SCORED_IN_REVIEW}"
+    ))
+    .bind(id)
+    .bind(rid.column())
+    .fetch_all(&db.pool)
+    .await?;
     let mut scores: HashMap<String, Vec<Vec<Decimal>>> = HashMap::new();
     for m in &submitted {
         let mut sheet = vec![vec![Decimal::ZERO; criteria.len()]; entries.len()];
@@ -184,9 +205,10 @@ async fn load_review(db: &Db, id: &str) -> Result<Review, AppError> {
         }
         scores.insert(m.clone(), sheet);
     }
-    let outlier_pct = panels::plan_of(db, id).await?.map(|p| p.outlier_pct).unwrap_or(20);
+    let outlier_pct = panels::plan_of(db, rid).await?.map(|p| p.outlier_pct).unwrap_or(20);
     Ok(Review {
-        leader: panels::leader_of(db, id).await?,
+        leader: panels::leader_of(db, rid).await?,
+        rid: rid.clone(),
         t,
         criteria,
         entries,
@@ -205,10 +227,12 @@ fn member_of<'a>(r: &'a Review, user: &SessionUser) -> Result<&'a Member, AppErr
 }
 
 async fn confirmed_cells(db: &Db, r: &Review) -> Result<Vec<(Cell, String)>, AppError> {
-    let rows = sqlx::query(
-        "SELECT member_id, bid_id, lot_position, position, note FROM score_answers WHERE tender_id = $1 AND kind = 'confirm'",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT member_id, bid_id, lot_position, position, note FROM score_answers \
+         WHERE tender_id = $1 AND {SCORED_IN_REVIEW} AND kind = 'confirm'"
+    ))
     .bind(&r.t.id)
+    .bind(r.rid.column())
     .fetch_all(&db.pool)
     .await?;
     Ok(rows
@@ -282,11 +306,15 @@ async fn diagnose(db: &Db, r: &Review) -> Result<(diagnostics::Diagnostics, Vec<
     Ok((dx, confirmed, open))
 }
 
-async fn drawings(db: &Db, id: &str) -> Result<Vec<LotDrawing>, AppError> {
-    let rows = sqlx::query("SELECT record_json FROM lot_drawings WHERE tender_id = $1 ORDER BY lot_position")
-        .bind(id)
-        .fetch_all(&db.pool)
-        .await?;
+/// The drawings of lots in the lots the review ranks.
+async fn drawings(db: &Db, rid: &ReviewId) -> Result<Vec<LotDrawing>, AppError> {
+    let rows = sqlx::query(&format!(
+        "SELECT record_json FROM lot_drawings WHERE tender_id = $1 AND {SCORED_IN_REVIEW} ORDER BY lot_position"
+    ))
+    .bind(&rid.tender)
+    .bind(rid.column())
+    .fetch_all(&db.pool)
+    .await?;
     Ok(rows.iter().filter_map(|r| serde_json::from_str(&r.get::<String, _>("record_json")).ok()).collect())
 }
 
@@ -296,10 +324,12 @@ async fn readiness(db: &Db, r: &Review) -> Result<Vec<Blocker>, AppError> {
     let flags_open = if all_in { diagnose(db, r).await?.2 > 0 } else { false };
     let has_experts = r.seated.iter().any(|m| m.kind == MemberKind::Expert);
     Ok(report::blockers(&Readiness {
-        compliance_pending: crate::compliance::server::pending(db, &r.t).await?,
+        compliance_pending: crate::compliance::server::pending(db, &r.t, &r.rid).await?,
         sheets_missing: !all_in,
         flags_open,
-        low_price_pending: crate::low_price::server::pending(&crate::low_price::server::cases(db, &r.t).await?),
+        low_price_pending: crate::low_price::server::pending(
+            &crate::low_price::server::cases_in(db, &r.t, &r.rid).await?,
+        ),
         conflict_checks_pending: r.seated.iter().any(|m| m.confirmed_at.is_none()),
         has_leader: !has_experts || r.leader.is_some(),
     }))
@@ -331,15 +361,17 @@ async fn assemble(db: &Db, r: &Review, version: u32, version_reason: Option<Stri
     let t = &r.t;
     let spec = t.spec()?;
     // The panel's result: ties stay ties; the purchaser's drawing comes after the report.
-    let rk = ranking_as(db, &t.id, false).await?;
-    let bids = sqlx::query(
+    let rk = ranking_as(db, r, false).await?;
+    // A lot's own report lists the bids for that lot.
+    let bids = sqlx::query(&format!(
         "SELECT b.id, b.alias, b.lots_json, b.review_outcome, b.review_reason, o.name FROM bids b JOIN organisations o ON o.id = b.org_id \
-         WHERE b.tender_id = $1 ORDER BY b.alias, o.name",
-    )
+         WHERE b.tender_id = $1 AND {IN_REVIEW} ORDER BY b.alias, o.name"
+    ))
     .bind(&t.id)
+    .bind(r.rid.column())
     .fetch_all(&db.pool)
     .await?;
-    let self_selected: Vec<String> = panels::members(db, &t.id)
+    let self_selected: Vec<String> = panels::members(db, &r.rid)
         .await?
         .into_iter()
         .filter(|m| m.source == crate::panels::Source::SelfSelected)
@@ -363,7 +395,7 @@ async fn assemble(db: &Db, r: &Review, version: u32, version_reason: Option<Stri
             ),
         })
         .collect();
-    notes.extend(super::rereview::all(db, &t.id).await?.into_iter().map(|rr| Note {
+    notes.extend(super::rereview::all(db, &r.rid).await?.into_iter().map(|rr| Note {
         kind_zh: "重新评审".into(),
         text: format!(
             "第{}次（{}组织，{}）：{}。{}",
@@ -374,13 +406,13 @@ async fn assemble(db: &Db, r: &Review, version: u32, version_reason: Option<Stri
             rr.finding
         ),
     }));
-    let low_price = crate::low_price::server::cases(db, t).await?;
-    let (noncompliant, dissent) = crate::compliance::server::record(db, &t.id).await?;
+    let low_price = crate::low_price::server::cases_in(db, t, &r.rid).await?;
+    let (noncompliant, dissent) = crate::compliance::server::record(db, &r.rid).await?;
     notes.extend(dissent.into_iter().map(|text| Note { kind_zh: "符合性审查不同意见".into(), text }));
     notes.extend(
         low_price.iter().filter_map(|c| c.record_zh()).map(|text| Note { kind_zh: "异常低价审查".into(), text }),
     );
-    for m in panels::members(db, &t.id)
+    for m in panels::members(db, &r.rid)
         .await?
         .into_iter()
         .filter(|m| !m.status.seated() && m.status != crate::domain::evaluation::panel::MemberStatus::Reserve)
@@ -399,7 +431,11 @@ async fn assemble(db: &Db, r: &Review, version: u32, version_reason: Option<Stri
         version,
         version_reason,
         tender_id: t.id.clone(),
-        title: t.title.clone(),
+        // A lot's own report names its lot with the project.
+        title: match r.rid.lot.and_then(|l| spec.lots.get(l as usize)) {
+            Some(lot) => format!("{}（{}）", t.title, lot.name),
+            None => t.title.clone(),
+        },
         buyer: t.buyer.clone(),
         media: "采评平台（政府购买社会工作服务采购与评审平台）".into(),
         opened_at: opened
@@ -485,18 +521,20 @@ struct StoredReport {
     hash: String,
 }
 
-async fn latest_report(db: &Db, id: &str) -> Result<Option<StoredReport>, AppError> {
+async fn latest_report(db: &Db, rid: &ReviewId) -> Result<Option<StoredReport>, AppError> {
     let row = sqlx::query(
-        "SELECT version, content_json, content_hash FROM reports WHERE tender_id = $1 ORDER BY version DESC LIMIT 1",
+        "SELECT version, content_json, content_hash FROM reports WHERE tender_id = $1 AND review_lot = $2 \
+         ORDER BY version DESC LIMIT 1",
     )
-    .bind(id)
+    .bind(&rid.tender)
+    .bind(rid.column())
     .fetch_optional(&db.pool)
     .await?;
     row.map(|r| {
         Ok(StoredReport {
             version: r.get("version"),
             content: serde_json::from_str(&r.get::<String, _>("content_json")).map_err(|e| {
-                tracing::error!(error = %e, tender = id, "a stored report does not parse");
+                tracing::error!(error = %e, review = %rid, "a stored report does not parse");
                 AppError::Internal
             })?,
             hash: r.get("content_hash"),
@@ -505,10 +543,13 @@ async fn latest_report(db: &Db, id: &str) -> Result<Option<StoredReport>, AppErr
     .transpose()
 }
 
-async fn signatures(db: &Db, id: &str, version: i64) -> Result<Vec<(String, Option<String>, i64)>, AppError> {
-    Ok(sqlx::query("SELECT member_id, dissent, signed_at FROM report_signatures WHERE tender_id = $1 AND version = $2")
-        .bind(id)
-        .bind(version)
+async fn signatures(db: &Db, rid: &ReviewId, version: i64) -> Result<Vec<(String, Option<String>, i64)>, AppError> {
+    Ok(sqlx::query(
+        "SELECT member_id, dissent, signed_at FROM report_signatures WHERE tender_id = $1 AND review_lot = $2 AND version = $3",
+    )
+    .bind(&rid.tender)
+    .bind(rid.column())
+    .bind(version)
         .fetch_all(&db.pool)
         .await?
         .iter()
@@ -519,14 +560,14 @@ async fn signatures(db: &Db, id: &str, version: i64) -> Result<Vec<(String, Opti
 /// Assembles the report once nothing blocks it. While unsigned it follows the record; once a
 /// member has signed, a changed record makes a new version to be signed again.
 async fn ensure_report(db: &Db, r: &Review, now_ms: i64) -> Result<Option<StoredReport>, AppError> {
-    let current = latest_report(db, &r.t.id).await?;
+    let current = latest_report(db, &r.rid).await?;
     if !readiness(db, r).await?.is_empty() {
         return Ok(current);
     }
     let (version, reason, signed) = match &current {
         None => (1, None, false),
         Some(c) => {
-            let signed = !signatures(db, &r.t.id, c.version).await?.is_empty();
+            let signed = !signatures(db, &r.rid, c.version).await?.is_empty();
             (c.version, c.content.version_reason.clone(), signed)
         }
     };
@@ -537,7 +578,7 @@ async fn ensure_report(db: &Db, r: &Review, now_ms: i64) -> Result<Option<Stored
     }
     let (version, fresh) = if signed {
         let next = version + 1;
-        let why = match super::rereview::open(db, &r.t.id).await? {
+        let why = match super::rereview::open(db, &r.rid).await? {
             Some(rr) => format!("原评审委员会重新评审（{}）：{}", cite::O87_64, rr.reason_zh),
             None => "评审委员会成员或评审记录变更后重新形成".into(),
         };
@@ -548,25 +589,34 @@ async fn ensure_report(db: &Db, r: &Review, now_ms: i64) -> Result<Option<Stored
     };
     let hash = report::content_hash(&fresh);
     let mut tx = db.begin_write().await?;
-    sqlx::query("DELETE FROM reports WHERE tender_id = $1 AND version = $2 AND NOT EXISTS (SELECT 1 FROM report_signatures s WHERE s.tender_id = $1 AND s.version = $2)")
-        .bind(&r.t.id)
-        .bind(version)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("INSERT INTO reports (tender_id, version, content_json, content_hash, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(&r.t.id)
-        .bind(version)
-        .bind(serde_json::to_string(&fresh).expect("a report serialises"))
-        .bind(&hash)
-        .bind(fresh.version_reason.as_deref())
-        .bind(now_ms)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "DELETE FROM reports WHERE tender_id = $1 AND review_lot = $2 AND version = $3 AND NOT EXISTS \
+         (SELECT 1 FROM report_signatures s WHERE s.tender_id = $1 AND s.review_lot = $2 AND s.version = $3)",
+    )
+    .bind(&r.t.id)
+    .bind(r.rid.column())
+    .bind(version)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO reports (tender_id, review_lot, version, content_json, content_hash, reason, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&r.t.id)
+    .bind(r.rid.column())
+    .bind(version)
+    .bind(serde_json::to_string(&fresh).expect("a report serialises"))
+    .bind(&hash)
+    .bind(fresh.version_reason.as_deref())
+    .bind(now_ms)
+    .execute(&mut *tx)
+    .await?;
     audit::record(
         &mut tx,
         now_ms,
         Actor::System,
-        Change::new("report.assemble", "tender", &r.t.id).after(json!({"version": version, "hash": hash})),
+        Change::new("report.assemble", r.rid.entity(), &r.rid.to_string())
+            .after(json!({"version": version, "hash": hash})),
     )
     .await?;
     tx.commit().await?;
@@ -580,7 +630,7 @@ async fn report_view(
     named: bool,
 ) -> Result<Option<ReportView>, AppError> {
     let Some(s) = stored else { return Ok(None) };
-    let signed = signatures(db, &r.t.id, s.version).await?;
+    let signed = signatures(db, &r.rid, s.version).await?;
     let sigs: Vec<SignatureView> = r
         .seated
         .iter()
@@ -598,13 +648,13 @@ async fn report_view(
 }
 
 /// Whether every seated member signed the current report: the result stands.
-pub async fn report_complete(db: &Db, id: &str) -> Result<bool, AppError> {
-    let r = load_review(db, id).await?;
-    let Some(s) = latest_report(db, id).await? else { return Ok(false) };
-    let signed = signatures(db, id, s.version).await?;
-    let all = !r.seated.is_empty() && r.seated.iter().all(|m| signed.iter().any(|(id, _, _)| *id == m.user_id));
+pub async fn report_complete(db: &Db, rid: &ReviewId) -> Result<bool, AppError> {
+    let seated: Vec<Member> = panels::members(db, rid).await?.into_iter().filter(|m| m.status.seated()).collect();
+    let Some(s) = latest_report(db, rid).await? else { return Ok(false) };
+    let signed = signatures(db, rid, s.version).await?;
+    let all = !seated.is_empty() && seated.iter().all(|m| signed.iter().any(|(id, _, _)| *id == m.user_id));
     // A re-review under way reopens the result until its report is signed (O87 art. 64).
-    Ok(all && super::rereview::open(db, id).await?.is_none())
+    Ok(all && super::rereview::open(db, rid).await?.is_none())
 }
 
 fn progress(
@@ -663,16 +713,17 @@ async fn drafts(db: &Db, r: &Review, member: &str) -> Result<Vec<SheetRow>, AppE
         .collect();
     let (sql, text) = if submitted {
         (
-            "SELECT bid_id, lot_position, position, points_centi, reason FROM scores WHERE tender_id = $1 AND expert_id = $2",
+            "SELECT bid_id, lot_position, position, points_centi, reason FROM scores WHERE tender_id = $1 AND expert_id = $3",
             false,
         )
     } else {
         (
-            "SELECT bid_id, lot_position, position, points, reason FROM score_drafts WHERE tender_id = $1 AND member_id = $2",
+            "SELECT bid_id, lot_position, position, points, reason FROM score_drafts WHERE tender_id = $1 AND member_id = $3",
             true,
         )
     };
-    for row in sqlx::query(sql).bind(&r.t.id).bind(member).fetch_all(&db.pool).await? {
+    let sql = format!("{sql} AND {SCORED_IN_REVIEW}");
+    for row in sqlx::query(&sql).bind(&r.t.id).bind(r.rid.column()).bind(member).fetch_all(&db.pool).await? {
         let bid: String = row.get("bid_id");
         let pos = row.get::<i64, _>("position") as usize;
         let Some(i) = r.entries.iter().position(|e| e.is(&bid, row.get("lot_position"))) else { continue };
@@ -690,13 +741,13 @@ async fn drafts(db: &Db, r: &Review, member: &str) -> Result<Vec<SheetRow>, AppE
 }
 
 /// The member's workspace; once every sheet is in, the report is formed, stamped `now_ms`.
-pub async fn review(db: &Db, user: &SessionUser, id: &str, now_ms: i64) -> Result<ReviewView, AppError> {
-    let r = load_review(db, id).await?;
+pub async fn review(db: &Db, user: &SessionUser, rid: &ReviewId, now_ms: i64) -> Result<ReviewView, AppError> {
+    let r = load_review(db, rid).await?;
     let seat = member_of(&r, user)?.clone();
     let all_in = r.all_in();
-    let stored = if all_in { ensure_report(db, &r, now_ms).await? } else { latest_report(db, id).await? };
+    let stored = if all_in { ensure_report(db, &r, now_ms).await? } else { latest_report(db, rid).await? };
     let signed = match &stored {
-        Some(s) => signatures(db, id, s.version).await?,
+        Some(s) => signatures(db, rid, s.version).await?,
         None => vec![],
     };
     let (stats, flags, revealed) = if all_in {
@@ -708,19 +759,24 @@ pub async fn review(db: &Db, user: &SessionUser, id: &str, now_ms: i64) -> Resul
     // Names come last: after every sheet is locked and every flag answered, so that neither a
     // score nor an O87 art. 64 correction is made knowing whose bid it is.
     let bidders = if revealed {
-        sqlx::query("SELECT b.alias, o.name FROM bids b JOIN organisations o ON o.id = b.org_id WHERE b.tender_id = $1 AND b.alias IS NOT NULL ORDER BY b.alias")
-            .bind(id)
-            .fetch_all(&db.pool)
-            .await?
-            .iter()
-            .map(|row| (row.get::<String, _>("alias"), row.get::<String, _>("name")))
-            .collect()
+        sqlx::query(&format!(
+            "SELECT b.alias, o.name FROM bids b JOIN organisations o ON o.id = b.org_id \
+             WHERE b.tender_id = $1 AND b.alias IS NOT NULL AND {IN_REVIEW} ORDER BY b.alias"
+        ))
+        .bind(&rid.tender)
+        .bind(rid.column())
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|row| (row.get::<String, _>("alias"), row.get::<String, _>("name")))
+        .collect()
     } else {
         vec![]
     };
     Ok(ReviewView {
-        tender_id: id.into(),
+        review_id: rid.to_string(),
         title: r.t.title.clone(),
+        lot: r.lot_name(),
         kind: seat.kind,
         leader: r.leader.as_deref() == Some(user.id.as_str()),
         criteria: r.criteria.clone(),
@@ -736,9 +792,9 @@ pub async fn review(db: &Db, user: &SessionUser, id: &str, now_ms: i64) -> Resul
         blockers: readiness(db, &r).await?,
         signed: signed.iter().any(|(m, _, _)| *m == user.id),
         report: if all_in { report_view(db, &r, stored, true).await? } else { None },
-        low_price: crate::low_price::server::view(db, &r.t, r.leader.as_deref() == Some(user.id.as_str())).await?,
-        compliance: crate::compliance::server::view(db, &r.t, &user.id).await?,
-        rereview: super::rereview::open(db, id).await?,
+        low_price: crate::low_price::server::view(db, &r.t, rid, r.leader.as_deref() == Some(user.id.as_str())).await?,
+        compliance: crate::compliance::server::view(db, &r.t, rid, &user.id).await?,
+        rereview: super::rereview::open(db, rid).await?,
     })
 }
 
@@ -749,8 +805,9 @@ async fn write_draft(
     rows: &[SheetRow],
     now_ms: i64,
 ) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM score_drafts WHERE tender_id = $1 AND member_id = $2")
+    sqlx::query(&format!("DELETE FROM score_drafts WHERE tender_id = $1 AND member_id = $3 AND {SCORED_IN_REVIEW}"))
         .bind(&r.t.id)
+        .bind(r.rid.column())
         .bind(member)
         .execute(&mut **tx)
         .await?;
@@ -793,11 +850,17 @@ fn not_after_submission(r: &Review, member: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-pub async fn save_draft(db: &Db, user: &SessionUser, id: &str, rows: &[SheetRow], now_ms: i64) -> Result<(), AppError> {
-    let r = load_review(db, id).await?;
+pub async fn save_draft(
+    db: &Db,
+    user: &SessionUser,
+    rid: &ReviewId,
+    rows: &[SheetRow],
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let r = load_review(db, rid).await?;
     member_of(&r, user)?;
     not_after_submission(&r, &user.id)?;
-    if crate::compliance::server::pending(db, &r.t).await? {
+    if crate::compliance::server::pending(db, &r.t, rid).await? {
         return Err(crate::compliance::server::scoring_waits());
     }
     let mut tx = db.begin_write().await?;
@@ -876,11 +939,18 @@ fn parse_sheet(r: &Review, rows: &[SheetRow]) -> Result<Vec<CheckedRow>, Vec<Fie
 
 /// Reg. art. 34: the member's sheet, submitted once. What was typed is saved as a draft first,
 /// so a refusal keeps every value.
-pub async fn submit(db: &Db, user: &SessionUser, id: &str, rows: &[SheetRow], now_ms: i64) -> Result<(), AppError> {
-    let r = load_review(db, id).await?;
+pub async fn submit(
+    db: &Db,
+    user: &SessionUser,
+    rid: &ReviewId,
+    rows: &[SheetRow],
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let r = load_review(db, rid).await?;
+    let id = rid.tender.as_str();
     member_of(&r, user)?;
     not_after_submission(&r, &user.id)?;
-    if crate::compliance::server::pending(db, &r.t).await? {
+    if crate::compliance::server::pending(db, &r.t, rid).await? {
         return Err(crate::compliance::server::scoring_waits());
     }
     let mut tx = db.begin_write().await?;
@@ -888,8 +958,9 @@ pub async fn submit(db: &Db, user: &SessionUser, id: &str, rows: &[SheetRow], no
     tx.commit().await?;
     let parsed = parse_sheet(&r, rows).map_err(AppError::Validation)?;
     let mut tx = db.begin_write().await?;
-    sqlx::query("DELETE FROM scores WHERE tender_id = $1 AND expert_id = $2")
+    sqlx::query(&format!("DELETE FROM scores WHERE tender_id = $1 AND expert_id = $3 AND {SCORED_IN_REVIEW}"))
         .bind(id)
+        .bind(rid.column())
         .bind(&user.id)
         .execute(&mut *tx)
         .await?;
@@ -907,19 +978,22 @@ pub async fn submit(db: &Db, user: &SessionUser, id: &str, rows: &[SheetRow], no
                 .await?;
         }
     }
-    sqlx::query("DELETE FROM score_sheets WHERE tender_id = $1 AND expert_id = $2")
+    sqlx::query("DELETE FROM score_sheets WHERE tender_id = $1 AND review_lot = $2 AND expert_id = $3")
         .bind(id)
+        .bind(rid.column())
         .bind(&user.id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("INSERT INTO score_sheets (tender_id, expert_id, submitted_at) VALUES ($1, $2, $3)")
+    sqlx::query("INSERT INTO score_sheets (tender_id, review_lot, expert_id, submitted_at) VALUES ($1, $2, $3, $4)")
         .bind(id)
+        .bind(rid.column())
         .bind(&user.id)
         .bind(now_ms)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM score_drafts WHERE tender_id = $1 AND member_id = $2")
+    sqlx::query(&format!("DELETE FROM score_drafts WHERE tender_id = $1 AND member_id = $3 AND {SCORED_IN_REVIEW}"))
         .bind(id)
+        .bind(rid.column())
         .bind(&user.id)
         .execute(&mut *tx)
         .await?;
@@ -933,7 +1007,7 @@ pub async fn submit(db: &Db, user: &SessionUser, id: &str, rows: &[SheetRow], no
         &mut tx,
         now_ms,
         Actor::User(user),
-        Change::new("scores.submit", "tender", id).after(json!({"sheet": audited})),
+        Change::new("scores.submit", rid.entity(), &rid.to_string()).after(json!({"sheet": audited})),
     )
     .await?;
     tx.commit().await?;
@@ -956,19 +1030,20 @@ fn locked_for_changes(complete: bool) -> Result<(), AppError> {
 pub async fn answer_flag(
     db: &Db,
     user: &SessionUser,
-    id: &str,
+    rid: &ReviewId,
     alias: &str,
     criterion: usize,
     answer: &Answer,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    let r = load_review(db, id).await?;
+    let r = load_review(db, rid).await?;
+    let id = rid.tender.as_str();
     member_of(&r, user)?;
     if !r.all_in() {
         return Err(invalid("scores", "sheets_missing", "尚有评审成员未提交评分表", "Not every member has submitted"));
     }
     let c = r.criteria.get(criterion).ok_or(AppError::NotFound)?;
-    match super::rereview::open(db, id).await? {
+    match super::rereview::open(db, rid).await? {
         // O87 art. 64 ¶2: in a re-review the original panel corrects for its reason, any cell.
         Some(rr) => match answer {
             Answer::Correct { reason, value, note } => {
@@ -980,7 +1055,7 @@ pub async fn answer_flag(
             }
         },
         None => {
-            locked_for_changes(report_complete(db, id).await?)?;
+            locked_for_changes(report_complete(db, rid).await?)?;
             let (dx, _, _) = diagnose(db, &r).await?;
             let cell = Cell { member: user.id.clone(), bid: alias.to_string(), criterion };
             diagnostics::check_answer(&dx.flags, &cell, c.max_points, answer).map_err(|e| {
@@ -1040,9 +1115,13 @@ pub async fn answer_flag(
         &mut tx,
         now_ms,
         Actor::User(user),
-        Change::new(if kind == "correct" { "scores.correct" } else { "scores.confirm" }, "tender", id)
-            .before(json!({"alias": alias, "criterion": criterion, "points": from.to_string()}))
-            .after(json!({"points": to.to_string(), "reason": reason, "note": note})),
+        Change::new(
+            if kind == "correct" { "scores.correct" } else { "scores.confirm" },
+            rid.entity(),
+            &rid.to_string(),
+        )
+        .before(json!({"alias": alias, "criterion": criterion, "points": from.to_string()}))
+        .after(json!({"points": to.to_string(), "reason": reason, "note": note})),
     )
     .await?;
     tx.commit().await?;
@@ -1050,11 +1129,13 @@ pub async fn answer_flag(
 }
 
 async fn answer_records(db: &Db, r: &Review, named: bool) -> Result<Vec<AnswerRecord>, AppError> {
-    let rows = sqlx::query(
+    let rows = sqlx::query(&format!(
         "SELECT a.member_id, u.display_name, a.bid_id, a.lot_position, a.position, a.kind, a.reason, a.from_centi, a.to_centi, a.note, a.answered_at \
-         FROM score_answers a JOIN users u ON u.id = a.member_id WHERE a.tender_id = $1 ORDER BY a.answered_at, a.id",
-    )
+         FROM score_answers a JOIN users u ON u.id = a.member_id WHERE a.tender_id = $1 AND {SCORED_IN_REVIEW} \
+         ORDER BY a.answered_at, a.id"
+    ))
     .bind(&r.t.id)
+    .bind(r.rid.column())
     .fetch_all(&db.pool)
     .await?;
     Ok(rows
@@ -1083,12 +1164,12 @@ async fn answer_records(db: &Db, r: &Review, named: bool) -> Result<Vec<AnswerRe
 pub async fn confirm(
     db: &Db,
     user: &SessionUser,
-    id: &str,
+    rid: &ReviewId,
     conflict: bool,
     note: &str,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    let r = load_review(db, id).await?;
+    let r = load_review(db, rid).await?;
     let seat = member_of(&r, user)?.clone();
     if !r.all_in() {
         return Err(invalid(
@@ -1106,7 +1187,7 @@ pub async fn confirm(
             "The bidders are shown once every flagged score is corrected or explained",
         ));
     }
-    locked_for_changes(report_complete(db, id).await?)?;
+    locked_for_changes(report_complete(db, rid).await?)?;
     if conflict {
         let note = note.trim();
         if note.chars().count() < 4 {
@@ -1117,17 +1198,26 @@ pub async fn confirm(
                 "State the ground of recusal (4 characters or more)",
             ));
         }
-        panels::recuse(db, &seat, id, note, Actor::User(user), now_ms).await?;
+        panels::recuse(db, &seat, rid, note, Actor::User(user), now_ms).await?;
         return Ok(());
     }
     let mut tx = db.begin_write().await?;
-    sqlx::query("UPDATE panel_members SET confirmed_at = $1, updated_at = $1 WHERE tender_id = $2 AND user_id = $3")
-        .bind(now_ms)
-        .bind(id)
-        .bind(&user.id)
-        .execute(&mut *tx)
-        .await?;
-    audit::record(&mut tx, now_ms, Actor::User(user), Change::new("panel.confirm_no_conflict", "tender", id)).await?;
+    sqlx::query(
+        "UPDATE panel_members SET confirmed_at = $1, updated_at = $1 WHERE tender_id = $2 AND review_lot = $3 AND user_id = $4",
+    )
+    .bind(now_ms)
+    .bind(&rid.tender)
+    .bind(rid.column())
+    .bind(&user.id)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        now_ms,
+        Actor::User(user),
+        Change::new("panel.confirm_no_conflict", rid.entity(), &rid.to_string()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -1137,12 +1227,12 @@ pub async fn confirm(
 pub async fn sign(
     db: &Db,
     user: &SessionUser,
-    id: &str,
+    rid: &ReviewId,
     password: &str,
     dissent: &str,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    let r = load_review(db, id).await?;
+    let r = load_review(db, rid).await?;
     member_of(&r, user)?;
     let blockers = readiness(db, &r).await?;
     if let Some(b) = blockers.first() {
@@ -1167,7 +1257,7 @@ pub async fn sign(
             "Wrong password: signing needs your password again",
         ));
     }
-    if signatures(db, id, report.version).await?.iter().any(|(m, _, _)| *m == user.id) {
+    if signatures(db, rid, report.version).await?.iter().any(|(m, _, _)| *m == user.id) {
         return Err(invalid(
             "report",
             "already_signed",
@@ -1185,8 +1275,9 @@ pub async fn sign(
         ));
     }
     let mut tx = db.begin_write().await?;
-    sqlx::query("INSERT INTO report_signatures (tender_id, version, member_id, content_hash, dissent, signed_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(id)
+    sqlx::query("INSERT INTO report_signatures (tender_id, review_lot, version, member_id, content_hash, dissent, signed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(&rid.tender)
+        .bind(rid.column())
         .bind(report.version)
         .bind(&user.id)
         .bind(&report.hash)
@@ -1199,22 +1290,22 @@ pub async fn sign(
         &mut tx,
         now_ms,
         Actor::User(user),
-        Change::new("report.sign", "tender", id).after(json!({"version": report.version, "hash": report.hash, "dissent": (!dissent.is_empty()).then_some(dissent)})),
+        Change::new("report.sign", rid.entity(), &rid.to_string()).after(json!({"version": report.version, "hash": report.hash, "dissent": (!dissent.is_empty()).then_some(dissent)})),
     )
     .await?;
     tx.commit().await?;
-    let signed = signatures(db, id, report.version).await?;
+    let signed = signatures(db, rid, report.version).await?;
     let all = r.seated.iter().all(|m| signed.iter().any(|(s, _, _)| *s == m.user_id));
-    super::rereview::close_if_signed(db, id, report.version, all, now_ms).await
+    super::rereview::close_if_signed(db, rid, report.version, all, now_ms).await
 }
 
 /// The purchaser side's view; once every sheet is in, the report is formed, stamped `now_ms`.
-pub async fn overview(db: &Db, id: &str, now_ms: i64) -> Result<OverviewView, AppError> {
-    let r = load_review(db, id).await?;
+pub async fn overview(db: &Db, rid: &ReviewId, now_ms: i64) -> Result<OverviewView, AppError> {
+    let r = load_review(db, rid).await?;
     let all_in = r.all_in();
-    let stored = if all_in { ensure_report(db, &r, now_ms).await? } else { latest_report(db, id).await? };
+    let stored = if all_in { ensure_report(db, &r, now_ms).await? } else { latest_report(db, rid).await? };
     let signed = match &stored {
-        Some(s) => signatures(db, id, s.version).await?,
+        Some(s) => signatures(db, rid, s.version).await?,
         None => vec![],
     };
     let (stats, flags) = if all_in {
@@ -1223,25 +1314,34 @@ pub async fn overview(db: &Db, id: &str, now_ms: i64) -> Result<OverviewView, Ap
     } else {
         (vec![], vec![])
     };
-    let ties = if all_in && tender::bids_readable(r.t.status) { ties_to_draw(&ranking(db, id).await?) } else { vec![] };
+    let ties = if all_in && tender::bids_readable(r.t.status) {
+        ties_to_draw(&ranking_as(db, &r, true).await?)
+    } else {
+        vec![]
+    };
     Ok(OverviewView {
+        review_id: rid.to_string(),
+        lot: r.lot_name(),
         progress: progress(&r, &signed, None, true),
         all_in,
         stats,
         flags,
         answers: answer_records(db, &r, true).await?,
-        drawings: drawings(db, id).await?,
+        drawings: drawings(db, rid).await?,
         blockers: readiness(db, &r).await?,
         report: report_view(db, &r, stored, true).await?,
         ties_to_draw: ties,
-        low_price: crate::low_price::server::view(db, &r.t, false).await?,
-        may_rereview: report_complete(db, id).await?
-            && sqlx::query("SELECT 1 AS one FROM contracts WHERE tender_id = $1 LIMIT 1")
-                .bind(id)
-                .fetch_optional(&db.pool)
-                .await?
-                .is_none(),
-        rereviews: super::rereview::all(db, id).await?,
+        low_price: crate::low_price::server::view(db, &r.t, rid, false).await?,
+        may_rereview: report_complete(db, rid).await?
+            && sqlx::query(&format!(
+                "SELECT 1 AS one FROM contracts WHERE tender_id = $1 AND {SCORED_IN_REVIEW} LIMIT 1"
+            ))
+            .bind(&rid.tender)
+            .bind(rid.column())
+            .fetch_optional(&db.pool)
+            .await?
+            .is_none(),
+        rereviews: super::rereview::all(db, rid).await?,
     })
 }
 
@@ -1251,13 +1351,14 @@ pub async fn proposal(
     db: &Db,
     sealer: &crate::server::sealing::Sealer,
     user: &SessionUser,
-    id: &str,
+    rid: &ReviewId,
     alias: &str,
 ) -> Result<crate::bids::server::SealedDocument, AppError> {
-    let r = load_review(db, id).await?;
+    let r = load_review(db, rid).await?;
     member_of(&r, user)?;
     let e = r.entry(alias).ok_or(AppError::NotFound)?;
-    crate::bids::server::file_for_reading(db, sealer, id, &e.bid, crate::bids::FileKind::Technical, e.lot).await
+    crate::bids::server::file_for_reading(db, sealer, &rid.tender, &e.bid, crate::bids::FileKind::Technical, e.lot)
+        .await
 }
 
 /// The seed a tender's drawing of lots uses: made at publication, its commitment published then.
@@ -1292,9 +1393,10 @@ pub fn new_tie_seed() -> (String, String) {
 }
 
 /// O87 art. 68: draws lots among the bids tied for first place in a lot.
-pub async fn draw_tie(db: &Db, officer: &SessionUser, id: &str, lot: i64, now_ms: i64) -> Result<(), AppError> {
-    load_for_officer(db, officer, id).await?;
-    let r = load_review(db, id).await?;
+pub async fn draw_tie(db: &Db, officer: &SessionUser, rid: &ReviewId, lot: i64, now_ms: i64) -> Result<(), AppError> {
+    load_for_officer(db, officer, &rid.tender).await?;
+    let r = load_review(db, rid).await?;
+    let id = rid.tender.as_str();
     if !r.all_in() || diagnose(db, &r).await?.2 > 0 {
         return Err(invalid(
             "tie",
@@ -1303,7 +1405,7 @@ pub async fn draw_tie(db: &Db, officer: &SessionUser, id: &str, lot: i64, now_ms
             "Draw lots once every sheet is in and every flag answered",
         ));
     }
-    let rk = ranking(db, id).await?;
+    let rk = ranking_as(db, &r, true).await?;
     let Some(l) = rk.lots.iter().find(|l| l.position == lot) else { return Err(AppError::NotFound) };
     let tied: Vec<String> =
         l.rows.iter().filter(|row| row.rank == 1 && row.tied).map(|row| row.alias.clone()).collect();
@@ -1336,16 +1438,30 @@ pub async fn draw_tie(db: &Db, officer: &SessionUser, id: &str, lot: i64, now_ms
 /// O87 art. 55/57: the mean of the counted sheets plus price points, ranked per lot; a drawing of
 /// lots orders a tied first place.
 pub async fn ranking(db: &Db, id: &str) -> Result<RankingView, AppError> {
-    ranking_as(db, id, true).await
-}
-
-/// The ranking, with the purchaser's drawings of lots applied or (for the panel's report) not.
-async fn ranking_as(db: &Db, id: &str, with_drawings: bool) -> Result<RankingView, AppError> {
     let t = load(db, id).await?;
     if !tender::bids_readable(t.status) {
         return Err(tender_error(TenderError::NotYetOpen));
     }
-    let r = load_review(db, id).await?;
+    let mut view = RankingView { lots: Vec::new(), sheets_submitted: 0, experts: 0, report_signed: true };
+    // Each lot as the review that judges it ranks it: the tender's one, or the lot's own.
+    for rid in panels::reviews_of(&t)? {
+        let part = ranking_as(db, &load_review(db, &rid).await?, true).await?;
+        view.lots.extend(part.lots);
+        view.sheets_submitted += part.sheets_submitted;
+        view.experts += part.experts;
+        view.report_signed &= part.report_signed;
+    }
+    Ok(view)
+}
+
+/// The ranking of the lots a review judges, with the purchaser's drawings of lots applied or
+/// (for the panel's report) not.
+async fn ranking_as(db: &Db, r: &Review, with_drawings: bool) -> Result<RankingView, AppError> {
+    let t = &r.t;
+    let id = t.id.as_str();
+    if !tender::bids_readable(t.status) {
+        return Err(tender_error(TenderError::NotYetOpen));
+    }
     let spec = t.spec()?;
     let bids = sqlx::query(
         "SELECT b.id, b.alias, o.name FROM bids b JOIN organisations o ON o.id = b.org_id WHERE b.tender_id = $1 AND b.alias IS NOT NULL ORDER BY b.alias",
@@ -1367,9 +1483,9 @@ async fn ranking_as(db: &Db, id: &str, with_drawings: bool) -> Result<RankingVie
         .bind(id)
         .fetch_all(&db.pool)
         .await?;
-    let drawn = drawings(db, id).await?;
+    let drawn = drawings(db, &r.rid).await?;
     // O87 art. 60: a price the panel found not justified makes the bid invalid in that lot.
-    let invalid_in: Vec<(String, i64)> = crate::low_price::server::cases(db, &t)
+    let invalid_in: Vec<(String, i64)> = crate::low_price::server::cases_in(db, t, &r.rid)
         .await?
         .into_iter()
         .filter(|c| c.rejected())
@@ -1380,9 +1496,13 @@ async fn ranking_as(db: &Db, id: &str, with_drawings: bool) -> Result<RankingVie
     let counted: Vec<&Vec<Vec<Decimal>>> = r.submitted.iter().filter_map(|m| r.scores.get(m)).collect();
     let criteria: Vec<Criterion> =
         r.criteria.iter().map(|c| Criterion { id: c.position.to_string(), max_points: c.max_points }).collect();
+    let report_signed = report_complete(db, &r.rid).await?;
     let mut lots = Vec::new();
     for (position, lot) in spec.lots.iter().enumerate() {
         let position = position as i64;
+        if r.rid.lot.is_some_and(|l| l != position) {
+            continue;
+        }
         let failed =
             failures.iter().find(|f| f.get::<i64, _>("lot_position") == position).map(|f| f.get::<String, _>("reason"));
         let awarded_bid_id =
@@ -1441,9 +1561,8 @@ async fn ranking_as(db: &Db, id: &str, with_drawings: bool) -> Result<RankingVie
                 apply_drawing(&mut rows, d);
             }
         }
-        lots.push(LotRanking { position, lot: lot.name.clone(), failed, awarded_bid_id, rows });
+        lots.push(LotRanking { position, lot: lot.name.clone(), failed, awarded_bid_id, rows, report_signed });
     }
-    let report_signed = report_complete(db, id).await?;
     Ok(RankingView { lots, sheets_submitted: r.submitted.len() as i64, experts: r.seated.len() as i64, report_signed })
 }
 
@@ -1494,12 +1613,13 @@ pub struct ScoreSummary {
 }
 
 /// The summary once every member signed the report; none before, as with the report itself.
-pub async fn score_summary(db: &Db, id: &str) -> Result<Option<ScoreSummary>, AppError> {
-    if !report_complete(db, id).await? {
+pub async fn score_summary(db: &Db, rid: &ReviewId) -> Result<Option<ScoreSummary>, AppError> {
+    if !report_complete(db, rid).await? {
         return Ok(None);
     }
-    let r = load_review(db, id).await?;
-    let Some(report) = latest_report(db, id).await? else { return Ok(None) };
+    let r = load_review(db, rid).await?;
+    let id = rid.tender.as_str();
+    let Some(report) = latest_report(db, rid).await? else { return Ok(None) };
     let names: HashMap<String, String> =
         sqlx::query("SELECT b.id, o.name FROM bids b JOIN organisations o ON o.id = b.org_id WHERE b.tender_id = $1")
             .bind(id)
@@ -1538,11 +1658,14 @@ pub async fn score_summary(db: &Db, id: &str) -> Result<Option<ScoreSummary>, Ap
         })
         .collect();
     Ok(Some(ScoreSummary {
-        title: r.t.title.clone(),
+        title: match r.lot_name() {
+            Some(lot) => format!("{}（{lot}）", r.t.title),
+            None => r.t.title.clone(),
+        },
         report_version: report.version,
         criteria: r.criteria.iter().map(|c| (c.name.clone(), c.max_points)).collect(),
         sheets,
-        lots: ranking(db, id).await?.lots,
+        lots: ranking_as(db, &r, true).await?.lots,
         answers: answer_records(db, &r, true).await?,
     }))
 }

@@ -206,12 +206,17 @@ pub fn ReviewPage() -> impl IntoView {
                         Ok(v) => v,
                         Err(e) => return view! { <ErrorNote error=e /> }.into_any(),
                     };
-                    let tid = v.tender_id.clone();
+                    let tid = v.review_id.clone();
                     let form_tid = tid.clone();
                     let criteria = v.criteria.clone();
                     let scoring_waits = !v.compliance.items.is_empty() && v.compliance.findings.is_none();
                     view! {
-                        <h1 data-testid="review-title">{format!("在线评审 · {}", v.title)}</h1>
+                        <h1 data-testid="review-title">
+                            {match &v.lot {
+                                Some(lot) => format!("在线评审 · {}（{lot}）", v.title),
+                                None => format!("在线评审 · {}", v.title),
+                            }}
+                        </h1>
                         <p class="lead">
                             {lz(
                                 i18n,

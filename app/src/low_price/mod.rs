@@ -92,9 +92,18 @@ pub async fn request_price_explanation(
     use crate::server::auth;
     let user = auth::require(&[Role::Expert, Role::Officer]).await?;
     let state = auth::state()?;
-    server::request(&state.db, &user, &id, &alias, lot, hours, grounds.as_deref().unwrap_or(""), state.now_ms())
-        .await
-        .inspect_err(auth::set_status)
+    server::request(
+        &state.db,
+        &user,
+        &crate::panels::server::review_id(&id).inspect_err(auth::set_status)?,
+        &alias,
+        lot,
+        hours,
+        grounds.as_deref().unwrap_or(""),
+        state.now_ms(),
+    )
+    .await
+    .inspect_err(auth::set_status)
 }
 
 /// O87 art. 60: the panel's conclusion on a bidder's explanation, with its basis.
@@ -110,9 +119,18 @@ pub async fn decide_low_price(
     use crate::server::auth;
     let user = auth::require(&[Role::Expert, Role::Officer]).await?;
     let state = auth::state()?;
-    server::decide(&state.db, &user, &id, &alias, lot, decision, basis.as_deref().unwrap_or(""), state.now_ms())
-        .await
-        .inspect_err(auth::set_status)
+    server::decide(
+        &state.db,
+        &user,
+        &crate::panels::server::review_id(&id).inspect_err(auth::set_status)?,
+        &alias,
+        lot,
+        decision,
+        basis.as_deref().unwrap_or(""),
+        state.now_ms(),
+    )
+    .await
+    .inspect_err(auth::set_status)
 }
 
 /// The panel's requests to the caller's organisation on this tender.

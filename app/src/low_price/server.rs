@@ -11,6 +11,7 @@ use crate::domain::tender;
 use crate::error::{AppError, FieldError};
 use crate::identity::{Role, SessionUser};
 use crate::panels::server as panels;
+use crate::panels::ReviewId;
 use crate::server::audit::{self, Actor, Change};
 use crate::server::db::Db;
 use crate::server::sealing::{Sealer, TenderKey};
@@ -166,18 +167,26 @@ pub async fn cases(db: &Db, t: &TenderRow) -> Result<Vec<Case>, AppError> {
         .iter()
         .map(|r| r.get("lot_position"))
         .collect();
-    // The thresholds compare compliant bids (财库〔2026〕2号); the panel's failures are out.
-    let noncompliant = crate::compliance::server::failed_bids(db, &t.id).await?;
-    let prices: Vec<_> = prices.into_iter().filter(|p| !noncompliant.contains(&p.get::<String, _>("id"))).collect();
+    // The thresholds compare compliant bids (财库〔2026〕2号); the failures found by the panel
+    // reviewing the lot are out.
+    let mut noncompliant = Vec::new();
+    for rid in panels::reviews_of(t)? {
+        noncompliant.push((rid.lot, crate::compliance::server::failed_bids(db, &rid).await?));
+    }
     let mut out = Vec::new();
     for (position, lot) in spec.lots.iter().enumerate() {
         let position = position as i64;
         if failed.contains(&position) {
             continue;
         }
+        let out_of_lot: &[String] = noncompliant
+            .iter()
+            .find(|(l, _)| l.is_none_or(|l| l == position))
+            .map(|(_, bids)| bids.as_slice())
+            .unwrap_or_default();
         let covering: Vec<(String, String, Yuan)> = prices
             .iter()
-            .filter(|p| p.get::<i64, _>("lot_position") == position)
+            .filter(|p| p.get::<i64, _>("lot_position") == position && !out_of_lot.contains(&p.get::<String, _>("id")))
             .map(|p| {
                 (
                     p.get("id"),
@@ -196,6 +205,11 @@ pub async fn cases(db: &Db, t: &TenderRow) -> Result<Vec<Case>, AppError> {
         }
     }
     Ok(out)
+}
+
+/// The cases of the lots a review judges.
+pub async fn cases_in(db: &Db, t: &TenderRow, rid: &ReviewId) -> Result<Vec<Case>, AppError> {
+    Ok(cases(db, t).await?.into_iter().filter(|c| rid.lot.is_none_or(|l| c.lot == l)).collect())
 }
 
 /// Whether a review is due or under way: the report waits for every one to be decided.
@@ -228,9 +242,10 @@ fn case_view(c: &Case) -> LowPriceCase {
 }
 
 /// Whether a member has signed the report: from then on the record stands (O87 art. 64).
-async fn signing_begun(db: &Db, id: &str) -> Result<bool, AppError> {
-    Ok(sqlx::query("SELECT 1 AS one FROM report_signatures WHERE tender_id = $1 LIMIT 1")
-        .bind(id)
+async fn signing_begun(db: &Db, rid: &ReviewId) -> Result<bool, AppError> {
+    Ok(sqlx::query("SELECT 1 AS one FROM report_signatures WHERE tender_id = $1 AND review_lot = $2 LIMIT 1")
+        .bind(&rid.tender)
+        .bind(rid.column())
         .fetch_optional(&db.pool)
         .await?
         .is_some())
@@ -238,9 +253,9 @@ async fn signing_begun(db: &Db, id: &str) -> Result<bool, AppError> {
 
 /// The cases by alias, for the panel's review (`leader`: the caller leads it) or the purchaser
 /// side's overview; the callers have authorised the reader.
-pub async fn view(db: &Db, t: &TenderRow, leader: bool) -> Result<LowPriceView, AppError> {
+pub async fn view(db: &Db, t: &TenderRow, rid: &ReviewId, leader: bool) -> Result<LowPriceView, AppError> {
     let applies = t.spec()?.price_scored();
-    let all = cases(db, t).await?;
+    let all = cases_in(db, t, rid).await?;
     let mut lots: Vec<LotCases> = Vec::new();
     for c in &all {
         match lots.iter_mut().find(|l| l.position == c.lot) {
@@ -248,13 +263,13 @@ pub async fn view(db: &Db, t: &TenderRow, leader: bool) -> Result<LowPriceView, 
             None => lots.push(LotCases { position: c.lot, name: c.lot_name.clone(), cases: vec![case_view(c)] }),
         }
     }
-    Ok(LowPriceView { applies, leader, may_act: leader && !signing_begun(db, &t.id).await?, lots })
+    Ok(LowPriceView { applies, leader, may_act: leader && !signing_begun(db, rid).await?, lots })
 }
 
 /// The leader, acting for the panel, on a case not closed by a signature.
-async fn leader_case(db: &Db, user: &SessionUser, id: &str, alias: &str, lot: i64) -> Result<Case, AppError> {
-    let (t, _) = panels::open_to_member(db, id, user).await?;
-    if panels::leader_of(db, id).await?.as_deref() != Some(user.id.as_str()) {
+async fn leader_case(db: &Db, user: &SessionUser, rid: &ReviewId, alias: &str, lot: i64) -> Result<Case, AppError> {
+    let (t, _) = panels::open_to_member(db, rid, user).await?;
+    if panels::leader_of(db, rid).await?.as_deref() != Some(user.id.as_str()) {
         return Err(AppError::field(
             "low_price",
             "low_price_leader",
@@ -262,7 +277,7 @@ async fn leader_case(db: &Db, user: &SessionUser, id: &str, alias: &str, lot: i6
             "The panel leader records the panel's low-price review",
         ));
     }
-    if signing_begun(db, id).await? {
+    if signing_begun(db, rid).await? {
         return Err(AppError::field(
             "low_price",
             "report_signing",
@@ -270,7 +285,7 @@ async fn leader_case(db: &Db, user: &SessionUser, id: &str, alias: &str, lot: i6
             "The report is being signed; the result changes only by re-review (O87 art. 64)",
         ));
     }
-    cases(db, &t).await?.into_iter().find(|c| c.alias == alias && c.lot == lot).ok_or(AppError::NotFound)
+    cases_in(db, &t, rid).await?.into_iter().find(|c| c.alias == alias && c.lot == lot).ok_or(AppError::NotFound)
 }
 
 /// O87 art. 60: the panel asks the bidder behind `alias` to explain its price in `lot`.
@@ -278,14 +293,14 @@ async fn leader_case(db: &Db, user: &SessionUser, id: &str, alias: &str, lot: i6
 pub async fn request(
     db: &Db,
     user: &SessionUser,
-    id: &str,
+    rid: &ReviewId,
     alias: &str,
     lot: i64,
     hours: u32,
     grounds: &str,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    let c = leader_case(db, user, id, alias, lot).await?;
+    let c = leader_case(db, user, rid, alias, lot).await?;
     let due_at = low_price::request(c.stage(), &c.triggers, grounds, hours, now_ms).map_err(refused)?;
     let grounds = grounds.trim();
     let mut tx = db.begin_write().await?;
@@ -293,7 +308,7 @@ pub async fn request(
         "INSERT INTO low_price_reviews (tender_id, bid_id, lot_position, triggers_json, grounds, requested_by, requested_at, due_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(id)
+    .bind(&rid.tender)
     .bind(&c.bid_id)
     .bind(lot)
     .bind(serde_json::to_string(&c.triggers).expect("triggers serialise"))
@@ -314,7 +329,7 @@ pub async fn request(
         &mut tx,
         now_ms,
         Actor::User(user),
-        Change::new("low_price.request", "tender", id)
+        Change::new("low_price.request", rid.entity(), &rid.to_string())
             .after(json!({"alias": alias, "lot": lot, "triggers": c.triggers, "grounds": grounds, "due_at": due_at})),
     )
     .await?;
@@ -327,14 +342,14 @@ pub async fn request(
 pub async fn decide(
     db: &Db,
     user: &SessionUser,
-    id: &str,
+    rid: &ReviewId,
     alias: &str,
     lot: i64,
     decision: Decision,
     basis: &str,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    let c = leader_case(db, user, id, alias, lot).await?;
+    let c = leader_case(db, user, rid, alias, lot).await?;
     low_price::decide(c.stage(), decision, basis, now_ms).map_err(refused)?;
     let mut tx = db.begin_write().await?;
     let done = sqlx::query(
@@ -345,7 +360,7 @@ pub async fn decide(
     .bind(basis.trim())
     .bind(&user.id)
     .bind(now_ms)
-    .bind(id)
+    .bind(&rid.tender)
     .bind(&c.bid_id)
     .bind(lot)
     .execute(&mut *tx)
@@ -357,7 +372,7 @@ pub async fn decide(
         &mut tx,
         now_ms,
         Actor::User(user),
-        Change::new("low_price.decide", "tender", id)
+        Change::new("low_price.decide", rid.entity(), &rid.to_string())
             .after(json!({"alias": alias, "lot": lot, "decision": decision, "basis": basis.trim()})),
     )
     .await?;
@@ -564,12 +579,18 @@ pub async fn evidence_for_reading(
     lot: i64,
     seq: i64,
 ) -> Result<SealedEvidence, AppError> {
-    let t = match panels::open_to_member(db, id, user).await {
+    let rid = panels::review_id(id)?;
+    let id = rid.tender.as_str();
+    let t = match panels::open_to_member(db, &rid, user).await {
         Ok((t, _)) => t,
         Err(e) if user.role == Role::Expert => return Err(e),
         Err(_) => crate::tenders::server::load_for(db, user, id).await?,
     };
-    let c = cases(db, &t).await?.into_iter().find(|c| c.alias == alias && c.lot == lot).ok_or(AppError::NotFound)?;
+    let c = cases_in(db, &t, &rid)
+        .await?
+        .into_iter()
+        .find(|c| c.alias == alias && c.lot == lot)
+        .ok_or(AppError::NotFound)?;
     let r = sqlx::query(
         "SELECT stored_sha256 FROM low_price_evidence WHERE tender_id = $1 AND bid_id = $2 AND lot_position = $3 AND seq = $4",
     )

@@ -23,6 +23,19 @@ use crate::tenders::notice::TenderFacts;
 use crate::tenders::{tender_detail, PublishTender};
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+/// The review the page shows: the tender's one, or, where each lot has its own panel, the lot
+/// the `panel` query names (from 1; the first by default).
+fn review_shown(id: &str, spec: &crate::domain::tender::ValidTender, panel: Option<i64>) -> String {
+    let lots = spec.lots.len() as i64;
+    let lot = panel.filter(|n| (1..=lots).contains(n)).unwrap_or(1) - 1;
+    if spec.panels_per_lot {
+        crate::panels::ReviewId::of_lot(id, lot).to_string()
+    } else {
+        crate::panels::ReviewId::joint(id).to_string()
+    }
+}
 
 #[component]
 pub fn OfficerTenderPage() -> impl IntoView {
@@ -58,8 +71,22 @@ pub fn OfficerTenderPage() -> impl IntoView {
             }
         },
     );
-    let panel = Resource::new(move || (id(), changes()), |(id, _)| crate::panels::panel(id));
-    let overview = Resource::new(move || (id(), changes()), |(id, _)| crate::evaluation::evaluation_overview(id));
+    let query = use_query_map();
+    let panel_no = move || query.read().get("panel").and_then(|n| n.parse::<i64>().ok());
+    let panel = Resource::new(
+        move || (id(), panel_no(), changes()),
+        |(id, n, _)| async move {
+            let d = tender_detail(id.clone()).await?;
+            crate::panels::panel(review_shown(&id, &d.spec, n)).await
+        },
+    );
+    let overview = Resource::new(
+        move || (id(), panel_no(), changes()),
+        |(id, n, _)| async move {
+            let d = tender_detail(id.clone()).await?;
+            crate::evaluation::evaluation_overview(review_shown(&id, &d.spec, n)).await
+        },
+    );
     let qa = QaState::new(id);
     view! {
         <RequireRole roles=&[Role::Officer]>
@@ -252,8 +279,44 @@ pub fn OfficerTenderPage() -> impl IntoView {
             </Suspense>
             // Outside the detail's Suspense: a nested resource there broke hydration.
             <ReviewSection id=id() state=review_state />
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let Ok(d) = detail.await else { return ().into_any() };
+                    if !d.spec.panels_per_lot {
+                        return ().into_any();
+                    }
+                    let shown = review_shown(&id(), &d.spec, panel_no());
+                    view! {
+                        <nav class="card tabs" data-testid="panel-lots" aria-label="分标段评审委员会">
+                            <span>{lz(i18n, "各标段评审委员会：", "Each lot's panel: ")}</span>
+                            {d
+                                .spec
+                                .lots
+                                .iter()
+                                .enumerate()
+                                .map(|(i, lot)| {
+                                    let n = i as i64 + 1;
+                                    let current = shown == crate::panels::ReviewId::of_lot(&id(), i as i64).to_string();
+                                    view! {
+                                        " "
+                                        <A
+                                            href=format!("?panel={n}")
+                                            attr:class=if current { "btn btn-primary" } else { "btn" }
+                                            attr:aria-current=current.then_some("page")
+                                            attr:data-testid=format!("panel-lot-{n}")
+                                        >
+                                            {format!("第{n}包 {}", lot.name)}
+                                        </A>
+                                    }
+                                })
+                                .collect_view()}
+                        </nav>
+                    }
+                        .into_any()
+                })}
+            </Suspense>
             <PanelSection panel=panel actions=panel_actions />
-            <OverviewSection id=id() overview=overview draw=draw_tie rereview=rereview />
+            <OverviewSection overview=overview draw=draw_tie rereview=rereview />
             <Clarifications id=id() qa=qa can_ask=false can_answer=true />
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -271,7 +334,7 @@ pub fn OfficerTenderPage() -> impl IntoView {
                                 .into_iter()
                                 .map(|lot| {
                                     let tid = tid.clone();
-                                    let signed = r.report_signed;
+                                    let signed = lot.report_signed;
                                     let position = lot.position;
                                     view! {
                                         <h3>{lot.lot.clone()}</h3>

@@ -16,6 +16,82 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// Which review a panel holds: the tender's one review of every lot, or, where the tender has a
+/// panel per lot, one lot's. Written as the tender's id, or the id and the lot's number from 1
+/// (`…-2`), in URLs, server function arguments and the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ReviewId {
+    pub tender: String,
+    /// The lot's position, from 0; `None` for the review of every lot.
+    pub lot: Option<i64>,
+}
+
+impl ReviewId {
+    pub fn joint(tender: &str) -> Self {
+        ReviewId { tender: tender.into(), lot: None }
+    }
+
+    pub fn of_lot(tender: &str, lot: i64) -> Self {
+        ReviewId { tender: tender.into(), lot: Some(lot) }
+    }
+
+    /// Tender ids have no `-`, so the last one, if any, starts the lot's number.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.rsplit_once('-') {
+            None if !s.is_empty() => Some(ReviewId::joint(s)),
+            Some((tender, n)) if !tender.is_empty() && !tender.contains('-') => {
+                if n.starts_with('0') || !n.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                let n: i64 = n.parse().ok().filter(|n| (1..=999).contains(n))?;
+                Some(ReviewId::of_lot(tender, n - 1))
+            }
+            _ => None,
+        }
+    }
+
+    /// What the audit log files an entry under: the tender for its one review, the review
+    /// itself (as written) for a lot's own, so a reader sees which lot's panel acted.
+    pub fn entity(&self) -> &'static str {
+        if self.lot.is_some() {
+            "review"
+        } else {
+            "tender"
+        }
+    }
+
+    /// The `review_lot` column: the lot's position, or -1 for the review of every lot.
+    pub fn column(&self) -> i64 {
+        self.lot.unwrap_or(-1)
+    }
+
+    /// The reviews a tender holds: one, or one per lot.
+    pub fn all_of(tender: &str, panels_per_lot: bool, lots: usize) -> Vec<ReviewId> {
+        if panels_per_lot {
+            (0..lots as i64).map(|l| ReviewId::of_lot(tender, l)).collect()
+        } else {
+            vec![ReviewId::joint(tender)]
+        }
+    }
+
+    /// Whether the tender holds this review.
+    pub fn held_by(&self, panels_per_lot: bool, lots: usize) -> bool {
+        match self.lot {
+            None => !panels_per_lot,
+            Some(l) => panels_per_lot && (0..lots as i64).contains(&l),
+        }
+    }
+}
+
+impl std::fmt::Display for ReviewId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.lot {
+            None => f.write_str(&self.tender),
+            Some(l) => write!(f, "{}-{}", self.tender, l + 1),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MemberKind {
@@ -87,7 +163,10 @@ pub struct MemberView {
 /// The panel as the tender's own purchaser side (and its supervisors) see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PanelView {
-    pub tender_id: String,
+    /// The review the panel holds ([`ReviewId`] as written).
+    pub review_id: String,
+    /// The lot's name, for a lot's own panel.
+    pub lot: Option<String>,
     pub plan: Option<PanelPlan>,
     pub plan_verdicts: Vec<Verdict>,
     /// Earliest day of the draw (open tenders), as Beijing date.
@@ -111,7 +190,11 @@ pub struct PanelView {
 /// A panel an expert (or representative) sits on, as the member sees it: never the other members.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invitation {
+    /// The review the panel holds ([`ReviewId`] as written): where the member's workspace is.
+    pub review_id: String,
     pub tender_id: String,
+    /// The lot's name, for a lot's own panel.
+    pub lot: Option<String>,
     pub title: String,
     pub review_date: Option<String>,
     pub status: MemberStatus,
@@ -136,8 +219,9 @@ pub async fn panel(id: String) -> Result<PanelView, AppError> {
     use crate::server::auth;
     let user = auth::require(&[Role::Officer, Role::Auditor, Role::Admin]).await?;
     let state = auth::state()?;
-    crate::tenders::server::load_for(&state.db, &user, &id).await.inspect_err(auth::set_status)?;
-    server::view(&state.db, &id, state.now_ms()).await.inspect_err(auth::set_status)
+    let rid = server::review_id(&id).inspect_err(auth::set_status)?;
+    crate::tenders::server::load_for(&state.db, &user, &rid.tender).await.inspect_err(auth::set_status)?;
+    server::view(&state.db, &rid, state.now_ms()).await.inspect_err(auth::set_status)
 }
 
 /// Sets (or, before the draw, changes) the panel's plan and its representatives.
@@ -148,7 +232,16 @@ pub async fn plan_panel(id: String, plan: PlanInput, representatives: Option<Vec
     let officer = auth::require(&[Role::Officer]).await?;
     let state = auth::state()?;
     let reps = representatives.unwrap_or_default();
-    server::plan(&state.db, &officer, &id, &plan, &reps, state.now_ms()).await.inspect_err(auth::set_status)
+    server::plan(
+        &state.db,
+        &officer,
+        &server::review_id(&id).inspect_err(auth::set_status)?,
+        &plan,
+        &reps,
+        state.now_ms(),
+    )
+    .await
+    .inspect_err(auth::set_status)
 }
 
 /// Draws the experts (or, when seats are short, draws again for the missing ones).
@@ -158,7 +251,9 @@ pub async fn draw_panel(id: String) -> Result<(), AppError> {
     use crate::server::auth;
     let officer = auth::require(&[Role::Officer]).await?;
     let state = auth::state()?;
-    server::draw(&state.db, &officer, &id, state.now_ms()).await.inspect_err(auth::set_status)
+    server::draw(&state.db, &officer, &server::review_id(&id).inspect_err(auth::set_status)?, state.now_ms())
+        .await
+        .inspect_err(auth::set_status)
 }
 
 /// O87 art. 48 ¶2: the officer chooses an expert itself, with the reason random drawing cannot
@@ -177,7 +272,7 @@ pub async fn self_select_expert(
     server::self_select(
         &state.db,
         &officer,
-        &id,
+        &server::review_id(&id).inspect_err(auth::set_status)?,
         &user_id,
         reason.as_deref().unwrap_or(""),
         approval.as_deref().unwrap_or(""),
@@ -194,7 +289,16 @@ pub async fn replace_member(id: String, user_id: String, reason: String) -> Resu
     use crate::server::auth;
     let officer = auth::require(&[Role::Officer]).await?;
     let state = auth::state()?;
-    server::replace(&state.db, &officer, &id, &user_id, &reason, state.now_ms()).await.inspect_err(auth::set_status)
+    server::replace(
+        &state.db,
+        &officer,
+        &server::review_id(&id).inspect_err(auth::set_status)?,
+        &user_id,
+        &reason,
+        state.now_ms(),
+    )
+    .await
+    .inspect_err(auth::set_status)
 }
 
 /// Records the leader the panel chose (O87 art. 45: never a purchaser representative).
@@ -204,7 +308,15 @@ pub async fn set_leader(id: String, user_id: String) -> Result<(), AppError> {
     use crate::server::auth;
     let officer = auth::require(&[Role::Officer]).await?;
     let state = auth::state()?;
-    server::set_leader(&state.db, &officer, &id, &user_id, state.now_ms()).await.inspect_err(auth::set_status)
+    server::set_leader(
+        &state.db,
+        &officer,
+        &server::review_id(&id).inspect_err(auth::set_status)?,
+        &user_id,
+        state.now_ms(),
+    )
+    .await
+    .inspect_err(auth::set_status)
 }
 
 /// The panels the caller sits on (experts; officers sitting as representatives).
@@ -223,9 +335,16 @@ pub async fn answer_invitation(id: String, accept: bool, reason: Option<String>)
     use crate::server::auth;
     let expert = auth::require(&[Role::Expert]).await?;
     let state = auth::state()?;
-    server::answer(&state.db, &expert, &id, accept, reason.as_deref().unwrap_or(""), state.now_ms())
-        .await
-        .inspect_err(auth::set_status)
+    server::answer(
+        &state.db,
+        &expert,
+        &server::review_id(&id).inspect_err(auth::set_status)?,
+        accept,
+        reason.as_deref().unwrap_or(""),
+        state.now_ms(),
+    )
+    .await
+    .inspect_err(auth::set_status)
 }
 
 /// Reg. art. 9: the member declares no ground of recusal applies; the system checks privately
@@ -236,7 +355,9 @@ pub async fn declare_no_conflict(id: String) -> Result<Declared, AppError> {
     use crate::server::auth;
     let member = auth::require(&[Role::Expert, Role::Officer]).await?;
     let state = auth::state()?;
-    server::declare(&state.db, &member, &id, state.now_ms()).await.inspect_err(auth::set_status)
+    server::declare(&state.db, &member, &server::review_id(&id).inspect_err(auth::set_status)?, state.now_ms())
+        .await
+        .inspect_err(auth::set_status)
 }
 
 /// O87 art. 42: a bidder asks that a person be recused; matched privately against the panel.
@@ -250,4 +371,38 @@ pub async fn request_recusal(id: String, name: String, id_number: Option<String>
     server::request_recusal(&state.db, &bidder, &id, &name, id_number.as_deref().unwrap_or(""), state.now_ms())
         .await
         .inspect_err(auth::set_status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ReviewId;
+
+    #[test]
+    fn review_ids_read_back_as_written() {
+        let t = "0f3c9a1e2b7d4c5a8e6f1a2b3c4d5e6f";
+        for r in [ReviewId::joint(t), ReviewId::of_lot(t, 0), ReviewId::of_lot(t, 11)] {
+            assert_eq!(ReviewId::parse(&r.to_string()), Some(r));
+        }
+        assert_eq!(ReviewId::of_lot(t, 1).to_string(), format!("{t}-2"));
+        assert_eq!(ReviewId::joint(t).column(), -1);
+        assert_eq!(ReviewId::of_lot(t, 2).column(), 2);
+    }
+
+    #[test]
+    fn review_ids_that_name_no_lot_are_refused() {
+        for bad in ["", "-1", "t-0", "t-01", "t-x", "t-", "a-b-1", "t-+1", "t-1000"] {
+            assert_eq!(ReviewId::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_tender_holds_one_review_or_one_per_lot() {
+        assert_eq!(ReviewId::all_of("t", false, 3), [ReviewId::joint("t")]);
+        assert_eq!(ReviewId::all_of("t", true, 2), [ReviewId::of_lot("t", 0), ReviewId::of_lot("t", 1)]);
+        assert!(ReviewId::joint("t").held_by(false, 2));
+        assert!(!ReviewId::joint("t").held_by(true, 2));
+        assert!(ReviewId::of_lot("t", 1).held_by(true, 2));
+        assert!(!ReviewId::of_lot("t", 2).held_by(true, 2));
+        assert!(!ReviewId::of_lot("t", 0).held_by(false, 2));
+    }
 }

@@ -1,7 +1,7 @@
 //! Panels in the database: the plan, the draws with their pool snapshots, the seats and their
 //! transitions, recusal checks made privately against the bidders. Every change is audited.
 
-use super::{Declared, Invitation, MemberKind, MemberView, PanelView, Source};
+use super::{Declared, Invitation, MemberKind, MemberView, PanelView, ReviewId, Source};
 use crate::domain::evaluation::conflict::{self, BidderFacts, ExpertDeclaration, OrgRef, RecusalRequest};
 use crate::domain::evaluation::draw::{self, Candidate, DrawRecord, DrawRules, Exclusion};
 use crate::domain::evaluation::panel::{self as rules, MemberEvent, MemberStatus, PanelMethod, PanelPlan, PlanInput};
@@ -50,18 +50,47 @@ fn invalid(field: &str, code: &str, zh: &str, en: &str) -> AppError {
     AppError::field(field, code, zh, en)
 }
 
-pub async fn members(db: &Db, tender_id: &str) -> Result<Vec<Member>, AppError> {
+/// A server function's review id, parsed; one that names no review is not found.
+pub fn review_id(id: &str) -> Result<ReviewId, AppError> {
+    ReviewId::parse(id).ok_or(AppError::NotFound)
+}
+
+/// The tender, if it holds the review: its one panel, or, where each lot has one, a lot's.
+pub async fn load_review_tender(db: &Db, rid: &ReviewId) -> Result<TenderRow, AppError> {
+    let t = load(db, &rid.tender).await?;
+    check_held(&t, rid)?;
+    Ok(t)
+}
+
+pub fn check_held(t: &TenderRow, rid: &ReviewId) -> Result<(), AppError> {
+    let spec = t.spec()?;
+    if rid.held_by(spec.panels_per_lot, spec.lots.len()) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// The reviews the tender holds, as its spec says: one, or one per lot.
+pub fn reviews_of(t: &TenderRow) -> Result<Vec<ReviewId>, AppError> {
+    let spec = t.spec()?;
+    Ok(ReviewId::all_of(&t.id, spec.panels_per_lot, spec.lots.len()))
+}
+
+pub async fn members(db: &Db, rid: &ReviewId) -> Result<Vec<Member>, AppError> {
     let rows = sqlx::query(
         "SELECT m.user_id, u.display_name, m.kind, m.source, m.seat, m.status, m.reason, m.declared_at, m.confirmed_at \
-         FROM panel_members m JOIN users u ON u.id = m.user_id WHERE m.tender_id = $1 ORDER BY m.kind DESC, m.seat, m.user_id",
+         FROM panel_members m JOIN users u ON u.id = m.user_id WHERE m.tender_id = $1 AND m.review_lot = $2 \
+         ORDER BY m.kind DESC, m.seat, m.user_id",
     )
-    .bind(tender_id)
+    .bind(&rid.tender)
+    .bind(rid.column())
     .fetch_all(&db.pool)
     .await?;
     rows.iter()
         .map(|r| {
             let bad = |what: &str| {
-                tracing::error!(tender = tender_id, what, "a stored panel member does not parse");
+                tracing::error!(review = %rid, what, "a stored panel member does not parse");
                 AppError::Internal
             };
             Ok(Member {
@@ -86,16 +115,16 @@ pub fn seat_label(seated: &[Member], user_id: &str) -> String {
     format!("成员{n}")
 }
 
-/// The caller's own seat on a tender's panel.
-pub async fn seat_of(db: &Db, tender_id: &str, user_id: &str) -> Result<Option<Member>, AppError> {
-    Ok(members(db, tender_id).await?.into_iter().find(|m| m.user_id == user_id))
+/// The caller's own seat on a review's panel.
+pub async fn seat_of(db: &Db, rid: &ReviewId, user_id: &str) -> Result<Option<Member>, AppError> {
+    Ok(members(db, rid).await?.into_iter().find(|m| m.user_id == user_id))
 }
 
 /// The tender, for a member holding an unlocked seat on its panel once the qualification review
 /// is concluded: the bids are open to the member. Anyone else: not found.
-pub async fn open_to_member(db: &Db, tender_id: &str, user: &SessionUser) -> Result<(TenderRow, Member), AppError> {
-    let seat = seat_of(db, tender_id, &user.id).await?.filter(|m| m.status.seated()).ok_or(AppError::NotFound)?;
-    let t = load(db, tender_id).await?;
+pub async fn open_to_member(db: &Db, rid: &ReviewId, user: &SessionUser) -> Result<(TenderRow, Member), AppError> {
+    let seat = seat_of(db, rid, &user.id).await?.filter(|m| m.status.seated()).ok_or(AppError::NotFound)?;
+    let t = load(db, &rid.tender).await?;
     check_open_to(&seat, &t)?;
     Ok((t, seat))
 }
@@ -117,32 +146,35 @@ pub fn check_open_to(seat: &Member, t: &TenderRow) -> Result<(), AppError> {
     Ok(())
 }
 
-pub async fn plan_of(db: &Db, tender_id: &str) -> Result<Option<PanelPlan>, AppError> {
-    let row = sqlx::query("SELECT plan_json FROM panels WHERE tender_id = $1")
-        .bind(tender_id)
+pub async fn plan_of(db: &Db, rid: &ReviewId) -> Result<Option<PanelPlan>, AppError> {
+    let row = sqlx::query("SELECT plan_json FROM panels WHERE tender_id = $1 AND review_lot = $2")
+        .bind(&rid.tender)
+        .bind(rid.column())
         .fetch_optional(&db.pool)
         .await?;
     row.and_then(|r| r.get::<Option<String>, _>("plan_json"))
         .map(|j| {
             serde_json::from_str(&j).map_err(|e| {
-                tracing::error!(error = %e, tender = tender_id, "a stored panel plan does not parse");
+                tracing::error!(error = %e, review = %rid, "a stored panel plan does not parse");
                 AppError::Internal
             })
         })
         .transpose()
 }
 
-pub async fn leader_of(db: &Db, tender_id: &str) -> Result<Option<String>, AppError> {
-    let row = sqlx::query("SELECT leader_id FROM panels WHERE tender_id = $1")
-        .bind(tender_id)
+pub async fn leader_of(db: &Db, rid: &ReviewId) -> Result<Option<String>, AppError> {
+    let row = sqlx::query("SELECT leader_id FROM panels WHERE tender_id = $1 AND review_lot = $2")
+        .bind(&rid.tender)
+        .bind(rid.column())
         .fetch_optional(&db.pool)
         .await?;
     Ok(row.and_then(|r| r.get("leader_id")))
 }
 
-async fn draws_of(db: &Db, tender_id: &str) -> Result<Vec<StoredDraw>, AppError> {
-    let row = sqlx::query("SELECT draw_json FROM panels WHERE tender_id = $1")
-        .bind(tender_id)
+async fn draws_of(db: &Db, rid: &ReviewId) -> Result<Vec<StoredDraw>, AppError> {
+    let row = sqlx::query("SELECT draw_json FROM panels WHERE tender_id = $1 AND review_lot = $2")
+        .bind(&rid.tender)
+        .bind(rid.column())
         .fetch_optional(&db.pool)
         .await?;
     Ok(row
@@ -166,12 +198,12 @@ async fn representatives(db: &Db, t: &TenderRow) -> Result<Vec<(String, String)>
     Ok(rows.iter().map(|r| (r.get("id"), r.get("display_name"))).collect())
 }
 
-pub async fn view(db: &Db, tender_id: &str, now_ms: i64) -> Result<PanelView, AppError> {
-    let t = load(db, tender_id).await?;
-    let plan = plan_of(db, tender_id).await?;
+pub async fn view(db: &Db, rid: &ReviewId, now_ms: i64) -> Result<PanelView, AppError> {
+    let t = load_review_tender(db, rid).await?;
+    let plan = plan_of(db, rid).await?;
     let cal = crate::schemes::calendar::load(db).await?;
-    let leader = leader_of(db, tender_id).await?;
-    let members = members(db, tender_id).await?;
+    let leader = leader_of(db, rid).await?;
+    let members = members(db, rid).await?;
     let seated_experts = members.iter().filter(|m| m.kind == MemberKind::Expert && m.status.seated()).count() as u32;
     let reserves = members.iter().filter(|m| m.status == MemberStatus::Reserve).count() as u32;
     let short = plan.as_ref().map(|p| p.experts().saturating_sub(seated_experts + reserves)).unwrap_or(0);
@@ -186,7 +218,7 @@ pub async fn view(db: &Db, tender_id: &str, now_ms: i64) -> Result<PanelView, Ap
             };
             let names: Vec<(String, String)> =
                 crate::experts::server::pool(db).await?.into_iter().map(|e| (e.user_id, e.name)).collect();
-            candidates(db, &t, pl, &members)
+            candidates(db, rid, &t, pl, &members)
                 .await?
                 .iter()
                 .filter(|c| c.categories.contains(&pl.category))
@@ -200,9 +232,10 @@ pub async fn view(db: &Db, tender_id: &str, now_ms: i64) -> Result<PanelView, Ap
         _ => Vec::new(),
     };
     // Each draw is re-run from what was stored, so a reader sees whether the record holds.
-    let stored = draws_of(db, tender_id).await?;
+    let stored = draws_of(db, rid).await?;
     Ok(PanelView {
-        tender_id: tender_id.into(),
+        review_id: rid.to_string(),
+        lot: rid.lot.and_then(|l| t.spec().ok()?.lots.get(l as usize).map(|l| l.name.clone())),
         plan_verdicts: plan.as_ref().map(rules::plan_verdicts).unwrap_or_default(),
         earliest_draw: plan
             .as_ref()
@@ -236,12 +269,13 @@ pub async fn view(db: &Db, tender_id: &str, now_ms: i64) -> Result<PanelView, Ap
 pub async fn plan(
     db: &Db,
     officer: &SessionUser,
-    tender_id: &str,
+    rid: &ReviewId,
     input: &PlanInput,
     reps: &[String],
     now_ms: i64,
 ) -> Result<(), AppError> {
-    let t = load_for_officer(db, officer, tender_id).await?;
+    let t = load_for_officer(db, officer, &rid.tender).await?;
+    check_held(&t, rid)?;
     if t.review_done_at.is_some() && t.status != crate::domain::tender::TenderStatus::Opened {
         return Err(invalid(
             "tender",
@@ -250,7 +284,7 @@ pub async fn plan(
             "This tender can no longer form a panel",
         ));
     }
-    if !draws_of(db, tender_id).await?.is_empty() {
+    if !draws_of(db, rid).await?.is_empty() {
         return Err(invalid(
             "plan",
             "panel_drawn",
@@ -259,8 +293,11 @@ pub async fn plan(
         ));
     }
     let spec = t.spec()?;
-    let plan = rules::parse_plan(input, PanelMethod::from_procedure(spec.method), spec.budget)
-        .map_err(AppError::Validation)?;
+    // A lot's own panel is sized by the lot's budget (O87 art. 47 ¶1 on a 包 reviewed apart,
+    // verify).
+    let budget = rid.lot.and_then(|l| spec.lots.get(l as usize)).map(|l| l.budget).unwrap_or(spec.budget);
+    let plan =
+        rules::parse_plan(input, PanelMethod::from_procedure(spec.method), budget).map_err(AppError::Validation)?;
     let mut chosen: Vec<String> = reps.iter().map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect();
     chosen.dedup();
     let allowed = representatives(db, &t).await?;
@@ -281,24 +318,33 @@ pub async fn plan(
         ));
     }
     let mut tx = db.begin_write().await?;
-    sqlx::query("DELETE FROM panels WHERE tender_id = $1").bind(tender_id).execute(&mut *tx).await?;
-    sqlx::query("INSERT INTO panels (tender_id, plan_json, configured_by, configured_at) VALUES ($1, $2, $3, $4)")
-        .bind(tender_id)
-        .bind(serde_json::to_string(&plan).expect("a plan serialises"))
-        .bind(&officer.id)
-        .bind(now_ms)
+    sqlx::query("DELETE FROM panels WHERE tender_id = $1 AND review_lot = $2")
+        .bind(&rid.tender)
+        .bind(rid.column())
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM panel_members WHERE tender_id = $1 AND kind = 'purchaser_rep'")
-        .bind(tender_id)
+    sqlx::query(
+        "INSERT INTO panels (tender_id, review_lot, plan_json, configured_by, configured_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&rid.tender)
+    .bind(rid.column())
+    .bind(serde_json::to_string(&plan).expect("a plan serialises"))
+    .bind(&officer.id)
+    .bind(now_ms)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM panel_members WHERE tender_id = $1 AND review_lot = $2 AND kind = 'purchaser_rep'")
+        .bind(&rid.tender)
+        .bind(rid.column())
         .execute(&mut *tx)
         .await?;
     for (i, rep) in chosen.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO panel_members (tender_id, user_id, kind, source, seat, status, updated_at) \
-             VALUES ($1, $2, 'purchaser_rep', 'appointed', $3, 'accepted', $4)",
+            "INSERT INTO panel_members (tender_id, review_lot, user_id, kind, source, seat, status, updated_at) \
+             VALUES ($1, $2, $3, 'purchaser_rep', 'appointed', $4, 'accepted', $5)",
         )
-        .bind(tender_id)
+        .bind(&rid.tender)
+        .bind(rid.column())
         .bind(rep)
         .bind(i as i64)
         .bind(now_ms)
@@ -309,21 +355,33 @@ pub async fn plan(
         &mut tx,
         now_ms,
         Actor::User(officer),
-        Change::new("panel.plan", "tender", tender_id).after(json!({"plan": plan, "representatives": chosen})),
+        Change::new("panel.plan", rid.entity(), &rid.to_string())
+            .after(json!({"plan": plan, "representatives": chosen})),
     )
     .await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Each bidder of the tender as the conflict checks see it: the organisation and the people of
-/// the declaration it bid with. Only the system reads this.
-pub async fn bidder_facts(db: &Db, tender_id: &str) -> Result<Vec<(String, BidderFacts)>, AppError> {
-    let rows = sqlx::query(
+/// The scores, drafts and answers of a review ($1 the tender, $2 its `review_lot`): all of a
+/// tender's one review, or those of the lot's own.
+pub const SCORED_IN_REVIEW: &str = "($2 < 0 OR lot_position = $2)";
+
+/// The bids a review judges: every bid of the tender, or those bidding for the review's lot.
+pub const IN_REVIEW: &str =
+    "($2 < 0 OR EXISTS (SELECT 1 FROM bid_lots l WHERE l.bid_id = b.id AND l.lot_position = $2))";
+
+/// Each bidder the review judges as the conflict checks see it: the organisation and the people
+/// of the declaration it bid with. A lot's own panel is checked against that lot's bidders only
+/// (each 包 reviewed apart is its own procurement for Reg. art. 9, verify). Only the system reads
+/// this.
+pub async fn bidder_facts(db: &Db, rid: &ReviewId) -> Result<Vec<(String, BidderFacts)>, AppError> {
+    let rows = sqlx::query(&format!(
         "SELECT b.id, o.name, o.credit_code, b.declaration_json FROM bids b JOIN organisations o ON o.id = b.org_id \
-         WHERE b.tender_id = $1 ORDER BY b.id",
-    )
-    .bind(tender_id)
+         WHERE b.tender_id = $1 AND {IN_REVIEW} ORDER BY b.id"
+    ))
+    .bind(&rid.tender)
+    .bind(rid.column())
     .fetch_all(&db.pool)
     .await?;
     Ok(rows
@@ -339,11 +397,16 @@ pub async fn bidder_facts(db: &Db, tender_id: &str) -> Result<Vec<(String, Bidde
         .collect())
 }
 
-async fn recusal_requests(db: &Db, tender_id: &str) -> Result<Vec<RecusalRequest>, AppError> {
-    let rows = sqlx::query("SELECT name, id_number FROM recusal_requests WHERE tender_id = $1")
-        .bind(tender_id)
-        .fetch_all(&db.pool)
-        .await?;
+/// O87 art. 42 requests by the bidders the review judges.
+async fn recusal_requests(db: &Db, rid: &ReviewId) -> Result<Vec<RecusalRequest>, AppError> {
+    let rows = sqlx::query(&format!(
+        "SELECT r.name, r.id_number FROM recusal_requests r JOIN bids b ON b.id = r.bid_id \
+         WHERE r.tender_id = $1 AND {IN_REVIEW}"
+    ))
+    .bind(&rid.tender)
+    .bind(rid.column())
+    .fetch_all(&db.pool)
+    .await?;
     Ok(rows.iter().map(|r| RecusalRequest { name: r.get("name"), id_number: r.get("id_number") }).collect())
 }
 
@@ -381,30 +444,36 @@ fn conflict_of(
 /// Calls the next alternate in, if any, after a seat was lost; returns who was called.
 async fn call_reserve(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    tender_id: &str,
+    rid: &ReviewId,
     now_ms: i64,
 ) -> Result<Option<String>, AppError> {
     let next = sqlx::query(
-        "SELECT user_id FROM panel_members WHERE tender_id = $1 AND status = 'reserve' ORDER BY seat, user_id LIMIT 1",
+        "SELECT user_id FROM panel_members WHERE tender_id = $1 AND review_lot = $2 AND status = 'reserve' \
+         ORDER BY seat, user_id LIMIT 1",
     )
-    .bind(tender_id)
+    .bind(&rid.tender)
+    .bind(rid.column())
     .fetch_optional(&mut **tx)
     .await?;
     let Some(next) = next else { return Ok(None) };
     let id: String = next.get("user_id");
-    sqlx::query("UPDATE panel_members SET status = 'invited', source = 'alternate', updated_at = $1 WHERE tender_id = $2 AND user_id = $3")
-        .bind(now_ms)
-        .bind(tender_id)
-        .bind(&id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "UPDATE panel_members SET status = 'invited', source = 'alternate', updated_at = $1 \
+         WHERE tender_id = $2 AND review_lot = $3 AND user_id = $4",
+    )
+    .bind(now_ms)
+    .bind(&rid.tender)
+    .bind(rid.column())
+    .bind(&id)
+    .execute(&mut **tx)
+    .await?;
     Ok(Some(id))
 }
 
 /// Moves a seat along an allowed transition (refusing any other), in the caller's transaction.
 async fn transition(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    tender_id: &str,
+    rid: &ReviewId,
     member: &Member,
     event: MemberEvent,
     reason: Option<&str>,
@@ -420,12 +489,13 @@ async fn transition(
     };
     let done = sqlx::query(
         "UPDATE panel_members SET status = $1, reason = COALESCE($2, reason), updated_at = $3 \
-         WHERE tender_id = $4 AND user_id = $5 AND status = $6",
+         WHERE tender_id = $4 AND review_lot = $5 AND user_id = $6 AND status = $7",
     )
     .bind(next.as_str())
     .bind(reason)
     .bind(now_ms)
-    .bind(tender_id)
+    .bind(&rid.tender)
+    .bind(rid.column())
     .bind(&member.user_id)
     .bind(member.status.as_str())
     .execute(&mut **tx)
@@ -439,25 +509,31 @@ async fn transition(
 /// A member's sheet no longer counts (O87 art. 49): kept, marked void with the reason.
 async fn void_sheet(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    tender_id: &str,
+    rid: &ReviewId,
     member: &str,
     reason: &str,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    sqlx::query("UPDATE score_sheets SET voided_at = $1, void_reason = $2 WHERE tender_id = $3 AND expert_id = $4 AND voided_at IS NULL")
-        .bind(now_ms)
-        .bind(reason)
-        .bind(tender_id)
+    sqlx::query(
+        "UPDATE score_sheets SET voided_at = $1, void_reason = $2 \
+         WHERE tender_id = $3 AND review_lot = $4 AND expert_id = $5 AND voided_at IS NULL",
+    )
+    .bind(now_ms)
+    .bind(reason)
+    .bind(&rid.tender)
+    .bind(rid.column())
+    .bind(member)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(&format!("DELETE FROM score_drafts WHERE tender_id = $1 AND member_id = $3 AND {SCORED_IN_REVIEW}"))
+        .bind(&rid.tender)
+        .bind(rid.column())
         .bind(member)
         .execute(&mut **tx)
         .await?;
-    sqlx::query("DELETE FROM score_drafts WHERE tender_id = $1 AND member_id = $2")
-        .bind(tender_id)
-        .bind(member)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("UPDATE panels SET leader_id = NULL WHERE tender_id = $1 AND leader_id = $2")
-        .bind(tender_id)
+    sqlx::query("UPDATE panels SET leader_id = NULL WHERE tender_id = $1 AND review_lot = $2 AND leader_id = $3")
+        .bind(&rid.tender)
+        .bind(rid.column())
         .bind(member)
         .execute(&mut **tx)
         .await?;
@@ -469,20 +545,20 @@ async fn void_sheet(
 pub async fn recuse(
     db: &Db,
     member: &Member,
-    tender_id: &str,
+    rid: &ReviewId,
     reason: &str,
     actor: Actor<'_>,
     now_ms: i64,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    transition(&mut tx, tender_id, member, MemberEvent::Recuse, Some(reason), now_ms).await?;
-    void_sheet(&mut tx, tender_id, &member.user_id, reason, now_ms).await?;
-    let called = if member.kind == MemberKind::Expert { call_reserve(&mut tx, tender_id, now_ms).await? } else { None };
+    transition(&mut tx, rid, member, MemberEvent::Recuse, Some(reason), now_ms).await?;
+    void_sheet(&mut tx, rid, &member.user_id, reason, now_ms).await?;
+    let called = if member.kind == MemberKind::Expert { call_reserve(&mut tx, rid, now_ms).await? } else { None };
     audit::record(
         &mut tx,
         now_ms,
         actor,
-        Change::new("panel.recuse", "tender", tender_id).after(
+        Change::new("panel.recuse", rid.entity(), &rid.to_string()).after(
             json!({"member": member.user_id, "reason": reason, "opinions_void": true, "alternate_called": called}),
         ),
     )
@@ -499,9 +575,15 @@ fn random_seed() -> String {
 
 /// The pool as a draw or a self-selection sees it: each expert with the conflicts found
 /// privately against this tender's bidders and recusal requests, and the purchaser's own staff.
-async fn candidates(db: &Db, t: &TenderRow, plan: &PanelPlan, current: &[Member]) -> Result<Vec<Candidate>, AppError> {
-    let bidders = bidder_facts(db, &t.id).await?;
-    let requests = recusal_requests(db, &t.id).await?;
+async fn candidates(
+    db: &Db,
+    rid: &ReviewId,
+    t: &TenderRow,
+    plan: &PanelPlan,
+    current: &[Member],
+) -> Result<Vec<Candidate>, AppError> {
+    let bidders = bidder_facts(db, rid).await?;
+    let requests = recusal_requests(db, rid).await?;
     let unit = match t.purchaser_id.as_deref() {
         Some(u) => crate::purchasers::server::by_id(db, u).await?,
         None => None,
@@ -530,14 +612,14 @@ async fn candidates(db: &Db, t: &TenderRow, plan: &PanelPlan, current: &[Member]
 pub async fn self_select(
     db: &Db,
     officer: &SessionUser,
-    tender_id: &str,
+    rid: &ReviewId,
     expert_id: &str,
     reason: &str,
     approval: &str,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    let t = load_for_officer(db, officer, tender_id).await?;
-    let Some(plan) = plan_of(db, tender_id).await? else {
+    let t = load_for_officer(db, officer, &rid.tender).await?;
+    let Some(plan) = plan_of(db, rid).await? else {
         return Err(invalid("plan", "panel_not_planned", "请先确定评审委员会组成", "Set the panel's plan first"));
     };
     if now_ms < t.bid_deadline {
@@ -548,7 +630,7 @@ pub async fn self_select(
             "Experts are chosen after the bid deadline, when the bidders to check conflicts against are final",
         ));
     }
-    let current = members(db, tender_id).await?;
+    let current = members(db, rid).await?;
     let holding = current
         .iter()
         .filter(|m| m.kind == MemberKind::Expert && (m.status.seated() || m.status == MemberStatus::Reserve))
@@ -556,7 +638,7 @@ pub async fn self_select(
     if holding >= plan.experts() {
         return Err(invalid("panel", "panel_full", "评审专家已足额", "The panel has all its experts"));
     }
-    let pool = candidates(db, &t, &plan, &current).await?;
+    let pool = candidates(db, rid, &t, &plan, &current).await?;
     let candidate = pool.iter().find(|c| c.expert_id == expert_id).ok_or(AppError::NotFound)?;
     let rules = DrawRules {
         category: plan.category,
@@ -582,10 +664,11 @@ pub async fn self_select(
     let next_seat = current.iter().map(|m| m.seat + 1).max().unwrap_or(0);
     let mut tx = db.begin_write().await?;
     sqlx::query(
-        "INSERT INTO panel_members (tender_id, user_id, kind, source, seat, status, reason, updated_at) \
-         VALUES ($1, $2, 'expert', 'self_selected', $3, 'invited', $4, $5)",
+        "INSERT INTO panel_members (tender_id, review_lot, user_id, kind, source, seat, status, reason, updated_at) \
+         VALUES ($1, $2, $3, 'expert', 'self_selected', $4, 'invited', $5, $6)",
     )
-    .bind(tender_id)
+    .bind(&rid.tender)
+    .bind(rid.column())
     .bind(expert_id)
     .bind(next_seat)
     .bind(&recorded)
@@ -596,7 +679,7 @@ pub async fn self_select(
         &mut tx,
         now_ms,
         Actor::User(officer),
-        Change::new("panel.self_select", "tender", tender_id)
+        Change::new("panel.self_select", rid.entity(), &rid.to_string())
             .after(json!({"expert": expert_id, "reason": reason.trim(), "approval": approval.trim()})),
     )
     .await?;
@@ -606,9 +689,9 @@ pub async fn self_select(
 
 /// Reg. art. 39 / O87 art. 48: draws the experts the plan still lacks, from the pool, with the
 /// CSPRNG's seed; conflicted experts and the purchaser's own staff are excluded with their reason.
-pub async fn draw(db: &Db, officer: &SessionUser, tender_id: &str, now_ms: i64) -> Result<(), AppError> {
-    let t = load_for_officer(db, officer, tender_id).await?;
-    let Some(plan) = plan_of(db, tender_id).await? else {
+pub async fn draw(db: &Db, officer: &SessionUser, rid: &ReviewId, now_ms: i64) -> Result<(), AppError> {
+    let t = load_for_officer(db, officer, &rid.tender).await?;
+    let Some(plan) = plan_of(db, rid).await? else {
         return Err(invalid("plan", "panel_not_planned", "请先确定评审委员会组成", "Set the panel's plan first"));
     };
     if now_ms < t.bid_deadline {
@@ -624,7 +707,7 @@ pub async fn draw(db: &Db, officer: &SessionUser, tender_id: &str, now_ms: i64) 
     if !timing.passed() {
         return Err(AppError::Validation(vec![timing.field_error("review_date", "draw_too_early")]));
     }
-    let current = members(db, tender_id).await?;
+    let current = members(db, rid).await?;
     let holding = current
         .iter()
         .filter(|m| m.kind == MemberKind::Expert && (m.status.seated() || m.status == MemberStatus::Reserve))
@@ -633,9 +716,9 @@ pub async fn draw(db: &Db, officer: &SessionUser, tender_id: &str, now_ms: i64) 
     if needed == 0 {
         return Err(invalid("panel", "panel_full", "评审专家已足额，无需抽取", "The panel has all its experts"));
     }
-    let pool = candidates(db, &t, &plan, &current).await?;
+    let pool = candidates(db, rid, &t, &plan, &current).await?;
     // Alternates are drawn once, with the first draw; a later draw fills the missing seats only.
-    let first = draws_of(db, tender_id).await?.is_empty();
+    let first = draws_of(db, rid).await?.is_empty();
     let draw_rules = DrawRules {
         category: plan.category,
         region: plan.region.clone(),
@@ -652,16 +735,17 @@ pub async fn draw(db: &Db, officer: &SessionUser, tender_id: &str, now_ms: i64) 
         )]),
         draw::DrawError::BadSeed => AppError::Internal,
     })?;
-    let mut stored = draws_of(db, tender_id).await?;
+    let mut stored = draws_of(db, rid).await?;
     let next_seat = current.iter().map(|m| m.seat + 1).max().unwrap_or(0);
     let mut tx = db.begin_write().await?;
     for (i, id) in record.panel.iter().chain(record.alternates.iter()).enumerate() {
         let status = if i < record.panel.len() { "invited" } else { "reserve" };
         sqlx::query(
-            "INSERT INTO panel_members (tender_id, user_id, kind, source, seat, status, updated_at) \
-             VALUES ($1, $2, 'expert', 'drawn', $3, $4, $5)",
+            "INSERT INTO panel_members (tender_id, review_lot, user_id, kind, source, seat, status, updated_at) \
+             VALUES ($1, $2, $3, 'expert', 'drawn', $4, $5, $6)",
         )
-        .bind(tender_id)
+        .bind(&rid.tender)
+        .bind(rid.column())
         .bind(id)
         .bind(next_seat + i as i64)
         .bind(status)
@@ -670,18 +754,21 @@ pub async fn draw(db: &Db, officer: &SessionUser, tender_id: &str, now_ms: i64) 
         .await?;
     }
     stored.push(StoredDraw { record: record.clone(), pool });
-    sqlx::query("UPDATE panels SET draw_json = $1, drawn_at = $2, drawn_by = $3 WHERE tender_id = $4")
-        .bind(serde_json::to_string(&stored).expect("draws serialise"))
-        .bind(now_ms)
-        .bind(&officer.id)
-        .bind(tender_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE panels SET draw_json = $1, drawn_at = $2, drawn_by = $3 WHERE tender_id = $4 AND review_lot = $5",
+    )
+    .bind(serde_json::to_string(&stored).expect("draws serialise"))
+    .bind(now_ms)
+    .bind(&officer.id)
+    .bind(&rid.tender)
+    .bind(rid.column())
+    .execute(&mut *tx)
+    .await?;
     audit::record(
         &mut tx,
         now_ms,
         Actor::User(officer),
-        Change::new("panel.draw", "tender", tender_id).after(json!({"record": record})),
+        Change::new("panel.draw", rid.entity(), &rid.to_string()).after(json!({"record": record})),
     )
     .await?;
     tx.commit().await?;
@@ -692,25 +779,23 @@ pub async fn draw(db: &Db, officer: &SessionUser, tender_id: &str, now_ms: i64) 
 pub async fn answer(
     db: &Db,
     expert: &SessionUser,
-    tender_id: &str,
+    rid: &ReviewId,
     accept: bool,
     reason: &str,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    let seat = seat_of(db, tender_id, &expert.id)
-        .await?
-        .filter(|m| m.status != MemberStatus::Reserve)
-        .ok_or(AppError::NotFound)?;
+    let seat =
+        seat_of(db, rid, &expert.id).await?.filter(|m| m.status != MemberStatus::Reserve).ok_or(AppError::NotFound)?;
     let mut tx = db.begin_write().await?;
     let event = if accept { MemberEvent::Accept } else { MemberEvent::Decline };
     let reason = reason.trim();
-    let next = transition(&mut tx, tender_id, &seat, event, (!reason.is_empty()).then_some(reason), now_ms).await?;
-    let called = if accept { None } else { call_reserve(&mut tx, tender_id, now_ms).await? };
+    let next = transition(&mut tx, rid, &seat, event, (!reason.is_empty()).then_some(reason), now_ms).await?;
+    let called = if accept { None } else { call_reserve(&mut tx, rid, now_ms).await? };
     audit::record(
         &mut tx,
         now_ms,
         Actor::User(expert),
-        Change::new(if accept { "panel.accept" } else { "panel.decline" }, "tender", tender_id)
+        Change::new(if accept { "panel.accept" } else { "panel.decline" }, rid.entity(), &rid.to_string())
             .before(json!({"status": seat.status.as_str()}))
             .after(json!({"status": next.as_str(), "reason": reason, "alternate_called": called})),
     )
@@ -722,16 +807,16 @@ pub async fn answer(
 /// Reg. art. 9: the member's declaration. For an expert the system first checks the current
 /// profile privately against every bidder and the bidders' requests; a conflict recuses the
 /// expert (the bidder is not named) and calls the next alternate.
-pub async fn declare(db: &Db, member: &SessionUser, tender_id: &str, now_ms: i64) -> Result<Declared, AppError> {
-    let seat = seat_of(db, tender_id, &member.id).await?.ok_or(AppError::NotFound)?;
+pub async fn declare(db: &Db, member: &SessionUser, rid: &ReviewId, now_ms: i64) -> Result<Declared, AppError> {
+    let seat = seat_of(db, rid, &member.id).await?.ok_or(AppError::NotFound)?;
     if seat.status != MemberStatus::Accepted {
         return Err(invalid("status", "seat_not_accepted", "请先接受评审邀请", "Accept the invitation first"));
     }
     if seat.declared_at.is_some() {
         return Ok(Declared::Unlocked);
     }
-    let t = load(db, tender_id).await?;
-    let date = match plan_of(db, tender_id).await? {
+    let t = load(db, &rid.tender).await?;
+    let date = match plan_of(db, rid).await? {
         Some(p) => p.review_date,
         None => beijing_date(now_ms)?,
     };
@@ -744,8 +829,8 @@ pub async fn declare(db: &Db, member: &SessionUser, tender_id: &str, now_ms: i64
                 };
                 conflict_of(
                     &p.declaration,
-                    &bidder_facts(db, tender_id).await?,
-                    &recusal_requests(db, tender_id).await?,
+                    &bidder_facts(db, rid).await?,
+                    &recusal_requests(db, rid).await?,
                     unit.as_ref(),
                     date,
                 )
@@ -765,14 +850,13 @@ pub async fn declare(db: &Db, member: &SessionUser, tender_id: &str, now_ms: i64
     let mut tx = db.begin_write().await?;
     let outcome = match &conflict {
         Some(_) => {
-            transition(&mut tx, tender_id, &seat, MemberEvent::Recuse, Some("系统核查发现应当回避的情形"), now_ms)
-                .await?;
-            let called = call_reserve(&mut tx, tender_id, now_ms).await?;
+            transition(&mut tx, rid, &seat, MemberEvent::Recuse, Some("系统核查发现应当回避的情形"), now_ms).await?;
+            let called = call_reserve(&mut tx, rid, now_ms).await?;
             audit::record(
                 &mut tx,
                 now_ms,
                 Actor::User(member),
-                Change::new("panel.recuse", "tender", tender_id)
+                Change::new("panel.recuse", rid.entity(), &rid.to_string())
                     .after(json!({"member": member.id, "exclusion": conflict, "alternate_called": called})),
             )
             .await?;
@@ -780,10 +864,12 @@ pub async fn declare(db: &Db, member: &SessionUser, tender_id: &str, now_ms: i64
         }
         None => {
             sqlx::query(
-                "UPDATE panel_members SET declared_at = $1, updated_at = $1 WHERE tender_id = $2 AND user_id = $3",
+                "UPDATE panel_members SET declared_at = $1, updated_at = $1 \
+                 WHERE tender_id = $2 AND review_lot = $3 AND user_id = $4",
             )
             .bind(now_ms)
-            .bind(tender_id)
+            .bind(&rid.tender)
+            .bind(rid.column())
             .bind(&member.id)
             .execute(&mut *tx)
             .await?;
@@ -791,7 +877,7 @@ pub async fn declare(db: &Db, member: &SessionUser, tender_id: &str, now_ms: i64
                 &mut tx,
                 now_ms,
                 Actor::User(member),
-                Change::new("panel.declare", "tender", tender_id).after(json!({"member": member.id})),
+                Change::new("panel.declare", rid.entity(), &rid.to_string()).after(json!({"member": member.id})),
             )
             .await?;
             Declared::Unlocked
@@ -805,12 +891,12 @@ pub async fn declare(db: &Db, member: &SessionUser, tender_id: &str, now_ms: i64
 pub async fn replace(
     db: &Db,
     officer: &SessionUser,
-    tender_id: &str,
+    rid: &ReviewId,
     user_id: &str,
     reason: &str,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    load_for_officer(db, officer, tender_id).await?;
+    load_for_officer(db, officer, &rid.tender).await?;
     let reason = reason.trim();
     if reason.chars().count() < 4 {
         return Err(invalid(
@@ -820,16 +906,16 @@ pub async fn replace(
             "State why the member is replaced (4 characters or more)",
         ));
     }
-    let seat = seat_of(db, tender_id, user_id).await?.ok_or(AppError::NotFound)?;
+    let seat = seat_of(db, rid, user_id).await?.ok_or(AppError::NotFound)?;
     let mut tx = db.begin_write().await?;
-    transition(&mut tx, tender_id, &seat, MemberEvent::Leave, Some(reason), now_ms).await?;
-    void_sheet(&mut tx, tender_id, user_id, reason, now_ms).await?;
-    let called = if seat.kind == MemberKind::Expert { call_reserve(&mut tx, tender_id, now_ms).await? } else { None };
+    transition(&mut tx, rid, &seat, MemberEvent::Leave, Some(reason), now_ms).await?;
+    void_sheet(&mut tx, rid, user_id, reason, now_ms).await?;
+    let called = if seat.kind == MemberKind::Expert { call_reserve(&mut tx, rid, now_ms).await? } else { None };
     audit::record(
         &mut tx,
         now_ms,
         Actor::User(officer),
-        Change::new("panel.replace", "tender", tender_id)
+        Change::new("panel.replace", rid.entity(), &rid.to_string())
             .after(json!({"member": user_id, "reason": reason, "opinions_void": true, "alternate_called": called})),
     )
     .await?;
@@ -841,12 +927,12 @@ pub async fn replace(
 pub async fn set_leader(
     db: &Db,
     officer: &SessionUser,
-    tender_id: &str,
+    rid: &ReviewId,
     user_id: &str,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    load_for_officer(db, officer, tender_id).await?;
-    let seat = seat_of(db, tender_id, user_id).await?.ok_or(AppError::NotFound)?;
+    load_for_officer(db, officer, &rid.tender).await?;
+    let seat = seat_of(db, rid, user_id).await?.ok_or(AppError::NotFound)?;
     if seat.kind == MemberKind::PurchaserRep {
         return Err(invalid(
             "user_id",
@@ -864,16 +950,17 @@ pub async fn set_leader(
         ));
     }
     let mut tx = db.begin_write().await?;
-    sqlx::query("UPDATE panels SET leader_id = $1 WHERE tender_id = $2")
+    sqlx::query("UPDATE panels SET leader_id = $1 WHERE tender_id = $2 AND review_lot = $3")
         .bind(user_id)
-        .bind(tender_id)
+        .bind(&rid.tender)
+        .bind(rid.column())
         .execute(&mut *tx)
         .await?;
     audit::record(
         &mut tx,
         now_ms,
         Actor::User(officer),
-        Change::new("panel.leader", "tender", tender_id).after(json!({"leader": user_id})),
+        Change::new("panel.leader", rid.entity(), &rid.to_string()).after(json!({"leader": user_id})),
     )
     .await?;
     tx.commit().await?;
@@ -883,9 +970,10 @@ pub async fn set_leader(
 /// The panels a member sits on (or was invited to), without the other members.
 pub async fn invitations(db: &Db, member: &SessionUser) -> Result<Vec<Invitation>, AppError> {
     let rows = sqlx::query(
-        "SELECT m.tender_id, m.kind, m.status, m.declared_at, t.title, p.plan_json, p.leader_id FROM panel_members m \
-         JOIN tenders t ON t.id = m.tender_id LEFT JOIN panels p ON p.tender_id = m.tender_id \
-         WHERE m.user_id = $1 AND m.status <> 'reserve' ORDER BY t.opening_at DESC, t.id",
+        "SELECT m.tender_id, m.review_lot, m.kind, m.status, m.declared_at, t.title, t.spec_json, p.plan_json, \
+         p.leader_id FROM panel_members m JOIN tenders t ON t.id = m.tender_id \
+         LEFT JOIN panels p ON p.tender_id = m.tender_id AND p.review_lot = m.review_lot \
+         WHERE m.user_id = $1 AND m.status <> 'reserve' ORDER BY t.opening_at DESC, t.id, m.review_lot",
     )
     .bind(&member.id)
     .fetch_all(&db.pool)
@@ -895,8 +983,12 @@ pub async fn invitations(db: &Db, member: &SessionUser) -> Result<Vec<Invitation
         .filter_map(|r| {
             let plan: Option<PanelPlan> =
                 r.get::<Option<String>, _>("plan_json").and_then(|j| serde_json::from_str(&j).ok());
+            let tender: String = r.get("tender_id");
+            let lot = Some(r.get::<i64, _>("review_lot")).filter(|l| *l >= 0);
             Some(Invitation {
-                tender_id: r.get("tender_id"),
+                review_id: ReviewId { tender: tender.clone(), lot }.to_string(),
+                tender_id: tender,
+                lot: lot.map(|l| crate::tenders::server::lot_name(r.get("spec_json"), l)),
                 title: r.get("title"),
                 review_date: plan.map(|p| p.review_date.to_string()),
                 status: MemberStatus::parse(&r.get::<String, _>("status"))?,
@@ -946,16 +1038,28 @@ pub async fn request_recusal(
         return Err(invalid("id_number", "id_number_invalid", "身份证号码无效", "Invalid citizen ID number"));
     }
     let request = RecusalRequest { name: name.into(), id_number: id_number.clone() };
-    let seated: Vec<Member> = members(db, tender_id)
+    let bid_id: String = bid.get("id");
+    // Matched against the panels that judge this bid: the tender's one, or its lots' own.
+    let lots: Vec<i64> = sqlx::query("SELECT lot_position FROM bid_lots WHERE bid_id = $1")
+        .bind(&bid_id)
+        .fetch_all(&db.pool)
         .await?
-        .into_iter()
-        .filter(|m| m.kind == MemberKind::Expert && (m.status.seated() || m.status == MemberStatus::Reserve))
+        .iter()
+        .map(|r| r.get("lot_position"))
         .collect();
     let mut matched = Vec::new();
-    for m in &seated {
-        if let Some(p) = crate::experts::server::profile(db, &m.user_id).await? {
-            if conflict::request_names(&request, &p.declaration) {
-                matched.push(m.clone());
+    for rid in reviews_of(&load(db, tender_id).await?)? {
+        if rid.lot.is_some_and(|l| !lots.contains(&l)) {
+            continue;
+        }
+        for m in members(db, &rid).await? {
+            if m.kind != MemberKind::Expert || !(m.status.seated() || m.status == MemberStatus::Reserve) {
+                continue;
+            }
+            if let Some(p) = crate::experts::server::profile(db, &m.user_id).await? {
+                if conflict::request_names(&request, &p.declaration) {
+                    matched.push((rid.clone(), m));
+                }
             }
         }
     }
@@ -963,7 +1067,7 @@ pub async fn request_recusal(
     sqlx::query("INSERT INTO recusal_requests (id, tender_id, bid_id, name, id_number, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(new_id())
         .bind(tender_id)
-        .bind(bid.get::<String, _>("id"))
+        .bind(&bid_id)
         .bind(name)
         .bind(&id_number)
         .bind(now_ms)
@@ -977,16 +1081,15 @@ pub async fn request_recusal(
             .after(json!({"name": name, "id_number": crate::domain::roster::mask_id(&id_number)})),
     )
     .await?;
-    for m in matched {
-        transition(&mut tx, tender_id, &m, MemberEvent::Recuse, Some("投标人申请回避"), now_ms).await?;
-        void_sheet(&mut tx, tender_id, &m.user_id, "投标人申请回避", now_ms).await?;
-        let called =
-            if m.status == MemberStatus::Reserve { None } else { call_reserve(&mut tx, tender_id, now_ms).await? };
+    for (rid, m) in matched {
+        transition(&mut tx, &rid, &m, MemberEvent::Recuse, Some("投标人申请回避"), now_ms).await?;
+        void_sheet(&mut tx, &rid, &m.user_id, "投标人申请回避", now_ms).await?;
+        let called = if m.status == MemberStatus::Reserve { None } else { call_reserve(&mut tx, &rid, now_ms).await? };
         audit::record(
             &mut tx,
             now_ms,
             Actor::System,
-            Change::new("panel.recuse", "tender", tender_id)
+            Change::new("panel.recuse", rid.entity(), &rid.to_string())
                 .after(json!({"member": m.user_id, "ground": "requested_by_bidder", "alternate_called": called})),
         )
         .await?;

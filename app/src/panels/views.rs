@@ -74,10 +74,12 @@ pub fn PanelSection(panel: Loaded<PanelView>, actions: PanelActions) -> impl Int
             {loaded(
                 panel,
                 move |p: PanelView| {
-                    let tid = p.tender_id.clone();
+                    let tid = p.review_id.clone();
+                    let lot = p.lot.clone().map(|l| view! { <p class="lead" data-testid="panel-lot">{format!("本评审委员会评审：{l}")}</p> });
                     let drawn = !p.draws.is_empty();
                     let plan_view = p.plan.clone();
                     view! {
+                        {lot}
                         {plan_view
                             .as_ref()
                             .map(|pl| {
@@ -423,10 +425,11 @@ pub fn MyPanels(list: Loaded<Vec<Invitation>>, actions: InvitationActions) -> im
                             {items
                                 .into_iter()
                                 .map(|inv| {
-                                    let (t1, t2, t3) = (inv.tender_id.clone(), inv.tender_id.clone(), inv.tender_id.clone());
+                                    let (t1, t2, t3) = (inv.review_id.clone(), inv.review_id.clone(), inv.review_id.clone());
                                     view! {
-                                        <li data-testid=format!("invitation-{}", inv.tender_id) data-status=inv.status.as_str()>
+                                        <li data-testid=format!("invitation-{}", inv.review_id) data-status=inv.status.as_str()>
                                             <strong>{inv.title.clone()}</strong>
+                                            {inv.lot.clone().map(|l| format!("（{l}）"))}
                                             {inv.review_date.clone().map(|d| format!(" · 评审日期 {d}"))}
                                             " · "
                                             {inv.status.name_zh()}
@@ -473,7 +476,7 @@ pub fn MyPanels(list: Loaded<Vec<Invitation>>, actions: InvitationActions) -> im
                                                 .then(|| {
                                                     view! {
                                                         " "
-                                                        <A href=format!("/review/{}", inv.tender_id) attr:class="btn" attr:data-testid="invitation-review">
+                                                        <A href=format!("/review/{}", inv.review_id) attr:class="btn" attr:data-testid="invitation-review">
                                                             {lz(i18n, "进入评审", "Open the review")}
                                                         </A>
                                                     }

@@ -166,6 +166,7 @@ fn TenderFields(
         </label>
         {check("fixed_price", t_string!(i18n, tender.fixed_price).into(), v.fixed_price)}
         {check("proposals_per_lot", t_string!(i18n, tender.proposals_per_lot).into(), v.proposals_per_lot)}
+        {check("panels_per_lot", t_string!(i18n, tender.panels_per_lot).into(), v.panels_per_lot)}
         {text("price_weight_pct", t_string!(i18n, tender.price_weight).into(), v.price_weight_pct.clone(), "10–30")}
         {text(
             "budget",

@@ -148,6 +148,14 @@ pub fn TenderFacts(d: TenderView) -> impl IntoView {
                             </dd>
                         }
                     })}
+                {spec
+                    .panels_per_lot
+                    .then(|| {
+                        view! {
+                            <dt>{t!(i18n, tender.panels_label)}</dt>
+                            <dd data-testid="facts-panels-per-lot">{t!(i18n, tender.panels_per_lot_fact)}</dd>
+                        }
+                    })}
                 <dt>{t!(i18n, tender.documents_from)}</dt>
                 <dd>{format!("{} — {}", spec.documents_from, spec.documents_until)}</dd>
                 <dt>{t!(i18n, tender.clarify_until)}</dt>

@@ -220,7 +220,7 @@ async fn panel_experts(db: &Db, t: &TenderRow) -> Result<Vec<String>, AppError> 
     }
     Ok(sqlx::query(
         "SELECT u.display_name, m.source FROM panel_members m JOIN users u ON u.id = m.user_id \
-         WHERE m.tender_id = $1 AND m.kind = 'expert' AND m.status = 'accepted' ORDER BY m.seat",
+         WHERE m.tender_id = $1 AND m.kind = 'expert' AND m.status = 'accepted' ORDER BY m.review_lot, m.seat",
     )
     .bind(&t.id)
     .fetch_all(&db.pool)
@@ -234,7 +234,13 @@ async fn panel_experts(db: &Db, t: &TenderRow) -> Result<Vec<String>, AppError> 
             name
         }
     })
-    .collect())
+    // An expert on the panels of several lots is named once.
+    .fold(Vec::new(), |mut names, n| {
+        if !names.contains(&n) {
+            names.push(n);
+        }
+        names
+    }))
 }
 
 async fn summary(db: &Db, t: TenderRow, now_ms: i64) -> Result<TenderSummary, AppError> {
@@ -988,6 +994,21 @@ pub async fn amend(
 /// are bound to the lots' positions and names, and its documents to whether proposals come per
 /// lot. Budgets may change and lots may be added after the last one.
 async fn check_frozen_by_bids(db: &Db, id: &str, old: &ValidTender, new: &ValidTender) -> Result<(), AppError> {
+    // A panel planned for the whole tender (or for one lot) would be left without its review.
+    if old.panels_per_lot != new.panels_per_lot
+        && sqlx::query("SELECT 1 AS one FROM panels WHERE tender_id = $1 LIMIT 1")
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?
+            .is_some()
+    {
+        return Err(AppError::field(
+            "panels_per_lot",
+            "panels_per_lot_frozen",
+            "评审委员会已开始组建，不能再更改是否分标段组建",
+            "A panel is being formed: whether each lot has its own panel can no longer change",
+        ));
+    }
     // A tender without lots has one named after its title, which may still be reworded.
     let implicit = |t: &ValidTender| t.lots.len() == 1 && t.lots[0].name == t.title;
     let lots_kept = (implicit(old) && implicit(new))

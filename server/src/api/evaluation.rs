@@ -24,7 +24,8 @@ pub fn router() -> Router<AppState> {
 /// The decrypted technical proposal of `alias`, for a member of the tender's panel.
 async fn decrypted(state: &AppState, caller: &Caller, id: &str, alias: &str) -> ApiResult<(String, Vec<u8>)> {
     let user = caller.require(&[Role::Expert, Role::Officer])?;
-    let doc = app::evaluation::server::proposal(&state.db, &state.sealer, user, id, alias).await?;
+    let rid = app::panels::server::review_id(id)?;
+    let doc = app::evaluation::server::proposal(&state.db, &state.sealer, user, &rid, alias).await?;
     let sealed = state
         .storage
         .read(&doc.stored_sha256)
@@ -111,24 +112,27 @@ async fn proposal_entry(
 /// 评审报告 as a PDF: the tender's own purchaser side and its supervisors, once every member signed.
 async fn report_pdf(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<Response> {
     let user = caller.require(&[Role::Officer, Role::Auditor, Role::Admin])?;
-    let tender = app::tenders::server::load_for(&state.db, user, &id).await?;
-    let overview = app::evaluation::server::overview(&state.db, &id, state.now_ms()).await?;
+    let rid = app::panels::server::review_id(&id)?;
+    let tender = app::tenders::server::load_for(&state.db, user, &rid.tender).await?;
+    let overview = app::evaluation::server::overview(&state.db, &rid, state.now_ms()).await?;
     let Some(report) = overview.report.filter(|r| r.complete) else {
         return Err(ApiError(AppError::NotFound));
     };
     let project_no = tender.project_no;
-    files::pdf("evaluation-report.pdf", "评审报告.pdf", move || {
-        crate::documents::evaluation_report_pdf(&report, &project_no)
-    })
-    .await
+    let (ascii, zh) = match rid.lot {
+        Some(l) => (format!("evaluation-report-lot-{}.pdf", l + 1), format!("评审报告-第{}包.pdf", l + 1)),
+        None => ("evaluation-report.pdf".to_string(), "评审报告.pdf".to_string()),
+    };
+    files::pdf(&ascii, &zh, move || crate::documents::evaluation_report_pdf(&report, &project_no)).await
 }
 
 /// The score summary (member × criterion × bidder, per-lot ranking, corrections) once the report
 /// is signed by every member; the tender's own purchaser side and its supervisors.
 async fn scores_xlsx(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<Response> {
     let user = caller.require(&[Role::Officer, Role::Auditor, Role::Admin])?;
-    app::tenders::server::load_for(&state.db, user, &id).await?;
-    let summary = app::evaluation::server::score_summary(&state.db, &id).await?.ok_or(ApiError(AppError::NotFound))?;
+    let rid = app::panels::server::review_id(&id)?;
+    app::tenders::server::load_for(&state.db, user, &rid.tender).await?;
+    let summary = app::evaluation::server::score_summary(&state.db, &rid).await?.ok_or(ApiError(AppError::NotFound))?;
     let bytes = tokio::task::spawn_blocking(move || crate::spreadsheets::score_summary_xlsx(&summary))
         .await
         .map_err(|_| ApiError(AppError::Internal))?

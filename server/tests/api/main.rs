@@ -18,6 +18,7 @@ mod instances;
 mod lifecycle;
 mod opening;
 mod ownership;
+mod panels_per_lot;
 mod platform;
 mod profiles;
 mod schemes;

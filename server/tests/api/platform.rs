@@ -294,6 +294,7 @@ async fn demo_data_offers_a_tender_to_open_and_one_to_bid_on() {
     let id = listed(server::demo::DEMO_TENDER_OPEN).unwrap()["tender"]["id"].as_str().unwrap().to_string();
     let open: Value = flow::sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
     assert_eq!(open["spec"]["proposals_per_lot"], true, "the demo shows proposals per lot");
+    assert_eq!(open["spec"]["panels_per_lot"], true, "and a panel per lot");
     assert!(listed(server::demo::DEMO_CALL).is_none(), "an NGO is not offered the residents' committees' call");
     // A residents' committee is offered its call and none of the NGOs' tenders.
     let committee = app.sign_in_as("sq-lianhua", server::demo::DEMO_PASSWORD).await;

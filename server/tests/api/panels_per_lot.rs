@@ -1,0 +1,200 @@
+//! Issue 12: "per tender (and per lot where lots are reviewed apart)". A tender that gives each
+//! lot its own panel forms, scores, reports and awards each lot apart: the tender's one review
+//! does not exist, a member sees only the lot it sits for, and a lot is awarded on its own
+//! panel's signed report while another lot's review is still under way.
+
+use super::*;
+use flow::*;
+
+/// The members' sheet for one review: every entry the review shows, with the same points.
+async fn rows_of(
+    app: &TestApp,
+    member: &reqwest::Client,
+    rid: &str,
+    points: [&'static str; 2],
+) -> Vec<(String, Vec<&'static str>)> {
+    let view: Value = sf(app, member, "review", &[("id", rid)]).await.json().await.unwrap();
+    view["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["alias"].as_str().unwrap().to_string(), points.to_vec()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_lot_is_reviewed_by_its_own_panel_when_the_tender_says_so() {
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let officer = app.signed_in(Role::Officer).await;
+        let mut form = suzhou_form(&app, 21);
+        form.push(("input[panels_per_lot]".into(), "true".into()));
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let res = sf(&app, &officer, "create_tender", &pairs).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        let id: String = res.json().await.unwrap();
+        assert_eq!(sf(&app, &officer, "publish_tender", &[("id", &id)]).await.status(), StatusCode::OK);
+        let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
+        assert_eq!(public["spec"]["panels_per_lot"], true);
+
+        // Once a lot's panel is planned, whether lots have their own can no longer change.
+        let officer_id = user_id(&app, "officer").await;
+        let today = beijing_today(&app);
+        let lot1 = format!("{id}-1");
+        let plan = [
+            ("id", lot1.as_str()),
+            ("plan[size]", "5"),
+            ("plan[purchaser_representatives]", "1"),
+            ("plan[alternates]", "2"),
+            ("plan[category]", "public_welfare"),
+            ("plan[region]", "320000"),
+            ("plan[review_date]", &today),
+            ("plan[outlier_pct]", "20"),
+            ("representatives[0]", &officer_id),
+        ];
+        let res = sf(&app, &officer, "plan_panel", &plan).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        let mut amended = form.clone();
+        amended.retain(|(k, _)| k != "input[panels_per_lot]");
+        amended.push(("id".into(), id.clone()));
+        amended.push(("reason".into(), "更正评审组织方式（测试）".into()));
+        let pairs: Vec<(&str, &str)> = amended.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(field_code(sf(&app, &officer, "amend_tender", &pairs).await).await, "panels_per_lot_frozen");
+
+        // 阳光 is cheapest in 双塔, 和谐 in 定慧寺; every bid covers both lots.
+        let prices: [(&str, [(i64, &str); 2]); 3] = [
+            ("ngo-yangguang", [(0, "280000"), (1, "295000")]),
+            ("ngo-yimin", [(0, "290000"), (1, "290000")]),
+            ("ngo-hexie", [(0, "295000"), (1, "280000")]),
+        ];
+        for (user, p) in prices {
+            let client = app.sign_in_as(user, server::demo::DEMO_PASSWORD).await;
+            let res = upload(&app, &client, &id, &p, pdf(&format!("{user} plan")), pdf("qualification")).await;
+            assert_eq!(res.status(), StatusCode::CREATED, "{user}: {}", res.text().await.unwrap());
+            advance(&app, 60_000);
+        }
+        let officer = open_and_qualify(&app, &id).await;
+
+        // The tender's one review does not exist; a lot past the last does not either.
+        for rid in [id.clone(), format!("{id}-3"), format!("{id}-0")] {
+            let res = sf(&app, &officer, "panel", &[("id", &rid)]).await;
+            assert_eq!(res.status(), StatusCode::NOT_FOUND, "{rid}");
+            let mut plan = plan;
+            plan[0].1 = rid.as_str();
+            let res = sf(&app, &officer, "plan_panel", &plan).await;
+            assert_eq!(res.status(), StatusCode::NOT_FOUND, "{rid}");
+        }
+        let lot2 = format!("{id}-2");
+        let first = form_panel(&app, &officer, &lot1).await;
+        let second = form_panel(&app, &officer, &lot2).await;
+        let panel: Value = sf(&app, &officer, "panel", &[("id", &lot1)]).await.json().await.unwrap();
+        assert_eq!(panel["review_id"], lot1.as_str());
+        assert_eq!(panel["lot"], "双塔社区");
+        let audit = app.audit().await.to_string();
+        assert!(audit.contains(&format!("\"{lot2}\"")), "each lot's draw is audited under its review");
+
+        // Each member sees its lot's entries only, named with the lot, and the invitation says
+        // which lot it is for.
+        let rows1 = rows_of(&app, &first[0].1, &lot1, ["40", "25"]).await;
+        let keys: Vec<&str> = rows1.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys.len(), 3, "{keys:?}");
+        assert!(keys.iter().all(|k| k.ends_with("-1")), "{keys:?}");
+        // The bid's one proposal is what the lot's panel reads.
+        let mut read = Vec::new();
+        for key in &keys {
+            let res = first[0]
+                .1
+                .get(format!("{}/api/v1/tenders/{lot1}/review/{key}/proposal", app.base))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{key}");
+            read.push(String::from_utf8_lossy(&res.bytes().await.unwrap()).to_string());
+        }
+        for user in ["ngo-yangguang", "ngo-yimin", "ngo-hexie"] {
+            assert_eq!(read.iter().filter(|p| p.contains(&format!("{user} plan"))).count(), 1, "{user}");
+        }
+        let invitations: Value = sf(&app, &first[0].1, "my_panels", &[]).await.json().await.unwrap();
+        let mine = invitations.as_array().unwrap().iter().find(|i| i["review_id"] == lot1.as_str()).unwrap();
+        assert_eq!(mine["lot"], "双塔社区", "{invitations}");
+        let names2: Vec<&str> = second.iter().map(|(n, _)| n.as_str()).collect();
+        if let Some((name, client)) = first.iter().find(|(n, _)| !names2.contains(&n.as_str())) {
+            let res = sf(&app, client, "review", &[("id", &lot2)]).await;
+            assert_eq!(res.status(), StatusCode::NOT_FOUND, "{name} sits on lot 1's panel only");
+        }
+
+        // Lot 1 is reviewed to its signed report; lot 2's panel has not begun.
+        comply(&app, &first, &lot1).await;
+        score_all(&app, &first, &lot1, &rows1).await;
+        finish_review(&app, &officer, &first, &lot1).await;
+        let overview: Value = sf(&app, &officer, "evaluation_overview", &[("id", &lot1)]).await.json().await.unwrap();
+        let report = &overview["report"];
+        assert_eq!(report["complete"], true, "{overview}");
+        assert!(report["content"]["title"].as_str().unwrap().contains("双塔社区"), "{report}");
+        assert_eq!(report["content"]["lots"].as_array().unwrap().len(), 1, "lot 1's report ranks lot 1 only");
+        let overview2: Value = sf(&app, &officer, "evaluation_overview", &[("id", &lot2)]).await.json().await.unwrap();
+        assert!(overview2["report"].is_null(), "{overview2}");
+
+        let ranking: Value = sf(&app, &officer, "ranking", &[("id", &id)]).await.json().await.unwrap();
+        assert_eq!(ranking["lots"][0]["report_signed"], true, "{ranking}");
+        assert_eq!(ranking["lots"][1]["report_signed"], false, "{ranking}");
+        assert_eq!(ranking["report_signed"], false);
+        let yangguang: String = sqlx::query_scalar(
+            "SELECT b.id FROM bids b JOIN users u ON u.org_id = b.org_id WHERE b.tender_id = $1 AND u.username = 'ngo-yangguang'",
+        )
+        .bind(&id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        let top = |r: &Value, lot: usize| r["lots"][lot]["rows"][0]["bid_id"].as_str().unwrap().to_string();
+        assert_eq!(ranking["lots"][1]["rows"], json!([]), "lot 2 has no sheets yet");
+        let res = sf(&app, &officer, "award", &[("id", &id), ("lot", "1"), ("bid_id", &yangguang)]).await;
+        assert_eq!(field_code(res).await, "report_not_signed");
+        let res = sf(&app, &officer, "award", &[("id", &id), ("lot", "0"), ("bid_id", &top(&ranking, 0))]).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        assert_eq!(top(&ranking, 0), yangguang, "the lowest price wins lot 1 on equal technical scores");
+
+        // Lot 2's panel scores on its own sheets; lot 1's stay as they were.
+        let rows2 = rows_of(&app, &second[0].1, &lot2, ["44", "28"]).await;
+        assert!(rows2.iter().all(|(k, _)| k.ends_with("-2")));
+        comply(&app, &second, &lot2).await;
+        score_all(&app, &second, &lot2, &rows2).await;
+        finish_review(&app, &officer, &second, &lot2).await;
+        let sheets: Vec<(i64, i64)> =
+            sqlx::query("SELECT review_lot, COUNT(*) AS n FROM score_sheets WHERE tender_id = $1 GROUP BY review_lot ORDER BY review_lot")
+                .bind(&id)
+                .fetch_all(&app.state.db.pool)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| (r.get("review_lot"), r.get("n")))
+                .collect();
+        assert_eq!(sheets, [(0, 5), (1, 5)]);
+        let lot1_points: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT points_centi FROM scores WHERE tender_id = $1 AND lot_position = 0 ORDER BY points_centi",
+        )
+        .bind(&id)
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(lot1_points, [2500, 4000]);
+
+        let ranking: Value = sf(&app, &officer, "ranking", &[("id", &id)]).await.json().await.unwrap();
+        assert_eq!(ranking["report_signed"], true, "{ranking}");
+        let res = sf(&app, &officer, "award", &[("id", &id), ("lot", "1"), ("bid_id", &top(&ranking, 1))]).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
+        assert_eq!(public["summary"]["status"], "awarded", "{public}");
+        let experts = public["panel_experts"].as_array().unwrap();
+        let distinct: std::collections::HashSet<&str> = experts.iter().map(|e| e.as_str().unwrap()).collect();
+        assert!((4..=8).contains(&experts.len()) && distinct.len() == experts.len(), "{public}");
+
+        // Each lot's report downloads on its own.
+        for (rid, lot) in [(&lot1, "双塔社区"), (&lot2, "定慧寺社区")] {
+            let res = officer.get(format!("{}/api/v1/tenders/{rid}/report.pdf", app.base)).send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{rid}");
+            let text = pdf_text(&res.bytes().await.unwrap());
+            assert!(text.contains(lot), "{rid}: {text}");
+        }
+    }
+}
