@@ -4,6 +4,33 @@ import { as, hydrated, beijing, callServerFn, DAY, pageErrors } from './helpers'
 
 const pdf = (marker: string) => Buffer.from(`%PDF-1.7\n% ${marker}\n`);
 
+/** A Suzhou tender of two community lots, with the per-lot choice `perLot` ticked. */
+function twoLots(title: string, deadline: string, perLot: 'proposals_per_lot' | 'panels_per_lot'): Record<string, string> {
+  return {
+    'input[template_id]': 'suzhou-street-4plus1',
+    'input[method]': 'open_tender',
+    'input[title]': title,
+    'input[buyer]': '苏州市民政局',
+    'input[contact][person]': '王老师',
+    'input[contact][phone]': '0512-65220000',
+    'input[contact][address]': '苏州市姑苏区三香路998号',
+    'input[lots][0][name]': '双塔社区',
+    'input[lots][0][budget]': '30万',
+    'input[lots][1][name]': '定慧寺社区',
+    'input[lots][1][budget]': '30万',
+    [`input[${perLot}]`]: 'true',
+    'input[bid_deadline]': deadline,
+    'input[opening_time]': deadline,
+    'input[price_weight_pct]': '20',
+    'input[criteria][0][name]': '服务方案',
+    'input[criteria][0][max_points]': '50',
+    'input[criteria][1][name]': '团队配备',
+    'input[criteria][1][max_points]': '30',
+    'input[criteria][1][objective]': 'true',
+    'input[lint_override]': '苏州市民政局文件明确规定承接主体的组织形式和人数',
+  };
+}
+
 // Issue 12: a tender may take one technical proposal per lot, each scored on its own. The
 // notice says so, and the bid form asks for one proposal under each lot the bidder ticks.
 test('a tender taking a technical proposal per lot asks for one under each lot bid for', async ({ browser, request }) => {
@@ -16,29 +43,7 @@ test('a tender taking a technical proposal per lot asks for one under each lot b
   await officer.getByTestId('new-tender').click();
   await hydrated(officer);
   await expect(officer.getByTestId('tender-proposals_per_lot')).not.toBeChecked();
-  const id: string = await callServerFn(officer, 'create_tender', {
-    'input[template_id]': 'suzhou-street-4plus1',
-    'input[method]': 'open_tender',
-    'input[title]': title,
-    'input[buyer]': '苏州市民政局',
-    'input[contact][person]': '王老师',
-    'input[contact][phone]': '0512-65220000',
-    'input[contact][address]': '苏州市姑苏区三香路998号',
-    'input[lots][0][name]': '双塔社区',
-    'input[lots][0][budget]': '30万',
-    'input[lots][1][name]': '定慧寺社区',
-    'input[lots][1][budget]': '30万',
-    'input[proposals_per_lot]': 'true',
-    'input[bid_deadline]': deadline,
-    'input[opening_time]': deadline,
-    'input[price_weight_pct]': '20',
-    'input[criteria][0][name]': '服务方案',
-    'input[criteria][0][max_points]': '50',
-    'input[criteria][1][name]': '团队配备',
-    'input[criteria][1][max_points]': '30',
-    'input[criteria][1][objective]': 'true',
-    'input[lint_override]': '苏州市民政局文件明确规定承接主体的组织形式和人数',
-  });
+  const id: string = await callServerFn(officer, 'create_tender', twoLots(title, deadline, 'proposals_per_lot'));
   await callServerFn(officer, 'publish_tender', { id });
   // The amendment form shows the choice as made.
   await officer.goto(`/officer/tenders/${id}/amend`);
@@ -86,29 +91,7 @@ test('a tender with a panel per lot plans each lot\'s panel on its own', async (
   await officer.getByTestId('new-tender').click();
   await hydrated(officer);
   await expect(officer.getByTestId('tender-panels_per_lot')).not.toBeChecked();
-  const id: string = await callServerFn(officer, 'create_tender', {
-    'input[template_id]': 'suzhou-street-4plus1',
-    'input[method]': 'open_tender',
-    'input[title]': `E2E 分标段评审 ${Date.now()}`,
-    'input[buyer]': '苏州市民政局',
-    'input[contact][person]': '王老师',
-    'input[contact][phone]': '0512-65220000',
-    'input[contact][address]': '苏州市姑苏区三香路998号',
-    'input[lots][0][name]': '双塔社区',
-    'input[lots][0][budget]': '30万',
-    'input[lots][1][name]': '定慧寺社区',
-    'input[lots][1][budget]': '30万',
-    'input[panels_per_lot]': 'true',
-    'input[bid_deadline]': deadline,
-    'input[opening_time]': deadline,
-    'input[price_weight_pct]': '20',
-    'input[criteria][0][name]': '服务方案',
-    'input[criteria][0][max_points]': '50',
-    'input[criteria][1][name]': '团队配备',
-    'input[criteria][1][max_points]': '30',
-    'input[criteria][1][objective]': 'true',
-    'input[lint_override]': '苏州市民政局文件明确规定承接主体的组织形式和人数',
-  });
+  const id: string = await callServerFn(officer, 'create_tender', twoLots(`E2E 分标段评审 ${Date.now()}`, deadline, 'panels_per_lot'));
   await callServerFn(officer, 'publish_tender', { id });
   await officer.goto(`/officer/tenders/${id}`);
   await hydrated(officer);

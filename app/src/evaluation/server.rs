@@ -850,6 +850,18 @@ fn not_after_submission(r: &Review, member: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The review for a member about to write its sheet: seated and unlocked, the sheet not yet
+/// submitted, the compliance review concluded.
+async fn sheet_open(db: &Db, user: &SessionUser, rid: &ReviewId) -> Result<Review, AppError> {
+    let r = load_review(db, rid).await?;
+    member_of(&r, user)?;
+    not_after_submission(&r, &user.id)?;
+    if crate::compliance::server::pending(db, &r.t, rid).await? {
+        return Err(crate::compliance::server::scoring_waits());
+    }
+    Ok(r)
+}
+
 pub async fn save_draft(
     db: &Db,
     user: &SessionUser,
@@ -857,12 +869,7 @@ pub async fn save_draft(
     rows: &[SheetRow],
     now_ms: i64,
 ) -> Result<(), AppError> {
-    let r = load_review(db, rid).await?;
-    member_of(&r, user)?;
-    not_after_submission(&r, &user.id)?;
-    if crate::compliance::server::pending(db, &r.t, rid).await? {
-        return Err(crate::compliance::server::scoring_waits());
-    }
+    let r = sheet_open(db, user, rid).await?;
     let mut tx = db.begin_write().await?;
     write_draft(&mut tx, &r, &user.id, rows, now_ms).await?;
     tx.commit().await?;
@@ -946,13 +953,8 @@ pub async fn submit(
     rows: &[SheetRow],
     now_ms: i64,
 ) -> Result<(), AppError> {
-    let r = load_review(db, rid).await?;
+    let r = sheet_open(db, user, rid).await?;
     let id = rid.tender.as_str();
-    member_of(&r, user)?;
-    not_after_submission(&r, &user.id)?;
-    if crate::compliance::server::pending(db, &r.t, rid).await? {
-        return Err(crate::compliance::server::scoring_waits());
-    }
     let mut tx = db.begin_write().await?;
     write_draft(&mut tx, &r, &user.id, rows, now_ms).await?;
     tx.commit().await?;

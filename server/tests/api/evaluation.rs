@@ -673,17 +673,7 @@ async fn an_officer_self_selects_an_expert_with_reason_and_approval() {
         let (id, officer) = opened_and_qualified(&app).await;
         let officer_id = user_id(&app, "officer").await;
         let today = beijing_today(&app);
-        let plan = [
-            ("id", id.as_str()),
-            ("plan[size]", "5"),
-            ("plan[purchaser_representatives]", "1"),
-            ("plan[alternates]", "2"),
-            ("plan[category]", "public_welfare"),
-            ("plan[region]", "320000"),
-            ("plan[review_date]", &today),
-            ("plan[outlier_pct]", "20"),
-            ("representatives[0]", &officer_id),
-        ];
+        let plan = lawful_plan(&id, &officer_id, &today);
         assert_eq!(sf(&app, &officer, "plan_panel", &plan).await.status(), StatusCode::OK);
         let panel: Value = sf(&app, &officer, "panel", &[("id", &id)]).await.json().await.unwrap();
         let choosable = panel["choosable"].as_array().unwrap();

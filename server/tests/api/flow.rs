@@ -233,18 +233,7 @@ pub async fn alias_of(app: &TestApp, id: &str, name: &str) -> String {
 pub async fn form_panel(app: &TestApp, officer: &reqwest::Client, id: &str) -> Vec<(String, reqwest::Client)> {
     let officer_id = user_id(app, "officer").await;
     let today = beijing_today(app);
-    let plan = [
-        ("id", id),
-        ("plan[size]", "5"),
-        ("plan[purchaser_representatives]", "1"),
-        ("plan[alternates]", "2"),
-        ("plan[category]", "public_welfare"),
-        ("plan[region]", "320000"),
-        ("plan[review_date]", &today),
-        ("plan[outlier_pct]", "20"),
-        ("representatives[0]", &officer_id),
-    ];
-    let res = sf(app, officer, "plan_panel", &plan).await;
+    let res = sf(app, officer, "plan_panel", &lawful_plan(id, &officer_id, &today)).await;
     assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
     let res = sf(app, officer, "draw_panel", &[("id", id)]).await;
     assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
@@ -264,6 +253,22 @@ pub async fn form_panel(app: &TestApp, officer: &reqwest::Client, id: &str) -> V
     assert_eq!(declared, "unlocked");
     members.push(("officer".into(), officer.clone()));
     members
+}
+
+/// The plan form of an open tender's lawful panel (O87 art. 47): 5 members, the officer
+/// `officer_id` as the one purchaser representative, 2 alternates, reviewing on `date`.
+pub fn lawful_plan<'a>(id: &'a str, officer_id: &'a str, date: &'a str) -> [(&'static str, &'a str); 9] {
+    [
+        ("id", id),
+        ("plan[size]", "5"),
+        ("plan[purchaser_representatives]", "1"),
+        ("plan[alternates]", "2"),
+        ("plan[category]", "public_welfare"),
+        ("plan[region]", "320000"),
+        ("plan[review_date]", date),
+        ("plan[outlier_pct]", "20"),
+        ("representatives[0]", officer_id),
+    ]
 }
 
 /// A member's sheet as the form sends it: each alias with its points and, for subjective

@@ -41,17 +41,7 @@ async fn each_lot_is_reviewed_by_its_own_panel_when_the_tender_says_so() {
         let officer_id = user_id(&app, "officer").await;
         let today = beijing_today(&app);
         let lot1 = format!("{id}-1");
-        let plan = [
-            ("id", lot1.as_str()),
-            ("plan[size]", "5"),
-            ("plan[purchaser_representatives]", "1"),
-            ("plan[alternates]", "2"),
-            ("plan[category]", "public_welfare"),
-            ("plan[region]", "320000"),
-            ("plan[review_date]", &today),
-            ("plan[outlier_pct]", "20"),
-            ("representatives[0]", &officer_id),
-        ];
+        let plan = lawful_plan(&lot1, &officer_id, &today);
         let res = sf(&app, &officer, "plan_panel", &plan).await;
         assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
         let mut amended = form.clone();
