@@ -1044,11 +1044,7 @@ async fn proposals_per_lot_are_read_and_scored_per_lot() {
 
         let mut form = suzhou_form(&app, 21);
         form.push(("input[proposals_per_lot]".into(), "true".into()));
-        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let res = sf(&app, &officer, "create_tender", &pairs).await;
-        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
-        let id: String = res.json().await.unwrap();
-        assert_eq!(sf(&app, &officer, "publish_tender", &[("id", &id)]).await.status(), StatusCode::OK);
+        let id = publish_form(&app, &officer, &form).await;
         let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
         assert_eq!(public["spec"]["proposals_per_lot"], true);
 

@@ -147,7 +147,11 @@ pub fn suzhou_form(app: &TestApp, days: i64) -> Vec<(String, String)> {
 }
 
 pub async fn create_published(app: &TestApp, officer: &reqwest::Client, days: i64) -> String {
-    let form = suzhou_form(app, days);
+    publish_form(app, officer, &suzhou_form(app, days)).await
+}
+
+/// Creates the tender the form describes and publishes it; its id.
+pub async fn publish_form(app: &TestApp, officer: &reqwest::Client, form: &[(String, String)]) -> String {
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let res = sf(app, officer, "create_tender", &pairs).await;
     assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());

@@ -29,11 +29,7 @@ async fn each_lot_is_reviewed_by_its_own_panel_when_the_tender_says_so() {
         let officer = app.signed_in(Role::Officer).await;
         let mut form = suzhou_form(&app, 21);
         form.push(("input[panels_per_lot]".into(), "true".into()));
-        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let res = sf(&app, &officer, "create_tender", &pairs).await;
-        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
-        let id: String = res.json().await.unwrap();
-        assert_eq!(sf(&app, &officer, "publish_tender", &[("id", &id)]).await.status(), StatusCode::OK);
+        let id = publish_form(&app, &officer, &form).await;
         let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
         assert_eq!(public["spec"]["panels_per_lot"], true);
 
