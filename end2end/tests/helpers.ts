@@ -46,6 +46,7 @@ export async function as(browser: Browser, username: string, password = DEMO_PAS
 /** The demo experts of Jiangsu's 公益服务类 pool by the name a panel list shows. */
 export const EXPERT_USERNAMES: Record<string, string> = {
   周专家: 'expert-zhou', 吴专家: 'expert-wu', 郑专家: 'expert-zheng', 王专家: 'expert-wang', 陈专家: 'expert-chen', 褚专家: 'expert-chu',
+  朱专家: 'expert-zhu', 秦专家: 'expert-qin', 尤专家: 'expert-you', 许专家: 'expert-xu', 何专家: 'expert-he', 吕专家: 'expert-lv',
 };
 
 /** Calls a server function as the page's own forms do (its session's cookies); expects 200. */

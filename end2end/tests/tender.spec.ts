@@ -361,6 +361,7 @@ test('a Suzhou 4+1 tender with lots: publish, amend, sealed zip bids, open, revi
   const usernames: Record<string, string> = {
     周专家: 'expert-zhou', 吴专家: 'expert-wu', 郑专家: 'expert-zheng', 王专家: 'expert-wang', 陈专家: 'expert-chen', 褚专家: 'expert-chu',
     冯专家: 'expert-feng', 卫专家: 'expert-wei', 杨专家: 'expert-yang', 蒋专家: 'expert-jiang', 沈专家: 'expert-shen', 韩专家: 'expert-han',
+  朱专家: 'expert-zhu', 秦专家: 'expert-qin', 尤专家: 'expert-you', 许专家: 'expert-xu', 何专家: 'expert-he', 吕专家: 'expert-lv',
   };
   const invited = async () =>
     (await members.locator('tr[data-status="invited"] td:first-child').allTextContents()).map((n) => usernames[n.trim()]);

@@ -144,6 +144,12 @@ pub const DEMO_LOGINS: &[DemoLogin] = &[
     DemoLogin { username: "expert-jiang", display_name: "蒋专家", role: Role::Expert, org: None, unit: None },
     DemoLogin { username: "expert-shen", display_name: "沈专家", role: Role::Expert, org: None, unit: None },
     DemoLogin { username: "expert-han", display_name: "韩专家", role: Role::Expert, org: None, unit: None },
+    DemoLogin { username: "expert-zhu", display_name: "朱专家", role: Role::Expert, org: None, unit: None },
+    DemoLogin { username: "expert-qin", display_name: "秦专家", role: Role::Expert, org: None, unit: None },
+    DemoLogin { username: "expert-you", display_name: "尤专家", role: Role::Expert, org: None, unit: None },
+    DemoLogin { username: "expert-xu", display_name: "许专家", role: Role::Expert, org: None, unit: None },
+    DemoLogin { username: "expert-he", display_name: "何专家", role: Role::Expert, org: None, unit: None },
+    DemoLogin { username: "expert-lv", display_name: "吕专家", role: Role::Expert, org: None, unit: None },
     DemoLogin {
         username: "auditor",
         display_name: "赵审计（苏州市财政局）",
@@ -171,10 +177,11 @@ pub struct DemoExpert {
     pub interests: &'static str,
 }
 
-/// Twelve experts in several categories. For the Suzhou demo tender (category 公益服务类, region
-/// 江苏省) six are eligible — four are drawn and two wait in reserve — and the others show the
-/// exclusions: a former employee of a bidder (冯), a relative's interest in one (杨), the
-/// purchaser's own staff (卫), other categories (蒋, 沈) and another province (韩).
+/// Eighteen experts in several categories. For the Suzhou demo tenders (category 公益服务类,
+/// region 江苏省) twelve are eligible — enough for two lots' panels of four drawn and two in
+/// reserve each, an expert sitting for one lot only — and the others show the exclusions: a
+/// former employee of a bidder (冯), a relative's interest in one (杨), the purchaser's own staff
+/// (卫), other categories (蒋, 沈) and another province (韩).
 pub const DEMO_EXPERTS: &[DemoExpert] = &[
     DemoExpert {
         username: "expert-zhou",
@@ -269,6 +276,54 @@ pub const DEMO_EXPERTS: &[DemoExpert] = &[
         categories: "public_welfare,social_work",
         region: "440300",
         employer: "深圳大学",
+        past_employers: "",
+        interests: "",
+    },
+    DemoExpert {
+        username: "expert-zhu",
+        categories: "public_welfare,social_work",
+        region: "320500",
+        employer: "苏州城市学院",
+        past_employers: "",
+        interests: "",
+    },
+    DemoExpert {
+        username: "expert-qin",
+        categories: "public_welfare",
+        region: "320500",
+        employer: "苏州市慈善总会",
+        past_employers: "",
+        interests: "",
+    },
+    DemoExpert {
+        username: "expert-you",
+        categories: "public_welfare,community_governance",
+        region: "320500",
+        employer: "苏州市城乡社区治理研究会",
+        past_employers: "",
+        interests: "",
+    },
+    DemoExpert {
+        username: "expert-xu",
+        categories: "public_welfare,elderly_care",
+        region: "320500",
+        employer: "苏州卫生职业技术学院",
+        past_employers: "",
+        interests: "",
+    },
+    DemoExpert {
+        username: "expert-he",
+        categories: "public_welfare",
+        region: "320100",
+        employer: "南京理工大学",
+        past_employers: "",
+        interests: "",
+    },
+    DemoExpert {
+        username: "expert-lv",
+        categories: "public_welfare,social_work",
+        region: "320400",
+        employer: "常州大学",
         past_employers: "",
         interests: "",
     },

@@ -276,6 +276,15 @@ pub async fn plan(
 ) -> Result<(), AppError> {
     let t = load_for_officer(db, officer, &rid.tender).await?;
     check_held(&t, rid)?;
+    // A draft may still change what it is reviewed as (one panel or one per lot, its lots).
+    if t.status == crate::domain::tender::TenderStatus::Draft {
+        return Err(invalid(
+            "tender",
+            "panel_before_publication",
+            "招标公告发布后方可组建评审委员会",
+            "A panel is formed once the tender is published",
+        ));
+    }
     if t.review_done_at.is_some() && t.status != crate::domain::tender::TenderStatus::Opened {
         return Err(invalid(
             "tender",
@@ -584,6 +593,19 @@ async fn candidates(
 ) -> Result<Vec<Candidate>, AppError> {
     let bidders = bidder_facts(db, rid).await?;
     let requests = recusal_requests(db, rid).await?;
+    // Experts holding (or once given) a seat on another lot's panel of this tender; one who
+    // declined the invitation was never shown a bid.
+    let elsewhere: Vec<String> = sqlx::query(
+        "SELECT DISTINCT user_id FROM panel_members WHERE tender_id = $1 AND review_lot <> $2 \
+         AND kind = 'expert' AND status <> 'declined'",
+    )
+    .bind(&rid.tender)
+    .bind(rid.column())
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| r.get("user_id"))
+    .collect();
     let unit = match t.purchaser_id.as_deref() {
         Some(u) => crate::purchasers::server::by_id(db, u).await?,
         None => None,
@@ -594,6 +616,8 @@ async fn candidates(
         .map(|e| Candidate {
             conflict: if current.iter().any(|m| m.user_id == e.user_id) {
                 Some(Exclusion::AlreadyOnPanel)
+            } else if elsewhere.contains(&e.user_id) {
+                Some(Exclusion::OnAnotherLotPanel)
             } else {
                 conflict_of(&e.profile.declaration, &bidders, &requests, unit.as_ref(), plan.review_date)
             },

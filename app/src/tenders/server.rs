@@ -234,13 +234,7 @@ async fn panel_experts(db: &Db, t: &TenderRow) -> Result<Vec<String>, AppError> 
             name
         }
     })
-    // An expert on the panels of several lots is named once.
-    .fold(Vec::new(), |mut names, n| {
-        if !names.contains(&n) {
-            names.push(n);
-        }
-        names
-    }))
+    .collect())
 }
 
 async fn summary(db: &Db, t: TenderRow, now_ms: i64) -> Result<TenderSummary, AppError> {
@@ -992,27 +986,38 @@ pub async fn amend(
 
 /// What an amendment may no longer change once a bid is in: a bid's prices, teams and proposals
 /// are bound to the lots' positions and names, and its documents to whether proposals come per
-/// lot. Budgets may change and lots may be added after the last one.
+/// lot. Budgets may change and lots may be added after the last one. Once a panel is planned,
+/// whether lots have their own stays, and so do the lots a lot's panel is planned for.
 async fn check_frozen_by_bids(db: &Db, id: &str, old: &ValidTender, new: &ValidTender) -> Result<(), AppError> {
-    // A panel planned for the whole tender (or for one lot) would be left without its review.
-    if old.panels_per_lot != new.panels_per_lot
-        && sqlx::query("SELECT 1 AS one FROM panels WHERE tender_id = $1 LIMIT 1")
-            .bind(id)
-            .fetch_optional(&db.pool)
-            .await?
-            .is_some()
-    {
-        return Err(AppError::field(
-            "panels_per_lot",
-            "panels_per_lot_frozen",
-            "评审委员会已开始组建，不能再更改是否分标段组建",
-            "A panel is being formed: whether each lot has its own panel can no longer change",
-        ));
-    }
     // A tender without lots has one named after its title, which may still be reworded.
     let implicit = |t: &ValidTender| t.lots.len() == 1 && t.lots[0].name == t.title;
     let lots_kept = (implicit(old) && implicit(new))
         || (new.lots.len() >= old.lots.len() && old.lots.iter().zip(&new.lots).all(|(a, b)| a.name == b.name));
+    if old.panels_per_lot != new.panels_per_lot || (old.panels_per_lot && !lots_kept) {
+        let planned = sqlx::query("SELECT 1 AS one FROM panels WHERE tender_id = $1 LIMIT 1")
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?
+            .is_some();
+        // A panel planned for the whole tender (or for one lot) would be left without its review.
+        if planned && old.panels_per_lot != new.panels_per_lot {
+            return Err(AppError::field(
+                "panels_per_lot",
+                "panels_per_lot_frozen",
+                "评审委员会已开始组建，不能再更改是否分标段组建",
+                "A panel is being formed: whether each lot has its own panel can no longer change",
+            ));
+        }
+        // A lot's panel is planned for the lot at its position.
+        if planned {
+            return Err(AppError::field(
+                "lots",
+                "lots_frozen_by_panels",
+                "已按标段组建评审委员会：已有标段不能改名、删除或调整顺序（可以调整预算，或在最后增加标段）",
+                "Lots have their panels: existing lots cannot be renamed, removed or reordered (budgets may change; lots may be added at the end)",
+            ));
+        }
+    }
     if lots_kept && old.proposals_per_lot == new.proposals_per_lot {
         return Ok(());
     }

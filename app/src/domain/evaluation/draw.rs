@@ -42,6 +42,10 @@ pub enum Exclusion {
     PurchaserStaff,
     /// Already on this panel (drawn before, or replaced).
     AlreadyOnPanel,
+    /// Issue 12, where each lot has its own panel (a choice, verify): on another lot's panel of
+    /// the same tender. A bid's alias is the same in every lot, so a member shown the bidders at
+    /// one lot's conflict check would know them while scoring another lot.
+    OnAnotherLotPanel,
 }
 
 impl Exclusion {
@@ -54,6 +58,9 @@ impl Exclusion {
             Exclusion::ConflictWithBidder { .. } => "与投标人存在应当回避的关系（不显示投标人）".into(),
             Exclusion::PurchaserStaff => "系采购人本单位人员，只能作为采购人代表".into(),
             Exclusion::AlreadyOnPanel => "已在本项目评审委员会中".into(),
+            Exclusion::OnAnotherLotPanel => {
+                "已在本项目其他标段的评审委员会中（各标段投标人代号相同，为保证盲评不得兼任）".into()
+            }
         }
     }
 }
