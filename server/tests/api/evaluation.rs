@@ -6,7 +6,7 @@ use flow::*;
 
 /// What identifies a bidder: its name and short form, credit code, and its roster's names and
 /// citizen ID numbers.
-async fn identities(app: &TestApp, tender: &str) -> Vec<String> {
+pub(crate) async fn identities(app: &TestApp, tender: &str) -> Vec<String> {
     let mut out = Vec::new();
     let orgs = sqlx::query(
         "SELECT o.id, o.name, o.credit_code FROM organisations o JOIN bids b ON b.org_id = o.id WHERE b.tender_id = $1",
@@ -45,9 +45,21 @@ async fn identities(app: &TestApp, tender: &str) -> Vec<String> {
 /// (called with the tender's id and the aliases), every GET route of the API catalogue, with the
 /// bodies, headers and — for PDFs — the extracted text. Returns (what, text) pairs.
 async fn everything(app: &TestApp, client: &reqwest::Client, id: &str, aliases: &[String]) -> Vec<(String, String)> {
+    everything_at(app, client, id, id, aliases).await
+}
+
+/// [`everything`] with `id` in every place an id goes (the tender's, or one of its reviews'),
+/// the bids of `tender`.
+pub(crate) async fn everything_at(
+    app: &TestApp,
+    client: &reqwest::Client,
+    tender: &str,
+    id: &str,
+    aliases: &[String],
+) -> Vec<(String, String)> {
     let mut seen = Vec::new();
     let bids: Vec<String> = sqlx::query("SELECT id FROM bids WHERE tender_id = $1")
-        .bind(id)
+        .bind(tender)
         .fetch_all(&app.state.db.pool)
         .await
         .unwrap()
@@ -112,7 +124,7 @@ async fn everything(app: &TestApp, client: &reqwest::Client, id: &str, aliases: 
     seen
 }
 
-fn leaks(seen: &[(String, String)], secrets: &[String]) -> Vec<String> {
+pub(crate) fn leaks(seen: &[(String, String)], secrets: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for (what, text) in seen {
         for s in secrets.iter().filter(|s| text.contains(s.as_str())) {

@@ -3,6 +3,7 @@
 //! does not exist, a member sees only the lot it sits for, and a lot is awarded on its own
 //! panel's signed report while another lot's review is still under way.
 
+use super::evaluation::{everything_at, identities, leaks};
 use super::*;
 use flow::*;
 
@@ -205,5 +206,58 @@ async fn each_lot_is_reviewed_by_its_own_panel_when_the_tender_says_so() {
             let text = pdf_text(&res.bytes().await.unwrap());
             assert!(text.contains(lot), "{rid}: {text}");
         }
+    }
+}
+
+/// The anonymity test across lots: once lot 1's panel has been shown the bidders (its review
+/// done and signed), lot 2's experts, scoring, still find no bidder name, credit code or roster
+/// name in anything they can fetch: every page, server function and API route, addressed by the
+/// tender's id and by either lot's review.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_lots_names_do_not_reach_the_other_lots_panel() {
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let officer = app.signed_in(Role::Officer).await;
+        let mut form = suzhou_form(&app, 21);
+        form.push(("input[panels_per_lot]".into(), "true".into()));
+        let id = publish_form(&app, &officer, &form).await;
+        for user in ["ngo-yangguang", "ngo-yimin", "ngo-hexie"] {
+            let client = app.sign_in_as(user, server::demo::DEMO_PASSWORD).await;
+            let prices = [(0, "290000"), (1, "290000")];
+            let res = upload(&app, &client, &id, &prices, pdf(&format!("{user} plan")), pdf("qualification")).await;
+            assert_eq!(res.status(), StatusCode::CREATED, "{user}: {}", res.text().await.unwrap());
+            advance(&app, 60_000);
+        }
+        let officer = open_and_qualify(&app, &id).await;
+        let secrets = identities(&app, &id).await;
+        let (lot1, lot2) = (format!("{id}-1"), format!("{id}-2"));
+        let first = form_panel(&app, &officer, &lot1).await;
+        let second = form_panel(&app, &officer, &lot2).await;
+        let rows = rows_of(&app, &first[0].1, &lot1, ["40", "25"]).await;
+        comply(&app, &first, &lot1).await;
+        score_all(&app, &first, &lot1, &rows).await;
+        finish_review(&app, &officer, &first, &lot1).await;
+        // Lot 1's experts were shown the names: the same scan sees them there.
+        let view: Value = sf(&app, &first[0].1, "review", &[("id", &lot1)]).await.json().await.unwrap();
+        assert_eq!(view["bidders"].as_array().unwrap().len(), 3, "{view}");
+        let aliases: Vec<String> =
+            ["A", "B", "C"].iter().flat_map(|a| [a.to_string(), format!("{a}-1"), format!("{a}-2")]).collect();
+        let shown = leaks(&everything_at(&app, &first[0].1, &id, &lot1, &aliases).await, &secrets);
+        assert!(shown.iter().any(|l| l.contains("server fn /api/review")), "{shown:?}");
+
+        let mut found = Vec::new();
+        for (name, client) in second.iter().filter(|(n, _)| n != "officer") {
+            for at in [id.as_str(), lot1.as_str(), lot2.as_str()] {
+                let seen = everything_at(&app, client, &id, at, &aliases).await;
+                found.extend(leaks(&seen, &secrets).into_iter().map(|l| format!("{name} at {at}: {l}")));
+            }
+        }
+        assert!(found.is_empty(), "{} leaks:\n{}", found.len(), found.join("\n"));
+        // The scan reaches lot 2's proposals, so it would see a name in them.
+        let seen = everything_at(&app, &second[0].1, &id, &lot2, &aliases).await;
+        assert!(
+            seen.iter().any(|(w, t)| w.contains("/review/A-2/proposal") && t.contains("plan")),
+            "lot 2's proposals read"
+        );
     }
 }
