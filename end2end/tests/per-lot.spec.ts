@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { createHash } from 'crypto';
-import { as, hydrated, beijing, callServerFn, DAY, pageErrors } from './helpers';
+import { as, hydrated, beijing, callServerFn, DAY, expectAccessible, pageErrors } from './helpers';
 
 const pdf = (marker: string) => Buffer.from(`%PDF-1.7\n% ${marker}\n`);
 
@@ -116,6 +116,7 @@ test('a tender with a panel per lot plans each lot\'s panel on its own', async (
   await officer.goto(`/officer/tenders/${id}?panel=2`);
   await hydrated(officer);
   await expect(officer.getByTestId('panel-plan')).toContainText('5人');
+  await expectAccessible(officer);
   expect(pageErrors).toEqual([]);
   await officer.context().close();
 });

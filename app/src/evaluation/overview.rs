@@ -3,7 +3,7 @@
 
 use super::sheet::ReportSummary;
 use super::{DrawTie, OverviewView, StartRereview};
-use crate::components::bilingual::lz;
+use crate::components::bilingual::{localized, lz};
 use crate::components::errors::{action_error, loaded, Loaded};
 use crate::domain::time::format_shanghai;
 use crate::i18n::*;
@@ -24,7 +24,7 @@ pub fn OverviewSection(
                 move |o: OverviewView| {
                     let tid = o.review_id.clone();
                     view! {
-                        {o.lot.clone().map(|l| view! { <p class="lead" data-testid="evaluation-lot">{format!("本评审委员会评审：{l}")}</p> })}
+                        {o.lot.clone().map(|l| view! { <p class="lead" data-testid="evaluation-lot">{localized(i18n, format!("本评审委员会评审：{l}"), format!("This panel reviews lot {l}"))}</p> })}
                         <ul class="plain-list" data-testid="evaluation-progress">
                             {o
                                 .progress

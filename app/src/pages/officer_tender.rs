@@ -3,7 +3,7 @@
 //! It composes the capabilities' sections, so it lives with the pages.
 
 use crate::clarifications::qa::{Clarifications, QaState};
-use crate::components::bilingual::lz;
+use crate::components::bilingual::{localized, lz};
 use crate::components::confirm::confirm_first;
 use crate::components::errors::{action_done, action_error, ErrorNote};
 use crate::components::guard::RequireRole;
@@ -297,6 +297,7 @@ pub fn OfficerTenderPage() -> impl IntoView {
                                 .map(|(i, lot)| {
                                     let n = i as i64 + 1;
                                     let current = shown == crate::panels::ReviewId::of_lot(&id(), i as i64).to_string();
+                                    let label = localized(i18n, format!("第{n}包 {}", lot.name), format!("Lot {n}: {}", lot.name));
                                     view! {
                                         " "
                                         <A
@@ -305,7 +306,7 @@ pub fn OfficerTenderPage() -> impl IntoView {
                                             attr:aria-current=current.then_some("page")
                                             attr:data-testid=format!("panel-lot-{n}")
                                         >
-                                            {format!("第{n}包 {}", lot.name)}
+                                            {label}
                                         </A>
                                     }
                                 })

@@ -75,7 +75,7 @@ pub fn PanelSection(panel: Loaded<PanelView>, actions: PanelActions) -> impl Int
                 panel,
                 move |p: PanelView| {
                     let tid = p.review_id.clone();
-                    let lot = p.lot.clone().map(|l| view! { <p class="lead" data-testid="panel-lot">{format!("本评审委员会评审：{l}")}</p> });
+                    let lot = p.lot.clone().map(|l| view! { <p class="lead" data-testid="panel-lot">{localized(i18n, format!("本评审委员会评审：{l}"), format!("This panel reviews lot {l}"))}</p> });
                     let drawn = !p.draws.is_empty();
                     let plan_view = p.plan.clone();
                     view! {
