@@ -1444,15 +1444,17 @@ pub async fn ranking(db: &Db, id: &str) -> Result<RankingView, AppError> {
     if !tender::bids_readable(t.status) {
         return Err(tender_error(TenderError::NotYetOpen));
     }
-    let mut view = RankingView { lots: Vec::new(), sheets_submitted: 0, experts: 0, report_signed: true };
+    let mut view = RankingView { lots: Vec::new(), sheets_submitted: 0, experts: 0, report_signed: false };
     // Each lot as the review that judges it ranks it: the tender's one, or the lot's own.
     for rid in panels::reviews_of(&t)? {
         let part = ranking_as(db, &load_review(db, &rid).await?, true).await?;
         view.lots.extend(part.lots);
         view.sheets_submitted += part.sheets_submitted;
         view.experts += part.experts;
-        view.report_signed &= part.report_signed;
     }
+    // A lot that failed at the qualification review has no report to wait for.
+    view.report_signed = view.lots.iter().filter(|l| l.failed.is_none()).all(|l| l.report_signed)
+        && view.lots.iter().any(|l| l.failed.is_none());
     Ok(view)
 }
 

@@ -293,6 +293,22 @@ pub async fn plan(
             "This tender can no longer form a panel",
         ));
     }
+    // O87 art. 43: a lot with too few qualified bids failed; nothing is left to review in it.
+    if let Some(lot) = rid.lot {
+        let failed = sqlx::query("SELECT 1 AS one FROM lot_failures WHERE tender_id = $1 AND lot_position = $2")
+            .bind(&rid.tender)
+            .bind(lot)
+            .fetch_optional(&db.pool)
+            .await?;
+        if failed.is_some() {
+            return Err(invalid(
+                "tender",
+                "lot_failed",
+                "该标段已废标，无需组建评审委员会",
+                "This lot has failed: it needs no panel",
+            ));
+        }
+    }
     if !draws_of(db, rid).await?.is_empty() {
         return Err(invalid(
             "plan",

@@ -261,3 +261,45 @@ async fn one_lots_names_do_not_reach_the_other_lots_panel() {
         );
     }
 }
+
+/// A lot that failed at the qualification review (O87 art. 43: fewer than three bids) gets no
+/// panel, and the tender's result stands once the lots still standing have their signed reports.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_lot_needs_no_panel() {
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let officer = app.signed_in(Role::Officer).await;
+        let mut form = suzhou_form(&app, 21);
+        form.push(("input[panels_per_lot]".into(), "true".into()));
+        let id = publish_form(&app, &officer, &form).await;
+        let both: &[(i64, &str)] = &[(0, "290000"), (1, "290000")];
+        let first_only: &[(i64, &str)] = &[(0, "285000")];
+        for (user, prices) in [("ngo-yangguang", both), ("ngo-yimin", both), ("ngo-hexie", first_only)] {
+            let client = app.sign_in_as(user, server::demo::DEMO_PASSWORD).await;
+            let res = upload(&app, &client, &id, prices, pdf(&format!("{user} plan")), pdf("qualification")).await;
+            assert_eq!(res.status(), StatusCode::CREATED, "{user}: {}", res.text().await.unwrap());
+            advance(&app, 60_000);
+        }
+        let officer = open_and_qualify(&app, &id).await;
+        let ranking: Value = sf(&app, &officer, "ranking", &[("id", &id)]).await.json().await.unwrap();
+        assert!(ranking["lots"][1]["failed"].is_string(), "{ranking}");
+        let (officer_id, today) = (user_id(&app, "officer").await, beijing_today(&app));
+        let lot2 = format!("{id}-2");
+        let res = sf(&app, &officer, "plan_panel", &lawful_plan(&lot2, &officer_id, &today)).await;
+        assert_eq!(field_code(res).await, "lot_failed");
+
+        let lot1 = format!("{id}-1");
+        let members = form_panel(&app, &officer, &lot1).await;
+        let rows = rows_of(&app, &members[0].1, &lot1, ["40", "25"]).await;
+        comply(&app, &members, &lot1).await;
+        score_all(&app, &members, &lot1, &rows).await;
+        finish_review(&app, &officer, &members, &lot1).await;
+        let ranking: Value = sf(&app, &officer, "ranking", &[("id", &id)]).await.json().await.unwrap();
+        assert_eq!(ranking["report_signed"], true, "the failed lot waits for no report: {ranking}");
+        let winner = ranking["lots"][0]["rows"][0]["bid_id"].as_str().unwrap().to_string();
+        let res = sf(&app, &officer, "award", &[("id", &id), ("lot", "0"), ("bid_id", &winner)]).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        let public: Value = sf(&app, &app.anon(), "public_tender", &[("id", &id)]).await.json().await.unwrap();
+        assert_eq!(public["summary"]["status"], "awarded", "{public}");
+    }
+}
