@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { createHash } from 'crypto';
-import { as, hydrated, beijing, callServerFn, DAY, expectAccessible, pageErrors } from './helpers';
+import { as, hydrated, beijing, callServerFn, DAY, EXPERT_USERNAMES, expectAccessible, pageErrors } from './helpers';
 
 const pdf = (marker: string) => Buffer.from(`%PDF-1.7\n% ${marker}\n`);
 
@@ -119,4 +119,77 @@ test('a tender with a panel per lot plans each lot\'s panel on its own', async (
   await expectAccessible(officer);
   expect(pageErrors).toEqual([]);
   await officer.context().close();
+});
+
+// Issue 12: an expert drawn for one lot's panel is told which lot, reviews that lot's bids by
+// alias and lot (A-1, B-1, C-1) under a title naming the lot, and has no way into the other
+// lot's review.
+test('an expert on one lot\'s panel reviews that lot only', async ({ browser, request }) => {
+  test.setTimeout(180_000);
+  const now = (await (await request.get('/api/v1/test/clock')).json()).now_ms as number;
+  const title = `E2E 分标段评审专家 ${Date.now()}`;
+  let officer = await as(browser, 'officer');
+  const id: string = await callServerFn(officer, 'create_tender', twoLots(title, beijing(now + 21 * DAY), 'panels_per_lot'));
+  await callServerFn(officer, 'publish_tender', { id });
+  await officer.context().close();
+  for (const user of ['ngo-yangguang', 'ngo-yimin', 'ngo-hexie']) {
+    const bidder = await as(browser, user);
+    await bidder.goto(`/bidder/tenders/${id}`);
+    await hydrated(bidder);
+    for (const lot of [0, 1]) {
+      await bidder.getByTestId(`bid-lot-${lot}`).check();
+      await bidder.getByTestId(`bid-price-${lot}`).fill('290000');
+    }
+    await bidder.getByTestId('bid-technical').setInputFiles({ name: '技术方案.pdf', mimeType: 'application/pdf', buffer: pdf(`${user} plan`) });
+    await bidder.getByTestId('bid-qualification').setInputFiles({ name: '资格证明.pdf', mimeType: 'application/pdf', buffer: pdf('qualification') });
+    bidder.once('dialog', (d) => d.accept());
+    await bidder.getByTestId('bid-submit').click();
+    await expect(bidder.getByTestId('receipt')).toBeVisible();
+    await bidder.context().close();
+  }
+
+  // Past the deadline the officer opens and qualifies the bids and draws lot 1's panel (five
+  // experts, no representative) through the server functions its page calls.
+  await request.post('/api/v1/test/clock', { data: { advance_ms: 21 * DAY + 60_000 } });
+  const today = beijing(now + 21 * DAY + 60_000).slice(0, 10);
+  officer = await as(browser, 'officer');
+  await callServerFn(officer, 'open_bids', { id });
+  for (const row of await callServerFn(officer, 'review_rows', { id })) {
+    await callServerFn(officer, 'review_bid', { id, bid_id: row.bid.bid_id, outcome: 'pass', reason: '团队由本项目另行确认，资格材料经核对齐全' });
+  }
+  await callServerFn(officer, 'conclude_review', { id });
+  const lot1 = `${id}-1`;
+  await callServerFn(officer, 'plan_panel', {
+    id: lot1, 'plan[size]': '5', 'plan[purchaser_representatives]': '0', 'plan[alternates]': '2',
+    'plan[category]': 'public_welfare', 'plan[region]': '320000', 'plan[review_date]': today, 'plan[outlier_pct]': '20',
+  });
+  await callServerFn(officer, 'draw_panel', { id: lot1 });
+  const panel = await callServerFn(officer, 'panel', { id: lot1 });
+  const invited = panel.members.filter((m: { status: string }) => m.status === 'invited');
+  expect(invited).toHaveLength(5);
+  await officer.context().close();
+
+  const expert = await as(browser, EXPERT_USERNAMES[invited[0].name]);
+  const invitation = expert.getByTestId(`invitation-${lot1}`);
+  await expect(invitation).toContainText(`${title}（双塔社区）`);
+  await hydrated(expert);
+  await invitation.getByTestId('invitation-accept').click();
+  await hydrated(expert);
+  await invitation.getByTestId('invitation-declare').click();
+  await expect(expert.getByTestId('declare-unlocked')).toBeVisible();
+  await invitation.getByTestId('invitation-review').click();
+  await expect(expert.getByTestId('review-title')).toHaveText(`在线评审 · ${title}（双塔社区）`);
+  await expect(expert).toHaveURL(new RegExp(`/review/${lot1}$`));
+  for (const alias of ['A-1', 'B-1', 'C-1']) {
+    await expect(expert.getByTestId(`proposal-${alias}`)).toBeVisible();
+  }
+  await expect(expert.getByTestId('proposal-A-2')).toHaveCount(0);
+  const html = await expert.content();
+  for (const name of ['阳光社会工作服务社', '益民社工事务所', '和谐']) expect(html).not.toContain(name);
+  // Lot 2's review is not this expert's.
+  await expert.goto(`/review/${id}-2`);
+  await expect(expert.locator('[role="alert"][data-error-code="not_found"]')).toBeVisible();
+  await expect(expert.getByTestId('review-title')).toHaveCount(0);
+  expect(pageErrors).toEqual([]);
+  await expert.context().close();
 });
