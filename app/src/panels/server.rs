@@ -598,6 +598,39 @@ fn random_seed() -> String {
     hex::encode(b)
 }
 
+/// Experts holding (or once given) a seat on another lot's panel of the review's tender.
+const SEATED_ELSEWHERE: &str = "SELECT DISTINCT user_id FROM panel_members WHERE tender_id = $1 AND review_lot <> $2 \
+     AND kind = 'expert' AND status <> 'declined'";
+
+/// In a transaction about to seat `experts` on a lot's panel: waits for any other draw of the
+/// tender's panels (the row locks of its panels on PostgreSQL, the write lock on SQLite), then
+/// refuses if one of them took a seat on another lot's panel meanwhile.
+async fn check_one_lot_each(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    rid: &ReviewId,
+    experts: &[&String],
+) -> Result<(), AppError> {
+    if rid.lot.is_none() {
+        return Ok(());
+    }
+    sqlx::query("UPDATE panels SET configured_at = configured_at WHERE tender_id = $1")
+        .bind(&rid.tender)
+        .execute(&mut **tx)
+        .await?;
+    let elsewhere: Vec<String> = sqlx::query(SEATED_ELSEWHERE)
+        .bind(&rid.tender)
+        .bind(rid.column())
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| r.get("user_id"))
+        .collect();
+    if experts.iter().any(|e| elsewhere.contains(e)) {
+        return Err(AppError::Conflict("an expert was seated on another lot's panel meanwhile".into()));
+    }
+    Ok(())
+}
+
 /// The pool as a draw or a self-selection sees it: each expert with the conflicts found
 /// privately against this tender's bidders and recusal requests, and the purchaser's own staff.
 async fn candidates(
@@ -611,17 +644,14 @@ async fn candidates(
     let requests = recusal_requests(db, rid).await?;
     // Experts holding (or once given) a seat on another lot's panel of this tender; one who
     // declined the invitation was never shown a bid.
-    let elsewhere: Vec<String> = sqlx::query(
-        "SELECT DISTINCT user_id FROM panel_members WHERE tender_id = $1 AND review_lot <> $2 \
-         AND kind = 'expert' AND status <> 'declined'",
-    )
-    .bind(&rid.tender)
-    .bind(rid.column())
-    .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| r.get("user_id"))
-    .collect();
+    let elsewhere: Vec<String> = sqlx::query(SEATED_ELSEWHERE)
+        .bind(&rid.tender)
+        .bind(rid.column())
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| r.get("user_id"))
+        .collect();
     let unit = match t.purchaser_id.as_deref() {
         Some(u) => crate::purchasers::server::by_id(db, u).await?,
         None => None,
@@ -703,6 +733,7 @@ pub async fn self_select(
     let recorded = format!("自行选定：{}；主管预算单位同意：{}", reason.trim(), approval.trim());
     let next_seat = current.iter().map(|m| m.seat + 1).max().unwrap_or(0);
     let mut tx = db.begin_write().await?;
+    check_one_lot_each(&mut tx, rid, &[&expert_id.to_string()]).await?;
     sqlx::query(
         "INSERT INTO panel_members (tender_id, review_lot, user_id, kind, source, seat, status, reason, updated_at) \
          VALUES ($1, $2, $3, 'expert', 'self_selected', $4, 'invited', $5, $6)",
@@ -778,6 +809,7 @@ pub async fn draw(db: &Db, officer: &SessionUser, rid: &ReviewId, now_ms: i64) -
     let mut stored = draws_of(db, rid).await?;
     let next_seat = current.iter().map(|m| m.seat + 1).max().unwrap_or(0);
     let mut tx = db.begin_write().await?;
+    check_one_lot_each(&mut tx, rid, &record.panel.iter().chain(record.alternates.iter()).collect::<Vec<_>>()).await?;
     for (i, id) in record.panel.iter().chain(record.alternates.iter()).enumerate() {
         let status = if i < record.panel.len() { "invited" } else { "reserve" };
         sqlx::query(

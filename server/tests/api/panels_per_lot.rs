@@ -303,3 +303,57 @@ async fn a_failed_lot_needs_no_panel() {
         assert_eq!(public["summary"]["status"], "awarded", "{public}");
     }
 }
+
+/// Two lots' panels drawn at the same moment never seat the same expert: each draw picks from
+/// the pool as it was, and the second to write finds the first's seats and is refused (409),
+/// to be drawn again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_lots_drawn_at_once_never_share_an_expert() {
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let officer = app.signed_in(Role::Officer).await;
+        let mut form = suzhou_form(&app, 21);
+        form.push(("input[panels_per_lot]".into(), "true".into()));
+        let id = publish_form(&app, &officer, &form).await;
+        for user in ["ngo-yangguang", "ngo-yimin", "ngo-hexie"] {
+            let client = app.sign_in_as(user, server::demo::DEMO_PASSWORD).await;
+            let prices = [(0, "290000"), (1, "290000")];
+            let res = upload(&app, &client, &id, &prices, pdf(&format!("{user} plan")), pdf("qualification")).await;
+            assert_eq!(res.status(), StatusCode::CREATED, "{user}: {}", res.text().await.unwrap());
+            advance(&app, 60_000);
+        }
+        let officer = open_and_qualify(&app, &id).await;
+        let (officer_id, today) = (user_id(&app, "officer").await, beijing_today(&app));
+        let lots = [format!("{id}-1"), format!("{id}-2")];
+        for lot in &lots {
+            let res = sf(&app, &officer, "plan_panel", &lawful_plan(lot, &officer_id, &today)).await;
+            assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        }
+        let (first, second) = ([("id", lots[0].as_str())], [("id", lots[1].as_str())]);
+        let (a, b) = tokio::join!(sf(&app, &officer, "draw_panel", &first), sf(&app, &officer, "draw_panel", &second));
+        for (lot, res) in lots.iter().zip([a, b]) {
+            match res.status() {
+                StatusCode::OK => {}
+                StatusCode::CONFLICT => {
+                    let again = sf(&app, &officer, "draw_panel", &[("id", lot)]).await;
+                    assert_eq!(again.status(), StatusCode::OK, "{}", again.text().await.unwrap());
+                }
+                other => panic!("{lot}: {other} {}", res.text().await.unwrap()),
+            }
+        }
+        let mut seated = Vec::new();
+        for lot in &lots {
+            let panel: Value = sf(&app, &officer, "panel", &[("id", lot)]).await.json().await.unwrap();
+            let experts: Vec<String> = panel["members"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|m| m["kind"] == "expert")
+                .map(|m| m["user_id"].as_str().unwrap().to_string())
+                .collect();
+            assert_eq!(experts.len(), 6, "four drawn and two alternates: {panel}");
+            seated.push(experts);
+        }
+        assert!(seated[0].iter().all(|e| !seated[1].contains(e)), "{seated:?}");
+    }
+}
