@@ -602,21 +602,36 @@ fn random_seed() -> String {
 const SEATED_ELSEWHERE: &str = "SELECT DISTINCT user_id FROM panel_members WHERE tender_id = $1 AND review_lot <> $2 \
      AND kind = 'expert' AND status <> 'declined'";
 
-/// In a transaction about to seat `experts` on a lot's panel: waits for any other draw of the
-/// tender's panels (the row locks of its panels on PostgreSQL, the write lock on SQLite), then
-/// refuses if one of them took a seat on another lot's panel meanwhile.
-async fn check_one_lot_each(
+/// In a transaction about to seat `experts`: waits for any other draw or choice on the tender's
+/// panels (the row locks of its panels on PostgreSQL, the write lock on SQLite), then refuses
+/// (409) if meanwhile this panel was drawn again (`draws_seen`: the draws the caller read; a
+/// double-clicked draw) or one of `experts` took a seat on another lot's panel.
+async fn seat_in_turn(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     rid: &ReviewId,
     experts: &[&String],
+    draws_seen: Option<usize>,
 ) -> Result<(), AppError> {
-    if rid.lot.is_none() {
-        return Ok(());
-    }
     sqlx::query("UPDATE panels SET configured_at = configured_at WHERE tender_id = $1")
         .bind(&rid.tender)
         .execute(&mut **tx)
         .await?;
+    if let Some(seen) = draws_seen {
+        let stored: Option<String> =
+            sqlx::query("SELECT draw_json FROM panels WHERE tender_id = $1 AND review_lot = $2")
+                .bind(&rid.tender)
+                .bind(rid.column())
+                .fetch_optional(&mut **tx)
+                .await?
+                .and_then(|r| r.get("draw_json"));
+        let now = stored.map(|j| serde_json::from_str::<Vec<StoredDraw>>(&j).map(|d| d.len()).unwrap_or(usize::MAX));
+        if now.unwrap_or(0) != seen {
+            return Err(AppError::Conflict("the panel was drawn meanwhile".into()));
+        }
+    }
+    if rid.lot.is_none() {
+        return Ok(());
+    }
     let elsewhere: Vec<String> = sqlx::query(SEATED_ELSEWHERE)
         .bind(&rid.tender)
         .bind(rid.column())
@@ -733,7 +748,7 @@ pub async fn self_select(
     let recorded = format!("自行选定：{}；主管预算单位同意：{}", reason.trim(), approval.trim());
     let next_seat = current.iter().map(|m| m.seat + 1).max().unwrap_or(0);
     let mut tx = db.begin_write().await?;
-    check_one_lot_each(&mut tx, rid, &[&expert_id.to_string()]).await?;
+    seat_in_turn(&mut tx, rid, &[&expert_id.to_string()], None).await?;
     sqlx::query(
         "INSERT INTO panel_members (tender_id, review_lot, user_id, kind, source, seat, status, reason, updated_at) \
          VALUES ($1, $2, $3, 'expert', 'self_selected', $4, 'invited', $5, $6)",
@@ -745,7 +760,15 @@ pub async fn self_select(
     .bind(&recorded)
     .bind(now_ms)
     .execute(&mut *tx)
-    .await?;
+    .await
+    .map_err(|e| {
+        // The same choice sent twice: the first one seated the expert.
+        if crate::server::db::is_unique_violation(&e) {
+            AppError::Conflict("the expert was chosen meanwhile".into())
+        } else {
+            AppError::from(e)
+        }
+    })?;
     audit::record(
         &mut tx,
         now_ms,
@@ -778,6 +801,9 @@ pub async fn draw(db: &Db, officer: &SessionUser, rid: &ReviewId, now_ms: i64) -
     if !timing.passed() {
         return Err(AppError::Validation(vec![timing.field_error("review_date", "draw_too_early")]));
     }
+    // Read before the seats: a draw committed between the two shows in the seats, and one
+    // committed after both is found in the transaction below.
+    let mut stored = draws_of(db, rid).await?;
     let current = members(db, rid).await?;
     let holding = current
         .iter()
@@ -789,7 +815,7 @@ pub async fn draw(db: &Db, officer: &SessionUser, rid: &ReviewId, now_ms: i64) -
     }
     let pool = candidates(db, rid, &t, &plan, &current).await?;
     // Alternates are drawn once, with the first draw; a later draw fills the missing seats only.
-    let first = draws_of(db, rid).await?.is_empty();
+    let first = stored.is_empty();
     let draw_rules = DrawRules {
         category: plan.category,
         region: plan.region.clone(),
@@ -806,10 +832,10 @@ pub async fn draw(db: &Db, officer: &SessionUser, rid: &ReviewId, now_ms: i64) -
         )]),
         draw::DrawError::BadSeed => AppError::Internal,
     })?;
-    let mut stored = draws_of(db, rid).await?;
     let next_seat = current.iter().map(|m| m.seat + 1).max().unwrap_or(0);
     let mut tx = db.begin_write().await?;
-    check_one_lot_each(&mut tx, rid, &record.panel.iter().chain(record.alternates.iter()).collect::<Vec<_>>()).await?;
+    let drawing: Vec<&String> = record.panel.iter().chain(record.alternates.iter()).collect();
+    seat_in_turn(&mut tx, rid, &drawing, Some(stored.len())).await?;
     for (i, id) in record.panel.iter().chain(record.alternates.iter()).enumerate() {
         let status = if i < record.panel.len() { "invited" } else { "reserve" };
         sqlx::query(

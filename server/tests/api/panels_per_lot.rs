@@ -357,3 +357,42 @@ async fn two_lots_drawn_at_once_never_share_an_expert() {
         assert!(seated[0].iter().all(|e| !seated[1].contains(e)), "{seated:?}");
     }
 }
+
+/// A draw sent twice at once (a double click) draws once: the second finds the panel drawn
+/// meanwhile (409) and the panel keeps its four experts and two alternates.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draw_sent_twice_draws_once() {
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let (id, officer) = {
+            let officer = app.signed_in(Role::Officer).await;
+            let id = create_published(&app, &officer, 21).await;
+            for user in ["ngo-yangguang", "ngo-yimin", "ngo-hexie"] {
+                let client = app.sign_in_as(user, server::demo::DEMO_PASSWORD).await;
+                let prices = [(0, "290000"), (1, "290000")];
+                let res = upload(&app, &client, &id, &prices, pdf(&format!("{user} plan")), pdf("q")).await;
+                assert_eq!(res.status(), StatusCode::CREATED, "{user}: {}", res.text().await.unwrap());
+                advance(&app, 60_000);
+            }
+            let officer = open_and_qualify(&app, &id).await;
+            (id, officer)
+        };
+        let (officer_id, today) = (user_id(&app, "officer").await, beijing_today(&app));
+        let res = sf(&app, &officer, "plan_panel", &lawful_plan(&id, &officer_id, &today)).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        let form = [("id", id.as_str())];
+        let (a, b) = tokio::join!(sf(&app, &officer, "draw_panel", &form), sf(&app, &officer, "draw_panel", &form));
+        let mut statuses = [a.status(), b.status()];
+        statuses.sort();
+        let bodies = [a.text().await.unwrap(), b.text().await.unwrap()];
+        assert!(
+            statuses == [StatusCode::OK, StatusCode::CONFLICT]
+                || statuses == [StatusCode::OK, StatusCode::UNPROCESSABLE_ENTITY],
+            "one draw, the other refused (409 meanwhile, or 422 panel_full once it saw the first): {statuses:?} {bodies:?}"
+        );
+        let panel: Value = sf(&app, &officer, "panel", &[("id", &id)]).await.json().await.unwrap();
+        let experts = panel["members"].as_array().unwrap().iter().filter(|m| m["kind"] == "expert").count();
+        assert_eq!(experts, 6, "{panel}");
+        assert_eq!(panel["draws"].as_array().unwrap().len(), 1, "{panel}");
+    }
+}
