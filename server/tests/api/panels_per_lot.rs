@@ -23,13 +23,34 @@ async fn rows_of(
         .collect()
 }
 
+/// The form of a Suzhou tender of two lots, each with its own panel.
+fn per_lot_form(app: &TestApp) -> Vec<(String, String)> {
+    let mut form = suzhou_form(app, 21);
+    form.push(("input[panels_per_lot]".into(), "true".into()));
+    form
+}
+
+/// The three demo NGOs bid on tender `id` at `prices` (阳光, 益民, 和谐: lot position, yuan),
+/// each with a proposal naming it; past the deadline the bids are opened and qualified. Returns
+/// the officer's client.
+async fn bid_and_open(app: &TestApp, id: &str, prices: [&[(i64, &str)]; 3]) -> reqwest::Client {
+    for (user, p) in ["ngo-yangguang", "ngo-yimin", "ngo-hexie"].into_iter().zip(prices) {
+        let client = app.sign_in_as(user, server::demo::DEMO_PASSWORD).await;
+        let res = upload(app, &client, id, p, pdf(&format!("{user} plan")), pdf("qualification")).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{user}: {}", res.text().await.unwrap());
+        advance(app, 60_000);
+    }
+    open_and_qualify(app, id).await
+}
+
+const EVEN: &[(i64, &str)] = &[(0, "290000"), (1, "290000")];
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_lot_is_reviewed_by_its_own_panel_when_the_tender_says_so() {
     for backend in backends() {
         let app = spawn_app(backend, true).await;
         let officer = app.signed_in(Role::Officer).await;
-        let mut form = suzhou_form(&app, 21);
-        form.push(("input[panels_per_lot]".into(), "true".into()));
+        let form = per_lot_form(&app);
         // A draft may still change how it is reviewed: no panel is planned for it.
         let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let draft: String = sf(&app, &officer, "create_tender", &pairs).await.json().await.unwrap();
@@ -65,18 +86,8 @@ async fn each_lot_is_reviewed_by_its_own_panel_when_the_tender_says_so() {
         }
 
         // 阳光 is cheapest in 双塔, 和谐 in 定慧寺; every bid covers both lots.
-        let prices: [(&str, [(i64, &str); 2]); 3] = [
-            ("ngo-yangguang", [(0, "280000"), (1, "295000")]),
-            ("ngo-yimin", [(0, "290000"), (1, "290000")]),
-            ("ngo-hexie", [(0, "295000"), (1, "280000")]),
-        ];
-        for (user, p) in prices {
-            let client = app.sign_in_as(user, server::demo::DEMO_PASSWORD).await;
-            let res = upload(&app, &client, &id, &p, pdf(&format!("{user} plan")), pdf("qualification")).await;
-            assert_eq!(res.status(), StatusCode::CREATED, "{user}: {}", res.text().await.unwrap());
-            advance(&app, 60_000);
-        }
-        let officer = open_and_qualify(&app, &id).await;
+        let officer =
+            bid_and_open(&app, &id, [&[(0, "280000"), (1, "295000")], EVEN, &[(0, "295000"), (1, "280000")]]).await;
 
         // The tender's one review does not exist; a lot past the last does not either.
         for rid in [id.clone(), format!("{id}-3"), format!("{id}-0")] {
@@ -218,17 +229,8 @@ async fn one_lots_names_do_not_reach_the_other_lots_panel() {
     for backend in backends() {
         let app = spawn_app(backend, true).await;
         let officer = app.signed_in(Role::Officer).await;
-        let mut form = suzhou_form(&app, 21);
-        form.push(("input[panels_per_lot]".into(), "true".into()));
-        let id = publish_form(&app, &officer, &form).await;
-        for user in ["ngo-yangguang", "ngo-yimin", "ngo-hexie"] {
-            let client = app.sign_in_as(user, server::demo::DEMO_PASSWORD).await;
-            let prices = [(0, "290000"), (1, "290000")];
-            let res = upload(&app, &client, &id, &prices, pdf(&format!("{user} plan")), pdf("qualification")).await;
-            assert_eq!(res.status(), StatusCode::CREATED, "{user}: {}", res.text().await.unwrap());
-            advance(&app, 60_000);
-        }
-        let officer = open_and_qualify(&app, &id).await;
+        let id = publish_form(&app, &officer, &per_lot_form(&app)).await;
+        let officer = bid_and_open(&app, &id, [EVEN; 3]).await;
         let secrets = identities(&app, &id).await;
         let (lot1, lot2) = (format!("{id}-1"), format!("{id}-2"));
         let first = form_panel(&app, &officer, &lot1).await;
@@ -269,18 +271,9 @@ async fn a_failed_lot_needs_no_panel() {
     for backend in backends() {
         let app = spawn_app(backend, true).await;
         let officer = app.signed_in(Role::Officer).await;
-        let mut form = suzhou_form(&app, 21);
-        form.push(("input[panels_per_lot]".into(), "true".into()));
-        let id = publish_form(&app, &officer, &form).await;
-        let both: &[(i64, &str)] = &[(0, "290000"), (1, "290000")];
-        let first_only: &[(i64, &str)] = &[(0, "285000")];
-        for (user, prices) in [("ngo-yangguang", both), ("ngo-yimin", both), ("ngo-hexie", first_only)] {
-            let client = app.sign_in_as(user, server::demo::DEMO_PASSWORD).await;
-            let res = upload(&app, &client, &id, prices, pdf(&format!("{user} plan")), pdf("qualification")).await;
-            assert_eq!(res.status(), StatusCode::CREATED, "{user}: {}", res.text().await.unwrap());
-            advance(&app, 60_000);
-        }
-        let officer = open_and_qualify(&app, &id).await;
+        let id = publish_form(&app, &officer, &per_lot_form(&app)).await;
+        // 和谐 bids for the first lot only: the second has two bids and fails.
+        let officer = bid_and_open(&app, &id, [EVEN, EVEN, &[(0, "285000")]]).await;
         let ranking: Value = sf(&app, &officer, "ranking", &[("id", &id)]).await.json().await.unwrap();
         assert!(ranking["lots"][1]["failed"].is_string(), "{ranking}");
         let (officer_id, today) = (user_id(&app, "officer").await, beijing_today(&app));
@@ -312,17 +305,8 @@ async fn two_lots_drawn_at_once_never_share_an_expert() {
     for backend in backends() {
         let app = spawn_app(backend, true).await;
         let officer = app.signed_in(Role::Officer).await;
-        let mut form = suzhou_form(&app, 21);
-        form.push(("input[panels_per_lot]".into(), "true".into()));
-        let id = publish_form(&app, &officer, &form).await;
-        for user in ["ngo-yangguang", "ngo-yimin", "ngo-hexie"] {
-            let client = app.sign_in_as(user, server::demo::DEMO_PASSWORD).await;
-            let prices = [(0, "290000"), (1, "290000")];
-            let res = upload(&app, &client, &id, &prices, pdf(&format!("{user} plan")), pdf("qualification")).await;
-            assert_eq!(res.status(), StatusCode::CREATED, "{user}: {}", res.text().await.unwrap());
-            advance(&app, 60_000);
-        }
-        let officer = open_and_qualify(&app, &id).await;
+        let id = publish_form(&app, &officer, &per_lot_form(&app)).await;
+        let officer = bid_and_open(&app, &id, [EVEN; 3]).await;
         let (officer_id, today) = (user_id(&app, "officer").await, beijing_today(&app));
         let lots = [format!("{id}-1"), format!("{id}-2")];
         for lot in &lots {
@@ -364,19 +348,8 @@ async fn two_lots_drawn_at_once_never_share_an_expert() {
 async fn a_draw_sent_twice_draws_once() {
     for backend in backends() {
         let app = spawn_app(backend, true).await;
-        let (id, officer) = {
-            let officer = app.signed_in(Role::Officer).await;
-            let id = create_published(&app, &officer, 21).await;
-            for user in ["ngo-yangguang", "ngo-yimin", "ngo-hexie"] {
-                let client = app.sign_in_as(user, server::demo::DEMO_PASSWORD).await;
-                let prices = [(0, "290000"), (1, "290000")];
-                let res = upload(&app, &client, &id, &prices, pdf(&format!("{user} plan")), pdf("q")).await;
-                assert_eq!(res.status(), StatusCode::CREATED, "{user}: {}", res.text().await.unwrap());
-                advance(&app, 60_000);
-            }
-            let officer = open_and_qualify(&app, &id).await;
-            (id, officer)
-        };
+        let id = create_published(&app, &app.signed_in(Role::Officer).await, 21).await;
+        let officer = bid_and_open(&app, &id, [EVEN; 3]).await;
         let (officer_id, today) = (user_id(&app, "officer").await, beijing_today(&app));
         let res = sf(&app, &officer, "plan_panel", &lawful_plan(&id, &officer_id, &today)).await;
         assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
