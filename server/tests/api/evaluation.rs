@@ -1147,13 +1147,7 @@ async fn proposals_per_lot_are_read_and_scored_per_lot() {
         }
         let officer = open_and_qualify(&app, &id).await;
         // The purchaser side reads a lot's own proposal.
-        let hexie_bid: String = sqlx::query_scalar(
-            "SELECT b.id FROM bids b JOIN users u ON u.org_id = b.org_id WHERE b.tender_id = $1 AND u.username = 'ngo-hexie'",
-        )
-        .bind(&id)
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
+        let hexie_bid = bid_of(&app, &id, "ngo-hexie").await;
         let file = officer
             .get(format!("{}/api/v1/tenders/{id}/bids/{hexie_bid}/files/technical/1", app.base))
             .send()

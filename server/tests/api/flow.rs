@@ -231,6 +231,18 @@ pub async fn alias_of(app: &TestApp, id: &str, name: &str) -> String {
     .get("alias")
 }
 
+/// The id of the bid the organisation of `username` made on tender `id`.
+pub async fn bid_of(app: &TestApp, id: &str, username: &str) -> String {
+    sqlx::query_scalar(
+        "SELECT b.id FROM bids b JOIN users u ON u.org_id = b.org_id WHERE b.tender_id = $1 AND u.username = $2",
+    )
+    .bind(id)
+    .bind(username)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap()
+}
+
 /// Plans the lawful panel of an open tender (O87 art. 47: 4 drawn experts and the officer as the
 /// purchaser's representative, 2 alternates), draws it, and has every drawn expert accept and
 /// sign the declaration. Returns the members, the officer last.

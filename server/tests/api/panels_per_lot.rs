@@ -160,13 +160,7 @@ async fn each_lot_is_reviewed_by_its_own_panel_when_the_tender_says_so() {
         assert_eq!(ranking["lots"][0]["report_signed"], true, "{ranking}");
         assert_eq!(ranking["lots"][1]["report_signed"], false, "{ranking}");
         assert_eq!(ranking["report_signed"], false);
-        let yangguang: String = sqlx::query_scalar(
-            "SELECT b.id FROM bids b JOIN users u ON u.org_id = b.org_id WHERE b.tender_id = $1 AND u.username = 'ngo-yangguang'",
-        )
-        .bind(&id)
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
+        let yangguang = bid_of(&app, &id, "ngo-yangguang").await;
         let top = |r: &Value, lot: usize| r["lots"][lot]["rows"][0]["bid_id"].as_str().unwrap().to_string();
         assert_eq!(ranking["lots"][1]["rows"], json!([]), "lot 2 has no sheets yet");
         let res = sf(&app, &officer, "award", &[("id", &id), ("lot", "1"), ("bid_id", &yangguang)]).await;
