@@ -59,11 +59,12 @@ pub fn OfficerTenderPage() -> impl IntoView {
     };
     let detail = Resource::new(move || (id(), changes()), |(id, _)| tender_detail(id));
     // The ranking exists only once the bids are opened; before that it is not asked for (the
-    // server would answer 422).
+    // server would answer 422). It, and the panel's and evaluation's sections, wait for the
+    // detail rather than asking the server for it again.
     let rank = Resource::new(
         move || (id(), changes()),
-        |(id, _)| async move {
-            let d = tender_detail(id.clone()).await?;
+        move |(id, _)| async move {
+            let d = detail.await?;
             if crate::domain::tender::bids_readable(d.summary.status) {
                 ranking(id).await.map(Some)
             } else {
@@ -75,15 +76,15 @@ pub fn OfficerTenderPage() -> impl IntoView {
     let panel_no = move || query.read().get("panel").and_then(|n| n.parse::<i64>().ok());
     let panel = Resource::new(
         move || (id(), panel_no(), changes()),
-        |(id, n, _)| async move {
-            let d = tender_detail(id.clone()).await?;
+        move |(id, n, _)| async move {
+            let d = detail.await?;
             crate::panels::panel(review_shown(&id, &d.spec, n)).await
         },
     );
     let overview = Resource::new(
         move || (id(), panel_no(), changes()),
-        |(id, n, _)| async move {
-            let d = tender_detail(id.clone()).await?;
+        move |(id, n, _)| async move {
+            let d = detail.await?;
             crate::evaluation::evaluation_overview(review_shown(&id, &d.spec, n)).await
         },
     );
