@@ -18,6 +18,7 @@ use crate::domain::scoring::{self, Criterion};
 use crate::domain::tender::{self, TenderError};
 use crate::error::{AppError, FieldError};
 use crate::identity::SessionUser;
+use crate::low_price::server::Case;
 use crate::panels::server::{self as panels, Member, IN_REVIEW, SCORED_IN_REVIEW};
 use crate::panels::{MemberKind, ReviewId};
 use crate::server::audit::{self, Actor, Change};
@@ -85,9 +86,17 @@ struct Review {
     scores: HashMap<String, Vec<Vec<Decimal>>>,
     leader: Option<String>,
     outlier_pct: u32,
+    /// The review's low-price cases, read once when first asked for.
+    cases: tokio::sync::OnceCell<Vec<Case>>,
 }
 
 impl Review {
+    /// The low-price cases of the lots the review judges (O87 art. 60).
+    async fn cases(&self, db: &Db) -> Result<&[Case], AppError> {
+        let cases = self.cases.get_or_try_init(|| crate::low_price::server::cases_in(db, &self.t, &self.rid)).await?;
+        Ok(cases.as_slice())
+    }
+
     fn all_in(&self) -> bool {
         !self.seated.is_empty() && self.seated.iter().all(|m| m.unlocked() && self.submitted.contains(&m.user_id))
     }
@@ -209,6 +218,7 @@ async fn load_review(db: &Db, rid: &ReviewId) -> Result<Review, AppError> {
     Ok(Review {
         leader: panels::leader_of(db, rid).await?,
         rid: rid.clone(),
+        cases: tokio::sync::OnceCell::new(),
         t,
         criteria,
         entries,
@@ -327,9 +337,7 @@ async fn readiness(db: &Db, r: &Review) -> Result<Vec<Blocker>, AppError> {
         compliance_pending: crate::compliance::server::pending(db, &r.t, &r.rid).await?,
         sheets_missing: !all_in,
         flags_open,
-        low_price_pending: crate::low_price::server::pending(
-            &crate::low_price::server::cases_in(db, &r.t, &r.rid).await?,
-        ),
+        low_price_pending: crate::low_price::server::pending(r.cases(db).await?),
         conflict_checks_pending: r.seated.iter().any(|m| m.confirmed_at.is_none()),
         has_leader: !has_experts || r.leader.is_some(),
     }))
@@ -406,7 +414,7 @@ async fn assemble(db: &Db, r: &Review, version: u32, version_reason: Option<Stri
             rr.finding
         ),
     }));
-    let low_price = crate::low_price::server::cases_in(db, t, &r.rid).await?;
+    let low_price = r.cases(db).await?;
     let (noncompliant, dissent) = crate::compliance::server::record(db, &r.rid).await?;
     notes.extend(dissent.into_iter().map(|text| Note { kind_zh: "符合性审查不同意见".into(), text }));
     notes.extend(
@@ -792,7 +800,14 @@ pub async fn review(db: &Db, user: &SessionUser, rid: &ReviewId, now_ms: i64) ->
         blockers: readiness(db, &r).await?,
         signed: signed.iter().any(|(m, _, _)| *m == user.id),
         report: if all_in { report_view(db, &r, stored, true).await? } else { None },
-        low_price: crate::low_price::server::view(db, &r.t, rid, r.leader.as_deref() == Some(user.id.as_str())).await?,
+        low_price: crate::low_price::server::view(
+            db,
+            &r.t,
+            rid,
+            r.cases(db).await?,
+            r.leader.as_deref() == Some(user.id.as_str()),
+        )
+        .await?,
         compliance: crate::compliance::server::view(db, &r.t, rid, &user.id).await?,
         rereview: super::rereview::open(db, rid).await?,
     })
@@ -1333,7 +1348,7 @@ pub async fn overview(db: &Db, rid: &ReviewId, now_ms: i64) -> Result<OverviewVi
         blockers: readiness(db, &r).await?,
         report: report_view(db, &r, stored, true).await?,
         ties_to_draw: ties,
-        low_price: crate::low_price::server::view(db, &r.t, rid, false).await?,
+        low_price: crate::low_price::server::view(db, &r.t, rid, r.cases(db).await?, false).await?,
         may_rereview: report_complete(db, rid).await?
             && sqlx::query(&format!(
                 "SELECT 1 AS one FROM contracts WHERE tender_id = $1 AND {SCORED_IN_REVIEW} LIMIT 1"
@@ -1489,12 +1504,8 @@ async fn ranking_as(db: &Db, r: &Review, with_drawings: bool) -> Result<RankingV
         .await?;
     let drawn = drawings(db, &r.rid).await?;
     // O87 art. 60: a price the panel found not justified makes the bid invalid in that lot.
-    let invalid_in: Vec<(String, i64)> = crate::low_price::server::cases_in(db, t, &r.rid)
-        .await?
-        .into_iter()
-        .filter(|c| c.rejected())
-        .map(|c| (c.bid_id, c.lot))
-        .collect();
+    let invalid_in: Vec<(String, i64)> =
+        r.cases(db).await?.iter().filter(|c| c.rejected()).map(|c| (c.bid_id.clone(), c.lot)).collect();
     // Each counted member's scores for each entry: a bid's one proposal counts in every lot it
     // covers, a lot's own proposal only in that lot.
     let counted: Vec<&Vec<Vec<Decimal>>> = r.submitted.iter().filter_map(|m| r.scores.get(m)).collect();

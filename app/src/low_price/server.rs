@@ -253,11 +253,17 @@ async fn signing_begun(db: &Db, rid: &ReviewId) -> Result<bool, AppError> {
 
 /// The cases by alias, for the panel's review (`leader`: the caller leads it) or the purchaser
 /// side's overview; the callers have authorised the reader.
-pub async fn view(db: &Db, t: &TenderRow, rid: &ReviewId, leader: bool) -> Result<LowPriceView, AppError> {
+/// `all`: the review's cases, as [`cases_in`] reads them.
+pub async fn view(
+    db: &Db,
+    t: &TenderRow,
+    rid: &ReviewId,
+    all: &[Case],
+    leader: bool,
+) -> Result<LowPriceView, AppError> {
     let applies = t.spec()?.price_scored();
-    let all = cases_in(db, t, rid).await?;
     let mut lots: Vec<LotCases> = Vec::new();
-    for c in &all {
+    for c in all {
         match lots.iter_mut().find(|l| l.position == c.lot) {
             Some(l) => l.cases.push(case_view(c)),
             None => lots.push(LotCases { position: c.lot, name: c.lot_name.clone(), cases: vec![case_view(c)] }),
