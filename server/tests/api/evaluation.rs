@@ -1129,14 +1129,7 @@ async fn proposals_per_lot_are_read_and_scored_per_lot() {
             advance(&app, 60_000);
         }
         // With bids in, the lots they are bound to stay as they are, and so does the question.
-        let mut swapped = form.clone();
-        for (k, v) in swapped.iter_mut() {
-            match k.as_str() {
-                "input[lots][0][name]" => *v = "定慧寺社区".into(),
-                "input[lots][1][name]" => *v = "双塔社区".into(),
-                _ => {}
-            }
-        }
+        let swapped = lots_swapped(&form);
         let mut one_for_all = form.clone();
         one_for_all.retain(|(k, _)| k != "input[proposals_per_lot]");
         for (mut amended, code) in [(swapped, "lots_frozen"), (one_for_all, "proposals_per_lot_frozen")] {

@@ -150,6 +150,19 @@ pub async fn create_published(app: &TestApp, officer: &reqwest::Client, days: i6
     publish_form(app, officer, &suzhou_form(app, days)).await
 }
 
+/// A Suzhou tender form ([`suzhou_form`]) with its two lots in the other order.
+pub fn lots_swapped(form: &[(String, String)]) -> Vec<(String, String)> {
+    let mut swapped = form.to_vec();
+    for (k, v) in swapped.iter_mut() {
+        match k.as_str() {
+            "input[lots][0][name]" => *v = "定慧寺社区".into(),
+            "input[lots][1][name]" => *v = "双塔社区".into(),
+            _ => {}
+        }
+    }
+    swapped
+}
+
 /// Creates the tender the form describes and publishes it; its id.
 pub async fn publish_form(app: &TestApp, officer: &reqwest::Client, form: &[(String, String)]) -> String {
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();

@@ -70,14 +70,7 @@ async fn each_lot_is_reviewed_by_its_own_panel_when_the_tender_says_so() {
         // And so do the lots, at their positions, though no bid is in yet.
         let mut one_panel = form.clone();
         one_panel.retain(|(k, _)| k != "input[panels_per_lot]");
-        let mut swapped = form.clone();
-        for (k, v) in swapped.iter_mut() {
-            match k.as_str() {
-                "input[lots][0][name]" => *v = "定慧寺社区".into(),
-                "input[lots][1][name]" => *v = "双塔社区".into(),
-                _ => {}
-            }
-        }
+        let swapped = lots_swapped(&form);
         for (mut amended, code) in [(one_panel, "panels_per_lot_frozen"), (swapped, "lots_frozen_by_panels")] {
             amended.push(("id".into(), id.clone()));
             amended.push(("reason".into(), "更正评审组织方式（测试）".into()));
@@ -102,6 +95,30 @@ async fn each_lot_is_reviewed_by_its_own_panel_when_the_tender_says_so() {
         let first = form_panel(&app, &officer, &lot1).await;
         let second = form_panel(&app, &officer, &lot2).await;
         let panel: Value = sf(&app, &officer, "panel", &[("id", &lot1)]).await.json().await.unwrap();
+        // A lot's review is the tender's own unit's: another unit's officer, a bidder, an expert
+        // not on it and anyone signed out find nothing to read or change.
+        let gusu = app.sign_in_as("officer-gusu", server::demo::DEMO_PASSWORD).await;
+        let outsider = first.iter().chain(&second).all(|(n, _)| n != "expert-han");
+        assert!(outsider, "韩 (another province) is never drawn");
+        let han = app.sign_in_as("expert-han", server::demo::DEMO_PASSWORD).await;
+        let bidder = app.sign_in_as("ngo-yangguang", server::demo::DEMO_PASSWORD).await;
+        for (who, client) in
+            [("another unit", &gusu), ("a bidder", &bidder), ("an expert", &han), ("anyone", &app.anon())]
+        {
+            for f in ["panel", "evaluation_overview", "review", "draw_panel"] {
+                let status = sf(&app, client, f, &[("id", &lot1)]).await.status();
+                assert!(
+                    [StatusCode::NOT_FOUND, StatusCode::FORBIDDEN, StatusCode::UNAUTHORIZED].contains(&status),
+                    "{who} {f}: {status}"
+                );
+            }
+            let status =
+                client.get(format!("{}/api/v1/tenders/{lot1}/report.pdf", app.base)).send().await.unwrap().status();
+            assert!(
+                [StatusCode::NOT_FOUND, StatusCode::FORBIDDEN, StatusCode::UNAUTHORIZED].contains(&status),
+                "{who} report: {status}"
+            );
+        }
         assert_eq!(panel["review_id"], lot1.as_str());
         assert_eq!(panel["lot"], "双塔社区");
         let audit = app.audit().await.to_string();
